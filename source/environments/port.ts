@@ -1,0 +1,85 @@
+import type { BackupServiceStatus } from '../sfb/backup-status.js';
+import type { PairingRequest, PoolInventory } from '../sfb/model.js';
+
+export type EnvironmentKind = 'lab' | 'live';
+
+export interface CommandOutcome {
+	exitCode: number;
+	/** Exit code 3010: the server wants a reboot before the role is fully usable. */
+	rebootRequired: boolean;
+	/** The last lines the command printed, for panels and the change record. */
+	tail: string[];
+}
+
+export type ServiceState = 'Running' | 'Stopped' | 'StartPending' | 'StopPending' | 'NotInstalled' | 'Unknown';
+
+export interface ServiceStatus {
+	state: ServiceState;
+	/** What the server's event log says about the service, e.g. Event 4007 after a crash. */
+	detail?: string;
+}
+
+export interface RunOptions {
+	onLine?: (line: string) => void;
+	signal?: AbortSignal;
+}
+
+/**
+ * An error an operator can act on. `kind` lets callers tell failures apart without parsing text;
+ * `message` is one line that says what happened and what to do.
+ */
+export class EnvironmentError extends Error {
+	constructor(
+		readonly kind:
+			| 'access-denied'
+			| 'unreachable'
+			| 'cmdlet-missing'
+			| 'module-missing'
+			| 'timeout'
+			| 'failed'
+			| 'unexpected-output'
+			| 'stale-topology',
+		message: string,
+		readonly rawOutput?: string,
+	) {
+		super(message);
+		this.name = 'EnvironmentError';
+	}
+}
+
+/**
+ * Where commands go. The wizard, the operations and the read-only commands use only this interface;
+ * the lab (a simulated farm on disk) and the live side (SkypeForBusiness cmdlets through PowerShell)
+ * implement it.
+ */
+export interface Environment {
+	readonly kind: EnvironmentKind;
+	/** One line for the screen, e.g. "LAB · scenario default" or "LIVE · pwsh 7.6 · SkypeForBusiness". */
+	readonly description: string;
+
+	/** Front End pools, pairings and deployment state, from the published topology. */
+	readInventory(): Promise<PoolInventory>;
+	/** Saves the published topology document (`Get-CsTopology -AsXml`) to a file; returns the path. */
+	snapshotTopology(file: string): Promise<string>;
+	/** Writes the pairing in both directions and enables the topology. With whatIf, changes nothing. */
+	writePairing(request: PairingRequest, options?: { whatIf?: boolean }): Promise<void>;
+	/** The backup pool the published configuration names for `pool`, if any. */
+	readPairing(pool: string): Promise<string | undefined>;
+
+	/** Bootstrapper.exe on one server; output lines stream through onLine as they come. */
+	runBootstrapper(server: string, options?: RunOptions): Promise<CommandOutcome>;
+	/** The Cumulative Update installer re-run on one server, so the Backup Service matches the CU. */
+	reapplyCumulativeUpdate(server: string, options?: RunOptions): Promise<CommandOutcome>;
+
+	startService(server: string, name: string): Promise<void>;
+	readService(server: string, name: string): Promise<ServiceStatus>;
+
+	/** `Invoke-CsBackupServiceSync -PoolFqdn <pool>` */
+	startBackupSync(pool: string): Promise<void>;
+	/** `Get-CsBackupServiceStatus -PoolFqdn <pool>` */
+	readBackupStatus(pool: string): Promise<BackupServiceStatus>;
+
+	dispose(): Promise<void>;
+}
+
+export const BACKUP_SERVICE = 'LYNCBACKUP';

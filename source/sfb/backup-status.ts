@@ -1,0 +1,67 @@
+export type ExportState = 'FinalState' | 'SteadyState' | 'NonSteadyState' | 'NotInitialized' | 'ErrorState';
+export type ImportState = 'NormalState' | 'ErrorState';
+
+export interface BackupModuleStatus {
+	/** e.g. UserServices.PresenceFocus, ConfServices.DataConf, CentralMgmt.CMSMaster */
+	identity: string;
+	exportStatus: ExportState | string;
+	importStatus: ImportState | string;
+}
+
+/** One direction of the Backup Service: what `Get-CsBackupServiceStatus -PoolFqdn <pool>` reports. */
+export interface BackupServiceStatus {
+	pool: string;
+	backupPool?: string;
+	modules: BackupModuleStatus[];
+}
+
+export type DirectionVerdict =
+	| { state: 'steady' }
+	| { state: 'waiting'; reason: string }
+	| { state: 'failed'; reason: string };
+
+export const CMS_MASTER_MODULE = 'CentralMgmt.CMSMaster';
+
+const settledExportStates = new Set(['SteadyState', 'FinalState']);
+
+/**
+ * Is one direction in steady state? Every module must have exported everything that fits one batch
+ * (SteadyState or FinalState) and imported normally. The CMS master module shows NotInitialized on the
+ * pool that is not the active Central Management store master, which is normal there.
+ */
+export function judgeDirection(status: BackupServiceStatus, poolHostsCms: boolean): DirectionVerdict {
+	if (status.modules.length === 0) {
+		return { state: 'waiting', reason: `${status.pool}: the Backup Service reports no modules yet` };
+	}
+
+	const failed = status.modules.filter(
+		(module) => module.exportStatus === 'ErrorState' || module.importStatus === 'ErrorState',
+	);
+	if (failed.length > 0) {
+		const names = failed.map((module) => module.identity).join(', ');
+		return { state: 'failed', reason: `${status.pool}: ${names} in ErrorState` };
+	}
+
+	const pending = status.modules.filter((module) => !isModuleSettled(module, poolHostsCms));
+	if (pending.length > 0) {
+		const detail = pending.map((module) => `${module.identity} ${module.exportStatus}/${module.importStatus}`).join(', ');
+		return { state: 'waiting', reason: `${status.pool}: ${detail}` };
+	}
+
+	return { state: 'steady' };
+}
+
+function isModuleSettled(module: BackupModuleStatus, poolHostsCms: boolean): boolean {
+	if (module.importStatus !== 'NormalState') return false;
+	if (settledExportStates.has(module.exportStatus)) return true;
+	return module.identity === CMS_MASTER_MODULE && !poolHostsCms && module.exportStatus === 'NotInitialized';
+}
+
+/** Both directions together: failed wins over waiting, waiting over steady. */
+export function judgeBothDirections(verdicts: DirectionVerdict[]): DirectionVerdict {
+	const failed = verdicts.find((verdict) => verdict.state === 'failed');
+	if (failed) return failed;
+	const waiting = verdicts.find((verdict) => verdict.state === 'waiting');
+	if (waiting) return waiting;
+	return { state: 'steady' };
+}
