@@ -1,0 +1,52 @@
+import type { Environment } from '../../environments/port.js';
+import { buildPlan } from '../../procedure/plan.js';
+import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
+import type { VoiceResiliency } from '../../sfb/model.js';
+import { sanitizeLine } from '../../text/sanitize.js';
+import { UsageError } from '../exit-codes.js';
+
+export async function planCommand(
+	environment: Environment,
+	request: { pool: string; backup: string; voice: VoiceResiliency },
+	json: boolean,
+	write: (text: string) => void,
+): Promise<number> {
+	const inventory = await environment.readInventory();
+	for (const name of [request.pool, request.backup]) {
+		if (!findPool(inventory, name)) throw new UsageError(unknownPoolMessage(inventory, name));
+	}
+	const assessment = assessPair(inventory, request.pool, request.backup);
+	if (!assessment.allowed) throw new UsageError(`cannot pair ${request.pool} with ${request.backup}: ${assessment.refusals.join('; ')}`);
+	const plan = buildPlan(inventory, findPool(inventory, request.pool)!, findPool(inventory, request.backup)!, request.voice);
+	if (json) {
+		write(
+			JSON.stringify(
+				{
+					pool: plan.pool.fqdn,
+					backup: plan.backup.fqdn,
+					voice: plan.voice,
+					topologySignature: plan.topologySignature,
+					deployed: plan.deployed,
+					warnings: assessment.warnings,
+					changes: plan.changes,
+					steps: plan.steps.map((step) => ({ ...step, skipped: step.skipped ?? null })),
+				},
+				null,
+				2,
+			),
+		);
+		return 0;
+	}
+	write(`${environment.description}`);
+	write(`Plan: pair ${plan.pool.fqdn} with ${plan.backup.fqdn} (nothing has been changed)`);
+	for (const warning of assessment.warnings) write(`! ${sanitizeLine(warning)}`);
+	write('');
+	write('What will change:');
+	for (const change of plan.changes) write(`  - ${change}`);
+	for (const step of plan.steps) {
+		write('');
+		write(`Step ${step.label}  ${step.title}: ${step.summary}${step.skipped ? `  [skipped: ${step.skipped}]` : ''}`);
+		for (const command of step.commands) write(`  ${command.target.padEnd(24)}  ${command.command}`);
+	}
+	return 0;
+}

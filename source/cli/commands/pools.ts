@@ -1,0 +1,38 @@
+import type { Environment } from '../../environments/port.js';
+import { assessPools } from '../../sfb/pairing-rules.js';
+import { table } from '../text-table.js';
+
+export async function poolsCommand(environment: Environment, json: boolean, write: (text: string) => void): Promise<number> {
+	const inventory = await environment.readInventory();
+	const pools = assessPools(inventory).map((entry) => ({
+		fqdn: entry.pool.fqdn,
+		site: entry.pool.site,
+		edition: entry.pool.edition,
+		version: entry.pool.version,
+		servers: entry.pool.servers,
+		pairedWith: entry.pairedWith ?? null,
+		deployed: entry.deployed,
+		hostsCentralManagementStore: entry.pool.hostsCentralManagementStore,
+		eligible: entry.eligible,
+		reason: entry.reason ?? null,
+	}));
+	if (json) {
+		write(JSON.stringify({ environment: environment.kind, topologySignature: inventory.topologySignature, pools }, null, 2));
+		return 0;
+	}
+	write(environment.description);
+	write(
+		table(
+			['POOL', 'SITE', 'EDITION', 'VERSION', 'SERVERS', 'PAIRING'],
+			pools.map((pool) => [
+				pool.fqdn + (pool.hostsCentralManagementStore ? ' (CMS)' : ''),
+				pool.site,
+				pool.edition,
+				pool.version,
+				String(pool.servers.length),
+				pool.eligible ? 'free to pair' + (pool.deployed ? '' : ', not deployed') : (pool.reason ?? 'not eligible'),
+			]),
+		),
+	);
+	return 0;
+}

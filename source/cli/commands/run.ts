@@ -1,0 +1,74 @@
+import type { Environment } from '../../environments/port.js';
+import type { VoiceResiliency } from '../../sfb/model.js';
+import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
+import { findSessions, pairKey } from '../../session/session-files.js';
+import { autoOperator } from '../auto-operator.js';
+import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
+import { plainReporter } from '../plain-reporter.js';
+import { driveProcedure } from '../procedure-driver.js';
+
+export interface RunRequest {
+	pool: string;
+	backup: string;
+	voice: VoiceResiliency;
+	yes: boolean;
+	resume: boolean;
+	fresh: boolean;
+	perPool: number;
+	timeScale?: number;
+	cumulativeUpdateReapplied: boolean;
+	retries: number;
+}
+
+/** The whole procedure without prompts, plain timestamped lines, the same checkpoints and record as the wizard. */
+export async function runCommand(
+	environment: Environment,
+	stateDir: string,
+	request: RunRequest,
+	write: (line: string) => void,
+	signal: AbortSignal,
+): Promise<number> {
+	if (!request.yes) throw new UsageError('run changes the farm without asking: add --yes to confirm, or start the wizard (sfb-pair) to be asked at each step');
+	if (request.resume && request.fresh) throw new UsageError('--resume and --fresh cannot be used together');
+	const key = pairKey(request.pool, request.backup);
+	const { unfinished, problems } = findSessions(stateDir);
+	const problem = problems.find((entry) => entry.key === key);
+	if (problem) {
+		write(`The session file for this pair could not be read (${problem.reason}); it is kept as ${problem.movedTo}.`);
+		write('Run the same command again to start a new session.');
+		return EXIT.usage;
+	}
+	const previous = unfinished.find((entry) => entry.key === key);
+	if (previous && !request.resume && !request.fresh) {
+		const step = previous.state.current;
+		throw new UsageError(
+			`an unfinished session for this pair exists (at step "${step}", last active ${new Date(previous.state.updatedAt).toISOString()}): add --resume to continue it or --fresh to archive it and start over`,
+		);
+	}
+	if (previous && request.fresh) write(`Archived the earlier session: ${previous.store.archive()}`);
+	const resume = request.resume ? previous : undefined;
+	if (!resume) {
+		const inventory = await environment.readInventory();
+		for (const name of [request.pool, request.backup]) {
+			if (!findPool(inventory, name)) throw new UsageError(unknownPoolMessage(inventory, name));
+		}
+		const assessment = assessPair(inventory, request.pool, request.backup);
+		if (!assessment.allowed) throw new UsageError(`cannot pair ${request.pool} with ${request.backup}: ${assessment.refusals.join('; ')}`);
+	}
+
+	const report = plainReporter(write);
+	write(environment.description);
+	const result = await driveProcedure({
+		environment,
+		stateDir,
+		operator: autoOperator(request),
+		...(resume ? { resume } : {}),
+		perPool: request.perPool,
+		...(request.timeScale === undefined ? {} : { timeScale: request.timeScale }),
+		signal,
+		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
+		onSession: (session) => session.subscribe(report),
+	});
+	if (result.recordPath) write(`change record: ${result.recordPath}`);
+	return exitCodeFor(result.outcome);
+}

@@ -1,0 +1,97 @@
+import { render } from 'ink';
+import type { Environment } from '../../environments/port.js';
+import { findSessions, type StoredSession } from '../../session/session-files.js';
+import { App } from '../../ui/App.js';
+import { PromptBridge } from '../../ui/prompt-bridge.js';
+import { asciiSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
+import { WizardStore } from '../../ui/wizard-store.js';
+import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
+import { driveProcedure, pacingFor } from '../procedure-driver.js';
+
+export interface WizardOptions {
+	resume: boolean;
+	fresh: boolean;
+	perPool: number;
+	explain: boolean;
+	timeScale?: number;
+}
+
+/** How long a cancelled procedure gets to stop its commands and write its last checkpoint. */
+const CANCEL_GRACE_MS = 3000;
+
+export async function wizardCommand(environment: Environment, stateDir: string, options: WizardOptions): Promise<number> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		throw new UsageError('the wizard needs a terminal; without one use: sfb-pair run --pool <fqdn> --backup <fqdn> --yes');
+	}
+	if (options.resume && options.fresh) throw new UsageError('--resume and --fresh cannot be used together');
+
+	const store = new WizardStore();
+	const bridge = new PromptBridge();
+	const controller = new AbortController();
+	let leaving: 'quit' | 'cancel' | undefined;
+	const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+	const leave = (how: 'quit' | 'cancel') => {
+		leaving ??= how;
+		controller.abort(new Error(how));
+	};
+
+	const app = render(
+		<App
+			store={store}
+			bridge={bridge}
+			description={environment.description}
+			symbols={supportsUnicode() ? unicodeSymbols : asciiSymbols}
+			explain={options.explain}
+			steadyPolls={pacingFor(environment, options.timeScale).steadyPolls}
+			onQuit={() => leave('quit')}
+			onCancel={() => leave('cancel')}
+		/>,
+		{ exitOnCtrlC: false },
+	);
+	const onSignal = () => leave('cancel');
+	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
+
+	try {
+		const resume = await chooseSession(stateDir, options, bridge, stopped);
+		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
+		const drive = driveProcedure({
+			environment,
+			stateDir,
+			operator: bridge,
+			...(resume ? { resume } : {}),
+			perPool: options.perPool,
+			...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+			signal: controller.signal,
+			onSession: (session) => store.attach(session),
+		});
+		const finished = await Promise.race([drive, stopped.then(() => undefined)]);
+		if (!finished) {
+			await Promise.race([drive.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CANCEL_GRACE_MS))]);
+			store.session?.flush();
+			store.finish(undefined);
+			return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
+		}
+		store.finish(finished.recordPath);
+		return exitCodeFor(finished.outcome);
+	} finally {
+		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		app.unmount();
+		await app.waitUntilExit();
+	}
+}
+
+async function chooseSession(stateDir: string, options: WizardOptions, bridge: PromptBridge, stopped: Promise<void>): Promise<StoredSession | undefined> {
+	const { unfinished, problems } = findSessions(stateDir);
+	if (options.fresh) {
+		for (const session of unfinished) session.store.archive();
+		return undefined;
+	}
+	if (options.resume && unfinished.length === 1) return unfinished[0];
+	if (unfinished.length === 0 && problems.length === 0) return undefined;
+	const choice = await Promise.race([bridge.offerResume(unfinished, problems), stopped.then(() => undefined)]);
+	if (!choice || choice.action === 'fresh') return undefined;
+	return unfinished.find((session) => session.key === choice.key);
+}

@@ -1,0 +1,260 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+import { EnvironmentError, type Environment } from '../environments/port.js';
+import { listScenarios, ScenarioError } from '../environments/lab/scenario.js';
+import { TopologyReadError } from '../sfb/topology-reader.js';
+import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
+import type { VoiceResiliency } from '../sfb/model.js';
+import { sanitizeLine } from '../text/sanitize.js';
+import { SessionLockedError } from '../session/session-lock.js';
+import { applyColorPreference } from './color.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { openEnvironment, type EnvironmentOptions } from './open-environment.js';
+import { defaultStateDir } from './state-dir.js';
+import { poolsCommand } from './commands/pools.js';
+import { planCommand } from './commands/plan.js';
+import { statusCommand } from './commands/status.js';
+import { runCommand } from './commands/run.js';
+
+interface CommonFlags {
+	lab?: boolean;
+	live?: boolean;
+	scenario?: string;
+	topology?: string;
+	stateDir?: string;
+	powershell?: string;
+	timeScale?: number;
+	color?: boolean;
+}
+
+interface VoiceFlags {
+	automaticFailover: boolean;
+	failoverInterval?: string;
+	failbackInterval?: string;
+}
+
+const positiveNumber = (value: string) => {
+	const number = Number(value);
+	if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
+	return number;
+};
+
+const positiveInteger = (value: string) => {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
+	return number;
+};
+
+function withCommonOptions(command: Command): Command {
+	return command
+		.option('--lab', 'use the simulated lab farm (the default where no SkypeForBusiness module is found)')
+		.option('--live', 'use the SkypeForBusiness module through PowerShell')
+		.option('--scenario <name|file>', 'lab scenario: a built-in name (see `sfb-pair scenarios`) or a JSON file')
+		.option('--topology <file.xml>', 'build the lab from an exported topology (Get-CsTopology -AsXml)')
+		.option('--state-dir <dir>', 'where sessions, the lab farm, snapshots and records are kept', undefined)
+		.option('--powershell <path>', 'PowerShell executable for --live (default: powershell.exe on Windows, pwsh elsewhere)')
+		.option('--time-scale <n>', 'lab only: how many times faster than real time the farm runs (default 20)', positiveNumber)
+		.option('--no-color', 'no colours (NO_COLOR is honoured too)');
+}
+
+function withVoiceOptions(command: Command): Command {
+	return command
+		.option('--no-automatic-failover', 'turn off automatic failover and failback for Voice')
+		.option('--failover-interval <time>', 'voice failover detection interval: seconds, 5m or hh:mm:ss (default 300 s, at least 90 s)')
+		.option('--failback-interval <time>', 'voice failback detection interval (default 600 s)');
+}
+
+function voiceFrom(flags: VoiceFlags): VoiceResiliency {
+	const failover = flags.failoverInterval === undefined ? undefined : checkFailoverInterval(flags.failoverInterval);
+	const failback = flags.failbackInterval === undefined ? undefined : checkFailbackInterval(flags.failbackInterval);
+	if (failover && !failover.ok) throw new UsageError(`--failover-interval: ${failover.reason}`);
+	if (failback && !failback.ok) throw new UsageError(`--failback-interval: ${failback.reason}`);
+	if (failover?.ok && failover.note) process.stderr.write(`note: ${failover.note}\n`);
+	return {
+		automaticFailover: flags.automaticFailover,
+		failoverSeconds: failover?.ok ? failover.seconds : DEFAULT_VOICE.failoverSeconds,
+		failbackSeconds: failback?.ok ? failback.seconds : DEFAULT_VOICE.failbackSeconds,
+	};
+}
+
+function environmentOptions(flags: CommonFlags): EnvironmentOptions {
+	return {
+		stateDir: flags.stateDir ?? process.env.SFB_PAIR_STATE_DIR ?? defaultStateDir(),
+		...(flags.lab ? { lab: true } : {}),
+		...(flags.live ? { live: true } : {}),
+		...(flags.scenario ? { scenario: flags.scenario } : {}),
+		...(flags.topology ? { topology: flags.topology } : {}),
+		...(flags.powershell ? { powershell: flags.powershell } : {}),
+		...(flags.timeScale ? { timeScale: flags.timeScale } : {}),
+	};
+}
+
+const write = (text: string) => process.stdout.write(`${text}\n`);
+
+/** Runs a command with an environment it always disposes, turning known failures into one line and an exit code. */
+async function withEnvironment(flags: CommonFlags, body: (environment: Environment, options: EnvironmentOptions) => Promise<number>) {
+	const options = environmentOptions(flags);
+	const environment = await openEnvironment(options);
+	try {
+		return await body(environment, options);
+	} finally {
+		await environment.dispose();
+	}
+}
+
+function reportError(error: unknown): number {
+	const known =
+		error instanceof UsageError ||
+		error instanceof TopologyReadError ||
+		error instanceof ScenarioError ||
+		error instanceof SessionLockedError;
+	if (known || error instanceof EnvironmentError) {
+		process.stderr.write(`sfb-pair: ${sanitizeLine(error.message)}\n`);
+		return known ? EXIT.usage : EXIT.failed;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	process.stderr.write(`sfb-pair: unexpected error: ${sanitizeLine(message)}\n`);
+	if (process.env.SFB_PAIR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+	return EXIT.failed;
+}
+
+export function buildProgram(run: (code: Promise<number>) => void): Command {
+	const program = withCommonOptions(new Command('sfb-pair'))
+		.description('Pair two Skype for Business Server Front End pools for disaster recovery, step by step.')
+		.version(packageJson.version, '--version', 'print the version')
+		.helpOption('-h, --help', 'show this help')
+		.option('--resume', 'continue the unfinished session without asking')
+		.option('--fresh', 'archive any unfinished session and start over')
+		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
+		.option('--explain', 'explain beside each step why it exists')
+		.showHelpAfterError('(run sfb-pair --help for usage)')
+		.exitOverride()
+		.action(async (flags: CommonFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }) => {
+			const { wizardCommand } = await import('./commands/wizard.js');
+			run(
+				withEnvironment(flags, (environment, options) =>
+					wizardCommand(environment, options.stateDir, {
+						resume: Boolean(flags.resume),
+						fresh: Boolean(flags.fresh),
+						perPool: flags.parallel ?? 1,
+						explain: Boolean(flags.explain),
+						...(options.timeScale ? { timeScale: options.timeScale } : {}),
+					}),
+				),
+			);
+		});
+
+	withCommonOptions(program.command('pools'))
+		.description('list the Front End pools with site, edition, version, servers and pairing state')
+		.option('--json', 'print JSON')
+		.exitOverride()
+		.action((flags: CommonFlags & { json?: boolean }) => run(withEnvironment(flags, (environment) => poolsCommand(environment, Boolean(flags.json), write))));
+
+	withVoiceOptions(withCommonOptions(program.command('plan')))
+		.description('show the procedure for a pair, with every command and where it runs; changes nothing')
+		.requiredOption('--pool <fqdn>', 'the pool to protect')
+		.requiredOption('--backup <fqdn>', 'its backup pool')
+		.option('--json', 'print JSON')
+		.exitOverride()
+		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean }) =>
+			run(withEnvironment(flags, (environment) => planCommand(environment, { pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) }, Boolean(flags.json), write))),
+		);
+
+	withCommonOptions(program.command('status'))
+		.description("pairing and Backup Service state in both directions for a pool")
+		.requiredOption('--pool <fqdn>', 'the pool')
+		.option('--json', 'print JSON')
+		.exitOverride()
+		.action((flags: CommonFlags & { pool: string; json?: boolean }) =>
+			run(withEnvironment(flags, (environment) => statusCommand(environment, flags.pool, Boolean(flags.json), write))),
+		);
+
+	withVoiceOptions(withCommonOptions(program.command('run')))
+		.description('the whole procedure without prompts, as plain timestamped lines (needs --yes)')
+		.requiredOption('--pool <fqdn>', 'the pool to protect')
+		.requiredOption('--backup <fqdn>', 'its backup pool')
+		.option('--yes', 'confirm the change: publish the pairing without asking')
+		.option('--resume', 'continue the unfinished session for this pair')
+		.option('--fresh', 'archive the unfinished session for this pair and start over')
+		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
+		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms)')
+		.exitOverride()
+		.action(
+			(
+				flags: CommonFlags &
+					VoiceFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean },
+			) =>
+				run(
+					withEnvironment(flags, (environment, options) =>
+						withSignals((signal) =>
+							runCommand(
+								environment,
+								options.stateDir,
+								{
+									pool: flags.pool,
+									backup: flags.backup,
+									voice: voiceFrom(flags),
+									yes: Boolean(flags.yes),
+									resume: Boolean(flags.resume),
+									fresh: Boolean(flags.fresh),
+									perPool: flags.parallel ?? 1,
+									...(options.timeScale ? { timeScale: options.timeScale } : {}),
+									cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
+									retries: 1,
+								},
+								write,
+								signal,
+							),
+						),
+					),
+				),
+		);
+
+	program
+		.command('scenarios')
+		.description('list the built-in lab scenarios')
+		.exitOverride()
+		.action(() =>
+			run(
+				(async () => {
+					for (const scenario of listScenarios()) write(`${scenario.name.padEnd(28)} ${scenario.description}`);
+					return EXIT.done;
+				})(),
+			),
+		);
+
+	return program;
+}
+
+/** SIGINT and SIGTERM abort the work; the checkpoint is already on disk, so the session stays resumable. */
+async function withSignals(body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+	const controller = new AbortController();
+	const onSignal = () => controller.abort(new Error('cancelled'));
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	try {
+		const code = await body(controller.signal);
+		return controller.signal.aborted ? EXIT.cancelled : code;
+	} finally {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+	}
+}
+
+export async function main(argv: string[]): Promise<number> {
+	applyColorPreference(process.env, argv);
+	let pending: Promise<number> | undefined;
+	const program = buildProgram((code) => {
+		pending = code;
+	});
+	try {
+		await program.parseAsync(argv, { from: 'user' });
+		return pending ? await pending : EXIT.done;
+	} catch (error) {
+		if (error instanceof CommanderError) {
+			if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.done;
+			return EXIT.usage;
+		}
+		return reportError(error);
+	}
+}

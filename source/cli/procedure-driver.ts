@@ -1,0 +1,98 @@
+import type { Environment } from '../environments/port.js';
+import { DEFAULT_LAB_TIME_SCALE } from '../environments/lab/clock.js';
+import type { Pacing } from '../operations/context.js';
+import { runProcedure, type ProcedureResult } from '../operations/run-procedure.js';
+import type { Operator } from '../procedure/operator.js';
+import { initialState } from '../procedure/state.js';
+import { acquireSessionLock, type SessionLock } from '../session/session-lock.js';
+import { newSessionId, openProcedureStore, openRecordFor, pairKey, snapshotsDir, type StoredSession } from '../session/session-files.js';
+import { Session } from '../session/session.js';
+
+export interface DriveOptions {
+	environment: Environment;
+	stateDir: string;
+	operator: Operator;
+	/** An unfinished session to continue; without it a new one starts. */
+	resume?: StoredSession;
+	perPool: number;
+	timeScale?: number;
+	signal: AbortSignal;
+	cumulativeUpdateDoneByHand?: boolean;
+	/** Called as soon as the session exists, so a screen or a printer can follow it. */
+	onSession(session: Session): void;
+}
+
+export interface DriveResult extends ProcedureResult {
+	session: Session;
+	recordPath?: string;
+}
+
+const second = 1000;
+
+/** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
+export function pacingFor(environment: Environment, timeScale = DEFAULT_LAB_TIME_SCALE): Pacing {
+	const scale = environment.kind === 'lab' ? timeScale : 1;
+	return {
+		syncPollMs: (30 * second) / scale,
+		syncTimeoutMs: (30 * 60 * second) / scale,
+		steadyPolls: 3,
+		serviceSettleMs: (60 * second) / scale,
+		sleep: (ms, signal) =>
+			new Promise((resolve, reject) => {
+				if (signal?.aborted) return reject(signal.reason);
+				const timer = setTimeout(resolve, ms);
+				signal?.addEventListener('abort', () => {
+					clearTimeout(timer);
+					reject(signal.reason);
+				}, { once: true });
+			}),
+	};
+}
+
+/** One procedure run with its lock, checkpoints and change record: shared by the wizard and `run`. */
+export async function driveProcedure(options: DriveOptions): Promise<DriveResult> {
+	const { environment, stateDir, resume } = options;
+	let lock: SessionLock | undefined;
+	let recorder: ReturnType<typeof openRecordFor> | undefined;
+	const session = resume
+		? new Session(resume.state, resume.store)
+		: new Session(initialState(newSessionId(), { kind: environment.kind, description: environment.description }, Date.now()), undefined);
+	if (resume) {
+		lock = acquireSessionLock(stateDir, resume.key);
+		recorder = openRecordFor(stateDir, resume.state);
+		recorder.note('Session resumed: re-checking the farm before trusting the checkpoint.', new Date().toISOString());
+	}
+	options.onSession(session);
+	try {
+		const result = await runProcedure(
+			{
+				environment,
+				session,
+				operator: options.operator,
+				get recorder() {
+					return recorder;
+				},
+				pacing: pacingFor(environment, options.timeScale),
+				perPool: options.perPool,
+				snapshotDir: snapshotsDir(stateDir),
+				signal: options.signal,
+				...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
+			},
+			{
+				claimPair(pool, backup) {
+					if (lock) return;
+					const key = pairKey(pool, backup);
+					lock = acquireSessionLock(stateDir, key);
+					const store = openProcedureStore(stateDir, key);
+					if (store.load().status === 'ok') store.archive();
+					session.attach(store);
+					recorder = openRecordFor(stateDir, { ...session.state, pair: { pool, backup } });
+				},
+			},
+		);
+		return { ...result, session, ...(recorder ? { recordPath: recorder.markdownPath } : {}) };
+	} finally {
+		session.flush();
+		lock?.release();
+	}
+}

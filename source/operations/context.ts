@@ -1,0 +1,58 @@
+import type { Environment } from '../environments/port.js';
+import type { Operator } from '../procedure/operator.js';
+import type { Session } from '../session/session.js';
+
+export interface CommandEntry {
+	command: string;
+	target: string;
+	startedAt: string;
+	endedAt: string;
+	outcome: 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+	exitCode?: number;
+	tail?: string[];
+}
+
+export interface DecisionEntry {
+	what: string;
+	choice: string;
+	reason?: string;
+	at: string;
+}
+
+/** Where the change record goes: every command run and every decision taken. */
+export interface Recorder {
+	command(entry: CommandEntry): void;
+	decision(entry: DecisionEntry): void;
+	note(text: string, at: string): void;
+	snapshot(path: string, at: string): void;
+}
+
+export interface Pacing {
+	/** How long to wait between two Backup Service status polls. */
+	syncPollMs: number;
+	/** Give up waiting for steady state after this long (then the operator decides). */
+	syncTimeoutMs: number;
+	/** Consecutive steady polls needed before the sync is called steady. */
+	steadyPolls: number;
+	/** How long after a start LYNCBACKUP must still be Running to count as started. */
+	serviceSettleMs: number;
+	/** Poll interval while the operator pairs in Topology Builder, and between service checks. */
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface OperationContext {
+	environment: Environment;
+	session: Session;
+	operator: Operator;
+	recorder: Recorder | undefined;
+	pacing: Pacing;
+	/** Servers at once inside each pool (a pool keeps quorum while one server is busy). */
+	perPool: number;
+	/** Where topology snapshots are saved before a change. */
+	snapshotDir: string;
+	signal: AbortSignal;
+	/** The operator said the Cumulative Update is already re-applied (run --yes on a live farm). */
+	cumulativeUpdateDoneByHand?: boolean;
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,0 +1,355 @@
+import { join } from 'node:path';
+import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
+import { BACK, type BackupCandidate } from '../procedure/operator.js';
+import { buildPlan, MANAGEMENT_SHELL, publishCommands, type Plan } from '../procedure/plan.js';
+import { SERVER_PHASES, type OutcomeKind } from '../procedure/state.js';
+import type { StepId } from '../procedure/steps.js';
+import { assessPair, assessPools, findPool } from '../sfb/pairing-rules.js';
+import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
+import { iso, type OperationContext } from './context.js';
+import { runFleet, type FleetResult } from './server-fleet.js';
+import { backupServiceWork, bootstrapperWork, cumulativeUpdateWork } from './server-work.js';
+import { watchSync } from './sync-watch.js';
+
+export interface ProcedureResult {
+	outcome: OutcomeKind;
+	reason: string;
+}
+
+export interface ProcedureHooks {
+	/** Called once the pair is known and before anything is written: takes the lock, opens the checkpoint. Throws to refuse. */
+	claimPair?(pool: string, backup: string): void;
+}
+
+class Stop extends Error {
+	constructor(readonly result: ProcedureResult) {
+		super(result.reason);
+	}
+}
+
+const stop = (outcome: OutcomeKind, reason: string): never => {
+	throw new Stop({ outcome, reason });
+};
+
+/**
+ * The whole procedure, from reading the topology to steady-state sync. The same function drives the
+ * wizard, `run --yes` and a resumed session: steps the checkpoint records as finished are re-checked
+ * against the environment, never done twice.
+ */
+export async function runProcedure(context: OperationContext, hooks: ProcedureHooks = {}): Promise<ProcedureResult> {
+	const { session } = context;
+	try {
+		if (session.state.outcome) session.dispatch({ type: 'procedure-resumed' });
+		const inventory = await readPools(context);
+		const { pool, backup } = await choosePair(context, inventory, hooks);
+		await publish(context, inventory, pool, backup);
+		if (!(await checkDeployment(context, inventory, pool, backup))) {
+			return end(context, 'needs-operator', `${pool.fqdn} and ${backup.fqdn} are paired but were never deployed: deploy them and the pairing is complete`);
+		}
+		const servers = [...pool.servers.map((fqdn) => ({ fqdn, pool: pool.fqdn })), ...backup.servers.map((fqdn) => ({ fqdn, pool: backup.fqdn }))];
+		if (session.state.serverOrder.length === 0) session.dispatch({ type: 'servers-planned', servers });
+		else await reconcileServers(context);
+
+		await serverStep(context, 'bootstrapper', () => runFleet(context, bootstrapperWork(context, servers, [pool, backup])));
+		await cumulativeUpdateStep(context, servers);
+		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));
+		await syncStep(context, pool, backup);
+		return end(context, 'done', `${pool.fqdn} and ${backup.fqdn} are paired and their Backup Service is in steady state both ways`);
+	} catch (error) {
+		if (error instanceof Stop) return end(context, error.result.outcome, error.result.reason);
+		if (context.signal.aborted) return end(context, 'cancelled', 'cancelled by the operator');
+		if (error instanceof EnvironmentError) return end(context, 'failed', error.message);
+		throw error;
+	}
+}
+
+function end(context: OperationContext, outcome: OutcomeKind, reason: string): ProcedureResult {
+	context.session.dispatch({ type: 'procedure-ended', outcome, reason });
+	context.recorder?.note(`Outcome: ${outcome}: ${reason}`, iso(Date.now()));
+	return { outcome, reason };
+}
+
+function isFinished(context: OperationContext, step: StepId): boolean {
+	const status = context.session.state.steps[step].status;
+	return status === 'done' || status === 'skipped';
+}
+
+function startStep(context: OperationContext, step: StepId) {
+	if (context.session.state.steps[step].status !== 'active' || context.session.state.current !== step) {
+		context.session.dispatch({ type: 'step-started', step });
+	}
+}
+
+function finishStep(context: OperationContext, step: StepId, status: 'done' | 'skipped' | 'failed' = 'done', note?: string) {
+	context.session.dispatch({ type: 'step-finished', step, status, ...(note ? { note } : {}) });
+}
+
+async function readPools(context: OperationContext): Promise<PoolInventory> {
+	startStep(context, 'pools-defined');
+	const inventory = await context.environment.readInventory();
+	const eligible = assessPools(inventory).filter((entry) => entry.eligible);
+	if (!context.session.state.pair && eligible.length < 2) {
+		finishStep(context, 'pools-defined', 'failed');
+		stop(
+			'needs-operator',
+			`${eligible.length === 0 ? 'no Front End pool is' : 'only one Front End pool is'} free to pair: define a second pool in Topology Builder, publish, then start again`,
+		);
+	}
+	finishStep(context, 'pools-defined', 'done', `${inventory.pools.length} Front End pools, ${eligible.length} not yet paired`);
+	return inventory;
+}
+
+function poolNamed(inventory: PoolInventory, name: string): FrontEndPool {
+	return findPool(inventory, name) ?? stop('failed', `${name} is no longer in the published topology`);
+}
+
+async function choosePair(context: OperationContext, inventory: PoolInventory, hooks: ProcedureHooks) {
+	const { session, operator } = context;
+	if (session.state.pair && isFinished(context, 'voice')) {
+		return { pool: poolNamed(inventory, session.state.pair.pool), backup: poolNamed(inventory, session.state.pair.backup) };
+	}
+	const eligible = assessPools(inventory).filter((entry) => entry.eligible);
+	let step: StepId = 'choose-pool';
+	let pool: FrontEndPool | undefined;
+	let backup: FrontEndPool | undefined;
+	for (;;) {
+		if (step === 'choose-pool') {
+			startStep(context, 'choose-pool');
+			pool = poolNamed(inventory, await operator.choosePool(eligible));
+			finishStep(context, 'choose-pool', 'done', pool.fqdn);
+			step = 'choose-backup';
+		} else if (step === 'choose-backup' && pool) {
+			startStep(context, 'choose-backup');
+			const candidates: BackupCandidate[] = eligible
+				.filter((entry) => entry.pool.fqdn !== pool?.fqdn)
+				.map((entry) => ({ pool: entry.pool, assessment: assessPair(inventory, pool!.fqdn, entry.pool.fqdn) }));
+			const choice = await operator.chooseBackup(pool, candidates);
+			if (choice === BACK) {
+				session.dispatch({ type: 'step-reopened', step: 'choose-pool' });
+				step = 'choose-pool';
+				continue;
+			}
+			backup = poolNamed(inventory, choice);
+			const assessment = assessPair(inventory, pool.fqdn, backup.fqdn);
+			if (!assessment.allowed) stop('failed', assessment.refusals.join('; '));
+			hooks.claimPair?.(pool.fqdn, backup.fqdn);
+			session.dispatch({ type: 'pair-chosen', pool: pool.fqdn, backup: backup.fqdn, warnings: assessment.warnings });
+			for (const warning of assessment.warnings) context.recorder?.note(`Warning: ${warning}`, iso(Date.now()));
+			finishStep(context, 'choose-backup', 'done', backup.fqdn);
+			step = 'voice';
+		} else if (pool && backup) {
+			startStep(context, 'voice');
+			const voice = await operator.chooseVoice(session.state.voice);
+			if (voice === BACK) {
+				session.dispatch({ type: 'step-reopened', step: 'choose-backup' });
+				step = 'choose-backup';
+				continue;
+			}
+			session.dispatch({ type: 'voice-set', voice });
+			finishStep(context, 'voice');
+			return { pool, backup };
+		}
+	}
+}
+
+async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool) {
+	const { session, environment, operator, recorder } = context;
+	if (session.state.publish.verified && isFinished(context, 'publish')) return;
+	startStep(context, 'publish');
+	if (await isPaired(context, pool.fqdn, backup.fqdn)) {
+		session.dispatch({ type: 'pairing-verified' });
+		recorder?.note(`Read back: ${pool.fqdn} and ${backup.fqdn} are already paired; nothing written.`, iso(Date.now()));
+		finishStep(context, 'publish', 'done', 'already paired: nothing written');
+		return;
+	}
+	let inventory = firstInventory;
+	let notice: string | undefined;
+	for (;;) {
+		const plan: Plan = { ...buildPlan(inventory, pool, backup, session.state.voice), ...(notice ? { notice } : {}) };
+		const choice = await operator.confirmPlan(plan);
+		recorder?.decision({ what: 'publish the pairing', choice: choice === BACK ? 'back' : choice, at: iso(Date.now()) });
+		if (choice === BACK) {
+			session.dispatch({ type: 'step-reopened', step: 'voice' });
+			const voice = await operator.chooseVoice(session.state.voice);
+			if (voice !== BACK) session.dispatch({ type: 'voice-set', voice });
+			finishStep(context, 'voice');
+			startStep(context, 'publish');
+			continue;
+		}
+		if (choice === 'topology-builder') {
+			if (await awaitTopologyBuilder(context, plan)) break;
+			continue;
+		}
+		const current = await environment.readInventory();
+		if (current.topologySignature !== plan.topologySignature) {
+			inventory = current;
+			notice = 'The topology changed since this plan was made (someone else published): here is the plan made again. Check it before you confirm.';
+			continue;
+		}
+		await takeSnapshot(context);
+		const startedAt = Date.now();
+		try {
+			await environment.writePairing(
+				{ pool: pool.fqdn, backup: backup.fqdn, voice: session.state.voice },
+				{ expectedSignature: plan.topologySignature },
+			);
+		} catch (error) {
+			if (error instanceof EnvironmentError && error.kind === 'stale-topology') {
+				inventory = await environment.readInventory();
+				notice = `${error.message}: here is the plan made again.`;
+				continue;
+			}
+			throw error;
+		}
+		for (const command of publishCommands(pool.fqdn, backup.fqdn, session.state.voice).slice(1, 4)) {
+			recorder?.command({ command: command.command, target: MANAGEMENT_SHELL, startedAt: iso(startedAt), endedAt: iso(Date.now()), outcome: 'succeeded' });
+		}
+		session.dispatch({ type: 'pairing-written', method: 'cmdlets' });
+		break;
+	}
+	if (!(await isPaired(context, pool.fqdn, backup.fqdn))) {
+		finishStep(context, 'publish', 'failed');
+		const rollback = session.state.publish.snapshotPath ? `; the topology before the change is in ${session.state.publish.snapshotPath}` : '';
+		stop('failed', `the pairing did not read back after publishing: Get-CsPoolBackupRelationship does not name the partner${rollback}`);
+	}
+	session.dispatch({ type: 'pairing-verified' });
+	finishStep(context, 'publish', 'done', 'written and read back');
+}
+
+async function isPaired(context: OperationContext, pool: string, backup: string): Promise<boolean> {
+	const [forward, reverse] = await Promise.all([context.environment.readPairing(pool), context.environment.readPairing(backup)]);
+	return forward?.toLowerCase() === backup.toLowerCase() && reverse?.toLowerCase() === pool.toLowerCase();
+}
+
+async function takeSnapshot(context: OperationContext) {
+	const { session, environment, recorder } = context;
+	if (session.state.publish.snapshotPath) return;
+	const file = join(context.snapshotDir, `topology-before-${session.state.sessionId}.xml`);
+	const path = await environment.snapshotTopology(file);
+	session.dispatch({ type: 'snapshot-taken', path });
+	recorder?.snapshot(path, iso(Date.now()));
+}
+
+async function awaitTopologyBuilder(context: OperationContext, plan: Plan): Promise<boolean> {
+	await takeSnapshot(context);
+	let lastCheck: string | undefined;
+	for (;;) {
+		const answer = await context.operator.awaitTopologyBuilder(plan, lastCheck);
+		if (answer === 'cancel') return false;
+		if (await isPaired(context, plan.pool.fqdn, plan.backup.fqdn)) {
+			context.session.dispatch({ type: 'pairing-written', method: 'topology-builder' });
+			context.recorder?.decision({ what: 'publish the pairing', choice: 'done in Topology Builder by the operator', at: iso(Date.now()) });
+			return true;
+		}
+		lastCheck = `Not paired yet: Get-CsPoolBackupRelationship does not name ${plan.backup.fqdn} for ${plan.pool.fqdn}. Publish in Topology Builder, then check again.`;
+	}
+}
+
+async function checkDeployment(context: OperationContext, inventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool) {
+	if (isFinished(context, 'deployment')) return context.session.state.deployed !== false;
+	startStep(context, 'deployment');
+	const notDeployed = [pool, backup].filter((entry) => !inventory.deployed[entry.fqdn]).map((entry) => entry.fqdn);
+	context.session.dispatch({ type: 'deployment-checked', deployed: notDeployed.length === 0 });
+	if (notDeployed.length === 0) {
+		finishStep(context, 'deployment', 'done', 'both pools are deployed: steps 8–10 follow');
+		return true;
+	}
+	finishStep(context, 'deployment', 'done', `not deployed: ${notDeployed.join(', ')}`);
+	for (const step of ['bootstrapper', 'cumulative-update', 'backup-service', 'sync'] as const) {
+		finishStep(context, step, 'skipped', 'the pools were never deployed: deploying them completes the pairing');
+	}
+	return false;
+}
+
+/** On resume, a checkpoint is trusted only as far as the servers confirm it. */
+async function reconcileServers(context: OperationContext) {
+	const { session, environment, recorder } = context;
+	for (const fqdn of session.state.serverOrder) {
+		const progress = session.state.servers[fqdn];
+		if (!progress) continue;
+		for (const phase of SERVER_PHASES) {
+			const state = progress.tasks[phase].state;
+			if (state === 'running' || state === 'failed') session.dispatch({ type: 'task-reset', phase, server: fqdn });
+		}
+		const needsCheck = progress.tasks.bootstrapper.state === 'succeeded' || progress.tasks['backup-service'].state === 'succeeded';
+		if (!needsCheck) continue;
+		const service = await environment.readService(fqdn, BACKUP_SERVICE);
+		if (progress.tasks.bootstrapper.state === 'succeeded' && service.state === 'NotInstalled') {
+			session.dispatch({ type: 'task-reset', phase: 'bootstrapper', server: fqdn });
+			recorder?.note(`${fqdn}: the checkpoint says Bootstrapper finished but ${BACKUP_SERVICE} is not installed: running it again.`, iso(Date.now()));
+		}
+		if (progress.tasks['backup-service'].state === 'succeeded' && service.state !== 'Running') {
+			session.dispatch({ type: 'task-reset', phase: 'backup-service', server: fqdn });
+			recorder?.note(`${fqdn}: ${BACKUP_SERVICE} was started before but is ${service.state} now: starting it again.`, iso(Date.now()));
+		}
+	}
+	for (const step of ['bootstrapper', 'cumulative-update', 'backup-service'] as const) {
+		const unfinished = session.state.serverOrder.some((fqdn) => {
+			const task = session.state.servers[fqdn]?.tasks[step];
+			return task?.state === 'pending';
+		});
+		if (unfinished && isFinished(context, step) && session.state.steps[step].status !== 'skipped') {
+			session.dispatch({ type: 'step-started', step });
+		}
+	}
+}
+
+async function serverStep(context: OperationContext, step: 'bootstrapper' | 'backup-service', run: () => Promise<FleetResult>) {
+	if (isFinished(context, step)) return;
+	startStep(context, step);
+	settle(context, step, await run());
+}
+
+function settle(context: OperationContext, step: StepId, result: FleetResult) {
+	if (result.kind === 'aborted') {
+		finishStep(context, step, 'failed', 'aborted');
+		stop(context.signal.aborted ? 'cancelled' : 'failed', `aborted by the operator during ${step}`);
+	}
+	if (result.kind === 'deferred') {
+		finishStep(context, step, 'failed', `waiting on ${result.servers.join(', ')}`);
+		const failures = result.servers.map((server) => `${server}: ${context.session.state.servers[server]?.tasks[step as 'bootstrapper']?.message ?? 'failed'}`);
+		stop('needs-operator', `${failures.join('; ')}. Fix it, then run again with --resume`);
+	}
+	const skipped = context.session.state.serverOrder.filter(
+		(fqdn) => context.session.state.servers[fqdn]?.tasks[step as 'bootstrapper']?.state === 'skipped',
+	);
+	finishStep(context, step, 'done', skipped.length > 0 ? `skipped on ${skipped.join(', ')}` : undefined);
+}
+
+async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: string; pool: string }[]) {
+	const { session, operator, recorder } = context;
+	if (isFinished(context, 'cumulative-update')) return;
+	startStep(context, 'cumulative-update');
+	const canRun = context.environment.kind === 'lab';
+	const choice = context.cumulativeUpdateDoneByHand
+		? 'done-by-hand'
+		: await operator.chooseCumulativeUpdate(servers.map((server) => server.fqdn), canRun);
+	recorder?.decision({ what: 're-apply the Cumulative Update', choice, at: iso(Date.now()) });
+	if (choice === 'run') {
+		settle(context, 'cumulative-update', await runFleet(context, cumulativeUpdateWork(context, servers)));
+		return;
+	}
+	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : 'skipped by the operator (LYNCBACKUP may crash with Event 4007)';
+	for (const { fqdn } of servers) {
+		if (session.state.servers[fqdn]?.tasks['cumulative-update'].state !== 'succeeded') {
+			session.dispatch({ type: 'task-skipped', phase: 'cumulative-update', server: fqdn, reason });
+		}
+	}
+	finishStep(context, 'cumulative-update', choice === 'skip' ? 'skipped' : 'done', reason);
+}
+
+async function syncStep(context: OperationContext, pool: FrontEndPool, backup: FrontEndPool) {
+	if (isFinished(context, 'sync')) return;
+	startStep(context, 'sync');
+	const result = await watchSync(context, [pool, backup]);
+	if (result.kind === 'aborted') stop('cancelled', 'cancelled during the sync');
+	if (result.kind === 'failed') {
+		finishStep(context, 'sync', 'failed', result.reason);
+		stop('failed', result.reason);
+	}
+	if (result.kind === 'stopped') {
+		finishStep(context, 'sync', 'failed', result.reason);
+		stop('needs-operator', `the sync is not steady yet (${result.reason}); run again with --resume to keep watching`);
+	}
+	finishStep(context, 'sync', 'done', `steady on ${context.session.state.sync.consecutiveSteady} polls in a row`);
+}

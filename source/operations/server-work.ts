@@ -1,0 +1,73 @@
+import { BACKUP_SERVICE } from '../environments/port.js';
+import { bootstrapperCommand, cumulativeUpdateCommand, startServiceCommand } from '../procedure/plan.js';
+import type { FrontEndPool } from '../sfb/model.js';
+import type { OperationContext } from './context.js';
+import { TaskFailure, type FleetWork } from './server-fleet.js';
+
+type Servers = { fqdn: string; pool: string }[];
+
+export function bootstrapperWork(context: OperationContext, servers: Servers, pools: FrontEndPool[]): FleetWork {
+	const poolByName = new Map(pools.map((pool) => [pool.fqdn, pool]));
+	const poolOf = (server: string) => poolByName.get(servers.find((entry) => entry.fqdn === server)?.pool ?? '') ?? pools[0]!;
+	return {
+		phase: 'bootstrapper',
+		servers,
+		commandFor: (server) => bootstrapperCommand(server, poolOf(server)),
+		async run(server, { signal, onLine }) {
+			const outcome = await context.environment.runBootstrapper(server, { signal, onLine });
+			if (outcome.exitCode !== 0 && !outcome.rebootRequired) {
+				const last = outcome.tail.at(-1);
+				throw new TaskFailure(`Bootstrapper exited with ${outcome.exitCode}${last ? `: ${last}` : ''}`, outcome.exitCode);
+			}
+			if (outcome.rebootRequired) onLine('Exit code 3010: restart this server when convenient, then run Bootstrapper once more.');
+			return { exitCode: outcome.exitCode, rebootRequired: outcome.rebootRequired };
+		},
+	};
+}
+
+export function cumulativeUpdateWork(context: OperationContext, servers: Servers): FleetWork {
+	return {
+		phase: 'cumulative-update',
+		servers,
+		commandFor: cumulativeUpdateCommand,
+		async run(server, { signal, onLine }) {
+			const outcome = await context.environment.reapplyCumulativeUpdate(server, { signal, onLine });
+			if (outcome.exitCode !== 0 && !outcome.rebootRequired) {
+				throw new TaskFailure(`the update installer exited with ${outcome.exitCode}`, outcome.exitCode);
+			}
+			return { exitCode: outcome.exitCode, rebootRequired: outcome.rebootRequired };
+		},
+	};
+}
+
+export const EVENT_4007 = /\b4007\b/;
+
+/** Starts LYNCBACKUP, then checks it is still Running once the settle time has passed (a KB-4007 crash comes late). */
+export function backupServiceWork(context: OperationContext, servers: Servers): FleetWork {
+	const { environment, pacing } = context;
+	return {
+		phase: 'backup-service',
+		servers,
+		perPool: Number.MAX_SAFE_INTEGER,
+		commandFor: startServiceCommand,
+		async run(server, { signal, onLine }) {
+			const previous = context.session.state.servers[server]?.tasks['backup-service'].message ?? '';
+			if (EVENT_4007.test(previous)) {
+				onLine('Re-applying the Cumulative Update first, as the Event 4007 crash asks.');
+				const update = await environment.reapplyCumulativeUpdate(server, { signal, onLine });
+				if (update.exitCode !== 0 && !update.rebootRequired) throw new TaskFailure(`the update installer exited with ${update.exitCode}`, update.exitCode);
+				context.session.dispatch({ type: 'task-succeeded', phase: 'cumulative-update', server, exitCode: update.exitCode });
+			}
+			onLine(`Start-CsWindowsService -Name ${BACKUP_SERVICE}`);
+			await environment.startService(server, BACKUP_SERVICE);
+			await pacing.sleep(pacing.serviceSettleMs, signal);
+			const status = await environment.readService(server, BACKUP_SERVICE);
+			onLine(`${BACKUP_SERVICE} is ${status.state}`);
+			if (status.state !== 'Running') {
+				const detail = status.detail ? `: ${status.detail}` : '';
+				throw new TaskFailure(`${BACKUP_SERVICE} is ${status.state}${detail}`);
+			}
+			return {};
+		},
+	};
+}

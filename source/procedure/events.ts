@@ -1,0 +1,35 @@
+import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.js';
+import type { VoiceResiliency } from '../sfb/model.js';
+import type { OutcomeKind, ServerPhase } from './state.js';
+import type { StepId } from './steps.js';
+
+type Timed<T> = T & { at: number };
+
+/** Everything that happens in a session. Each is checkpointed before the next action starts. */
+export type ProcedureEvent = Timed<
+	| { type: 'step-started'; step: StepId }
+	| { type: 'step-finished'; step: StepId; status: 'done' | 'skipped' | 'failed'; note?: string }
+	| { type: 'step-reopened'; step: StepId }
+	| { type: 'pair-chosen'; pool: string; backup: string; warnings: string[] }
+	| { type: 'voice-set'; voice: VoiceResiliency }
+	| { type: 'snapshot-taken'; path: string }
+	| { type: 'pairing-written'; method: 'cmdlets' | 'topology-builder' }
+	| { type: 'pairing-verified' }
+	| { type: 'deployment-checked'; deployed: boolean }
+	| { type: 'servers-planned'; servers: { fqdn: string; pool: string }[] }
+	| { type: 'task-started'; phase: ServerPhase; server: string }
+	| { type: 'task-output'; phase: ServerPhase; server: string; line: string }
+	| { type: 'task-succeeded'; phase: ServerPhase; server: string; exitCode?: number; rebootRequired?: boolean }
+	| { type: 'task-failed'; phase: ServerPhase; server: string; message: string; exitCode?: number }
+	| { type: 'task-skipped'; phase: ServerPhase; server: string; reason: string }
+	| { type: 'task-reset'; phase: ServerPhase; server: string }
+	| { type: 'sync-requested'; pool: string }
+	| {
+			type: 'sync-polled';
+			directions: { pool: string; modules: BackupModuleStatus[]; verdict: DirectionVerdict }[];
+	  }
+	| { type: 'procedure-ended'; outcome: OutcomeKind; reason: string }
+	| { type: 'procedure-resumed' }
+>;
+
+export type ProcedureEventType = ProcedureEvent['type'];

@@ -1,0 +1,49 @@
+import type { PairAssessment, PoolEligibility } from '../sfb/pairing-rules.js';
+import type { FrontEndPool, VoiceResiliency } from '../sfb/model.js';
+import type { Plan } from './plan.js';
+import type { ServerPhase } from './state.js';
+
+export const BACK = Symbol('back');
+export type Back = typeof BACK;
+
+export interface BackupCandidate {
+	pool: FrontEndPool;
+	assessment: PairAssessment;
+}
+
+export type PublishChoice = 'publish' | 'topology-builder' | Back;
+
+export type FailureDecision =
+	| { action: 'retry' }
+	| { action: 'skip'; reason: string }
+	| { action: 'abort' }
+	/** Leave the server failed; the procedure stops once the others finish and waits for the operator. */
+	| { action: 'defer' };
+
+export type CumulativeUpdateChoice = 'run' | 'done-by-hand' | 'skip';
+
+export interface ServerFailure {
+	phase: ServerPhase;
+	server: string;
+	pool: string;
+	message: string;
+	attempts: number;
+	lines: string[];
+}
+
+/**
+ * Every decision the procedure needs from a person, as a promise. The wizard answers them on screen;
+ * `run --yes` answers them from the command line. Returning BACK steps back where that is safe.
+ */
+export interface Operator {
+	choosePool(pools: PoolEligibility[]): Promise<string>;
+	chooseBackup(pool: FrontEndPool, candidates: BackupCandidate[]): Promise<string | Back>;
+	chooseVoice(current: VoiceResiliency): Promise<VoiceResiliency | Back>;
+	confirmPlan(plan: Plan): Promise<PublishChoice>;
+	/** The operator pairs the pools in Topology Builder; resolves 'check' to read back, 'cancel' to return to the plan. */
+	awaitTopologyBuilder(plan: Plan, lastCheck?: string): Promise<'check' | 'cancel'>;
+	chooseCumulativeUpdate(servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice>;
+	decideFailure(failure: ServerFailure): Promise<FailureDecision>;
+	/** Sync has not reached steady state in time: keep waiting, or stop and leave the session resumable. */
+	decideSyncTimeout(guidance: string[]): Promise<'wait' | 'stop'>;
+}

@@ -1,0 +1,95 @@
+import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.js';
+import type { EnvironmentKind } from '../environments/port.js';
+import type { VoiceResiliency } from '../sfb/model.js';
+import { DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
+import { STEP_IDS, type StepId } from './steps.js';
+
+export type StepStatus = 'pending' | 'active' | 'done' | 'skipped' | 'failed';
+
+/** The per-server work of steps 8, CU and 9. */
+export const SERVER_PHASES = ['bootstrapper', 'cumulative-update', 'backup-service'] as const;
+export type ServerPhase = (typeof SERVER_PHASES)[number];
+
+export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface ServerTask {
+	state: TaskState;
+	attempts: number;
+	startedAt?: number;
+	endedAt?: number;
+	exitCode?: number;
+	rebootRequired?: boolean;
+	/** Why it failed, or why the operator skipped it. */
+	message?: string;
+	/** The latest output lines, newest last. */
+	lines: string[];
+}
+
+export interface ServerProgress {
+	fqdn: string;
+	pool: string;
+	tasks: Record<ServerPhase, ServerTask>;
+}
+
+export interface SyncDirection {
+	pool: string;
+	modules: BackupModuleStatus[];
+	verdict?: DirectionVerdict;
+	polledAt?: number;
+}
+
+export interface SyncProgress {
+	requested: string[];
+	startedAt?: number;
+	polls: number;
+	consecutiveSteady: number;
+	directions: Record<string, SyncDirection>;
+}
+
+export type OutcomeKind = 'done' | 'failed' | 'needs-operator' | 'cancelled';
+
+export interface ProcedureState {
+	sessionId: string;
+	environment: { kind: EnvironmentKind; description: string };
+	startedAt: number;
+	updatedAt: number;
+	current: StepId;
+	steps: Record<StepId, { status: StepStatus; note?: string }>;
+	pair?: { pool: string; backup: string };
+	voice: VoiceResiliency;
+	warnings: string[];
+	publish: { snapshotPath?: string; method?: 'cmdlets' | 'topology-builder'; written: boolean; verified: boolean };
+	deployed?: boolean;
+	servers: Record<string, ServerProgress>;
+	serverOrder: string[];
+	sync: SyncProgress;
+	outcome?: { kind: OutcomeKind; reason: string; at: number };
+}
+
+export const OUTPUT_LINES_KEPT = 6;
+
+export function initialState(sessionId: string, environment: ProcedureState['environment'], at: number): ProcedureState {
+	return {
+		sessionId,
+		environment,
+		startedAt: at,
+		updatedAt: at,
+		current: 'pools-defined',
+		steps: Object.fromEntries(STEP_IDS.map((id) => [id, { status: 'pending' }])) as ProcedureState['steps'],
+		voice: DEFAULT_VOICE,
+		warnings: [],
+		publish: { written: false, verified: false },
+		servers: {},
+		serverOrder: [],
+		sync: { requested: [], polls: 0, consecutiveSteady: 0, directions: {} },
+	};
+}
+
+export function emptyTask(): ServerTask {
+	return { state: 'pending', attempts: 0, lines: [] };
+}
+
+/** A session is worth resuming until the procedure has completed. */
+export function isUnfinished(state: ProcedureState): boolean {
+	return state.outcome?.kind !== 'done';
+}

@@ -1,0 +1,73 @@
+import { SERVER_PHASES } from '../procedure/state.js';
+import { STEP_IDS } from '../procedure/steps.js';
+
+/** The checkpoint format; raise it (and teach `migrateProcedureState`) whenever ProcedureState changes shape. */
+export const PROCEDURE_STATE_VERSION = 1;
+
+const task = {
+	type: 'object',
+	required: ['state', 'attempts', 'lines'],
+	properties: {
+		state: { enum: ['pending', 'running', 'succeeded', 'failed', 'skipped'] },
+		attempts: { type: 'integer', minimum: 0 },
+		startedAt: { type: 'number' },
+		endedAt: { type: 'number' },
+		exitCode: { type: 'integer' },
+		rebootRequired: { type: 'boolean' },
+		message: { type: 'string' },
+		lines: { type: 'array', items: { type: 'string' } },
+	},
+};
+
+export const procedureStateSchema = {
+	type: 'object',
+	required: ['sessionId', 'environment', 'startedAt', 'updatedAt', 'current', 'steps', 'voice', 'publish', 'servers', 'serverOrder', 'sync'],
+	properties: {
+		sessionId: { type: 'string', minLength: 1 },
+		environment: {
+			type: 'object',
+			required: ['kind', 'description'],
+			properties: { kind: { enum: ['lab', 'live'] }, description: { type: 'string' } },
+		},
+		startedAt: { type: 'number' },
+		updatedAt: { type: 'number' },
+		current: { enum: [...STEP_IDS] },
+		steps: {
+			type: 'object',
+			required: [...STEP_IDS],
+			additionalProperties: {
+				type: 'object',
+				required: ['status'],
+				properties: { status: { enum: ['pending', 'active', 'done', 'skipped', 'failed'] }, note: { type: 'string' } },
+			},
+		},
+		pair: { type: 'object', required: ['pool', 'backup'], properties: { pool: { type: 'string' }, backup: { type: 'string' } } },
+		voice: {
+			type: 'object',
+			required: ['automaticFailover', 'failoverSeconds', 'failbackSeconds'],
+			properties: {
+				automaticFailover: { type: 'boolean' },
+				failoverSeconds: { type: 'integer', minimum: 1 },
+				failbackSeconds: { type: 'integer', minimum: 1 },
+			},
+		},
+		warnings: { type: 'array', items: { type: 'string' } },
+		publish: { type: 'object', required: ['written', 'verified'] },
+		deployed: { type: 'boolean' },
+		servers: {
+			type: 'object',
+			additionalProperties: {
+				type: 'object',
+				required: ['fqdn', 'pool', 'tasks'],
+				properties: {
+					fqdn: { type: 'string' },
+					pool: { type: 'string' },
+					tasks: { type: 'object', required: [...SERVER_PHASES], additionalProperties: task },
+				},
+			},
+		},
+		serverOrder: { type: 'array', items: { type: 'string' } },
+		sync: { type: 'object', required: ['requested', 'polls', 'consecutiveSteady', 'directions'] },
+		outcome: { type: 'object', required: ['kind', 'reason', 'at'] },
+	},
+} as const;

@@ -1,0 +1,71 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProcedureState } from '../procedure/state.js';
+import { isUnfinished } from '../procedure/state.js';
+import { openChangeRecord } from './change-record.js';
+import { openCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
+import { PROCEDURE_STATE_VERSION, procedureStateSchema } from './procedure-schema.js';
+
+/** Sessions are kept per pair, whichever way round it was chosen. */
+export function pairKey(pool: string, backup: string): string {
+	return [pool, backup]
+		.map((name) => name.toLowerCase().replace(/[^a-z0-9.-]/g, '_'))
+		.sort()
+		.join('--');
+}
+
+export function sessionsDir(stateDir: string): string {
+	return join(stateDir, 'sessions');
+}
+
+export function openProcedureStore(stateDir: string, key: string): CheckpointStore<ProcedureState> {
+	return openCheckpointStore<ProcedureState>({
+		stateDir: sessionsDir(stateDir),
+		key,
+		schema: procedureStateSchema,
+		version: PROCEDURE_STATE_VERSION,
+	});
+}
+
+export type StoredSession = { key: string; state: ProcedureState; savedAt: string; store: CheckpointStore<ProcedureState> };
+export type SessionProblem = { key: string; reason: string; movedTo: string };
+
+/** Every session file in the state folder: the unfinished ones, and any file that could not be read (moved aside). */
+export function findSessions(stateDir: string): { unfinished: StoredSession[]; problems: SessionProblem[] } {
+	const folder = sessionsDir(stateDir);
+	if (!existsSync(folder)) return { unfinished: [], problems: [] };
+	const unfinished: StoredSession[] = [];
+	const problems: SessionProblem[] = [];
+	for (const file of readdirSync(folder).sort()) {
+		const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.json$/.exec(file);
+		if (!match || file.includes('.archived-') || file.includes('.corrupt-')) continue;
+		const key = match[1]!;
+		const store = openProcedureStore(stateDir, key);
+		const loaded = store.load();
+		if (loaded.status === 'moved-aside') problems.push({ key, reason: loaded.reason, movedTo: loaded.movedTo });
+		if (loaded.status === 'ok' && isUnfinished(loaded.state)) unfinished.push({ key, state: loaded.state, savedAt: loaded.savedAt, store });
+	}
+	return { unfinished, problems };
+}
+
+export function recordsDir(stateDir: string): string {
+	return join(stateDir, 'records');
+}
+
+export function snapshotsDir(stateDir: string): string {
+	return join(stateDir, 'snapshots');
+}
+
+export function openRecordFor(stateDir: string, state: ProcedureState) {
+	return openChangeRecord({
+		dir: recordsDir(stateDir),
+		sessionId: state.sessionId,
+		title: state.pair ? `Pair ${state.pair.pool} with ${state.pair.backup}` : 'Pool pairing',
+		environment: state.environment.description,
+		...(state.pair ? { pair: state.pair } : {}),
+	});
+}
+
+export function newSessionId(now: Date = new Date()): string {
+	return now.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
+}

@@ -1,0 +1,21 @@
+import { Box, Text } from 'ink';
+import type { ProcedureState } from '../procedure/state.js';
+import { useSymbols } from './symbols.js';
+
+/** Always visible: LAB or LIVE, the farm, and the pair once chosen. */
+export function Header({ state, description, columns }: { state: ProcedureState | undefined; description: string; columns: number }) {
+	const symbols = useSymbols();
+	const lab = description.startsWith('LAB');
+	const pair = state?.pair ? `${state.pair.pool} ${symbols.pair} ${state.pair.backup}` : 'no pair chosen yet';
+	return (
+		<Box width={columns} justifyContent="space-between">
+			<Text wrap="truncate-end">
+				<Text bold inverse color={lab ? 'yellow' : 'red'}>
+					{lab ? ' LAB ' : ' LIVE '}
+				</Text>{' '}
+				<Text bold>{pair}</Text>
+			</Text>
+			<Text dimColor>? keys  q quit</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,39 @@
+import type { Prompt, PendingPrompt } from './prompt-bridge.js';
+import { BackupPicker } from './prompts/BackupPicker.js';
+import { CumulativeUpdatePrompt } from './prompts/CumulativeUpdatePrompt.js';
+import { FailurePrompt } from './prompts/FailurePrompt.js';
+import { PlanConfirm } from './prompts/PlanConfirm.js';
+import { PoolPicker } from './prompts/PoolPicker.js';
+import { ResumeOffer } from './prompts/ResumeOffer.js';
+import { SyncTimeoutPrompt } from './prompts/SyncTimeoutPrompt.js';
+import { TopologyBuilderWait } from './prompts/TopologyBuilderWait.js';
+import { VoiceForm } from './prompts/VoiceForm.js';
+
+/** Prompts that replace the live panels; the others (a failed server, a slow sync) show below them. */
+export function isBlockingPrompt(prompt: Prompt): boolean {
+	return prompt.kind !== 'failure' && prompt.kind !== 'sync-timeout';
+}
+
+export function PromptView({ pending, rows }: { pending: PendingPrompt; rows: number }) {
+	const { prompt, answer } = pending;
+	switch (prompt.kind) {
+		case 'resume':
+			return <ResumeOffer sessions={prompt.sessions} problems={prompt.problems} onAnswer={answer} />;
+		case 'choose-pool':
+			return <PoolPicker pools={prompt.pools} rows={rows} onAnswer={answer} />;
+		case 'choose-backup':
+			return <BackupPicker pool={prompt.pool} candidates={prompt.candidates} rows={rows} onAnswer={answer} />;
+		case 'voice':
+			return <VoiceForm current={prompt.current} onAnswer={answer} />;
+		case 'confirm-plan':
+			return <PlanConfirm plan={prompt.plan} onAnswer={answer} />;
+		case 'topology-builder':
+			return <TopologyBuilderWait plan={prompt.plan} {...(prompt.lastCheck ? { lastCheck: prompt.lastCheck } : {})} onAnswer={answer} />;
+		case 'cumulative-update':
+			return <CumulativeUpdatePrompt servers={prompt.servers} canRun={prompt.canRun} onAnswer={answer} />;
+		case 'failure':
+			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} onAnswer={answer} />;
+		case 'sync-timeout':
+			return <SyncTimeoutPrompt guidance={prompt.guidance} onAnswer={answer} />;
+	}
+}

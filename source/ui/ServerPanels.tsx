@@ -1,0 +1,99 @@
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { ProcedureState, ServerPhase, ServerTask } from '../procedure/state.js';
+import { sanitizeLine } from '../text/sanitize.js';
+import { formatElapsed, shortName } from './format.js';
+import { useSymbols, type Symbols } from './symbols.js';
+
+const STATE_WORDS: Record<ServerTask['state'], string> = {
+	pending: 'waiting',
+	running: 'running',
+	succeeded: 'done',
+	failed: 'FAILED',
+	skipped: 'skipped',
+};
+
+function symbolFor(task: ServerTask, symbols: Symbols): string {
+	switch (task.state) {
+		case 'succeeded':
+			return symbols.done;
+		case 'failed':
+			return symbols.failed;
+		case 'skipped':
+			return symbols.skipped;
+		case 'running':
+			return symbols.running;
+		default:
+			return symbols.pending;
+	}
+}
+
+const colorFor = (task: ServerTask) =>
+	task.state === 'failed' ? 'red' : task.state === 'succeeded' ? 'green' : task.state === 'running' ? 'cyan' : task.state === 'skipped' ? 'yellow' : 'gray';
+
+function ServerLine({ fqdn, pool, task, now, width }: { fqdn: string; pool: string; task: ServerTask; now: number; width: number }) {
+	const symbols = useSymbols();
+	const elapsed = task.startedAt ? formatElapsed((task.endedAt ?? now) - task.startedAt) : '';
+	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}${task.rebootRequired ? ' (reboot required)' : ''}`;
+	const attempt = task.attempts > 1 ? ` try ${task.attempts}` : '';
+	return (
+		<Box width={width}>
+			<Box width={3}>
+				{task.state === 'running' ? (
+					<Text color="cyan">
+						<Spinner type="dots" />
+					</Text>
+				) : (
+					<Text color={colorFor(task)}>{symbolFor(task, symbols)}</Text>
+				)}
+			</Box>
+			<Text wrap="truncate-end" color={colorFor(task)}>
+				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {STATE_WORDS[task.state]} {elapsed}
+				{exit}
+				{attempt}
+				{task.state === 'skipped' && task.message ? `: ${sanitizeLine(task.message)}` : ''}
+			</Text>
+		</Box>
+	);
+}
+
+/**
+ * One panel per server for the phase in progress. Finished servers shrink to one line; running and
+ * failed ones show their latest output, as many lines as the terminal has room for.
+ */
+export function ServerPanels({ state, phase, rows, columns, now }: { state: ProcedureState; phase: ServerPhase; rows: number; columns: number; now: number }) {
+	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
+	const order = { running: 0, failed: 1, pending: 2, succeeded: 3, skipped: 3 } as const;
+	const sorted = [...servers].sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
+	const headerLines = sorted.length;
+	let spare = Math.max(0, rows - Math.min(headerLines, rows));
+	const shown = sorted.slice(0, Math.max(1, rows - (sorted.length > rows ? 1 : 0)));
+	const hidden = sorted.length - shown.length;
+	const finished = servers.filter((server) => ['succeeded', 'skipped'].includes(server.tasks[phase].state)).length;
+	return (
+		<Box flexDirection="column">
+			{shown.map((server) => {
+				const task = server.tasks[phase];
+				const wantsDetail = task.state === 'running' || task.state === 'failed';
+				const detail = wantsDetail ? task.lines.slice(-Math.min(2, spare)) : [];
+				spare -= detail.length;
+				return (
+					<Box key={server.fqdn} flexDirection="column">
+						<ServerLine fqdn={server.fqdn} pool={server.pool} task={task} now={now} width={columns} />
+						{detail.map((line, index) => (
+							<Text key={index} dimColor wrap="truncate-end">
+								{'     '}
+								{sanitizeLine(line)}
+							</Text>
+						))}
+					</Box>
+				);
+			})}
+			{hidden > 0 && (
+				<Text dimColor>
+					{'   '}… {hidden} more ({finished} of {servers.length} finished)
+				</Text>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,104 @@
+import type { PoolEligibility } from '../sfb/pairing-rules.js';
+import type { FrontEndPool, VoiceResiliency } from '../sfb/model.js';
+import type {
+	Back,
+	BackupCandidate,
+	CumulativeUpdateChoice,
+	FailureDecision,
+	Operator,
+	PublishChoice,
+	ServerFailure,
+} from '../procedure/operator.js';
+import type { Plan } from '../procedure/plan.js';
+import type { SessionProblem, StoredSession } from '../session/session-files.js';
+
+export type ResumeChoice = { action: 'resume'; key: string } | { action: 'fresh' };
+
+export type Prompt =
+	| { kind: 'resume'; sessions: StoredSession[]; problems: SessionProblem[] }
+	| { kind: 'choose-pool'; pools: PoolEligibility[] }
+	| { kind: 'choose-backup'; pool: FrontEndPool; candidates: BackupCandidate[] }
+	| { kind: 'voice'; current: VoiceResiliency }
+	| { kind: 'confirm-plan'; plan: Plan }
+	| { kind: 'topology-builder'; plan: Plan; lastCheck?: string }
+	| { kind: 'cumulative-update'; servers: string[]; canRun: boolean }
+	| { kind: 'failure'; failure: ServerFailure }
+	| { kind: 'sync-timeout'; guidance: string[] };
+
+export interface PendingPrompt {
+	prompt: Prompt;
+	answer(value: unknown): void;
+}
+
+/**
+ * The wizard's operator: each decision becomes a prompt on screen, and the promise resolves when the
+ * operator answers it. One prompt at a time; the procedure serialises them.
+ */
+export class PromptBridge implements Operator {
+	private pending: PendingPrompt | undefined;
+	private readonly listeners = new Set<() => void>();
+
+	get current(): PendingPrompt | undefined {
+		return this.pending;
+	}
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	ask<T>(prompt: Prompt): Promise<T> {
+		return new Promise<T>((resolve) => {
+			this.pending = {
+				prompt,
+				answer: (value) => {
+					if (this.pending?.prompt !== prompt) return;
+					this.pending = undefined;
+					this.notify();
+					resolve(value as T);
+				},
+			};
+			this.notify();
+		});
+	}
+
+	private notify() {
+		for (const listener of this.listeners) listener();
+	}
+
+	offerResume(sessions: StoredSession[], problems: SessionProblem[]) {
+		return this.ask<ResumeChoice>({ kind: 'resume', sessions, problems });
+	}
+
+	choosePool(pools: PoolEligibility[]) {
+		return this.ask<string>({ kind: 'choose-pool', pools });
+	}
+
+	chooseBackup(pool: FrontEndPool, candidates: BackupCandidate[]) {
+		return this.ask<string | Back>({ kind: 'choose-backup', pool, candidates });
+	}
+
+	chooseVoice(current: VoiceResiliency) {
+		return this.ask<VoiceResiliency | Back>({ kind: 'voice', current });
+	}
+
+	confirmPlan(plan: Plan) {
+		return this.ask<PublishChoice>({ kind: 'confirm-plan', plan });
+	}
+
+	awaitTopologyBuilder(plan: Plan, lastCheck?: string) {
+		return this.ask<'check' | 'cancel'>({ kind: 'topology-builder', plan, ...(lastCheck ? { lastCheck } : {}) });
+	}
+
+	chooseCumulativeUpdate(servers: string[], canRun: boolean) {
+		return this.ask<CumulativeUpdateChoice>({ kind: 'cumulative-update', servers, canRun });
+	}
+
+	decideFailure(failure: ServerFailure) {
+		return this.ask<FailureDecision>({ kind: 'failure', failure });
+	}
+
+	decideSyncTimeout(guidance: string[]) {
+		return this.ask<'wait' | 'stop'>({ kind: 'sync-timeout', guidance });
+	}
+}

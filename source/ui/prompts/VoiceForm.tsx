@@ -1,0 +1,76 @@
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import { BACK } from '../../procedure/operator.js';
+import type { VoiceResiliency } from '../../sfb/model.js';
+import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../../sfb/voice-resiliency.js';
+import { Select } from '../select/Select.js';
+import { TextInput } from '../TextInput.js';
+
+type Stage = { field: 'mode' } | { field: 'failover'; message?: string } | { field: 'failback'; failover: number; message?: string };
+
+/** Step 5: automatic failover and failback for Voice, with validated intervals. */
+export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onAnswer(value: VoiceResiliency | typeof BACK): void }) {
+	const [stage, setStage] = useState<Stage>({ field: 'mode' });
+	return (
+		<Box flexDirection="column">
+			<Text>Automatic failover and failback for Voice</Text>
+			<Text dimColor>
+				This only moves phones' registrations to the backup pool. Pool failover itself always stays manual
+				(Invoke-CsPoolFailOver).
+			</Text>
+			{stage.field === 'mode' && (
+				<Select
+					options={[
+						{ label: `On, failover after ${DEFAULT_VOICE.failoverSeconds} s, failback after ${DEFAULT_VOICE.failbackSeconds} s (Microsoft's defaults)`, value: 'defaults' },
+						{ label: `On, with other intervals (now ${current.failoverSeconds} s / ${current.failbackSeconds} s)`, value: 'custom' },
+						{ label: 'Off', value: 'off' },
+					]}
+					onSelect={(choice) => {
+						if (choice === 'defaults') onAnswer(DEFAULT_VOICE);
+						else if (choice === 'off') onAnswer({ ...current, automaticFailover: false });
+						else setStage({ field: 'failover' });
+					}}
+					onBack={() => onAnswer(BACK)}
+				/>
+			)}
+			{stage.field === 'failover' && (
+				<Box flexDirection="column">
+					<Text>
+						Failover detection interval (seconds, 5m or hh:mm:ss; at least 90 s):{' '}
+						<TextInput
+							key="failover"
+							placeholder={String(current.failoverSeconds)}
+							onSubmit={(text) => {
+								const check = checkFailoverInterval(text === '' ? String(current.failoverSeconds) : text);
+								if (!check.ok) setStage({ field: 'failover', message: check.reason });
+								else setStage({ field: 'failback', failover: check.seconds, ...(check.note ? { message: check.note } : {}) });
+							}}
+							onBack={() => setStage({ field: 'mode' })}
+						/>
+					</Text>
+					{stage.message && <Text color="red">{stage.message}</Text>}
+				</Box>
+			)}
+			{stage.field === 'failback' && (
+				<Box flexDirection="column">
+					<Text color="green">Failover after {stage.failover} s</Text>
+					{stage.message && <Text color="yellow">{stage.message}</Text>}
+					<Text>
+						Failback detection interval (seconds, 10m or hh:mm:ss):{' '}
+						<TextInput
+							key="failback"
+							placeholder={String(current.failbackSeconds)}
+							onSubmit={(text) => {
+								const check = checkFailbackInterval(text === '' ? String(current.failbackSeconds) : text);
+								if (!check.ok) setStage({ ...stage, message: check.reason });
+								else onAnswer({ automaticFailover: true, failoverSeconds: stage.failover, failbackSeconds: check.seconds });
+							}}
+							onBack={() => setStage({ field: 'failover' })}
+						/>
+					</Text>
+				</Box>
+			)}
+			<Text dimColor>Enter choose · Esc back</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,59 @@
+import { createContext, useContext } from 'react';
+
+export interface Symbols {
+	done: string;
+	failed: string;
+	skipped: string;
+	pending: string;
+	running: string;
+	active: string;
+	warning: string;
+	pointer: string;
+	cross: string;
+	arrowUp: string;
+	arrowDown: string;
+	pair: string;
+	separator: string;
+}
+
+export const unicodeSymbols: Symbols = {
+	done: '✓',
+	failed: '✗',
+	skipped: '⊘',
+	pending: '·',
+	running: '▸',
+	active: '▶',
+	warning: '!',
+	pointer: '❯',
+	cross: '✗',
+	arrowUp: '↑',
+	arrowDown: '↓',
+	pair: '↔',
+	separator: '·',
+};
+
+export const asciiSymbols: Symbols = {
+	done: '+',
+	failed: 'x',
+	skipped: '-',
+	pending: '.',
+	running: '>',
+	active: '>',
+	warning: '!',
+	pointer: '>',
+	cross: 'x',
+	arrowUp: '^',
+	arrowDown: 'v',
+	pair: '<->',
+	separator: '|',
+};
+
+/** Terminals that cannot show Unicode get ASCII; state is always a symbol and a word, never colour alone. */
+export function supportsUnicode(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+	if (env.SFB_PAIR_ASCII) return false;
+	if (platform !== 'win32') return env.TERM !== 'linux';
+	return Boolean(env.WT_SESSION) || env.TERM_PROGRAM === 'vscode' || env.TERM === 'xterm-256color' || Boolean(env.ConEmuTask);
+}
+
+export const SymbolsContext = createContext<Symbols>(unicodeSymbols);
+export const useSymbols = () => useContext(SymbolsContext);

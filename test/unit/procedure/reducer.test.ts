@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { ProcedureEvent } from '../../../source/procedure/events.js';
+import { reduce } from '../../../source/procedure/reducer.js';
+import { initialState, isUnfinished, OUTPUT_LINES_KEPT, type ProcedureState } from '../../../source/procedure/state.js';
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+const start = () => initialState('s1', { kind: 'lab', description: 'LAB' }, 0);
+const apply = (state: ProcedureState, ...events: DistributiveOmit<ProcedureEvent, 'at'>[]) =>
+	events.reduce((current, event, index) => reduce(current, { ...event, at: index + 1 } as ProcedureEvent), state);
+
+const planned = () =>
+	apply(start(), {
+		type: 'servers-planned',
+		servers: [
+			{ fqdn: 'fe1.contoso.com', pool: 'a.contoso.com' },
+			{ fqdn: 'fe2.contoso.com', pool: 'b.contoso.com' },
+		],
+	});
+
+describe('procedure reducer', () => {
+	it('starts at step 1 with every step pending and Microsoft default voice settings', () => {
+		const state = start();
+		expect(state.current).toBe('pools-defined');
+		expect(Object.values(state.steps).every((step) => step.status === 'pending')).toBe(true);
+		expect(state.voice).toEqual({ automaticFailover: true, failoverSeconds: 300, failbackSeconds: 600 });
+	});
+
+	it('marks the started step active and the finished step with its status and note', () => {
+		const state = apply(start(), { type: 'step-started', step: 'choose-pool' }, { type: 'step-finished', step: 'choose-pool', status: 'done', note: 'a' });
+		expect(state.current).toBe('choose-pool');
+		expect(state.steps['choose-pool']).toEqual({ status: 'done', note: 'a' });
+	});
+
+	it('going back reopens a step and forgets the steps after it', () => {
+		const state = apply(
+			start(),
+			{ type: 'step-finished', step: 'choose-pool', status: 'done' },
+			{ type: 'step-finished', step: 'choose-backup', status: 'done' },
+			{ type: 'step-started', step: 'voice' },
+			{ type: 'step-reopened', step: 'choose-backup' },
+		);
+		expect(state.current).toBe('choose-backup');
+		expect(state.steps['choose-pool'].status).toBe('done');
+		expect(state.steps['choose-backup'].status).toBe('active');
+		expect(state.steps.voice.status).toBe('pending');
+	});
+
+	it('records the chosen pair with its warnings, and the publish progress', () => {
+		const state = apply(
+			start(),
+			{ type: 'pair-chosen', pool: 'a', backup: 'b', warnings: ['same site'] },
+			{ type: 'snapshot-taken', path: '/tmp/snap.xml' },
+			{ type: 'pairing-written', method: 'cmdlets' },
+		);
+		expect(state.pair).toEqual({ pool: 'a', backup: 'b' });
+		expect(state.warnings).toEqual(['same site']);
+		expect(state.publish).toEqual({ snapshotPath: '/tmp/snap.xml', written: true, verified: false, method: 'cmdlets' });
+		expect(apply(state, { type: 'pairing-verified' }).publish.verified).toBe(true);
+	});
+
+	it('tracks a server task through start, output, failure, retry and success', () => {
+		let state = apply(
+			planned(),
+			{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
+			{ type: 'task-output', phase: 'bootstrapper', server: 'fe1.contoso.com', line: 'Checking prerequisites' },
+			{ type: 'task-failed', phase: 'bootstrapper', server: 'fe1.contoso.com', message: 'exit 1', exitCode: 1 },
+		);
+		let task = state.servers['fe1.contoso.com']!.tasks.bootstrapper;
+		expect(task).toMatchObject({ state: 'failed', attempts: 1, exitCode: 1, message: 'exit 1', lines: ['Checking prerequisites'] });
+		state = apply(
+			state,
+			{ type: 'task-reset', phase: 'bootstrapper', server: 'fe1.contoso.com' },
+			{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
+			{ type: 'task-succeeded', phase: 'bootstrapper', server: 'fe1.contoso.com', exitCode: 3010, rebootRequired: true },
+		);
+		task = state.servers['fe1.contoso.com']!.tasks.bootstrapper;
+		expect(task).toMatchObject({ state: 'succeeded', attempts: 2, exitCode: 3010, rebootRequired: true });
+		expect(state.servers['fe2.contoso.com']!.tasks.bootstrapper.state).toBe('pending');
+	});
+
+	it('keeps only the latest output lines of a server', () => {
+		const lines = Array.from({ length: OUTPUT_LINES_KEPT + 4 }, (_, index) => `line ${index}`);
+		const state = apply(
+			planned(),
+			{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
+			...lines.map((line) => ({ type: 'task-output' as const, phase: 'bootstrapper' as const, server: 'fe1.contoso.com', line })),
+		);
+		expect(state.servers['fe1.contoso.com']!.tasks.bootstrapper.lines).toEqual(lines.slice(-OUTPUT_LINES_KEPT));
+	});
+
+	it('records a skip with its reason', () => {
+		const state = apply(planned(), { type: 'task-skipped', phase: 'backup-service', server: 'fe2.contoso.com', reason: 'decommissioned' });
+		expect(state.servers['fe2.contoso.com']!.tasks['backup-service']).toMatchObject({ state: 'skipped', message: 'decommissioned' });
+	});
+
+	it('keeps server progress when the servers are planned again on resume', () => {
+		const state = apply(planned(), { type: 'task-succeeded', phase: 'bootstrapper', server: 'fe1.contoso.com', exitCode: 0 });
+		const again = apply(state, { type: 'servers-planned', servers: [{ fqdn: 'fe1.contoso.com', pool: 'a.contoso.com' }] });
+		expect(again.servers['fe1.contoso.com']!.tasks.bootstrapper.state).toBe('succeeded');
+	});
+
+	it('counts consecutive steady polls and starts again at zero when a poll is not steady', () => {
+		const steady = { pool: 'a', modules: [], verdict: { state: 'steady' as const } };
+		const waiting = { pool: 'a', modules: [], verdict: { state: 'waiting' as const, reason: 'NonSteadyState' } };
+		let state = apply(start(), { type: 'sync-requested', pool: 'a' }, { type: 'sync-requested', pool: 'a' });
+		expect(state.sync.requested).toEqual(['a']);
+		state = apply(state, { type: 'sync-polled', directions: [steady] }, { type: 'sync-polled', directions: [steady] });
+		expect(state.sync.consecutiveSteady).toBe(2);
+		state = apply(state, { type: 'sync-polled', directions: [waiting] });
+		expect(state.sync).toMatchObject({ polls: 3, consecutiveSteady: 0 });
+	});
+
+	it('an ended session is unfinished unless it is done, and resuming clears the outcome', () => {
+		const failed = apply(start(), { type: 'procedure-ended', outcome: 'failed', reason: 'x' });
+		expect(isUnfinished(failed)).toBe(true);
+		expect(isUnfinished(apply(start(), { type: 'procedure-ended', outcome: 'done', reason: 'ok' }))).toBe(false);
+		expect(apply(failed, { type: 'procedure-resumed' }).outcome).toBeUndefined();
+	});
+});
