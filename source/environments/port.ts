@@ -19,6 +19,15 @@ export interface ServiceStatus {
 	detail?: string;
 }
 
+export interface WritePairingOptions {
+	whatIf?: boolean;
+	/**
+	 * The topology signature the plan was made against. When the published topology no longer has it,
+	 * someone else published in between: the write is refused with kind 'stale-topology'.
+	 */
+	expectedSignature?: string;
+}
+
 export interface RunOptions {
 	onLine?: (line: string) => void;
 	signal?: AbortSignal;
@@ -62,7 +71,7 @@ export interface Environment {
 	/** Saves the published topology document (`Get-CsTopology -AsXml`) to a file; returns the path. */
 	snapshotTopology(file: string): Promise<string>;
 	/** Writes the pairing in both directions and enables the topology. With whatIf, changes nothing. */
-	writePairing(request: PairingRequest, options?: { whatIf?: boolean }): Promise<void>;
+	writePairing(request: PairingRequest, options?: WritePairingOptions): Promise<void>;
 	/** The backup pool the published configuration names for `pool`, if any. */
 	readPairing(pool: string): Promise<string | undefined>;
 

@@ -57,8 +57,9 @@ function isModuleSettled(module: BackupModuleStatus, poolHostsCms: boolean): boo
 	return module.identity === CMS_MASTER_MODULE && !poolHostsCms && module.exportStatus === 'NotInitialized';
 }
 
-/** Both directions together: failed wins over waiting, waiting over steady. */
+/** Both directions together: failed wins over waiting, waiting over steady; no verdict at all is not steady. */
 export function judgeBothDirections(verdicts: DirectionVerdict[]): DirectionVerdict {
+	if (verdicts.length === 0) return { state: 'waiting', reason: 'no direction of the Backup Service has been checked yet' };
 	const failed = verdicts.find((verdict) => verdict.state === 'failed');
 	if (failed) return failed;
 	const waiting = verdicts.find((verdict) => verdict.state === 'waiting');

@@ -1,0 +1,168 @@
+import type { Edition, FrontEndPool, PoolInventory } from './model.js';
+import { describeVersion } from './product-version.js';
+
+/** Which pools can still be chosen, and why the others cannot (sfb-facts.md §1). */
+export interface PoolEligibility {
+	pool: FrontEndPool;
+	pairedWith?: string;
+	deployed: boolean;
+	eligible: boolean;
+	reason?: string;
+}
+
+/** Refusals break Microsoft's pairing rules; warnings are recommendations and undocumented cases. */
+export interface PairAssessment {
+	allowed: boolean;
+	refusals: string[];
+	warnings: string[];
+}
+
+/** A Front End pool by FQDN; DNS names are case-insensitive. */
+export function findPool(inventory: PoolInventory, name: string): FrontEndPool | undefined {
+	const wanted = normalise(name);
+	return inventory.pools.find((pool) => normalise(pool.fqdn) === wanted);
+}
+
+export function unknownPoolMessage(inventory: PoolInventory, name: string): string {
+	const shown = name.trim() === '' ? '(an empty name)' : name;
+	if (inventory.pools.length === 0) return `${shown} is not a Front End pool: the topology defines no Front End pools`;
+	const names = inventory.pools.map((pool) => pool.fqdn).join(', ');
+	return `${shown} is not a Front End pool in this topology; the Front End pools are: ${names}`;
+}
+
+export function assessPools(inventory: PoolInventory): PoolEligibility[] {
+	return inventory.pools.map((pool) => {
+		const deployed = lookup(inventory.deployed, pool.fqdn) ?? false;
+		const pairedWith = partnerOf(inventory, pool.fqdn);
+		if (pairedWith === undefined) return { pool, deployed, eligible: true };
+		return { pool, pairedWith, deployed, eligible: false, reason: `already paired with ${pairedWith}` };
+	});
+}
+
+export function assessPair(inventory: PoolInventory, poolFqdn: string, backupFqdn: string): PairAssessment {
+	if (normalise(poolFqdn) === normalise(backupFqdn)) {
+		const shown = findPool(inventory, poolFqdn)?.fqdn ?? poolFqdn;
+		return verdict([`${shown} cannot be its own backup: choose a different Front End pool as the backup`], []);
+	}
+
+	const pool = findPool(inventory, poolFqdn);
+	const backup = findPool(inventory, backupFqdn);
+	if (!pool || !backup) {
+		const refusals: string[] = [];
+		if (!pool) refusals.push(`the chosen pool ${unknownPoolMessage(inventory, poolFqdn)}`);
+		if (!backup) refusals.push(`the backup pool ${unknownPoolMessage(inventory, backupFqdn)}`);
+		return verdict(refusals, []);
+	}
+
+	return verdict(refusalsFor(inventory, pool, backup), warningsFor(pool, backup));
+}
+
+function refusalsFor(inventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool): string[] {
+	const refusals: string[] = [];
+	const poolPartner = partnerOf(inventory, pool.fqdn);
+	const backupPartner = partnerOf(inventory, backup.fqdn);
+	if (poolPartner !== undefined && normalise(poolPartner) === normalise(backup.fqdn)) {
+		refusals.push(`${pool.fqdn} and ${backup.fqdn} are already paired with each other; there is nothing to pair`);
+	} else {
+		for (const [member, partner] of [
+			[pool, poolPartner],
+			[backup, backupPartner],
+		] as const) {
+			if (partner !== undefined) {
+				refusals.push(
+					`${member.fqdn} is already paired with ${partner}; pairing is one to one, so a pool can back up no other pool`,
+				);
+			}
+		}
+	}
+
+	if (pool.edition !== backup.edition) {
+		refusals.push(
+			`${pool.fqdn} is ${describeEdition(pool.edition)} and ${backup.fqdn} is ${describeEdition(backup.edition)}: ` +
+				'Enterprise Edition pairs only with Enterprise Edition, Standard Edition only with Standard Edition',
+		);
+	}
+	if (pool.platform && backup.platform && pool.platform !== backup.platform) {
+		refusals.push(
+			`${pool.fqdn} runs on ${pool.platform} servers and ${backup.fqdn} on ${backup.platform} servers: ` +
+				'physical pools pair only with physical pools, virtual only with virtual',
+		);
+	}
+	if (pool.operatingSystem && backup.operatingSystem && normalise(pool.operatingSystem) !== normalise(backup.operatingSystem)) {
+		refusals.push(
+			`${pool.fqdn} runs ${pool.operatingSystem} and ${backup.fqdn} runs ${backup.operatingSystem}: ` +
+				'both pools must run the same base operating system',
+		);
+	}
+	return refusals;
+}
+
+function warningsFor(pool: FrontEndPool, backup: FrontEndPool): string[] {
+	const warnings: string[] = [];
+	if (pool.site === backup.site) {
+		warnings.push(
+			`${pool.fqdn} and ${backup.fqdn} are both in site ${pool.site}: ` +
+				'Microsoft recommends pools in different sites or data centres, so that one disaster cannot take out both',
+		);
+	}
+
+	const poolVersion = describeVersion(pool.version, pool.serviceVersion);
+	const backupVersion = describeVersion(backup.version, backup.serviceVersion);
+	if (poolVersion !== backupVersion) {
+		warnings.push(
+			`${pool.fqdn} runs ${poolVersion} and ${backup.fqdn} runs ${backupVersion}: the versions differ ` +
+				'(not a documented rule, but no Microsoft source describes pairing pools of different versions)',
+		);
+	}
+
+	for (const member of [pool, backup]) {
+		if (member.version === 'Skype for Business Server 2019' && member.edition === 'Enterprise' && member.servers.length < 3) {
+			const count = member.servers.length === 1 ? '1 Front End server' : `${member.servers.length} Front End servers`;
+			warnings.push(
+				`${member.fqdn} is a Skype for Business Server 2019 Enterprise Edition pool with ${count}: ` +
+					'a 2019 Enterprise pool needs at least 3',
+			);
+		}
+	}
+
+	for (const [cmsHost, partner] of [
+		[pool, backup],
+		[backup, pool],
+	] as const) {
+		if (cmsHost.hostsCentralManagementStore && partner.edition === 'Standard') {
+			warnings.push(
+				`${cmsHost.fqdn} hosts the Central Management store, so its Standard Edition partner ${partner.fqdn} will hold ` +
+					`the standby store: first run Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${partner.fqdn} -SqlInstanceName rtc`,
+			);
+		}
+	}
+	return warnings;
+}
+
+/** The partner of a pool, in the inventory's spelling; a pairing may be recorded in either direction. */
+function partnerOf(inventory: PoolInventory, fqdn: string): string | undefined {
+	const wanted = normalise(fqdn);
+	const entry = Object.entries(inventory.pairings).find(
+		([left, right]) => normalise(left) === wanted || normalise(right) === wanted,
+	);
+	if (!entry) return undefined;
+	const partner = normalise(entry[0]) === wanted ? entry[1] : entry[0];
+	return findPool(inventory, partner)?.fqdn ?? partner;
+}
+
+function lookup<T>(record: Record<string, T>, fqdn: string): T | undefined {
+	const wanted = normalise(fqdn);
+	return Object.entries(record).find(([key]) => normalise(key) === wanted)?.[1];
+}
+
+function describeEdition(edition: Edition): string {
+	return edition === 'Enterprise' ? 'an Enterprise Edition pool' : 'a Standard Edition server';
+}
+
+function normalise(name: string): string {
+	return name.trim().toLowerCase();
+}
+
+function verdict(refusals: string[], warnings: string[]): PairAssessment {
+	return { allowed: refusals.length === 0, refusals, warnings };
+}
