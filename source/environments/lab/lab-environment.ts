@@ -1,0 +1,429 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BackupServiceStatus } from '../../sfb/backup-status.js';
+import { isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
+import type { FrontEndPool, PairingRequest, PoolInventory } from '../../sfb/model.js';
+import { renderTopologyDocument } from '../../sfb/topology-writer.js';
+import {
+	BACKUP_SERVICE,
+	EnvironmentError,
+	type CommandOutcome,
+	type Environment,
+	type RunOptions,
+	type ServiceStatus,
+	type WritePairingOptions,
+} from '../port.js';
+import { DEFAULT_LAB_TIME_SCALE, systemClock, type Clock } from './clock.js';
+import { labFarmPath, loadFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState } from './farm-state.js';
+import { jitter, seededRandom } from './random.js';
+import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
+import { readLyncBackup, simulateBackupStatus } from './simulation.js';
+import { bootstrapperTranscript, cumulativeUpdateTranscript, type BootstrapperOutcome, type Transcript } from './transcripts.js';
+
+export interface LabEnvironmentOptions {
+	/** Where the farm file lives: `<stateDir>/lab/<scenario>.farm.json`. */
+	stateDir: string;
+	scenario: Scenario;
+	clock?: Clock;
+	/** How many times faster than the scenario's realistic seconds the farm runs. */
+	timeScale?: number;
+}
+
+const TAIL_LINES = 20;
+
+/** Runs of this process still in progress, whichever LabEnvironment instance started them. */
+const liveRunIds = new Set<string>();
+
+export async function openLabEnvironment(options: LabEnvironmentOptions): Promise<LabEnvironment> {
+	const timeScale = options.timeScale ?? DEFAULT_LAB_TIME_SCALE;
+	if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+		throw new EnvironmentError('failed', `lab time scale must be a positive number, not ${timeScale}`);
+	}
+	const environment = new LabEnvironment(options.stateDir, options.scenario, options.clock ?? systemClock, timeScale);
+	environment.readFarm();
+	return environment;
+}
+
+/**
+ * A simulated Skype for Business farm whose state lives on disk, re-read at every call, so a wizard that dies
+ * mid-step (or a second process) finds the farm as it was left. Behaviour follows sfb-facts.md.
+ */
+export class LabEnvironment implements Environment {
+	readonly kind = 'lab';
+	readonly description: string;
+	readonly farmPath: string;
+
+	private readonly poolsByFqdn: Map<string, ScenarioPool>;
+	private readonly poolOfServer: Map<string, ScenarioPool>;
+
+	constructor(
+		stateDir: string,
+		readonly scenario: Scenario,
+		private readonly clock: Clock,
+		readonly timeScale: number,
+	) {
+		this.description = `LAB · scenario ${scenario.name} · simulated farm`;
+		this.farmPath = labFarmPath(stateDir, scenario.name);
+		this.poolsByFqdn = new Map(scenario.pools.map((pool) => [pool.fqdn, pool]));
+		this.poolOfServer = new Map(scenario.pools.flatMap((pool) => pool.servers.map((server) => [server, pool] as const)));
+	}
+
+	/** The farm as it stands now; a run whose process is gone reads as `interrupted`. */
+	readFarm(): FarmState {
+		return settleRuns(loadFarm(this.farmPath, this.scenario, this.clock.now()), isLiveRun);
+	}
+
+	async readInventory(): Promise<PoolInventory> {
+		const farm = this.readFarm();
+		const inventory: PoolInventory = {
+			topologySignature: farm.topologySignature,
+			pools: this.scenario.pools.map(toFrontEndPool),
+			pairings: Object.fromEntries(Object.entries(farm.pairings).map(([pool, pairing]) => [pool, pairing.backup])),
+			deployed: Object.fromEntries(this.scenario.pools.map((pool) => [pool.fqdn, pool.deployed])),
+		};
+		// Reads are counted only for the fault that needs them, so a plain read stays a read.
+		if (this.scenario.faults.some((fault) => fault.type === 'topology-changed')) {
+			farm.inventoryReads += 1;
+			// Someone else publishes between this read and the next: the signature changes once.
+			const publish = this.activeFault(farm, (fault) => fault.type === 'topology-changed' && fault.afterInventoryReads === farm.inventoryReads);
+			if (publish) {
+				this.strike(farm, publish);
+				changeSignature(farm, this.scenario);
+			}
+			saveFarm(this.farmPath, farm);
+		}
+		return inventory;
+	}
+
+	async snapshotTopology(file: string): Promise<string> {
+		const farm = this.readFarm();
+		const document = renderTopologyDocument({
+			signature: farm.topologySignature,
+			sites: this.scenario.sites,
+			pools: this.scenario.pools.map(toFrontEndPool),
+			otherClusters: this.scenario.otherClusters,
+		});
+		const target = path.resolve(file);
+		await mkdir(path.dirname(target), { recursive: true });
+		await writeFile(target, document, 'utf8');
+		return target;
+	}
+
+	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<void> {
+		const farm = this.readFarm();
+		if (options.expectedSignature !== undefined && options.expectedSignature !== farm.topologySignature) {
+			throw new EnvironmentError(
+				'stale-topology',
+				`the topology changed since the plan was made: it was ${options.expectedSignature}, it is now ${farm.topologySignature}; read the topology again and re-check the plan`,
+			);
+		}
+		this.frontEndPool(request.pool);
+		this.frontEndPool(request.backup);
+		if (request.pool === request.backup) throw new EnvironmentError('failed', `${request.pool} cannot be its own backup pool`);
+		for (const [pool, partner] of [
+			[request.pool, request.backup],
+			[request.backup, request.pool],
+		] as const) {
+			const current = farm.pairings[pool]?.backup;
+			if (current !== undefined && current !== partner) {
+				throw new EnvironmentError('failed', `${pool} is already paired with ${current}: a pool pairs with one other pool only (sfb-facts.md §1)`);
+			}
+		}
+		const existing = farm.pairings[request.pool];
+		const unchanged = existing?.backup === request.backup && sameVoice(existing.voice, request.voice);
+		if (options.whatIf || unchanged) return;
+
+		farm.pairings[request.pool] = { backup: request.backup, voice: { ...request.voice } };
+		farm.pairings[request.backup] = { backup: request.pool, voice: { ...request.voice } };
+		farm.pairingWrites += 1;
+		changeSignature(farm, this.scenario);
+		saveFarm(this.farmPath, farm);
+	}
+
+	async readPairing(pool: string): Promise<string | undefined> {
+		this.frontEndPool(pool);
+		return this.readFarm().pairings[pool]?.backup;
+	}
+
+	async runBootstrapper(server: string, options: RunOptions = {}): Promise<CommandOutcome> {
+		const pool = this.deployedPoolOf(server);
+		const farm = this.readFarm();
+		const unreachable = this.activeFault(farm, (fault) => fault.type === 'unreachable' && fault.server === server && fault.during === 'bootstrapper');
+		if (unreachable) {
+			this.strike(farm, unreachable);
+			saveFarm(this.farmPath, farm);
+			throw unreachableError(server);
+		}
+		const current = farm.servers[server]?.bootstrapper;
+		if (current?.state === 'running') {
+			throw new EnvironmentError('failed', `Bootstrapper is already running on ${server} (started ${new Date(current.startedAt).toISOString()})`);
+		}
+
+		const outcome = this.bootstrapperOutcome(farm, server);
+		const runId = randomUUID();
+		const startedAt = this.clock.now();
+		const serverState = this.serverState(farm, server);
+		serverState.bootstrapper = { state: 'running', runId, pid: process.pid, startedAt };
+		serverState.bootstrapperRuns += 1;
+		// Bootstrapper lays the Backup Service down from RTM binaries: any CU applied before is undone for it.
+		serverState.cuReapplied = false;
+		const installsBackupService = farm.pairings[pool.fqdn] !== undefined;
+		saveFarm(this.farmPath, farm);
+		liveRunIds.add(runId);
+
+		const runs = serverState.bootstrapperRuns;
+		const durationMs = this.toWallMs(jitter(seededRandom(this.scenario.seed, 'bootstrapper', server, runs), this.bootstrapperSeconds(server), this.scenario.timings.jitter));
+		const transcript = bootstrapperTranscript({ server, version: pool.version, installsBackupService, outcome, startedAt, durationMs });
+		try {
+			const tail = await this.play(transcript, durationMs, options);
+			this.updateServer(server, (state) => {
+				if (state.bootstrapper.state !== 'running' || state.bootstrapper.runId !== runId) return;
+				const finishedAt = this.clock.now();
+				const succeeded = isBootstrapperSuccess(transcript.exitCode);
+				state.bootstrapper = { state: succeeded ? 'done' : 'failed', exitCode: transcript.exitCode, finishedAt };
+				if (succeeded && installsBackupService) state.backupServiceInstalled = true;
+			});
+			return { exitCode: transcript.exitCode, rebootRequired: transcript.exitCode === BOOTSTRAPPER_REBOOT_REQUIRED, tail };
+		} catch (error) {
+			this.updateServer(server, (state) => {
+				if (state.bootstrapper.state === 'running' && state.bootstrapper.runId === runId) state.bootstrapper = { state: 'interrupted', startedAt };
+			});
+			throw error;
+		} finally {
+			liveRunIds.delete(runId);
+		}
+	}
+
+	async reapplyCumulativeUpdate(server: string, options: RunOptions = {}): Promise<CommandOutcome> {
+		const pool = this.deployedPoolOf(server);
+		const farm = this.readFarm();
+		const state = this.serverState(farm, server);
+		const transcript = cumulativeUpdateTranscript({
+			server,
+			version: pool.version,
+			cumulativeUpdate: pool.cumulativeUpdate,
+			backupServiceNeedsUpdate: state.backupServiceInstalled && !state.cuReapplied,
+		});
+		const random = seededRandom(this.scenario.seed, 'cumulative-update', server, state.bootstrapperRuns);
+		const durationMs = this.toWallMs(jitter(random, this.scenario.timings.cumulativeUpdateSeconds, this.scenario.timings.jitter));
+		const tail = await this.play(transcript, durationMs, options);
+		this.updateServer(server, (updated) => {
+			updated.cuReapplied = true;
+			// The installer stops the services it patches; the operator starts LYNCBACKUP again (step 9).
+			updated.lyncBackup = { state: 'Stopped' };
+		});
+		return { exitCode: transcript.exitCode, rebootRequired: false, tail };
+	}
+
+	async startService(server: string, name: string): Promise<void> {
+		const pool = this.deployedPoolOf(server);
+		this.checkServiceName(server, name);
+		const farm = this.readFarm();
+		this.throwIfServiceUnreachable(farm, server);
+		const state = this.serverState(farm, server);
+		if (state.bootstrapper.state !== 'done') {
+			throw new EnvironmentError(
+				'failed',
+				`${BACKUP_SERVICE} is not installed on ${server}: Bootstrapper has not completed there (${describeRun(state.bootstrapper.state)}); run Bootstrapper.exe first`,
+			);
+		}
+		if (!state.backupServiceInstalled) {
+			throw new EnvironmentError(
+				'failed',
+				`${BACKUP_SERVICE} is not installed on ${server}: Bootstrapper ran before ${pool.fqdn} was paired; run Bootstrapper.exe again now that the pairing is published`,
+			);
+		}
+		const reading = readLyncBackup(state, pool, this.scenario, this.clock.now(), this.toWallMs);
+		if (reading.status.state === 'Running') return;
+		if (reading.status.state !== 'StartPending') {
+			state.lyncBackup = { state: 'Running', startedAt: this.clock.now() };
+			saveFarm(this.farmPath, farm);
+		}
+		const startedAt = state.lyncBackup.startedAt ?? this.clock.now();
+		const remaining = startedAt + this.toWallMs(this.scenario.timings.serviceStartSeconds) - this.clock.now();
+		await this.clock.sleep(Math.max(0, remaining));
+	}
+
+	async readService(server: string, name: string): Promise<ServiceStatus> {
+		const pool = this.deployedPoolOf(server);
+		this.checkServiceName(server, name);
+		const farm = this.readFarm();
+		this.throwIfServiceUnreachable(farm, server);
+		return readLyncBackup(this.serverState(farm, server), pool, this.scenario, this.clock.now(), this.toWallMs).status;
+	}
+
+	async startBackupSync(pool: string): Promise<void> {
+		this.frontEndPool(pool);
+		const farm = this.readFarm();
+		if (farm.pairings[pool] === undefined) {
+			throw new EnvironmentError('failed', `Invoke-CsBackupServiceSync: ${pool} has no backup pool; publish the pairing first`);
+		}
+		recordSyncRequest(farm, pool, this.clock.now());
+		saveFarm(this.farmPath, farm);
+	}
+
+	async readBackupStatus(pool: string): Promise<BackupServiceStatus> {
+		const scenarioPool = this.frontEndPool(pool);
+		const farm = this.readFarm();
+		const denied = this.activeFault(farm, (fault) => fault.type === 'status-access-denied' && (fault.pool === undefined || fault.pool === pool));
+		if (denied) {
+			this.strike(farm, denied);
+			saveFarm(this.farmPath, farm);
+			throw new EnvironmentError(
+				'access-denied',
+				`Get-CsBackupServiceStatus -PoolFqdn ${pool}: access denied; the account running it must be a member of RTCUniversalServerAdmins`,
+			);
+		}
+		const backup = farm.pairings[pool]?.backup;
+		const backupPool = backup === undefined ? undefined : this.poolsByFqdn.get(backup);
+		if (!backupPool) throw new EnvironmentError('failed', `Get-CsBackupServiceStatus: ${pool} has no backup pool; publish the pairing first`);
+		return simulateBackupStatus({ scenario: this.scenario, farm, pool: scenarioPool, backupPool, now: this.clock.now(), toWallMs: this.toWallMs });
+	}
+
+	async dispose(): Promise<void> {}
+
+	private readonly toWallMs = (realisticSeconds: number): number => (realisticSeconds * 1000) / this.timeScale;
+
+	private bootstrapperSeconds(server: string): number {
+		return this.scenario.timings.bootstrapperSecondsPerServer[server] ?? this.scenario.timings.bootstrapperSeconds;
+	}
+
+	/** Which fault, if any, decides this run; each consumes one of its attempts. */
+	private bootstrapperOutcome(farm: FarmState, server: string): BootstrapperOutcome {
+		const anotherVersion = this.activeFault(farm, (fault) => fault.type === 'another-version-installed' && fault.server === server);
+		if (anotherVersion) {
+			this.strike(farm, anotherVersion);
+			return { kind: 'another-version' };
+		}
+		const exit = this.activeFault(farm, (fault) => fault.type === 'bootstrapper-exit' && fault.server === server);
+		if (exit?.type === 'bootstrapper-exit') {
+			this.strike(farm, exit);
+			return { kind: 'exit', exitCode: exit.exitCode };
+		}
+		const reboot = this.activeFault(farm, (fault) => fault.type === 'reboot-required' && fault.server === server);
+		if (reboot) {
+			this.strike(farm, reboot);
+			return { kind: 'reboot-required' };
+		}
+		return { kind: 'success' };
+	}
+
+	/** Plays a transcript over (scaled) time, line by line; returns the last lines. */
+	private async play(transcript: Transcript, durationMs: number, options: RunOptions): Promise<string[]> {
+		const tail: string[] = [];
+		const elapsedMs = durationMs * transcript.durationFactor;
+		const startedAt = this.clock.now();
+		for (const line of transcript.lines) {
+			const due = startedAt + (line.at / transcript.durationFactor) * elapsedMs;
+			await this.clock.sleep(Math.max(0, due - this.clock.now()), options.signal);
+			tail.push(line.text);
+			if (tail.length > TAIL_LINES) tail.shift();
+			options.onLine?.(line.text);
+		}
+		return tail;
+	}
+
+	private activeFault(farm: FarmState, matches: (fault: LabFault) => boolean): LabFault | undefined {
+		return this.scenario.faults.find((fault) => matches(fault) && (farm.faultAttempts[faultKey(fault)] ?? 0) < attemptsOf(fault));
+	}
+
+	private strike(farm: FarmState, fault: LabFault): void {
+		const key = faultKey(fault);
+		farm.faultAttempts[key] = (farm.faultAttempts[key] ?? 0) + 1;
+	}
+
+	private throwIfServiceUnreachable(farm: FarmState, server: string): void {
+		const fault = this.activeFault(farm, (candidate) => candidate.type === 'unreachable' && candidate.server === server && candidate.during === 'service');
+		if (!fault) return;
+		this.strike(farm, fault);
+		saveFarm(this.farmPath, farm);
+		throw unreachableError(server);
+	}
+
+	private updateServer(server: string, change: (state: FarmState['servers'][string]) => void): void {
+		const farm = this.readFarm();
+		change(this.serverState(farm, server));
+		saveFarm(this.farmPath, farm);
+	}
+
+	private serverState(farm: FarmState, server: string): FarmState['servers'][string] {
+		const state = farm.servers[server];
+		if (!state) throw new EnvironmentError('failed', `lab farm ${this.farmPath} has no record of ${server}: remove the file to start afresh`);
+		return state;
+	}
+
+	private frontEndPool(fqdn: string): ScenarioPool {
+		const pool = this.poolsByFqdn.get(fqdn);
+		if (pool) return pool;
+		const other = this.scenario.otherClusters.find((cluster) => cluster.fqdn === fqdn);
+		const reason = other ? `it is a ${other.roles.join('/')} cluster, not a Front End pool` : 'no such pool in the topology';
+		throw new EnvironmentError('failed', `${fqdn}: ${reason}`);
+	}
+
+	private deployedPoolOf(server: string): ScenarioPool {
+		const pool = this.poolOfServer.get(server);
+		if (!pool) throw new EnvironmentError('failed', `${server} is not a Front End server of any pool in the topology`);
+		if (!pool.deployed) {
+			throw new EnvironmentError('failed', `${server}: pool ${pool.fqdn} is defined but not deployed, so Skype for Business Server is not installed on it yet`);
+		}
+		return pool;
+	}
+
+	private checkServiceName(server: string, name: string): void {
+		if (name.toUpperCase() !== BACKUP_SERVICE) {
+			throw new EnvironmentError('failed', `Cannot find any service with service name '${name}' on ${server} (the lab simulates ${BACKUP_SERVICE} only)`);
+		}
+	}
+}
+
+function toFrontEndPool(pool: ScenarioPool): FrontEndPool {
+	return {
+		fqdn: pool.fqdn,
+		site: pool.site,
+		edition: pool.edition,
+		version: pool.version,
+		servers: [...pool.servers],
+		hostsCentralManagementStore: pool.hostsCentralManagementStore,
+		...(pool.platform === undefined ? {} : { platform: pool.platform }),
+		...(pool.operatingSystem === undefined ? {} : { operatingSystem: pool.operatingSystem }),
+	};
+}
+
+function changeSignature(farm: FarmState, scenario: Scenario): void {
+	farm.signatureChanges += 1;
+	farm.topologySignature = topologySignatureFor(scenario, farm.signatureChanges);
+}
+
+function sameVoice(left: PairingRequest['voice'], right: PairingRequest['voice']): boolean {
+	return left.automaticFailover === right.automaticFailover && left.failoverSeconds === right.failoverSeconds && left.failbackSeconds === right.failbackSeconds;
+}
+
+function faultKey(fault: LabFault): string {
+	return JSON.stringify(fault);
+}
+
+function attemptsOf(fault: LabFault): number {
+	return 'attempts' in fault ? fault.attempts : 1;
+}
+
+function unreachableError(server: string): EnvironmentError {
+	return new EnvironmentError(
+		'unreachable',
+		`Connecting to remote server ${server} failed with the following error message : WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer.`,
+	);
+}
+
+function describeRun(state: FarmState['servers'][string]['bootstrapper']['state']): string {
+	return { 'not-run': 'it has not run', running: 'it is still running', done: 'done', failed: 'its last run failed', interrupted: 'its last run was interrupted' }[state];
+}
+
+function isLiveRun(run: { runId: string; pid: number }): boolean {
+	if (run.pid === process.pid) return liveRunIds.has(run.runId);
+	try {
+		process.kill(run.pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}

@@ -1,0 +1,149 @@
+import { DEFAULT_VOICE } from '../../sfb/voice-resiliency.js';
+
+/** The Backup Service modules a pool reports (sfb-facts.md §6); RGS only on 2019 pools. */
+export const BACKUP_MODULES = ['UserServices.PresenceFocus', 'ConfServices.DataConf', 'CentralMgmt.CMSMaster'] as const;
+export const RGS_MODULE = 'ApplicationServer.RGSDataStore';
+
+export const SCENARIO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+
+const fqdn = { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$' };
+const seconds = { type: 'number', minimum: 0 };
+const attempts = { type: 'integer', minimum: 1, default: 1 };
+const serverFault = { server: fqdn, attempts };
+
+/**
+ * The scenario file format (documented in scenario-format.md). Defaults are filled in by validation, so a
+ * validated scenario has every optional field with its value.
+ */
+export const scenarioSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: ['name', 'description', 'seed', 'sites', 'pools'],
+	properties: {
+		extends: { type: 'string' },
+		name: { type: 'string', minLength: 1, maxLength: 80, pattern: SCENARIO_NAME_PATTERN },
+		description: { type: 'string', minLength: 1 },
+		seed: { type: 'integer' },
+		signature: { type: 'string', minLength: 1 },
+		sites: {
+			type: 'array',
+			minItems: 1,
+			items: {
+				type: 'object',
+				additionalProperties: false,
+				required: ['id', 'name'],
+				properties: { id: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
+			},
+		},
+		pools: {
+			type: 'array',
+			minItems: 1,
+			items: {
+				type: 'object',
+				additionalProperties: false,
+				required: ['fqdn', 'site', 'edition', 'version', 'servers'],
+				properties: {
+					fqdn,
+					site: { type: 'string', minLength: 1 },
+					edition: { enum: ['Enterprise', 'Standard'] },
+					version: {
+						enum: ['Lync Server 2013', 'Skype for Business Server 2015', 'Skype for Business Server 2019', 'unknown'],
+					},
+					servers: { type: 'array', minItems: 1, items: fqdn },
+					platform: { enum: ['physical', 'virtual'] },
+					operatingSystem: { type: 'string', minLength: 1 },
+					hostsCentralManagementStore: { type: 'boolean', default: false },
+					deployed: { type: 'boolean', default: true },
+					cumulativeUpdate: { type: 'string', pattern: '^(RTM|CU[0-9]+)$', default: 'RTM' },
+				},
+			},
+		},
+		otherClusters: {
+			type: 'array',
+			default: [],
+			items: {
+				type: 'object',
+				additionalProperties: false,
+				required: ['fqdn', 'site', 'roles'],
+				properties: {
+					fqdn,
+					site: { type: 'string', minLength: 1 },
+					roles: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+				},
+			},
+		},
+		pairings: {
+			type: 'array',
+			default: [],
+			items: {
+				type: 'object',
+				additionalProperties: false,
+				required: ['pool', 'backup'],
+				properties: {
+					pool: fqdn,
+					backup: fqdn,
+					voice: {
+						type: 'object',
+						additionalProperties: false,
+						default: DEFAULT_VOICE,
+						required: ['automaticFailover', 'failoverSeconds', 'failbackSeconds'],
+						properties: {
+							automaticFailover: { type: 'boolean' },
+							failoverSeconds: { type: 'integer', minimum: 30 },
+							failbackSeconds: { type: 'integer', minimum: 30 },
+						},
+					},
+				},
+			},
+		},
+		timings: {
+			type: 'object',
+			additionalProperties: false,
+			default: {},
+			properties: {
+				bootstrapperSeconds: { ...seconds, default: 150 },
+				bootstrapperSecondsPerServer: { type: 'object', default: {}, additionalProperties: seconds },
+				cumulativeUpdateSeconds: { ...seconds, default: 240 },
+				serviceStartSeconds: { ...seconds, default: 15 },
+				event4007CrashSeconds: { ...seconds, default: 40 },
+				jitter: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
+				sync: {
+					type: 'object',
+					additionalProperties: false,
+					default: {},
+					properties: {
+						secondsNotInitialized: { ...seconds, default: 60 },
+						secondsNonSteady: { ...seconds, default: 150 },
+					},
+				},
+			},
+		},
+		faults: {
+			type: 'array',
+			default: [],
+			items: {
+				type: 'object',
+				discriminator: { propertyName: 'type' },
+				required: ['type'],
+				oneOf: [
+					faultShape('bootstrapper-exit', { ...serverFault, exitCode: { type: 'integer', not: { enum: [0, 3010] } } }, ['server', 'exitCode']),
+					faultShape('another-version-installed', serverFault, ['server']),
+					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service'], default: 'bootstrapper' } }, ['server']),
+					faultShape('reboot-required', serverFault, ['server']),
+					faultShape('sync-slow', { pool: fqdn, extraSeconds: seconds }, ['pool', 'extraSeconds']),
+					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
+					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
+					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1 } }, ['afterInventoryReads']),
+				],
+			},
+		},
+	},
+};
+
+function faultShape(type: string, properties: Record<string, unknown>, required: string[]) {
+	return {
+		additionalProperties: false,
+		required,
+		properties: { type: { const: type }, ...properties },
+	};
+}

@@ -1,0 +1,335 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { Edition, Platform, ProductVersion, Site, TopologyDocument, VoiceResiliency } from '../../sfb/model.js';
+import { BACKUP_MODULES, RGS_MODULE, scenarioSchema } from './scenario-schema.js';
+import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with { type: 'json' };
+import defaultScenario from './scenarios/default.json' with { type: 'json' };
+
+export interface ScenarioPool {
+	fqdn: string;
+	/** The site's name, as in the topology. */
+	site: string;
+	edition: Edition;
+	version: ProductVersion;
+	servers: string[];
+	platform?: Platform;
+	operatingSystem?: string;
+	hostsCentralManagementStore: boolean;
+	/** False: defined in the topology but never installed (step 7 of the procedure). */
+	deployed: boolean;
+	/** "RTM" or "CU<n>": the update the servers run, which Bootstrapper undoes for the Backup Service (sfb-facts.md §5). */
+	cumulativeUpdate: string;
+}
+
+export interface ScenarioPairing {
+	pool: string;
+	backup: string;
+	voice: VoiceResiliency;
+}
+
+export interface LabTimings {
+	bootstrapperSeconds: number;
+	bootstrapperSecondsPerServer: Record<string, number>;
+	cumulativeUpdateSeconds: number;
+	serviceStartSeconds: number;
+	/** How long LYNCBACKUP runs before Event 4007 stops it when the CU was not re-applied. */
+	event4007CrashSeconds: number;
+	/** Each run's duration varies by up to this fraction, from the seeded generator. */
+	jitter: number;
+	sync: { secondsNotInitialized: number; secondsNonSteady: number };
+}
+
+export type LabFault =
+	| { type: 'bootstrapper-exit'; server: string; exitCode: number; attempts: number }
+	| { type: 'another-version-installed'; server: string; attempts: number }
+	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' }
+	| { type: 'reboot-required'; server: string; attempts: number }
+	| { type: 'sync-slow'; pool: string; extraSeconds: number }
+	| { type: 'sync-error'; pool: string; module: string }
+	| { type: 'status-access-denied'; pool?: string; attempts: number }
+	| { type: 'topology-changed'; afterInventoryReads: number };
+
+/** A validated scenario: every optional field of the file has its value. */
+export interface Scenario {
+	name: string;
+	description: string;
+	seed: number;
+	/** The topology Signature the farm starts with; derived from the seed when absent. */
+	signature?: string;
+	sites: Site[];
+	pools: ScenarioPool[];
+	otherClusters: { fqdn: string; site: string; roles: string[] }[];
+	pairings: ScenarioPairing[];
+	timings: LabTimings;
+	faults: LabFault[];
+}
+
+type WithOptional<T, K extends PropertyKey> = T extends unknown ? Omit<T, K & keyof T> & Partial<Pick<T, K & keyof T>> : never;
+
+/** What a scenario file may leave out: everything with a default. */
+export type ScenarioInput = Omit<Partial<Scenario>, 'pools' | 'timings' | 'pairings' | 'faults'> & {
+	faults?: WithOptional<LabFault, 'attempts' | 'during'>[];
+	extends?: string;
+	pools?: (Pick<ScenarioPool, 'fqdn' | 'site' | 'edition' | 'version' | 'servers'> & Partial<ScenarioPool>)[];
+	pairings?: (Omit<ScenarioPairing, 'voice'> & { voice?: VoiceResiliency })[];
+	timings?: Partial<Omit<LabTimings, 'sync'>> & { sync?: Partial<LabTimings['sync']> };
+};
+
+/** What an exported topology document does not say, for `scenarioFromTopology`. */
+export type TopologyOverlay = Omit<ScenarioInput, 'sites' | 'pools' | 'otherClusters' | 'extends'> & {
+	pools?: (Pick<ScenarioPool, 'fqdn'> & Partial<Pick<ScenarioPool, 'deployed' | 'cumulativeUpdate' | 'platform' | 'operatingSystem'>>)[];
+};
+
+/** A scenario that cannot be used; `message` is one line naming the file and the field. */
+export class ScenarioError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ScenarioError';
+	}
+}
+
+const builtInScenarios: Record<string, unknown> = {
+	default: defaultScenario,
+	'bootstrap-failure': bootstrapFailureScenario,
+};
+
+const ajv = new Ajv({ useDefaults: true, discriminator: true, allErrors: false });
+const validateShape = ajv.compile(scenarioSchema);
+
+export function listScenarios(): { name: string; description: string }[] {
+	return Object.entries(builtInScenarios).map(([name, raw]) => ({
+		name,
+		description: String((raw as { description?: unknown }).description ?? ''),
+	}));
+}
+
+/** A built-in scenario by name, or a scenario JSON file by path. */
+export async function loadScenario(nameOrFile: string): Promise<Scenario> {
+	const builtIn = builtInScenarios[nameOrFile];
+	if (builtIn !== undefined && !looksLikePath(nameOrFile)) return parseScenario(builtIn, `${nameOrFile}.json`);
+
+	if (!looksLikePath(nameOrFile)) {
+		const names = Object.keys(builtInScenarios).join(', ');
+		throw new ScenarioError(`unknown scenario "${nameOrFile}": the built-in scenarios are ${names}, or give the path of a .json file`);
+	}
+	const source = path.basename(nameOrFile);
+	let text: string;
+	try {
+		text = await readFile(nameOrFile, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new ScenarioError(`${source}: cannot read ${nameOrFile}${code === 'ENOENT' ? ': no such file' : `: ${code ?? String(error)}`}`);
+	}
+	let raw: unknown;
+	try {
+		raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+	} catch (error) {
+		throw new ScenarioError(`${source}: not valid JSON: ${(error as Error).message.split('\n')[0]}`);
+	}
+	return parseScenario(raw, source);
+}
+
+/** Validates a parsed scenario (built-in or from a file named `source`) and fills in its defaults. */
+export function parseScenario(raw: unknown, source: string): Scenario {
+	const merged = withBase(raw, source);
+	const candidate: unknown = structuredClone(merged);
+	if (!validateShape(candidate)) {
+		const [error] = validateShape.errors ?? [];
+		throw new ScenarioError(`${source}: ${error ? describeSchemaError(error) : 'is not a valid scenario'}`);
+	}
+	const { extends: _base, ...scenario } = candidate as unknown as Scenario & { extends?: string };
+	const problem = findInconsistency(scenario);
+	if (problem) throw new ScenarioError(`${source}: ${problem}`);
+	return scenario;
+}
+
+/** A scenario from an exported topology document; the overlay adds what the document does not hold. */
+export function scenarioFromTopology(document: TopologyDocument, overlay: TopologyOverlay = {}, source = 'topology'): Scenario {
+	const { pools: poolOverlays = [], ...rest } = overlay;
+	const known = new Set(document.frontEndPools.map((pool) => pool.fqdn));
+	const strayIndex = poolOverlays.findIndex((pool) => !known.has(pool.fqdn));
+	if (strayIndex !== -1) {
+		throw new ScenarioError(`${source}: pools[${strayIndex}].fqdn "${poolOverlays[strayIndex]?.fqdn}" is not a Front End pool of the topology document`);
+	}
+	const raw = {
+		name: 'topology',
+		description: `Farm built from the exported topology ${source}`,
+		seed: 1,
+		...(document.signature === undefined ? {} : { signature: document.signature }),
+		...rest,
+		sites: document.sites,
+		pools: document.frontEndPools.map((pool) => ({
+			fqdn: pool.fqdn,
+			site: pool.site,
+			edition: pool.edition,
+			version: pool.version,
+			servers: pool.servers,
+			hostsCentralManagementStore: pool.hostsCentralManagementStore,
+			...(pool.platform === undefined ? {} : { platform: pool.platform }),
+			...(pool.operatingSystem === undefined ? {} : { operatingSystem: pool.operatingSystem }),
+			...withoutFqdn(poolOverlays.find((entry) => entry.fqdn === pool.fqdn)),
+		})),
+		otherClusters: document.otherClusters.map((cluster) => ({
+			...cluster,
+			roles: cluster.roles.length > 0 ? cluster.roles : ['unknown'],
+		})),
+	};
+	return parseScenario(raw, source);
+}
+
+/** The Backup Service modules a pool of this version reports. */
+export function backupModulesOf(version: ProductVersion): string[] {
+	return version === 'Skype for Business Server 2019' ? [...BACKUP_MODULES, RGS_MODULE] : [...BACKUP_MODULES];
+}
+
+function withoutFqdn<T extends { fqdn: string }>(entry: T | undefined): Omit<T, 'fqdn'> | Record<string, never> {
+	if (!entry) return {};
+	const { fqdn: _fqdn, ...rest } = entry;
+	return rest;
+}
+
+function looksLikePath(nameOrFile: string): boolean {
+	return /[\\/]/.test(nameOrFile) || nameOrFile.toLowerCase().endsWith('.json');
+}
+
+/** `extends` names a built-in scenario whose fields the file's own fields replace, one top-level field at a time. */
+function withBase(raw: unknown, source: string, seen: string[] = []): unknown {
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+	const base = (raw as { extends?: unknown }).extends;
+	if (typeof base !== 'string') return raw;
+	const baseRaw = builtInScenarios[base];
+	if (baseRaw === undefined) {
+		throw new ScenarioError(`${source}: extends must name a built-in scenario (${Object.keys(builtInScenarios).join(', ')}), not "${base}"`);
+	}
+	if (seen.includes(base)) throw new ScenarioError(`${source}: extends "${base}" loops back on itself`);
+	const { extends: _own, ...own } = raw as Record<string, unknown>;
+	return { ...(withBase(baseRaw, source, [...seen, base]) as Record<string, unknown>), ...own };
+}
+
+function describeSchemaError(error: ErrorObject): string {
+	const at = fieldPath(error.instancePath);
+	const subject = at === '' ? 'the scenario' : at;
+	const params = error.params as Record<string, unknown>;
+	switch (error.keyword) {
+		case 'required':
+			return `${joinField(at, String(params.missingProperty))} is required`;
+		case 'additionalProperties':
+			return `${joinField(at, String(params.additionalProperty))} is not a field of ${at === '' ? 'a scenario' : at}`;
+		case 'enum':
+			return `${subject} must be ${alternatives((params.allowedValues as unknown[]).map((value) => JSON.stringify(value)))}`;
+		case 'discriminator': {
+			const types = (scenarioSchema.properties.faults.items.oneOf as { properties: { type: { const: string } } }[])
+				.map((shape) => JSON.stringify(shape.properties.type.const));
+			return `${joinField(at, 'type')} must be ${alternatives(types)}`;
+		}
+		case 'type':
+			return `${subject} must be ${article(String(params.type))}`;
+		case 'minimum':
+			return `${subject} must be at least ${String(params.limit)}`;
+		case 'maximum':
+			return `${subject} must be at most ${String(params.limit)}`;
+		case 'minItems':
+			return `${subject} must have at least ${String(params.limit)} ${Number(params.limit) === 1 ? 'entry' : 'entries'}`;
+		case 'minLength':
+			return `${subject} must not be empty`;
+		case 'maxLength':
+			return `${subject} must be at most ${String(params.limit)} characters`;
+		case 'pattern':
+			return `${subject} ${patternHint(at)}`;
+		case 'not':
+			return `${subject} must not be 0 or 3010, which Bootstrapper ends with on success`;
+		default:
+			return `${subject} ${error.message ?? 'is not valid'}`;
+	}
+}
+
+function patternHint(at: string): string {
+	if (at === 'name') return 'may hold only letters, digits, ".", "_" and "-" (it names the farm file)';
+	if (at.endsWith('cumulativeUpdate')) return 'must be "RTM" or "CU" and a number, e.g. "CU15"';
+	return 'must be a host name such as fe01.contoso.com';
+}
+
+function fieldPath(instancePath: string): string {
+	return instancePath
+		.split('/')
+		.slice(1)
+		.map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+		.reduce((joined, part) => (/^\d+$/.test(part) ? `${joined}[${part}]` : joinField(joined, part)), '');
+}
+
+function joinField(parent: string, field: string): string {
+	const safe = /^[A-Za-z_$][\w$]*$/.test(field) ? field : JSON.stringify(field);
+	if (parent === '') return safe;
+	return safe.startsWith('"') ? `${parent}[${safe}]` : `${parent}.${safe}`;
+}
+
+function alternatives(values: string[]): string {
+	if (values.length <= 2) return values.join(' or ');
+	return `one of ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+
+function article(type: string): string {
+	return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** Cross-field rules a schema cannot say: references between pools, sites, servers and faults. */
+function findInconsistency(scenario: Scenario): string | undefined {
+	const siteNames = new Set<string>();
+	for (const [index, site] of scenario.sites.entries()) {
+		if (siteNames.has(site.name)) return `sites[${index}].name "${site.name}" appears twice`;
+		if (scenario.sites.findIndex((other) => other.id === site.id) !== index) return `sites[${index}].id "${site.id}" appears twice`;
+		siteNames.add(site.name);
+	}
+
+	const clusterNames = new Set<string>();
+	const serverPools = new Map<string, ScenarioPool>();
+	for (const [index, pool] of scenario.pools.entries()) {
+		const at = `pools[${index}]`;
+		if (!siteNames.has(pool.site)) return `${at}.site "${pool.site}" is not one of the sites (${[...siteNames].join(', ')})`;
+		if (clusterNames.has(pool.fqdn)) return `${at}.fqdn "${pool.fqdn}" appears twice`;
+		clusterNames.add(pool.fqdn);
+		if (pool.edition === 'Standard' && pool.servers.length !== 1) return `${at}.servers: a Standard Edition pool is one server, not ${pool.servers.length}`;
+		for (const [serverIndex, server] of pool.servers.entries()) {
+			if (serverPools.has(server)) return `${at}.servers[${serverIndex}] "${server}" is already a server of ${serverPools.get(server)?.fqdn}`;
+			serverPools.set(server, pool);
+		}
+	}
+	const cmsHosts = scenario.pools.filter((pool) => pool.hostsCentralManagementStore);
+	if (cmsHosts.length > 1) return `only one pool can host the active Central Management store, not ${cmsHosts.map((pool) => pool.fqdn).join(' and ')}`;
+
+	for (const [index, cluster] of scenario.otherClusters.entries()) {
+		if (!siteNames.has(cluster.site)) return `otherClusters[${index}].site "${cluster.site}" is not one of the sites`;
+		if (clusterNames.has(cluster.fqdn)) return `otherClusters[${index}].fqdn "${cluster.fqdn}" appears twice`;
+		clusterNames.add(cluster.fqdn);
+	}
+
+	const poolNames = new Set(scenario.pools.map((pool) => pool.fqdn));
+	const paired = new Set<string>();
+	for (const [index, pairing] of scenario.pairings.entries()) {
+		for (const field of ['pool', 'backup'] as const) {
+			const fqdn = pairing[field];
+			if (!poolNames.has(fqdn)) return `pairings[${index}].${field} "${fqdn}" is not one of the pools`;
+			if (paired.has(fqdn)) return `pairings[${index}].${field} "${fqdn}" is already paired: a pool pairs with one other pool only`;
+		}
+		if (pairing.pool === pairing.backup) return `pairings[${index}] pairs ${pairing.pool} with itself`;
+		paired.add(pairing.pool).add(pairing.backup);
+	}
+
+	for (const server of Object.keys(scenario.timings.bootstrapperSecondsPerServer)) {
+		if (!serverPools.has(server)) return `timings.bootstrapperSecondsPerServer names "${server}", which is not a Front End server of any pool`;
+	}
+
+	for (const [index, fault] of scenario.faults.entries()) {
+		const at = `faults[${index}]`;
+		if ('server' in fault && !serverPools.has(fault.server)) return `${at}.server "${fault.server}" is not a Front End server of any pool`;
+		if ('pool' in fault && fault.pool !== undefined && !poolNames.has(fault.pool)) return `${at}.pool "${fault.pool}" is not one of the pools`;
+		if (fault.type === 'sync-error') {
+			const pool = scenario.pools.find((entry) => entry.fqdn === fault.pool);
+			if (pool && !backupModulesOf(pool.version).includes(fault.module)) {
+				return `${at}.module ${fault.module} is reported only by Skype for Business Server 2019 pools, and ${pool.fqdn} is ${pool.version}`;
+			}
+		}
+	}
+	return undefined;
+}

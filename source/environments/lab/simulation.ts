@@ -1,0 +1,94 @@
+import type { BackupModuleStatus, BackupServiceStatus, ExportState } from '../../sfb/backup-status.js';
+import { CMS_MASTER_MODULE } from '../../sfb/backup-status.js';
+import type { ServiceStatus } from '../port.js';
+import type { FarmState, ServerFarmState } from './farm-state.js';
+import { jitter, seededRandom } from './random.js';
+import { backupModulesOf, type Scenario, type ScenarioPool } from './scenario.js';
+
+/** Converts the scenario's realistic seconds to the lab clock's milliseconds. */
+export type ToWallMs = (realisticSeconds: number) => number;
+
+export const EVENT_4007_DETAIL =
+	'Event 4007, LS Backup Service: System.NullReferenceException — the Cumulative Update was not re-applied after Bootstrapper (KB-4007)';
+
+export interface LyncBackupReading {
+	status: ServiceStatus;
+	/** When the service finished starting, if it is running now. */
+	runningSince?: number;
+}
+
+/**
+ * LYNCBACKUP on one server. Bootstrapper installs it from RTM binaries; on a server with a Cumulative Update
+ * that was not re-applied afterwards, it stops with Event 4007 a little after starting (sfb-facts.md §5, KB-4007).
+ */
+export function readLyncBackup(server: ServerFarmState, pool: ScenarioPool, scenario: Scenario, now: number, toWallMs: ToWallMs): LyncBackupReading {
+	if (!server.backupServiceInstalled) return { status: { state: 'NotInstalled' } };
+	const { startedAt } = server.lyncBackup;
+	if (server.lyncBackup.state === 'Stopped' || startedAt === undefined) return { status: { state: 'Stopped' } };
+
+	const runningSince = startedAt + toWallMs(scenario.timings.serviceStartSeconds);
+	if (now < runningSince) return { status: { state: 'StartPending' } };
+	const crashes = pool.cumulativeUpdate !== 'RTM' && !server.cuReapplied;
+	if (crashes && now >= runningSince + toWallMs(scenario.timings.event4007CrashSeconds)) {
+		return { status: { state: 'Stopped', detail: EVENT_4007_DETAIL } };
+	}
+	return { status: { state: 'Running' }, runningSince };
+}
+
+/**
+ * One direction of the Backup Service, as `Get-CsBackupServiceStatus -PoolFqdn <pool>` reports it
+ * (sfb-facts.md §6). Until LYNCBACKUP runs on every server of both pools, nothing has started. After the first
+ * sync request, each module's export goes NotInitialized → NonSteadyState → SteadyState or FinalState
+ * (chosen by the seed); CentralMgmt.CMSMaster stays NotInitialized on the pool that is not the CMS master.
+ */
+export function simulateBackupStatus(input: {
+	scenario: Scenario;
+	farm: FarmState;
+	pool: ScenarioPool;
+	backupPool: ScenarioPool;
+	now: number;
+	toWallMs: ToWallMs;
+}): BackupServiceStatus {
+	const { scenario, farm, pool, backupPool, now, toWallMs } = input;
+	const modules = backupModulesOf(pool.version);
+	const notInitialized = (identity: string): BackupModuleStatus => ({ identity, exportStatus: 'NotInitialized', importStatus: 'NormalState' });
+	const status = (moduleStatuses: BackupModuleStatus[]): BackupServiceStatus => ({ pool: pool.fqdn, backupPool: backupPool.fqdn, modules: moduleStatuses });
+
+	const servicesRunningSince = latestRunningSince([pool, backupPool], farm, scenario, now, toWallMs);
+	const firstRequest = Math.min(...(farm.syncRequests[pool.fqdn] ?? []));
+	if (servicesRunningSince === undefined || !Number.isFinite(firstRequest)) return status(modules.map(notInitialized));
+
+	const elapsed = now - Math.max(servicesRunningSince, firstRequest);
+	const slowBy = scenario.faults.reduce((extra, fault) => (fault.type === 'sync-slow' && fault.pool === pool.fqdn ? extra + fault.extraSeconds : extra), 0);
+	const failing = new Set(scenario.faults.flatMap((fault) => (fault.type === 'sync-error' && fault.pool === pool.fqdn ? [fault.module] : [])));
+
+	return status(
+		modules.map((identity) => {
+			if (identity === CMS_MASTER_MODULE && !pool.hostsCentralManagementStore) return notInitialized(identity);
+			const random = seededRandom(scenario.seed, 'sync', pool.fqdn, identity);
+			const { jitter: spread, sync } = scenario.timings;
+			const initializing = toWallMs(jitter(random, sync.secondsNotInitialized, spread));
+			const catchingUp = toWallMs(jitter(random, sync.secondsNonSteady, spread) + slowBy);
+			const settled: ExportState = random() < 0.5 ? 'FinalState' : 'SteadyState';
+			let exportStatus: ExportState;
+			if (elapsed < initializing) exportStatus = 'NotInitialized';
+			else if (failing.has(identity)) exportStatus = 'ErrorState';
+			else if (elapsed < initializing + catchingUp) exportStatus = 'NonSteadyState';
+			else exportStatus = settled;
+			return { identity, exportStatus, importStatus: 'NormalState' };
+		}),
+	);
+}
+
+function latestRunningSince(pools: ScenarioPool[], farm: FarmState, scenario: Scenario, now: number, toWallMs: ToWallMs): number | undefined {
+	let latest = -Infinity;
+	for (const pool of pools) {
+		for (const server of pool.servers) {
+			const state = farm.servers[server];
+			const reading = state ? readLyncBackup(state, pool, scenario, now, toWallMs) : undefined;
+			if (reading?.runningSince === undefined) return undefined;
+			latest = Math.max(latest, reading.runningSince);
+		}
+	}
+	return latest;
+}
