@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+
+/** The state dir holds checkpoints and change records of production changes: only its owner may read it. */
+export const privateDirectoryMode = 0o700;
+export const privateFileMode = 0o600;
+
+const plainReasons: Record<string, string> = {
+	EACCES: 'permission denied',
+	EPERM: 'operation not permitted',
+	ENOTDIR: 'part of the path is a file, not a folder',
+	EROFS: 'the file system is read-only',
+	ENOSPC: 'the disk is full',
+	EDQUOT: 'the disk quota is used up',
+	EISDIR: 'it is a folder, not a file',
+	ENOENT: 'it does not exist',
+};
+
+/** A file-system failure as a short phrase, without the stack or the syscall noise. */
+export function describeFsError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	if (code !== undefined && plainReasons[code] !== undefined) {
+		return plainReasons[code];
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return message.split('\n')[0] ?? message;
+}
+
+/**
+ * Creates `directory` (and missing parents) readable by its owner only, and checks it can be written.
+ * An existing folder keeps its mode: it may be one the operator chose and shares on purpose.
+ */
+export function ensurePrivateDirectory(directory: string, purpose: string): void {
+	try {
+		const firstCreated = fs.mkdirSync(directory, { recursive: true, mode: privateDirectoryMode });
+		if (firstCreated !== undefined) {
+			fs.chmodSync(directory, privateDirectoryMode);
+		}
+		fs.accessSync(directory, fs.constants.W_OK | fs.constants.X_OK);
+	} catch (error) {
+		throw new Error(`cannot use ${directory} as the ${purpose}: ${describeFsError(error)}`, { cause: error });
+	}
+}
+
+/** `2026-11-26T07-12-00-123Z`: an ISO instant that is also a valid file name on Windows. */
+export function fileTimestamp(date: Date = new Date()): string {
+	return date.toISOString().replace(/[:.]/g, '-');
+}
