@@ -128,6 +128,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
 		.option('--explain', 'explain beside each step why it exists')
 		.showHelpAfterError('(run sfb-pair --help for usage)')
+		.enablePositionalOptions()
 		.exitOverride()
 		.action(async (flags: CommonFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }) => {
 			const { wizardCommand } = await import('./commands/wizard.js');

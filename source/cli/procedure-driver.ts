@@ -29,6 +29,8 @@ export interface DriveResult extends ProcedureResult {
 
 const second = 1000;
 
+const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
+
 /** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
 export function pacingFor(environment: Environment, timeScale = DEFAULT_LAB_TIME_SCALE): Pacing {
 	const scale = environment.kind === 'lab' ? timeScale : 1;
@@ -58,7 +60,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		? new Session(resume.state, resume.store)
 		: new Session(initialState(newSessionId(), { kind: environment.kind, description: environment.description }, Date.now()), undefined);
 	if (resume) {
-		lock = acquireSessionLock(stateDir, resume.key);
+		lock = acquireSessionLock(stateDir, resume.key, { subject: subjectOf(resume.state.pair), command: 'sfb-pair' });
 		recorder = openRecordFor(stateDir, resume.state);
 		recorder.note('Session resumed: re-checking the farm before trusting the checkpoint.', new Date().toISOString());
 	}
@@ -82,7 +84,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 				claimPair(pool, backup) {
 					if (lock) return;
 					const key = pairKey(pool, backup);
-					lock = acquireSessionLock(stateDir, key);
+					lock = acquireSessionLock(stateDir, key, { subject: subjectOf({ pool, backup }), command: 'sfb-pair' });
 					const store = openProcedureStore(stateDir, key);
 					if (store.load().status === 'ok') store.archive();
 					session.attach(store);

@@ -149,7 +149,7 @@ export function App({ store, bridge, description, symbols, explain: explainAtSta
 			<TextEntryContext.Provider value={setTyping}>
 				<Static items={log}>
 					{(line) => (
-						<Text key={line.id} {...(line.color ? { color: line.color } : {})} wrap="truncate-end">
+						<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
 							{line.text}
 						</Text>
 					)}

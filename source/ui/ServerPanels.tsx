@@ -65,17 +65,17 @@ export function ServerPanels({ state, phase, rows, columns, now }: { state: Proc
 	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
 	const order = { running: 0, failed: 1, pending: 2, succeeded: 3, skipped: 3 } as const;
 	const sorted = [...servers].sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
-	const headerLines = sorted.length;
-	let spare = Math.max(0, rows - Math.min(headerLines, rows));
-	const shown = sorted.slice(0, Math.max(1, rows - (sorted.length > rows ? 1 : 0)));
+	const folded = sorted.length > rows;
+	const shown = folded ? sorted.slice(0, Math.max(0, rows - 1)) : sorted;
 	const hidden = sorted.length - shown.length;
+	let spare = folded ? 0 : rows - sorted.length;
 	const finished = servers.filter((server) => ['succeeded', 'skipped'].includes(server.tasks[phase].state)).length;
 	return (
 		<Box flexDirection="column">
 			{shown.map((server) => {
 				const task = server.tasks[phase];
-				const wantsDetail = task.state === 'running' || task.state === 'failed';
-				const detail = wantsDetail ? task.lines.slice(-Math.min(2, spare)) : [];
+				const detailRows = task.state === 'running' || task.state === 'failed' ? Math.min(2, spare, task.lines.length) : 0;
+				const detail = detailRows > 0 ? task.lines.slice(-detailRows) : [];
 				spare -= detail.length;
 				return (
 					<Box key={server.fqdn} flexDirection="column">

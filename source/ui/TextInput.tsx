@@ -1,5 +1,6 @@
 import { Text, useInput } from 'ink';
 import { useState } from 'react';
+import { sanitizeLine } from '../text/sanitize.js';
 import { useTextEntry } from './text-entry.js';
 
 interface Props {
@@ -20,7 +21,7 @@ export function TextInput({ initial = '', placeholder = '', onSubmit, onBack, is
 			else if (key.escape) onBack?.();
 			else if (key.backspace || key.delete) setValue((current) => current.slice(0, -1));
 			else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.tab) {
-				setValue((current) => current + input.replace(/[\u0000-\u001f\u007f]/g, ''));
+				setValue((current) => current + sanitizeLine(input));
 			}
 		},
 		{ isActive },

@@ -35,7 +35,8 @@ export interface PendingPrompt {
  * operator answers it. One prompt at a time; the procedure serialises them.
  */
 export class PromptBridge implements Operator {
-	private pending: PendingPrompt | undefined;
+	private pending: (PendingPrompt & { reject(reason: unknown): void }) | undefined;
+	private cancelled: unknown;
 	private readonly listeners = new Set<() => void>();
 
 	get current(): PendingPrompt | undefined {
@@ -47,10 +48,21 @@ export class PromptBridge implements Operator {
 		return () => this.listeners.delete(listener);
 	};
 
+	/** The operator left: the open prompt and every later one reject, so the procedure can stop cleanly. */
+	cancel(reason: unknown): void {
+		this.cancelled = reason ?? new Error('cancelled');
+		const pending = this.pending;
+		this.pending = undefined;
+		pending?.reject(this.cancelled);
+		this.notify();
+	}
+
 	ask<T>(prompt: Prompt): Promise<T> {
-		return new Promise<T>((resolve) => {
+		return new Promise<T>((resolve, reject) => {
+			if (this.cancelled) return reject(this.cancelled);
 			this.pending = {
 				prompt,
+				reject,
 				answer: (value) => {
 					if (this.pending?.prompt !== prompt) return;
 					this.pending = undefined;

@@ -16,9 +16,6 @@ export interface WizardOptions {
 	timeScale?: number;
 }
 
-/** How long a cancelled procedure gets to stop its commands and write its last checkpoint. */
-const CANCEL_GRACE_MS = 3000;
-
 export async function wizardCommand(environment: Environment, stateDir: string, options: WizardOptions): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		throw new UsageError('the wizard needs a terminal; without one use: sfb-pair run --pool <fqdn> --backup <fqdn> --yes');
@@ -29,10 +26,10 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 	const bridge = new PromptBridge();
 	const controller = new AbortController();
 	let leaving: 'quit' | 'cancel' | undefined;
-	const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
 	const leave = (how: 'quit' | 'cancel') => {
 		leaving ??= how;
 		controller.abort(new Error(how));
+		bridge.cancel(controller.signal.reason);
 	};
 
 	const app = render(
@@ -53,7 +50,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 	process.on('SIGHUP', onSignal);
 
 	try {
-		const resume = await chooseSession(stateDir, options, bridge, stopped);
+		const resume = await chooseSession(stateDir, options, bridge);
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		const drive = driveProcedure({
 			environment,
@@ -65,14 +62,9 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			signal: controller.signal,
 			onSession: (session) => store.attach(session),
 		});
-		const finished = await Promise.race([drive, stopped.then(() => undefined)]);
-		if (!finished) {
-			await Promise.race([drive.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CANCEL_GRACE_MS))]);
-			store.session?.flush();
-			store.finish(undefined);
-			return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
-		}
+		const finished = await drive;
 		store.finish(finished.recordPath);
+		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		return exitCodeFor(finished.outcome);
 	} finally {
 		process.off('SIGTERM', onSignal);
@@ -83,7 +75,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 	}
 }
 
-async function chooseSession(stateDir: string, options: WizardOptions, bridge: PromptBridge, stopped: Promise<void>): Promise<StoredSession | undefined> {
+async function chooseSession(stateDir: string, options: WizardOptions, bridge: PromptBridge): Promise<StoredSession | undefined> {
 	const { unfinished, problems } = findSessions(stateDir);
 	if (options.fresh) {
 		for (const session of unfinished) session.store.archive();
@@ -91,7 +83,7 @@ async function chooseSession(stateDir: string, options: WizardOptions, bridge: P
 	}
 	if (options.resume && unfinished.length === 1) return unfinished[0];
 	if (unfinished.length === 0 && problems.length === 0) return undefined;
-	const choice = await Promise.race([bridge.offerResume(unfinished, problems), stopped.then(() => undefined)]);
+	const choice = await bridge.offerResume(unfinished, problems).catch(() => undefined);
 	if (!choice || choice.action === 'fresh') return undefined;
 	return unfinished.find((session) => session.key === choice.key);
 }

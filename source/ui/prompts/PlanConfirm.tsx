@@ -12,6 +12,7 @@ export const CONFIRM_WORD = 'publish';
  */
 export function PlanConfirm({ plan, onAnswer }: { plan: Plan; onAnswer(value: PublishChoice): void }) {
 	const [message, setMessage] = useState<string | undefined>();
+	const [attempt, setAttempt] = useState(0);
 	return (
 		<Box flexDirection="column">
 			{plan.notice && <Text color="yellow">{plan.notice}</Text>}
@@ -22,11 +23,15 @@ export function PlanConfirm({ plan, onAnswer }: { plan: Plan; onAnswer(value: Pu
 			<Text>
 				{'> '}
 				<TextInput
+					key={attempt}
 					onSubmit={(text) => {
 						const answer = text.trim().toLowerCase();
 						if (answer === CONFIRM_WORD) onAnswer('publish');
 						else if (answer === 'tb') onAnswer('topology-builder');
-						else setMessage(`Not published: type ${CONFIRM_WORD} to confirm (you typed "${text}").`);
+						else {
+							setMessage(`Not published: type ${CONFIRM_WORD} to confirm (you typed "${text}").`);
+							setAttempt((count) => count + 1);
+						}
 					}}
 					onBack={() => onAnswer(BACK)}
 				/>

@@ -1,0 +1,284 @@
+import type { PairingRequest } from '../../sfb/model.js';
+import { BOOTSTRAPPER_FOLDERS } from '../../sfb/bootstrapper.js';
+import { BACKUP_SERVICE } from '../port.js';
+import { powershellLiteral } from './literal.js';
+
+/**
+ * The PowerShell every live operation runs. Each builder returns the body of one script; every value in it
+ * is a single-quoted literal from `powershellLiteral`, never code. Scripts must parse and run on Windows
+ * PowerShell 5.1: no `??`, `?.`, ternaries, `&&`/`||` chains or `ForEach-Object -Parallel`.
+ */
+
+/** Lines the session writes to stdout for the adapter: a kind, a space, then base64 UTF-8 JSON. */
+export const FRAME_PREFIX = '##sfb-pair:';
+export const RESULT_FRAME = 'result';
+export const EVENT_FRAME = 'event';
+
+/** Service name of the Front End (RTCSRV): a pool whose servers have it installed has been deployed. */
+export const FRONT_END_SERVICE = 'RTCSRV';
+
+/** Event 4007 from "LS Backup Service": the Backup Service crashed because the CU was not re-applied (KB-4007). */
+export const BACKUP_CRASH_PROVIDER = 'LS Backup Service';
+export const BACKUP_CRASH_EVENT_ID = 4007;
+
+const bootstrapperCandidates = Object.values(BOOTSTRAPPER_FOLDERS).map((folder) => `${folder}\\Bootstrapper.exe`);
+
+/**
+ * Defined once per session: the functions that frame results and events, and that flatten cmdlet output
+ * into plain records (strings, and objects two levels deep) so shapes nobody has documented still arrive intact.
+ */
+const sessionHelpers = String.raw`
+$global:ProgressPreference = 'SilentlyContinue'
+[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false
+if ($PSVersionTable.PSVersion.Major -lt 6) {
+	# Windows PowerShell 5.1 serialises PSObject-wrapped arrays as {"value":[...],"Count":n} unless this goes.
+	Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue
+}
+function global:Write-SfbPairFrame {
+	param([string]$Kind, $Payload)
+	$json = ConvertTo-Json -InputObject $Payload -Depth 12 -Compress
+	[Console]::Out.WriteLine('${FRAME_PREFIX}' + $Kind + ' ' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($json)))
+}
+function global:Write-SfbPairEvent {
+	param($Payload)
+	Write-SfbPairFrame -Kind '${EVENT_FRAME}' -Payload $Payload
+}
+function global:ConvertTo-SfbPairRecord {
+	param($InputObject, [int]$Depth = 2)
+	if ($null -eq $InputObject) { return $null }
+	if ($InputObject -is [string] -or $InputObject -is [System.ValueType] -or $Depth -le 0) { return [string]$InputObject }
+	$record = [ordered]@{ '#text' = [string]$InputObject }
+	foreach ($property in $InputObject.PSObject.Properties) {
+		$value = $null
+		try { $value = $property.Value } catch { $value = $null }
+		if ($value -is [System.Collections.IEnumerable] -and -not ($value -is [string])) {
+			$record[$property.Name] = @(foreach ($item in $value) { ConvertTo-SfbPairRecord -InputObject $item -Depth ($Depth - 1) })
+		} else {
+			$record[$property.Name] = ConvertTo-SfbPairRecord -InputObject $value -Depth ($Depth - 1)
+		}
+	}
+	$record
+}
+function global:ConvertTo-SfbPairFailure {
+	param($ErrorRecord)
+	$exceptionTypes = @()
+	$exceptionMessages = @()
+	$exception = $ErrorRecord.Exception
+	while ($null -ne $exception) {
+		$exceptionTypes += $exception.GetType().FullName
+		$exceptionMessages += [string]$exception.Message
+		$exception = $exception.InnerException
+	}
+	@{
+		ok = $false
+		error = @{
+			message = [string]$ErrorRecord.Exception.Message
+			exceptionTypes = $exceptionTypes
+			exceptionMessages = $exceptionMessages
+			errorId = [string]$ErrorRecord.FullyQualifiedErrorId
+			category = [string]$ErrorRecord.CategoryInfo.Category
+			target = [string]$ErrorRecord.TargetObject
+			command = [string]$ErrorRecord.InvocationInfo.MyCommand.Name
+		}
+	}
+}
+`;
+
+/**
+ * A body run so that the session always answers with exactly one result frame: the body's output as
+ * `{ok: true, value}`, or the error that stopped it as `{ok: false, error}`.
+ */
+export function wrapScript(body: string): string {
+	return [
+		"$ErrorActionPreference = 'Stop'",
+		'try {',
+		// The body is not re-indented: a tab added inside a multi-line literal would change the value.
+		`\t$value = & {\n${body}\n\t}`,
+		`\tWrite-SfbPairFrame -Kind '${RESULT_FRAME}' -Payload @{ ok = $true; value = $value }`,
+		'} catch {',
+		`\tWrite-SfbPairFrame -Kind '${RESULT_FRAME}' -Payload (ConvertTo-SfbPairFailure -ErrorRecord $_)`,
+		'}',
+	].join('\n');
+}
+
+/**
+ * The line written to the session's stdin. The script travels as base64 so neither the console's input
+ * encoding (an OEM code page on Windows PowerShell 5.1) nor line handling can alter a value inside it.
+ */
+export function transportLine(script: string): string {
+	const encoded = Buffer.from(script, 'utf8').toString('base64');
+	return `& ([scriptblock]::Create([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encoded}'))))`;
+}
+
+export interface SessionInfo {
+	edition: string;
+	version: string;
+	module: string | null;
+	/** Why an installed module did not load, one entry per module tried. */
+	importFailures: string[];
+}
+
+/** First script of every session: helpers, then the SkypeForBusiness module, with Lync's as the fallback. */
+export function sessionStartScript(modulePath?: string): string {
+	const prependModulePath =
+		modulePath === undefined
+			? ''
+			: `$env:PSModulePath = ${powershellLiteral(modulePath)} + [System.IO.Path]::PathSeparator + $env:PSModulePath\n`;
+	const body = String.raw`${prependModulePath}$loaded = $null
+$importFailures = @()
+foreach ($name in @('SkypeForBusiness', 'Lync')) {
+	if ($null -eq (Get-Module -ListAvailable -Name $name)) { continue }
+	try {
+		$loaded = @(Import-Module -Name $name -Global -PassThru -DisableNameChecking -ErrorAction Stop)[0]
+		break
+	} catch {
+		$importFailures += ($name + ': ' + $_.Exception.Message)
+	}
+}
+$moduleName = $null
+if ($null -ne $loaded) { $moduleName = $loaded.Name }
+@{
+	edition = [string]$PSVersionTable.PSEdition
+	version = [string]$PSVersionTable.PSVersion
+	module = $moduleName
+	importFailures = $importFailures
+}`;
+	return `${sessionHelpers}\n${wrapScript(body)}`;
+}
+
+export function readTopologyScript(): string {
+	return '(Get-CsTopology -AsXml).ToString()';
+}
+
+/** The topology document and every Registrar's settings, read in one round trip for the inventory. */
+export function readInventoryScript(): string {
+	return String.raw`$topology = (Get-CsTopology -AsXml).ToString()
+$registrars = @(Get-CsService -Registrar | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })
+@{ topology = $topology; registrars = $registrars }`;
+}
+
+/** Whether each server has the Front End service, which is what deploying a pool installs. */
+export function probeFrontEndScript(servers: string[]): string {
+	return String.raw`foreach ($server in ${arrayLiteral(servers)}) {
+	try {
+		$null = Get-CsWindowsService -Name ${powershellLiteral(FRONT_END_SERVICE)} -ComputerName $server -ErrorAction Stop
+		@{ server = $server; installed = $true }
+	} catch {
+		@{ server = $server; installed = $false; reason = $_.Exception.Message }
+	}
+}`;
+}
+
+/** What both read-backs say about `pool`: its Registrar's BackupRegistrar and its backup relationship. */
+export function readPairingScript(pool: string): string {
+	return String.raw`$registrar = @(Get-CsService -Identity ${powershellLiteral(`Registrar:${pool}`)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })
+$relationship = @(Get-CsPoolBackupRelationship -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })
+@{ registrar = $registrar; relationship = $relationship }`;
+}
+
+export interface PairingIntervals {
+	failover: string;
+	failback: string;
+}
+
+/** Set-CsRegistrar for both directions (CMDLET Set-CsRegistrar, Example 3), then Enable-CsTopology unless whatIf. */
+export function writePairingScript(request: PairingRequest, intervals: PairingIntervals, whatIf: boolean): string {
+	const directions: [string, string][] = [
+		[request.pool, request.backup],
+		[request.backup, request.pool],
+	];
+	const failover = request.voice.automaticFailover ? '$true' : '$false';
+	const whatIfSwitch = whatIf ? ' -WhatIf' : '';
+	const writes = directions.map(
+		([pool, partner]) =>
+			`Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${pool}`)} -BackupRegistrar ${powershellLiteral(`Registrar:${partner}`)} ` +
+			`-EnableAutomaticFailover ${failover} -FailureDetectionInterval ${powershellLiteral(intervals.failover)} ` +
+			`-FailbackDetectionInterval ${powershellLiteral(intervals.failback)}${whatIfSwitch} -Confirm:$false`,
+	);
+	return [...writes, ...(whatIf ? [] : ['Enable-CsTopology']), '$null'].join('\n');
+}
+
+/**
+ * Bootstrapper.exe on one server through remoting. The remote side probes every fixed drive for the
+ * product's Deployment folder, runs the first Bootstrapper.exe found and reports each output line as it
+ * comes, then the exit code; the local side turns lines into events so panels update while it runs.
+ */
+export function runBootstrapperScript(server: string): string {
+	return String.raw`$outcome = $null
+$remote = {
+	param([string[]]$Candidates)
+	$ErrorActionPreference = 'Continue'
+	$bootstrapper = $null
+	$disks = @(Get-CimInstance -ClassName Win32_LogicalDisk -Filter 'DriveType = 3')
+	:search foreach ($disk in $disks) {
+		foreach ($candidate in $Candidates) {
+			$path = $disk.DeviceID + '\' + $candidate
+			if (Test-Path -LiteralPath $path) {
+				$bootstrapper = $path
+				break search
+			}
+		}
+	}
+	if ($null -eq $bootstrapper) {
+		[pscustomobject]@{ Kind = 'missing'; Drives = (@($disks | ForEach-Object { $_.DeviceID }) -join ', ') }
+		return
+	}
+	& $bootstrapper 2>&1 | ForEach-Object { [pscustomobject]@{ Kind = 'line'; Text = [string]$_ } }
+	[pscustomobject]@{ Kind = 'exit'; Code = $LASTEXITCODE; Path = $bootstrapper }
+}
+Invoke-Command -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral(bootstrapperCandidates)}) -ErrorAction Stop | ForEach-Object {
+	if ($_.Kind -eq 'line') {
+		Write-SfbPairEvent -Payload @{ kind = 'line'; text = [string]$_.Text }
+	} else {
+		$outcome = $_
+	}
+}
+if ($null -eq $outcome) { return @{ kind = 'none' } }
+@{ kind = [string]$outcome.Kind; exitCode = $outcome.Code; path = [string]$outcome.Path; drives = [string]$outcome.Drives }`;
+}
+
+/**
+ * One Windows service on one server. When the Backup Service is not running, the newest Event 4007 from
+ * its event source says whether it crashed because the Cumulative Update was not re-applied.
+ */
+export function readServiceScript(server: string, name: string): string {
+	const crashLookup =
+		name.toUpperCase() === BACKUP_SERVICE
+			? String.raw`
+if ($status -ne 'Running') {
+	try {
+		$crash = Get-WinEvent -ComputerName ${powershellLiteral(server)} -FilterHashtable @{ ProviderName = ${powershellLiteral(BACKUP_CRASH_PROVIDER)}; Id = ${BACKUP_CRASH_EVENT_ID} } -MaxEvents 1 -ErrorAction Stop
+		$result.crash = @{ time = $crash.TimeCreated.ToString('yyyy-MM-dd HH:mm:ss'); message = [string]$crash.Message }
+	} catch {
+		# No such event is the usual answer (NoMatchingEventsFound); the event log is a hint, not a requirement.
+		$result.crash = $null
+	}
+}`
+			: '';
+	return String.raw`try {
+	$service = @(Get-CsWindowsService -Name ${powershellLiteral(name)} -ComputerName ${powershellLiteral(server)} -ErrorAction Stop)[0]
+} catch {
+	if ([string]$_.CategoryInfo.Category -eq 'ObjectNotFound') { return @{ installed = $false } }
+	throw
+}
+$status = [string]$service.Status
+$result = @{ installed = $true; status = $status }${crashLookup}
+$result`;
+}
+
+export function startServiceScript(server: string, name: string): string {
+	return `$null = Start-CsWindowsService -Name ${powershellLiteral(name)} -ComputerName ${powershellLiteral(server)}\n$null`;
+}
+
+export function startBackupSyncScript(pool: string): string {
+	return `$null = Invoke-CsBackupServiceSync -PoolFqdn ${powershellLiteral(pool)}\n$null`;
+}
+
+export function readBackupStatusScript(pool: string): string {
+	return `@(Get-CsBackupServiceStatus -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ -Depth 3 })`;
+}
+
+function arrayLiteral(values: string[]): string {
+	return `@(${values.map(powershellLiteral).join(', ')})`;
+}
+

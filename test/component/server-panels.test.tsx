@@ -1,0 +1,65 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { reduce } from '../../source/procedure/reducer.js';
+import { initialState, type ProcedureState } from '../../source/procedure/state.js';
+import type { ProcedureEvent } from '../../source/procedure/events.js';
+import { ServerPanels } from '../../source/ui/ServerPanels.js';
+import { SymbolsContext, asciiSymbols, unicodeSymbols } from '../../source/ui/symbols.js';
+import { plain } from '../helpers/frames.js';
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+function stateWith(events: DistributiveOmit<ProcedureEvent, 'at'>[]): ProcedureState {
+	const servers = ['fe1', 'fe2', 'fe3', 'fe4', 'fe5'].map((name) => ({ fqdn: `${name}.contoso.com`, pool: 'pool-a.contoso.com' }));
+	return [{ type: 'servers-planned' as const, servers }, ...events].reduce(
+		(state, event, index) => reduce(state, { ...event, at: 1000 * index } as ProcedureEvent),
+		initialState('s', { kind: 'lab', description: 'LAB' }, 0),
+	);
+}
+
+const everyState = stateWith([
+	{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
+	{ type: 'task-output', phase: 'bootstrapper', server: 'fe1.contoso.com', line: 'Installing LyncBackupService' },
+	{ type: 'task-started', phase: 'bootstrapper', server: 'fe2.contoso.com' },
+	{ type: 'task-succeeded', phase: 'bootstrapper', server: 'fe2.contoso.com', exitCode: 3010, rebootRequired: true },
+	{ type: 'task-started', phase: 'bootstrapper', server: 'fe3.contoso.com' },
+	{ type: 'task-output', phase: 'bootstrapper', server: 'fe3.contoso.com', line: 'Another Lync Server product is already installed' },
+	{ type: 'task-failed', phase: 'bootstrapper', server: 'fe3.contoso.com', message: 'exit 1', exitCode: 1 },
+	{ type: 'task-skipped', phase: 'bootstrapper', server: 'fe4.contoso.com', reason: 'being rebuilt' },
+]);
+
+describe('server panels', () => {
+	it('show every state in words and symbols, with exit codes, output and skip reasons', () => {
+		const view = render(<ServerPanels state={everyState} phase="bootstrapper" rows={20} columns={100} now={10_000} />);
+		const frame = plain(view.lastFrame());
+		expect(frame).toMatch(/fe1\.contoso\.com pool-a running/);
+		expect(frame).toContain('Installing LyncBackupService');
+		expect(frame).toMatch(/✓ +fe2\.contoso\.com pool-a done .*exit 3010 \(reboot required\)/);
+		expect(frame).toMatch(/✗ +fe3\.contoso\.com pool-a FAILED .*exit 1/);
+		expect(frame).toContain('Another Lync Server product is already installed');
+		expect(frame).toMatch(/⊘ +fe4\.contoso\.com pool-a skipped.*being rebuilt/);
+		expect(frame).toMatch(/· +fe5\.contoso\.com pool-a waiting/);
+		view.unmount();
+	});
+
+	it('never grows past the rows it is given, and says how many servers it folded away', () => {
+		const view = render(<ServerPanels state={everyState} phase="bootstrapper" rows={3} columns={100} now={10_000} />);
+		const lines = plain(view.lastFrame()).split('\n');
+		expect(lines.length).toBeLessThanOrEqual(3);
+		expect(lines.at(-1)).toMatch(/… 3 more \(2 of 5 finished\)/);
+		view.unmount();
+	});
+
+	it('uses ASCII symbols where Unicode is not supported', () => {
+		const view = render(
+			<SymbolsContext.Provider value={asciiSymbols}>
+				<ServerPanels state={everyState} phase="bootstrapper" rows={20} columns={100} now={10_000} />
+			</SymbolsContext.Provider>,
+		);
+		const frame = plain(view.lastFrame());
+		expect(frame).toMatch(/\+ +fe2\.contoso\.com/);
+		expect(frame).toMatch(/x +fe3\.contoso\.com/);
+		expect(frame).not.toContain(unicodeSymbols.done);
+		view.unmount();
+	});
+});
