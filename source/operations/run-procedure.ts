@@ -154,11 +154,21 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 
 async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool) {
 	const { session, environment, operator, recorder } = context;
-	if (session.state.publish.verified && isFinished(context, 'publish')) return;
+	if (session.state.publish.verified && isFinished(context, 'publish')) {
+		if (await isPaired(context, pool.fqdn, backup.fqdn)) return;
+		recorder?.note(
+			`The checkpoint says ${pool.fqdn} and ${backup.fqdn} were paired, but the farm does not show the pairing now: the plan is shown again before anything is written.`,
+			iso(Date.now()),
+		);
+		session.dispatch({ type: 'step-reopened', step: 'publish' });
+	}
 	startStep(context, 'publish');
 	if (await isPaired(context, pool.fqdn, backup.fqdn)) {
 		session.dispatch({ type: 'pairing-verified' });
-		recorder?.note(`Read back: ${pool.fqdn} and ${backup.fqdn} are already paired; nothing written.`, iso(Date.now()));
+		const why = session.state.publish.snapshotPath
+			? 'the write was made before the interruption and is on the farm'
+			: 'they were paired before this session';
+		recorder?.note(`Read back: ${pool.fqdn} and ${backup.fqdn} are already paired (${why}); nothing written again.`, iso(Date.now()));
 		finishStep(context, 'publish', 'done', 'already paired: nothing written');
 		return;
 	}

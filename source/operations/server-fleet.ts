@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { FailureDecision } from '../procedure/operator.js';
 import type { ServerPhase } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
 import { iso } from './context.js';
@@ -44,6 +45,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	const deferred: string[] = [];
 	let decisions: Promise<unknown> = Promise.resolve();
 	let abortedByOperator = false;
+	const retryWithoutAsking = new Set<string>();
 
 	const track = (promise: Promise<void>) => {
 		inFlight.add(promise);
@@ -81,8 +83,8 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			});
 		try {
 			const result = await work.run(server, { signal: stop.signal, onLine });
-			session.dispatch({ type: 'task-succeeded', phase: work.phase, server, ...result });
 			entry('succeeded', result.exitCode);
+			session.dispatch({ type: 'task-succeeded', phase: work.phase, server, ...result });
 		} catch (error) {
 			if (stop.signal.aborted) {
 				entry('interrupted');
@@ -90,15 +92,16 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			}
 			const exitCode = error instanceof TaskFailure ? error.exitCode : undefined;
 			const message = error instanceof Error ? error.message : String(error);
-			session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(exitCode === undefined ? {} : { exitCode }) });
 			entry('failed', exitCode);
+			session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(exitCode === undefined ? {} : { exitCode }) });
 			track(decide(server, message));
 		}
 	};
 
 	const decide = async (server: string, message: string) => {
-		const turn = decisions.then(() => {
+		const turn = decisions.then((): Promise<FailureDecision> | FailureDecision | undefined => {
 			if (stop.signal.aborted) return undefined;
+			if (retryWithoutAsking.delete(server)) return { action: 'retry' };
 			const task = session.state.servers[server]?.tasks[work.phase];
 			return operator.decideFailure({
 				phase: work.phase,
@@ -107,6 +110,9 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				message,
 				attempts: task?.attempts ?? 1,
 				lines: task?.lines ?? [],
+				otherFailures: work.servers
+					.map(({ fqdn }) => fqdn)
+					.filter((fqdn) => fqdn !== server && session.state.servers[fqdn]?.tasks[work.phase].state === 'failed'),
 			});
 		});
 		decisions = turn;
@@ -116,6 +122,13 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		const what = `${work.phase} failed on ${server}`;
 		recorder?.decision({ what, choice: decision.action, ...(decision.action === 'skip' ? { reason: decision.reason } : {}), at });
 		switch (decision.action) {
+			case 'retry-all-failed':
+				for (const { fqdn } of work.servers) {
+					if (fqdn !== server && session.state.servers[fqdn]?.tasks[work.phase].state === 'failed') retryWithoutAsking.add(fqdn);
+				}
+				session.dispatch({ type: 'task-reset', phase: work.phase, server });
+				schedule(server);
+				return;
 			case 'retry':
 				session.dispatch({ type: 'task-reset', phase: work.phase, server });
 				schedule(server);

@@ -1,7 +1,7 @@
 import { BACKUP_SERVICE } from '../environments/port.js';
 import { bootstrapperCommand, cumulativeUpdateCommand, startServiceCommand } from '../procedure/plan.js';
 import type { FrontEndPool } from '../sfb/model.js';
-import type { OperationContext } from './context.js';
+import { iso, type OperationContext } from './context.js';
 import { TaskFailure, type FleetWork } from './server-fleet.js';
 
 type Servers = { fqdn: string; pool: string }[];
@@ -51,11 +51,22 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 		perPool: Number.MAX_SAFE_INTEGER,
 		commandFor: startServiceCommand,
 		async run(server, { signal, onLine }) {
-			const previous = context.session.state.servers[server]?.tasks['backup-service'].message ?? '';
-			if (EVENT_4007.test(previous)) {
-				onLine('Re-applying the Cumulative Update first, as the Event 4007 crash asks.');
+			const before = await environment.readService(server, BACKUP_SERVICE);
+			if (before.state !== 'Running' && EVENT_4007.test(before.detail ?? '')) {
+				onLine('LYNCBACKUP crashed with Event 4007: re-applying the Cumulative Update first.');
+				const startedAt = Date.now();
 				const update = await environment.reapplyCumulativeUpdate(server, { signal, onLine });
-				if (update.exitCode !== 0 && !update.rebootRequired) throw new TaskFailure(`the update installer exited with ${update.exitCode}`, update.exitCode);
+				const succeeded = update.exitCode === 0 || update.rebootRequired;
+				context.recorder?.command({
+					command: cumulativeUpdateCommand(server),
+					target: server,
+					startedAt: iso(startedAt),
+					endedAt: iso(Date.now()),
+					outcome: succeeded ? 'succeeded' : 'failed',
+					exitCode: update.exitCode,
+					tail: update.tail.slice(-10),
+				});
+				if (!succeeded) throw new TaskFailure(`the update installer exited with ${update.exitCode}`, update.exitCode);
 				context.session.dispatch({ type: 'task-succeeded', phase: 'cumulative-update', server, exitCode: update.exitCode });
 			}
 			onLine(`Start-CsWindowsService -Name ${BACKUP_SERVICE}`);

@@ -23,8 +23,8 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 	for (const pool of pools) {
 		const startedAt = Date.now();
 		await environment.startBackupSync(pool.fqdn);
-		session.dispatch({ type: 'sync-requested', pool: pool.fqdn });
 		recorder?.command({ command: syncCommand(pool.fqdn), target: MANAGEMENT_SHELL, startedAt: iso(startedAt), endedAt: iso(Date.now()), outcome: 'succeeded' });
+		session.dispatch({ type: 'sync-requested', pool: pool.fqdn });
 	}
 
 	let deadline = Date.now() + pacing.syncTimeoutMs;

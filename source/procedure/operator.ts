@@ -15,6 +15,8 @@ export type PublishChoice = 'publish' | 'topology-builder' | Back;
 
 export type FailureDecision =
 	| { action: 'retry' }
+	/** Retry this server and every other server of this step that is failed right now. */
+	| { action: 'retry-all-failed' }
 	| { action: 'skip'; reason: string }
 	| { action: 'abort' }
 	/** Leave the server failed; the procedure stops once the others finish and waits for the operator. */
@@ -29,6 +31,8 @@ export interface ServerFailure {
 	message: string;
 	attempts: number;
 	lines: string[];
+	/** Other servers of the same step that are failed at this moment. */
+	otherFailures: string[];
 }
 
 /**

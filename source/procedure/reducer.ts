@@ -17,7 +17,8 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			const from = stepIndex(event.step);
 			const steps = { ...state.steps };
 			for (const id of STEP_IDS.slice(from)) steps[id] = { status: id === event.step ? 'active' : 'pending' };
-			return { ...next, current: event.step, steps };
+			const unpublished = from <= stepIndex('publish');
+			return { ...next, current: event.step, steps, ...(unpublished ? { publish: { written: false, verified: false } } : {}) };
 		}
 		case 'pair-chosen':
 			return { ...next, pair: { pool: event.pool, backup: event.backup }, warnings: event.warnings };

@@ -2,6 +2,7 @@ import type { Environment } from '../../environments/port.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import { findSessions, pairKey } from '../../session/session-files.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
@@ -34,7 +35,7 @@ export async function runCommand(
 	const { unfinished, problems } = findSessions(stateDir);
 	const problem = problems.find((entry) => entry.key === key);
 	if (problem) {
-		write(`The session file for this pair could not be read (${problem.reason}); it is kept as ${problem.movedTo}.`);
+		write(`The session file for this pair could not be read (${sanitizeLine(problem.reason)}); it is kept as ${problem.movedTo}.`);
 		write('Run the same command again to start a new session.');
 		return EXIT.usage;
 	}

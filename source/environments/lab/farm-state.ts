@@ -34,7 +34,6 @@ export interface FarmState {
 	scenarioFingerprint: string;
 	topologySignature: string;
 	signatureChanges: number;
-	inventoryReads: number;
 	pairings: Record<string, { backup: string; voice: VoiceResiliency }>;
 	/** writePairing calls that changed something. */
 	pairingWrites: number;
@@ -99,7 +98,6 @@ export function initialFarm(scenario: Scenario, now: number): FarmState {
 		scenarioFingerprint: fingerprintOf(scenario),
 		topologySignature: topologySignatureFor(scenario, 0),
 		signatureChanges: 0,
-		inventoryReads: 0,
 		pairings,
 		pairingWrites: 0,
 		servers,

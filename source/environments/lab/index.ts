@@ -4,6 +4,7 @@ export { LabEnvironment, openLabEnvironment, type LabEnvironmentOptions } from '
 export {
 	listScenarios,
 	loadScenario,
+	loadTopologyOverlay,
 	parseScenario,
 	scenarioFromTopology,
 	ScenarioError,

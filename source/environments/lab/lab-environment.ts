@@ -56,6 +56,7 @@ export class LabEnvironment implements Environment {
 
 	private readonly poolsByFqdn: Map<string, ScenarioPool>;
 	private readonly poolOfServer: Map<string, ScenarioPool>;
+	private inventoryReads = 0;
 
 	constructor(
 		stateDir: string,
@@ -82,15 +83,13 @@ export class LabEnvironment implements Environment {
 			pairings: Object.fromEntries(Object.entries(farm.pairings).map(([pool, pairing]) => [pool, pairing.backup])),
 			deployed: Object.fromEntries(this.scenario.pools.map((pool) => [pool.fqdn, pool.deployed])),
 		};
-		// Reads are counted only for the fault that needs them, so a plain read stays a read.
-		if (this.scenario.faults.some((fault) => fault.type === 'topology-changed')) {
-			farm.inventoryReads += 1;
-			// Someone else publishes between this read and the next: the signature changes once.
-			const publish = this.activeFault(farm, (fault) => fault.type === 'topology-changed' && fault.afterInventoryReads === farm.inventoryReads);
-			if (publish) {
-				this.strike(farm, publish);
-				changeSignature(farm, this.scenario);
-			}
+		// Counted per opened lab, so a `pools` or `plan` run beforehand does not move the moment the fault strikes.
+		this.inventoryReads += 1;
+		// Someone else publishes between this read and the next: the signature changes once.
+		const publish = this.activeFault(farm, (fault) => fault.type === 'topology-changed' && fault.afterInventoryReads === this.inventoryReads);
+		if (publish) {
+			this.strike(farm, publish);
+			changeSignature(farm, this.scenario);
 			saveFarm(this.farmPath, farm);
 		}
 		return inventory;
@@ -199,17 +198,26 @@ export class LabEnvironment implements Environment {
 		const pool = this.deployedPoolOf(server);
 		const farm = this.readFarm();
 		const state = this.serverState(farm, server);
+		const backupServiceNeedsUpdate = state.backupServiceInstalled && !state.cuReapplied && pool.cumulativeUpdate !== 'RTM';
+		const missed = backupServiceNeedsUpdate
+			? this.activeFault(farm, (fault) => fault.type === 'cumulative-update-not-applied' && fault.server === server)
+			: undefined;
+		if (missed) {
+			this.strike(farm, missed);
+			saveFarm(this.farmPath, farm);
+		}
 		const transcript = cumulativeUpdateTranscript({
 			server,
 			version: pool.version,
 			cumulativeUpdate: pool.cumulativeUpdate,
-			backupServiceNeedsUpdate: state.backupServiceInstalled && !state.cuReapplied,
+			backupServiceNeedsUpdate,
+			skipsBackupService: missed !== undefined,
 		});
 		const random = seededRandom(this.scenario.seed, 'cumulative-update', server, state.bootstrapperRuns);
 		const durationMs = this.toWallMs(jitter(random, this.scenario.timings.cumulativeUpdateSeconds, this.scenario.timings.jitter));
 		const tail = await this.play(transcript, durationMs, options);
 		this.updateServer(server, (updated) => {
-			updated.cuReapplied = true;
+			if (!missed) updated.cuReapplied = true;
 			// The installer stops the services it patches; the operator starts LYNCBACKUP again (step 9).
 			updated.lyncBackup = { state: 'Stopped' };
 		});

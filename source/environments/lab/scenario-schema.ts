@@ -130,6 +130,7 @@ export const scenarioSchema = {
 					faultShape('another-version-installed', serverFault, ['server']),
 					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service'], default: 'bootstrapper' } }, ['server']),
 					faultShape('reboot-required', serverFault, ['server']),
+					faultShape('cumulative-update-not-applied', serverFault, ['server']),
 					faultShape('sync-slow', { pool: fqdn, extraSeconds: seconds }, ['pool', 'extraSeconds']),
 					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
@@ -147,3 +148,29 @@ function faultShape(type: string, properties: Record<string, unknown>, required:
 		properties: { type: { const: type }, ...properties },
 	};
 }
+
+const { sites: _sites, otherClusters: _otherClusters, extends: _extends, pools: scenarioPools, ...overlayFields } = scenarioSchema.properties;
+const { platform, operatingSystem, deployed, cumulativeUpdate } = scenarioPools.items.properties;
+
+/**
+ * What a topology overlay may say (scenario-format.md, "Built from a topology document"): a scenario without
+ * what the exported document already holds. Pools are matched by `fqdn` and only carry what the document
+ * does not record.
+ */
+export const topologyOverlaySchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: [],
+	properties: {
+		...overlayFields,
+		pools: {
+			type: 'array',
+			items: {
+				type: 'object',
+				additionalProperties: false,
+				required: ['fqdn'],
+				properties: { fqdn, platform, operatingSystem, deployed: { type: deployed.type }, cumulativeUpdate: { type: cumulativeUpdate.type, pattern: cumulativeUpdate.pattern } },
+			},
+		},
+	},
+};

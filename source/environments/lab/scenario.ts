@@ -2,9 +2,21 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { Edition, Platform, ProductVersion, Site, TopologyDocument, VoiceResiliency } from '../../sfb/model.js';
-import { BACKUP_MODULES, RGS_MODULE, scenarioSchema } from './scenario-schema.js';
+import { BACKUP_MODULES, RGS_MODULE, scenarioSchema, topologyOverlaySchema } from './scenario-schema.js';
+import accessDeniedScenario from './scenarios/access-denied.json' with { type: 'json' };
+import anotherVersionScenario from './scenarios/another-version.json' with { type: 'json' };
 import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with { type: 'json' };
+import cmsStandardPartnerScenario from './scenarios/cms-standard-partner.json' with { type: 'json' };
+import cuNotReappliedScenario from './scenarios/cu-not-reapplied.json' with { type: 'json' };
 import defaultScenario from './scenarios/default.json' with { type: 'json' };
+import enterpriseHappyScenario from './scenarios/enterprise-happy.json' with { type: 'json' };
+import notDeployedScenario from './scenarios/not-deployed.json' with { type: 'json' };
+import serverUnreachableScenario from './scenarios/server-unreachable.json' with { type: 'json' };
+import standardEditionScenario from './scenarios/standard-edition.json' with { type: 'json' };
+import syncErrorScenario from './scenarios/sync-error.json' with { type: 'json' };
+import syncSlowScenario from './scenarios/sync-slow.json' with { type: 'json' };
+import topologyChangedScenario from './scenarios/topology-changed.json' with { type: 'json' };
+import unsupportedPairsScenario from './scenarios/unsupported-pairs.json' with { type: 'json' };
 
 export interface ScenarioPool {
 	fqdn: string;
@@ -45,6 +57,7 @@ export type LabFault =
 	| { type: 'another-version-installed'; server: string; attempts: number }
 	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' }
 	| { type: 'reboot-required'; server: string; attempts: number }
+	| { type: 'cumulative-update-not-applied'; server: string; attempts: number }
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }
 	| { type: 'sync-error'; pool: string; module: string }
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
@@ -89,13 +102,30 @@ export class ScenarioError extends Error {
 	}
 }
 
+/** In the order `sfb-pair scenarios` lists them: the farm, then the procedure's path from start to finish. */
 const builtInScenarios: Record<string, unknown> = {
 	default: defaultScenario,
+	'enterprise-happy': enterpriseHappyScenario,
+	'standard-edition': standardEditionScenario,
+	'cms-standard-partner': cmsStandardPartnerScenario,
+	'not-deployed': notDeployedScenario,
+	'unsupported-pairs': unsupportedPairsScenario,
+	'server-unreachable': serverUnreachableScenario,
 	'bootstrap-failure': bootstrapFailureScenario,
+	'another-version': anotherVersionScenario,
+	'cu-not-reapplied': cuNotReappliedScenario,
+	'sync-slow': syncSlowScenario,
+	'sync-error': syncErrorScenario,
+	'access-denied': accessDeniedScenario,
+	'topology-changed': topologyChangedScenario,
 };
 
 const ajv = new Ajv({ useDefaults: true, discriminator: true, allErrors: false });
 const validateShape = ajv.compile(scenarioSchema);
+const validateOverlayShape = ajv.compile(topologyOverlaySchema);
+
+/** Fields a topology overlay cannot give, because the exported document already holds them. */
+const DOCUMENT_FIELDS = new Set(['sites', 'otherClusters', 'site', 'edition', 'version', 'servers', 'hostsCentralManagementStore']);
 
 export function listScenarios(): { name: string; description: string }[] {
 	return Object.entries(builtInScenarios).map(([name, raw]) => ({
@@ -114,20 +144,37 @@ export async function loadScenario(nameOrFile: string): Promise<Scenario> {
 		throw new ScenarioError(`unknown scenario "${nameOrFile}": the built-in scenarios are ${names}, or give the path of a .json file`);
 	}
 	const source = path.basename(nameOrFile);
+	return parseScenario(await readJsonFile(nameOrFile, source), source);
+}
+
+/**
+ * The overlay file given with `--topology`: what an exported topology document does not hold (name, seed,
+ * pairings, timings, faults, and per pool `deployed`, `cumulativeUpdate`, `platform`, `operatingSystem`).
+ * Its shape is checked here; whether its pools and servers exist is checked by `scenarioFromTopology`.
+ */
+export async function loadTopologyOverlay(file: string): Promise<TopologyOverlay> {
+	const source = path.basename(file);
+	const candidate = await readJsonFile(file, source);
+	if (!validateOverlayShape(candidate)) {
+		const [error] = validateOverlayShape.errors ?? [];
+		throw new ScenarioError(`${source}: ${error ? describeSchemaError(error, 'a topology overlay') : 'is not a valid topology overlay'}`);
+	}
+	return candidate as TopologyOverlay;
+}
+
+async function readJsonFile(file: string, source: string): Promise<unknown> {
 	let text: string;
 	try {
-		text = await readFile(nameOrFile, 'utf8');
+		text = await readFile(file, 'utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		throw new ScenarioError(`${source}: cannot read ${nameOrFile}${code === 'ENOENT' ? ': no such file' : `: ${code ?? String(error)}`}`);
+		throw new ScenarioError(`${source}: cannot read ${file}${code === 'ENOENT' ? ': no such file' : `: ${code ?? String(error)}`}`);
 	}
-	let raw: unknown;
 	try {
-		raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+		return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
 	} catch (error) {
 		throw new ScenarioError(`${source}: not valid JSON: ${(error as Error).message.split('\n')[0]}`);
 	}
-	return parseScenario(raw, source);
 }
 
 /** Validates a parsed scenario (built-in or from a file named `source`) and fills in its defaults. */
@@ -144,13 +191,18 @@ export function parseScenario(raw: unknown, source: string): Scenario {
 	return scenario;
 }
 
-/** A scenario from an exported topology document; the overlay adds what the document does not hold. */
-export function scenarioFromTopology(document: TopologyDocument, overlay: TopologyOverlay = {}, source = 'topology'): Scenario {
+/**
+ * A scenario from an exported topology document (read from `source`); the overlay (read from `overlaySource`)
+ * adds what the document does not hold. Errors name the overlay, which is where a bad reference is written.
+ */
+export function scenarioFromTopology(document: TopologyDocument, overlay: TopologyOverlay = {}, source = 'topology', overlaySource = source): Scenario {
 	const { pools: poolOverlays = [], ...rest } = overlay;
 	const known = new Set(document.frontEndPools.map((pool) => pool.fqdn));
 	const strayIndex = poolOverlays.findIndex((pool) => !known.has(pool.fqdn));
 	if (strayIndex !== -1) {
-		throw new ScenarioError(`${source}: pools[${strayIndex}].fqdn "${poolOverlays[strayIndex]?.fqdn}" is not a Front End pool of the topology document`);
+		throw new ScenarioError(
+			`${overlaySource}: pools[${strayIndex}].fqdn "${poolOverlays[strayIndex]?.fqdn}" is not a Front End pool of the topology document${overlaySource === source ? '' : ` ${source}`}`,
+		);
 	}
 	const raw = {
 		name: 'topology',
@@ -175,7 +227,7 @@ export function scenarioFromTopology(document: TopologyDocument, overlay: Topolo
 			roles: cluster.roles.length > 0 ? cluster.roles : ['unknown'],
 		})),
 	};
-	return parseScenario(raw, source);
+	return parseScenario(raw, overlaySource);
 }
 
 /** The Backup Service modules a pool of this version reports. */
@@ -207,15 +259,18 @@ function withBase(raw: unknown, source: string, seen: string[] = []): unknown {
 	return { ...(withBase(baseRaw, source, [...seen, base]) as Record<string, unknown>), ...own };
 }
 
-function describeSchemaError(error: ErrorObject): string {
+function describeSchemaError(error: ErrorObject, kind: 'a scenario' | 'a topology overlay' = 'a scenario'): string {
 	const at = fieldPath(error.instancePath);
-	const subject = at === '' ? 'the scenario' : at;
+	const subject = at === '' ? kind.replace(/^an? /, 'the ') : at;
 	const params = error.params as Record<string, unknown>;
 	switch (error.keyword) {
 		case 'required':
 			return `${joinField(at, String(params.missingProperty))} is required`;
-		case 'additionalProperties':
-			return `${joinField(at, String(params.additionalProperty))} is not a field of ${at === '' ? 'a scenario' : at}`;
+		case 'additionalProperties': {
+			const field = String(params.additionalProperty);
+			const fromDocument = kind === 'a topology overlay' && DOCUMENT_FIELDS.has(field) ? ': the topology document gives it' : '';
+			return `${joinField(at, field)} is not a field of ${at === '' ? kind : at}${fromDocument}`;
+		}
 		case 'enum':
 			return `${subject} must be ${alternatives((params.allowedValues as unknown[]).map((value) => JSON.stringify(value)))}`;
 		case 'discriminator': {

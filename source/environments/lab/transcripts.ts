@@ -125,6 +125,8 @@ export function cumulativeUpdateTranscript(input: {
 	version: ProductVersion;
 	cumulativeUpdate: string;
 	backupServiceNeedsUpdate: boolean;
+	/** The installer leaves the Backup Service at RTM (the file is held open), and still exits 0. */
+	skipsBackupService?: boolean;
 }): Transcript {
 	const product = productName(input.version);
 	const lines: ScriptedLine[] = [
@@ -153,6 +155,17 @@ export function cumulativeUpdateTranscript(input: {
 	lines.push(
 		{ at: 0.1, text: `  ${product}, Backup Service (LyncBackupService.msi): RTM, update required` },
 		{ at: 0.15, text: `Stopping ${product} services on ${input.server}...done` },
+	);
+	if (input.skipsBackupService) {
+		lines.push(
+			{ at: 0.2, text: `Applying ${update} to LyncBackupService.msi...` },
+			{ at: 0.3, text: `Applying ${update} to LyncBackupService.msi...skipped: LyncBackupService.exe is in use by another process` },
+			{ at: 0.35, text: 'Update installation completed with warnings: 0 updates applied, 1 skipped.' },
+			{ at: 0.4, text: 'SkypeServerUpdateInstaller exited with 0' },
+		);
+		return { lines, exitCode: 0, durationFactor: 0.4 };
+	}
+	lines.push(
 		{ at: 0.2, text: `Applying ${update} to LyncBackupService.msi...` },
 		{ at: 0.85, text: `Applying ${update} to LyncBackupService.msi...success` },
 		{ at: 0.95, text: 'Update installation completed: 1 update applied. Start the services again (Start-CsWindowsService).' },

@@ -182,15 +182,21 @@ function isRecord(value: unknown): value is PowerShellRecord {
 
 const fqdnPattern = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
+const servicePrefix = /^[A-Za-z]+:/;
+
 /** "Registrar:pool.contoso.com", "UserServer:pool.contoso.com" or a bare FQDN → the FQDN. */
 function fqdnFromText(text: string): string | undefined {
-	const bare = text.trim().replace(/^[A-Za-z]+:/, '');
+	const bare = text.trim().replace(servicePrefix, '');
 	return fqdnPattern.test(bare) ? bare : undefined;
 }
 
-const nameProperties = ['PoolFqdn', 'Fqdn', 'Name', 'Identity', 'ServiceId', '#text'];
+const nameProperties = ['PoolFqdn', 'Fqdn', 'Name', 'Identity', 'ServiceId'];
 
-/** A pool named by a string or by an object that carries the name in one of its usual properties. */
+/**
+ * A pool named by a string, or by an object that carries the name in one of its usual properties. An object's
+ * own text counts only in the service-identity form ("Registrar:pool.contoso.com"): without a ToString of its
+ * own, an object's text is its .NET type name, which looks like an FQDN too.
+ */
 export function fqdnFromValue(value: unknown): string | undefined {
 	if (typeof value === 'string') return fqdnFromText(value);
 	if (!isRecord(value)) return undefined;
@@ -198,7 +204,8 @@ export function fqdnFromValue(value: unknown): string | undefined {
 		const found = fqdnFromValue(value[property]);
 		if (found !== undefined) return found;
 	}
-	return undefined;
+	const text = value['#text'];
+	return typeof text === 'string' && servicePrefix.test(text.trim()) ? fqdnFromText(text) : undefined;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -252,7 +259,7 @@ export function parseBackupRelationship(pool: string, records: unknown[]): strin
 			const found = fqdnFromValue(record[key]);
 			if (found !== undefined) return [found];
 		}
-		const text = fqdnFromValue(record['#text']);
+		const text = fqdnFromValue({ '#text': record['#text'] });
 		if (text !== undefined && !sameFqdn(text, pool)) return [text];
 		return backupKeys.length === 0 && isEmpty(record['#text']) ? [] : [unrecognised(record)];
 	});

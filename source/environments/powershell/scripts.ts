@@ -21,7 +21,8 @@ export const FRONT_END_SERVICE = 'RTCSRV';
 export const BACKUP_CRASH_PROVIDER = 'LS Backup Service';
 export const BACKUP_CRASH_EVENT_ID = 4007;
 
-const bootstrapperCandidates = Object.values(BOOTSTRAPPER_FOLDERS).map((folder) => `${folder}\\Bootstrapper.exe`);
+/** Bootstrapper.exe under each product's Deployment folder, relative to a drive root (sfb-facts.md §4). */
+export const BOOTSTRAPPER_CANDIDATES = Object.values(BOOTSTRAPPER_FOLDERS).map((folder) => `${folder}\\Bootstrapper.exe`);
 
 /**
  * Defined once per session: the functions that frame results and events, and that flatten cmdlet output
@@ -29,6 +30,10 @@ const bootstrapperCandidates = Object.values(BOOTSTRAPPER_FOLDERS).map((folder) 
  */
 const sessionHelpers = String.raw`
 $global:ProgressPreference = 'SilentlyContinue'
+if ($PSVersionTable.PSVersion.Major -ge 7) {
+	# Error text attached to an EnvironmentError is read by people and logs, not a terminal: no colour codes.
+	$PSStyle.OutputRendering = 'PlainText'
+}
 [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false
 if ($PSVersionTable.PSVersion.Major -lt 6) {
 	# Windows PowerShell 5.1 serialises PSObject-wrapped arrays as {"value":[...],"Count":n} unless this goes.
@@ -199,13 +204,10 @@ export function writePairingScript(request: PairingRequest, intervals: PairingIn
 }
 
 /**
- * Bootstrapper.exe on one server through remoting. The remote side probes every fixed drive for the
- * product's Deployment folder, runs the first Bootstrapper.exe found and reports each output line as it
- * comes, then the exit code; the local side turns lines into events so panels update while it runs.
+ * What runs on the server: probe every fixed drive for the product's Deployment folder, run the first
+ * Bootstrapper.exe found, emit each output line as an object as it comes, then the exit code.
  */
-export function runBootstrapperScript(server: string): string {
-	return String.raw`$outcome = $null
-$remote = {
+export const remoteBootstrapperBlock = String.raw`{
 	param([string[]]$Candidates)
 	$ErrorActionPreference = 'Continue'
 	$bootstrapper = $null
@@ -225,8 +227,13 @@ $remote = {
 	}
 	& $bootstrapper 2>&1 | ForEach-Object { [pscustomobject]@{ Kind = 'line'; Text = [string]$_ } }
 	[pscustomobject]@{ Kind = 'exit'; Code = $LASTEXITCODE; Path = $bootstrapper }
-}
-Invoke-Command -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral(bootstrapperCandidates)}) -ErrorAction Stop | ForEach-Object {
+}`;
+
+/** Bootstrapper.exe on one server through remoting; each line it prints becomes an event as it arrives. */
+export function runBootstrapperScript(server: string): string {
+	return String.raw`$outcome = $null
+$remote = ${remoteBootstrapperBlock}
+Invoke-Command -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral(BOOTSTRAPPER_CANDIDATES)}) -ErrorAction Stop | ForEach-Object {
 	if ($_.Kind -eq 'line') {
 		Write-SfbPairEvent -Payload @{ kind = 'line'; text = [string]$_.Text }
 	} else {
@@ -278,7 +285,7 @@ export function readBackupStatusScript(pool: string): string {
 	return `@(Get-CsBackupServiceStatus -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ -Depth 3 })`;
 }
 
-function arrayLiteral(values: string[]): string {
+export function arrayLiteral(values: string[]): string {
 	return `@(${values.map(powershellLiteral).join(', ')})`;
 }
 

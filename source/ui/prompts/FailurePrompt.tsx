@@ -11,6 +11,7 @@ const PHASE_NAMES = { bootstrapper: 'Bootstrapper', 'cumulative-update': 'The up
 
 /** A failed server: retry, skip with a recorded reason, or abort; the other servers keep going meanwhile. */
 export function FailurePrompt({ failure, onAnswer }: { failure: ServerFailure; onAnswer(value: FailureDecision): void }) {
+	const othersFailed = failure.otherFailures.length;
 	const [askingReason, setAskingReason] = useState(false);
 	const symbols = useSymbols();
 	const crashed = failure.phase === 'backup-service' && EVENT_4007.test(failure.message);
@@ -38,6 +39,7 @@ export function FailurePrompt({ failure, onAnswer }: { failure: ServerFailure; o
 				<Select
 					options={[
 						{ label: crashed ? 'Retry: re-apply the CU, then start LYNCBACKUP again' : `Retry ${failure.server}`, value: 'retry' as const },
+						...(othersFailed > 0 ? [{ label: `Retry it and the ${othersFailed} other failed server${othersFailed === 1 ? '' : 's'}`, value: 'retry-all-failed' as const }] : []),
 						{ label: `Skip ${failure.server} (you give a reason)`, value: 'skip' as const },
 						{ label: 'Abort: stop every server, keep the session to resume', value: 'abort' as const },
 					]}

@@ -118,3 +118,12 @@ describe('procedure reducer', () => {
 		expect(apply(failed, { type: 'procedure-resumed' }).outcome).toBeUndefined();
 	});
 });
+
+describe('reopening the publish step', () => {
+	it('forgets that the pairing was written, so it is confirmed and written again', () => {
+		const published = apply(start(), { type: 'snapshot-taken', path: '/s.xml' }, { type: 'pairing-verified' }, { type: 'step-finished', step: 'publish', status: 'done' });
+		const reopened = apply(published, { type: 'step-reopened', step: 'publish' });
+		expect(reopened.publish).toEqual({ written: false, verified: false });
+		expect(reopened.steps.publish.status).toBe('active');
+	});
+});

@@ -1,0 +1,284 @@
+import { writeFile } from 'node:fs/promises';
+import type { LabFault } from '../environments/lab/scenario.js';
+import type { ProcedureState } from '../procedure/state.js';
+import { STEP_IDS, STEPS } from '../procedure/steps.js';
+import { readChangeRecord, type ChangeRecordEntry } from './change-record.js';
+
+export interface DebriefScenario {
+	name: string;
+	description: string;
+	faults: LabFault[];
+}
+
+export interface DebriefOptions {
+	/** The session's change record (`<records>/<session>.jsonl`). */
+	recordJsonlPath: string;
+	state: ProcedureState;
+	/** The lab scenario the run met, when it was a training run. */
+	scenario?: DebriefScenario;
+	/** Where the debrief goes; `debriefPathFor(recordJsonlPath)` puts it beside the change record. */
+	out: string;
+}
+
+type CommandRecord = Extract<ChangeRecordEntry, { type: 'command' }>;
+type DecisionRecord = Extract<ChangeRecordEntry, { type: 'decision' }>;
+
+/** `<records>/<session>.jsonl` → `<records>/<session>.debrief.md` */
+export function debriefPathFor(recordJsonlPath: string): string {
+	return `${recordJsonlPath.replace(/\.jsonl$/, '')}.debrief.md`;
+}
+
+/** Reads the change record, writes the debrief of a training run to `out`, and returns `out`. */
+export async function writeDebrief(options: DebriefOptions): Promise<string> {
+	const entries = readChangeRecord(options.recordJsonlPath);
+	await writeFile(options.out, renderDebrief(entries, options.state, options.scenario), { encoding: 'utf8', mode: 0o600 });
+	return options.out;
+}
+
+/** The debrief as Markdown: outcome, time taken, steps, decisions, faults met and how they were handled, timeline. */
+export function renderDebrief(entries: ChangeRecordEntry[], state: ProcedureState, scenario?: DebriefScenario): string {
+	const origin = startOf(entries, state);
+	const at = (iso: string) => relativeTime(Date.parse(iso) - origin);
+	const end = endOf(entries, state);
+	const pair = state.pair ? `${state.pair.pool} ↔ ${state.pair.backup}` : 'no pair chosen';
+
+	const lines = [
+		`# Debrief: ${escape(pair)}`,
+		'',
+		`- Session: \`${state.sessionId}\``,
+		`- Environment: ${escape(state.environment.description)}`,
+		...(scenario ? [`- Scenario: **${escape(scenario.name)}**: ${escape(scenario.description)}`] : []),
+		`- Outcome: ${describeOutcome(state)}`,
+		`- Total time: ${duration(end - origin)}`,
+		...(state.warnings.length > 0 ? ['', '## Warnings', '', ...state.warnings.map((warning) => `- ${escape(warning)}`)] : []),
+		'',
+		'## Steps',
+		'',
+		...STEP_IDS.map((id) => {
+			const step = state.steps[id];
+			const note = step.note ? `: ${escape(step.note)}` : '';
+			return `- ${STEPS[id].label} ${STEPS[id].title}: ${step.status}${note}`;
+		}),
+		'',
+		'## Decisions',
+		'',
+		...decisionLines(entries, at),
+	];
+	if (scenario) lines.push('', '## Faults', '', ...faultLines(scenario.faults, entries, at));
+	lines.push('', '## Timeline', '', ...timelineLines(entries, at));
+	return `${lines.join('\n')}\n`;
+}
+
+function startOf(entries: ChangeRecordEntry[], state: ProcedureState): number {
+	const session = entries.find((entry) => entry.type === 'session');
+	const parsed = session ? Date.parse(session.at) : Number.NaN;
+	return Number.isFinite(parsed) ? Math.min(parsed, state.startedAt) : state.startedAt;
+}
+
+function endOf(entries: ChangeRecordEntry[], state: ProcedureState): number {
+	const times = entries.map((entry) => Date.parse(entry.type === 'command' ? entry.endedAt : entry.at)).filter(Number.isFinite);
+	return Math.max(state.outcome?.at ?? state.updatedAt, ...times);
+}
+
+function describeOutcome(state: ProcedureState): string {
+	if (!state.outcome) return `not finished (at step ${STEPS[state.current].label} ${STEPS[state.current].title})`;
+	const words = { done: 'done', failed: 'failed', 'needs-operator': 'waiting on the operator', cancelled: 'cancelled' }[state.outcome.kind];
+	return `**${words}**: ${escape(state.outcome.reason)}`;
+}
+
+function decisionLines(entries: ChangeRecordEntry[], at: (iso: string) => string): string[] {
+	const decisions = entries.filter((entry): entry is DecisionRecord => entry.type === 'decision');
+	if (decisions.length === 0) return ['None recorded.'];
+	const retries = decisions.filter((decision) => decision.choice.startsWith('retry')).length;
+	const skips = decisions.filter((decision) => decision.choice === 'skip').length;
+	return [
+		...decisions.map((decision) => {
+			const reason = decision.reason ? ` (reason: ${escape(decision.reason.replace(/\n/g, ' '))})` : '';
+			return `- ${at(decision.at)} ${escape(decision.what)}: **${escape(decision.choice)}**${reason}`;
+		}),
+		'',
+		`${count(decisions.length, 'decision')}, ${count(retries, 'retry', 'retries')}, ${count(skips, 'skip')}.`,
+	];
+}
+
+/** What each fault of the scenario looks like in a change record. */
+function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: ChangeRecordEntry; server?: string; phase?: string } {
+	const failedOn = (server: string, command: RegExp, output?: RegExp) =>
+		entries.find(
+			(entry): entry is CommandRecord =>
+				entry.type === 'command' &&
+				entry.outcome === 'failed' &&
+				entry.target === server &&
+				command.test(entry.command) &&
+				(output === undefined || (entry.tail ?? []).some((line) => output.test(line))),
+		);
+	const statusOf = (pool: string, outcome: CommandRecord['outcome'], module: RegExp) =>
+		entries.find(
+			(entry): entry is CommandRecord =>
+				entry.type === 'command' &&
+				entry.outcome === outcome &&
+				/Get-CsBackupServiceStatus/.test(entry.command) &&
+				entry.command.includes(`'${pool}'`) &&
+				(entry.tail ?? []).some((line) => module.test(line)),
+		);
+	switch (fault.type) {
+		case 'bootstrapper-exit':
+			return { met: failedOn(fault.server, BOOTSTRAPPER), server: fault.server, phase: 'bootstrapper' };
+		case 'another-version-installed':
+			return { met: failedOn(fault.server, BOOTSTRAPPER, /Another .* is already installed/), server: fault.server, phase: 'bootstrapper' };
+		case 'unreachable': {
+			const command = fault.during === 'bootstrapper' ? BOOTSTRAPPER : SERVICE;
+			return { met: failedOn(fault.server, command), server: fault.server, phase: fault.during === 'bootstrapper' ? 'bootstrapper' : 'backup-service' };
+		}
+		case 'reboot-required':
+			return {
+				met: entries.find((entry) => entry.type === 'command' && entry.target === fault.server && entry.exitCode === 3010),
+				server: fault.server,
+				phase: 'bootstrapper',
+			};
+		case 'cumulative-update-not-applied':
+			// The crash detail is in the failure message, not the output: the failed start on that server is the sign.
+			return { met: failedOn(fault.server, SERVICE), server: fault.server, phase: 'backup-service' };
+		case 'sync-slow':
+			return {
+				met: statusOf(fault.pool, 'interrupted', /NonSteadyState/) ?? entries.find((entry) => entry.type === 'decision' && /sync not steady/.test(entry.what)),
+			};
+		case 'sync-error':
+			return {
+				met:
+					statusOf(fault.pool, 'failed', new RegExp(`^${escapeRegExp(fault.module)} ErrorState`)) ??
+					noteMatching(entries, new RegExp(`${escapeRegExp(fault.module)} in ErrorState`)),
+			};
+		case 'status-access-denied':
+			return { met: noteMatching(entries, /Get-CsBackupServiceStatus.*access denied/i) };
+		case 'topology-changed': {
+			const publishes = entries.filter((entry) => entry.type === 'decision' && entry.what === 'publish the pairing');
+			return { met: noteMatching(entries, /topology changed/i) ?? (publishes.length > 1 ? publishes[0] : undefined) };
+		}
+	}
+}
+
+const BOOTSTRAPPER = /Bootstrapper\.exe/;
+const SERVICE = /Start-CsWindowsService/;
+
+function faultLines(faults: LabFault[], entries: ChangeRecordEntry[], at: (iso: string) => string): string[] {
+	if (faults.length === 0) return ['The scenario injects no faults.'];
+	return faults.map((fault) => {
+		const { met, server, phase } = evidenceOf(fault, entries);
+		const title = `**${fault.type}** (${describeFault(fault)})`;
+		if (!met) return `- ${title}: not met in this run.`;
+		const when = at(met.type === 'command' ? met.startedAt : met.at);
+		return `- ${title}: met at ${when}; ${server && phase ? handlingOnServer(entries, server, phase, at) : handlingOfPair(fault, entries)}`;
+	});
+}
+
+function describeFault(fault: LabFault): string {
+	switch (fault.type) {
+		case 'bootstrapper-exit':
+			return `Bootstrapper exits ${fault.exitCode} on ${fault.server}`;
+		case 'another-version-installed':
+			return `another product version installed on ${fault.server}`;
+		case 'unreachable':
+			return `${fault.server} unreachable over WinRM during ${fault.during === 'bootstrapper' ? 'Bootstrapper' : 'the service start'}`;
+		case 'reboot-required':
+			return `Bootstrapper asks for a restart of ${fault.server}`;
+		case 'cumulative-update-not-applied':
+			return `the Cumulative Update misses the Backup Service on ${fault.server}: Event 4007`;
+		case 'sync-slow':
+			return `${fault.pool} lingers in NonSteadyState`;
+		case 'sync-error':
+			return `${fault.module} of ${fault.pool} in ErrorState`;
+		case 'status-access-denied':
+			return `Get-CsBackupServiceStatus refused${fault.pool ? ` for ${fault.pool}` : ''}`;
+		case 'topology-changed':
+			return 'someone else publishes between the plan and the publish';
+	}
+}
+
+const PHASE_COMMANDS: Record<string, RegExp> = { bootstrapper: BOOTSTRAPPER, 'backup-service': SERVICE };
+
+function handlingOnServer(entries: ChangeRecordEntry[], server: string, phase: string, at: (iso: string) => string): string {
+	const choices = entries
+		.filter((entry): entry is DecisionRecord => entry.type === 'decision' && entry.what === `${phase} failed on ${server}`)
+		.map((decision) => (decision.reason ? `${decision.choice} (${decision.reason})` : decision.choice));
+	const command = PHASE_COMMANDS[phase] ?? BOOTSTRAPPER;
+	const success = entries.find(
+		(entry): entry is CommandRecord => entry.type === 'command' && entry.target === server && entry.outcome === 'succeeded' && command.test(entry.command),
+	);
+	const handled = choices.length > 0 ? `handled by: ${escape(choices.join(', then '))}` : 'no decision recorded';
+	return success ? `${handled}; succeeded at ${at(success.endedAt)}.` : `${handled}; not resolved in this session.`;
+}
+
+function handlingOfPair(fault: LabFault, entries: ChangeRecordEntry[]): string {
+	const resumed = entries.some((entry) => entry.type === 'resumed');
+	const steady = entries.some((entry) => entry.type === 'command' && /Get-CsBackupServiceStatus/.test(entry.command) && entry.outcome === 'succeeded');
+	if (fault.type === 'topology-changed') {
+		const published = entries.some((entry) => entry.type === 'command' && /Set-CsRegistrar/.test(entry.command) && entry.outcome === 'succeeded');
+		return published ? 'the stale plan was refused, made again and confirmed before publishing.' : 'the stale plan was refused; nothing was published.';
+	}
+	const after = resumed ? 'the session was resumed' : 'the session stopped here';
+	return steady ? `${after}, and the sync then held steady state.` : `${after}; the sync did not reach steady state in this session.`;
+}
+
+function timelineLines(entries: ChangeRecordEntry[], at: (iso: string) => string): string[] {
+	const lines: string[] = [];
+	for (const entry of entries) {
+		switch (entry.type) {
+			case 'session':
+				lines.push(`- ${at(entry.at)} session started: ${escape(entry.title)}`);
+				break;
+			case 'resumed':
+				lines.push(`- ${at(entry.at)} session resumed`);
+				break;
+			case 'command': {
+				const exit = entry.exitCode === undefined ? '' : `, exit ${entry.exitCode}`;
+				const firstLine = entry.command.split('\n')[0] ?? '';
+				lines.push(`- ${at(entry.startedAt)} ${escape(entry.target)}: \`${firstLine.replace(/`/g, "'")}\`: ${entry.outcome}${exit} (${duration(Date.parse(entry.endedAt) - Date.parse(entry.startedAt))})`);
+				break;
+			}
+			case 'decision':
+				lines.push(`- ${at(entry.at)} decision: ${escape(entry.what)}: **${escape(entry.choice)}**${entry.reason ? ` (${escape(entry.reason.replace(/\n/g, ' '))})` : ''}`);
+				break;
+			case 'note':
+				lines.push(`- ${at(entry.at)} note: ${escape(entry.text.replace(/\n/g, ' '))}`);
+				break;
+			case 'snapshot':
+				lines.push(`- ${at(entry.at)} topology snapshot saved: \`${entry.path.replace(/`/g, "'")}\``);
+				break;
+		}
+	}
+	return lines.length > 0 ? lines : ['Nothing recorded.'];
+}
+
+function noteMatching(entries: ChangeRecordEntry[], pattern: RegExp): ChangeRecordEntry | undefined {
+	return entries.find((entry) => entry.type === 'note' && pattern.test(entry.text));
+}
+
+/** `+h:mm:ss` from the start of the session. */
+function relativeTime(ms: number): string {
+	const seconds = Math.max(0, Math.round(Number.isFinite(ms) ? ms / 1000 : 0));
+	const pad = (value: number) => String(value).padStart(2, '0');
+	return `+${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+}
+
+function duration(ms: number): string {
+	if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	const seconds = Math.round(ms / 1000);
+	const minutes = Math.floor(seconds / 60);
+	if (minutes === 0) return `${seconds} s`;
+	const hours = Math.floor(minutes / 60);
+	return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min ${seconds % 60} s`;
+}
+
+function count(value: number, singular: string, plural = `${singular}s`): string {
+	return `${value} ${value === 1 ? singular : plural}`;
+}
+
+function escape(text: string): string {
+	return text.replace(/[\\`*_{}[\]<>#|]/g, (character) => `\\${character}`);
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
