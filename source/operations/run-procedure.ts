@@ -285,10 +285,14 @@ async function reconcileServers(context: OperationContext) {
 		if (!needsCheck) continue;
 		const service = await environment.readService(fqdn, BACKUP_SERVICE);
 		if (progress.tasks.bootstrapper.state === 'succeeded' && service.state === 'NotInstalled') {
-			session.dispatch({ type: 'task-reset', phase: 'bootstrapper', server: fqdn });
-			recorder?.note(`${fqdn}: the checkpoint says Bootstrapper finished but ${BACKUP_SERVICE} is not installed: running it again.`, iso(Date.now()));
-		}
-		if (progress.tasks['backup-service'].state === 'succeeded' && service.state !== 'Running') {
+			for (const phase of SERVER_PHASES) {
+				if (progress.tasks[phase].state === 'succeeded') session.dispatch({ type: 'task-reset', phase, server: fqdn });
+			}
+			recorder?.note(
+				`${fqdn}: the checkpoint says Bootstrapper finished but ${BACKUP_SERVICE} is not installed: running Bootstrapper, the CU and the service start again there.`,
+				iso(Date.now()),
+			);
+		} else if (progress.tasks['backup-service'].state === 'succeeded' && service.state !== 'Running') {
 			session.dispatch({ type: 'task-reset', phase: 'backup-service', server: fqdn });
 			recorder?.note(`${fqdn}: ${BACKUP_SERVICE} was started before but is ${service.state} now: starting it again.`, iso(Date.now()));
 		}

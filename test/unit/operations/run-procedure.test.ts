@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autoOperator } from '../../../source/cli/auto-operator.js';
+import { driveProcedure } from '../../../source/cli/procedure-driver.js';
+import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
+import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
+import type { Operator } from '../../../source/procedure/operator.js';
+import { findSessions } from '../../../source/session/session-files.js';
+import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+
+const POOL = 'pool-redmond.contoso.com';
+const BACKUP = 'pool-dublin.contoso.com';
+const SCALE = 5000;
+let stateDir: string;
+
+beforeEach(() => {
+	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-runner-'));
+});
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+async function lab(scenario?: Scenario): Promise<LabEnvironment> {
+	return openLabEnvironment({ stateDir, scenario: scenario ?? (await loadScenario('default')), timeScale: SCALE });
+}
+
+function drive(environment: LabEnvironment, operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }), signal = new AbortController().signal) {
+	const resume = findSessions(stateDir).unfinished[0];
+	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, timeScale: SCALE, signal, onSession: () => undefined });
+}
+
+async function withFaults(faults: unknown[]): Promise<Scenario> {
+	const base = await loadScenario('default');
+	return parseScenario({ ...base, name: 'faulty', faults }, 'faulty.json');
+}
+
+describe('the procedure runner against the lab', () => {
+	it('pairs, bootstraps, re-applies the CU, starts LYNCBACKUP and reaches steady sync', async () => {
+		const environment = await lab();
+		const result = await drive(environment);
+		expect(result.outcome).toBe('done');
+		const state = result.session.state;
+		expect(Object.values(state.steps).map((step) => step.status)).toEqual(Array(10).fill('done'));
+		for (const fqdn of state.serverOrder) {
+			expect(Object.values(state.servers[fqdn]!.tasks).map((task) => task.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		}
+		expect(state.sync.consecutiveSteady).toBeGreaterThanOrEqual(3);
+		expect(environment.readFarm().pairingWrites).toBe(1);
+		expect(result.recordPath).toMatch(/records/);
+	});
+
+	it('stops at step 7 and waits on the operator when the pools were never deployed', async () => {
+		const base = await loadScenario('default');
+		const scenario = parseScenario({ ...base, name: 'undeployed', pools: base.pools.map((pool) => ({ ...pool, deployed: false })) }, 'undeployed.json');
+		const result = await drive(await lab(scenario));
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toMatch(/never deployed/);
+		expect(result.session.state.steps.bootstrapper).toMatchObject({ status: 'skipped' });
+		expect(result.session.state.publish.verified).toBe(true);
+	});
+
+	it('retries a failed server once, then leaves it to the operator while the others finish', async () => {
+		const scenario = await withFaults([{ type: 'bootstrapper-exit', server: 'red-fe02.contoso.com', exitCode: 1603, attempts: 5 }]);
+		const result = await drive(await lab(scenario));
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toMatch(/red-fe02\.contoso\.com: Bootstrapper exited with 1603/);
+		const tasks = result.session.state.servers;
+		expect(tasks['red-fe02.contoso.com']!.tasks.bootstrapper).toMatchObject({ state: 'failed', attempts: 2, exitCode: 1603 });
+		for (const fqdn of ['red-fe01', 'red-fe03', 'dub-fe01', 'dub-fe02', 'dub-fe03'].map((name) => `${name}.contoso.com`)) {
+			expect(tasks[fqdn]!.tasks.bootstrapper.state).toBe('succeeded');
+		}
+	});
+
+	it('a resumed session retries the failed server and finishes', async () => {
+		const scenario = await withFaults([{ type: 'bootstrapper-exit', server: 'red-fe02.contoso.com', exitCode: 1603, attempts: 2 }]);
+		const environment = await lab(scenario);
+		expect((await drive(environment)).outcome).toBe('needs-operator');
+		const resumed = await drive(environment);
+		expect(resumed.outcome).toBe('done');
+		expect(resumed.session.state.servers['red-fe02.contoso.com']!.tasks.bootstrapper.attempts).toBe(3);
+	});
+
+	it('on resume, runs Bootstrapper again on a server where the checkpoint says done but the farm disagrees', async () => {
+		const scenario = await withFaults([{ type: 'sync-error', pool: BACKUP, module: 'ConfServices.DataConf' }]);
+		const environment = await lab(scenario);
+		const first = await drive(environment);
+		expect(first.outcome).toBe('failed');
+		expect(first.reason).toMatch(/ConfServices\.DataConf in ErrorState/);
+
+		const farmFile = environment.farmPath;
+		const farm = JSON.parse(readFileSync(farmFile, 'utf8'));
+		farm.servers['dub-fe02.contoso.com'] = { ...farm.servers['dub-fe02.contoso.com'], bootstrapper: { state: 'not-run' }, backupServiceInstalled: false, cuReapplied: false, lyncBackup: { state: 'Stopped' } };
+		writeFileSync(farmFile, JSON.stringify(farm));
+
+		const resumed = await drive(environment);
+		const servers = resumed.session.state.servers;
+		expect(servers['dub-fe02.contoso.com']!.tasks.bootstrapper.attempts).toBe(2);
+		expect(servers['dub-fe01.contoso.com']!.tasks.bootstrapper.attempts).toBe(1);
+		expect(servers['dub-fe02.contoso.com']!.tasks['backup-service'].state).toBe('succeeded');
+		expect(environment.readFarm().servers['dub-fe02.contoso.com']!.bootstrapper.state).toBe('done');
+	});
+
+	it('shows the plan again when someone else publishes between the plan and the publish', async () => {
+		const scenario = await withFaults([{ type: 'topology-changed', afterInventoryReads: 1 }]);
+		const plans: (string | undefined)[] = [];
+		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator: Operator = {
+			...base,
+			confirmPlan: async (plan) => {
+				plans.push(plan.notice);
+				return 'publish';
+			},
+		};
+		const result = await drive(await lab(scenario), operator);
+		expect(result.outcome).toBe('done');
+		expect(plans).toHaveLength(2);
+		expect(plans[0]).toBeUndefined();
+		expect(plans[1]).toMatch(/topology changed/);
+	});
+
+	it('ends cancelled, with the session resumable, when the operator cancels mid-bootstrap', async () => {
+		const controller = new AbortController();
+		const environment = await lab();
+		const operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const pending = drive(environment, operator, controller.signal);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		const stopAtBootstrap = setInterval(() => {
+			const farm = environment.readFarm();
+			if (Object.values(farm.servers).some((server) => server.bootstrapper.state === 'running')) controller.abort();
+		}, 1);
+		const result = await pending;
+		clearInterval(stopAtBootstrap);
+		expect(result.outcome).toBe('cancelled');
+		expect(findSessions(stateDir).unfinished).toHaveLength(1);
+		const resumed = await drive(environment);
+		expect(resumed.outcome).toBe('done');
+		expect(environment.readFarm().pairingWrites).toBe(1);
+	});
+});
