@@ -5,17 +5,27 @@ import type { VoiceResiliency } from '../sfb/model.js';
  * The operator of `run --yes`: the pair and voice settings come from the command line, a failed
  * server is retried once, then left for a person (exit 3) while the others finish.
  */
-export function autoOperator(request: { pool: string; backup: string; voice: VoiceResiliency; retries: number }): Operator {
+export function autoOperator(
+	request: { pool: string; backup: string; voice: VoiceResiliency; retries: number },
+	write: (line: string) => void = () => undefined,
+): Operator {
 	return {
 		choosePool: async () => request.pool,
 		chooseBackup: async () => request.backup,
 		chooseVoice: async () => request.voice,
-		confirmPlan: async () => 'publish',
+		confirmPlan: async (plan) => {
+			if (plan.notice) write(`notice: ${plan.notice}`);
+			return 'publish';
+		},
 		awaitTopologyBuilder: async () => 'cancel',
 		chooseCumulativeUpdate: async (_servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice> =>
 			canRunRemotely ? 'run' : 'skip',
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
 			failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
-		decideSyncTimeout: async () => 'stop',
+		decideSyncTimeout: async (guidance: string[]) => {
+			write('the sync has not reached steady state in time. What to check:');
+			for (const line of guidance) write(`  - ${line}`);
+			return 'stop';
+		},
 	};
 }

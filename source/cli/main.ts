@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { EnvironmentError, type Environment } from '../environments/port.js';
-import { listScenarios, ScenarioError } from '../environments/lab/scenario.js';
+import { listScenarios, ScenarioError, type Scenario } from '../environments/lab/scenario.js';
 import { TopologyReadError } from '../sfb/topology-reader.js';
 import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
 import type { VoiceResiliency } from '../sfb/model.js';
@@ -92,11 +92,14 @@ function environmentOptions(flags: CommonFlags): EnvironmentOptions {
 const write = (text: string) => process.stdout.write(`${text}\n`);
 
 /** Runs a command with an environment it always disposes, turning known failures into one line and an exit code. */
-async function withEnvironment(flags: CommonFlags, body: (environment: Environment, options: EnvironmentOptions) => Promise<number>) {
+async function withEnvironment(
+	flags: CommonFlags,
+	body: (environment: Environment, options: EnvironmentOptions & { labScenario?: Scenario | undefined }) => Promise<number>,
+) {
 	const options = environmentOptions(flags);
-	const environment = await openEnvironment(options);
+	const { environment, scenario } = await openEnvironment(options);
 	try {
-		return await body(environment, options);
+		return await body(environment, { ...options, labScenario: scenario });
 	} finally {
 		await environment.dispose();
 	}
@@ -135,6 +138,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 			run(
 				withEnvironment(flags, (environment, options) =>
 					wizardCommand(environment, options.stateDir, {
+						...(options.labScenario ? { scenario: options.labScenario } : {}),
 						resume: Boolean(flags.resume),
 						fresh: Boolean(flags.fresh),
 						perPool: flags.parallel ?? 1,
@@ -179,11 +183,12 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.option('--fresh', 'archive the unfinished session for this pair and start over')
 		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms)')
+		.option('--explain', 'print beside each step why it exists')
 		.exitOverride()
 		.action(
 			(
 				flags: CommonFlags &
-					VoiceFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean },
+					VoiceFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean },
 			) =>
 				run(
 					withEnvironment(flags, (environment, options) =>
@@ -202,6 +207,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 									...(options.timeScale ? { timeScale: options.timeScale } : {}),
 									cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
 									retries: 1,
+									explain: Boolean(flags.explain),
+									...(options.labScenario ? { scenario: options.labScenario } : {}),
 								},
 								write,
 								signal,

@@ -3,7 +3,7 @@ import { basename, delimiter, join } from 'node:path';
 import type { Environment } from '../environments/port.js';
 import { DEFAULT_LAB_TIME_SCALE } from '../environments/lab/clock.js';
 import { openLabEnvironment } from '../environments/lab/lab-environment.js';
-import { loadScenario, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
+import { loadScenario, loadTopologyOverlay, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
 import { createPowerShellEnvironment } from '../environments/powershell/powershell-environment.js';
 import { decodeTopologyBytes, readTopologyDocument } from '../sfb/topology-reader.js';
 import { UsageError } from './exit-codes.js';
@@ -48,15 +48,25 @@ export async function labScenario(options: EnvironmentOptions): Promise<Scenario
 			throw new UsageError(`${options.topology}: cannot read the file`);
 		}
 		const document = readTopologyDocument(decodeTopologyBytes(bytes), basename(options.topology));
-		return scenarioFromTopology(document, {}, basename(options.topology));
+		if (!options.scenario) return scenarioFromTopology(document, {}, basename(options.topology));
+		const overlay = await loadTopologyOverlay(options.scenario);
+		return scenarioFromTopology(document, overlay, basename(options.topology), basename(options.scenario));
 	}
 	return loadScenario(options.scenario ?? 'default');
 }
 
-export async function openEnvironment(options: EnvironmentOptions): Promise<Environment> {
+export interface OpenedEnvironment {
+	environment: Environment;
+	/** The lab scenario, for a training run's debrief; absent on a live farm. */
+	scenario?: Scenario;
+}
+
+export async function openEnvironment(options: EnvironmentOptions): Promise<OpenedEnvironment> {
 	if (wantsLab(options)) {
 		const timeScale = options.timeScale ?? DEFAULT_LAB_TIME_SCALE;
-		return openLabEnvironment({ stateDir: options.stateDir, scenario: await labScenario(options), timeScale });
+		const scenario = await labScenario(options);
+		return { environment: await openLabEnvironment({ stateDir: options.stateDir, scenario, timeScale }), scenario };
 	}
-	return createPowerShellEnvironment({ stateDir: options.stateDir, ...(options.powershell ? { executable: options.powershell } : {}) });
+	const environment = await createPowerShellEnvironment({ stateDir: options.stateDir, ...(options.powershell ? { executable: options.powershell } : {}) });
+	return { environment };
 }

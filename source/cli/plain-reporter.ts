@@ -54,9 +54,18 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 	}
 }
 
-export function plainReporter(write: (line: string) => void) {
+/** Explain mode: why a step exists, and where that comes from, as it starts. */
+function explainEvent(event: ProcedureEvent): string | undefined {
+	if (event.type !== 'step-started') return undefined;
+	const step = STEPS[event.step];
+	return `why: ${step.why} (${step.source})`;
+}
+
+export function plainReporter(write: (line: string) => void, options: { explain?: boolean } = {}) {
 	return (state: ProcedureState, event: ProcedureEvent) => {
-		const text = describeEvent(state, event);
+		const explanation = options.explain ? explainEvent(event) : undefined;
+		const described = describeEvent(state, event);
+		const text = explanation && described ? `${described}\n${explanation}` : described;
 		if (!text) return;
 		const time = new Date(event.at).toISOString().slice(11, 19);
 		for (const line of text.split('\n')) write(`${time} ${sanitizeLine(line)}`);

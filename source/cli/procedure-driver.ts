@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Environment } from '../environments/port.js';
 import { DEFAULT_LAB_TIME_SCALE } from '../environments/lab/clock.js';
 import type { Pacing } from '../operations/context.js';
@@ -7,6 +8,7 @@ import { initialState } from '../procedure/state.js';
 import { acquireSessionLock, type SessionLock } from '../session/session-lock.js';
 import { newSessionId, openProcedureStore, openRecordFor, pairKey, snapshotsDir, type StoredSession } from '../session/session-files.js';
 import { Session } from '../session/session.js';
+import { debriefPathFor, writeDebrief, type DebriefScenario } from '../session/debrief.js';
 
 export interface DriveOptions {
 	environment: Environment;
@@ -18,6 +20,8 @@ export interface DriveOptions {
 	timeScale?: number;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
+	/** A lab run's scenario: the session then ends with a training debrief beside the change record. */
+	scenario?: DebriefScenario;
 	/** Called as soon as the session exists, so a screen or a printer can follow it. */
 	onSession(session: Session): void;
 }
@@ -25,6 +29,7 @@ export interface DriveOptions {
 export interface DriveResult extends ProcedureResult {
 	session: Session;
 	recordPath?: string;
+	debriefPath?: string;
 }
 
 const second = 1000;
@@ -39,15 +44,7 @@ export function pacingFor(environment: Environment, timeScale = DEFAULT_LAB_TIME
 		syncTimeoutMs: (30 * 60 * second) / scale,
 		steadyPolls: 3,
 		serviceSettleMs: (60 * second) / scale,
-		sleep: (ms, signal) =>
-			new Promise((resolve, reject) => {
-				if (signal?.aborted) return reject(signal.reason);
-				const timer = setTimeout(resolve, ms);
-				signal?.addEventListener('abort', () => {
-					clearTimeout(timer);
-					reject(signal.reason);
-				}, { once: true });
-			}),
+		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};
 }
 
@@ -92,7 +89,11 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 				},
 			},
 		);
-		return { ...result, session, ...(recorder ? { recordPath: recorder.markdownPath } : {}) };
+		if (!recorder) return { ...result, session };
+		const debriefPath = options.scenario
+			? await writeDebrief({ recordJsonlPath: recorder.jsonlPath, state: session.state, scenario: options.scenario, out: debriefPathFor(recorder.jsonlPath) })
+			: undefined;
+		return { ...result, session, recordPath: recorder.markdownPath, ...(debriefPath ? { debriefPath } : {}) };
 	} finally {
 		session.flush();
 		lock?.release();

@@ -176,6 +176,7 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 	let notice: string | undefined;
 	for (;;) {
 		const plan: Plan = { ...buildPlan(inventory, pool, backup, session.state.voice), ...(notice ? { notice } : {}) };
+		if (notice) recorder?.note(notice, iso(Date.now()));
 		const choice = await operator.confirmPlan(plan);
 		recorder?.decision({ what: 'publish the pairing', choice: choice === BACK ? 'back' : choice, at: iso(Date.now()) });
 		if (choice === BACK) {

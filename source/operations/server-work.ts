@@ -16,7 +16,7 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 		async run(server, { signal, onLine }) {
 			const outcome = await context.environment.runBootstrapper(server, { signal, onLine });
 			if (outcome.exitCode !== 0 && !outcome.rebootRequired) {
-				const last = outcome.tail.at(-1);
+				const last = outcome.tail.findLast((line) => !/exited with/i.test(line));
 				throw new TaskFailure(`Bootstrapper exited with ${outcome.exitCode}${last ? `: ${last}` : ''}`, outcome.exitCode);
 			}
 			if (outcome.rebootRequired) onLine('Exit code 3010: restart this server when convenient, then run Bootstrapper once more.');

@@ -123,7 +123,7 @@ export function App({ store, bridge, description, symbols, explain: explainAtSta
 	let body;
 	if (help) body = <HelpOverlay />;
 	else if (quitting) body = <Text color="yellow">Leave now? The session is saved and resumes where it stands. y to leave, any other key to stay.</Text>;
-	else if (state?.outcome && store.finished) body = <Summary state={state} rows={bodyRows} {...(store.recordPath ? { recordPath: store.recordPath } : {})} />;
+	else if (state?.outcome && store.finished) body = <Summary state={state} rows={bodyRows} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
 	else {
 		body = (
 			<Box flexDirection="column">
@@ -170,7 +170,7 @@ export function App({ store, bridge, description, symbols, explain: explainAtSta
 					)}
 					{step && explain && (
 						<Text color="magenta" wrap="wrap">
-							Why: {step.why}
+							Why: {step.why} <Text dimColor>({step.source})</Text>
 						</Text>
 					)}
 					<Box marginTop={1} flexDirection="column">

@@ -7,7 +7,7 @@ import { useSymbols } from './symbols.js';
 const HEADLINES = { done: 'Done', failed: 'Failed', 'needs-operator': 'Waiting on you', cancelled: 'Cancelled' } as const;
 
 /** The end of a session: the pair, the outcome, what happened on each server, time taken, and the record. */
-export function Summary({ state, recordPath, rows }: { state: ProcedureState; recordPath?: string; rows: number }) {
+export function Summary({ state, recordPath, debriefPath, rows }: { state: ProcedureState; recordPath?: string; debriefPath?: string; rows: number }) {
 	const symbols = useSymbols();
 	const outcome = state.outcome;
 	if (!outcome) return null;
@@ -39,6 +39,7 @@ export function Summary({ state, recordPath, rows }: { state: ProcedureState; re
 			{state.serverOrder.length > servers.length && <Text dimColor>… {state.serverOrder.length - servers.length} more servers in the change record</Text>}
 			{state.publish.snapshotPath && <Text>Topology before the change: {state.publish.snapshotPath}</Text>}
 			{recordPath && <Text>Change record: {recordPath}</Text>}
+			{debriefPath && <Text>Training debrief: {debriefPath}</Text>}
 			{outcome.kind !== 'done' && <Text>Run sfb-pair again to resume: the farm is re-checked first.</Text>}
 		</Box>
 	);

@@ -4,6 +4,7 @@ import type { Session } from '../session/session.js';
 export class WizardStore {
 	session: Session | undefined;
 	recordPath: string | undefined;
+	debriefPath: string | undefined;
 	finished = false;
 	private readonly listeners = new Set<() => void>();
 	private version = 0;
@@ -21,8 +22,9 @@ export class WizardStore {
 		this.notify();
 	}
 
-	finish(recordPath: string | undefined) {
+	finish(recordPath: string | undefined, debriefPath?: string) {
 		this.recordPath = recordPath;
+		this.debriefPath = debriefPath;
 		this.finished = true;
 		this.notify();
 	}

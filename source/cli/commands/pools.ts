@@ -13,6 +13,8 @@ export async function poolsCommand(environment: Environment, json: boolean, writ
 		pairedWith: entry.pairedWith ?? null,
 		deployed: entry.deployed,
 		hostsCentralManagementStore: entry.pool.hostsCentralManagementStore,
+		platform: entry.pool.platform ?? null,
+		operatingSystem: entry.pool.operatingSystem ?? null,
 		eligible: entry.eligible,
 		reason: entry.reason ?? null,
 	}));
@@ -21,15 +23,17 @@ export async function poolsCommand(environment: Environment, json: boolean, writ
 		return 0;
 	}
 	write(environment.description);
+	const showPlatform = pools.some((pool) => pool.platform !== null || pool.operatingSystem !== null);
 	write(
 		table(
-			['POOL', 'SITE', 'EDITION', 'VERSION', 'SERVERS', 'PAIRING'],
+			['POOL', 'SITE', 'EDITION', 'VERSION', 'SERVERS', ...(showPlatform ? ['PLATFORM'] : []), 'PAIRING'],
 			pools.map((pool) => [
 				pool.fqdn + (pool.hostsCentralManagementStore ? ' (CMS)' : ''),
 				pool.site,
 				pool.edition,
 				pool.version,
 				String(pool.servers.length),
+				...(showPlatform ? [[pool.platform, pool.operatingSystem].filter(Boolean).join(', ') || '-'] : []),
 				pool.eligible ? 'free to pair' + (pool.deployed ? '' : ', not deployed') : (pool.reason ?? 'not eligible'),
 			]),
 		),

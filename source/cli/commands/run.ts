@@ -1,5 +1,6 @@
 import type { Environment } from '../../environments/port.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
+import type { DebriefScenario } from '../../session/debrief.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import { findSessions, pairKey } from '../../session/session-files.js';
 import { sanitizeLine } from '../../text/sanitize.js';
@@ -19,6 +20,8 @@ export interface RunRequest {
 	timeScale?: number;
 	cumulativeUpdateReapplied: boolean;
 	retries: number;
+	explain: boolean;
+	scenario?: DebriefScenario;
 }
 
 /** The whole procedure without prompts, plain timestamped lines, the same checkpoints and record as the wizard. */
@@ -57,19 +60,21 @@ export async function runCommand(
 		if (!assessment.allowed) throw new UsageError(`cannot pair ${request.pool} with ${request.backup}: ${assessment.refusals.join('; ')}`);
 	}
 
-	const report = plainReporter(write);
+	const report = plainReporter(write, { explain: request.explain });
 	write(environment.description);
 	const result = await driveProcedure({
 		environment,
 		stateDir,
-		operator: autoOperator(request),
+		operator: autoOperator(request, (line) => write(`${new Date().toISOString().slice(11, 19)} ${sanitizeLine(line)}`)),
 		...(resume ? { resume } : {}),
 		perPool: request.perPool,
 		...(request.timeScale === undefined ? {} : { timeScale: request.timeScale }),
 		signal,
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
+		...(request.scenario ? { scenario: request.scenario } : {}),
 		onSession: (session) => session.subscribe(report),
 	});
 	if (result.recordPath) write(`change record: ${result.recordPath}`);
+	if (result.debriefPath) write(`training debrief: ${result.debriefPath}`);
 	return exitCodeFor(result.outcome);
 }

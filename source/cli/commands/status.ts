@@ -37,7 +37,15 @@ export async function statusCommand(environment: Environment, poolName: string, 
 		: [];
 	const services = await Promise.all(
 		pools.flatMap((owner) =>
-			owner.servers.map(async (server) => ({ server, pool: owner.fqdn, state: (await environment.readService(server, BACKUP_SERVICE)).state })),
+			owner.servers.map(async (server) => {
+				try {
+					const status = await environment.readService(server, BACKUP_SERVICE);
+					return { server, pool: owner.fqdn, state: status.state, detail: status.detail ?? null };
+				} catch (error) {
+					if (!(error instanceof EnvironmentError)) throw error;
+					return { server, pool: owner.fqdn, state: 'Unknown', detail: error.message };
+				}
+			}),
 		),
 	);
 
@@ -60,6 +68,11 @@ export async function statusCommand(environment: Environment, poolName: string, 
 		}
 	}
 	write('');
-	write(table(['SERVER', 'POOL', BACKUP_SERVICE], services.map((service) => [service.server, service.pool, service.state])));
+	write(
+		table(
+			['SERVER', 'POOL', BACKUP_SERVICE],
+			services.map((service) => [service.server, service.pool, service.detail ? `${service.state}: ${service.detail}` : service.state]),
+		),
+	);
 	return 0;
 }

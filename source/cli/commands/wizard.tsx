@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { Environment } from '../../environments/port.js';
+import type { DebriefScenario } from '../../session/debrief.js';
 import { findSessions, type StoredSession } from '../../session/session-files.js';
 import { App } from '../../ui/App.js';
 import { PromptBridge } from '../../ui/prompt-bridge.js';
@@ -14,6 +15,7 @@ export interface WizardOptions {
 	perPool: number;
 	explain: boolean;
 	timeScale?: number;
+	scenario?: DebriefScenario;
 }
 
 export async function wizardCommand(environment: Environment, stateDir: string, options: WizardOptions): Promise<number> {
@@ -60,10 +62,11 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			perPool: options.perPool,
 			...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
 			signal: controller.signal,
+			...(options.scenario ? { scenario: options.scenario } : {}),
 			onSession: (session) => store.attach(session),
 		});
 		const finished = await drive;
-		store.finish(finished.recordPath);
+		store.finish(finished.recordPath, finished.debriefPath);
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		return exitCodeFor(finished.outcome);
 	} finally {

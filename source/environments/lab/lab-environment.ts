@@ -254,6 +254,8 @@ export class LabEnvironment implements Environment {
 	}
 
 	async readService(server: string, name: string): Promise<ServiceStatus> {
+		// As on a real server without Skype for Business Server installed: the service is simply not there.
+		if (this.poolOfServer.get(server)?.deployed === false) return { state: 'NotInstalled' };
 		const pool = this.deployedPoolOf(server);
 		this.checkServiceName(server, name);
 		const farm = this.readFarm();

@@ -95,6 +95,7 @@ describe('inventory', () => {
 		expect((await lab.readInventory()).deployed[DUB]).toBe(false);
 		const error = await failure(lab.runBootstrapper('dub-fe01.contoso.com'));
 		expect(error.message).toContain('pool-dublin.contoso.com is defined but not deployed');
+		expect(await lab.readService('dub-fe01.contoso.com', BACKUP_SERVICE)).toEqual({ state: 'NotInstalled' });
 	});
 });
 
@@ -156,6 +157,24 @@ describe('writing the pairing', () => {
 		await lab.writePairing({ pool: RED, backup: DUB, voice: DEFAULT_VOICE }, { expectedSignature: replanned.topologySignature });
 		expect(await lab.readPairing(DUB)).toBe(RED);
 		expect(lab.readFarm().pairingWrites).toBe(1);
+	});
+
+	it('topology-changed counts the reads of this opened lab only, so an earlier `pools` run does not move it', async () => {
+		const faults: ScenarioInput['faults'] = [{ type: 'topology-changed', afterInventoryReads: 2 }];
+		const earlier = await openLab({ faults });
+		const before = (await earlier.lab.readInventory()).topologySignature;
+
+		const { lab } = await openLab({ faults });
+		expect((await lab.readInventory()).topologySignature).toBe(before);
+		const plan = await lab.readInventory();
+		expect(plan.topologySignature).toBe(before);
+		expect((await lab.readInventory()).topologySignature).not.toBe(before);
+
+		const again = await openLab({ faults });
+		await again.lab.readInventory();
+		await again.lab.readInventory();
+		const third = await again.lab.readInventory();
+		expect(third.topologySignature).toBe((await lab.readInventory()).topologySignature);
 	});
 
 	it('snapshots the published topology into a new folder', async () => {
@@ -359,6 +378,42 @@ describe('Cumulative Update and LYNCBACKUP', () => {
 		await lab.startService('red-fe01.contoso.com', BACKUP_SERVICE);
 		clock.advance(60 * SECOND);
 		expect((await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE)).detail).toContain('Event 4007');
+	});
+
+	it('cumulative-update-not-applied: the installer skips the Backup Service once and exits 0, so LYNCBACKUP crashes; the next re-apply patches it', async () => {
+		const { lab, clock } = await openLab({ faults: [{ type: 'cumulative-update-not-applied', server: 'red-fe01.contoso.com' }] });
+		await pairRedmondDublin(lab);
+		await lab.runBootstrapper('red-fe01.contoso.com');
+		const lines: string[] = [];
+		const missed = await lab.reapplyCumulativeUpdate('red-fe01.contoso.com', { onLine: (line) => lines.push(line) });
+		expect(missed.exitCode).toBe(0);
+		expect(lines).toContain('Applying CU15 to LyncBackupService.msi...skipped: LyncBackupService.exe is in use by another process');
+		expect(lines).toContain('Update installation completed with warnings: 0 updates applied, 1 skipped.');
+
+		await lab.startService('red-fe01.contoso.com', BACKUP_SERVICE);
+		clock.advance(60 * SECOND);
+		expect((await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE)).detail).toContain('Event 4007');
+
+		const patched: string[] = [];
+		await lab.reapplyCumulativeUpdate('red-fe01.contoso.com', { onLine: (line) => patched.push(line) });
+		expect(patched).toContain('Applying CU15 to LyncBackupService.msi...success');
+		await lab.startService('red-fe01.contoso.com', BACKUP_SERVICE);
+		clock.advance(3600 * SECOND);
+		expect(await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE)).toEqual({ state: 'Running' });
+	});
+
+	it('cumulative-update-not-applied strikes only a run that had the Backup Service to patch', async () => {
+		const { lab, clock } = await openLab({ faults: [{ type: 'cumulative-update-not-applied', server: 'red-fe01.contoso.com' }] });
+		await lab.reapplyCumulativeUpdate('red-fe01.contoso.com');
+		await pairRedmondDublin(lab);
+		await lab.runBootstrapper('red-fe01.contoso.com');
+		const lines: string[] = [];
+		await lab.reapplyCumulativeUpdate('red-fe01.contoso.com', { onLine: (line) => lines.push(line) });
+		expect(lines.some((line) => line.includes('skipped'))).toBe(true);
+		await lab.reapplyCumulativeUpdate('red-fe01.contoso.com');
+		await lab.startService('red-fe01.contoso.com', BACKUP_SERVICE);
+		clock.advance(3600 * SECOND);
+		expect((await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE)).state).toBe('Running');
 	});
 
 	it('an unreachable server fails the service calls with a WinRM error, then answers', async () => {

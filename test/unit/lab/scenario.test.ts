@@ -7,6 +7,7 @@ import { openLabEnvironment } from '../../../source/environments/lab/lab-environ
 import {
 	listScenarios,
 	loadScenario,
+	loadTopologyOverlay,
 	parseScenario,
 	scenarioFromTopology,
 	ScenarioError,
@@ -69,7 +70,49 @@ describe('built-in scenarios', () => {
 	});
 
 	it('an unknown name says which scenarios exist', async () => {
-		await expect(loadScenario('nosuch')).rejects.toThrow('unknown scenario "nosuch": the built-in scenarios are default, bootstrap-failure');
+		await expect(loadScenario('nosuch')).rejects.toThrow(/^unknown scenario "nosuch": the built-in scenarios are default, enterprise-happy, .*topology-changed, or give the path/);
+	});
+
+	const library = [
+		'enterprise-happy',
+		'standard-edition',
+		'cms-standard-partner',
+		'not-deployed',
+		'unsupported-pairs',
+		'server-unreachable',
+		'another-version',
+		'cu-not-reapplied',
+		'sync-slow',
+		'sync-error',
+		'access-denied',
+		'topology-changed',
+	];
+
+	it.each(library)('%s is built in, named in kebab-case, and loads', async (name) => {
+		expect(listScenarios().map((entry) => entry.name)).toContain(name);
+		expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/);
+		const scenario = await loadScenario(name);
+		expect(scenario.name).toBe(name);
+		expect(scenario.pools.length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('the CMS host of cms-standard-partner is a Standard Edition server, and so is its partner', async () => {
+		const scenario = await loadScenario('cms-standard-partner');
+		const cms = scenario.pools.find((pool) => pool.hostsCentralManagementStore);
+		expect(cms?.edition).toBe('Standard');
+		expect(scenario.pools.filter((pool) => pool.edition === 'Standard')).toHaveLength(2);
+	});
+
+	it('not-deployed has pools in the topology that were never deployed', async () => {
+		const scenario = await loadScenario('not-deployed');
+		expect(scenario.pools.filter((pool) => !pool.deployed).map((pool) => pool.fqdn)).toEqual(['pool-bgo.northwindtraders.com', 'pool-trd.northwindtraders.com']);
+	});
+
+	it('the slow sync lingers past the 30-minute watch of `run`', async () => {
+		const scenario = await loadScenario('sync-slow');
+		const { sync, jitter } = scenario.timings;
+		const extra = scenario.faults.reduce((total, fault) => (fault.type === 'sync-slow' ? total + fault.extraSeconds : total), 0);
+		expect((sync.secondsNotInitialized + sync.secondsNonSteady) * (1 - jitter) + extra).toBeGreaterThan(30 * 60);
 	});
 });
 
@@ -265,6 +308,61 @@ describe('scenarioFromTopology', () => {
 		expect(reread.signature).toBe(inventory.topologySignature);
 		expect(reread.frontEndPools.map(({ fqdn, site, edition, version, servers, hostsCentralManagementStore }) => ({ fqdn, site, edition, version, servers, hostsCentralManagementStore }))).toEqual(
 			document().frontEndPools.map(({ fqdn, site, edition, version, servers, hostsCentralManagementStore }) => ({ fqdn, site, edition, version, servers, hostsCentralManagementStore })),
+		);
+	});
+});
+
+describe('loadTopologyOverlay', () => {
+	const document = () => readTopologyDocument(fixture, 'fabrikam.xml');
+
+	it('reads an overlay file whose pools, timings and faults then shape the farm built from the document', async () => {
+		const file = await scenarioFile('fabrikam-overlay.json', {
+			name: 'fabrikam-rehearsal',
+			pools: [
+				{ fqdn: 'fepool.fabrikam.com', cumulativeUpdate: 'CU15', platform: 'physical', operatingSystem: 'Windows Server 2016' },
+				{ fqdn: 'se01.fabrikam.com', deployed: false },
+			],
+			timings: { bootstrapperSeconds: 60 },
+			faults: [{ type: 'unreachable', server: 'fe02.fabrikam.com' }],
+		});
+		const scenario = scenarioFromTopology(document(), await loadTopologyOverlay(file), 'fabrikam.xml', 'fabrikam-overlay.json');
+		expect(scenario.name).toBe('fabrikam-rehearsal');
+		expect(scenario.pools[0]).toMatchObject({ fqdn: 'fepool.fabrikam.com', cumulativeUpdate: 'CU15', platform: 'physical', hostsCentralManagementStore: true });
+		expect(scenario.pools[1]).toMatchObject({ fqdn: 'se01.fabrikam.com', deployed: false, edition: 'Standard' });
+		expect(scenario.timings.bootstrapperSeconds).toBe(60);
+		expect(scenario.faults).toEqual([{ type: 'unreachable', server: 'fe02.fabrikam.com', attempts: 1, during: 'bootstrapper' }]);
+	});
+
+	it.each([
+		[{ pools: [{ fqdn: 'fepool.fabrikam.com', deployed: 'no' }] }, 'pools[0].deployed must be a boolean'],
+		[{ pools: [{ deployed: false }] }, 'pools[0].fqdn is required'],
+		[{ pools: [{ fqdn: 'fepool.fabrikam.com', edition: 'Standard' }] }, 'pools[0].edition is not a field of pools[0]: the topology document gives it'],
+		[{ sites: [] }, 'sites is not a field of a topology overlay: the topology document gives it'],
+		[{ extends: 'default' }, 'extends is not a field of a topology overlay'],
+		[{ faults: [{ type: 'meteor' }] }, 'faults[0].type must be one of "bootstrapper-exit"'],
+		[{ timings: { jitter: 2 } }, 'timings.jitter must be at most 0.5'],
+		[{ pools: [{ fqdn: 'fepool.fabrikam.com', cumulativeUpdate: 'latest' }] }, 'pools[0].cumulativeUpdate must be "RTM" or "CU" and a number'],
+	])('refuses %j naming the file and the field', async (content, reason) => {
+		const file = await scenarioFile('overlay.json', content);
+		const error: unknown = await loadTopologyOverlay(file).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(ScenarioError);
+		expect((error as Error).message).toContain(`overlay.json: ${reason}`);
+		expect((error as Error).message).not.toContain('\n');
+	});
+
+	it('reports broken JSON and a missing file with the file name', async () => {
+		await expect(loadTopologyOverlay(await scenarioFile('torn.json', '{ "pools": ['))).rejects.toThrow(/^torn\.json: not valid JSON: /);
+		await expect(loadTopologyOverlay(path.join(directory, 'absent.json'))).rejects.toThrow('absent.json: cannot read');
+	});
+
+	it('a reference the document does not hold is reported against the overlay file', async () => {
+		const overlay = await loadTopologyOverlay(await scenarioFile('overlay.json', { faults: [{ type: 'reboot-required', server: 'fe09.fabrikam.com' }] }));
+		expect(() => scenarioFromTopology(document(), overlay, 'fabrikam.xml', 'overlay.json')).toThrow(
+			'overlay.json: faults[0].server "fe09.fabrikam.com" is not a Front End server of any pool',
+		);
+		const stray = await loadTopologyOverlay(await scenarioFile('overlay.json', { pools: [{ fqdn: 'dir01.fabrikam.com' }] }));
+		expect(() => scenarioFromTopology(document(), stray, 'fabrikam.xml', 'overlay.json')).toThrow(
+			'overlay.json: pools[0].fqdn "dir01.fabrikam.com" is not a Front End pool of the topology document fabrikam.xml',
 		);
 	});
 });

@@ -1,0 +1,300 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Every built-in lab scenario, through the built CLI, as an operator sees it: `run --yes`, `plan`, `status`. */
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const AMS = 'pool-ams.fabrikam.com';
+const FRA = 'pool-fra.fabrikam.com';
+const SEA = 'pool-sea.adatum.com';
+
+interface Result {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+const stateDirs: string[] = [];
+beforeAll(() => {
+	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+});
+afterAll(() => {
+	for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function newStateDir(scenario: string): string {
+	const dir = mkdtempSync(join(tmpdir(), `sfb-pair-${scenario}-`));
+	stateDirs.push(dir);
+	return dir;
+}
+
+function cli(args: string[]): Promise<Result> {
+	return new Promise((resolve) => {
+		execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+			const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+const lab = (scenario: string, stateDir: string) => ['--lab', '--scenario', scenario, '--time-scale', '2000', '--state-dir', stateDir];
+
+function run(scenario: string, stateDir: string, pool: string, backup: string, ...extra: string[]): Promise<Result> {
+	return cli(['run', ...lab(scenario, stateDir), '--pool', pool, '--backup', backup, '--yes', ...extra]);
+}
+
+interface StatusJson {
+	pairedWith: string | null;
+	directions: { from: string; verdict: { state: string; reason?: string } | null; error: string | null }[];
+	services: { server: string; state: string }[];
+}
+
+async function status(scenario: string, stateDir: string, pool: string): Promise<StatusJson> {
+	const result = await cli(['status', ...lab(scenario, stateDir), '--pool', pool, '--json']);
+	expect(result.code, result.stderr).toBe(0);
+	return JSON.parse(result.stdout) as StatusJson;
+}
+
+/** One `run` per scenario, shared by the tests that look at what it printed. */
+const firstRuns = new Map<string, Promise<Result & { stateDir: string }>>();
+function firstRun(scenario: string, pool = AMS, backup = FRA) {
+	let pending = firstRuns.get(scenario);
+	if (!pending) {
+		const stateDir = newStateDir(scenario);
+		pending = run(scenario, stateDir, pool, backup).then((result) => ({ ...result, stateDir }));
+		firstRuns.set(scenario, pending);
+	}
+	return pending;
+}
+
+/** The lines of `run` without their time stamp. */
+function lines(output: string): string[] {
+	return output.split('\n').map((line) => line.replace(/^\d\d:\d\d:\d\d /, ''));
+}
+
+async function expectSteadyBothWays(scenario: string, stateDir: string, pool: string, backup: string) {
+	const reading = await status(scenario, stateDir, pool);
+	expect(reading.pairedWith).toBe(backup);
+	expect(reading.directions.map((direction) => direction.verdict?.state)).toEqual(['steady', 'steady']);
+	expect(reading.services.every((service) => service.state === 'Running')).toBe(true);
+}
+
+function recordEntries(stateDir: string): { type: string; what?: string; text?: string }[] {
+	const records = join(stateDir, 'records');
+	const [file] = readdirSync(records).filter((name) => name.endsWith('.jsonl'));
+	return readFileSync(join(records, file!), 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => JSON.parse(line) as { type: string; what?: string; text?: string });
+}
+
+describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => {
+	it('`scenarios` lists every scenario of the library, one line each', async () => {
+		const result = await cli(['scenarios']);
+		expect(result.code).toBe(0);
+		const names = result.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]);
+		expect(names).toEqual([
+			'default',
+			'enterprise-happy',
+			'standard-edition',
+			'cms-standard-partner',
+			'not-deployed',
+			'unsupported-pairs',
+			'server-unreachable',
+			'bootstrap-failure',
+			'another-version',
+			'cu-not-reapplied',
+			'sync-slow',
+			'sync-error',
+			'access-denied',
+			'topology-changed',
+		]);
+	});
+
+	it('default: the Redmond and Dublin pools pair and hold steady state', async () => {
+		const stateDir = newStateDir('default');
+		const result = await run('default', stateDir, 'pool-redmond.contoso.com', 'pool-dublin.contoso.com');
+		expect(result.code, result.stdout).toBe(0);
+		await expectSteadyBothWays('default', stateDir, 'pool-redmond.contoso.com', 'pool-dublin.contoso.com');
+	});
+
+	it('enterprise-happy: every step goes right, exit 0, steady both ways', async () => {
+		const result = await firstRun('enterprise-happy');
+		expect(result.code, result.stdout).toBe(0);
+		expect(result.stdout).not.toMatch(/FAILED|warning:/);
+		expect(lines(result.stdout)).toContain(`done: ${AMS} and ${FRA} are paired and their Backup Service is in steady state both ways`);
+		await expectSteadyBothWays('enterprise-happy', result.stateDir, AMS, FRA);
+	});
+
+	it('standard-edition: the two branch Standard Edition servers pair, exit 0', async () => {
+		const stateDir = newStateDir('standard-edition');
+		const result = await run('standard-edition', stateDir, 'bos-se01.tailspintoys.com', 'chi-se01.tailspintoys.com');
+		expect(result.code, result.stdout).toBe(0);
+		expect(result.stdout).not.toContain('warning:');
+		await expectSteadyBothWays('standard-edition', stateDir, 'bos-se01.tailspintoys.com', 'chi-se01.tailspintoys.com');
+	});
+
+	it('cms-standard-partner: the plan and the run warn to install the standby Central Management store first', async () => {
+		const stateDir = newStateDir('cms-standard-partner');
+		const warning =
+			'lon-se01.woodgrovebank.com hosts the Central Management store, so its Standard Edition partner edi-se01.woodgrovebank.com will hold the standby store: ' +
+			'first run Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn edi-se01.woodgrovebank.com -SqlInstanceName rtc';
+		const plan = await cli(['plan', ...lab('cms-standard-partner', stateDir), '--pool', 'lon-se01.woodgrovebank.com', '--backup', 'edi-se01.woodgrovebank.com', '--json']);
+		expect(plan.code).toBe(0);
+		expect((JSON.parse(plan.stdout) as { warnings: string[] }).warnings).toEqual([warning]);
+
+		const result = await run('cms-standard-partner', stateDir, 'lon-se01.woodgrovebank.com', 'edi-se01.woodgrovebank.com');
+		expect(result.code, result.stdout).toBe(0);
+		expect(lines(result.stdout)).toContain(`warning: ${warning}`);
+	});
+
+	it('not-deployed: the pairing is published, then step 7 ends the run with exit 3 and says to deploy the pools', async () => {
+		const stateDir = newStateDir('not-deployed');
+		const [pool, backup] = ['pool-bgo.northwindtraders.com', 'pool-trd.northwindtraders.com'];
+		const result = await run('not-deployed', stateDir, pool, backup);
+		expect(result.code, result.stdout).toBe(3);
+		expect(lines(result.stdout)).toContain(`needs-operator: ${pool} and ${backup} are paired but were never deployed: deploy them and the pairing is complete`);
+		expect(result.stdout).not.toContain('Bootstrapper started');
+		expect((await status('not-deployed', stateDir, pool)).pairedWith).toBe(backup);
+	});
+
+	const refusals: [string, string][] = [
+		['pdx-se01.adatum.com', 'Enterprise Edition pairs only with Enterprise Edition, Standard Edition only with Standard Edition'],
+		['pool-yvr.adatum.com', 'physical pools pair only with physical pools, virtual only with virtual'],
+		['pool-den.adatum.com', 'pool-sea.adatum.com runs Windows Server 2019 and pool-den.adatum.com runs Windows Server 2016: both pools must run the same base operating system'],
+		['pool-bos.adatum.com', 'pool-bos.adatum.com is already paired with pool-atl.adatum.com'],
+		['dir-sea.adatum.com', 'dir-sea.adatum.com is not a Front End pool in this topology'],
+	];
+
+	it.each(refusals)('unsupported-pairs: plan refuses %s with the reason in one line, exit 2', async (backup, reason) => {
+		const plan = await cli(['plan', ...lab('unsupported-pairs', newStateDir('unsupported-pairs')), '--pool', SEA, '--backup', backup]);
+		expect(plan.code).toBe(2);
+		expect(plan.stderr).toContain(reason);
+		expect(plan.stderr.trim().split('\n')).toHaveLength(1);
+	});
+
+	it('unsupported-pairs: run refuses a pair of different platforms before writing anything, exit 2', async () => {
+		const stateDir = newStateDir('unsupported-pairs');
+		const refused = await run('unsupported-pairs', stateDir, SEA, 'pool-yvr.adatum.com');
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toBe(`sfb-pair: cannot pair ${SEA} with pool-yvr.adatum.com: ${SEA} runs on physical servers and pool-yvr.adatum.com on virtual servers: ${refusals[1]![1]}\n`);
+		expect((await status('unsupported-pairs', stateDir, SEA)).pairedWith).toBeNull();
+	});
+
+	it('unsupported-pairs: the right partner is planned without refusal', async () => {
+		const stateDir = newStateDir('unsupported-pairs');
+		const plan = await cli(['plan', ...lab('unsupported-pairs', stateDir), '--pool', SEA, '--backup', 'pool-phx.adatum.com', '--json']);
+		expect(plan.code, plan.stderr).toBe(0);
+		expect((JSON.parse(plan.stdout) as { warnings: string[] }).warnings).toEqual([]);
+	});
+
+	it('server-unreachable: the WinRM failure is shown, the server is retried once and the run finishes, exit 0', async () => {
+		const result = await firstRun('server-unreachable');
+		expect(result.code, result.stdout).toBe(0);
+		const output = lines(result.stdout);
+		const failed = output.findIndex((line) => line.startsWith('fra-fe02.fabrikam.com: Bootstrapper FAILED: Connecting to remote server fra-fe02.fabrikam.com failed') && line.includes('WinRM'));
+		expect(failed).toBeGreaterThan(-1);
+		const retried = output.indexOf('fra-fe02.fabrikam.com: Bootstrapper will run again');
+		expect(retried).toBeGreaterThan(failed);
+		expect(output.indexOf('fra-fe02.fabrikam.com: Bootstrapper succeeded (exit 0)')).toBeGreaterThan(retried);
+		await expectSteadyBothWays('server-unreachable', result.stateDir, AMS, FRA);
+	});
+
+	it('bootstrap-failure: the 1603 failure on dub-fe02 is retried once and the run finishes, exit 0', async () => {
+		const stateDir = newStateDir('bootstrap-failure');
+		const result = await run('bootstrap-failure', stateDir, 'pool-redmond.contoso.com', 'pool-dublin.contoso.com');
+		expect(result.code, result.stdout).toBe(0);
+		const output = lines(result.stdout);
+		expect(output.some((line) => /^dub-fe02\.contoso\.com: Bootstrapper FAILED: Bootstrapper exited with 1603/.test(line))).toBe(true);
+		expect(output).toContain('dub-fe02.contoso.com: Bootstrapper will run again');
+	});
+
+	it('another-version: refused twice on ams-fe03, left to the operator with exit 3; --resume then finishes, exit 0', async () => {
+		const result = await firstRun('another-version');
+		expect(result.code, result.stdout).toBe(3);
+		const output = lines(result.stdout);
+		expect(output.filter((line) => /^ams-fe03\.fabrikam\.com: Another Lync Server product with version \S+ is already installed\.$/.test(line))).toHaveLength(2);
+		expect(output.filter((line) => line.startsWith('ams-fe03.fabrikam.com: Bootstrapper FAILED'))).toHaveLength(2);
+		expect(output.filter((line) => line.startsWith('ams-fe02.fabrikam.com: Bootstrapper succeeded'))).toHaveLength(1);
+		expect(output.find((line) => line.startsWith('needs-operator: ams-fe03.fabrikam.com:'))).toMatch(/Fix it, then run again with --resume$/);
+
+		const resumed = await run('another-version', result.stateDir, AMS, FRA, '--resume');
+		expect(resumed.code, resumed.stdout).toBe(0);
+		expect(lines(resumed.stdout)).toContain('ams-fe03.fabrikam.com: Bootstrapper succeeded (exit 0)');
+		await expectSteadyBothWays('another-version', result.stateDir, AMS, FRA);
+	});
+
+	it('cu-not-reapplied: LYNCBACKUP crashes with Event 4007 on fra-fe01; the retry re-applies the CU and starts it, exit 0', async () => {
+		const result = await firstRun('cu-not-reapplied');
+		expect(result.code, result.stdout).toBe(0);
+		const output = lines(result.stdout);
+		expect(output).toContain('fra-fe01.fabrikam.com: Applying CU8 to LyncBackupService.msi...skipped: LyncBackupService.exe is in use by another process');
+		const crashed = output.findIndex((line) => line.startsWith('fra-fe01.fabrikam.com: LYNCBACKUP FAILED: LYNCBACKUP is Stopped: Event 4007'));
+		expect(crashed).toBeGreaterThan(-1);
+		const reapplied = output.indexOf('fra-fe01.fabrikam.com: LYNCBACKUP crashed with Event 4007: re-applying the Cumulative Update first.');
+		expect(reapplied).toBeGreaterThan(crashed);
+		expect(output.indexOf('fra-fe01.fabrikam.com: Applying CU8 to LyncBackupService.msi...success')).toBeGreaterThan(reapplied);
+		expect(output.filter((line) => line.includes('LYNCBACKUP FAILED'))).toHaveLength(1);
+		await expectSteadyBothWays('cu-not-reapplied', result.stateDir, AMS, FRA);
+	});
+
+	it('sync-slow: the watch times out with exit 3 and says to resume; --resume watches on to steady state, exit 0', async () => {
+		const result = await firstRun('sync-slow');
+		expect(result.code, result.stdout).toBe(3);
+		const stopped = lines(result.stdout).find((line) => line.startsWith('needs-operator: the sync is not steady yet'));
+		expect(stopped).toContain(`${FRA}: UserServices.PresenceFocus NonSteadyState/NormalState`);
+		expect(stopped).toMatch(/run again with --resume to keep watching$/);
+
+		const resumed = await run('sync-slow', result.stateDir, AMS, FRA, '--resume');
+		expect(resumed.code, resumed.stdout).toBe(0);
+		expect(resumed.stdout).not.toContain('Bootstrapper started');
+		await expectSteadyBothWays('sync-slow', result.stateDir, AMS, FRA);
+	});
+
+	it('sync-slow: when the watch times out, run prints the guidance for a sync that is not steady', async () => {
+		const result = await firstRun('sync-slow');
+		expect(result.stdout).toContain('Check LYNCBACKUP is Running on every server');
+		expect(result.stdout).toContain(`Debug-CsInterPoolReplication -PoolFqdn ${AMS}`);
+	});
+
+	it('sync-slow: a long sync watch prints nothing on stderr', async () => {
+		const result = await firstRun('sync-slow');
+		expect(result.stderr).toBe('');
+	});
+
+	it('sync-error: the ErrorState module fails the run with exit 1, and status names it', async () => {
+		const result = await firstRun('sync-error');
+		expect(result.code, result.stdout).toBe(1);
+		expect(lines(result.stdout)).toContain(`failed: ${FRA}: ConfServices.DataConf in ErrorState`);
+		const reading = await status('sync-error', result.stateDir, FRA);
+		expect(reading.directions[0]?.verdict).toEqual({ state: 'failed', reason: `${FRA}: ConfServices.DataConf in ErrorState` });
+	});
+
+	it('access-denied: Get-CsBackupServiceStatus refused fails the run with exit 1 naming the group; --resume then finishes', async () => {
+		const result = await firstRun('access-denied');
+		expect(result.code, result.stdout).toBe(1);
+		expect(lines(result.stdout)).toContain(
+			`failed: Get-CsBackupServiceStatus -PoolFqdn ${AMS}: access denied; the account running it must be a member of RTCUniversalServerAdmins`,
+		);
+		const resumed = await run('access-denied', result.stateDir, AMS, FRA, '--resume');
+		expect(resumed.code, resumed.stdout).toBe(0);
+		await expectSteadyBothWays('access-denied', result.stateDir, AMS, FRA);
+	});
+
+	it('topology-changed: the stale plan is refused and made again before anything is published, exit 0', async () => {
+		const result = await firstRun('topology-changed');
+		expect(result.code, result.stdout).toBe(0);
+		const publishes = recordEntries(result.stateDir).filter((entry) => entry.type === 'decision' && entry.what === 'publish the pairing');
+		expect(publishes).toHaveLength(2);
+		expect(lines(result.stdout).filter((line) => line === 'pairing written and topology enabled')).toHaveLength(1);
+		await expectSteadyBothWays('topology-changed', result.stateDir, AMS, FRA);
+	});
+
+	it('topology-changed: run tells the operator that the plan was made again because the topology changed', async () => {
+		const result = await firstRun('topology-changed');
+		expect(result.stdout).toMatch(/topology changed since (this|the) plan was made/i);
+	});
+});
