@@ -143,7 +143,6 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 						fresh: Boolean(flags.fresh),
 						perPool: flags.parallel ?? 1,
 						explain: Boolean(flags.explain),
-						...(options.timeScale ? { timeScale: options.timeScale } : {}),
 					}),
 				),
 			);
@@ -204,8 +203,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 									resume: Boolean(flags.resume),
 									fresh: Boolean(flags.fresh),
 									perPool: flags.parallel ?? 1,
-									...(options.timeScale ? { timeScale: options.timeScale } : {}),
-									cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
+												cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
 									retries: 1,
 									explain: Boolean(flags.explain),
 									...(options.labScenario ? { scenario: options.labScenario } : {}),

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import type { Environment } from '../environments/port.js';
-import { DEFAULT_LAB_TIME_SCALE } from '../environments/lab/clock.js';
 import { openLabEnvironment } from '../environments/lab/lab-environment.js';
 import { loadScenario, loadTopologyOverlay, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
 import { createPowerShellEnvironment } from '../environments/powershell/powershell-environment.js';
@@ -33,7 +32,9 @@ export function skypeModuleInstalled(env: NodeJS.ProcessEnv = process.env): bool
 
 export function wantsLab(options: EnvironmentOptions): boolean {
 	if (options.lab && options.live) throw new UsageError('--lab and --live cannot be used together');
-	if (options.live && (options.scenario || options.topology)) throw new UsageError('--scenario and --topology build a lab farm: they cannot be used with --live');
+	if (options.live && (options.scenario || options.topology || options.timeScale)) {
+		throw new UsageError('--scenario, --topology and --time-scale are for the lab farm: they cannot be used with --live');
+	}
 	if (options.lab || options.scenario || options.topology) return true;
 	if (options.live) return false;
 	return !skypeModuleInstalled();
@@ -63,9 +64,9 @@ export interface OpenedEnvironment {
 
 export async function openEnvironment(options: EnvironmentOptions): Promise<OpenedEnvironment> {
 	if (wantsLab(options)) {
-		const timeScale = options.timeScale ?? DEFAULT_LAB_TIME_SCALE;
 		const scenario = await labScenario(options);
-		return { environment: await openLabEnvironment({ stateDir: options.stateDir, scenario, timeScale }), scenario };
+		const environment = await openLabEnvironment({ stateDir: options.stateDir, scenario, ...(options.timeScale ? { timeScale: options.timeScale } : {}) });
+		return { environment, scenario };
 	}
 	const environment = await createPowerShellEnvironment({ stateDir: options.stateDir, ...(options.powershell ? { executable: options.powershell } : {}) });
 	return { environment };

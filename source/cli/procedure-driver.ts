@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Environment } from '../environments/port.js';
-import { DEFAULT_LAB_TIME_SCALE } from '../environments/lab/clock.js';
 import type { Pacing } from '../operations/context.js';
 import { runProcedure, type ProcedureResult } from '../operations/run-procedure.js';
 import type { Operator } from '../procedure/operator.js';
@@ -17,7 +16,6 @@ export interface DriveOptions {
 	/** An unfinished session to continue; without it a new one starts. */
 	resume?: StoredSession;
 	perPool: number;
-	timeScale?: number;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
 	/** A lab run's scenario: the session then ends with a training debrief beside the change record. */
@@ -37,8 +35,8 @@ const second = 1000;
 const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
 
 /** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
-export function pacingFor(environment: Environment, timeScale = DEFAULT_LAB_TIME_SCALE): Pacing {
-	const scale = environment.kind === 'lab' ? timeScale : 1;
+export function pacingFor(environment: Environment): Pacing {
+	const scale = environment.timeScale ?? 1;
 	return {
 		syncPollMs: (30 * second) / scale,
 		syncTimeoutMs: (30 * 60 * second) / scale,
@@ -71,7 +69,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 				get recorder() {
 					return recorder;
 				},
-				pacing: pacingFor(environment, options.timeScale),
+				pacing: pacingFor(environment),
 				perPool: options.perPool,
 				snapshotDir: snapshotsDir(stateDir),
 				signal: options.signal,

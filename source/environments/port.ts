@@ -65,6 +65,8 @@ export interface Environment {
 	readonly kind: EnvironmentKind;
 	/** One line for the screen, e.g. "LAB · scenario default" or "LIVE · pwsh 7.6 · SkypeForBusiness". */
 	readonly description: string;
+	/** How many times faster than real time this farm runs; absent means 1, a real farm. */
+	readonly timeScale?: number;
 
 	/** Front End pools, pairings and deployment state, from the published topology. */
 	readInventory(): Promise<PoolInventory>;

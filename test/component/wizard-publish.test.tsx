@@ -38,7 +38,6 @@ function startWizard() {
 		stateDir,
 		operator: bridge,
 		perPool: 1,
-		timeScale: 5000,
 		signal: controller.signal,
 		onSession: (session) => store.attach(session),
 	});

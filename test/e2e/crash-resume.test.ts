@@ -99,7 +99,7 @@ describe('killed at any point, resumed to the end', () => {
 				expect(lab.pairingWrites).toBe(1);
 				for (const server of SERVERS) expect(lab.servers[server]?.bootstrapper.state).toBe('done');
 
-				const status = JSON.parse(cli(stateDir, 'status', '--lab', '--time-scale', '1000', '--pool', POOL, '--json').stdout) as {
+				const status = JSON.parse(cli(stateDir, 'status', '--lab', '--pool', POOL, '--json').stdout) as {
 					pairedWith: string;
 					directions: { verdict: { state: string } }[];
 					services: { state: string }[];

@@ -17,7 +17,6 @@ export interface RunRequest {
 	resume: boolean;
 	fresh: boolean;
 	perPool: number;
-	timeScale?: number;
 	cumulativeUpdateReapplied: boolean;
 	retries: number;
 	explain: boolean;
@@ -68,7 +67,6 @@ export async function runCommand(
 		operator: autoOperator(request, (line) => write(`${new Date().toISOString().slice(11, 19)} ${sanitizeLine(line)}`)),
 		...(resume ? { resume } : {}),
 		perPool: request.perPool,
-		...(request.timeScale === undefined ? {} : { timeScale: request.timeScale }),
 		signal,
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
 		...(request.scenario ? { scenario: request.scenario } : {}),

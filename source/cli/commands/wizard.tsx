@@ -14,7 +14,6 @@ export interface WizardOptions {
 	fresh: boolean;
 	perPool: number;
 	explain: boolean;
-	timeScale?: number;
 	scenario?: DebriefScenario;
 }
 
@@ -41,7 +40,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			description={environment.description}
 			symbols={supportsUnicode() ? unicodeSymbols : asciiSymbols}
 			explain={options.explain}
-			steadyPolls={pacingFor(environment, options.timeScale).steadyPolls}
+			steadyPolls={pacingFor(environment).steadyPolls}
 			onQuit={() => leave('quit')}
 			onCancel={() => leave('cancel')}
 		/>,
@@ -60,7 +59,6 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			operator: bridge,
 			...(resume ? { resume } : {}),
 			perPool: options.perPool,
-			...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
 			signal: controller.signal,
 			...(options.scenario ? { scenario: options.scenario } : {}),
 			onSession: (session) => store.attach(session),

@@ -42,6 +42,8 @@ export interface FarmState {
 	syncRequests: Record<string, number[]>;
 	/** fault key → how many times the fault has already struck. */
 	faultAttempts: Record<string, number>;
+	/** The time scale the farm last ran at; later commands without --time-scale keep it, so times stay consistent. */
+	timeScale?: number;
 }
 
 const LONG_AGO_MS = 24 * 60 * 60 * 1000;
@@ -178,4 +180,14 @@ function fingerprintOf(scenario: Scenario): string {
 		signature: scenario.signature,
 	};
 	return createHash('sha256').update(JSON.stringify(structure)).digest('hex').slice(0, 16);
+}
+
+/** The time scale stored in a farm file, if there is a readable one. */
+export function storedTimeScale(file: string): number | undefined {
+	try {
+		const scale = (JSON.parse(readFileSync(file, 'utf8')) as Partial<FarmState>).timeScale;
+		return typeof scale === 'number' && scale > 0 ? scale : undefined;
+	} catch {
+		return undefined;
+	}
 }

@@ -15,7 +15,7 @@ import {
 	type WritePairingOptions,
 } from '../port.js';
 import { DEFAULT_LAB_TIME_SCALE, systemClock, type Clock } from './clock.js';
-import { labFarmPath, loadFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState } from './farm-state.js';
+import { labFarmPath, loadFarm, recordSyncRequest, saveFarm, settleRuns, storedTimeScale, topologySignatureFor, type FarmState } from './farm-state.js';
 import { jitter, seededRandom } from './random.js';
 import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
 import { readLyncBackup, simulateBackupStatus } from './simulation.js';
@@ -26,7 +26,7 @@ export interface LabEnvironmentOptions {
 	stateDir: string;
 	scenario: Scenario;
 	clock?: Clock;
-	/** How many times faster than the scenario's realistic seconds the farm runs. */
+	/** How many times faster than the scenario's realistic seconds the farm runs; absent: the farm's own, else 20. */
 	timeScale?: number;
 }
 
@@ -36,12 +36,13 @@ const TAIL_LINES = 20;
 const liveRunIds = new Set<string>();
 
 export async function openLabEnvironment(options: LabEnvironmentOptions): Promise<LabEnvironment> {
-	const timeScale = options.timeScale ?? DEFAULT_LAB_TIME_SCALE;
+	const timeScale = options.timeScale ?? storedTimeScale(labFarmPath(options.stateDir, options.scenario.name)) ?? DEFAULT_LAB_TIME_SCALE;
 	if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
 		throw new EnvironmentError('failed', `lab time scale must be a positive number, not ${timeScale}`);
 	}
 	const environment = new LabEnvironment(options.stateDir, options.scenario, options.clock ?? systemClock, timeScale);
-	environment.readFarm();
+	const farm = environment.readFarm();
+	if (farm.timeScale !== timeScale) saveFarm(environment.farmPath, { ...farm, timeScale });
 	return environment;
 }
 

@@ -50,10 +50,11 @@ const validateSessionInfo = ajv.compile<SessionInfo>({
 	properties: {
 		edition: { type: 'string' },
 		version: { type: 'string' },
+		pid: { type: 'integer' },
 		module: { type: ['string', 'null'] },
 		importFailures: { type: 'array', items: { type: 'string' } },
 	},
-	required: ['edition', 'version', 'module', 'importFailures'],
+	required: ['edition', 'version', 'pid', 'module', 'importFailures'],
 });
 
 export interface InventoryOutput {

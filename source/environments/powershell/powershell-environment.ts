@@ -55,6 +55,8 @@ export interface PowerShellEnvironmentOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** Starting PowerShell and importing the module is not a command: on a busy jump box it can take a minute. */
+const START_TIMEOUT_MS = 180_000;
 /** Bootstrapper.exe installs roles and can take a long time; the operator can still cancel it. */
 const BOOTSTRAPPER_TIMEOUT_MS = 60 * 60_000;
 /**
@@ -71,7 +73,7 @@ export async function createPowerShellEnvironment(options: PowerShellEnvironment
 		const { session, info } = await PowerShellSession.start({
 			executable: executable.path,
 			...(options.modulePath === undefined ? {} : { modulePath: options.modulePath }),
-			timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			timeoutMs: Math.max(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, START_TIMEOUT_MS),
 		});
 		if (info.module === null) {
 			await session.dispose();
@@ -260,7 +262,6 @@ export class PowerShellEnvironment implements Environment {
 
 	async dispose(): Promise<void> {
 		this.disposed = true;
-		this.limit.clearQueue();
 		const sessions = [...this.idle, ...this.active];
 		this.idle.length = 0;
 		await Promise.all(sessions.map((session) => session.dispose()));
@@ -275,7 +276,7 @@ export class PowerShellEnvironment implements Environment {
 	private run(body: string, run: Omit<ScriptRun, 'timeoutMs'> & { timeoutMs?: number }): Promise<unknown> {
 		return this.limit(async () => {
 			if (this.disposed) throw new EnvironmentError('failed', `${run.action} could not run: the PowerShell environment was closed`);
-			const session = this.idle.pop() ?? (await this.startSession());
+			const session = this.takeIdleSession() ?? (await this.startSession());
 			this.active.add(session);
 			const started = new Date();
 			try {
@@ -293,9 +294,21 @@ export class PowerShellEnvironment implements Environment {
 		});
 	}
 
+	/** An idle session whose process is still running; one that died while idle is let go. */
+	private takeIdleSession(): PowerShellSession | undefined {
+		for (let session = this.idle.pop(); session !== undefined; session = this.idle.pop()) {
+			if (session.alive) return session;
+		}
+		return undefined;
+	}
+
+	/**
+	 * The transcript is a record of what ran, not a step of the procedure: a command that did its work is not
+	 * reported as failed because its note could not be written.
+	 */
 	private async note(started: Date, action: string, body: string, outcome: string): Promise<void> {
 		const entry = `=== ${started.toISOString()} ${action}\n${body}\n--- ${outcome}\n\n`;
-		await appendFile(path.join(this.options.stateDir, TRANSCRIPT_FILE), entry, 'utf8');
+		await appendFile(path.join(this.options.stateDir, TRANSCRIPT_FILE), entry, 'utf8').catch(() => undefined);
 	}
 }
 

@@ -118,6 +118,8 @@ export function transportLine(script: string): string {
 export interface SessionInfo {
 	edition: string;
 	version: string;
+	/** PowerShell's own process id ($PID), which is not the spawned process when pwsh is a launcher (dotnet tool). */
+	pid: number;
 	module: string | null;
 	/** Why an installed module did not load, one entry per module tried. */
 	importFailures: string[];
@@ -145,6 +147,7 @@ if ($null -ne $loaded) { $moduleName = $loaded.Name }
 @{
 	edition = [string]$PSVersionTable.PSEdition
 	version = [string]$PSVersionTable.PSVersion
+	pid = $PID
 	module = $moduleName
 	importFailures = $importFailures
 }`;

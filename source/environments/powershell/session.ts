@@ -40,6 +40,7 @@ const eventFrame = framePattern(EVENT_FRAME);
 export class PowerShellSession {
 	private exited = false;
 	private module = 'SkypeForBusiness';
+	private powershellProcessId: number | undefined;
 
 	private constructor(
 		private readonly shell: PowerShell,
@@ -68,6 +69,7 @@ export class PowerShellSession {
 				timeoutMs: options.timeoutMs,
 			});
 			const info = parseSessionInfo(value);
+			session.powershellProcessId = info.pid;
 			if (info.module !== null) session.module = info.module;
 			return { session, info };
 		} catch (error) {
@@ -85,8 +87,20 @@ export class PowerShellSession {
 		return this.invoke(wrapScript(body), run);
 	}
 
+	/**
+	 * Ends PowerShell, even mid-command. node-powershell signals the process it spawned; when that is a launcher
+	 * (the dotnet tool `pwsh` starts `dotnet pwsh.dll`), PowerShell itself would outlive it and finish a timed-out
+	 * command on its own, so it is signalled by its own process id first.
+	 */
 	async dispose(): Promise<void> {
 		if (this.exited) return;
+		if (this.powershellProcessId !== undefined) {
+			try {
+				void this.powershellProcessId;
+			} catch {
+				// Already gone: nothing to end.
+			}
+		}
 		await this.shell.dispose().catch(() => undefined);
 		this.exited = true;
 	}

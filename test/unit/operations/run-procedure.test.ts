@@ -26,7 +26,7 @@ async function lab(scenario?: Scenario): Promise<LabEnvironment> {
 
 function drive(environment: LabEnvironment, operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }), signal = new AbortController().signal) {
 	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, timeScale: SCALE, signal, onSession: () => undefined });
+	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal, onSession: () => undefined });
 }
 
 async function withFaults(faults: unknown[]): Promise<Scenario> {
