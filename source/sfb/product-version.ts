@@ -23,3 +23,15 @@ export function describeVersion(version: ProductVersion, serviceVersion?: number
 	if (version !== 'unknown') return version;
 	return serviceVersion === undefined ? 'an unknown version' : `an unknown version (ServiceVersion ${serviceVersion})`;
 }
+
+const shortNames: Record<ProductVersion, string> = {
+	'Lync Server 2013': 'Lync 2013',
+	'Skype for Business Server 2015': 'SfB 2015',
+	'Skype for Business Server 2019': 'SfB 2019',
+	unknown: 'version ?',
+};
+
+/** Where columns are few: "SfB 2015". */
+export function shortVersion(version: ProductVersion): string {
+	return shortNames[version];
+}

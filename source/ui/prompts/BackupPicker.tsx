@@ -5,7 +5,7 @@ import type { FrontEndPool } from '../../sfb/model.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { Select } from '../select/Select.js';
 import { useSymbols } from '../symbols.js';
-import { describePool } from './PoolPicker.js';
+import { describePool, fqdnWidth } from './PoolPicker.js';
 
 interface Props {
 	pool: FrontEndPool;
@@ -41,6 +41,7 @@ export function BackupPicker({ pool, candidates, rows, onAnswer }: Props) {
 		);
 	}
 	const allowed = candidates.filter((candidate) => candidate.assessment.allowed).length;
+	const width = fqdnWidth(candidates.map((candidate) => candidate.pool));
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -57,7 +58,7 @@ export function BackupPicker({ pool, candidates, rows, onAnswer }: Props) {
 							: undefined
 						: `refused: ${assessment.refusals.map(sanitizeLine).join('; ')}`;
 					return {
-						label: `${sanitizeLine(candidate.pool.fqdn).padEnd(32)} ${describePool(candidate.pool)}`,
+						label: `${sanitizeLine(candidate.pool.fqdn).padEnd(width)} ${describePool(candidate.pool)}`,
 						value: candidate,
 						disabled: !assessment.allowed,
 						...(hint ? { hint } : {}),
