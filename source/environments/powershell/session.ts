@@ -96,7 +96,7 @@ export class PowerShellSession {
 		if (this.exited) return;
 		if (this.powershellProcessId !== undefined) {
 			try {
-				void this.powershellProcessId;
+				process.kill(this.powershellProcessId);
 			} catch {
 				// Already gone: nothing to end.
 			}
@@ -109,7 +109,12 @@ export class PowerShellSession {
 		if (run.signal?.aborted) throw abortReason(run.signal);
 		if (this.exited) throw new EnvironmentError('failed', `${run.action} could not run: the PowerShell session has ended`);
 
-		const stopListening = run.onEvent ? this.listenForEvents(run.onEvent) : () => undefined;
+		const onEvent = run.onEvent;
+		const stopListening = onEvent
+			? this.listenForEvents((payload) => {
+					if (!run.signal?.aborted) onEvent(payload);
+				})
+			: () => undefined;
 		let result: InvocationResult;
 		try {
 			result = await this.invokeWithin(transportLine(script), run);

@@ -1,0 +1,24 @@
+@{
+	RootModule = 'SkypeForBusiness.psm1'
+	ModuleVersion = '7.0.0'
+	GUID = '6f3a41a9-2c55-4a0e-9a4c-4c0c0b8f5e11'
+	Author = 'sfb-pair tests'
+	Description = 'Stand-in for the Skype for Business Server cmdlets sfb-pair uses, backed by the JSON state file named by SFB_STANDIN_STATE. For tests only.'
+	PowerShellVersion = '7.2'
+	FunctionsToExport = @(
+		'Get-CsTopology'
+		'Enable-CsTopology'
+		'Get-CsService'
+		'Set-CsRegistrar'
+		'Get-CsPoolBackupRelationship'
+		'Get-CsWindowsService'
+		'Start-CsWindowsService'
+		'Invoke-CsBackupServiceSync'
+		'Get-CsBackupServiceStatus'
+		'Invoke-Command'
+		'Get-WinEvent'
+	)
+	CmdletsToExport = @()
+	VariablesToExport = @()
+	AliasesToExport = @()
+}

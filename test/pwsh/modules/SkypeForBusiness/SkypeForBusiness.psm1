@@ -1,0 +1,425 @@
+# A stand-in for the SkypeForBusiness module: the cmdlets sfb-pair runs, producing objects shaped like the
+# real ones (reference/sfb-facts.md), backed by a JSON state file so several PowerShell processes share one farm.
+# It shadows Invoke-Command (functions win over cmdlets) to play the remote servers: their fixed drives,
+# Bootstrapper.exe with its output over time and exit codes, unreachable servers and refused sessions.
+
+Set-StrictMode -Version 3
+
+$script:BackupModuleNames = @('UserServices.PresenceFocus', 'ConfServices.DataConf', 'CentralMgmt.CMSMaster')
+$script:DefaultBootstrapperLines = @(
+	'Bootstrapper.exe version 6.0.9319.0'
+	'Checking prerequisites for the roles the Central Management store assigns to this computer...'
+	'Installing Skype for Business Server Backup Service (LYNCBACKUP)...'
+	'Executing command: msiexec.exe /qn /i "Setup\amd64\Setup\BackupService.msi" ADDLOCAL=Feature_BackupService'
+	'Activating Skype for Business Server Backup Service...'
+	'Bootstrapper completed successfully.'
+)
+
+function Get-StandInNow {
+	[DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+}
+
+# Every access holds the file exclusively: Bootstrapper runs in several sessions update the same farm.
+function Use-StandInState {
+	param([scriptblock]$Action, [switch]$Write)
+	$path = $env:SFB_STANDIN_STATE
+	if (-not $path) { throw 'SFB_STANDIN_STATE is not set: the stand-in SkypeForBusiness module needs its state file' }
+	$stream = $null
+	for ($attempt = 0; $null -eq $stream; $attempt++) {
+		try {
+			$stream = [System.IO.File]::Open($path, [System.IO.FileMode]::Open, [System.IO.FileAccess]::ReadWrite, [System.IO.FileShare]::None)
+		} catch {
+			if ($attempt -ge 1000) { throw }
+			Start-Sleep -Milliseconds 5
+		}
+	}
+	try {
+		$reader = New-Object System.IO.StreamReader -ArgumentList $stream, ([System.Text.UTF8Encoding]::new($false)), $false, 4096, $true
+		$state = $reader.ReadToEnd() | ConvertFrom-Json -AsHashtable
+		$changed = Update-StandInClock -State $state
+		$result = & $Action $state
+		if ($Write -or $changed) {
+			$stream.SetLength(0)
+			$writer = New-Object System.IO.StreamWriter -ArgumentList $stream, ([System.Text.UTF8Encoding]::new($false)), 4096, $true
+			$writer.Write(($state | ConvertTo-Json -Depth 30))
+			$writer.Flush()
+		}
+		$result
+	} finally {
+		$stream.Dispose()
+	}
+}
+
+# LYNCBACKUP started after Bootstrapper but before the CU was re-applied crashes a little later: Event 4007 (KB-4007).
+function Update-StandInClock {
+	param($State)
+	$now = Get-StandInNow
+	$changed = $false
+	foreach ($name in @($State.servers.Keys)) {
+		$server = $State.servers[$name]
+		if ($null -ne $server.backupCrashAt -and $now -ge $server.backupCrashAt) {
+			$changed = $true
+			$server.services['LYNCBACKUP'] = 'Stopped'
+			$server.backupCrashAt = $null
+			$server.events += , @{
+				providerName = 'LS Backup Service'
+				id = 4007
+				time = [DateTimeOffset]::FromUnixTimeMilliseconds($now).UtcDateTime.ToString('o')
+				message = "LyncBackupService.exe stopped unexpectedly.`r`nException: System.NullReferenceException: Object reference not set to an instance of an object."
+			}
+		}
+	}
+	$changed
+}
+
+function New-StandInError {
+	param([Exception]$Exception, [string]$ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
+	New-Object System.Management.Automation.ErrorRecord -ArgumentList $Exception, $ErrorId, $Category, $Target
+}
+
+# Common to every cmdlet: the call is logged, a slow cmdlet sleeps, a denied one refuses.
+function Enter-StandInCmdlet {
+	param([string]$Name, [hashtable]$Parameters, [System.Management.Automation.PSCmdlet]$Cmdlet)
+	$call = @{ cmdlet = $Name; at = (Get-StandInNow); pid = $PID; parameters = @{} }
+	foreach ($key in $Parameters.Keys) {
+		$value = $Parameters[$key]
+		$call.parameters[$key] = if ($value -is [System.Management.Automation.SwitchParameter]) { [bool]$value } elseif ($value -is [array]) { @($value | ForEach-Object { [string]$_ }) } else { [string]$value }
+	}
+	$settings = Use-StandInState -Write -Action {
+		param($state)
+		Add-StandInCall -State $state -Call $call
+		@{ delay = $state.slowCmdlets[$Name]; denied = ($state.deniedCmdlets -contains $Name) }
+	}
+	if ($settings.delay) { Start-Sleep -Milliseconds $settings.delay }
+	if ($settings.denied) {
+		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.UnauthorizedAccessException]::new('Access is denied.')) -ErrorId "AccessDenied,$Name" -Category PermissionDenied -Target $Name))
+	}
+}
+
+# The log of calls tests inspect; the most recent ones are enough, and a short log keeps every write cheap.
+function Add-StandInCall {
+	param($State, $Call)
+	$State.calls = @(@($State.calls) + , $Call | Select-Object -Last 200)
+}
+
+function Get-RegistrarPool {
+	param([string]$Identity)
+	$Identity -replace '^Registrar:', ''
+}
+
+function Assert-StandInServerReachable {
+	param($State, [string]$Server, [System.Management.Automation.PSCmdlet]$Cmdlet)
+	$entry = $State.servers[$Server]
+	if ($null -eq $entry -or -not $entry.reachable) {
+		$inner = [System.ComponentModel.Win32Exception]::new(1722, 'The RPC server is unavailable')
+		$exception = [System.InvalidOperationException]::new("Cannot open Service Control Manager on computer '$Server'. This operation might require other privileges.", $inner)
+		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception $exception -ErrorId 'CouldNotOpenServiceControlManager' -Category OpenError -Target $Server))
+	}
+	$entry
+}
+
+function Get-CsTopology {
+	[CmdletBinding()]
+	param([switch]$AsXml, [switch]$LocalStore)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$file = Join-Path (Split-Path -Parent $env:SFB_STANDIN_STATE) $state.topologyFile
+	$document = [System.Xml.Linq.XDocument]::Parse([System.IO.File]::ReadAllText($file))
+	$document.Root.SetAttributeValue('Signature', $state.signature)
+	if ($AsXml) { return $document }
+	[pscustomobject]@{ Signature = $state.signature; Document = $document }
+}
+
+function Enable-CsTopology {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([switch]$Force)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	if ($PSCmdlet.ShouldProcess('topology', 'Enable')) {
+		Use-StandInState -Write -Action { param($state) $state.enabledSignature = $state.signature } | Out-Null
+	}
+}
+
+function ConvertTo-StandInRegistrar {
+	param([string]$Pool, $Setting, [string]$Shape)
+	$backup = $null
+	if ($Setting.backupRegistrar) {
+		$partner = Get-RegistrarPool $Setting.backupRegistrar
+		$backup = if ($Shape -eq 'object') {
+			[pscustomobject]@{ SiteId = 'Site:1'; RoleName = 'Registrar'; Instance = 1; PoolFqdn = $partner }
+		} else {
+			"Registrar:$partner"
+		}
+	}
+	[pscustomobject]@{
+		Identity = "Registrar:$Pool"
+		PoolFqdn = $Pool
+		ServiceId = "1-Registrar-1"
+		Role = 'Registrar'
+		BackupRegistrar = $backup
+		EnableAutomaticFailover = [bool]$Setting.enableAutomaticFailover
+		FailureDetectionInterval = [TimeSpan]::Parse($Setting.failureDetectionInterval)
+		FailbackDetectionInterval = [TimeSpan]::Parse($Setting.failbackDetectionInterval)
+		IsDirector = [bool]$Setting.isDirector
+		DependentServiceList = @("UserServer:$Pool", "WebServer:$Pool")
+	}
+}
+
+function Get-CsService {
+	[CmdletBinding()]
+	param([string]$Identity, [switch]$Registrar, [string]$PoolFqdn)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$pools = @($state.registrars.Keys)
+	if ($Identity) {
+		$wanted = Get-RegistrarPool $Identity
+		$pools = @($pools | Where-Object { $_ -eq $wanted })
+		if ($pools.Count -eq 0) {
+			$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.Management.Automation.ItemNotFoundException]::new("Cannot get service `"$Identity`" because it does not exist.")) -ErrorId 'ServiceNotFound' -Category ObjectNotFound -Target $Identity))
+		}
+	}
+	if ($PoolFqdn) { $pools = @($pools | Where-Object { $_ -eq $PoolFqdn }) }
+	foreach ($pool in ($pools | Sort-Object)) {
+		ConvertTo-StandInRegistrar -Pool $pool -Setting $state.registrars[$pool] -Shape $state.backupRegistrarShape
+	}
+}
+
+function Set-CsRegistrar {
+	[CmdletBinding(SupportsShouldProcess)]
+	param(
+		[Parameter(Mandatory)][string]$Identity,
+		[string]$BackupRegistrar,
+		[bool]$EnableAutomaticFailover,
+		[TimeSpan]$FailureDetectionInterval,
+		[TimeSpan]$FailbackDetectionInterval
+	)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$pool = Get-RegistrarPool $Identity
+	$partner = Get-RegistrarPool $BackupRegistrar
+	$known = Use-StandInState -Action { param($state) @{ pool = $state.registrars.ContainsKey($pool); partner = $state.registrars.ContainsKey($partner) } }
+	foreach ($check in @(@($known.pool, $Identity), @($known.partner, $BackupRegistrar))) {
+		if (-not $check[0]) {
+			$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.Management.Automation.ItemNotFoundException]::new("Cannot find service `"$($check[1])`".")) -ErrorId 'ServiceNotFound' -Category ObjectNotFound -Target $check[1]))
+		}
+	}
+	$setsFailover = $PSBoundParameters.ContainsKey('EnableAutomaticFailover')
+	if ($PSCmdlet.ShouldProcess($Identity, 'Set backup registrar')) {
+		Use-StandInState -Write -Action {
+			param($state)
+			$setting = $state.registrars[$pool]
+			$setting.backupRegistrar = "Registrar:$partner"
+			if ($setsFailover) { $setting.enableAutomaticFailover = $EnableAutomaticFailover }
+			if ($FailureDetectionInterval) { $setting.failureDetectionInterval = $FailureDetectionInterval.ToString() }
+			if ($FailbackDetectionInterval) { $setting.failbackDetectionInterval = $FailbackDetectionInterval.ToString() }
+			$state.signature = [guid]::NewGuid().ToString()
+		} | Out-Null
+	}
+}
+
+function Get-CsPoolBackupRelationship {
+	[CmdletBinding()]
+	param([Parameter(Mandatory)][string]$PoolFqdn)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$setting = $state.registrars[$PoolFqdn]
+	if ($null -eq $setting -or -not $setting.backupRegistrar) { return }
+	$partner = Get-RegistrarPool $setting.backupRegistrar
+	if ($state.relationshipShape -eq 'string') { return $partner }
+	if ($state.relationshipShape -eq 'unrecognised') { return [pscustomobject]@{ Relationship = 'Pair-7' } }
+	[pscustomobject]@{ PoolFqdn = $PoolFqdn; BackupPoolFqdn = $partner }
+}
+
+function Get-CsWindowsService {
+	[CmdletBinding()]
+	param([string]$Name, [string]$ComputerName)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$server = Assert-StandInServerReachable -State $state -Server $ComputerName -Cmdlet $PSCmdlet
+	if (-not $server.services.ContainsKey($Name)) {
+		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Cannot find any service with service name '$Name'.")) -ErrorId 'NoServiceFoundForGivenName' -Category ObjectNotFound -Target $Name))
+	}
+	$displayNames = @{ RTCSRV = 'Skype for Business Server Front-End'; LYNCBACKUP = 'Skype for Business Server Backup Service' }
+	[pscustomobject]@{
+		Name = $Name
+		DisplayName = $displayNames[$Name]
+		Status = $server.services[$Name]
+		ActivityLevel = ''
+	}
+}
+
+function Start-CsWindowsService {
+	[CmdletBinding()]
+	param([string]$Name, [string]$ComputerName)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$server = Assert-StandInServerReachable -State $state -Server $ComputerName -Cmdlet $PSCmdlet
+	if (-not $server.services.ContainsKey($Name)) {
+		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Cannot find any service with service name '$Name'.")) -ErrorId 'NoServiceFoundForGivenName' -Category ObjectNotFound -Target $Name))
+	}
+	Use-StandInState -Write -Action {
+		param($state)
+		$entry = $state.servers[$ComputerName]
+		if ($entry.services[$Name] -ne 'Running') {
+			$entry.services[$Name] = 'Running'
+			if ($Name -eq 'LYNCBACKUP' -and -not $entry.cuReapplied) { $entry.backupCrashAt = (Get-StandInNow) + $state.crashAfterMs }
+		}
+	} | Out-Null
+}
+
+function Get-WinEvent {
+	[CmdletBinding()]
+	param([string]$ComputerName, [hashtable]$FilterHashtable, [int]$MaxEvents = 0)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$server = Assert-StandInServerReachable -State $state -Server $ComputerName -Cmdlet $PSCmdlet
+	$found = @($server.events | Where-Object {
+			(-not $FilterHashtable.ContainsKey('ProviderName') -or $_.providerName -eq $FilterHashtable.ProviderName) -and
+			(-not $FilterHashtable.ContainsKey('Id') -or $_.id -eq $FilterHashtable.Id)
+		})
+	if ($found.Count -eq 0) {
+		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.Exception]::new('No events were found that match the specified selection criteria.')) -ErrorId 'NoMatchingEventsFound,Microsoft.PowerShell.Commands.GetWinEventCommand' -Category ObjectNotFound -Target $null))
+	}
+	[array]::Reverse($found)
+	if ($MaxEvents -gt 0) { $found = @($found | Select-Object -First $MaxEvents) }
+	foreach ($event in $found) {
+		[pscustomobject]@{ TimeCreated = [datetime]::Parse($event.time).ToLocalTime(); Id = $event.id; ProviderName = $event.providerName; Message = $event.message }
+	}
+}
+
+function Invoke-CsBackupServiceSync {
+	[CmdletBinding()]
+	param([Parameter(Mandatory)][string]$PoolFqdn, [string]$BackupModule)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	Use-StandInState -Write -Action {
+		param($state)
+		$state.syncRequestedAt[$PoolFqdn] = Get-StandInNow
+	} | Out-Null
+}
+
+function Test-StandInBackupRunning {
+	param($State, [string]$Pool)
+	$servers = @($State.pools[$Pool])
+	$servers.Count -gt 0 -and @($servers | Where-Object { $State.servers[$_].services['LYNCBACKUP'] -ne 'Running' }).Count -eq 0
+}
+
+function Get-CsBackupServiceStatus {
+	[CmdletBinding()]
+	param([Parameter(Mandatory)][string]$PoolFqdn, [string]$Category)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$setting = $state.registrars[$PoolFqdn]
+	if ($null -eq $setting -or -not $setting.backupRegistrar) {
+		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Pool `"$PoolFqdn`" has no backup pool.")) -ErrorId 'NoBackupPool' -Category InvalidOperation -Target $PoolFqdn))
+	}
+	$partner = Get-RegistrarPool $setting.backupRegistrar
+	$running = (Test-StandInBackupRunning -State $state -Pool $PoolFqdn) -and (Test-StandInBackupRunning -State $state -Pool $partner)
+	$requestedAt = $state.syncRequestedAt[$PoolFqdn]
+	$settled = $running -and $null -ne $requestedAt -and ((Get-StandInNow) - $requestedAt) -ge $state.syncSettleMs
+	$modules = foreach ($name in $script:BackupModuleNames) {
+		$export = if (-not $running -or $null -eq $requestedAt) { 'NotInitialized' } elseif (-not $settled) { 'NonSteadyState' } elseif ($name -eq 'UserServices.PresenceFocus') { 'SteadyState' } else { 'FinalState' }
+		if ($name -eq 'CentralMgmt.CMSMaster' -and $state.cmsPool -ne $PoolFqdn) { $export = 'NotInitialized' }
+		[pscustomobject]@{ Identity = $name; ExportStatus = $export; ImportStatus = 'NormalState' }
+	}
+	[pscustomobject]@{
+		PoolFqdn = $PoolFqdn
+		BackupPoolFqdn = $partner
+		OverallExportStatus = $(if ($settled) { 'FinalState' } else { 'NonSteadyState' })
+		OverallImportStatus = 'NormalState'
+		BackupModules = @($modules)
+	}
+}
+
+# The fake Bootstrapper.exe a remote script block runs: lines over time, then the exit code the state gives this run.
+function Invoke-StandInBootstrapper {
+	param([string]$Server)
+	$run = Use-StandInState -Write -Action {
+		param($state)
+		$bootstrapper = $state.servers[$Server].bootstrapper
+		$codes = @($bootstrapper.exitCodes)
+		$code = $codes[[Math]::Min([int]$bootstrapper.runs, $codes.Count - 1)]
+		$bootstrapper.runs = [int]$bootstrapper.runs + 1
+		$lines = if ($code -eq 0 -or $code -eq 3010) { $script:DefaultBootstrapperLines } else { @($bootstrapper.failureLines) }
+		@{ code = $code; lines = $lines; delay = [int]$bootstrapper.lineDelayMs }
+	}
+	foreach ($line in $run.lines) {
+		Start-Sleep -Milliseconds $run.delay
+		$line
+	}
+	if ($run.code -eq 0 -or $run.code -eq 3010) {
+		Use-StandInState -Write -Action {
+			param($state)
+			$entry = $state.servers[$Server]
+			if (-not $entry.services.ContainsKey('LYNCBACKUP')) { $entry.services['LYNCBACKUP'] = 'Stopped' }
+			# Bootstrapper installs the Backup Service from the RTM binaries: the CU has to be applied again.
+			$entry.cuReapplied = $false
+		} | Out-Null
+	}
+	$global:LASTEXITCODE = $run.code
+}
+
+function Invoke-Command {
+	[CmdletBinding()]
+	param(
+		[Parameter(Position = 0)][string[]]$ComputerName,
+		[Parameter(Mandatory)][scriptblock]$ScriptBlock,
+		[object[]]$ArgumentList = @(),
+		[switch]$AsJob
+	)
+	if ($AsJob) {
+		foreach ($computer in $ComputerName) {
+			Start-ThreadJob -Name $computer -ArgumentList $computer, $ScriptBlock.ToString(), $ArgumentList -ScriptBlock {
+				param($computer, $text, $arguments)
+				Import-Module SkypeForBusiness
+				SkypeForBusiness\Invoke-Command -ComputerName $computer -ScriptBlock ([scriptblock]::Create($text)) -ArgumentList $arguments
+			}
+		}
+		return
+	}
+	$state = Use-StandInState -Write -Action {
+		param($state)
+		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); parameters = @{ ComputerName = @($ComputerName) } }
+		$state
+	}
+	foreach ($computer in $ComputerName) {
+		$standInServer = $state.servers[$computer]
+		if ($null -eq $standInServer -or -not $standInServer.reachable -or $standInServer.remotingAccessDenied) {
+			$denied = $null -ne $standInServer -and $standInServer.reachable
+			$message = if ($denied) {
+				"Connecting to remote server $computer failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic."
+			} else {
+				"Connecting to remote server $computer failed with the following error message : WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer. For more information, see the about_Remote_Troubleshooting Help topic."
+			}
+			$errorId = if ($denied) { 'AccessDenied,PSSessionStateBroken' } else { 'CannotConnect,PSSessionStateBroken' }
+			$exception = [System.Management.Automation.Remoting.PSRemotingTransportException]::new($message)
+			$PSCmdlet.WriteError((New-StandInError -Exception $exception -ErrorId $errorId -Category OpenError -Target $computer))
+			continue
+		}
+		# The remote side of the farm: its fixed drives, its files and its Bootstrapper.exe. Real remoting sends the
+		# script block as text, so it runs here re-created from its text, seeing these functions instead of the local ones.
+		function Get-CimInstance {
+			param([string]$ClassName, [string]$Filter)
+			foreach ($drive in $standInServer.drives) { [pscustomobject]@{ DeviceID = $drive; DriveType = 3 } }
+		}
+		function Test-Path {
+			param([string]$LiteralPath, [string]$Path)
+			$target = if ($LiteralPath) { $LiteralPath } else { $Path }
+			$null -ne $standInServer.bootstrapperPath -and $target -eq $standInServer.bootstrapperPath
+		}
+		if ($standInServer.bootstrapperPath) {
+			$bootstrapperServer = $computer
+			Set-Item -Path ('function:' + $standInServer.bootstrapperPath) -Value { Invoke-StandInBootstrapper -Server $bootstrapperServer }
+		}
+		& ([scriptblock]::Create($ScriptBlock.ToString())) @ArgumentList
+	}
+}
+
+$exported = @(
+	'Get-CsTopology', 'Enable-CsTopology', 'Get-CsService', 'Set-CsRegistrar', 'Get-CsPoolBackupRelationship',
+	'Get-CsWindowsService', 'Start-CsWindowsService', 'Invoke-CsBackupServiceSync', 'Get-CsBackupServiceStatus',
+	'Invoke-Command', 'Get-WinEvent'
+)
+# A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
+if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {
+	$missing = @(Use-StandInState -Action { param($state) $state.missingCmdlets })
+	$exported = @($exported | Where-Object { $missing -notcontains $_ })
+}
+Export-ModuleMember -Function $exported

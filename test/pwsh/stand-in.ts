@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FrontEndPool, Site } from '../../source/sfb/model.js';
+import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
+
+/** The folder that holds the stand-in SkypeForBusiness module, for PSModulePath. */
+export const STAND_IN_MODULES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'modules');
+
+export const SITES: Site[] = [
+	{ id: '1', name: 'Contoso Seattle' },
+	{ id: '2', name: 'Contoso Dublin' },
+];
+
+export const POOL_A: FrontEndPool = {
+	fqdn: 'pool01.contoso.com',
+	site: 'Contoso Seattle',
+	edition: 'Enterprise',
+	version: 'Skype for Business Server 2015',
+	servers: ['sea-fe01.contoso.com', 'sea-fe02.contoso.com', 'sea-fe03.contoso.com'],
+	hostsCentralManagementStore: true,
+};
+
+export const POOL_B: FrontEndPool = {
+	fqdn: 'pool02.contoso.com',
+	site: 'Contoso Dublin',
+	edition: 'Enterprise',
+	version: 'Skype for Business Server 2015',
+	servers: ['dub-fe01.contoso.com', 'dub-fe02.contoso.com', 'dub-fe03.contoso.com'],
+	hostsCentralManagementStore: false,
+};
+
+export const BOOTSTRAPPER_ON_D = 'D:\\Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe';
+
+export interface StandInServer {
+	reachable: boolean;
+	remotingAccessDenied: boolean;
+	drives: string[];
+	/** Where Bootstrapper.exe is on this server; null when the product is not installed. */
+	bootstrapperPath: string | null;
+	bootstrapper: { exitCodes: number[]; runs: number; lineDelayMs: number; failureLines: string[] };
+	/** Windows service name → status; a service that is absent is not installed. */
+	services: Record<string, string>;
+	cuReapplied: boolean;
+	backupCrashAt: number | null;
+	events: { providerName: string; id: number; time: string; message: string }[];
+}
+
+export interface StandInRegistrar {
+	backupRegistrar: string | null;
+	enableAutomaticFailover: boolean;
+	failureDetectionInterval: string;
+	failbackDetectionInterval: string;
+	isDirector: boolean;
+}
+
+export interface StandInState {
+	topologyFile: string;
+	signature: string;
+	enabledSignature: string;
+	registrars: Record<string, StandInRegistrar>;
+	backupRegistrarShape: 'string' | 'object';
+	/** 'unrecognised' answers with an object that names no backup pool. */
+	relationshipShape: 'object' | 'string' | 'unrecognised';
+	cmsPool: string;
+	pools: Record<string, string[]>;
+	servers: Record<string, StandInServer>;
+	crashAfterMs: number;
+	syncRequestedAt: Record<string, number>;
+	syncSettleMs: number;
+	deniedCmdlets: string[];
+	missingCmdlets: string[];
+	slowCmdlets: Record<string, number>;
+	/** The most recent cmdlet calls, with the PowerShell process that made each. */
+	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
+}
+
+export interface StandInFarm {
+	dir: string;
+	statePath: string;
+	read(): StandInState;
+	update(change: (state: StandInState) => void): void;
+	/** What the operator does by hand on each server: run the CU installer, so the Backup Service stops crashing. */
+	reapplyCumulativeUpdate(servers: string[]): void;
+	remove(): void;
+}
+
+export function standInServer(overrides: Partial<StandInServer> = {}): StandInServer {
+	return {
+		reachable: true,
+		remotingAccessDenied: false,
+		drives: ['C:', 'D:'],
+		bootstrapperPath: BOOTSTRAPPER_ON_D,
+		bootstrapper: { exitCodes: [0], runs: 0, lineDelayMs: 15, failureLines: [] },
+		services: { RTCSRV: 'Running' },
+		cuReapplied: true,
+		backupCrashAt: null,
+		events: [],
+		...overrides,
+	};
+}
+
+/** A two-pool farm on disk, unpaired and deployed; `customise` adjusts the state before it is written. */
+export function createStandInFarm(customise: (state: StandInState) => void = () => undefined): StandInFarm {
+	const dir = mkdtempSync(path.join(tmpdir(), 'sfb-standin-'));
+	const statePath = path.join(dir, 'farm.json');
+	const pools = [POOL_A, POOL_B];
+	const signature = '5f0c8e42-9a1d-4b7e-8c3f-2d6a1e9b7c40';
+	writeFileSync(path.join(dir, 'topology.xml'), renderTopologyDocument({ signature, sites: SITES, pools }));
+
+	const unpaired = (): StandInRegistrar => ({
+		backupRegistrar: null,
+		enableAutomaticFailover: false,
+		failureDetectionInterval: '00:05:00',
+		failbackDetectionInterval: '00:10:00',
+		isDirector: false,
+	});
+	const state: StandInState = {
+		topologyFile: 'topology.xml',
+		signature,
+		enabledSignature: signature,
+		registrars: Object.fromEntries(pools.map((pool) => [pool.fqdn, unpaired()])),
+		backupRegistrarShape: 'string',
+		relationshipShape: 'object',
+		cmsPool: POOL_A.fqdn,
+		pools: Object.fromEntries(pools.map((pool) => [pool.fqdn, pool.servers])),
+		servers: Object.fromEntries(pools.flatMap((pool) => pool.servers.map((server) => [server, standInServer()]))),
+		crashAfterMs: 150,
+		syncRequestedAt: {},
+		syncSettleMs: 600,
+		deniedCmdlets: [],
+		missingCmdlets: [],
+		slowCmdlets: {},
+		calls: [],
+	};
+	customise(state);
+	writeFileSync(statePath, JSON.stringify(state, null, '\t'));
+
+	const read = () => JSON.parse(readFileSync(statePath, 'utf8')) as StandInState;
+	const update = (change: (state: StandInState) => void) => {
+		const current = read();
+		change(current);
+		writeFileSync(statePath, JSON.stringify(current, null, '\t'));
+	};
+	return {
+		dir,
+		statePath,
+		read,
+		update,
+		reapplyCumulativeUpdate: (servers) =>
+			update((current) => {
+				for (const server of servers) {
+					const entry = current.servers[server];
+					if (entry) entry.cuReapplied = true;
+				}
+			}),
+		remove: () => rmSync(dir, { recursive: true, force: true }),
+	};
+}

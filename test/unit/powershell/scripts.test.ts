@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { powershellLiteral } from '../../../source/environments/powershell/literal.js';
+import {
+	probeFrontEndScript,
+	readServiceScript,
+	runBootstrapperScript,
+	sessionStartScript,
+	startServiceScript,
+	transportLine,
+	wrapScript,
+	writePairingScript,
+} from '../../../source/environments/powershell/scripts.js';
+import type { PairingRequest } from '../../../source/sfb/model.js';
+
+const request: PairingRequest = {
+	pool: 'pool01.contoso.com',
+	backup: 'pool02.contoso.com',
+	voice: { automaticFailover: true, failoverSeconds: 300, failbackSeconds: 600 },
+};
+const intervals = { failover: '00:05:00', failback: '00:10:00' };
+const hostile = `fe'01\u2019"$(Remove-Item C:\\)\`;\n`;
+
+describe('script builders', () => {
+	it('writes the pairing in both directions, then enables the topology', () => {
+		expect(writePairingScript(request, intervals, false).split('\n')).toEqual([
+			"Set-CsRegistrar -Identity 'Registrar:pool01.contoso.com' -BackupRegistrar 'Registrar:pool02.contoso.com' -EnableAutomaticFailover $true -FailureDetectionInterval '00:05:00' -FailbackDetectionInterval '00:10:00' -Confirm:$false",
+			"Set-CsRegistrar -Identity 'Registrar:pool02.contoso.com' -BackupRegistrar 'Registrar:pool01.contoso.com' -EnableAutomaticFailover $true -FailureDetectionInterval '00:05:00' -FailbackDetectionInterval '00:10:00' -Confirm:$false",
+			'Enable-CsTopology',
+			'$null',
+		]);
+	});
+
+	it('with whatIf passes -WhatIf and does not enable the topology', () => {
+		const script = writePairingScript({ ...request, voice: { ...request.voice, automaticFailover: false } }, intervals, true);
+		expect(script).not.toContain('Enable-CsTopology');
+		expect(script.match(/-EnableAutomaticFailover \$false .* -WhatIf -Confirm:\$false/g)).toHaveLength(2);
+	});
+
+	it('puts every value inside one single-quoted literal and nowhere else', () => {
+		const scripts = [
+			probeFrontEndScript([hostile]),
+			readServiceScript(hostile, 'LYNCBACKUP'),
+			startServiceScript(hostile, hostile),
+			runBootstrapperScript(hostile),
+			writePairingScript({ ...request, pool: hostile }, intervals, false),
+		];
+		for (const script of scripts) {
+			const outsideLiterals = script.split(powershellLiteral(hostile)).join('').split(powershellLiteral(`Registrar:${hostile}`)).join('');
+			expect(outsideLiterals).not.toContain('Remove-Item');
+		}
+	});
+
+	it('looks for Event 4007 only when the service is the Backup Service', () => {
+		expect(readServiceScript('fe01', 'LYNCBACKUP')).toContain("ProviderName = 'LS Backup Service'; Id = 4007");
+		expect(readServiceScript('fe01', 'RTCSRV')).not.toContain('Get-WinEvent');
+	});
+
+	it('probes the three product folders, as data, for Bootstrapper.exe', () => {
+		const script = runBootstrapperScript('fe01.contoso.com');
+		expect(script).toContain(
+			"@('Program Files\\Skype for Business Server 2019\\Deployment\\Bootstrapper.exe', 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe', 'Program Files\\Microsoft Lync Server 2013\\Deployment\\Bootstrapper.exe')",
+		);
+		expect(script).toContain("Invoke-Command -ComputerName 'fe01.contoso.com' -ScriptBlock $remote");
+	});
+
+	it('puts the module path first on PSModulePath only when given', () => {
+		expect(sessionStartScript()).not.toContain('$env:PSModulePath =');
+		expect(sessionStartScript("C:\\it's here")).toContain("$env:PSModulePath = 'C:\\it''s here' + [System.IO.Path]::PathSeparator + $env:PSModulePath");
+	});
+
+	it('wraps a body so it always answers with one result frame, keeping the body byte for byte', () => {
+		const body = "'line one\n\tline two'";
+		const wrapped = wrapScript(body);
+		expect(wrapped).toContain(`$value = & {\n${body}\n\t}`);
+		expect(wrapped).toContain("Write-SfbPairFrame -Kind 'result' -Payload (ConvertTo-SfbPairFailure -ErrorRecord $_)");
+	});
+
+	it('sends a script as one ASCII line that decodes back to the script', () => {
+		const script = `'${hostile}日本語\r\n\0'`;
+		const line = transportLine(script);
+		expect(line).toMatch(/^[\x20-\x7e]+$/);
+		const encoded = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(line)?.[1] ?? '';
+		expect(Buffer.from(encoded, 'base64').toString('utf8')).toBe(script);
+	});
+});
