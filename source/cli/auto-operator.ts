@@ -19,7 +19,7 @@ export function autoOperator(
 		},
 		awaitTopologyBuilder: async () => 'cancel',
 		chooseCumulativeUpdate: async (_servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice> =>
-			canRunRemotely ? 'run' : 'skip',
+			canRunRemotely ? 'run' : 'later',
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
 			failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
 		decideSyncTimeout: async (guidance: string[]) => {

@@ -3,7 +3,8 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { EnvironmentError, type Environment } from '../environments/port.js';
 import { listScenarios, ScenarioError, type Scenario } from '../environments/lab/scenario.js';
 import { TopologyReadError } from '../sfb/topology-reader.js';
-import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
+import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE, parseInterval } from '../sfb/voice-resiliency.js';
+import type { PacingChoices } from './procedure-driver.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { SessionLockedError } from '../session/session-lock.js';
@@ -64,6 +65,33 @@ function withVoiceOptions(command: Command): Command {
 		.option('--failback-interval <time>', 'voice failback detection interval (default 600 s)');
 }
 
+interface PacingFlags {
+	syncPoll?: number;
+	syncTimeout?: number;
+	serviceSettle?: number;
+}
+
+const interval = (value: string) => {
+	const seconds = parseInterval(value);
+	if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError('give seconds (30), minutes (5m) or hh:mm:ss');
+	return seconds;
+};
+
+function withPacingOptions(command: Command): Command {
+	return command
+		.addOption(new Option('--sync-poll <time>', 'time between two Backup Service status polls (default 30 s)').argParser(interval))
+		.addOption(new Option('--sync-timeout <time>', 'how long to wait for steady state before asking (default 30m)').argParser(interval))
+		.addOption(new Option('--service-settle <time>', 'how long LYNCBACKUP must stay Running after a start (default 60 s)').argParser(interval));
+}
+
+function pacingFrom(flags: PacingFlags): PacingChoices {
+	return {
+		...(flags.syncPoll ? { syncPollSeconds: flags.syncPoll } : {}),
+		...(flags.syncTimeout ? { syncTimeoutSeconds: flags.syncTimeout } : {}),
+		...(flags.serviceSettle ? { serviceSettleSeconds: flags.serviceSettle } : {}),
+	};
+}
+
 function voiceFrom(flags: VoiceFlags): VoiceResiliency {
 	const failover = flags.failoverInterval === undefined ? undefined : checkFailoverInterval(flags.failoverInterval);
 	const failback = flags.failbackInterval === undefined ? undefined : checkFailbackInterval(flags.failbackInterval);
@@ -122,7 +150,7 @@ function reportError(error: unknown): number {
 }
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
-	const program = withCommonOptions(new Command('sfb-pair'))
+	const program = withPacingOptions(withCommonOptions(new Command('sfb-pair')))
 		.description('Pair two Skype for Business Server Front End pools for disaster recovery, step by step.')
 		.version(packageJson.version, '--version', 'print the version')
 		.helpOption('-h, --help', 'show this help')
@@ -133,7 +161,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.showHelpAfterError('(run sfb-pair --help for usage)')
 		.enablePositionalOptions()
 		.exitOverride()
-		.action(async (flags: CommonFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }) => {
+		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }) => {
 			const { wizardCommand } = await import('./commands/wizard.js');
 			run(
 				withEnvironment(flags, (environment, options) =>
@@ -143,6 +171,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 						fresh: Boolean(flags.fresh),
 						perPool: flags.parallel ?? 1,
 						explain: Boolean(flags.explain),
+						pacing: pacingFrom(flags),
 					}),
 				),
 			);
@@ -173,7 +202,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 			run(withEnvironment(flags, (environment) => statusCommand(environment, flags.pool, Boolean(flags.json), write))),
 		);
 
-	withVoiceOptions(withCommonOptions(program.command('run')))
+	withPacingOptions(withVoiceOptions(withCommonOptions(program.command('run'))))
 		.description('the whole procedure without prompts, as plain timestamped lines (needs --yes)')
 		.requiredOption('--pool <fqdn>', 'the pool to protect')
 		.requiredOption('--backup <fqdn>', 'its backup pool')
@@ -187,7 +216,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.action(
 			(
 				flags: CommonFlags &
-					VoiceFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean },
+					VoiceFlags &
+					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean },
 			) =>
 				run(
 					withEnvironment(flags, (environment, options) =>
@@ -206,6 +236,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 												cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
 									retries: 1,
 									explain: Boolean(flags.explain),
+									pacing: pacingFrom(flags),
 									...(options.labScenario ? { scenario: options.labScenario } : {}),
 								},
 								write,

@@ -18,6 +18,7 @@ export interface DriveOptions {
 	perPool: number;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
+	pacing?: PacingChoices;
 	/** A lab run's scenario: the session then ends with a training debrief beside the change record. */
 	scenario?: DebriefScenario;
 	/** Called as soon as the session exists, so a screen or a printer can follow it. */
@@ -34,14 +35,21 @@ const second = 1000;
 
 const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
 
+/** What the operator may change about the pace of the watch, in real seconds. */
+export interface PacingChoices {
+	syncPollSeconds?: number;
+	syncTimeoutSeconds?: number;
+	serviceSettleSeconds?: number;
+}
+
 /** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
-export function pacingFor(environment: Environment): Pacing {
+export function pacingFor(environment: Environment, choices: PacingChoices = {}): Pacing {
 	const scale = environment.timeScale ?? 1;
 	return {
-		syncPollMs: (30 * second) / scale,
-		syncTimeoutMs: (30 * 60 * second) / scale,
+		syncPollMs: ((choices.syncPollSeconds ?? 30) * second) / scale,
+		syncTimeoutMs: ((choices.syncTimeoutSeconds ?? 30 * 60) * second) / scale,
 		steadyPolls: 3,
-		serviceSettleMs: (60 * second) / scale,
+		serviceSettleMs: ((choices.serviceSettleSeconds ?? 60) * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};
 }
@@ -69,7 +77,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 				get recorder() {
 					return recorder;
 				},
-				pacing: pacingFor(environment),
+				pacing: pacingFor(environment, options.pacing),
 				perPool: options.perPool,
 				snapshotDir: snapshotsDir(stateDir),
 				signal: options.signal,

@@ -344,6 +344,12 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
 		settle(context, 'cumulative-update', await runFleet(context, cumulativeUpdateWork(context, servers)));
 		return;
 	}
+	if (choice === 'later') {
+		stop(
+			'needs-operator',
+			're-apply the Cumulative Update on every server (SkypeServerUpdateInstaller.exe), then run again with --resume --cu-reapplied',
+		);
+	}
 	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : 'skipped by the operator (LYNCBACKUP may crash with Event 4007)';
 	for (const { fqdn } of servers) {
 		if (session.state.servers[fqdn]?.tasks['cumulative-update'].state !== 'succeeded') {

@@ -22,7 +22,8 @@ export type FailureDecision =
 	/** Leave the server failed; the procedure stops once the others finish and waits for the operator. */
 	| { action: 'defer' };
 
-export type CumulativeUpdateChoice = 'run' | 'done-by-hand' | 'skip';
+/** 'later': the operator re-applies it by hand first; the procedure stops and resumes after. */
+export type CumulativeUpdateChoice = 'run' | 'done-by-hand' | 'skip' | 'later';
 
 export interface ServerFailure {
 	phase: ServerPhase;

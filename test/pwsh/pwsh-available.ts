@@ -21,17 +21,15 @@ export const pwshPath = locatePwsh();
  * would hide the live path; on a developer's machine they are skipped with a line saying how to install it.
  */
 export function describeWithPwsh(name: string, suite: (pwsh: string) => void): void {
-	if (pwshPath !== undefined) {
-		const found = pwshPath;
-		describe(name, () => suite(found));
-	} else if (process.env.CI) {
+	const missing = pwshPath === undefined;
+	if (missing && process.env.CI) {
 		describe(name, () => {
 			it('needs pwsh', () => {
 				throw new Error(`${INSTALL_HINT} (CI is set, so the live-environment tests must run)`);
 			});
 		});
-	} else {
-		console.warn(`${INSTALL_HINT} (skipping "${name}")`);
-		describe.skip(name, () => suite(''));
+		return;
 	}
+	if (missing) console.warn(`${INSTALL_HINT} (skipping "${name}")`);
+	describe.skipIf(missing)(name, () => suite(pwshPath ?? ''));
 }

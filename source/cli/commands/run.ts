@@ -7,7 +7,7 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
-import { driveProcedure } from '../procedure-driver.js';
+import { driveProcedure, type PacingChoices } from '../procedure-driver.js';
 
 export interface RunRequest {
 	pool: string;
@@ -20,6 +20,7 @@ export interface RunRequest {
 	cumulativeUpdateReapplied: boolean;
 	retries: number;
 	explain: boolean;
+	pacing: PacingChoices;
 	scenario?: DebriefScenario;
 }
 
@@ -69,6 +70,7 @@ export async function runCommand(
 		perPool: request.perPool,
 		signal,
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
+		pacing: request.pacing,
 		...(request.scenario ? { scenario: request.scenario } : {}),
 		onSession: (session) => session.subscribe(report),
 	});

@@ -7,13 +7,14 @@ import { PromptBridge } from '../../ui/prompt-bridge.js';
 import { asciiSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
 import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
-import { driveProcedure, pacingFor } from '../procedure-driver.js';
+import { driveProcedure, pacingFor, type PacingChoices } from '../procedure-driver.js';
 
 export interface WizardOptions {
 	resume: boolean;
 	fresh: boolean;
 	perPool: number;
 	explain: boolean;
+	pacing: PacingChoices;
 	scenario?: DebriefScenario;
 }
 
@@ -40,7 +41,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			description={environment.description}
 			symbols={supportsUnicode() ? unicodeSymbols : asciiSymbols}
 			explain={options.explain}
-			steadyPolls={pacingFor(environment).steadyPolls}
+			steadyPolls={pacingFor(environment, options.pacing).steadyPolls}
 			onQuit={() => leave('quit')}
 			onCancel={() => leave('cancel')}
 		/>,
@@ -60,6 +61,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			...(resume ? { resume } : {}),
 			perPool: options.perPool,
 			signal: controller.signal,
+			pacing: options.pacing,
 			...(options.scenario ? { scenario: options.scenario } : {}),
 			onSession: (session) => store.attach(session),
 		});
