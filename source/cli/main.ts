@@ -117,7 +117,15 @@ function environmentOptions(flags: CommonFlags): EnvironmentOptions {
 	};
 }
 
-const write = (text: string) => process.stdout.write(`${text}\n`);
+let stdoutClosed = false;
+/** A reader that goes away (`sfb-pair run … | head`) stops the output, not the work: the record keeps it all. */
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code !== 'EPIPE') throw error;
+	stdoutClosed = true;
+});
+const write = (text: string) => {
+	if (!stdoutClosed) process.stdout.write(`${text}\n`);
+};
 
 /** Runs a command with an environment it always disposes, turning known failures into one line and an exit code. */
 async function withEnvironment(

@@ -5,6 +5,8 @@ import { runProcedure, type ProcedureResult } from '../operations/run-procedure.
 import type { Operator } from '../procedure/operator.js';
 import { initialState } from '../procedure/state.js';
 import { acquireSessionLock, type SessionLock } from '../session/session-lock.js';
+import type { CheckpointStore } from '../session/checkpoint-store.js';
+import type { ProcedureState } from '../procedure/state.js';
 import { newSessionId, openProcedureStore, openRecordFor, pairKey, snapshotsDir, type StoredSession } from '../session/session-files.js';
 import { Session } from '../session/session.js';
 import { debriefPathFor, writeDebrief, type DebriefScenario } from '../session/debrief.js';
@@ -19,6 +21,8 @@ export interface DriveOptions {
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
 	pacing?: PacingChoices;
+	/** A lock the caller took already (run takes it before looking at saved sessions); the caller releases it. */
+	heldLock?: { key: string; lock: SessionLock };
 	/** A lab run's scenario: the session then ends with a training debrief beside the change record. */
 	scenario?: DebriefScenario;
 	/** Called as soon as the session exists, so a screen or a printer can follow it. */
@@ -57,16 +61,34 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 /** One procedure run with its lock, checkpoints and change record: shared by the wizard and `run`. */
 export async function driveProcedure(options: DriveOptions): Promise<DriveResult> {
 	const { environment, stateDir, resume } = options;
-	let lock: SessionLock | undefined;
+	let claimed: { key: string; lock: SessionLock; store: CheckpointStore<ProcedureState> } | undefined;
 	let recorder: ReturnType<typeof openRecordFor> | undefined;
+	const lockFor = (key: string, pair: { pool: string; backup: string } | undefined) =>
+		options.heldLock?.key === key ? options.heldLock.lock : acquireSessionLock(stateDir, key, { subject: subjectOf(pair), command: 'sfb-pair' });
 	const session = resume
 		? new Session(resume.state, resume.store)
 		: new Session(initialState(newSessionId(), { kind: environment.kind, description: environment.description }, Date.now()), undefined);
 	if (resume) {
-		lock = acquireSessionLock(stateDir, resume.key, { subject: subjectOf(resume.state.pair), command: 'sfb-pair' });
+		claimed = { key: resume.key, lock: lockFor(resume.key, resume.state.pair), store: resume.store };
 		recorder = openRecordFor(stateDir, resume.state);
 		recorder.note('Session resumed: re-checking the farm before trusting the checkpoint.', new Date().toISOString());
 	}
+	/** The pair is known (or changed, going back on a resumed session): lock it, then keep its checkpoint. */
+	const claimPair = (pool: string, backup: string) => {
+		const key = pairKey(pool, backup);
+		if (claimed?.key === key) return;
+		const lock = lockFor(key, { pool, backup });
+		const store = openProcedureStore(stateDir, key);
+		if (store.load().status === 'ok') store.archive();
+		if (claimed) {
+			recorder?.note(`The pair was changed to ${pool} and ${backup}: this session continues under the new pair.`, new Date().toISOString());
+			if (claimed.store.load().status === 'ok') claimed.store.archive();
+			claimed.lock.release();
+		}
+		claimed = { key, lock, store };
+		session.attach(store);
+		recorder ??= openRecordFor(stateDir, { ...session.state, pair: { pool, backup } });
+	};
 	options.onSession(session);
 	try {
 		const result = await runProcedure(
@@ -83,17 +105,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 				signal: options.signal,
 				...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
 			},
-			{
-				claimPair(pool, backup) {
-					if (lock) return;
-					const key = pairKey(pool, backup);
-					lock = acquireSessionLock(stateDir, key, { subject: subjectOf({ pool, backup }), command: 'sfb-pair' });
-					const store = openProcedureStore(stateDir, key);
-					if (store.load().status === 'ok') store.archive();
-					session.attach(store);
-					recorder = openRecordFor(stateDir, { ...session.state, pair: { pool, backup } });
-				},
-			},
+			{ claimPair },
 		);
 		if (!recorder) return { ...result, session };
 		const debriefPath = options.scenario
@@ -102,6 +114,6 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		return { ...result, session, recordPath: recorder.markdownPath, ...(debriefPath ? { debriefPath } : {}) };
 	} finally {
 		session.flush();
-		lock?.release();
+		if (claimed?.lock !== options.heldLock?.lock) claimed?.lock.release();
 	}
 }

@@ -51,6 +51,7 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		else await reconcileServers(context);
 
 		await serverStep(context, 'bootstrapper', () => runFleet(context, bootstrapperWork(context, servers, [pool, backup])));
+		carrySkipsForward(context);
 		await cumulativeUpdateStep(context, servers);
 		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));
 		await syncStep(context, pool, backup);
@@ -109,9 +110,10 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 		return { pool: poolNamed(inventory, session.state.pair.pool), backup: poolNamed(inventory, session.state.pair.backup) };
 	}
 	const eligible = assessPools(inventory).filter((entry) => entry.eligible);
-	let step: StepId = 'choose-pool';
-	let pool: FrontEndPool | undefined;
-	let backup: FrontEndPool | undefined;
+	const saved = session.state.pair;
+	let step: StepId = saved ? 'voice' : 'choose-pool';
+	let pool: FrontEndPool | undefined = saved ? poolNamed(inventory, saved.pool) : undefined;
+	let backup: FrontEndPool | undefined = saved ? poolNamed(inventory, saved.backup) : undefined;
 	for (;;) {
 		if (step === 'choose-pool') {
 			startStep(context, 'choose-pool');
@@ -331,6 +333,20 @@ function settle(context: OperationContext, step: StepId, result: FleetResult) {
 	finishStep(context, step, 'done', skipped.length > 0 ? `skipped on ${skipped.join(', ')}` : undefined);
 }
 
+/** A server skipped at Bootstrapper has no Backup Service: the CU and the service start are skipped there too. */
+function carrySkipsForward(context: OperationContext) {
+	const { session } = context;
+	for (const fqdn of session.state.serverOrder) {
+		const bootstrapper = session.state.servers[fqdn]?.tasks.bootstrapper;
+		if (bootstrapper?.state !== 'skipped') continue;
+		for (const phase of ['cumulative-update', 'backup-service'] as const) {
+			if (session.state.servers[fqdn]?.tasks[phase].state === 'pending') {
+				session.dispatch({ type: 'task-skipped', phase, server: fqdn, reason: `skipped at Bootstrapper: ${bootstrapper.message ?? ''}` });
+			}
+		}
+	}
+}
+
 async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: string; pool: string }[]) {
 	const { session, operator, recorder } = context;
 	if (isFinished(context, 'cumulative-update')) return;
@@ -352,7 +368,7 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
 	}
 	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : 'skipped by the operator (LYNCBACKUP may crash with Event 4007)';
 	for (const { fqdn } of servers) {
-		if (session.state.servers[fqdn]?.tasks['cumulative-update'].state !== 'succeeded') {
+		if (session.state.servers[fqdn]?.tasks['cumulative-update'].state === 'pending') {
 			session.dispatch({ type: 'task-skipped', phase: 'cumulative-update', server: fqdn, reason });
 		}
 	}

@@ -15,7 +15,9 @@ export function Header({ state, description, columns }: { state: ProcedureState 
 				</Text>{' '}
 				<Text bold>{pair}</Text>
 			</Text>
-			<Text dimColor>? keys  q quit</Text>
+			<Box flexShrink={0} marginLeft={1}>
+				<Text dimColor>? keys  q quit</Text>
+			</Box>
 		</Box>
 	);
 }

@@ -3,6 +3,7 @@ import type { VoiceResiliency } from '../../sfb/model.js';
 import type { DebriefScenario } from '../../session/debrief.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import { findSessions, pairKey } from '../../session/session-files.js';
+import { acquireSessionLock, type SessionLock } from '../../session/session-lock.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
@@ -35,6 +36,23 @@ export async function runCommand(
 	if (!request.yes) throw new UsageError('run changes the farm without asking: add --yes to confirm, or start the wizard (sfb-pair) to be asked at each step');
 	if (request.resume && request.fresh) throw new UsageError('--resume and --fresh cannot be used together');
 	const key = pairKey(request.pool, request.backup);
+	const lock = acquireSessionLock(stateDir, key, { subject: `${request.pool} ↔ ${request.backup}`, command: 'sfb-pair run' });
+	try {
+		return await runLocked(environment, stateDir, request, write, signal, { key, lock });
+	} finally {
+		lock.release();
+	}
+}
+
+async function runLocked(
+	environment: Environment,
+	stateDir: string,
+	request: RunRequest,
+	write: (line: string) => void,
+	signal: AbortSignal,
+	held: { key: string; lock: SessionLock },
+): Promise<number> {
+	const { key } = held;
 	const { unfinished, problems } = findSessions(stateDir);
 	const problem = problems.find((entry) => entry.key === key);
 	if (problem) {
@@ -69,6 +87,7 @@ export async function runCommand(
 		...(resume ? { resume } : {}),
 		perPool: request.perPool,
 		signal,
+		heldLock: held,
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
 		pacing: request.pacing,
 		...(request.scenario ? { scenario: request.scenario } : {}),

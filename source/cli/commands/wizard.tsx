@@ -2,6 +2,7 @@ import { render } from 'ink';
 import type { Environment } from '../../environments/port.js';
 import type { DebriefScenario } from '../../session/debrief.js';
 import { findSessions, type StoredSession } from '../../session/session-files.js';
+import { acquireSessionLock } from '../../session/session-lock.js';
 import { App } from '../../ui/App.js';
 import { PromptBridge } from '../../ui/prompt-bridge.js';
 import { asciiSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
@@ -81,7 +82,14 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 async function chooseSession(stateDir: string, options: WizardOptions, bridge: PromptBridge): Promise<StoredSession | undefined> {
 	const { unfinished, problems } = findSessions(stateDir);
 	if (options.fresh) {
-		for (const session of unfinished) session.store.archive();
+		for (const session of unfinished) {
+			const lock = acquireSessionLock(stateDir, session.key, { subject: 'archiving the session', command: 'sfb-pair --fresh' });
+			try {
+				session.store.archive();
+			} finally {
+				lock.release();
+			}
+		}
 		return undefined;
 	}
 	if (options.resume && unfinished.length === 1) return unfinished[0];

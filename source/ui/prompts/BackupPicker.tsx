@@ -1,11 +1,11 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, useStdout } from 'ink';
 import { useState } from 'react';
 import { BACK, type BackupCandidate } from '../../procedure/operator.js';
 import type { FrontEndPool } from '../../sfb/model.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { Select } from '../select/Select.js';
 import { useSymbols } from '../symbols.js';
-import { describePool, fqdnWidth } from './PoolPicker.js';
+import { fqdnWidth, poolOption } from './PoolPicker.js';
 
 interface Props {
 	pool: FrontEndPool;
@@ -42,6 +42,7 @@ export function BackupPicker({ pool, candidates, rows, onAnswer }: Props) {
 	}
 	const allowed = candidates.filter((candidate) => candidate.assessment.allowed).length;
 	const width = fqdnWidth(candidates.map((candidate) => candidate.pool));
+	const columns = useStdout().stdout.columns || 80;
 	return (
 		<Box flexDirection="column">
 			<Text>
@@ -49,7 +50,7 @@ export function BackupPicker({ pool, candidates, rows, onAnswer }: Props) {
 			</Text>
 			{candidates.length === 0 && <Text color="yellow">No other pool is free to pair. Esc to go back.</Text>}
 			<Select
-				visibleRows={Math.max(3, Math.floor((rows - 3) / 2))}
+				maxLines={Math.max(3, rows - 4)}
 				options={candidates.map((candidate) => {
 					const { assessment } = candidate;
 					const hint = assessment.allowed
@@ -57,17 +58,12 @@ export function BackupPicker({ pool, candidates, rows, onAnswer }: Props) {
 							? `${symbols.warning} ${assessment.warnings.map(sanitizeLine).join('; ')}`
 							: undefined
 						: `refused: ${assessment.refusals.map(sanitizeLine).join('; ')}`;
-					return {
-						label: `${sanitizeLine(candidate.pool.fqdn).padEnd(width)} ${describePool(candidate.pool)}`,
-						value: candidate,
-						disabled: !assessment.allowed,
-						...(hint ? { hint } : {}),
-					};
+					return { ...poolOption(candidate.pool, width, columns), ...(hint ? { hint } : {}), value: candidate, disabled: !assessment.allowed };
 				})}
 				onSelect={(candidate) => (candidate.assessment.warnings.length > 0 ? setChosen(candidate) : onAnswer(candidate.pool.fqdn))}
 				onBack={() => onAnswer(BACK)}
 			/>
-			<Text dimColor>↑↓ move · Enter choose · Esc back to the first pool</Text>
+			<Text dimColor>↑↓ move (refused pools too, to read why) · Enter choose · Esc back</Text>
 		</Box>
 	);
 }

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import type { PoolEligibility } from '../../sfb/pairing-rules.js';
 import type { FrontEndPool } from '../../sfb/model.js';
 import { shortVersion } from '../../sfb/product-version.js';
@@ -15,18 +15,27 @@ export function fqdnWidth(pools: FrontEndPool[]): number {
 	return Math.min(40, Math.max(0, ...pools.map((pool) => sanitizeLine(pool.fqdn).length)));
 }
 
+/** Name and details on one line where they fit, else the details on a line of their own. */
+export function poolOption(pool: FrontEndPool, width: number, columns: number): { label: string; detail?: string } {
+	const name = sanitizeLine(pool.fqdn);
+	const details = describePool(pool);
+	if (width + details.length + 6 <= columns) return { label: `${name.padEnd(width)} ${details}` };
+	return { label: name, detail: details };
+}
+
 /** Step 2: only pools not yet paired are offered. */
 export function PoolPicker({ pools, rows, onAnswer }: { pools: PoolEligibility[]; rows: number; onAnswer(value: string): void }) {
 	const width = fqdnWidth(pools.map((entry) => entry.pool));
+	const columns = useStdout().stdout.columns || 80;
 	return (
 		<Box flexDirection="column">
 			<Text>Which pool do you want to protect? ({pools.length} Front End pools are not yet paired)</Text>
 			<Select
-				visibleRows={Math.max(3, Math.floor((rows - 2) / 2))}
+				maxLines={Math.max(3, rows - 3)}
 				options={pools.map((entry) => ({
-					label: `${sanitizeLine(entry.pool.fqdn).padEnd(width)} ${describePool(entry.pool)}`,
-					value: entry.pool.fqdn,
+					...poolOption(entry.pool, width, columns),
 					...(entry.deployed ? {} : { hint: 'defined but not deployed yet' }),
+					value: entry.pool.fqdn,
 				}))}
 				onSelect={onAnswer}
 			/>

@@ -1,32 +1,31 @@
 export interface SelectOption<T> {
 	label: string;
 	value: T;
-	/** A disabled option is shown (with its reason) but cannot be chosen. */
+	/** A disabled option can be focused, to read why, but not chosen. */
 	disabled?: boolean;
+	/** Details shown under the label on one line, e.g. where they did not fit beside it. */
+	detail?: string;
+	/** Shown in full under the focused option, and on one line under a disabled one. */
 	hint?: string;
 }
 
 export interface SelectState {
 	focused: number;
 	count: number;
-	disabled: boolean[];
 }
 
 export type SelectAction = { type: 'up' } | { type: 'down' } | { type: 'reset'; disabled: boolean[] };
 
+/** Focus starts on the first option that can be chosen. */
 export function initialSelectState(disabled: boolean[]): SelectState {
 	const first = disabled.findIndex((isDisabled) => !isDisabled);
-	return { focused: first === -1 ? 0 : first, count: disabled.length, disabled };
+	return { focused: first === -1 ? 0 : first, count: disabled.length };
 }
 
-/** Moves focus to the next enabled option, wrapping around; reducer-based so fast keys never race. */
+/** Moves focus, wrapping around; reducer-based so keys that arrive together are never dropped. */
 export function selectReducer(state: SelectState, action: SelectAction): SelectState {
 	if (action.type === 'reset') return initialSelectState(action.disabled);
 	if (state.count === 0) return state;
 	const step = action.type === 'down' ? 1 : -1;
-	for (let offset = 1; offset <= state.count; offset++) {
-		const index = (state.focused + step * offset + state.count * offset) % state.count;
-		if (!state.disabled[index]) return { ...state, focused: index };
-	}
-	return state;
+	return { ...state, focused: (state.focused + step + state.count) % state.count };
 }
