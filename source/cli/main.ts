@@ -54,7 +54,7 @@ function withCommonOptions(command: Command): Command {
 		.option('--topology <file.xml>', 'build the lab from an exported topology (Get-CsTopology -AsXml)')
 		.option('--state-dir <dir>', 'where sessions, the lab farm, snapshots and records are kept', undefined)
 		.option('--powershell <path>', 'PowerShell executable for --live (default: powershell.exe on Windows, pwsh elsewhere)')
-		.option('--time-scale <n>', 'lab only: how many times faster than real time the farm runs (default 20)', positiveNumber)
+		.option('--time-scale <n>', 'lab only: how many times faster than real time the farm runs (default: as last run, else 20)', positiveNumber)
 		.option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
@@ -157,7 +157,8 @@ function reportError(error: unknown): number {
 	return EXIT.failed;
 }
 
-export function buildProgram(run: (code: Promise<number>) => void): Command {
+/** Each action hands over the promise of its exit code; `main` awaits it and reports what it throws. */
+export function buildProgram(exitWith: (code: Promise<number>) => void): Command {
 	const program = withPacingOptions(withCommonOptions(new Command('sfb-pair')))
 		.description('Pair two Skype for Business Server Front End pools for disaster recovery, step by step.')
 		.version(packageJson.version, '--version', 'print the version')
@@ -167,11 +168,25 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
 		.option('--explain', 'explain beside each step why it exists')
 		.showHelpAfterError('(run sfb-pair --help for usage)')
+		.addHelpText(
+			'after',
+			[
+				'',
+				'Examples:',
+				'  sfb-pair                                   the wizard (the lab when no SkypeForBusiness module is found)',
+				'  sfb-pair --scenario bootstrap-failure --explain',
+				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
+				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
+				'',
+				'Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 waiting on the operator, 130 cancelled.',
+			].join('\n'),
+		)
 		.enablePositionalOptions()
 		.exitOverride()
 		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }) => {
+			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
-			run(
+			exitWith(
 				withEnvironment(flags, (environment, options) =>
 					wizardCommand(environment, options.stateDir, {
 						...(options.labScenario ? { scenario: options.labScenario } : {}),
@@ -189,7 +204,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.description('list the Front End pools with site, edition, version, servers and pairing state')
 		.option('--json', 'print JSON')
 		.exitOverride()
-		.action((flags: CommonFlags & { json?: boolean }) => run(withEnvironment(flags, (environment) => poolsCommand(environment, Boolean(flags.json), write))));
+		.action((flags: CommonFlags & { json?: boolean }) => exitWith(withEnvironment(flags, (environment) => poolsCommand(environment, Boolean(flags.json), write))));
 
 	withVoiceOptions(withCommonOptions(program.command('plan')))
 		.description('show the procedure for a pair, with every command and where it runs; changes nothing')
@@ -198,7 +213,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.option('--json', 'print JSON')
 		.exitOverride()
 		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean }) =>
-			run(withEnvironment(flags, (environment) => planCommand(environment, { pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) }, Boolean(flags.json), write))),
+			exitWith(withEnvironment(flags, (environment) => planCommand(environment, { pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) }, Boolean(flags.json), write))),
 		);
 
 	withCommonOptions(program.command('status'))
@@ -207,7 +222,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.option('--json', 'print JSON')
 		.exitOverride()
 		.action((flags: CommonFlags & { pool: string; json?: boolean }) =>
-			run(withEnvironment(flags, (environment) => statusCommand(environment, flags.pool, Boolean(flags.json), write))),
+			exitWith(withEnvironment(flags, (environment) => statusCommand(environment, flags.pool, Boolean(flags.json), write))),
 		);
 
 	withPacingOptions(withVoiceOptions(withCommonOptions(program.command('run'))))
@@ -227,7 +242,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 					VoiceFlags &
 					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean },
 			) =>
-				run(
+				exitWith(
 					withEnvironment(flags, (environment, options) =>
 						withSignals((signal) =>
 							runCommand(
@@ -260,7 +275,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 		.description('list the built-in lab scenarios')
 		.exitOverride()
 		.action(() =>
-			run(
+			exitWith(
 				(async () => {
 					for (const scenario of listScenarios()) write(`${scenario.name.padEnd(28)} ${scenario.description}`);
 					return EXIT.done;
