@@ -88,6 +88,9 @@ export class TmuxTerminal {
 		const environment: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: options.colors ? '1' : '0', SHELL: '/bin/sh' };
 		delete environment.TMUX;
 		delete environment.NO_COLOR;
+		// The terminal stands for a person at a jump box; in CI, Ink would draw only the last frame.
+		delete environment.CI;
+		delete environment.CONTINUOUS_INTEGRATION;
 		await run(
 			'tmux',
 			[

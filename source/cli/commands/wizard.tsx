@@ -1,4 +1,5 @@
 import { render } from 'ink';
+import isInCi from 'is-in-ci';
 import type { Environment } from '../../environments/port.js';
 import type { DebriefScenario } from '../../session/debrief.js';
 import { findSessions, type StoredSession } from '../../session/session-files.js';
@@ -22,6 +23,9 @@ export interface WizardOptions {
 export async function wizardCommand(environment: Environment, stateDir: string, options: WizardOptions): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		throw new UsageError('the wizard needs a terminal; without one use: sfb-pair run --pool <fqdn> --backup <fqdn> --yes');
+	}
+	if (isInCi) {
+		throw new UsageError('the wizard does not prompt in CI (CI is set); use: sfb-pair run --pool <fqdn> --backup <fqdn> --yes');
 	}
 	if (options.resume && options.fresh) throw new UsageError('--resume and --fresh cannot be used together');
 
