@@ -4,6 +4,7 @@
  *   B. one session that starts `Invoke-Command -AsJob` per server and polls `Receive-Job`.
  * Measured on a real pwsh against the stand-in SkypeForBusiness module (test/pwsh/modules), whose
  * Bootstrapper.exe prints six lines 100 ms apart. Run: npx tsx bench/powershell-sessions.ts
+ * (The per-command round trip and the start of the live environment are figures of `npm run bench`.)
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -55,24 +56,7 @@ try {
 	}
 	record('start one session (pwsh + module import), mean of 3', mean(starts));
 
-	// Per command: a reused session against a fresh pwsh for every command.
 	const { session } = await startSession();
-	const command = "Get-CsWindowsService -Name 'RTCSRV' -ComputerName 'fe01.contoso.com' | ForEach-Object { [string]$_.Status }";
-	await session.run(command, { action: 'warm-up', timeoutMs: 60_000 });
-	const reused: number[] = [];
-	for (let run = 0; run < 20; run++) reused.push(await time(() => session.run(command, { action: 'reused', timeoutMs: 60_000 })));
-	record('one command, reused session, mean of 20', mean(reused));
-	const fresh: number[] = [];
-	for (let run = 0; run < 3; run++) {
-		fresh.push(
-			await time(async () => {
-				const started = await startSession();
-				await started.session.run(command, { action: 'fresh', timeoutMs: 60_000 });
-				await started.session.dispose();
-			}),
-		);
-	}
-	record('one command, fresh pwsh per command, mean of 3', mean(fresh));
 
 	// B. One session, remoting jobs: Invoke-Command -AsJob per server, Receive-Job polled every 100 ms.
 	const jobsScript = (targets: string[]) => String.raw`$remote = ${remoteBootstrapperBlock}

@@ -302,6 +302,8 @@ async function withSignals(body: (signal: AbortSignal) => Promise<number>): Prom
 }
 
 export async function main(argv: string[]): Promise<number> {
+	// React and Ink load later (only the wizard draws); without this they run their slow development build.
+	process.env.NODE_ENV ??= 'production';
 	applyColorPreference(process.env, argv);
 	let pending: Promise<number> | undefined;
 	const program = buildProgram((code) => {

@@ -3,7 +3,6 @@ import { basename, delimiter, join } from 'node:path';
 import type { Environment } from '../environments/port.js';
 import { openLabEnvironment } from '../environments/lab/lab-environment.js';
 import { loadScenario, loadTopologyOverlay, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
-import { createPowerShellEnvironment } from '../environments/powershell/powershell-environment.js';
 import { decodeTopologyBytes, readTopologyDocument } from '../sfb/topology-reader.js';
 import { UsageError } from './exit-codes.js';
 
@@ -68,6 +67,8 @@ export async function openEnvironment(options: EnvironmentOptions): Promise<Open
 		const environment = await openLabEnvironment({ stateDir: options.stateDir, scenario, ...(options.timeScale ? { timeScale: options.timeScale } : {}) });
 		return { environment, scenario };
 	}
+	// Loaded only for a live farm: node-powershell and its output schemas are of no use to the lab.
+	const { createPowerShellEnvironment } = await import('../environments/powershell/powershell-environment.js');
 	const environment = await createPowerShellEnvironment({ stateDir: options.stateDir, ...(options.powershell ? { executable: options.powershell } : {}) });
 	return { environment };
 }

@@ -90,6 +90,9 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		recorder ??= openRecordFor(stateDir, { ...session.state, pair: { pool, backup } });
 	};
 	options.onSession(session);
+	session.subscribe((_state, event) => {
+		if (event.type === 'step-finished') recorder?.flush();
+	});
 	try {
 		const result = await runProcedure(
 			{
@@ -114,6 +117,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		return { ...result, session, recordPath: recorder.markdownPath, ...(debriefPath ? { debriefPath } : {}) };
 	} finally {
 		session.flush();
+		recorder?.flush();
 		if (claimed?.lock !== options.heldLock?.lock) claimed?.lock.release();
 	}
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { FailureDecision } from '../procedure/operator.js';
 import type { ServerPhase } from '../procedure/state.js';
@@ -37,6 +38,8 @@ export type FleetResult = { kind: 'completed' } | { kind: 'aborted' } | { kind: 
 export async function runFleet(context: OperationContext, work: FleetWork): Promise<FleetResult> {
 	const { session, operator, recorder } = context;
 	const stop = new AbortController();
+	// Every server in flight listens on it; dozens at once are expected, not a leak.
+	setMaxListeners(0, stop.signal);
 	const onOuterAbort = () => stop.abort();
 	context.signal.addEventListener('abort', onOuterAbort);
 	const limiters = new Map<string, ReturnType<typeof pLimit>>();

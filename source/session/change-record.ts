@@ -66,6 +66,8 @@ export interface ChangeRecord {
 	decision(entry: DecisionEntry): void;
 	note(text: string, at: string): void;
 	snapshot(path: string, at: string): void;
+	/** Brings the Markdown up to date with every command recorded so far. */
+	flush(): void;
 }
 
 const sessionIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -164,13 +166,33 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 		at,
 	};
 
+	let entries: ChangeRecordEntry[] = [];
+	let markdownBehind = false;
+	const failed = (error: unknown) => new Error(`cannot write the change record in ${dir}: ${describeFsError(error)}`, { cause: error });
+
+	function renderNow(): void {
+		try {
+			writeAtomically(markdownPath, renderMarkdown(entries, header));
+			markdownBehind = false;
+		} catch (error) {
+			throw failed(error);
+		}
+	}
+
+	/**
+	 * The JSON Lines file is the durable record: every entry is appended and synced at once. The Markdown is
+	 * made from it; for commands, which come by the dozen, only when `flush` is called or the next other entry
+	 * comes, so a long run does not rewrite it once per command.
+	 */
 	function write(entry: ChangeRecordEntry): void {
 		try {
 			appendLine(jsonlPath, entry);
-			writeAtomically(markdownPath, renderMarkdown(readChangeRecord(jsonlPath), header));
 		} catch (error) {
-			throw new Error(`cannot write the change record in ${dir}: ${describeFsError(error)}`, { cause: error });
+			throw failed(error);
 		}
+		entries.push(entry);
+		if (entry.type === 'command') markdownBehind = true;
+		else renderNow();
 	}
 
 	try {
@@ -183,11 +205,16 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 	} catch (error) {
 		throw new Error(`cannot reopen the change record ${jsonlPath}: ${describeFsError(error)}`, { cause: error });
 	}
-	write(fs.existsSync(jsonlPath) ? { type: 'resumed', environment, at } : header);
+	const reopened = fs.existsSync(jsonlPath);
+	if (reopened) entries = readChangeRecord(jsonlPath);
+	write(reopened ? { type: 'resumed', environment, at } : header);
 
 	return {
 		markdownPath,
 		jsonlPath,
+		flush() {
+			if (markdownBehind) renderNow();
+		},
 		command(entry) {
 			write({
 				type: 'command',

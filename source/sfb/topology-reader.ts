@@ -31,7 +31,23 @@ export function decodeTopologyBytes(bytes: Uint8Array): string {
 
 /** Reads the document `Get-CsTopology -AsXml` exports (Topology.2008 schema, sfb-facts.md §3). */
 export function readTopologyDocument(xml: string, sourceName: string): TopologyDocument {
-	const refuse = (reason: string): never => {
+	return readWith(xml, sourceName, (text, refuse) => scanElementTree(text) ?? parseElementTree(text, refuse));
+}
+
+/**
+ * The same reading through fast-xml-parser's validator and parser alone. `readTopologyDocument` falls back to
+ * it for every document its single pass declines, so refusals keep the validator's wording and line numbers;
+ * on any document both read, both give the same result.
+ */
+export function readTopologyDocumentByReference(xml: string, sourceName: string): TopologyDocument {
+	return readWith(xml, sourceName, parseElementTree);
+}
+
+type Refuse = (reason: string) => never;
+type ElementTree = { root: XmlNode; rootName: string; namespace: string | undefined };
+
+function readWith(xml: string, sourceName: string, elementTree: (text: string, refuse: Refuse) => ElementTree): TopologyDocument {
+	const refuse: Refuse = (reason) => {
 		throw new TopologyReadError(sourceName, reason);
 	};
 	const text = xml.startsWith('\uFEFF') ? xml.slice(1) : xml;
@@ -43,13 +59,7 @@ export function readTopologyDocument(xml: string, sourceName: string): TopologyD
 	if (text.trim() === '') refuse(`is empty ${EXPORT_HINT}`);
 	if (!text.trimStart().startsWith('<')) refuse(`is not XML: it does not start with an element ${EXPORT_HINT}`);
 
-	const validation = XMLValidator.validate(text);
-	if (validation !== true) refuse(`is not well-formed XML: ${describeXmlError(validation.err, text)}`);
-	if (declaresDoctype(text)) {
-		refuse('declares a DOCTYPE, which an exported topology document never has (entity declarations are refused)');
-	}
-
-	const { root, rootName, namespace } = parseRoot(text, refuse);
+	const { root, rootName, namespace } = elementTree(text, refuse);
 	if (rootName !== 'Topology') {
 		refuse(`is not an exported topology document: its root element is <${rootName}>, expected <Topology> ${EXPORT_HINT}`);
 	}
@@ -95,10 +105,14 @@ const repeatedElements = new Set([
 	'Dependency',
 ]);
 
-function parseRoot(
-	text: string,
-	refuse: (reason: string) => never,
-): { root: XmlNode; rootName: string; namespace: string | undefined } {
+/** fast-xml-parser's validator, then its parser: the tree `scanElementTree` builds, for any document. */
+function parseElementTree(text: string, refuse: Refuse): ElementTree {
+	const validation = XMLValidator.validate(text);
+	if (validation !== true) refuse(`is not well-formed XML: ${describeXmlError(validation.err, text)}`);
+	if (declaresDoctype(text)) {
+		refuse('declares a DOCTYPE, which an exported topology document never has (entity declarations are refused)');
+	}
+
 	let rootPrefix: string | undefined;
 	const parser = new XMLParser({
 		ignoreAttributes: false,
@@ -140,6 +154,200 @@ function parseRoot(
 	const root = asNode(rootValue);
 	const namespaceAttribute = rootPrefix === '' ? '@_xmlns' : `@_xmlns:${rootPrefix}`;
 	return { root, rootName, namespace: attribute(root, namespaceAttribute) };
+}
+
+/** An ampersand that does not start one of the five predefined entities or a character reference. */
+const BARE_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
+// eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids are exactly what this looks for
+const FORBIDDEN_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const XML_DECLARATION = /<\?xml(?:[ \t\r\n]+[A-Za-z]+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*[ \t\r\n]*\?>/y;
+
+/**
+ * One pass over the text that builds the tree `parseElementTree` builds, for the plain XML an export is:
+ * elements, attributes, text, comments and the XML declaration. It checks well-formedness at least as strictly
+ * as fast-xml-parser's validator and returns undefined (leaving the document to `parseElementTree`) for
+ * anything else: a malformed or unusual construct, a DOCTYPE, CDATA, nesting over the limit, mixed content.
+ * Character by character, with the open elements in parallel arrays, because a topology of hundreds of pools
+ * is tens of thousands of elements.
+ */
+function scanElementTree(text: string): ElementTree | undefined {
+	if (FORBIDDEN_CHARACTER.test(text)) return undefined;
+	let position = 0;
+	if (text.startsWith('<?xml')) {
+		XML_DECLARATION.lastIndex = 0;
+		if (!XML_DECLARATION.test(text)) return undefined;
+		position = XML_DECLARATION.lastIndex;
+	}
+	const names: string[] = [];
+	const nodes: XmlNode[] = [];
+	/** Per open element: HAS_ATTRIBUTES | HAS_CHILDREN. */
+	const contents: number[] = [];
+	const texts: (string | undefined)[] = [];
+	let depth = 0;
+	let tree: ElementTree | undefined;
+
+	/** Closes the element at `depth` (already popped) and hangs its value on its parent, or makes it the root. */
+	const close = (name: string, node: XmlNode, content: number, elementText: string | undefined): boolean => {
+		let value: unknown;
+		if (elementText !== undefined) {
+			if (content === 0) value = elementText;
+			else {
+				node['#text'] = elementText;
+				value = node;
+			}
+		} else value = content === 0 ? '' : node;
+		const local = localName(name);
+		if (depth > 0) {
+			const parent = depth - 1;
+			if (texts[parent] !== undefined || local in Object.prototype || local === 'prototype') return false;
+			contents[parent] = (contents[parent] ?? 0) | HAS_CHILDREN;
+			const siblings = nodes[parent] as XmlNode;
+			const existing = siblings[local];
+			if (existing === undefined) siblings[local] = repeatedElements.has(local) ? [value] : value;
+			else if (Array.isArray(existing)) existing.push(value);
+			else siblings[local] = [existing, value];
+			return true;
+		}
+		if (tree) return false;
+		const prefix = prefixOf(name);
+		const root = asNode(value);
+		tree = { root, rootName: local, namespace: attribute(root, prefix === '' ? '@_xmlns' : `@_xmlns:${prefix}`) };
+		return true;
+	};
+
+	for (;;) {
+		const next = text.indexOf('<', position);
+		const end = next === -1 ? text.length : next;
+		const textStart = skipWhitespace(text, position);
+		if (textStart < end) {
+			// Text is kept only as the sole content of an element, which is all an export holds.
+			const value = text.slice(textStart, end).trim();
+			const open = depth - 1;
+			if (open < 0 || texts[open] !== undefined || (contents[open] ?? 0) & HAS_CHILDREN || value === '' || !isPlainValue(value) || value.includes(']]>')) {
+				return undefined;
+			}
+			texts[open] = value;
+		}
+		if (next === -1) break;
+
+		if (text.startsWith('<!--', next)) {
+			const commentEnd = text.indexOf('--', next + 4);
+			if (commentEnd === -1 || !text.startsWith('-->', commentEnd)) return undefined;
+			position = commentEnd + 3;
+			continue;
+		}
+		if (text.charCodeAt(next + 1) === SLASH) {
+			const nameEnd = scanName(text, next + 2);
+			if (nameEnd === -1 || text.charCodeAt(nameEnd) !== GREATER_THAN || depth === 0) return undefined;
+			depth--;
+			const name = names[depth] as string;
+			if (name.length !== nameEnd - next - 2 || !text.startsWith(name, next + 2)) return undefined;
+			if (!close(name, nodes[depth] as XmlNode, contents[depth] ?? 0, texts[depth])) return undefined;
+			position = nameEnd + 1;
+			continue;
+		}
+		const nameEnd = scanName(text, next + 1);
+		if (nameEnd === -1 || tree || depth >= MAX_ELEMENT_DEPTH) return undefined;
+		const name = text.slice(next + 1, nameEnd);
+		const node: XmlNode = {};
+		const tagEnd = scanAttributes(text, nameEnd, node);
+		if (tagEnd === -1) return undefined;
+		// scanAttributes has read whatever stands between the name and the tag's end: attributes, if not blank.
+		const content = skipWhitespace(text, nameEnd) < tagEnd ? HAS_ATTRIBUTES : 0;
+		if (text.charCodeAt(tagEnd) === SLASH) {
+			if (!close(name, node, content, undefined)) return undefined;
+			position = tagEnd + 2;
+		} else {
+			names[depth] = name;
+			nodes[depth] = node;
+			contents[depth] = content;
+			texts[depth] = undefined;
+			depth++;
+			position = tagEnd + 1;
+		}
+	}
+	return depth === 0 ? tree : undefined;
+}
+
+const HAS_ATTRIBUTES = 1;
+const HAS_CHILDREN = 2;
+
+const SLASH = 0x2f;
+const GREATER_THAN = 0x3e;
+const EQUALS = 0x3d;
+const COLON = 0x3a;
+
+function isWhitespace(code: number): boolean {
+	return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+}
+
+function skipWhitespace(text: string, from: number): number {
+	let position = from;
+	while (isWhitespace(text.charCodeAt(position))) position++;
+	return position;
+}
+
+/** ASCII letters and `_` start a name part; digits, `.` and `-` may follow. */
+function isNameStart(code: number): boolean {
+	return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+}
+
+function isNameCharacter(code: number): boolean {
+	return isNameStart(code) || (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x2d;
+}
+
+/** The end of a name (an optional `prefix:` and a local part) starting at `from`, or -1. */
+function scanName(text: string, from: number): number {
+	let position = from;
+	for (let part = 0; part < 2; part++) {
+		if (!isNameStart(text.charCodeAt(position))) return -1;
+		position++;
+		while (isNameCharacter(text.charCodeAt(position))) position++;
+		if (text.charCodeAt(position) !== COLON) return position;
+		position++;
+	}
+	return -1;
+}
+
+/** Keys as the reference parser names attributes, made once per attribute name rather than once per attribute. */
+const attributeKeys = new Map<string, string>();
+
+function attributeKey(name: string): string {
+	const key = ATTRIBUTE_PREFIX + (name === 'xmlns' || name.startsWith('xmlns:') ? name : localName(name));
+	if (attributeKeys.size < 1000) attributeKeys.set(name, key);
+	return key;
+}
+
+/** Reads `name="value"` pairs up to the tag's end; returns where `>` or `/>` starts, or -1. */
+function scanAttributes(text: string, from: number, node: XmlNode): number {
+	let position = from;
+	for (;;) {
+		const afterSpace = skipWhitespace(text, position);
+		const code = text.charCodeAt(afterSpace);
+		if (code === GREATER_THAN) return afterSpace;
+		if (code === SLASH) return text.charCodeAt(afterSpace + 1) === GREATER_THAN ? afterSpace : -1;
+		if (afterSpace === position) return -1;
+		const nameEnd = scanName(text, afterSpace);
+		if (nameEnd === -1) return -1;
+		const equals = skipWhitespace(text, nameEnd);
+		if (text.charCodeAt(equals) !== EQUALS) return -1;
+		const quoteAt = skipWhitespace(text, equals + 1);
+		const quote = text[quoteAt];
+		if (quote !== '"' && quote !== "'") return -1;
+		const valueEnd = text.indexOf(quote, quoteAt + 1);
+		if (valueEnd === -1) return -1;
+		const value = text.slice(quoteAt + 1, valueEnd);
+		const name = text.slice(afterSpace, nameEnd);
+		const key = attributeKeys.get(name) ?? attributeKey(name);
+		if (value.includes('<') || Object.hasOwn(node, key) || !isPlainValue(value)) return -1;
+		node[key] = value.trim();
+		position = valueEnd + 1;
+	}
+}
+
+/** fast-xml-parser turns CR LF into LF inside values; a value holding a CR is left to it. */
+function isPlainValue(value: string): boolean {
+	return !value.includes('\r') && !(value.includes('&') && BARE_AMPERSAND.test(value));
 }
 
 function interpret(root: XmlNode, clusterNodes: XmlNode[]): TopologyDocument {

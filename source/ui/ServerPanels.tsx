@@ -1,9 +1,8 @@
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
 import type { ProcedureState, ServerPhase, ServerTask } from '../procedure/state.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { formatElapsed, shortName } from './format.js';
-import { useSymbols, type Symbols } from './symbols.js';
+import { unicodeSymbols, useSymbols, type Symbols } from './symbols.js';
 
 const STATE_WORDS: Record<ServerTask['state'], string> = {
 	pending: 'waiting',
@@ -31,6 +30,10 @@ function symbolFor(task: ServerTask, symbols: Symbols): string {
 const colorFor = (task: ServerTask) =>
 	task.state === 'failed' ? 'red' : task.state === 'succeeded' ? 'green' : task.state === 'running' ? 'cyan' : task.state === 'skipped' ? 'yellow' : 'gray';
 
+/** One spinner for every panel, driven by the screen's clock: a timer per server would redraw the frame per server. */
+const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+export const SPINNER_INTERVAL_MS = 500;
+
 function ServerLine({ fqdn, pool, task, now, width }: { fqdn: string; pool: string; task: ServerTask; now: number; width: number }) {
 	const symbols = useSymbols();
 	const elapsed = task.startedAt ? formatElapsed((task.endedAt ?? now) - task.startedAt) : '';
@@ -39,13 +42,11 @@ function ServerLine({ fqdn, pool, task, now, width }: { fqdn: string; pool: stri
 	return (
 		<Box width={width}>
 			<Box width={3}>
-				{task.state === 'running' ? (
-					<Text color="cyan">
-						<Spinner type="dots" />
-					</Text>
-				) : (
-					<Text color={colorFor(task)}>{symbolFor(task, symbols)}</Text>
-				)}
+				<Text color={colorFor(task)}>
+					{task.state === 'running' && symbols === unicodeSymbols
+						? SPINNER_FRAMES[Math.floor(now / SPINNER_INTERVAL_MS) % SPINNER_FRAMES.length]
+						: symbolFor(task, symbols)}
+				</Text>
 			</Box>
 			<Text wrap="truncate-end" color={colorFor(task)}>
 				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {STATE_WORDS[task.state]} {elapsed}

@@ -1,5 +1,7 @@
 import type { Session } from '../session/session.js';
 
+const OUTPUT_REFRESH_MS = 200;
+
 /** What the wizard screen follows: the session once it exists, and how it ended. */
 export class WizardStore {
 	session: Session | undefined;
@@ -16,10 +18,20 @@ export class WizardStore {
 
 	getVersion = () => this.version;
 
+	private pendingOutput: NodeJS.Timeout | undefined;
+
 	attach(session: Session) {
 		this.session = session;
-		session.subscribe(() => this.notify());
+		session.subscribe((_state, event) => (event.type === 'task-output' ? this.notifySoon() : this.notify()));
 		this.notify();
+	}
+
+	/** Output lines come by the dozen a second from many servers: the screen follows them five times a second. */
+	private notifySoon() {
+		this.pendingOutput ??= setTimeout(() => {
+			this.pendingOutput = undefined;
+			this.notify();
+		}, OUTPUT_REFRESH_MS);
 	}
 
 	finish(recordPath: string | undefined, debriefPath?: string) {
@@ -30,6 +42,8 @@ export class WizardStore {
 	}
 
 	notify() {
+		clearTimeout(this.pendingOutput);
+		this.pendingOutput = undefined;
 		this.version++;
 		for (const listener of this.listeners) listener();
 	}

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FrontEndPool } from '../../source/sfb/model.js';
+import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
 import {
 	MAX_TOPOLOGY_BYTES,
 	TOPOLOGY_NAMESPACE,
 	TopologyReadError,
 	decodeTopologyBytes,
 	readTopologyDocument,
+	readTopologyDocumentByReference,
 } from '../../source/sfb/topology-reader.js';
 
 const fixtureDirectory = fileURLToPath(new URL('../fixtures/topology/', import.meta.url));
@@ -275,5 +279,63 @@ describe('readTopologyDocument refuses what it cannot use, in one line naming th
 		expect(refusal(topology(`<Clusters/>${padding}`), 'huge.xml')).toBe(
 			'huge.xml is 20.1 MB, over the 20 MB limit for a topology document',
 		);
+	});
+});
+
+/** What a reading gives: the document, or the one-line refusal. */
+function outcome(read: (xml: string, sourceName: string) => unknown, xml: string): unknown {
+	try {
+		return { document: read(xml, 'edited.xml') };
+	} catch (error) {
+		return { refusal: error instanceof TopologyReadError ? error.message : `unexpected ${String(error)}` };
+	}
+}
+
+describe('readTopologyDocument reads and refuses exactly as fast-xml-parser does', () => {
+	// Fragments that make or break well-formedness, entities, namespaces, comments and nesting.
+	const fragments = [
+		'<', '>', '/', '&', '&amp;', '&#233;', '&#x4E2D;', '&nbsp;', '"', "'", '=', ':', '--', ' ', '\r\n', '\u00a0', '\u0001',
+		' Extra="1"', ' xmlns="urn:x"', ' Fqdn="dup"', 't:', '<!-- note -->', '<!-- a -- b -->', '<Empty/>', '<Name>x</Name>', '</Name>',
+		'<Cluster Fqdn="new.contoso.com"><ClusterId SiteId="1" Number="99"/></Cluster>', '<![CDATA[x]]>', '<?pi x?>',
+		'<!DOCTYPE Topology>', ']]>', '<a:b:c/>', '<1a/>', '<a b=1/>', '<a b="<"/>',
+	];
+	const edit = fc.oneof(
+		fc.record({ at: fc.nat(), insert: fc.constantFrom(...fragments) }),
+		fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 12 }) }),
+	);
+	const apply = (xml: string, edits: ({ at: number; insert: string } | { at: number; remove: number })[]) =>
+		edits.reduce((text, change) => {
+			const at = change.at % (text.length + 1);
+			return 'insert' in change ? text.slice(0, at) + change.insert + text.slice(at) : text.slice(0, at) + text.slice(at + change.remove);
+		}, xml);
+
+	for (const name of ['contoso-two-sites.xml', 'fabrikam-2019.xml']) {
+		it(`${name} under random edits`, () => {
+			const original = fixture(name);
+			fc.assert(
+				fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+					const xml = apply(original, edits);
+					expect(outcome(readTopologyDocument, xml)).toEqual(outcome(readTopologyDocumentByReference, xml));
+				}),
+				{ numRuns: 400 },
+			);
+		});
+	}
+
+	it('a written document of 200 pools, with Windows line ends and a byte order mark', () => {
+		const sites = Array.from({ length: 10 }, (_, index) => ({ id: String(index + 1), name: `Site ${index + 1} R&D` }));
+		const pools: FrontEndPool[] = Array.from({ length: 200 }, (_, index) => ({
+			fqdn: `pool${index}.contoso.com`,
+			site: `Site ${(index % 10) + 1} R&D`,
+			edition: index % 4 === 3 ? 'Standard' : 'Enterprise',
+			version: index % 3 === 0 ? 'Skype for Business Server 2019' : 'Skype for Business Server 2015',
+			servers: index % 4 === 3 ? [`pool${index}.contoso.com`] : [1, 2, 3].map((server) => `fe${server}-pool${index}.contoso.com`),
+			hostsCentralManagementStore: index === 0,
+		}));
+		const xml = `\uFEFF${renderTopologyDocument({ signature: 'a1b2', sites, pools }).replaceAll('\n', '\r\n')}`;
+		const document = readTopologyDocument(xml, 'big.xml');
+		expect(document.frontEndPools).toHaveLength(200);
+		expect(document.sites[0]?.name).toBe('Site 1 R&D');
+		expect(document).toEqual(readTopologyDocumentByReference(xml, 'big.xml'));
 	});
 });

@@ -50,7 +50,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			onQuit={() => leave('quit')}
 			onCancel={() => leave('cancel')}
 		/>,
-		{ exitOnCtrlC: false },
+		{ exitOnCtrlC: false, maxFps: 10 },
 	);
 	const onSignal = () => leave('cancel');
 	process.on('SIGTERM', onSignal);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Edition, Platform, ProductVersion, Site, TopologyDocument, VoiceResiliency } from '../../sfb/model.js';
 import { BACKUP_MODULES, RGS_MODULE, scenarioSchema, topologyOverlaySchema } from './scenario-schema.js';
 import accessDeniedScenario from './scenarios/access-denied.json' with { type: 'json' };
@@ -120,9 +120,18 @@ const builtInScenarios: Record<string, unknown> = {
 	'topology-changed': topologyChangedScenario,
 };
 
-const ajv = new Ajv({ useDefaults: true, discriminator: true, allErrors: false });
-const validateShape = ajv.compile(scenarioSchema);
-const validateOverlayShape = ajv.compile(topologyOverlaySchema);
+/** Compiled on first use: compiling costs a noticeable part of start-up, and an overlay is rarely given. */
+let ajv: Ajv | undefined;
+const compiled = new Map<object, ValidateFunction>();
+function validatorFor(schema: object): ValidateFunction {
+	ajv ??= new Ajv({ useDefaults: true, discriminator: true, allErrors: false });
+	let validate = compiled.get(schema);
+	if (!validate) {
+		validate = ajv.compile(schema);
+		compiled.set(schema, validate);
+	}
+	return validate;
+}
 
 /** Fields a topology overlay cannot give, because the exported document already holds them. */
 const DOCUMENT_FIELDS = new Set(['sites', 'otherClusters', 'site', 'edition', 'version', 'servers', 'hostsCentralManagementStore']);
@@ -155,6 +164,7 @@ export async function loadScenario(nameOrFile: string): Promise<Scenario> {
 export async function loadTopologyOverlay(file: string): Promise<TopologyOverlay> {
 	const source = path.basename(file);
 	const candidate = await readJsonFile(file, source);
+	const validateOverlayShape = validatorFor(topologyOverlaySchema);
 	if (!validateOverlayShape(candidate)) {
 		const [error] = validateOverlayShape.errors ?? [];
 		throw new ScenarioError(`${source}: ${error ? describeSchemaError(error, 'a topology overlay') : 'is not a valid topology overlay'}`);
@@ -181,6 +191,7 @@ async function readJsonFile(file: string, source: string): Promise<unknown> {
 export function parseScenario(raw: unknown, source: string): Scenario {
 	const merged = withBase(raw, source);
 	const candidate: unknown = structuredClone(merged);
+	const validateShape = validatorFor(scenarioSchema);
 	if (!validateShape(candidate)) {
 		const [error] = validateShape.errors ?? [];
 		throw new ScenarioError(`${source}: ${error ? describeSchemaError(error) : 'is not a valid scenario'}`);

@@ -60,6 +60,7 @@ describe('openChangeRecord', () => {
 				at: '2026-11-26T07:12:00.000Z',
 			},
 		]);
+		record.flush();
 		const markdown = fs.readFileSync(record.markdownPath, 'utf8');
 		expect(markdown).toContain('# Pair pool1.contoso.com with pool2.contoso.com');
 		expect(markdown).toContain('- Environment: LAB · scenario default');
@@ -89,6 +90,7 @@ describe('openChangeRecord', () => {
 		]);
 		expect(readChangeRecord(record.jsonlPath)[3]).toEqual({ type: 'command', ...bootstrap });
 
+		record.flush();
 		const markdown = fs.readFileSync(record.markdownPath, 'utf8');
 		expect(markdown).toContain('- Commands: 1 succeeded, 1 failed');
 		expect(markdown).toContain('### 1. Decision: backup pool\n\n- Choice: pool2.contoso.com\n- Reason: same version, other site');
@@ -126,6 +128,7 @@ describe('openChangeRecord', () => {
 
 		expect(fs.readFileSync(resumed.jsonlPath, 'utf8').startsWith(before)).toBe(true);
 		expect(readChangeRecord(resumed.jsonlPath).map((entry) => entry.type)).toEqual(['session', 'command', 'resumed', 'command']);
+		resumed.flush();
 		const markdown = fs.readFileSync(resumed.markdownPath, 'utf8');
 		expect(markdown).toContain('- Started: 2026-11-26T07:12:00.000Z');
 		expect(markdown).toContain('- Resumed: once');
@@ -209,6 +212,7 @@ describe('openChangeRecord', () => {
 		});
 		const entry = readChangeRecord(record.jsonlPath)[1];
 		expect(entry).toMatchObject({ tail: ['done', 'ok FAKE PROMPT>', 'title', 'Password=[REDACTED]'] });
+		record.flush();
 		const markdown = fs.readFileSync(record.markdownPath, 'utf8');
 		for (const control of ['\u001b', '\u0007', '\r']) {
 			expect(markdown).not.toContain(control);
@@ -218,6 +222,7 @@ describe('openChangeRecord', () => {
 	it('keeps output that contains code fences inside its code block', () => {
 		const record = openChangeRecord(options());
 		record.command({ ...bootstrap, tail: ['```', '# Not a heading', '````'] });
+		record.flush();
 		const markdown = fs.readFileSync(record.markdownPath, 'utf8');
 		expect(markdown).toContain('`````text\n```\n# Not a heading\n````\n`````');
 	});
@@ -242,5 +247,25 @@ describe('readChangeRecord', () => {
 	it('says in one line when there is no record', () => {
 		const missing = path.join(root, 'none.jsonl');
 		expect(() => readChangeRecord(missing)).toThrow(`cannot read the change record ${missing}: it does not exist`);
+	});
+});
+
+describe('the Markdown beside the JSON Lines', () => {
+	it('catches up with the commands on flush, and at once with any other entry', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-record-flush-'));
+		try {
+			const record = openChangeRecord({ dir, sessionId: 'flush-test', title: 'Pair a with b', environment: 'LAB' });
+			const command = { command: 'Start-CsWindowsService -Name LYNCBACKUP', target: 'fe01', startedAt: '2026-11-26T07:00:00.000Z', endedAt: '2026-11-26T07:00:01.000Z', outcome: 'succeeded' as const };
+			record.command(command);
+			expect(readChangeRecord(record.jsonlPath).filter((entry) => entry.type === 'command')).toHaveLength(1);
+			expect(fs.readFileSync(record.markdownPath, 'utf8')).not.toContain('Start-CsWindowsService');
+			record.flush();
+			expect(fs.readFileSync(record.markdownPath, 'utf8')).toContain('Start-CsWindowsService');
+			record.command({ ...command, target: 'fe02' });
+			record.note('a note', '2026-11-26T07:00:02.000Z');
+			expect(fs.readFileSync(record.markdownPath, 'utf8')).toContain('fe02');
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });

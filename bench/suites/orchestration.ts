@@ -1,0 +1,62 @@
+import { bootstrapperTranscript, cumulativeUpdateTranscript } from '../../source/environments/lab/transcripts.js';
+import { figure, runCli, temporaryDir, type Figure } from '../support/measure.js';
+import { poolFqdn, writeBenchScenario, type BenchTimings } from '../support/scenarios.js';
+
+const SERVERS = 12;
+const TIME_SCALE = 200;
+const TIMINGS: BenchTimings = { bootstrapperSeconds: 60, cumulativeUpdateSeconds: 60, serviceStartSeconds: 15, notInitializedSeconds: 30, nonSteadySeconds: 55 };
+const SERVICE_SETTLE_SECONDS = 20;
+const SYNC_POLL_SECONDS = 10;
+const STEADY_POLLS = 3;
+
+/**
+ * Steps 8 to 10 with no overhead, in realistic seconds: each pool runs its servers one at a time and the pools go
+ * side by side (Bootstrapper, then the CU); all services start at once and settle; then the sync is polled from
+ * the moment it is requested until `STEADY_POLLS` polls in a row see steady state.
+ */
+export function idealSeconds(timings: BenchTimings, servers: number): number {
+	const common = { server: 'x', version: 'Skype for Business Server 2015' as const };
+	const bootstrapper = bootstrapperTranscript({ ...common, installsBackupService: true, outcome: { kind: 'success' }, startedAt: 0, durationMs: 1 }).durationFactor;
+	const update = cumulativeUpdateTranscript({ ...common, cumulativeUpdate: 'CU12', backupServiceNeedsUpdate: true }).durationFactor;
+	const firstSteadyPoll = Math.ceil((timings.notInitializedSeconds + timings.nonSteadySeconds) / SYNC_POLL_SECONDS);
+	return (
+		servers * timings.bootstrapperSeconds * bootstrapper +
+		servers * timings.cumulativeUpdateSeconds * update +
+		timings.serviceStartSeconds +
+		SERVICE_SETTLE_SECONDS +
+		(firstSteadyPoll + STEADY_POLLS - 1) * SYNC_POLL_SECONDS
+	);
+}
+
+/** `run --yes` on 2 × 12 servers: the wall time from "step 8" to "step 10 … done" over the ideal schedule. */
+export async function orchestration(runs: number): Promise<Figure[]> {
+	const idealMs = (idealSeconds(TIMINGS, SERVERS) * 1000) / TIME_SCALE;
+	const walls: number[] = [];
+	const ratios: number[] = [];
+	const errors = new Set<string>();
+	for (let run = 0; run < runs; run++) {
+		const state = temporaryDir('orchestration');
+		try {
+			const scenario = writeBenchScenario(state.dir, 'bench-2x12', SERVERS, TIMINGS);
+			const result = await runCli([
+				'run', '--pool', poolFqdn('a'), '--backup', poolFqdn('b'), '--yes', '--scenario', scenario, '--state-dir', state.dir,
+				'--time-scale', String(TIME_SCALE), '--service-settle', String(SERVICE_SETTLE_SECONDS), '--sync-poll', String(SYNC_POLL_SECONDS),
+			]);
+			const start = result.lines.find((line) => / step 8 /.test(line.text));
+			const end = result.lines.find((line) => / step 10 .*: done/.test(line.text));
+			if (result.code !== 0 || !start || !end) {
+				errors.add(`run exited ${result.code}: ${result.stderr.trim().split('\n').pop() ?? ''}`);
+				continue;
+			}
+			walls.push(end.at - start.at);
+			ratios.push((end.at - start.at) / idealMs);
+		} finally {
+			state.remove();
+		}
+	}
+	const note = `ideal ${Math.round(idealMs)} ms at time scale ${TIME_SCALE}${errors.size > 0 ? `; ${[...errors].join('; ')}` : ''}`;
+	return [
+		figure('orchestration.wall', 'steps 8–10 wall time, 2 × 12 servers', 'ms', walls),
+		figure('orchestration.ratio', 'steps 8–10: wall / ideal schedule', 'ratio', ratios, { limit: 1.05, comparison: '<=' }, note),
+	];
+}

@@ -1,0 +1,62 @@
+import type { FrontEndPool, Site } from '../../source/sfb/model.js';
+import { readTopologyDocument, readTopologyDocumentByReference } from '../../source/sfb/topology-reader.js';
+import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
+import { figure, type Figure } from '../support/measure.js';
+
+/** An exported document of `count` pools over 20 sites: three in four Enterprise pools of 4 servers, the rest Standard. */
+export function largeTopology(count: number): string {
+	const sites: Site[] = Array.from({ length: 20 }, (_, index) => ({ id: String(index + 1), name: `Site ${index + 1}` }));
+	const pools: FrontEndPool[] = Array.from({ length: count }, (_, index) => {
+		const standard = index % 4 === 3;
+		const fqdn = `pool${String(index).padStart(3, '0')}.contoso.com`;
+		return {
+			fqdn,
+			site: `Site ${(index % 20) + 1}`,
+			edition: standard ? 'Standard' : 'Enterprise',
+			version: index % 2 === 0 ? 'Skype for Business Server 2019' : 'Skype for Business Server 2015',
+			servers: standard ? [fqdn] : [1, 2, 3, 4].map((server) => `fe${server}-${fqdn}`),
+			hostsCentralManagementStore: index === 0,
+		};
+	});
+	return renderTopologyDocument({ signature: '5f0c8e42-9a1d-4b7e-8c3f-2d6a1e9b7c40', sites, pools });
+}
+
+const time = (read: () => unknown) => {
+	const started = performance.now();
+	read();
+	return performance.now() - started;
+};
+
+/** CPU time of the process, which a machine shared with other work inflates far less than wall time. */
+const cpuTime = (read: () => unknown) => {
+	const started = process.cpuUsage();
+	read();
+	const used = process.cpuUsage(started);
+	return (used.user + used.system) / 1000;
+};
+
+/** Reading a 200-pool document: the single-pass reader and fast-xml-parser's validator + parser, alternated. */
+export function topologyReading(runs: number): Figure[] {
+	const xml = largeTopology(200);
+	const first = time(() => readTopologyDocument(xml, 'bench.xml'));
+	// A few reads first, so the medians compare optimised code on both sides rather than the JIT's tiers.
+	for (let run = 0; run < 3; run++) {
+		readTopologyDocument(xml, 'bench.xml');
+		readTopologyDocumentByReference(xml, 'bench.xml');
+	}
+	const fast: number[] = [];
+	const reference: number[] = [];
+	const fastCpu: number[] = [];
+	for (let run = 0; run < runs; run++) {
+		fast.push(time(() => readTopologyDocument(xml, 'bench.xml')));
+		reference.push(time(() => readTopologyDocumentByReference(xml, 'bench.xml')));
+		fastCpu.push(cpuTime(() => readTopologyDocument(xml, 'bench.xml')));
+	}
+	const size = `${(Buffer.byteLength(xml) / (1024 * 1024)).toFixed(1)} MB`;
+	return [
+		figure('topology.read', `read a 200-pool topology (${size})`, 'ms', fast, { limit: 50, comparison: '<=' }, `first read in the process: ${Math.round(first)} ms`),
+		figure('topology.read-cpu', 'same, CPU time', 'ms', fastCpu),
+		figure('topology.reference', 'same, fast-xml-parser validator + parser', 'ms', reference),
+		figure('topology.ratio', 'topology read: reference / single pass', 'ratio', fast.map((value, index) => reference[index]! / value)),
+	];
+}

@@ -1,0 +1,101 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'dist/cli.js');
+/** Bundles the bench builds; inside node_modules so their bare imports resolve to the project's packages. */
+export const BUILD_DIR = path.join(ROOT, 'node_modules/.cache/sfb-pair-bench');
+
+/** One figure of the table: what was measured, its runs summarised, and the budget it is held to. */
+export interface Figure {
+	id: string;
+	label: string;
+	unit: string;
+	runs: number;
+	min: number;
+	median: number;
+	max: number;
+	budget?: { limit: number; comparison: '<=' | '>='; met: boolean };
+	note?: string;
+}
+
+export function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function figure(id: string, label: string, unit: string, values: number[], budget?: { limit: number; comparison: '<=' | '>=' }, note?: string): Figure {
+	const middle = median(values);
+	return {
+		id,
+		label,
+		unit,
+		runs: values.length,
+		min: Math.min(...values),
+		median: middle,
+		max: Math.max(...values),
+		...(budget ? { budget: { ...budget, met: budget.comparison === '<=' ? middle <= budget.limit : middle >= budget.limit } } : {}),
+		...(note ? { note } : {}),
+	};
+}
+
+export function temporaryDir(label: string): { dir: string; remove(): void } {
+	const dir = mkdtempSync(path.join(os.tmpdir(), `sfb-pair-bench-${label}-`));
+	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function writeJson(file: string, value: unknown): string {
+	writeFileSync(file, `${JSON.stringify(value, null, '\t')}\n`);
+	return file;
+}
+
+export interface PtyResult {
+	firstFrameMs: number | null;
+	cpuSeconds: number | null;
+	windowSeconds: number | null;
+	error?: string;
+}
+
+/**
+ * Runs `command` in a COLUMNS×ROWS pseudo-terminal (bench/support/pty-run.py): when its output first shows
+ * `marker`, and with `window` its CPU seconds over `window.seconds` starting `window.delay` s after that.
+ */
+export function inPty(
+	command: string[],
+	options: { columns: number; rows: number; marker: string; window?: { delay: number; seconds: number }; rawOut?: string; env?: NodeJS.ProcessEnv },
+): PtyResult {
+	const script = path.join(ROOT, 'bench/support/pty-run.py');
+	const args = [script, String(options.columns), String(options.rows), options.marker, String(options.window?.delay ?? 0), String(options.window?.seconds ?? 0), options.rawOut ?? '-', '--', ...command];
+	const result = spawnSync('python3', args, { encoding: 'utf8', env: options.env ?? process.env, timeout: 120_000 });
+	const line = result.stdout.trim().split('\n').pop() ?? '';
+	try {
+		return JSON.parse(line) as PtyResult;
+	} catch {
+		return { firstFrameMs: null, cpuSeconds: null, windowSeconds: null, error: `pty-run gave no result: ${result.stderr.trim().split('\n').pop() ?? ''}` };
+	}
+}
+
+/** Runs the built CLI, stamping each stdout line with the moment it arrived. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; stopWhen?: (line: string) => boolean } = {}) {
+	return new Promise<{ code: number | null; lines: { at: number; text: string }[]; stderr: string }>((resolve) => {
+		const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { env: { ...process.env, ...options.env, NO_COLOR: '1' } });
+		const lines: { at: number; text: string }[] = [];
+		let pending = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			const at = performance.now();
+			const parts = (pending + chunk).split('\n');
+			pending = parts.pop() ?? '';
+			for (const text of parts) {
+				lines.push({ at, text });
+				if (options.stopWhen?.(text)) child.kill('SIGINT');
+			}
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+		child.on('close', (code) => resolve({ code, lines, stderr }));
+	});
+}

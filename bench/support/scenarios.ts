@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { writeJson } from './measure.js';
+
+export interface BenchTimings {
+	bootstrapperSeconds: number;
+	cumulativeUpdateSeconds: number;
+	serviceStartSeconds: number;
+	notInitializedSeconds: number;
+	nonSteadySeconds: number;
+}
+
+export const poolFqdn = (pool: 'a' | 'b') => `pool-${pool}.bench.contoso.com`;
+
+/** Two Enterprise pools of `servers` each, one per site, with a CU to re-apply and no jitter, so durations are exact. */
+export function writeBenchScenario(dir: string, name: string, servers: number, timings: BenchTimings): string {
+	const pool = (letter: 'a' | 'b', site: string) => ({
+		fqdn: poolFqdn(letter),
+		site,
+		edition: 'Enterprise',
+		version: 'Skype for Business Server 2015',
+		servers: Array.from({ length: servers }, (_, index) => `${letter}-fe${String(index + 1).padStart(2, '0')}.bench.contoso.com`),
+		platform: 'virtual',
+		operatingSystem: 'Windows Server 2016',
+		hostsCentralManagementStore: letter === 'a',
+		cumulativeUpdate: 'CU12',
+	});
+	return writeJson(path.join(dir, `${name}.json`), {
+		name,
+		description: `bench: two pools of ${servers} servers`,
+		seed: 7,
+		sites: [
+			{ id: '1', name: 'Alpha' },
+			{ id: '2', name: 'Beta' },
+		],
+		pools: [pool('a', 'Alpha'), pool('b', 'Beta')],
+		timings: {
+			bootstrapperSeconds: timings.bootstrapperSeconds,
+			cumulativeUpdateSeconds: timings.cumulativeUpdateSeconds,
+			serviceStartSeconds: timings.serviceStartSeconds,
+			jitter: 0,
+			sync: { secondsNotInitialized: timings.notInitializedSeconds, secondsNonSteady: timings.nonSteadySeconds },
+		},
+	});
+}
