@@ -1,31 +1,10 @@
 import type { Environment } from '../environments/port.js';
 import type { Operator } from '../procedure/operator.js';
+import type { ChangeRecord } from '../session/change-record.js';
 import type { Session } from '../session/session.js';
 
-export interface CommandEntry {
-	command: string;
-	target: string;
-	startedAt: string;
-	endedAt: string;
-	outcome: 'succeeded' | 'failed' | 'skipped' | 'interrupted';
-	exitCode?: number;
-	tail?: string[];
-}
-
-export interface DecisionEntry {
-	what: string;
-	choice: string;
-	reason?: string;
-	at: string;
-}
-
 /** Where the change record goes: every command run and every decision taken. */
-export interface Recorder {
-	command(entry: CommandEntry): void;
-	decision(entry: DecisionEntry): void;
-	note(text: string, at: string): void;
-	snapshot(path: string, at: string): void;
-}
+export type Recorder = Pick<ChangeRecord, 'command' | 'decision' | 'note' | 'snapshot'>;
 
 export interface Pacing {
 	/** How long to wait between two Backup Service status polls. */
@@ -36,7 +15,7 @@ export interface Pacing {
 	steadyPolls: number;
 	/** How long after a start LYNCBACKUP must still be Running to count as started. */
 	serviceSettleMs: number;
-	/** Poll interval while the operator pairs in Topology Builder, and between service checks. */
+	/** Waits, unless the operator cancels first. */
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
