@@ -4,6 +4,9 @@ import { sanitizeLine } from '../text/sanitize.js';
 import { formatElapsed } from './format.js';
 import { useSymbols } from './symbols.js';
 
+const CELL_WIDTH = 13;
+const CELL_WORDS: Record<ServerTask['state'], string> = { pending: 'not run', running: 'running', succeeded: 'done', failed: 'failed', skipped: 'skipped' };
+
 const HEADLINES = { done: 'Done', failed: 'Failed', 'needs-operator': 'Waiting on you', cancelled: 'Cancelled' } as const;
 
 /** The end of a session: the pair, the outcome, what happened on each server, time taken, and the record. */
@@ -13,9 +16,13 @@ export function Summary({ state, recordPath, debriefPath, rows }: { state: Proce
 	if (!outcome) return null;
 	const color = outcome.kind === 'done' ? 'green' : outcome.kind === 'failed' ? 'red' : 'yellow';
 	const symbol = outcome.kind === 'done' ? symbols.done : outcome.kind === 'failed' ? symbols.failed : symbols.warning;
-	const cell = (task: ServerTask) =>
-		`${task.state === 'succeeded' ? symbols.done : task.state === 'failed' ? symbols.failed : task.state === 'skipped' ? symbols.skipped : symbols.pending} ${task.state}${task.exitCode !== undefined ? ` (${task.exitCode})` : ''}`.padEnd(16);
+	const cell = (task: ServerTask) => {
+		const symbol = task.state === 'succeeded' ? symbols.done : task.state === 'failed' ? symbols.failed : task.state === 'skipped' ? symbols.skipped : symbols.pending;
+		const word = task.exitCode !== undefined && task.state !== 'skipped' ? `exit ${task.exitCode}` : CELL_WORDS[task.state];
+		return `${symbol} ${word}`.padEnd(CELL_WIDTH);
+	};
 	const servers = state.serverOrder.slice(0, Math.max(0, rows - 8));
+	const nameWidth = Math.max(6, ...servers.map((fqdn) => fqdn.length)) + 1;
 	return (
 		<Box flexDirection="column">
 			<Text color={color} bold>
@@ -24,7 +31,7 @@ export function Summary({ state, recordPath, debriefPath, rows }: { state: Proce
 			<Text>Time taken {formatElapsed(outcome.at - state.startedAt)}</Text>
 			{servers.length > 0 && (
 				<Text dimColor>
-					{'SERVER'.padEnd(32)} {'BOOTSTRAPPER'.padEnd(16)} {'CU'.padEnd(16)} LYNCBACKUP
+					{'SERVER'.padEnd(nameWidth)} {'BOOTSTRAPPER'.padEnd(CELL_WIDTH)} {'CU'.padEnd(CELL_WIDTH)} LYNCBACKUP
 				</Text>
 			)}
 			{servers.map((fqdn) => {
@@ -32,7 +39,7 @@ export function Summary({ state, recordPath, debriefPath, rows }: { state: Proce
 				if (!server) return null;
 				return (
 					<Text key={fqdn} wrap="truncate-end">
-						{fqdn.padEnd(32)} {SERVER_PHASES.map((phase) => cell(server.tasks[phase])).join(' ')}
+						{fqdn.padEnd(nameWidth)} {SERVER_PHASES.map((phase) => cell(server.tasks[phase])).join(' ')}
 					</Text>
 				);
 			})}
