@@ -186,17 +186,15 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }) => {
 			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
+			const options = environmentOptions(flags);
 			exitWith(
-				withEnvironment(flags, (environment, options) =>
-					wizardCommand(environment, options.stateDir, {
-						...(options.labScenario ? { scenario: options.labScenario } : {}),
-						resume: Boolean(flags.resume),
-						fresh: Boolean(flags.fresh),
-						perPool: flags.parallel ?? 1,
-						explain: Boolean(flags.explain),
-						pacing: pacingFrom(flags),
-					}),
-				),
+				wizardCommand(() => openEnvironment(options), options.stateDir, {
+					resume: Boolean(flags.resume),
+					fresh: Boolean(flags.fresh),
+					perPool: flags.parallel ?? 1,
+					explain: Boolean(flags.explain),
+					pacing: pacingFrom(flags),
+				}),
 			);
 		});
 

@@ -37,6 +37,9 @@ export interface DriveResult extends ProcedureResult {
 
 const second = 1000;
 
+/** Polls in a row that must show steady state: a status is a snapshot and may change after it. */
+export const STEADY_POLLS = 3;
+
 const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
 
 /** What the operator may change about the pace of the watch, in real seconds. */
@@ -52,7 +55,7 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 	return {
 		syncPollMs: ((choices.syncPollSeconds ?? 30) * second) / scale,
 		syncTimeoutMs: ((choices.syncTimeoutSeconds ?? 30 * 60) * second) / scale,
-		steadyPolls: 3,
+		steadyPolls: STEADY_POLLS,
 		serviceSettleMs: ((choices.serviceSettleSeconds ?? 60) * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};

@@ -22,7 +22,6 @@ import { planLines } from './plan-lines.js';
 interface Props {
 	store: WizardStore;
 	bridge: PromptBridge;
-	description: string;
 	symbols: Symbols;
 	explain: boolean;
 	steadyPolls: number;
@@ -49,7 +48,7 @@ const LOGGED: ReadonlySet<ProcedureEvent['type']> = new Set([
 const isServerPhase = (step: string): step is ServerPhase => (SERVER_PHASES as readonly string[]).includes(step);
 
 /** The wizard's one root: it renders the session and the current prompt, and owns the global keys. */
-export function App({ store, bridge, description, symbols, explain: explainAtStart, steadyPolls, onQuit, onCancel }: Props) {
+export function App({ store, bridge, symbols, explain: explainAtStart, steadyPolls, onQuit, onCancel }: Props) {
 	useSyncExternalStore(store.subscribe, store.getVersion);
 	const pending = useSyncExternalStore(bridge.subscribe, () => bridge.current);
 	const { stdout } = useStdout();
@@ -62,6 +61,7 @@ export function App({ store, bridge, description, symbols, explain: explainAtSta
 	const [now, setNow] = useState(Date.now());
 	const nextId = useRef(0);
 	const state: ProcedureState | undefined = store.session?.state;
+	const description = store.description;
 
 	const append = useCallback((lines: { text: string; color?: string }[]) => {
 		setLog((current) => [...current, ...lines.map((line) => ({ ...line, id: nextId.current++ }))]);
@@ -138,7 +138,7 @@ export function App({ store, bridge, description, symbols, explain: explainAtSta
 				)}
 				{!pending && !state && (
 					<Text color="cyan">
-						<Spinner type="dots" /> Reading the topology…
+						<Spinner type="dots" /> {description ? 'Reading the topology…' : 'Opening the farm…'}
 					</Text>
 				)}
 			</Box>
@@ -156,9 +156,9 @@ export function App({ store, bridge, description, symbols, explain: explainAtSta
 					)}
 				</Static>
 				<Box flexDirection="column" width={columns}>
-					<Header state={state} description={description} columns={columns} />
+					<Header state={state} kind={store.kind} columns={columns} />
 					<Text dimColor wrap="truncate-end">
-						{description}
+						{description ?? ' '}
 					</Text>
 					{state && <StepRail state={state} columns={columns} />}
 					{step && (

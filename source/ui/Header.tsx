@@ -1,18 +1,20 @@
 import { Box, Text } from 'ink';
+import type { EnvironmentKind } from '../environments/port.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { useSymbols } from './symbols.js';
 
 /** Always visible: LAB or LIVE, the farm, and the pair once chosen. */
-export function Header({ state, description, columns }: { state: ProcedureState | undefined; description: string; columns: number }) {
+export function Header({ state, kind, columns }: { state: ProcedureState | undefined; kind: EnvironmentKind | undefined; columns: number }) {
 	const symbols = useSymbols();
-	const lab = description.startsWith('LAB');
 	const pair = state?.pair ? `${state.pair.pool} ${symbols.pair} ${state.pair.backup}` : 'no pair chosen yet';
 	return (
 		<Box width={columns} justifyContent="space-between">
 			<Text wrap="truncate-end">
-				<Text bold inverse color={lab ? 'yellow' : 'red'}>
-					{lab ? ' LAB ' : ' LIVE '}
-				</Text>{' '}
+				{kind && (
+					<Text bold inverse color={kind === 'lab' ? 'yellow' : 'red'}>
+						{kind === 'lab' ? ' LAB ' : ' LIVE '}
+					</Text>
+				)}{' '}
 				<Text bold>{pair}</Text>
 			</Text>
 			<Box flexShrink={0} marginLeft={1}>

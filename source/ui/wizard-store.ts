@@ -1,3 +1,4 @@
+import type { EnvironmentKind } from '../environments/port.js';
 import type { Session } from '../session/session.js';
 
 const OUTPUT_REFRESH_MS = 200;
@@ -5,6 +6,9 @@ const OUTPUT_REFRESH_MS = 200;
 /** What the wizard screen follows: the session once it exists, and how it ended. */
 export class WizardStore {
 	session: Session | undefined;
+	/** Lab or live, and one line about the farm, once it is open: "LAB · scenario default · simulated farm". */
+	kind: EnvironmentKind | undefined;
+	description: string | undefined;
 	recordPath: string | undefined;
 	debriefPath: string | undefined;
 	finished = false;
@@ -19,6 +23,12 @@ export class WizardStore {
 	getVersion = () => this.version;
 
 	private pendingOutput: NodeJS.Timeout | undefined;
+
+	setEnvironment(kind: EnvironmentKind, description: string) {
+		this.kind = kind;
+		this.description = description;
+		this.notify();
+	}
 
 	attach(session: Session) {
 		this.session = session;

@@ -24,6 +24,7 @@ afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
 function startWizard() {
 	const store = new WizardStore();
+	store.setEnvironment(lab.kind, lab.description);
 	const bridge = new PromptBridge();
 	const controller = new AbortController();
 	const stop = () => {
@@ -31,7 +32,7 @@ function startWizard() {
 		bridge.cancel(new Error('cancelled'));
 	};
 	const view = render(
-		<App store={store} bridge={bridge} description={lab.description} symbols={unicodeSymbols} explain={false} steadyPolls={3} onQuit={stop} onCancel={stop} />,
+		<App store={store} bridge={bridge} symbols={unicodeSymbols} explain={false} steadyPolls={3} onQuit={stop} onCancel={stop} />,
 	);
 	const drive = driveProcedure({
 		environment: lab,

@@ -1,7 +1,6 @@
 import { render } from 'ink';
 import isInCi from 'is-in-ci';
 import type { Environment } from '../../environments/port.js';
-import type { DebriefScenario } from '../../session/debrief.js';
 import { findSessions, type StoredSession } from '../../session/session-files.js';
 import { acquireSessionLock } from '../../session/session-lock.js';
 import { App } from '../../ui/App.js';
@@ -9,7 +8,8 @@ import { PromptBridge } from '../../ui/prompt-bridge.js';
 import { asciiSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
 import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
-import { driveProcedure, pacingFor, type PacingChoices } from '../procedure-driver.js';
+import { driveProcedure, STEADY_POLLS, type PacingChoices } from '../procedure-driver.js';
+import type { OpenedEnvironment } from '../open-environment.js';
 
 export interface WizardOptions {
 	resume: boolean;
@@ -17,10 +17,13 @@ export interface WizardOptions {
 	perPool: number;
 	explain: boolean;
 	pacing: PacingChoices;
-	scenario?: DebriefScenario;
 }
 
-export async function wizardCommand(environment: Environment, stateDir: string, options: WizardOptions): Promise<number> {
+/**
+ * The wizard draws its first frame at once and opens the farm behind it (reading a scenario or starting
+ * PowerShell takes a moment), so the operator never looks at a blank terminal.
+ */
+export async function wizardCommand(open: () => Promise<OpenedEnvironment>, stateDir: string, options: WizardOptions): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		throw new UsageError('the wizard needs a terminal; without one use: sfb-pair run --pool <fqdn> --backup <fqdn> --yes');
 	}
@@ -43,10 +46,9 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 		<App
 			store={store}
 			bridge={bridge}
-			description={environment.description}
 			symbols={supportsUnicode() ? unicodeSymbols : asciiSymbols}
 			explain={options.explain}
-			steadyPolls={pacingFor(environment, options.pacing).steadyPolls}
+			steadyPolls={STEADY_POLLS}
 			onQuit={() => leave('quit')}
 			onCancel={() => leave('cancel')}
 		/>,
@@ -56,7 +58,11 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
 
+	let environment: Environment | undefined;
 	try {
+		const opened = await open();
+		environment = opened.environment;
+		store.setEnvironment(environment.kind, environment.description);
 		const resume = await chooseSession(stateDir, options, bridge);
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		const drive = driveProcedure({
@@ -67,7 +73,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 			perPool: options.perPool,
 			signal: controller.signal,
 			pacing: options.pacing,
-			...(options.scenario ? { scenario: options.scenario } : {}),
+			...(opened.scenario ? { scenario: opened.scenario } : {}),
 			onSession: (session) => store.attach(session),
 		});
 		const finished = await drive;
@@ -80,6 +86,7 @@ export async function wizardCommand(environment: Environment, stateDir: string, 
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		app.unmount();
 		await app.waitUntilExit();
+		await environment?.dispose();
 	}
 }
 
