@@ -10,7 +10,7 @@ import { sanitizeLine } from '../text/sanitize.js';
 import { SessionLockedError } from '../session/session-lock.js';
 import { applyColorPreference } from './color.js';
 import { EXIT, UsageError } from './exit-codes.js';
-import { openEnvironment, type EnvironmentOptions } from './open-environment.js';
+import { openEnvironment, wantsLab, type EnvironmentOptions } from './open-environment.js';
 import { defaultStateDir } from './state-dir.js';
 import { poolsCommand } from './commands/pools.js';
 import { planCommand } from './commands/plan.js';
@@ -188,7 +188,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 			const { wizardCommand } = await import('./commands/wizard.js');
 			const options = environmentOptions(flags);
 			exitWith(
-				wizardCommand(() => openEnvironment(options), options.stateDir, {
+				wizardCommand({ kind: wantsLab(options) ? 'lab' : 'live', open: () => openEnvironment(options) }, options.stateDir, {
 					resume: Boolean(flags.resume),
 					fresh: Boolean(flags.fresh),
 					perPool: flags.parallel ?? 1,

@@ -4,17 +4,15 @@ import type { ProcedureState } from '../procedure/state.js';
 import { useSymbols } from './symbols.js';
 
 /** Always visible: LAB or LIVE, the farm, and the pair once chosen. */
-export function Header({ state, kind, columns }: { state: ProcedureState | undefined; kind: EnvironmentKind | undefined; columns: number }) {
+export function Header({ state, kind, columns }: { state: ProcedureState | undefined; kind: EnvironmentKind; columns: number }) {
 	const symbols = useSymbols();
 	const pair = state?.pair ? `${state.pair.pool} ${symbols.pair} ${state.pair.backup}` : 'no pair chosen yet';
 	return (
 		<Box width={columns} justifyContent="space-between">
 			<Text wrap="truncate-end">
-				{kind && (
-					<Text bold inverse color={kind === 'lab' ? 'yellow' : 'red'}>
-						{kind === 'lab' ? ' LAB ' : ' LIVE '}
-					</Text>
-				)}{' '}
+				<Text bold inverse color={kind === 'lab' ? 'yellow' : 'red'}>
+					{kind === 'lab' ? ' LAB ' : ' LIVE '}
+				</Text>{' '}
 				<Text bold>{pair}</Text>
 			</Text>
 			<Box flexShrink={0} marginLeft={1}>

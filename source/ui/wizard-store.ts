@@ -6,8 +6,7 @@ const OUTPUT_REFRESH_MS = 200;
 /** What the wizard screen follows: the session once it exists, and how it ended. */
 export class WizardStore {
 	session: Session | undefined;
-	/** Lab or live, and one line about the farm, once it is open: "LAB · scenario default · simulated farm". */
-	kind: EnvironmentKind | undefined;
+	/** One line about the farm, once it is open: "LAB · scenario default · simulated farm". */
 	description: string | undefined;
 	recordPath: string | undefined;
 	debriefPath: string | undefined;
@@ -24,8 +23,10 @@ export class WizardStore {
 
 	private pendingOutput: NodeJS.Timeout | undefined;
 
-	setEnvironment(kind: EnvironmentKind, description: string) {
-		this.kind = kind;
+	/** Lab or live is known from the command line, before the farm is open. */
+	constructor(readonly kind: EnvironmentKind) {}
+
+	setEnvironment(description: string) {
 		this.description = description;
 		this.notify();
 	}

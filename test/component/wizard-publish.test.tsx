@@ -23,8 +23,8 @@ beforeEach(async () => {
 afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
 function startWizard() {
-	const store = new WizardStore();
-	store.setEnvironment(lab.kind, lab.description);
+	const store = new WizardStore(lab.kind);
+	store.setEnvironment(lab.description);
 	const bridge = new PromptBridge();
 	const controller = new AbortController();
 	const stop = () => {

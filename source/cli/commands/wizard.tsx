@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import isInCi from 'is-in-ci';
-import type { Environment } from '../../environments/port.js';
+import type { Environment, EnvironmentKind } from '../../environments/port.js';
 import { findSessions, type StoredSession } from '../../session/session-files.js';
 import { acquireSessionLock } from '../../session/session-lock.js';
 import { App } from '../../ui/App.js';
@@ -23,7 +23,11 @@ export interface WizardOptions {
  * The wizard draws its first frame at once and opens the farm behind it (reading a scenario or starting
  * PowerShell takes a moment), so the operator never looks at a blank terminal.
  */
-export async function wizardCommand(open: () => Promise<OpenedEnvironment>, stateDir: string, options: WizardOptions): Promise<number> {
+export async function wizardCommand(
+	farm: { kind: EnvironmentKind; open: () => Promise<OpenedEnvironment> },
+	stateDir: string,
+	options: WizardOptions,
+): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		throw new UsageError('the wizard needs a terminal; without one use: sfb-pair run --pool <fqdn> --backup <fqdn> --yes');
 	}
@@ -32,7 +36,7 @@ export async function wizardCommand(open: () => Promise<OpenedEnvironment>, stat
 	}
 	if (options.resume && options.fresh) throw new UsageError('--resume and --fresh cannot be used together');
 
-	const store = new WizardStore();
+	const store = new WizardStore(farm.kind);
 	const bridge = new PromptBridge();
 	const controller = new AbortController();
 	let leaving: 'quit' | 'cancel' | undefined;
@@ -60,9 +64,9 @@ export async function wizardCommand(open: () => Promise<OpenedEnvironment>, stat
 
 	let environment: Environment | undefined;
 	try {
-		const opened = await open();
+		const opened = await farm.open();
 		environment = opened.environment;
-		store.setEnvironment(environment.kind, environment.description);
+		store.setEnvironment(environment.description);
 		const resume = await chooseSession(stateDir, options, bridge);
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		const drive = driveProcedure({
