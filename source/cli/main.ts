@@ -167,7 +167,6 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 		.option('--fresh', 'archive any unfinished session and start over')
 		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
 		.option('--explain', 'explain beside each step why it exists')
-		.showHelpAfterError('(run sfb-pair --help for usage)')
 		.addHelpText(
 			'after',
 			[
@@ -182,8 +181,10 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 			].join('\n'),
 		)
 		.enablePositionalOptions()
+		.allowExcessArguments(true)
 		.exitOverride()
-		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }) => {
+		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }, command: Command) => {
+			if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'`, { exitCode: EXIT.usage });
 			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
 			const options = environmentOptions(flags);
@@ -281,6 +282,10 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 			),
 		);
 
+	for (const command of [program, ...program.commands]) {
+		const name = command === program ? 'sfb-pair' : `sfb-pair ${command.name()}`;
+		command.showHelpAfterError(`Usage: ${name} ${command.usage()}\n(${name} --help lists every option)`);
+	}
 	return program;
 }
 

@@ -4,6 +4,7 @@ import type { Environment } from '../environments/port.js';
 import { openLabEnvironment } from '../environments/lab/lab-environment.js';
 import { loadScenario, loadTopologyOverlay, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
 import { decodeTopologyBytes, readTopologyDocument } from '../sfb/topology-reader.js';
+import { ensurePrivateDirectory } from '../session/private-fs.js';
 import { UsageError } from './exit-codes.js';
 
 export interface EnvironmentOptions {
@@ -62,6 +63,11 @@ export interface OpenedEnvironment {
 }
 
 export async function openEnvironment(options: EnvironmentOptions): Promise<OpenedEnvironment> {
+	try {
+		ensurePrivateDirectory(options.stateDir, 'state folder');
+	} catch (error) {
+		throw new UsageError(error instanceof Error ? error.message : String(error));
+	}
 	if (wantsLab(options)) {
 		const scenario = await labScenario(options);
 		const environment = await openLabEnvironment({ stateDir: options.stateDir, scenario, ...(options.timeScale ? { timeScale: options.timeScale } : {}) });

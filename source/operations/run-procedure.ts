@@ -239,8 +239,8 @@ async function takeSnapshot(context: OperationContext) {
 	if (session.state.publish.snapshotPath) return;
 	const file = join(context.snapshotDir, `topology-before-${session.state.sessionId}.xml`);
 	const path = await environment.snapshotTopology(file);
-	session.dispatch({ type: 'snapshot-taken', path });
 	recorder?.snapshot(path, iso(Date.now()));
+	session.dispatch({ type: 'snapshot-taken', path });
 }
 
 async function awaitTopologyBuilder(context: OperationContext, plan: Plan): Promise<boolean> {

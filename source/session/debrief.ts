@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { sanitizeLine } from '../text/sanitize.js';
 import type { LabFault } from '../environments/lab/scenario.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { STEP_IDS, STEPS } from '../procedure/steps.js';
@@ -276,7 +277,7 @@ function count(value: number, singular: string, plural = `${singular}s`): string
 }
 
 function escape(text: string): string {
-	return text.replace(/[\\`*_{}[\]<>#|]/g, (character) => `\\${character}`);
+	return sanitizeLine(text).replace(/[\\`*_{}[\]<>#|]/g, (character) => `\\${character}`);
 }
 
 function escapeRegExp(text: string): string {

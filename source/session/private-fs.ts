@@ -13,6 +13,7 @@ const plainReasons: Record<string, string> = {
 	EDQUOT: 'the disk quota is used up',
 	EISDIR: 'it is a folder, not a file',
 	ENOENT: 'it does not exist',
+	EEXIST: 'it is a file, not a folder',
 };
 
 /** A file-system failure as a short phrase, without the stack or the syscall noise. */

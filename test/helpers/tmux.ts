@@ -199,11 +199,12 @@ export class TmuxTerminal {
 	/** The pid of the node process (a child of the pane's shell). */
 	async nodePid(): Promise<number> {
 		const shell = (await this.tmux('list-panes', '-t', 'wizard', '-F', '#{pane_pid}')).stdout.trim();
-		const { stdout } = await run('ps', ['-o', 'pid=,comm=', '--ppid', shell]);
+		// By its command line, not its name: Node 24 names its main thread MainThread.
+		const { stdout } = await run('ps', ['-o', 'pid=,args=', '--ppid', shell]);
 		const node = stdout
 			.split('\n')
 			.map((line) => line.trim().split(/\s+/))
-			.find(([, name]) => name === 'node');
+			.find((fields) => fields.includes(BUILT_CLI));
 		if (!node?.[0]) throw new Error(`no node process under the pane's shell (pid ${shell}); it has: ${stdout.trim() || 'nothing'}`);
 		return Number(node[0]);
 	}

@@ -250,6 +250,6 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		const missing = path.join(farm.dir, 'no-such-pwsh');
 		const error = await failure(createPowerShellEnvironment({ executable: missing, stateDir: path.join(farm.dir, 'state') }));
 		expect(error.kind).toBe('failed');
-		expect(error.message).toBe(`PowerShell not found: --powershell ${missing} is not an executable file or a command on PATH`);
+		expect(error.message).toBe(`PowerShell not found: --powershell ${missing} is not an executable file or a command on PATH; or use --lab for the simulated farm`);
 	});
 });

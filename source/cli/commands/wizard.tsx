@@ -5,6 +5,7 @@ import { findSessions, type StoredSession } from '../../session/session-files.js
 import { acquireSessionLock } from '../../session/session-lock.js';
 import { App } from '../../ui/App.js';
 import { PromptBridge } from '../../ui/prompt-bridge.js';
+import { asciiStdout } from '../../ui/ascii-stdout.js';
 import { asciiSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
 import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
@@ -46,18 +47,21 @@ export async function wizardCommand(
 		bridge.cancel(controller.signal.reason);
 	};
 
+	const ascii = !supportsUnicode();
+	const stdout = ascii ? asciiStdout(process.stdout) : process.stdout;
 	const app = render(
 		<App
 			store={store}
 			bridge={bridge}
-			symbols={supportsUnicode() ? unicodeSymbols : asciiSymbols}
+			symbols={ascii ? asciiSymbols : unicodeSymbols}
 			explain={options.explain}
 			steadyPolls={STEADY_POLLS}
 			onQuit={() => leave('quit')}
 			onCancel={() => leave('cancel')}
 		/>,
-		{ exitOnCtrlC: false, maxFps: 10 },
+		{ exitOnCtrlC: false, maxFps: 10, stdout },
 	);
+
 	const onSignal = () => leave('cancel');
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
@@ -113,3 +117,4 @@ async function chooseSession(stateDir: string, options: WizardOptions, bridge: P
 	if (!choice || choice.action === 'fresh') return undefined;
 	return unfinished.find((session) => session.key === choice.key);
 }
+

@@ -31,10 +31,10 @@ export function resolvePowerShellExecutable(
 	if (found !== undefined) return { requested, path: found };
 
 	if (option !== undefined) {
-		throw new EnvironmentError('failed', `PowerShell not found: --powershell ${requested} is not an executable file or a command on PATH`);
+		throw new EnvironmentError('failed', `PowerShell not found: --powershell ${requested} is not an executable file or a command on PATH; or use --lab for the simulated farm`);
 	}
 	if (fromEnvironment !== undefined) {
-		throw new EnvironmentError('failed', `PowerShell not found: NODE_POWERSHELL=${requested} is not an executable file or a command on PATH`);
+		throw new EnvironmentError('failed', `PowerShell not found: NODE_POWERSHELL=${requested} is not an executable file or a command on PATH; or use --lab for the simulated farm`);
 	}
 	throw new EnvironmentError(
 		'module-missing',

@@ -54,10 +54,10 @@ describe.skipIf(process.platform === 'win32')('choosing the PowerShell executabl
 	});
 
 	it('refuses a named executable that is missing or not executable, saying where the name came from', () => {
-		expect(refusal(path.join(dir, 'nope'), {}).message).toBe(`PowerShell not found: --powershell ${path.join(dir, 'nope')} is not an executable file or a command on PATH`);
+		expect(refusal(path.join(dir, 'nope'), {}).message).toBe(`PowerShell not found: --powershell ${path.join(dir, 'nope')} is not an executable file or a command on PATH; or use --lab for the simulated farm`);
 		expect(refusal(path.join(dir, 'not-executable'), {}).kind).toBe('failed');
 		expect(refusal(undefined, { NODE_POWERSHELL: 'powershell-9' }).message).toBe(
-			'PowerShell not found: NODE_POWERSHELL=powershell-9 is not an executable file or a command on PATH',
+			'PowerShell not found: NODE_POWERSHELL=powershell-9 is not an executable file or a command on PATH; or use --lab for the simulated farm',
 		);
 	});
 

@@ -1,0 +1,423 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithPwsh } from '../pwsh/pwsh-available.js';
+
+/**
+ * Every kind of bad input an operator can give the built CLI: each is refused in one line that says why,
+ * with the documented exit code, never a stack trace; text from files never reaches the terminal or the
+ * change record as control characters.
+ */
+
+const CLI = path.join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const FABRIKAM_TOPOLOGY = path.join(import.meta.dirname, '..', 'fixtures', 'topology', 'fabrikam-2019.xml');
+
+/** ESC and every other C0 control but the line feed, DEL, the C1 controls (U+009B is a one-character CSI). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const ESC_OR_C0 = /[\u0000-\u0009\u000b-\u001f]/;
+const STACK_FRAME = /^\s+at\s/m;
+
+/**
+ * Text that would act on a terminal: clear the screen, retitle the window, move up a line and print a fake
+ * prompt, a hyperlink, a full reset, an 8-bit CSI, a bell and a backspace; and quotes and `$(...)`, which
+ * must stay inert text.
+ */
+const HOSTILE =
+	`"q' $(touch PWNED) \u001b[2J\u001b]0;pwned-title\u0007\u001b[1A\rsfb-pair> type publish ` +
+	`\u009b2J \u001b]8;;https://evil.example\u001b\\link\u001b]8;;\u001b\\ \u001bc \u0007\u0008`;
+
+interface Outcome {
+	status: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+const folders: string[] = [];
+function temporaryFolder(): string {
+	const folder = mkdtempSync(path.join(tmpdir(), 'sfb-pair-bad-input-'));
+	folders.push(folder);
+	return folder;
+}
+
+beforeAll(() => {
+	expect(readdirSync(path.dirname(CLI)), 'dist/cli.js is missing: run npm run build first').toContain('cli.js');
+});
+afterAll(() => {
+	for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function sfbPair(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
+	const result = spawnSync(process.execPath, [CLI, ...args], {
+		encoding: 'utf8',
+		timeout: 60_000,
+		env: { ...process.env, NO_COLOR: '1', ...env },
+	});
+	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Refused with `code`, the reason in one `sfb-pair: …` line on stderr, nothing else. */
+function expectOneLineRefusal(outcome: Outcome, code: number, reason: RegExp): string {
+	expect(outcome.status, `stderr: ${outcome.stderr}`).toBe(code);
+	expect(outcome.stderr).not.toMatch(STACK_FRAME);
+	const lines = outcome.stderr.trimEnd().split('\n');
+	expect(lines, outcome.stderr).toHaveLength(1);
+	expect(lines[0]).toMatch(/^sfb-pair: /);
+	expect(lines[0]).toMatch(reason);
+	return lines[0] ?? '';
+}
+
+function expectNoControlCharacters(text: string, where: string): void {
+	const found = CONTROL_CHARACTER.exec(text);
+	expect(found, `${where} holds U+${found?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} at ${found?.index}: ${JSON.stringify(text.slice(Math.max(0, (found?.index ?? 0) - 40), (found?.index ?? 0) + 40))}`).toBeNull();
+}
+
+/** Every Markdown file under `records/`: the change record and, after a lab run, the training debrief. */
+function recordMarkdown(stateDir: string): { name: string; text: string }[] {
+	const folder = path.join(stateDir, 'records');
+	return readdirSync(folder)
+		.filter((name) => name.endsWith('.md'))
+		.map((name) => ({ name, text: readFileSync(path.join(folder, name), 'utf8') }));
+}
+
+const lab = (stateDir: string, ...extra: string[]) => ['--lab', '--state-dir', stateDir, '--time-scale', '2000', ...extra];
+
+describe('unknown flags and values', () => {
+	it.each([
+		['pools --bogus', 'pools', ['--bogus'], /unknown option '--bogus'/],
+		['plan --frobnicate', 'plan', ['--pool', 'pool-redmond.contoso.com', '--backup', 'pool-dublin.contoso.com', '--frobnicate'], /unknown option '--frobnicate'/],
+		['pools --time-scale fast', 'pools', ['--time-scale', 'fast'], /--time-scale.*'fast'.*positive number/],
+		['run --parallel two', 'run', ['--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes', '--parallel', 'two'], /--parallel.*'two'.*whole number/],
+		['status without --pool', 'status', [], /required option '--pool/],
+	])('%s exits 2 with the reason and the usage of the command, no stack trace', (_label, command, args, reason) => {
+		const outcome = sfbPair([command, ...args, '--lab', '--state-dir', temporaryFolder()]);
+		expect(outcome.status, outcome.stderr).toBe(2);
+		expect(outcome.stderr).toMatch(reason);
+		expect(outcome.stderr, 'a usage line of the command, not only a pointer to --help').toMatch(new RegExp(`^Usage: sfb-pair ${command} \\S`, 'm'));
+		expect(outcome.stderr).not.toMatch(STACK_FRAME);
+		expect(outcome.stdout).toBe('');
+	});
+
+	it('an unknown command is named as one, with the usage of sfb-pair, exit 2', () => {
+		const outcome = sfbPair(['frobnicate', '--lab', '--state-dir', temporaryFolder()]);
+		expect(outcome.status, outcome.stderr).toBe(2);
+		expect(outcome.stderr).toMatch(/unknown command 'frobnicate'/);
+		expect(outcome.stderr).toMatch(/^Usage: sfb-pair \S/m);
+		expect(outcome.stderr).not.toMatch(STACK_FRAME);
+	});
+});
+
+describe('unknown pool', () => {
+	const defaultPools = [
+		'pool-redmond.contoso.com',
+		'pool-dublin.contoso.com',
+		'se-redmond.contoso.com',
+		'se-dublin.contoso.com',
+		'pool-redmond-b.contoso.com',
+		'pool-dublin-b.contoso.com',
+	];
+
+	it.each([
+		['plan', ['plan', '--pool', 'pool-nowhere.contoso.com', '--backup', 'pool-dublin.contoso.com']],
+		['status', ['status', '--pool', 'pool-nowhere.contoso.com']],
+		['run', ['run', '--pool', 'pool-redmond.contoso.com', '--backup', 'pool-nowhere.contoso.com', '--yes']],
+	])('%s names the unknown pool and lists the valid ones, exit 2', (_command, args) => {
+		const line = expectOneLineRefusal(sfbPair([...args, ...lab(temporaryFolder())]), 2, /pool-nowhere\.contoso\.com is not a Front End pool/);
+		for (const pool of defaultPools) expect(line).toContain(pool);
+	});
+});
+
+describe('a pool that became paired meanwhile', () => {
+	/** Three pools any two of which Microsoft supports as a pair. */
+	const threePools = {
+		name: 'three-pools',
+		description: 'Three Enterprise pools, any two of which can pair',
+		seed: 7,
+		sites: [
+			{ id: '1', name: 'Redmond' },
+			{ id: '2', name: 'Dublin' },
+			{ id: '3', name: 'Sydney' },
+		],
+		pools: ['redmond', 'dublin', 'sydney'].map((site, index) => ({
+			fqdn: `pool-${site}.contoso.com`,
+			site: `${site[0]?.toUpperCase()}${site.slice(1)}`,
+			edition: 'Enterprise',
+			version: 'Skype for Business Server 2015',
+			servers: [`${site}-fe01.contoso.com`, `${site}-fe02.contoso.com`],
+			platform: 'physical',
+			operatingSystem: 'Windows Server 2016',
+			hostsCentralManagementStore: index === 0,
+		})),
+	};
+	const farm = (stateDir: string) => JSON.parse(readFileSync(path.join(stateDir, 'lab', 'three-pools.farm.json'), 'utf8')) as { pairingWrites: number; pairings: Record<string, { backup: string }> };
+
+	it('plan and run refuse a pair whose pool another run has paired since, naming the partner, exit 2', () => {
+		const folder = temporaryFolder();
+		const scenario = path.join(folder, 'three-pools.json');
+		writeFileSync(scenario, JSON.stringify(threePools));
+		const stateDir = path.join(folder, 'state');
+		const args = (...rest: string[]) => [...rest, '--scenario', scenario, '--state-dir', stateDir, '--time-scale', '2000'];
+
+		expect(sfbPair(args('plan', '--pool', 'pool-redmond.contoso.com', '--backup', 'pool-sydney.contoso.com')).status).toBe(0);
+		const other = sfbPair(args('run', '--pool', 'pool-redmond.contoso.com', '--backup', 'pool-dublin.contoso.com', '--yes'));
+		expect(other.status, other.stdout + other.stderr).toBe(0);
+		const writes = farm(stateDir).pairingWrites;
+
+		expectOneLineRefusal(
+			sfbPair(args('plan', '--pool', 'pool-redmond.contoso.com', '--backup', 'pool-sydney.contoso.com')),
+			2,
+			/pool-redmond\.contoso\.com is already paired with pool-dublin\.contoso\.com/,
+		);
+		expectOneLineRefusal(
+			sfbPair(args('run', '--pool', 'pool-sydney.contoso.com', '--backup', 'pool-dublin.contoso.com', '--yes')),
+			2,
+			/pool-dublin\.contoso\.com is already paired with pool-redmond\.contoso\.com/,
+		);
+		expect(farm(stateDir).pairingWrites, 'a refused run changes nothing').toBe(writes);
+		expect(farm(stateDir).pairings['pool-sydney.contoso.com']).toBeUndefined();
+	});
+});
+
+describe('voice intervals', () => {
+	const pair = ['--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com'];
+	it.each([
+		['plan', '--failover-interval', 'soon', /--failover-interval: "soon" is not an interval/],
+		['run', '--failover-interval', 'soon', /--failover-interval: "soon" is not an interval/],
+		['plan', '--failback-interval', '10', /--failback-interval: .*at least 30 seconds/],
+		['run', '--failback-interval', '10', /--failback-interval: .*at least 30 seconds/],
+	])('%s %s %s exits 2 with the reason', (command, flag, value, reason) => {
+		const stateDir = temporaryFolder();
+		const confirm = command === 'run' ? ['--yes'] : [];
+		expectOneLineRefusal(sfbPair([command, ...pair, ...confirm, flag, value, ...lab(stateDir)]), 2, reason);
+		expect(readdirSync(stateDir), 'nothing recorded for a refused request').not.toContain('records');
+	});
+});
+
+describe('hostile text in a topology document', () => {
+	const xmlText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+	/** The Amsterdam site renamed to the hostile text, raw and as XML character references to ESC and BEL. */
+	function hostileTopology(folder: string, fileName: string): string {
+		const xml = readFileSync(FABRIKAM_TOPOLOGY, 'utf8').replace(
+			'<Name>Amsterdam</Name>',
+			`<Name>Amsterdam ${xmlText(HOSTILE)} &#27;[31m&#x1b;]0;by-reference&#7;</Name>`,
+		);
+		const file = path.join(folder, fileName);
+		writeFileSync(file, xml);
+		return file;
+	}
+
+	it('reaches the output of every command and the change record only as printable text', () => {
+		const folder = temporaryFolder();
+		const topology = hostileTopology(folder, 'fabrikam \u001b]0;file-title\u0007.xml');
+		const stateDir = path.join(folder, 'state');
+		const args = (...rest: string[]) => [...rest, '--topology', topology, '--state-dir', stateDir, '--time-scale', '2000'];
+		const pair = ['--pool', 'ams-pool.fabrikam.com', '--backup', 'rtm-pool.fabrikam.com'];
+
+		const pools = sfbPair(args('pools'));
+		expect(pools.status, pools.stderr).toBe(0);
+		expect(pools.stdout, 'the site name is shown, made harmless').toContain('$(touch PWNED)');
+		const outcomes = {
+			pools,
+			'pools --json': sfbPair(args('pools', '--json')),
+			plan: sfbPair(args('plan', ...pair)),
+			run: sfbPair(args('run', ...pair, '--yes')),
+			status: sfbPair(args('status', '--pool', 'ams-pool.fabrikam.com')),
+		};
+		for (const [command, outcome] of Object.entries(outcomes)) {
+			expect(outcome.status, `${command}: ${outcome.stderr}`).toBe(0);
+			if (command.endsWith('--json')) {
+				expect(outcome.stdout).not.toMatch(ESC_OR_C0);
+			} else {
+				expectNoControlCharacters(outcome.stdout, `${command} stdout`);
+			}
+			expectNoControlCharacters(outcome.stderr, `${command} stderr`);
+		}
+		const records = recordMarkdown(stateDir);
+		expect(records.length).toBeGreaterThan(0);
+		for (const record of records) expectNoControlCharacters(record.text, `records/${record.name}`);
+	});
+
+	it('a pool FQDN or server name that is not a host name is refused in one clean line, exit 2', () => {
+		const folder = temporaryFolder();
+		const fixture = readFileSync(FABRIKAM_TOPOLOGY, 'utf8');
+		const hostileName = `ams-pool${xmlText(HOSTILE).replaceAll('"', '&quot;')}.fabrikam.com`;
+		for (const [name, original] of [
+			['pool.xml', 'ams-pool.fabrikam.com'],
+			['server.xml', 'ams-fe01.fabrikam.com'],
+		] as const) {
+			const file = path.join(folder, name);
+			writeFileSync(file, fixture.replaceAll(original, hostileName));
+			const outcome = sfbPair(['pools', '--topology', file, '--state-dir', path.join(folder, 'state')]);
+			expectOneLineRefusal(outcome, 2, /must be a host name/);
+			expectNoControlCharacters(outcome.stderr, `stderr for ${name}`);
+		}
+	});
+});
+
+describe('hostile text in a scenario file', () => {
+	const hostileScenario = {
+		name: 'hostile',
+		description: `Scenario ${HOSTILE}`,
+		seed: 3,
+		signature: `signature ${HOSTILE}`,
+		sites: [
+			{ id: '1', name: `Redmond ${HOSTILE}` },
+			{ id: '2', name: `Dublin ${HOSTILE}` },
+		],
+		pools: [
+			{
+				fqdn: 'pool-a.contoso.com',
+				site: `Redmond ${HOSTILE}`,
+				edition: 'Enterprise',
+				version: 'Skype for Business Server 2015',
+				servers: ['a-fe01.contoso.com', 'a-fe02.contoso.com'],
+				platform: 'physical',
+				operatingSystem: `Windows ${HOSTILE}`,
+				hostsCentralManagementStore: true,
+			},
+			{
+				fqdn: 'pool-b.contoso.com',
+				site: `Dublin ${HOSTILE}`,
+				edition: 'Enterprise',
+				version: 'Skype for Business Server 2015',
+				servers: ['b-fe01.contoso.com', 'b-fe02.contoso.com'],
+				platform: 'physical',
+				operatingSystem: `Windows ${HOSTILE}`,
+			},
+		],
+		otherClusters: [{ fqdn: 'dir.contoso.com', site: `Dublin ${HOSTILE}`, roles: [`Director ${HOSTILE}`] }],
+		faults: [{ type: 'bootstrapper-exit', server: 'b-fe02.contoso.com', exitCode: 1603 }],
+	};
+
+	it('reaches the output of every command and the change record only as printable text', () => {
+		const folder = temporaryFolder();
+		const scenario = path.join(folder, 'hostile.json');
+		writeFileSync(scenario, JSON.stringify(hostileScenario));
+		const stateDir = path.join(folder, 'state');
+		const args = (...rest: string[]) => [...rest, '--scenario', scenario, '--state-dir', stateDir, '--time-scale', '2000'];
+		const pair = ['--pool', 'pool-a.contoso.com', '--backup', 'pool-b.contoso.com'];
+
+		const outcomes = {
+			pools: sfbPair(args('pools')),
+			'pools --json': sfbPair(args('pools', '--json')),
+			plan: sfbPair(args('plan', ...pair)),
+			run: sfbPair(args('run', ...pair, '--yes')),
+			status: sfbPair(args('status', '--pool', 'pool-a.contoso.com')),
+		};
+		expect(outcomes.pools.stdout, 'the site name is shown, made harmless').toContain('$(touch PWNED)');
+		for (const [command, outcome] of Object.entries(outcomes)) {
+			expect(outcome.status, `${command}: ${outcome.stderr}`).toBe(0);
+			if (command.endsWith('--json')) {
+				expect(outcome.stdout).not.toMatch(ESC_OR_C0);
+			} else {
+				expectNoControlCharacters(outcome.stdout, `${command} stdout`);
+			}
+			expectNoControlCharacters(outcome.stderr, `${command} stderr`);
+		}
+		const records = recordMarkdown(stateDir);
+		expect(records.map((record) => record.name).some((name) => name.endsWith('.debrief.md')), 'a lab run writes its debrief').toBe(true);
+		for (const record of records) expectNoControlCharacters(record.text, `records/${record.name}`);
+	});
+
+	it('a pool FQDN that is not a host name is refused in one clean line, exit 2', () => {
+		const folder = temporaryFolder();
+		const scenario = path.join(folder, 'hostile-fqdn.json');
+		const [first, second] = hostileScenario.pools;
+		writeFileSync(scenario, JSON.stringify({ ...hostileScenario, pools: [{ ...first, fqdn: `pool-a${HOSTILE}.contoso.com` }, second] }));
+		const outcome = sfbPair(['pools', '--scenario', scenario, '--state-dir', path.join(folder, 'state')]);
+		expectOneLineRefusal(outcome, 2, /hostile-fqdn\.json: pools\[0\]\.fqdn must be a host name/);
+		expectNoControlCharacters(outcome.stderr, 'stderr');
+	});
+
+	it('a file that is not JSON is refused in one clean line, though the parser quotes it, exit 2', () => {
+		const folder = temporaryFolder();
+		const scenario = path.join(folder, 'not-json.json');
+		writeFileSync(scenario, `${HOSTILE} {`);
+		const outcome = sfbPair(['pools', '--scenario', scenario, '--state-dir', path.join(folder, 'state')]);
+		expectOneLineRefusal(outcome, 2, /not-json\.json: not valid JSON/);
+		expectNoControlCharacters(outcome.stderr, 'stderr');
+	});
+});
+
+describe('topology documents too big or too deep', () => {
+	it('refuses a document over 20 MB with its size, exit 2', () => {
+		const folder = temporaryFolder();
+		const file = path.join(folder, 'huge.xml');
+		const padding = `<!--${'x'.repeat(21 * 1024 * 1024)}-->`;
+		writeFileSync(file, readFileSync(FABRIKAM_TOPOLOGY, 'utf8').replace('<Sites>', `${padding}<Sites>`));
+		expectOneLineRefusal(sfbPair(['pools', '--topology', file, '--state-dir', path.join(folder, 'state')]), 2, /huge\.xml is 2\d\.\d MB, over the 20 MB limit/);
+	});
+
+	it('refuses elements nested deeper than 64 levels, exit 2', () => {
+		const folder = temporaryFolder();
+		const file = path.join(folder, 'deep.xml');
+		const depth = 70;
+		const nested = `${'<Extra>'.repeat(depth)}${'</Extra>'.repeat(depth)}`;
+		writeFileSync(file, readFileSync(FABRIKAM_TOPOLOGY, 'utf8').replace('<Sites>', `${nested}<Sites>`));
+		expectOneLineRefusal(sfbPair(['pools', '--topology', file, '--state-dir', path.join(folder, 'state')]), 2, /deep\.xml nests elements deeper than 64 levels/);
+	});
+});
+
+describe('a state folder that cannot be used', () => {
+	/** Root ignores file modes, so a path through a regular file is what makes a folder impossible here. */
+	it.each([
+		['a regular file', (file: string) => file],
+		['a path under a regular file', (file: string) => path.join(file, 'sub')],
+	])('--state-dir naming %s: one line that says so, exit 2, for every command', (_kind, stateDirFor) => {
+		const file = path.join(temporaryFolder(), 'not-a-folder');
+		writeFileSync(file, 'a file\n');
+		const stateDir = stateDirFor(file);
+		for (const args of [
+			['pools'],
+			['plan', '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com'],
+			['status', '--pool', 'se-redmond.contoso.com'],
+			['run', '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes'],
+		]) {
+			expectOneLineRefusal(sfbPair([...args, ...lab(stateDir)]), 2, new RegExp(`${file.replaceAll('/', '\\/')}.*(not a folder|not a directory)`, 'i'));
+		}
+		expect(readFileSync(file, 'utf8')).toBe('a file\n');
+	});
+
+	it.each([
+		['cut short', (text: string) => text.slice(0, 100)],
+		['of another format version', (text: string) => text.replace('"version": 1', '"version": 99')],
+		['empty', () => ''],
+	])('a lab farm file %s: one line that says to remove it, exit 1', (_kind, damage) => {
+		const stateDir = temporaryFolder();
+		expect(sfbPair(['pools', ...lab(stateDir)]).status).toBe(0);
+		const farmFile = path.join(stateDir, 'lab', 'default.farm.json');
+		writeFileSync(farmFile, damage(readFileSync(farmFile, 'utf8')));
+		for (const args of [['pools'], ['run', '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes']]) {
+			expectOneLineRefusal(sfbPair([...args, ...lab(stateDir)]), 1, /default\.farm\.json .*remove it/);
+		}
+	});
+});
+
+describe('PowerShell that cannot be used', () => {
+	it('a --powershell that does not exist: one line that names it and suggests --lab, exit non-zero', () => {
+		const outcome = sfbPair(['pools', '--live', '--powershell', '/nonexistent/pwsh', '--state-dir', temporaryFolder()]);
+		expect(outcome.status).not.toBe(0);
+		expect(outcome.stderr).not.toMatch(STACK_FRAME);
+		const lines = outcome.stderr.trimEnd().split('\n');
+		expect(lines, outcome.stderr).toHaveLength(1);
+		expect(lines[0]).toContain('/nonexistent/pwsh');
+		expect(lines[0]).toContain('--lab');
+	});
+});
+
+describeWithPwsh('PowerShell without the SkypeForBusiness module', (pwsh) => {
+	it('--live: one line that suggests --lab, exit non-zero', () => {
+		const emptyModules = temporaryFolder();
+		mkdirSync(path.join(emptyModules, 'modules'));
+		const outcome = sfbPair(['pools', '--live', '--powershell', pwsh, '--state-dir', emptyModules], { PSModulePath: path.join(emptyModules, 'modules') });
+		expect(outcome.status).not.toBe(0);
+		expect(outcome.stderr).not.toMatch(STACK_FRAME);
+		const lines = outcome.stderr.trimEnd().split('\n');
+		expect(lines, outcome.stderr).toHaveLength(1);
+		expect(lines[0]).toMatch(/SkypeForBusiness/);
+		expect(lines[0]).toContain('--lab');
+	}, 60_000);
+});
