@@ -128,7 +128,7 @@ export function App({ store, bridge, symbols, explain: explainAtStart, steadyPol
 	else {
 		body = (
 			<Box flexDirection="column">
-				{state && !blocking && isServerPhase(state.current) && <ServerPanels state={state} phase={state.current} rows={panelsRows} columns={columns} now={now} />}
+				{state && !blocking && isServerPhase(state.current) && <ServerPanels state={state} phase={state.current} rows={panelsRows} now={now} />}
 				{state && !blocking && state.current === 'sync' && <SyncPanels state={state} columns={columns} now={now} steadyPolls={steadyPolls} />}
 				{pending && <PromptView pending={pending} rows={bodyRows} />}
 				{!pending && state && !isServerPhase(state.current) && state.current !== 'sync' && (
@@ -155,8 +155,8 @@ export function App({ store, bridge, symbols, explain: explainAtStart, steadyPol
 						</Text>
 					)}
 				</Static>
-				<Box flexDirection="column" width={columns}>
-					<Header state={state} kind={store.kind} columns={columns} />
+				<Box flexDirection="column">
+					<Header state={state} kind={store.kind} />
 					<Text dimColor wrap="truncate-end">
 						{description ?? ' '}
 					</Text>

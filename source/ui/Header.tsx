@@ -4,11 +4,12 @@ import type { ProcedureState } from '../procedure/state.js';
 import { useSymbols } from './symbols.js';
 
 /** Always visible: LAB or LIVE, the farm, and the pair once chosen. */
-export function Header({ state, kind, columns }: { state: ProcedureState | undefined; kind: EnvironmentKind; columns: number }) {
+/** No fixed width: the line follows the terminal even in the frame Ink redraws as the window shrinks. */
+export function Header({ state, kind }: { state: ProcedureState | undefined; kind: EnvironmentKind }) {
 	const symbols = useSymbols();
 	const pair = state?.pair ? `${state.pair.pool} ${symbols.pair} ${state.pair.backup}` : 'no pair chosen yet';
 	return (
-		<Box width={columns} justifyContent="space-between">
+		<Box justifyContent="space-between">
 			<Text wrap="truncate-end">
 				<Text bold inverse color={kind === 'lab' ? 'yellow' : 'red'}>
 					{kind === 'lab' ? ' LAB ' : ' LIVE '}

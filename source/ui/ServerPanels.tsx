@@ -34,14 +34,14 @@ const colorFor = (task: ServerTask) =>
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 export const SPINNER_INTERVAL_MS = 500;
 
-function ServerLine({ fqdn, pool, task, now, width }: { fqdn: string; pool: string; task: ServerTask; now: number; width: number }) {
+function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; task: ServerTask; now: number }) {
 	const symbols = useSymbols();
 	const elapsed = task.startedAt ? formatElapsed((task.endedAt ?? now) - task.startedAt) : '';
 	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}${task.rebootRequired ? ' (reboot required)' : ''}`;
 	const attempt = task.attempts > 1 ? ` try ${task.attempts}` : '';
 	return (
-		<Box width={width}>
-			<Box width={3}>
+		<Box>
+			<Box width={3} flexShrink={0}>
 				<Text color={colorFor(task)}>
 					{task.state === 'running' && symbols === unicodeSymbols
 						? SPINNER_FRAMES[Math.floor(now / SPINNER_INTERVAL_MS) % SPINNER_FRAMES.length]
@@ -62,7 +62,7 @@ function ServerLine({ fqdn, pool, task, now, width }: { fqdn: string; pool: stri
  * One panel per server for the phase in progress. Finished servers shrink to one line; running and
  * failed ones show their latest output, as many lines as the terminal has room for.
  */
-export function ServerPanels({ state, phase, rows, columns, now }: { state: ProcedureState; phase: ServerPhase; rows: number; columns: number; now: number }) {
+export function ServerPanels({ state, phase, rows, now }: { state: ProcedureState; phase: ServerPhase; rows: number; now: number }) {
 	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
 	const order = { running: 0, failed: 1, pending: 2, succeeded: 3, skipped: 3 } as const;
 	const sorted = [...servers].sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
@@ -80,7 +80,7 @@ export function ServerPanels({ state, phase, rows, columns, now }: { state: Proc
 				spare -= detail.length;
 				return (
 					<Box key={server.fqdn} flexDirection="column">
-						<ServerLine fqdn={server.fqdn} pool={server.pool} task={task} now={now} width={columns} />
+						<ServerLine fqdn={server.fqdn} pool={server.pool} task={task} now={now} />
 						{detail.map((line, index) => (
 							<Text key={index} dimColor wrap="truncate-end">
 								{'     '}

@@ -30,7 +30,7 @@ const everyState = stateWith([
 
 describe('server panels', () => {
 	it('show every state in words and symbols, with exit codes, output and skip reasons', () => {
-		const view = render(<ServerPanels state={everyState} phase="bootstrapper" rows={20} columns={100} now={10_000} />);
+		const view = render(<ServerPanels state={everyState} phase="bootstrapper" rows={20} now={10_000} />);
 		const frame = plain(view.lastFrame());
 		expect(frame).toMatch(/fe1\.contoso\.com pool-a running/);
 		expect(frame).toContain('Installing LyncBackupService');
@@ -43,7 +43,7 @@ describe('server panels', () => {
 	});
 
 	it('never grows past the rows it is given, and says how many servers it folded away', () => {
-		const view = render(<ServerPanels state={everyState} phase="bootstrapper" rows={3} columns={100} now={10_000} />);
+		const view = render(<ServerPanels state={everyState} phase="bootstrapper" rows={3} now={10_000} />);
 		const lines = plain(view.lastFrame()).split('\n');
 		expect(lines.length).toBeLessThanOrEqual(3);
 		expect(lines.at(-1)).toMatch(/… 3 more \(2 of 5 finished\)/);
@@ -53,7 +53,7 @@ describe('server panels', () => {
 	it('uses ASCII symbols where Unicode is not supported', () => {
 		const view = render(
 			<SymbolsContext.Provider value={asciiSymbols}>
-				<ServerPanels state={everyState} phase="bootstrapper" rows={20} columns={100} now={10_000} />
+				<ServerPanels state={everyState} phase="bootstrapper" rows={20} now={10_000} />
 			</SymbolsContext.Provider>,
 		);
 		const frame = plain(view.lastFrame());

@@ -92,8 +92,10 @@ class Pane {
 	}
 }
 
-/** The TmuxTerminal's screen with its escape sequences. */
+/** The TmuxTerminal's screen with its escape sequences, and a resize of its window. */
 const captureWithEscapes = async (terminal: TmuxTerminal) => (await run('tmux', ['-L', terminal.socket, 'capture-pane', '-p', '-e', '-t', 'wizard'])).stdout;
+const resize = (terminal: TmuxTerminal, columns: number, rows: number) =>
+	run('tmux', ['-L', terminal.socket, 'resize-window', '-t', 'wizard', '-x', String(columns), '-y', String(rows)]);
 
 const panes: Pane[] = [];
 const terminals: TmuxTerminal[] = [];
@@ -178,7 +180,7 @@ describe.sequential('ASCII', () => {
 	}, 60_000);
 });
 
-describe.sequential('narrow terminals', () => {
+describe.sequential('narrow and resized terminals', () => {
 	/** Pool FQDNs as long as real ones get, to see them whole in 60 columns. */
 	const longNames = ['pool-frankfurt-primary.emea.corp.contoso.com', 'pool-amsterdam-secondary.emea.corp.contoso.com', 'se-branch-office-rotterdam.emea.corp.contoso.com'];
 
@@ -211,4 +213,33 @@ describe.sequential('narrow terminals', () => {
 	});
 
 
+
+	/** One header line, whole, and no stale copy of it or of the farm line left by an earlier width. */
+	const expectOneHeader = (screen: string, columns: number) => {
+		const lines = screen.split('\n');
+		const headers = lines.filter((line) => line.startsWith(' LAB '));
+		expect(headers, screen).toHaveLength(1);
+		expect(headers[0], `the header fits ${columns} columns on one line:\n${screen}`).toMatch(/\? keys {2}q quit$/);
+		expect(lines.filter((line) => line.includes('? keys')), screen).toHaveLength(1);
+		expect(lines.filter((line) => line.startsWith('LAB · scenario default')), screen).toHaveLength(1);
+	};
+
+	it('while the Bootstrapper panels run, resizing the window keeps the header on one line', async () => {
+		const terminal = await startTerminal(['--lab', '--time-scale', '20'], { columns: 100, rows: 30 });
+		await publishDefaultPair(terminal);
+		expectOneHeader(await terminal.waitFor(RUNNING_SERVER, 20_000), 100);
+		for (const [columns, rows] of [
+			[60, 24],
+			[120, 30],
+			[48, 20],
+			[80, 24],
+		] as const) {
+			await resize(terminal, columns, rows);
+			const screen = await terminal.waitFor(
+				(text) => RUNNING_SERVER.test(text) && text.split('\n').some((line) => line.startsWith(' LAB ') && line.trimEnd().length <= columns && line.endsWith('q quit')),
+				10_000,
+			);
+			expectOneHeader(screen, columns);
+		}
+	}, 60_000);
 });

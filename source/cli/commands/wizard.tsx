@@ -61,6 +61,7 @@ export async function wizardCommand(
 		/>,
 		{ exitOnCtrlC: false, maxFps: 10, stdout },
 	);
+	const stopClearingOnShrink = clearScreenWhenNarrower(process.stdout);
 
 	const onSignal = () => leave('cancel');
 	process.on('SIGTERM', onSignal);
@@ -91,6 +92,7 @@ export async function wizardCommand(
 	} finally {
 		process.off('SIGTERM', onSignal);
 		process.off('SIGHUP', onSignal);
+		stopClearingOnShrink();
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		app.unmount();
 		await app.waitUntilExit();
@@ -118,3 +120,17 @@ async function chooseSession(stateDir: string, options: WizardOptions, bridge: P
 	return unfinished.find((session) => session.key === choice.key);
 }
 
+/**
+ * A narrower terminal re-wraps the last frame onto more rows than Ink erases (it erases the rows it wrote),
+ * leaving stale copies above the new frame: clear the screen first. The finished steps above scroll away;
+ * they stay in the change record.
+ */
+function clearScreenWhenNarrower(stream: NodeJS.WriteStream): () => void {
+	let columns = stream.columns;
+	const onResize = () => {
+		if (stream.columns < columns) stream.write('\u001B[2J\u001B[H');
+		columns = stream.columns;
+	};
+	stream.prependListener('resize', onResize);
+	return () => stream.off('resize', onResize);
+}
