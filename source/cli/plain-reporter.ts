@@ -1,10 +1,8 @@
-import { BACKUP_SERVICE } from '../environments/port.js';
 import type { ProcedureEvent } from '../procedure/events.js';
-import type { ProcedureState } from '../procedure/state.js';
+import { PHASE_NAMES, type ProcedureState } from '../procedure/state.js';
 import { STEPS } from '../procedure/steps.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
-const PHASE_NAMES = { bootstrapper: 'Bootstrapper', 'cumulative-update': 'CU re-apply', 'backup-service': BACKUP_SERVICE } as const;
 
 /** One plain, timestamped line per event that matters: for `run`, logs and anything that is not a terminal. */
 export function describeEvent(state: ProcedureState, event: ProcedureEvent): string | undefined {

@@ -1,5 +1,5 @@
 import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.js';
-import type { EnvironmentKind } from '../environments/port.js';
+import { BACKUP_SERVICE, type EnvironmentKind } from '../environments/port.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 import { DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
 import { STEP_IDS, type StepId } from './steps.js';
@@ -9,6 +9,13 @@ export type StepStatus = 'pending' | 'active' | 'done' | 'skipped' | 'failed';
 /** The per-server work of steps 8, CU and 9. */
 export const SERVER_PHASES = ['bootstrapper', 'cumulative-update', 'backup-service'] as const;
 export type ServerPhase = (typeof SERVER_PHASES)[number];
+
+/** How each phase is named in lines, panels and prompts. */
+export const PHASE_NAMES: Record<ServerPhase, string> = {
+	bootstrapper: 'Bootstrapper',
+	'cumulative-update': 'CU re-apply',
+	'backup-service': BACKUP_SERVICE,
+};
 
 export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 

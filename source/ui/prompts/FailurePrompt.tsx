@@ -2,12 +2,12 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { FailureDecision, ServerFailure } from '../../procedure/operator.js';
 import { EVENT_4007 } from '../../operations/server-work.js';
+import { PHASE_NAMES } from '../../procedure/state.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { Select } from '../select/Select.js';
 import { useSymbols } from '../symbols.js';
 import { TextInput } from '../TextInput.js';
 
-const PHASE_NAMES = { bootstrapper: 'Bootstrapper', 'cumulative-update': 'The update installer', 'backup-service': 'LYNCBACKUP' } as const;
 
 /** A failed server: retry, skip with a recorded reason, or abort; the other servers keep going meanwhile. */
 export function FailurePrompt({ failure, onAnswer }: { failure: ServerFailure; onAnswer(value: FailureDecision): void }) {
