@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
 import { BACK, type BackupCandidate } from '../procedure/operator.js';
 import { buildPlan, MANAGEMENT_SHELL, publishCommands, type Plan } from '../procedure/plan.js';
-import { SERVER_PHASES, type OutcomeKind } from '../procedure/state.js';
+import { SERVER_PHASES, type OutcomeKind, type ServerPhase } from '../procedure/state.js';
 import type { StepId } from '../procedure/steps.js';
 import { assessPair, assessPools, findPool } from '../sfb/pairing-rules.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
@@ -317,18 +317,18 @@ async function serverStep(context: OperationContext, step: 'bootstrapper' | 'bac
 	settle(context, step, await run());
 }
 
-function settle(context: OperationContext, step: StepId, result: FleetResult) {
+function settle(context: OperationContext, step: ServerPhase, result: FleetResult) {
 	if (result.kind === 'aborted') {
 		finishStep(context, step, 'failed', 'aborted');
 		stop(context.signal.aborted ? 'cancelled' : 'failed', `aborted by the operator during ${step}`);
 	}
 	if (result.kind === 'deferred') {
 		finishStep(context, step, 'failed', `waiting on ${result.servers.join(', ')}`);
-		const failures = result.servers.map((server) => `${server}: ${context.session.state.servers[server]?.tasks[step as 'bootstrapper']?.message ?? 'failed'}`);
+		const failures = result.servers.map((server) => `${server}: ${context.session.state.servers[server]?.tasks[step].message ?? 'failed'}`);
 		stop('needs-operator', `${failures.join('; ')}. Fix it, then run again with --resume`);
 	}
 	const skipped = context.session.state.serverOrder.filter(
-		(fqdn) => context.session.state.servers[fqdn]?.tasks[step as 'bootstrapper']?.state === 'skipped',
+		(fqdn) => context.session.state.servers[fqdn]?.tasks[step].state === 'skipped',
 	);
 	finishStep(context, step, 'done', skipped.length > 0 ? `skipped on ${skipped.join(', ')}` : undefined);
 }

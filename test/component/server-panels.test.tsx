@@ -3,13 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { reduce } from '../../source/procedure/reducer.js';
 import { initialState, type ProcedureState } from '../../source/procedure/state.js';
 import type { ProcedureEvent } from '../../source/procedure/events.js';
+import type { NewEvent } from '../../source/session/session.js';
 import { ServerPanels } from '../../source/ui/ServerPanels.js';
 import { SymbolsContext, asciiSymbols, unicodeSymbols } from '../../source/ui/symbols.js';
 import { plain } from '../helpers/frames.js';
 
-type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
-
-function stateWith(events: DistributiveOmit<ProcedureEvent, 'at'>[]): ProcedureState {
+function stateWith(events: NewEvent[]): ProcedureState {
 	const servers = ['fe1', 'fe2', 'fe3', 'fe4', 'fe5'].map((name) => ({ fqdn: `${name}.contoso.com`, pool: 'pool-a.contoso.com' }));
 	return [{ type: 'servers-planned' as const, servers }, ...events].reduce(
 		(state, event, index) => reduce(state, { ...event, at: 1000 * index } as ProcedureEvent),

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcedureEvent } from '../../../source/procedure/events.js';
+import type { NewEvent } from '../../../source/session/session.js';
 import { reduce } from '../../../source/procedure/reducer.js';
 import { initialState, isUnfinished, OUTPUT_LINES_KEPT, type ProcedureState } from '../../../source/procedure/state.js';
 
-type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
-
 const start = () => initialState('s1', { kind: 'lab', description: 'LAB' }, 0);
-const apply = (state: ProcedureState, ...events: DistributiveOmit<ProcedureEvent, 'at'>[]) =>
+const apply = (state: ProcedureState, ...events: NewEvent[]) =>
 	events.reduce((current, event, index) => reduce(current, { ...event, at: index + 1 } as ProcedureEvent), state);
 
 const planned = () =>
