@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_CLI, PROJECT_ROOT, requireTmux, TmuxTerminal, type ScreenMatch } from '../helpers/tmux.js';
+import { BUILT_CLI, DEFAULT_BACKUP, DEFAULT_POOL, PROJECT_ROOT, publishDefaultPair, requireTmux, SCREENS, TmuxTerminal, type ScreenMatch } from '../helpers/tmux.js';
 
 /**
  * The wizard for people who cannot or will not see colour, whose terminal cannot show Unicode, whose window
@@ -14,14 +14,10 @@ import { BUILT_CLI, PROJECT_ROOT, requireTmux, TmuxTerminal, type ScreenMatch } 
 
 const run = promisify(execFile);
 
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
-const POOL_PICKER = 'Which pool do you want to protect?';
-const BACKUP_PICKER = `Which pool will back up ${POOL}?`;
-const VOICE_FORM = 'Automatic failover and failback for Voice';
-const PUBLISH_PROMPT = /Type\s+publish\s+and\s+press\s+Enter/;
-/** A server line of the Bootstrapper panels. */
-const RUNNING_SERVER = /^\S\s+\S+\.contoso\.com pool-\w+ running/m;
+const POOL = DEFAULT_POOL;
+const BACKUP = DEFAULT_BACKUP;
+const POOL_PICKER = SCREENS.poolPicker;
+const RUNNING_SERVER = SCREENS.runningServer;
 
 /** SGR sequences that set a colour: 30–37, 38;…, 39, 40–47, 48;…, 49, 90–97, 100–107. */
 // eslint-disable-next-line no-control-regex -- escape sequences are what is looked for
@@ -126,18 +122,6 @@ afterEach(async () => {
 	for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
-/** Pool picker → the first pool, its first allowed backup, Microsoft's voice defaults, then the word. */
-async function publishDefaultPair(terminal: Pick<Pane, 'waitFor' | 'keys' | 'type'>): Promise<void> {
-	await terminal.waitFor(POOL_PICKER);
-	await terminal.keys('Enter');
-	await terminal.waitFor(BACKUP_PICKER);
-	await terminal.keys('Enter');
-	await terminal.waitFor(VOICE_FORM);
-	await terminal.keys('Enter');
-	await terminal.waitFor(PUBLISH_PROMPT);
-	await terminal.type('publish');
-	await terminal.keys('Enter');
-}
 
 describe.sequential('colour', () => {
 	it('FORCE_COLOR=1 colours the wizard (the LAB badge, the step rail)', async () => {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_CLI, PROJECT_ROOT, requireTmux, temporaryStateDir, TmuxTerminal, type TerminalOptions } from '../helpers/tmux.js';
+import { BUILT_CLI, choosePairWithDefaults, DEFAULT_BACKUP, DEFAULT_POOL, PROJECT_ROOT, publish, requireTmux, SCREENS, temporaryStateDir, TmuxTerminal, type TerminalOptions } from '../helpers/tmux.js';
 
 /** Fast enough for the suite, slow enough that every panel is on screen for a while. */
 const FAST = '400';
@@ -11,18 +11,16 @@ const FAST = '400';
 const FASTEST = '1000';
 /** Slow enough to act while Bootstrapper is still running (150 s a server: 1.5 s here). */
 const SLOW = '100';
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
+const POOL = DEFAULT_POOL;
+const BACKUP = DEFAULT_BACKUP;
 const PAIR_SERVERS = ['red-fe01', 'red-fe02', 'red-fe03', 'dub-fe01', 'dub-fe02', 'dub-fe03'].map((name) => `${name}.contoso.com`);
 
 const HEADER_WITH_PAIR = new RegExp(`^ LAB  ${POOL} ↔ ${BACKUP}\\s+\\? keys  q quit$`, 'm');
-/** A server line of the panels: symbol or spinner, the server, its pool, its state. */
-const RUNNING_SERVER = /^\S\s+\S+\.contoso\.com pool-\w+ running/m;
-/** Where the wizard waits for the word; matched across the line breaks of a narrow terminal. */
-const PUBLISH_PROMPT = /Type\s+publish\s+and\s+press\s+Enter/;
-const POOL_PICKER = 'Which pool do you want to protect?';
-const BACKUP_PICKER = `Which pool will back up ${POOL}?`;
-const VOICE_FORM = 'Automatic failover and failback for Voice';
+const RUNNING_SERVER = SCREENS.runningServer;
+const PUBLISH_PROMPT = SCREENS.publishPrompt;
+const POOL_PICKER = SCREENS.poolPicker;
+const BACKUP_PICKER = SCREENS.backupPicker;
+const VOICE_FORM = SCREENS.voiceForm;
 
 interface FarmFile {
 	pairingWrites: number;
@@ -71,21 +69,7 @@ const focusedLine = (screen: string) =>
 		.map((line) => line.replace(/^│ /, ''))
 		.find((line) => line.startsWith('❯')) ?? '';
 
-/** Pool picker → first pool, backup picker → its first allowed backup, Microsoft's voice defaults. */
-async function choosePairWithDefaults(terminal: TmuxTerminal): Promise<void> {
-	await terminal.waitFor(POOL_PICKER);
-	await terminal.keys('Enter');
-	await terminal.waitFor(BACKUP_PICKER);
-	await terminal.keys('Enter');
-	await terminal.waitFor(VOICE_FORM);
-	await terminal.keys('Enter');
-	await terminal.waitFor(PUBLISH_PROMPT);
-}
 
-async function publish(terminal: TmuxTerminal): Promise<void> {
-	await terminal.type('publish');
-	await terminal.keys('Enter');
-}
 
 /** Moves the pointer down to the option containing `label`, waiting for the screen to show each step. */
 async function pointAt(terminal: TmuxTerminal, label: string): Promise<void> {

@@ -238,3 +238,44 @@ async function stop(pid: number): Promise<void> {
 	signal(pid, 'SIGKILL');
 	while (signal(pid, 0)) await pause(POLL_MS);
 }
+
+/** The default scenario's pair, and what the wizard shows at each stop on the way to publishing it. */
+export const DEFAULT_POOL = 'pool-redmond.contoso.com';
+export const DEFAULT_BACKUP = 'pool-dublin.contoso.com';
+export const SCREENS = {
+	poolPicker: 'Which pool do you want to protect?',
+	backupPicker: `Which pool will back up ${DEFAULT_POOL}?`,
+	voiceForm: 'Automatic failover and failback for Voice',
+	/** Where the wizard waits for the word; matched across the line breaks of a narrow terminal. */
+	publishPrompt: /Type\s+publish\s+and\s+press\s+Enter/,
+	/** A server line of the panels: symbol or spinner, the server, its pool, its state. */
+	runningServer: /^\S\s+\S+\.contoso\.com pool-\w+ running/m,
+} as const;
+
+/** Whatever can wait for a screen and type: a TmuxTerminal, or a test's own pane. */
+export interface Operable {
+	waitFor(match: ScreenMatch, timeoutMs?: number): Promise<string>;
+	keys(...keys: string[]): Promise<void>;
+	type(text: string): Promise<void>;
+}
+
+/** Pool picker → first pool, backup picker → its first allowed backup, Microsoft's voice defaults; stops at the word. */
+export async function choosePairWithDefaults(terminal: Operable): Promise<void> {
+	await terminal.waitFor(SCREENS.poolPicker);
+	await terminal.keys('Enter');
+	await terminal.waitFor(SCREENS.backupPicker);
+	await terminal.keys('Enter');
+	await terminal.waitFor(SCREENS.voiceForm);
+	await terminal.keys('Enter');
+	await terminal.waitFor(SCREENS.publishPrompt);
+}
+
+export async function publish(terminal: Operable): Promise<void> {
+	await terminal.type('publish');
+	await terminal.keys('Enter');
+}
+
+export async function publishDefaultPair(terminal: Operable): Promise<void> {
+	await choosePairWithDefaults(terminal);
+	await publish(terminal);
+}
