@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import type { ProcedureEvent } from '../procedure/events.js';
 import { SERVER_PHASES, type ProcedureState, type ServerPhase } from '../procedure/state.js';
 import { STEPS } from '../procedure/steps.js';
-import { describeEvent } from '../cli/plain-reporter.js';
+import { describeEvent } from '../procedure/describe-event.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';

@@ -1,0 +1,51 @@
+import type { ProcedureEvent } from './events.js';
+import { PHASE_NAMES, type ProcedureState } from './state.js';
+import { STEPS } from './steps.js';
+
+/** An event in words, one line or a few; undefined for events not worth a line. The plain output and the wizard's log share it. */
+export function describeEvent(state: ProcedureState, event: ProcedureEvent): string | undefined {
+	switch (event.type) {
+		case 'step-started':
+			return `step ${STEPS[event.step].label} ${STEPS[event.step].title}: ${STEPS[event.step].guidance}`;
+		case 'step-finished':
+			return `step ${STEPS[event.step].label} ${STEPS[event.step].title}: ${event.status}${event.note ? ` (${event.note})` : ''}`;
+		case 'pair-chosen':
+			return [`pair: ${event.pool} with ${event.backup}`, ...event.warnings.map((warning) => `warning: ${warning}`)].join('\n');
+		case 'voice-set':
+			return event.voice.automaticFailover
+				? `voice: automatic failover after ${event.voice.failoverSeconds} s, failback after ${event.voice.failbackSeconds} s`
+				: 'voice: automatic failover and failback off';
+		case 'snapshot-taken':
+			return `topology snapshot saved: ${event.path}`;
+		case 'pairing-written':
+			return event.method === 'cmdlets' ? 'pairing written and topology enabled' : 'pairing published in Topology Builder';
+		case 'pairing-verified':
+			return 'pairing read back from the published configuration';
+		case 'task-started':
+			return `${event.server}: ${PHASE_NAMES[event.phase]} started`;
+		case 'task-output':
+			return `${event.server}: ${event.line}`;
+		case 'task-succeeded': {
+			const exit = event.exitCode === undefined ? '' : ` (exit ${event.exitCode}${event.rebootRequired ? ', reboot required' : ''})`;
+			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}`;
+		}
+		case 'task-failed':
+			return `${event.server}: ${PHASE_NAMES[event.phase]} FAILED: ${event.message}`;
+		case 'task-skipped':
+			return `${event.server}: ${PHASE_NAMES[event.phase]} skipped: ${event.reason}`;
+		case 'task-reset':
+			return `${event.server}: ${PHASE_NAMES[event.phase]} will run again`;
+		case 'sync-requested':
+			return `sync requested for ${event.pool}`;
+		case 'sync-polled':
+			return `sync poll ${state.sync.polls}: ${event.directions
+				.map((direction) => `${direction.pool} ${direction.verdict.state}`)
+				.join(', ')} (${state.sync.consecutiveSteady} steady in a row)`;
+		case 'procedure-ended':
+			return `${event.outcome}: ${event.reason}`;
+		case 'procedure-resumed':
+			return 'resuming the session: re-checking the farm';
+		default:
+			return undefined;
+	}
+}
