@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Environment } from '../environments/port.js';
 import type { Pacing } from '../operations/context.js';
+import { afterCheckpoint } from '../operations/after-checkpoint.js';
 import { runProcedure, type ProcedureResult } from '../operations/run-procedure.js';
 import type { Operator } from '../procedure/operator.js';
 import { initialState } from '../procedure/state.js';
@@ -77,9 +78,11 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		recorder.note('Session resumed: re-checking the farm before trusting the checkpoint.', new Date().toISOString());
 	}
 	/** The pair is known (or changed, going back on a resumed session): lock it, then keep its checkpoint. */
-	const claimPair = (pool: string, backup: string) => {
+	const claimPair = async (pool: string, backup: string) => {
 		const key = pairKey(pool, backup);
 		if (claimed?.key === key) return;
+		// The old checkpoint's last write must land before it is archived, or it would come back.
+		await session.checkpointed();
 		const lock = lockFor(key, { pool, backup });
 		const store = openProcedureStore(stateDir, key);
 		if (store.load().status === 'ok') store.archive();
@@ -90,6 +93,8 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		}
 		claimed = { key, lock, store };
 		session.attach(store);
+		// A resume finds the session by its checkpoint, so it is on disk before the change record is opened.
+		await session.checkpointed();
 		recorder ??= openRecordFor(stateDir, { ...session.state, pair: { pool, backup } });
 	};
 	options.onSession(session);
@@ -99,7 +104,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 	try {
 		const result = await runProcedure(
 			{
-				environment,
+				environment: afterCheckpoint(environment, session),
 				session,
 				operator: options.operator,
 				get recorder() {
@@ -119,7 +124,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 			: undefined;
 		return { ...result, session, recordPath: recorder.markdownPath, ...(debriefPath ? { debriefPath } : {}) };
 	} finally {
-		session.flush();
+		await session.flush();
 		recorder?.flush();
 		if (claimed?.lock !== options.heldLock?.lock) claimed?.lock.release();
 	}

@@ -18,7 +18,7 @@ export interface ProcedureResult {
 
 export interface ProcedureHooks {
 	/** Called once the pair is known and before anything is written: takes the lock, opens the checkpoint. Throws to refuse. */
-	claimPair?(pool: string, backup: string): void;
+	claimPair?(pool: string, backup: string): Promise<void>;
 }
 
 class Stop extends Error {
@@ -134,7 +134,7 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 			backup = poolNamed(inventory, choice);
 			const assessment = assessPair(inventory, pool.fqdn, backup.fqdn);
 			if (!assessment.allowed) stop('failed', assessment.refusals.join('; '));
-			hooks.claimPair?.(pool.fqdn, backup.fqdn);
+			await hooks.claimPair?.(pool.fqdn, backup.fqdn);
 			session.dispatch({ type: 'pair-chosen', pool: pool.fqdn, backup: backup.fqdn, warnings: assessment.warnings });
 			for (const warning of assessment.warnings) context.recorder?.note(`Warning: ${warning}`, iso(Date.now()));
 			finishStep(context, 'choose-backup', 'done', backup.fqdn);

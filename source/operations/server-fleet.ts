@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { FailureDecision } from '../procedure/operator.js';
+import { CheckpointFailure } from '../session/checkpoint-queue.js';
 import type { ServerPhase } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
 import { iso } from './context.js';
@@ -52,7 +53,8 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 
 	const track = (promise: Promise<void>) => {
 		inFlight.add(promise);
-		void promise.finally(() => inFlight.delete(promise));
+		// A rejection is the fleet's to report, through Promise.all below: this chain only keeps the set current.
+		promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
 	};
 
 	const schedule = (server: string) => {
@@ -89,6 +91,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			entry('succeeded', result.exitCode);
 			session.dispatch({ type: 'task-succeeded', phase: work.phase, server, ...result });
 		} catch (error) {
+			if (error instanceof CheckpointFailure) throw error;
 			if (stop.signal.aborted) {
 				entry('interrupted');
 				return;
@@ -155,6 +158,9 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			if (state !== 'succeeded' && state !== 'skipped') schedule(fqdn);
 		}
 		while (inFlight.size > 0) await Promise.all([...inFlight]);
+	} catch (error) {
+		stop.abort();
+		throw error;
 	} finally {
 		context.signal.removeEventListener('abort', onOuterAbort);
 	}

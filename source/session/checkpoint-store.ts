@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { writeFile, writeFileSync } from 'atomically';
 import { describeFsError, ensurePrivateDirectory, fileTimestamp, privateFileMode } from './private-fs.js';
 
 export type LoadResult<T> =
@@ -12,7 +13,7 @@ export interface CheckpointStoreOptions {
 	stateDir: string;
 	/** Names the file `<key>.json`; letters, digits, `.`, `_` and `-` only. */
 	key: string;
-	/** JSON Schema (draft 2020-12, formats allowed) of the state; checked on every load and save. */
+	/** JSON Schema (draft 2020-12) of the state; checked on every load and save. */
 	schema: object;
 	/** The checkpoint format this program writes: a positive integer, raised when the state's shape changes. */
 	version: number;
@@ -23,16 +24,22 @@ export interface CheckpointStoreOptions {
 export interface CheckpointStore<T> {
 	readonly path: string;
 	load(): LoadResult<T>;
-	/** Writes synchronously and atomically: when it returns, the state is on disk. */
-	save(state: T): void;
+	/**
+	 * Writes atomically (a temporary file, synced, then renamed over the checkpoint) without blocking the event
+	 * loop: when the promise resolves, the state is on disk. One save at a time: wait for it before the next.
+	 */
+	save(state: T): Promise<void>;
 	/** Renames the checkpoint to `<key>.archived-<timestamp>.json` and returns the new path. */
 	archive(): string;
 }
 
-type Document = Record<string, unknown>;
+interface Document {
+	version: number;
+	savedAt: string;
+	state: unknown;
+}
 
 const keyPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const schemaViolationPrefix = 'Config schema violation: ';
 const longestReason = 240;
 
 function oneLine(text: string): string {
@@ -40,22 +47,36 @@ function oneLine(text: string): string {
 	return line.length > longestReason ? `${line.slice(0, longestReason - 1)}…` : line;
 }
 
-function isSchemaViolation(error: unknown): error is Error {
-	return error instanceof Error && error.message.startsWith(schemaViolationPrefix);
+let ajv: Ajv2020 | undefined;
+const validators = new WeakMap<object, Map<number, ValidateFunction>>();
+
+/**
+ * The whole document: its envelope always, the state only when the document claims the current version, so
+ * an older document reaches `migrate` and a newer one can be refused with its version named.
+ */
+function documentValidator(schema: object, version: number): ValidateFunction {
+	const byVersion = validators.get(schema) ?? new Map<number, ValidateFunction>();
+	validators.set(schema, byVersion);
+	let validate = byVersion.get(version);
+	if (!validate) {
+		ajv ??= new Ajv2020({ allErrors: true });
+		validate = ajv.compile({
+			type: 'object',
+			properties: { version: { type: 'integer', minimum: 1 }, savedAt: { type: 'string' }, state: {} },
+			if: { properties: { version: { const: version } }, required: ['version'] },
+			then: { properties: { state: schema } },
+		});
+		byVersion.set(version, validate);
+	}
+	return validate;
 }
 
-function isInvalidContent(error: unknown): error is Error {
-	return error instanceof SyntaxError || isSchemaViolation(error);
-}
-
-/** conf's "`state/step` must be string; `` must match "then" schema" as "state/step must be string". */
-function schemaProblems(error: Error): string {
-	return error.message
-		.slice(schemaViolationPrefix.length)
-		.split('; ')
-		.filter((problem) => !problem.endsWith('must match "then" schema'))
-		.map((problem) => problem.replace(/^`(.*?)`/, (_match, where: string) => (where === '' ? 'the document' : where)))
-		.join('; ');
+/** Ajv's errors as "state/step must be string; …", without the echo of the if/then that carried them. */
+function schemaProblems(validate: ValidateFunction): string | undefined {
+	const problems = (validate.errors ?? [])
+		.filter((error) => error.keyword !== 'if')
+		.map(({ instancePath, message = '' }) => `${instancePath === '' ? 'the document' : instancePath.slice(1)} ${message}`);
+	return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
 export function openCheckpointStore<T>(options: CheckpointStoreOptions): CheckpointStore<T> {
@@ -69,30 +90,17 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 	ensurePrivateDirectory(stateDir, 'state directory');
 	const filePath = path.join(path.resolve(stateDir), `${key}.json`);
 	const display = `checkpoint ${filePath}`;
+	const validate = () => documentValidator(schema, version);
+	/** Whether the file on disk is known to be ours (or absent), so a save may replace it. */
+	let checked = false;
 
-	// The state is checked against its schema only when the document claims the current version, so an
-	// older document reaches `migrate` and a newer one can be refused with its version named.
-	const confOptions = {
-		cwd: stateDir,
-		configName: key,
-		configFileMode: privateFileMode,
-		accessPropertiesByDotNotation: false,
-		schema: {
-			version: { type: 'integer', minimum: 1 },
-			savedAt: { type: 'string' },
-			state: {},
-		},
-		rootSchema: {
-			if: { properties: { version: { const: version } }, required: ['version'] },
-			then: { properties: { state: schema } },
-		},
-	} as ConstructorParameters<typeof Conf<Document>>[0];
-
-	let conf: Conf<Document> | undefined;
+	function serialize(document: Document): string {
+		return `${JSON.stringify(document, undefined, '\t')}\n`;
+	}
 
 	function moveAside(reason: string): LoadResult<T> {
 		const movedTo = renameWithSuffix('corrupt');
-		conf = open();
+		checked = true;
 		return { status: 'moved-aside', reason: oneLine(`the checkpoint ${reason}`), movedTo };
 	}
 
@@ -110,41 +118,34 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 		return target;
 	}
 
-	function reasonForUnreadable(error: Error): string {
-		if (error.message.startsWith(schemaViolationPrefix)) {
-			return `does not match the checkpoint format: ${schemaProblems(error)}`;
-		}
-		if (fs.statSync(filePath).size === 0) {
-			return 'is empty (it was probably cut off while being written)';
-		}
-		return `is not valid JSON (damaged or cut off: ${error.message})`;
-	}
-
-	function open(): Conf<Document> {
+	/** The file as a document of the current format, or why it is not one. */
+	function read(): { kind: 'none' } | { kind: 'unreadable'; reason: string } | { kind: 'document'; document: Document } {
+		let text: string;
 		try {
-			return new Conf<Document>(confOptions);
+			text = fs.readFileSync(filePath, 'utf8');
 		} catch (error) {
-			if (isInvalidContent(error)) {
-				throw error;
-			}
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
 			throw new Error(`cannot read the ${display}: ${describeFsError(error)}`, { cause: error });
 		}
-	}
-
-	/** For a save before any load: a file that cannot be read is kept beside the new one, never overwritten. */
-	function openReplacingUnreadable(): Conf<Document> {
+		if (text.length === 0) return { kind: 'unreadable', reason: 'is empty (it was probably cut off while being written)' };
+		let parsed: unknown;
 		try {
-			return open();
+			parsed = JSON.parse(text);
 		} catch (error) {
-			if (!isInvalidContent(error)) {
-				throw error;
-			}
-			renameWithSuffix('corrupt');
-			return open();
+			return { kind: 'unreadable', reason: `is not valid JSON (damaged or cut off: ${(error as Error).message})` };
 		}
+		const check = validate();
+		if (!check(parsed)) return { kind: 'unreadable', reason: `does not match the checkpoint format: ${schemaProblems(check) ?? 'unknown problem'}` };
+		const document = parsed as Partial<Document>;
+		if (typeof document.version !== 'number') return { kind: 'unreadable', reason: 'has no format version, so it is not a checkpoint this program wrote' };
+		if (typeof document.savedAt !== 'string' || !('state' in document)) {
+			return { kind: 'unreadable', reason: 'is incomplete: it lacks the time it was saved or the state itself' };
+		}
+		return { kind: 'document', document: document as Document };
 	}
 
-	function migrated(document: Document, fromVersion: number, store: Conf<Document>): LoadResult<T> {
+	function migrated(document: Document): LoadResult<T> {
+		const fromVersion = document.version;
 		if (migrate === undefined) {
 			return moveAside(`is format ${fromVersion}, which this program (format ${version}) cannot read`);
 		}
@@ -155,64 +156,52 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 			const message = error instanceof Error ? error.message : String(error);
 			return moveAside(`could not be migrated from format ${fromVersion} to ${version}: ${message}`);
 		}
-		const savedAt = document.savedAt as string;
+		const current: Document = { version, savedAt: document.savedAt, state };
+		const check = validate();
+		if (!check(current)) {
+			return moveAside(`was migrated from format ${fromVersion} but does not match format ${version}: ${schemaProblems(check) ?? 'unknown problem'}`);
+		}
 		try {
-			store.store = { version, savedAt, state };
+			writeFileSync(filePath, serialize(current), { mode: privateFileMode });
 		} catch (error) {
-			if (isSchemaViolation(error)) {
-				return moveAside(`was migrated from format ${fromVersion} but does not match format ${version}: ${schemaProblems(error)}`);
-			}
 			throw new Error(`cannot write the ${display}: ${describeFsError(error)}`, { cause: error });
 		}
-		return { status: 'ok', state: state as T, savedAt };
+		return { status: 'ok', state: state as T, savedAt: document.savedAt };
 	}
 
 	return {
 		path: filePath,
 
 		load() {
-			if (!fs.existsSync(filePath)) {
-				conf ??= open();
+			const found = read();
+			if (found.kind === 'none') {
+				checked = true;
 				return { status: 'none' };
 			}
-			let store: Conf<Document>;
-			try {
-				store = open();
-			} catch (error) {
-				if (isInvalidContent(error)) {
-					return moveAside(reasonForUnreadable(error));
-				}
-				throw error;
+			if (found.kind === 'unreadable') return moveAside(found.reason);
+			const { document } = found;
+			checked = true;
+			if (document.version > version) {
+				return moveAside(`was written by a newer sfb-pair (format ${document.version}; this one reads up to format ${version})`);
 			}
-			conf = store;
-			// conf re-reads the file on every access: read it once.
-			const document = store.store;
-			const found = document.version;
-			if (typeof found !== 'number') {
-				return moveAside('has no format version, so it is not a checkpoint this program wrote');
-			}
-			if (typeof document.savedAt !== 'string' || !('state' in document)) {
-				return moveAside('is incomplete: it lacks the time it was saved or the state itself');
-			}
-			if (found > version) {
-				return moveAside(`was written by a newer sfb-pair (format ${found}; this one reads up to format ${version})`);
-			}
-			if (found < version) {
-				return migrated(document, found, store);
-			}
+			if (document.version < version) return migrated(document);
 			return { status: 'ok', state: document.state as T, savedAt: document.savedAt };
 		},
 
-		save(state) {
-			conf ??= openReplacingUnreadable();
+		async save(state) {
+			// A save before any load: a file that cannot be read is kept beside the new one, never overwritten.
+			if (!checked) {
+				if (read().kind === 'unreadable') renameWithSuffix('corrupt');
+				checked = true;
+			}
+			const document: Document = { version, savedAt: new Date().toISOString(), state };
+			const check = validate();
+			if (!check(document)) {
+				throw new Error(`cannot save the checkpoint: the state does not match its schema: ${schemaProblems(check) ?? 'unknown problem'}`);
+			}
 			try {
-				// A copy: the schema check fills in defaults, and the caller's state may be frozen.
-				const stored: unknown = JSON.parse(JSON.stringify(state));
-				conf.store = { version, savedAt: new Date().toISOString(), state: stored };
+				await writeFile(filePath, serialize(document), { mode: privateFileMode });
 			} catch (error) {
-				if (isSchemaViolation(error)) {
-					throw new Error(`cannot save the checkpoint: the state does not match its schema: ${schemaProblems(error)}`, { cause: error });
-				}
 				throw new Error(`cannot write the ${display}: ${describeFsError(error)}`, { cause: error });
 			}
 		},

@@ -136,4 +136,23 @@ describe('the procedure runner against the lab', () => {
 		expect(resumed.outcome).toBe('done');
 		expect(environment.readFarm().pairingWrites).toBe(1);
 	});
+
+	it('stops before touching the farm again when the checkpoint cannot be written', async () => {
+		const environment = await lab();
+		const bootstrapperRuns = () => Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns);
+		const runsBefore = bootstrapperRuns();
+		const automatic = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator: Operator = {
+			...automatic,
+			chooseVoice: async (current) => {
+				const sessions = join(stateDir, 'sessions');
+				rmSync(sessions, { recursive: true });
+				writeFileSync(sessions, 'not a folder');
+				return automatic.chooseVoice(current);
+			},
+		};
+		await expect(drive(environment, operator)).rejects.toThrow(/^cannot write the checkpoint .*sessions.*\.json: /);
+		expect(environment.readFarm().pairingWrites).toBe(0);
+		expect(bootstrapperRuns()).toEqual(runsBefore);
+	});
 });

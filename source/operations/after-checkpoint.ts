@@ -1,0 +1,30 @@
+import type { Environment } from '../environments/port.js';
+import type { Session } from '../session/session.js';
+
+/**
+ * The environment as operations must see it: every call to the farm first waits until the checkpoint holds
+ * every event so far, so an interrupted run never finds the farm ahead of what its checkpoint knows by
+ * more than the one call in flight. The writes themselves happen off the event loop.
+ */
+export function afterCheckpoint(environment: Environment, session: Pick<Session, 'checkpointed'>): Environment {
+	const then = async <T>(call: () => Promise<T>): Promise<T> => {
+		await session.checkpointed();
+		return call();
+	};
+	return {
+		kind: environment.kind,
+		description: environment.description,
+		...(environment.timeScale === undefined ? {} : { timeScale: environment.timeScale }),
+		readInventory: () => then(() => environment.readInventory()),
+		snapshotTopology: (file) => then(() => environment.snapshotTopology(file)),
+		writePairing: (request, options) => then(() => environment.writePairing(request, options)),
+		readPairing: (pool) => then(() => environment.readPairing(pool)),
+		runBootstrapper: (server, options) => then(() => environment.runBootstrapper(server, options)),
+		reapplyCumulativeUpdate: (server, options) => then(() => environment.reapplyCumulativeUpdate(server, options)),
+		startService: (server, name) => then(() => environment.startService(server, name)),
+		readService: (server, name) => then(() => environment.readService(server, name)),
+		startBackupSync: (pool) => then(() => environment.startBackupSync(pool)),
+		readBackupStatus: (pool) => then(() => environment.readBackupStatus(pool)),
+		dispose: () => environment.dispose(),
+	};
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Environment } from '../../../source/environments/port.js';
+import { afterCheckpoint } from '../../../source/operations/after-checkpoint.js';
+import { CheckpointFailure } from '../../../source/session/checkpoint-queue.js';
+
+function fakeFarm(): Environment {
+	const call = vi.fn(async () => undefined as never);
+	return {
+		kind: 'lab',
+		description: 'LAB · test',
+		timeScale: 20,
+		readInventory: call,
+		snapshotTopology: call,
+		writePairing: call,
+		readPairing: call,
+		runBootstrapper: vi.fn(async () => ({ exitCode: 0, rebootRequired: false, tail: [] })),
+		reapplyCumulativeUpdate: call,
+		startService: call,
+		readService: call,
+		startBackupSync: call,
+		readBackupStatus: call,
+		dispose: call,
+	};
+}
+
+describe('afterCheckpoint', () => {
+	it('reaches the farm only once the checkpoint holds everything so far', async () => {
+		let landed!: () => void;
+		const checkpoint = new Promise<void>((resolve) => (landed = resolve));
+		const farm = fakeFarm();
+		const gated = afterCheckpoint(farm, { checkpointed: () => checkpoint });
+		const run = gated.runBootstrapper('fe01.contoso.com');
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(farm.runBootstrapper).not.toHaveBeenCalled();
+		landed();
+		await expect(run).resolves.toEqual({ exitCode: 0, rebootRequired: false, tail: [] });
+		expect(farm.runBootstrapper).toHaveBeenCalledWith('fe01.contoso.com', undefined);
+	});
+
+	it('never reaches the farm when the checkpoint cannot be written', async () => {
+		const farm = fakeFarm();
+		const failure = new CheckpointFailure('cannot write the checkpoint: the disk is full');
+		const gated = afterCheckpoint(farm, { checkpointed: () => Promise.reject(failure) });
+		await expect(gated.runBootstrapper('fe01.contoso.com')).rejects.toBe(failure);
+		expect(farm.runBootstrapper).not.toHaveBeenCalled();
+	});
+
+	it('keeps what the environment says about itself', () => {
+		const gated = afterCheckpoint(fakeFarm(), { checkpointed: async () => undefined });
+		expect([gated.kind, gated.description, gated.timeScale]).toEqual(['lab', 'LAB · test', 20]);
+	});
+});
