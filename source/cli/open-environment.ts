@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import type { Environment } from '../environments/port.js';
 import { openLabEnvironment } from '../environments/lab/lab-environment.js';
 import { loadScenario, loadTopologyOverlay, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
-import { decodeTopologyBytes, readTopologyDocument } from '../sfb/topology-reader.js';
+import { decodeTopologyBytes, readTopologyDocument, refuseOversizedFile, TopologyReadError } from '../sfb/topology-reader.js';
 import { ensurePrivateDirectory } from '../session/private-fs.js';
 import { UsageError } from './exit-codes.js';
 
@@ -44,8 +44,10 @@ export async function labScenario(options: EnvironmentOptions): Promise<Scenario
 	if (options.topology) {
 		let bytes: Buffer;
 		try {
+			refuseOversizedFile(statSync(options.topology).size, basename(options.topology));
 			bytes = readFileSync(options.topology);
-		} catch {
+		} catch (error) {
+			if (error instanceof TopologyReadError) throw error;
 			throw new UsageError(`${options.topology}: cannot read the file`);
 		}
 		const document = readTopologyDocument(decodeTopologyBytes(bytes), basename(options.topology));

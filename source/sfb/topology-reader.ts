@@ -29,6 +29,16 @@ export function decodeTopologyBytes(bytes: Uint8Array): string {
 	return new TextDecoder('utf-8').decode(bytes);
 }
 
+/**
+ * Refuses a file too big to be a topology document before it is read: UTF-16 takes at most twice the bytes of
+ * UTF-8, so a file over twice the limit is over it in every encoding the reader decodes.
+ */
+export function refuseOversizedFile(bytesOnDisk: number, sourceName: string): void {
+	if (bytesOnDisk > 2 * MAX_TOPOLOGY_BYTES) {
+		throw new TopologyReadError(sourceName, `is ${megabytes(bytesOnDisk)} MB, over the ${megabytes(MAX_TOPOLOGY_BYTES)} MB limit for a topology document`);
+	}
+}
+
 /** Reads the document `Get-CsTopology -AsXml` exports (Topology.2008 schema, sfb-facts.md §3). */
 export function readTopologyDocument(xml: string, sourceName: string): TopologyDocument {
 	return readWith(xml, sourceName, (text, refuse) => scanElementTree(text) ?? parseElementTree(text, refuse));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -349,6 +349,16 @@ describe('topology documents too big or too deep', () => {
 		const padding = `<!--${'x'.repeat(21 * 1024 * 1024)}-->`;
 		writeFileSync(file, readFileSync(FABRIKAM_TOPOLOGY, 'utf8').replace('<Sites>', `${padding}<Sites>`));
 		expectOneLineRefusal(sfbPair(['pools', '--topology', file, '--state-dir', path.join(folder, 'state')]), 2, /huge\.xml is 2\d\.\d MB, over the 20 MB limit/);
+	});
+
+	it('refuses a file far over 20 MB by its size, without reading it, exit 2', () => {
+		const folder = temporaryFolder();
+		const file = path.join(folder, 'enormous.xml');
+		// Sparse, and beyond the 2 GiB a Node buffer holds: reading it would fail with another reason.
+		const handle = openSync(file, 'w');
+		ftruncateSync(handle, 3 * 1024 * 1024 * 1024);
+		closeSync(handle);
+		expectOneLineRefusal(sfbPair(['pools', '--topology', file, '--state-dir', path.join(folder, 'state')]), 2, /enormous\.xml is 3072 MB, over the 20 MB limit/);
 	});
 
 	it('refuses elements nested deeper than 64 levels, exit 2', () => {

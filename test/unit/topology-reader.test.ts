@@ -11,6 +11,7 @@ import {
 	decodeTopologyBytes,
 	readTopologyDocument,
 	readTopologyDocumentByReference,
+	refuseOversizedFile,
 } from '../../source/sfb/topology-reader.js';
 
 const fixtureDirectory = fileURLToPath(new URL('../fixtures/topology/', import.meta.url));
@@ -278,6 +279,13 @@ describe('readTopologyDocument refuses what it cannot use, in one line naming th
 		const padding = ' '.repeat(MAX_TOPOLOGY_BYTES);
 		expect(refusal(topology(`<Clusters/>${padding}`), 'huge.xml')).toBe(
 			'huge.xml is 20.1 MB, over the 20 MB limit for a topology document',
+		);
+	});
+
+	it('a file too big to be under 20 MB in UTF-8 or UTF-16, before it is read', () => {
+		expect(() => refuseOversizedFile(2 * MAX_TOPOLOGY_BYTES, 'utf16.xml')).not.toThrow();
+		expect(() => refuseOversizedFile(2 * MAX_TOPOLOGY_BYTES + 1, 'huge.xml')).toThrow(
+			new TopologyReadError('huge.xml', 'is 40.1 MB, over the 20 MB limit for a topology document'),
 		);
 	});
 });
