@@ -69,3 +69,15 @@ export function sanitizeLine(text: string): string {
 		.filter((line) => line.length > 0)
 		.join(' ');
 }
+
+/* What JSON.stringify leaves raw that a terminal may still act on or reorder: DEL, C1 controls, the line and
+ * paragraph separators, and the bidirectional overrides and isolates. */
+const unsafeInJson = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `--json` output: the same data for a program, with every character a terminal could act on written as a
+ * `\uXXXX` escape (JSON.stringify escapes only C0), so printing it is as safe as printing any other line.
+ */
+export function terminalSafeJson(value: unknown): string {
+	return JSON.stringify(value, null, 2).replace(unsafeInJson, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -2,7 +2,7 @@ import type { Environment } from '../../environments/port.js';
 import { buildPlan } from '../../procedure/plan.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
-import { sanitizeLine } from '../../text/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
 import { UsageError } from '../exit-codes.js';
 
 export async function planCommand(
@@ -20,20 +20,16 @@ export async function planCommand(
 	const plan = buildPlan(inventory, findPool(inventory, request.pool)!, findPool(inventory, request.backup)!, request.voice);
 	if (json) {
 		write(
-			JSON.stringify(
-				{
-					pool: plan.pool.fqdn,
-					backup: plan.backup.fqdn,
-					voice: plan.voice,
-					topologySignature: plan.topologySignature,
-					deployed: plan.deployed,
-					warnings: assessment.warnings,
-					changes: plan.changes,
-					steps: plan.steps.map((step) => ({ ...step, skipped: step.skipped ?? null })),
-				},
-				null,
-				2,
-			),
+			terminalSafeJson({
+				pool: plan.pool.fqdn,
+				backup: plan.backup.fqdn,
+				voice: plan.voice,
+				topologySignature: plan.topologySignature,
+				deployed: plan.deployed,
+				warnings: assessment.warnings,
+				changes: plan.changes,
+				steps: plan.steps.map((step) => ({ ...step, skipped: step.skipped ?? null })),
+			}),
 		);
 		return 0;
 	}

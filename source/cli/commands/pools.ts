@@ -1,5 +1,6 @@
 import type { Environment } from '../../environments/port.js';
 import { assessPools } from '../../sfb/pairing-rules.js';
+import { terminalSafeJson } from '../../text/sanitize.js';
 import { table } from '../text-table.js';
 
 export async function poolsCommand(environment: Environment, json: boolean, write: (text: string) => void): Promise<number> {
@@ -19,7 +20,7 @@ export async function poolsCommand(environment: Environment, json: boolean, writ
 		reason: entry.reason ?? null,
 	}));
 	if (json) {
-		write(JSON.stringify({ environment: environment.kind, topologySignature: inventory.topologySignature, pools }, null, 2));
+		write(terminalSafeJson({ environment: environment.kind, topologySignature: inventory.topologySignature, pools }));
 		return 0;
 	}
 	write(environment.description);

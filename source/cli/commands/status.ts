@@ -1,7 +1,7 @@
 import { BACKUP_SERVICE, EnvironmentError, type Environment } from '../../environments/port.js';
 import { judgeDirection, type DirectionVerdict } from '../../sfb/backup-status.js';
 import { findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
-import { sanitizeLine } from '../../text/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
 import { UsageError } from '../exit-codes.js';
 import { table } from '../text-table.js';
 
@@ -50,7 +50,7 @@ export async function statusCommand(environment: Environment, poolName: string, 
 	);
 
 	if (json) {
-		write(JSON.stringify({ pool: pool.fqdn, pairedWith: partner?.fqdn ?? null, directions, services }, null, 2));
+		write(terminalSafeJson({ pool: pool.fqdn, pairedWith: partner?.fqdn ?? null, directions, services }));
 		return 0;
 	}
 	write(environment.description);

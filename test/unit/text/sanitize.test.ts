@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitizeForTerminal, sanitizeLine } from '../../../source/text/sanitize.js';
+import { sanitizeForTerminal, sanitizeLine, terminalSafeJson } from '../../../source/text/sanitize.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -104,6 +104,26 @@ describe('sanitizeLine', () => {
 			fc.property(fc.string({ unit: 'binary' }), (text) => {
 				expect(sanitizeLine(text)).not.toMatch(/[\n\r]/);
 				expect(sanitizeLine(text)).not.toMatch(actionable);
+			}),
+		);
+	});
+});
+
+describe('terminalSafeJson', () => {
+	it('writes C1 controls, separators and bidi overrides as escapes, so a pool name cannot act on the terminal', () => {
+		const hostile = { pool: `pool\u009b2J\u202eevil\u2028.contoso.com\u007f` };
+		const json = terminalSafeJson(hostile);
+		expect(json).toBe('{\n  "pool": "pool\\u009b2J\\u202eevil\\u2028.contoso.com\\u007f"\n}');
+	});
+
+	it('gives back exactly the data for a program, with nothing a terminal acts on', () => {
+		fc.assert(
+			fc.property(fc.jsonValue(), fc.string({ unit: 'binary' }), (value, text) => {
+				const document = { value, text };
+				const json = terminalSafeJson(document);
+				expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(document)));
+				expect(json.replaceAll('\n', '')).not.toMatch(actionable);
+				expect(json).not.toMatch(/[\u2028\u2029]/);
 			}),
 		);
 	});
