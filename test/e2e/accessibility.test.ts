@@ -1,18 +1,13 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_CLI, DEFAULT_BACKUP, DEFAULT_POOL, PROJECT_ROOT, publishDefaultPair, requireTmux, SCREENS, TmuxTerminal, type ScreenMatch } from '../helpers/tmux.js';
+import { DEFAULT_BACKUP, DEFAULT_POOL, publishDefaultPair, requireTmux, SCREENS, TmuxTerminal } from '../helpers/tmux.js';
 
 /**
  * The wizard for people who cannot or will not see colour, whose terminal cannot show Unicode, whose window
  * is narrow, or who resize it: checked in a real terminal (tmux), with the escape sequences it receives.
  */
-
-const run = promisify(execFile);
 
 const POOL = DEFAULT_POOL;
 const BACKUP = DEFAULT_BACKUP;
@@ -25,75 +20,6 @@ const COLOUR_SGR = /\u001b\[(?:\d+;)*(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;\d+)*m/
 // eslint-disable-next-line no-control-regex -- escape sequences are what is looked for
 const ANY_SGR = /\u001b\[[0-9;]*m/;
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const shellQuote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-
-/**
- * A tmux pane running the built CLI under an environment of the test's choosing (the shared TmuxTerminal
- * sets FORCE_COLOR and clears NO_COLOR itself), with the escape sequences of the screen readable.
- */
-class Pane {
-	private constructor(readonly socket: string) {}
-
-	static async start(args: string[], env: Record<string, string>, columns = 80, rows = 24): Promise<Pane> {
-		const pane = new Pane(`sfb-a11y-${process.pid}-${randomBytes(4).toString('hex')}`);
-		const environment: NodeJS.ProcessEnv = { ...process.env, SHELL: '/bin/sh', TERM: 'xterm-256color' };
-		for (const name of ['TMUX', 'CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'SFB_PAIR_ASCII']) delete environment[name];
-		const command = ['env', ...Object.entries(env).map(([name, value]) => `${name}=${value}`), 'node', BUILT_CLI, ...args].map(shellQuote).join(' ');
-		await run(
-			'tmux',
-			['-u', '-f', '/dev/null', '-L', pane.socket, 'new-session', '-d', '-s', 'a11y', '-x', String(columns), '-y', String(rows), '-c', PROJECT_ROOT, `${command}; exec sleep 3600`],
-			{ env: environment },
-		);
-		return pane;
-	}
-
-	/** The screen, with the escape sequences that draw it when `escapes` is set. */
-	async capture(escapes = false): Promise<string> {
-		return (await run('tmux', ['-L', this.socket, 'capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'a11y'])).stdout;
-	}
-
-	async waitFor(pattern: ScreenMatch, timeoutMs = 10_000): Promise<string> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const screen = await this.capture();
-			const found = typeof pattern === 'string' ? screen.includes(pattern) : pattern instanceof RegExp ? pattern.test(screen) : pattern(screen);
-			if (found && (await this.capture()) === screen) return screen;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; the terminal showed:\n${screen}`);
-			await pause(40);
-		}
-	}
-
-	async keys(...keys: string[]): Promise<void> {
-		for (const key of keys) {
-			await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'a11y', key]);
-			await pause(40);
-		}
-	}
-
-	async type(text: string): Promise<void> {
-		for (const character of text) {
-			await run('tmux', ['-L', this.socket, 'send-keys', '-t', 'a11y', '-l', character]);
-			await pause(40);
-		}
-	}
-
-	async dispose(): Promise<void> {
-		const socketPath = (await run('tmux', ['-L', this.socket, 'display-message', '-p', '#{socket_path}']).catch(() => ({ stdout: '' }))).stdout.trim();
-		// The wizard is killed outright first: stopped gently, it would still be writing while its folder is removed.
-		const panePid = (await run('tmux', ['-L', this.socket, 'list-panes', '-t', 'a11y', '-F', '#{pane_pid}']).catch(() => ({ stdout: '' }))).stdout.trim();
-		if (panePid) await run('pkill', ['-KILL', '-P', panePid]).catch(() => undefined);
-		await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
-		if (socketPath) rmSync(socketPath, { force: true });
-	}
-}
-
-/** The TmuxTerminal's screen with its escape sequences, and a resize of its window. */
-const captureWithEscapes = async (terminal: TmuxTerminal) => (await run('tmux', ['-L', terminal.socket, 'capture-pane', '-p', '-e', '-t', 'wizard'])).stdout;
-const resize = (terminal: TmuxTerminal, columns: number, rows: number) =>
-	run('tmux', ['-L', terminal.socket, 'resize-window', '-t', 'wizard', '-x', String(columns), '-y', String(rows)]);
-
-const panes: Pane[] = [];
 const terminals: TmuxTerminal[] = [];
 const folders: string[] = [];
 
@@ -101,12 +27,6 @@ function temporaryFolder(): string {
 	const folder = mkdtempSync(path.join(tmpdir(), 'sfb-pair-a11y-'));
 	folders.push(folder);
 	return folder;
-}
-
-async function startPane(args: string[], env: Record<string, string>, columns?: number, rows?: number): Promise<Pane> {
-	const pane = await Pane.start([...args, '--state-dir', temporaryFolder()], env, columns, rows);
-	panes.push(pane);
-	return pane;
 }
 
 async function startTerminal(...parameters: Parameters<typeof TmuxTerminal.start>): Promise<TmuxTerminal> {
@@ -117,29 +37,27 @@ async function startTerminal(...parameters: Parameters<typeof TmuxTerminal.start
 
 beforeAll(() => requireTmux());
 afterEach(async () => {
-	for (const pane of panes.splice(0)) await pane.dispose();
 	for (const terminal of terminals.splice(0)) await terminal.dispose();
 	for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
-
 
 describe.sequential('colour', () => {
 	it('FORCE_COLOR=1 colours the wizard (the LAB badge, the step rail)', async () => {
 		const terminal = await startTerminal(['--lab'], { colors: true });
 		await terminal.waitFor(POOL_PICKER);
-		expect(await captureWithEscapes(terminal)).toMatch(COLOUR_SGR);
+		expect(await terminal.screenWithEscapes()).toMatch(COLOUR_SGR);
 	});
 
 	it('--no-color wins over FORCE_COLOR=1: no colour codes', async () => {
 		const terminal = await startTerminal(['--lab', '--no-color'], { colors: true });
 		await terminal.waitFor(POOL_PICKER);
-		expect(await captureWithEscapes(terminal)).not.toMatch(COLOUR_SGR);
+		expect(await terminal.screenWithEscapes()).not.toMatch(COLOUR_SGR);
 	});
 
 	it('NO_COLOR=1 in a colour terminal: no colour codes, and state still shown by words and symbols', async () => {
-		const pane = await startPane(['--lab'], { NO_COLOR: '1' });
-		const screen = await pane.waitFor(POOL_PICKER);
-		const drawn = await pane.capture(true);
+		const terminal = await startTerminal(['--lab'], { env: { NO_COLOR: '1', FORCE_COLOR: undefined } });
+		const screen = await terminal.waitFor(POOL_PICKER);
+		const drawn = await terminal.screenWithEscapes();
 		expect(drawn).not.toMatch(COLOUR_SGR);
 		expect(drawn, 'no bold, dim or inverse either: NO_COLOR asks for plain text').not.toMatch(ANY_SGR);
 		expect(screen).toMatch(/^ LAB /m);
@@ -152,13 +70,13 @@ describe.sequential('ASCII', () => {
 	const nonAscii = (screen: string) => [...new Set(screen.match(/[^\n\u0020-\u007e]/g) ?? [])];
 
 	it('SFB_PAIR_ASCII=1: the pool picker and the Bootstrapper panels are drawn in ASCII only', async () => {
-		const pane = await startPane(['--lab', '--time-scale', '50'], { SFB_PAIR_ASCII: '1' });
-		const picker = await pane.waitFor(POOL_PICKER);
+		const terminal = await startTerminal(['--lab', '--time-scale', '50'], { env: { SFB_PAIR_ASCII: '1' } });
+		const picker = await terminal.waitFor(POOL_PICKER);
 		expect(picker).toMatch(/^> +pool-redmond\.contoso\.com/m);
 		expect(nonAscii(picker), picker).toEqual([]);
 
-		await publishDefaultPair(pane);
-		const panels = await pane.waitFor(RUNNING_SERVER, 20_000);
+		await publishDefaultPair(terminal);
+		const panels = await terminal.waitFor(RUNNING_SERVER, 20_000);
 		expect(panels).toContain(`${POOL} <-> ${BACKUP}`);
 		expect(nonAscii(panels), panels).toEqual([]);
 	}, 60_000);
@@ -196,8 +114,6 @@ describe.sequential('narrow and resized terminals', () => {
 		expect(picker.split('\n').every((line) => line.length <= 60)).toBe(true);
 	});
 
-
-
 	/** One header line, whole, and no stale copy of it or of the farm line left by an earlier width. */
 	const expectOneHeader = (screen: string, columns: number) => {
 		const lines = screen.split('\n');
@@ -218,7 +134,7 @@ describe.sequential('narrow and resized terminals', () => {
 			[48, 20],
 			[80, 24],
 		] as const) {
-			await resize(terminal, columns, rows);
+			await terminal.resize(columns, rows);
 			const screen = await terminal.waitFor(
 				(text) => RUNNING_SERVER.test(text) && text.split('\n').some((line) => line.startsWith(' LAB ') && line.trimEnd().length <= columns && line.endsWith('q quit')),
 				10_000,

@@ -22,6 +22,8 @@ export interface TerminalOptions {
 	stateDir?: string;
 	/** Colours on (FORCE_COLOR=1), to see that no escape sequence is cut; off by default. */
 	colors?: boolean;
+	/** Variables set (a string) or removed (undefined) for the wizard, after the ones above. */
+	env?: Record<string, string | undefined>;
 }
 
 /** Text the screen contains, a pattern it matches, or a test of the whole screen. */
@@ -88,9 +90,14 @@ export class TmuxTerminal {
 		const environment: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: options.colors ? '1' : '0', SHELL: '/bin/sh' };
 		delete environment.TMUX;
 		delete environment.NO_COLOR;
+		delete environment.SFB_PAIR_ASCII;
 		// The terminal stands for a person at a jump box; in CI, Ink would draw only the last frame.
 		delete environment.CI;
 		delete environment.CONTINUOUS_INTEGRATION;
+		for (const [name, value] of Object.entries(options.env ?? {})) {
+			if (value === undefined) delete environment[name];
+			else environment[name] = value;
+		}
 		await run(
 			'tmux',
 			[
@@ -131,6 +138,16 @@ export class TmuxTerminal {
 			const text = await settled(() => this.capture());
 			if (text !== undefined) return text;
 		}
+	}
+
+	/** The screen with the escape sequences that draw it (colours, bold, …). */
+	async screenWithEscapes(): Promise<string> {
+		return (await this.tmux('capture-pane', '-p', '-e', '-t', 'wizard')).stdout;
+	}
+
+	/** Resizes the window, as a person dragging its corner does. */
+	async resize(columns: number, rows: number): Promise<void> {
+		await this.tmux('resize-window', '-t', 'wizard', '-x', String(columns), '-y', String(rows));
 	}
 
 	/** The scrollback and the screen. */
@@ -252,7 +269,7 @@ export const SCREENS = {
 	runningServer: /^\S\s+\S+\.contoso\.com pool-\w+ running/m,
 } as const;
 
-/** Whatever can wait for a screen and type: a TmuxTerminal, or a test's own pane. */
+/** Whatever can wait for a screen and type. */
 export interface Operable {
 	waitFor(match: ScreenMatch, timeoutMs?: number): Promise<string>;
 	keys(...keys: string[]): Promise<void>;
