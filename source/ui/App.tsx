@@ -10,7 +10,7 @@ import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import type { PromptBridge } from './prompt-bridge.js';
 import { PromptView, isBlockingPrompt } from './PromptView.js';
-import { ServerPanels, SPINNER_INTERVAL_MS } from './ServerPanels.js';
+import { SCREEN_CLOCK_MS, ServerPanels } from './ServerPanels.js';
 import { StepRail } from './StepRail.js';
 import { Summary } from './Summary.js';
 import { SyncPanels } from './SyncPanels.js';
@@ -91,13 +91,17 @@ export function App({ store, bridge, symbols, explain: explainAtStart, steadyPol
 		if (pending?.prompt.kind === 'confirm-plan') append(planLines(pending.prompt.plan).map((text) => ({ text })));
 	}, [pending, append]);
 
-	const animating = Boolean(state && !state.outcome && Object.values(state.servers).some((server) => Object.values(server.tasks).some((task) => task.state === 'running')));
 	const working = Boolean(state && !state.outcome);
 	useEffect(() => {
 		if (!working) return undefined;
-		const timer = setInterval(() => setNow(Date.now()), animating ? SPINNER_INTERVAL_MS : 1000);
-		return () => clearInterval(timer);
-	}, [working, animating]);
+		// Each tick draws the session as it stands, output lines included: they need no redraw of their own.
+		const timer = setInterval(() => setNow(Date.now()), SCREEN_CLOCK_MS);
+		const release = store.redrawnByClock();
+		return () => {
+			clearInterval(timer);
+			release();
+		};
+	}, [working, store]);
 
 	useInput((input, key) => {
 		if (key.ctrl && input === 'c') return onCancel();

@@ -22,6 +22,8 @@ export class WizardStore {
 	getVersion = () => this.version;
 
 	private pendingOutput: NodeJS.Timeout | undefined;
+	/** Clocks that redraw the screen on their own (see redrawnByClock). */
+	private clocks = 0;
 
 	/** Lab or live is known from the command line, before the farm is open. */
 	constructor(readonly kind: EnvironmentKind) {}
@@ -37,8 +39,27 @@ export class WizardStore {
 		this.notify();
 	}
 
-	/** Output lines come by the dozen a second from many servers: the screen follows them five times a second. */
+	/**
+	 * While the screen redraws on a clock of its own (its spinners turn while a task runs), output lines wait for
+	 * its next tick: a redraw of their own would add frames, each a full layout and paint, without showing more.
+	 * Returns the release; lines that came after the clock's last tick are then drawn as usual.
+	 */
+	redrawnByClock(): () => void {
+		this.clocks++;
+		clearTimeout(this.pendingOutput);
+		this.pendingOutput = undefined;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.clocks--;
+			this.notifySoon();
+		};
+	}
+
+	/** Output lines come by the dozen a second from many servers: without a clock, the screen follows them five times a second. */
 	private notifySoon() {
+		if (this.clocks > 0) return;
 		this.pendingOutput ??= setTimeout(() => {
 			this.pendingOutput = undefined;
 			this.notify();
