@@ -28,7 +28,7 @@ const suites: [string, () => Figure[] | Promise<Figure[]>][] = [
 	['topology reading', () => topologyReading(runs(21, 7))],
 	['time to first frame', () => firstFrame(runs(10, 3))],
 	['orchestration overhead', () => orchestration(runs(5, 2))],
-	['render cost', () => renderCost(runs(3, 1))],
+	['render cost', () => renderCost(runs(5, 2))],
 	['memory', () => memory(runs(3, 1))],
 	['PowerShell round trip', () => powershellRoundTrip({ reused: runs(20, 10), fresh: runs(7, 3), starts: runs(5, 2) })],
 ];

@@ -53,29 +53,36 @@ export function writeJson(file: string, value: unknown): string {
 	return file;
 }
 
+export interface PtyWindow {
+	/** Seconds after the marker was seen. */
+	delay: number;
+	seconds: number;
+}
+
 export interface PtyResult {
 	firstFrameMs: number | null;
-	cpuSeconds: number | null;
-	windowSeconds: number | null;
+	/** The CPU seconds used in each window asked for, and how long it really lasted. */
+	windows: { cpuSeconds: number; windowSeconds: number }[];
 	error?: string;
 }
 
 /**
  * Runs `command` in a COLUMNS×ROWS pseudo-terminal (bench/support/pty-run.py): when its output first shows
- * `marker`, and with `window` its CPU seconds over `window.seconds` starting `window.delay` s after that.
+ * `marker`, and its CPU seconds over each of `windows`, timed from that moment.
  */
 export function inPty(
 	command: string[],
-	options: { columns: number; rows: number; marker: string; window?: { delay: number; seconds: number }; rawOut?: string; env?: NodeJS.ProcessEnv },
+	options: { columns: number; rows: number; marker: string; windows?: PtyWindow[]; rawOut?: string; env?: NodeJS.ProcessEnv },
 ): PtyResult {
 	const script = path.join(ROOT, 'bench/support/pty-run.py');
-	const args = [script, String(options.columns), String(options.rows), options.marker, String(options.window?.delay ?? 0), String(options.window?.seconds ?? 0), options.rawOut ?? '-', '--', ...command];
+	const windows = options.windows?.length ? options.windows.map((window) => `${window.delay}:${window.seconds}`).join(',') : '-';
+	const args = [script, String(options.columns), String(options.rows), options.marker, windows, options.rawOut ?? '-', '--', ...command];
 	const result = spawnSync('python3', args, { encoding: 'utf8', env: options.env ?? process.env, timeout: 120_000 });
 	const line = result.stdout.trim().split('\n').pop() ?? '';
 	try {
 		return JSON.parse(line) as PtyResult;
 	} catch {
-		return { firstFrameMs: null, cpuSeconds: null, windowSeconds: null, error: `pty-run gave no result: ${result.stderr.trim().split('\n').pop() ?? ''}` };
+		return { firstFrameMs: null, windows: [], error: `pty-run gave no result: ${result.stderr.trim().split('\n').pop() ?? ''}` };
 	}
 }
 

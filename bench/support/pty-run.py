@@ -1,13 +1,15 @@
 """Runs a command in a pseudo-terminal of a given size and reports, as one JSON line on stdout:
-when its output first contained a marker, its CPU time over a window after that, and (on request) the raw
+when its output first contained a marker, its CPU time over windows after that, and (on request) the raw
 output. Node has no pty module here; python3's `pty` is on every machine the project runs on.
 
-usage: pty-run.py COLUMNS ROWS MARKER WINDOW_DELAY_S WINDOW_S RAW_OUT|- -- COMMAND...
-WINDOW_S 0: stop as soon as the marker is seen."""
+usage: pty-run.py COLUMNS ROWS MARKER WINDOWS RAW_OUT|- -- COMMAND...
+WINDOWS: DELAY_S:SECONDS[,DELAY_S:SECONDS...], each starting DELAY_S after the marker was seen; - to stop as
+soon as the marker is seen."""
 import fcntl, json, os, pty, re, select, signal, struct, sys, termios, time
 
 columns, rows, marker = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-window_delay, window, raw_out = float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+windows = [] if sys.argv[4] == '-' else [tuple(float(part) for part in spec.split(':')) for spec in sys.argv[4].split(',')]
+raw_out = sys.argv[5]
 command = sys.argv[sys.argv.index('--') + 1:]
 ANSI = re.compile(rb'\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]')
 TICKS = os.sysconf('SC_CLK_TCK')
@@ -25,20 +27,26 @@ if pid == 0:
     os.execvp(command[0], command)
 
 raw = bytearray()
-result = {'firstFrameMs': None, 'cpuSeconds': None, 'windowSeconds': None}
+result = {'firstFrameMs': None, 'windows': []}
 deadline = started + 60
-window_start = window_end = None
-cpu_start = None
+# Offsets from the marker at which to read the CPU time: every window's start and end.
+marks = sorted({offset for delay, seconds in windows for offset in (delay, delay + seconds)})
+readings = {}
+seen_at = None
 while True:
     now = time.perf_counter()
-    if window_start is not None and cpu_start is None and now >= window_start:
-        cpu_start, window_start = cpu_seconds(pid), now
-    if window_end is not None and now >= window_end:
-        result['cpuSeconds'] = cpu_seconds(pid) - cpu_start
-        result['windowSeconds'] = now - window_start
-        break
+    if seen_at is not None:
+        for offset in marks:
+            if offset not in readings and now >= seen_at + offset:
+                readings[offset] = (cpu_seconds(pid), now)
+        if len(readings) == len(marks):
+            result['windows'] = [
+                {'cpuSeconds': readings[delay + seconds][0] - readings[delay][0], 'windowSeconds': readings[delay + seconds][1] - readings[delay][1]}
+                for delay, seconds in windows
+            ]
+            break
     if now > deadline:
-        result['error'] = 'timed out waiting for ' + marker
+        result['error'] = 'timed out waiting for ' + marker if seen_at is None else 'the run was too short for its windows'
         break
     ready, _, _ = select.select([fd], [], [], 0.01)
     if not ready:
@@ -51,12 +59,11 @@ while True:
     if not chunk:
         break
     raw.extend(chunk)
-    if result['firstFrameMs'] is None and marker.encode() in ANSI.sub(b'', bytes(raw)):
-        result['firstFrameMs'] = (time.perf_counter() - started) * 1000
-        if window <= 0:
+    if seen_at is None and marker.encode() in ANSI.sub(b'', bytes(raw)):
+        seen_at = time.perf_counter()
+        result['firstFrameMs'] = (seen_at - started) * 1000
+        if not windows:
             break
-        window_start = time.perf_counter() + window_delay
-        window_end = window_start + window
 
 # Ctrl+C first, so a program that handles it exits in its own way (and a --cpu-prof is written); then a kill.
 try:
