@@ -1,8 +1,12 @@
 import type { ProcedureEvent } from './events.js';
 import { PHASE_NAMES, type ProcedureState } from './state.js';
 import { STEPS } from './steps.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
-/** An event in words, one line or a few; undefined for events not worth a line. The plain output and the wizard's log share it. */
+/**
+ * An event in words, one line or a few; undefined for events not worth a line. The plain output and the wizard's log
+ * share it. What a server printed stays on one line, so it can never pass for a line of this program's own.
+ */
 export function describeEvent(state: ProcedureState, event: ProcedureEvent): string | undefined {
 	switch (event.type) {
 		case 'step-started':
@@ -24,15 +28,15 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 		case 'task-started':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} started`;
 		case 'task-output':
-			return `${event.server}: ${event.line}`;
+			return `${event.server}: ${sanitizeLine(event.line)}`;
 		case 'task-succeeded': {
 			const exit = event.exitCode === undefined ? '' : ` (exit ${event.exitCode}${event.rebootRequired ? ', reboot required' : ''})`;
 			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}`;
 		}
 		case 'task-failed':
-			return `${event.server}: ${PHASE_NAMES[event.phase]} FAILED: ${event.message}`;
+			return `${event.server}: ${PHASE_NAMES[event.phase]} FAILED: ${sanitizeLine(event.message)}`;
 		case 'task-skipped':
-			return `${event.server}: ${PHASE_NAMES[event.phase]} skipped: ${event.reason}`;
+			return `${event.server}: ${PHASE_NAMES[event.phase]} skipped: ${sanitizeLine(event.reason)}`;
 		case 'task-reset':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} will run again`;
 		case 'sync-requested':
