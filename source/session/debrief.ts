@@ -152,6 +152,17 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 			};
 		case 'status-access-denied':
 			return { met: noteMatching(entries, /Get-CsBackupServiceStatus.*access denied/i) };
+		case 'server-output': {
+			const shown = fault.lines.map(sanitizeLine);
+			const met = entries.find(
+				(entry) =>
+					entry.type === 'command' &&
+					entry.target === fault.server &&
+					BOOTSTRAPPER.test(entry.command) &&
+					(entry.tail ?? []).some((line) => shown.includes(line)),
+			);
+			return { met, server: fault.server, phase: 'bootstrapper' };
+		}
 		case 'topology-changed': {
 			const publishes = entries.filter((entry) => entry.type === 'decision' && entry.what === 'publish the pairing');
 			return { met: noteMatching(entries, /topology changed/i) ?? (publishes.length > 1 ? publishes[0] : undefined) };
@@ -193,6 +204,8 @@ function describeFault(fault: LabFault): string {
 			return `Get-CsBackupServiceStatus refused${fault.pool ? ` for ${fault.pool}` : ''}`;
 		case 'topology-changed':
 			return 'someone else publishes between the plan and the publish';
+		case 'server-output':
+			return `Bootstrapper on ${fault.server} prints unexpected output`;
 	}
 }
 

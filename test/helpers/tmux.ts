@@ -145,6 +145,11 @@ export class TmuxTerminal {
 		return (await this.tmux('capture-pane', '-p', '-e', '-t', 'wizard')).stdout;
 	}
 
+	/** The window title the program set (OSC 0 or 2), as a terminal's title bar shows it. */
+	async title(): Promise<string> {
+		return (await this.tmux('display-message', '-p', '-t', 'wizard', '#{pane_title}')).stdout.trim();
+	}
+
 	/** Resizes the window, as a person dragging its corner does. */
 	async resize(columns: number, rows: number): Promise<void> {
 		await this.tmux('resize-window', '-t', 'wizard', '-x', String(columns), '-y', String(rows));

@@ -19,7 +19,7 @@ import { labFarmPath, loadFarm, recordSyncRequest, saveFarm, settleRuns, storedT
 import { jitter, seededRandom } from './random.js';
 import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
 import { readLyncBackup, simulateBackupStatus } from './simulation.js';
-import { bootstrapperTranscript, cumulativeUpdateTranscript, type BootstrapperOutcome, type Transcript } from './transcripts.js';
+import { bootstrapperTranscript, cumulativeUpdateTranscript, withServerOutput, type BootstrapperOutcome, type Transcript } from './transcripts.js';
 
 export interface LabEnvironmentOptions {
 	/** Where the farm file lives: `<stateDir>/lab/<scenario>.farm.json`. */
@@ -161,6 +161,8 @@ export class LabEnvironment implements Environment {
 		}
 
 		const outcome = this.bootstrapperOutcome(farm, server);
+		const output = this.activeFault(farm, (fault) => fault.type === 'server-output' && fault.server === server);
+		if (output) this.strike(farm, output);
 		const runId = randomUUID();
 		const startedAt = this.clock.now();
 		const serverState = this.serverState(farm, server);
@@ -174,7 +176,10 @@ export class LabEnvironment implements Environment {
 
 		const runs = serverState.bootstrapperRuns;
 		const durationMs = this.toWallMs(jitter(seededRandom(this.scenario.seed, 'bootstrapper', server, runs), this.bootstrapperSeconds(server), this.scenario.timings.jitter));
-		const transcript = bootstrapperTranscript({ server, version: pool.version, installsBackupService, outcome, startedAt, durationMs });
+		const transcript = withServerOutput(
+			bootstrapperTranscript({ server, version: pool.version, installsBackupService, outcome, startedAt, durationMs }),
+			output?.type === 'server-output' ? output.lines : [],
+		);
 		try {
 			const tail = await this.play(transcript, durationMs, options);
 			this.updateServer(server, (state) => {

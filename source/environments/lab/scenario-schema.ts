@@ -135,6 +135,11 @@ export const scenarioSchema = {
 					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
 					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1 } }, ['afterInventoryReads']),
+					faultShape(
+						'server-output',
+						{ ...serverFault, lines: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', maxLength: 1000 } } },
+						['server', 'lines'],
+					),
 				],
 			},
 		},

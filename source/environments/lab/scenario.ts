@@ -61,7 +61,8 @@ export type LabFault =
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }
 	| { type: 'sync-error'; pool: string; module: string }
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
-	| { type: 'topology-changed'; afterInventoryReads: number };
+	| { type: 'topology-changed'; afterInventoryReads: number }
+	| { type: 'server-output'; server: string; lines: string[]; attempts: number };
 
 /** A validated scenario: every optional field of the file has its value. */
 export interface Scenario {

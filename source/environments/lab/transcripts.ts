@@ -117,6 +117,18 @@ export function bootstrapperTranscript(input: {
 }
 
 /**
+ * The transcript with lines the server printed besides, about two thirds of the way through its run: late
+ * enough to be in the tail a change record keeps, early enough to stay on screen a while.
+ */
+export function withServerOutput(transcript: Transcript, output: string[]): Transcript {
+	if (output.length === 0) return transcript;
+	const after = transcript.lines.findLastIndex((line) => line.at <= transcript.durationFactor * 0.6) + 1;
+	const at = transcript.lines[after - 1]?.at ?? 0;
+	const injected = output.map((text) => ({ at, text }));
+	return { ...transcript, lines: [...transcript.lines.slice(0, after), ...injected, ...transcript.lines.slice(after)] };
+}
+
+/**
  * The Cumulative Update installer (SkypeServerUpdateInstaller) re-run on a server: it brings the Backup
  * Service that Bootstrapper installed from RTM binaries up to the server's CU (sfb-facts.md §5).
  */

@@ -244,6 +244,25 @@ describe('Bootstrapper', () => {
 		expect((await lab.runBootstrapper('red-fe01.contoso.com')).exitCode).toBe(0);
 	});
 
+	it('server-output: that server prints the lines as given, partway through, for as many runs as attempts', async () => {
+		const odd = ['Avertissement : le service est déjà installé.', '\u001b[2J\u001b]0;owned\u0007 cleared'];
+		const { lab } = await openLab({ faults: [{ type: 'server-output', server: 'red-fe01.contoso.com', lines: odd }] });
+		await pairRedmondDublin(lab);
+		const lines: string[] = [];
+		const outcome = await lab.runBootstrapper('red-fe01.contoso.com', { onLine: (line) => lines.push(line) });
+		expect(outcome.exitCode).toBe(0);
+		const at = lines.indexOf(odd[0]!);
+		expect(lines[at - 1]).toMatch(/^Executing PowerShell command: Enable-CSComputer/);
+		expect(lines.slice(at, at + 2)).toEqual(odd);
+		expect(lines.at(-1)).toBe('Bootstrapper.exe exited with 0');
+		expect(outcome.tail).toEqual(expect.arrayContaining(odd));
+		const other: string[] = [];
+		await lab.runBootstrapper('red-fe02.contoso.com', { onLine: (line) => other.push(line) });
+		const again: string[] = [];
+		await lab.runBootstrapper('red-fe01.contoso.com', { onLine: (line) => again.push(line) });
+		for (const plain of [other, again]) expect(plain.filter((line) => odd.includes(line))).toEqual([]);
+	});
+
 	it('reboot-required: exit 3010 counts as installed and asks for a reboot', async () => {
 		const { lab } = await openLab({ faults: [{ type: 'reboot-required', server: 'red-fe03.contoso.com' }] });
 		await pairRedmondDublin(lab);
