@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sanitizeForTerminal, sanitizeLine } from '../text/sanitize.js';
-import { describeFsError, ensurePrivateDirectory, privateFileMode } from './private-fs.js';
+import { describeFsError, ensurePrivateDirectory, privateFileMode, replaceFileSync } from './private-fs.js';
 import { redactSecrets } from './redact.js';
 
 export type CommandResult = 'succeeded' | 'failed' | 'skipped' | 'interrupted';
@@ -92,18 +92,6 @@ function appendLine(file: string, entry: ChangeRecordEntry): void {
 	}
 }
 
-function writeAtomically(file: string, contents: string): void {
-	const temporary = `${file}.${process.pid}.tmp`;
-	const descriptor = fs.openSync(temporary, 'w', privateFileMode);
-	try {
-		fs.writeSync(descriptor, contents);
-		fs.fsyncSync(descriptor);
-	} finally {
-		fs.closeSync(descriptor);
-	}
-	fs.renameSync(temporary, file);
-}
-
 /** A line cut off by a kill must not swallow the next entry: end it before appending. */
 function endTornLine(file: string): void {
 	const size = fs.statSync(file).size;
@@ -172,7 +160,7 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 
 	function renderNow(): void {
 		try {
-			writeAtomically(markdownPath, renderMarkdown(entries, header));
+			replaceFileSync(markdownPath, renderMarkdown(entries, header));
 			markdownBehind = false;
 		} catch (error) {
 			throw failed(error);

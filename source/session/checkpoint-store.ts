@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { writeFile, writeFileSync } from 'atomically';
-import { describeFsError, ensurePrivateDirectory, fileTimestamp, privateFileMode } from './private-fs.js';
+import { describeFsError, ensurePrivateDirectory, fileTimestamp, replaceFile, replaceFileSync } from './private-fs.js';
 
 export type LoadResult<T> =
 	| { status: 'none' }
@@ -162,7 +161,7 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 			return moveAside(`was migrated from format ${fromVersion} but does not match format ${version}: ${schemaProblems(check) ?? 'unknown problem'}`);
 		}
 		try {
-			writeFileSync(filePath, serialize(current), { mode: privateFileMode });
+			replaceFileSync(filePath, serialize(current));
 		} catch (error) {
 			throw new Error(`cannot write the ${display}: ${describeFsError(error)}`, { cause: error });
 		}
@@ -200,7 +199,7 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 				throw new Error(`cannot save the checkpoint: the state does not match its schema: ${schemaProblems(check) ?? 'unknown problem'}`);
 			}
 			try {
-				await writeFile(filePath, serialize(document), { mode: privateFileMode });
+				await replaceFile(filePath, serialize(document));
 			} catch (error) {
 				throw new Error(`cannot write the ${display}: ${describeFsError(error)}`, { cause: error });
 			}

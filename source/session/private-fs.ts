@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import fsPromises from 'node:fs/promises';
 
 /** The state dir holds checkpoints and change records of production changes: only its owner may read it. */
 export const privateDirectoryMode = 0o700;
@@ -45,4 +46,60 @@ export function ensurePrivateDirectory(directory: string, purpose: string): void
 /** `2026-11-26T07-12-00-123Z`: an ISO instant that is also a valid file name on Windows. */
 export function fileTimestamp(date: Date = new Date()): string {
 	return date.toISOString().replace(/[:.]/g, '-');
+}
+
+/**
+ * Replaces `file` with `contents` so that a reader, or a crash, sees the old file or the new one, never half of
+ * one: a temporary file beside it, synced, then renamed over it. Written here rather than with atomically,
+ * whose process-wide signal handlers delete a temporary file still being written and then raise the signal
+ * again, which turned a Ctrl+C during a checkpoint write into a failed run.
+ */
+export async function replaceFile(file: string, contents: string): Promise<void> {
+	const temporary = `${file}.${process.pid}.tmp`;
+	try {
+		const handle = await fsPromises.open(temporary, 'w', privateFileMode);
+		try {
+			await handle.writeFile(contents);
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		await renameRetrying(temporary, file);
+	} catch (error) {
+		await fsPromises.rm(temporary, { force: true });
+		throw error;
+	}
+}
+
+/** `replaceFile`, blocking the event loop while it writes. */
+export function replaceFileSync(file: string, contents: string): void {
+	const temporary = `${file}.${process.pid}.tmp`;
+	try {
+		const descriptor = fs.openSync(temporary, 'w', privateFileMode);
+		try {
+			fs.writeSync(descriptor, contents);
+			fs.fsyncSync(descriptor);
+		} finally {
+			fs.closeSync(descriptor);
+		}
+		fs.renameSync(temporary, file);
+	} catch (error) {
+		fs.rmSync(temporary, { force: true });
+		throw error;
+	}
+}
+
+/** On Windows a virus scanner or indexer may hold the file a moment: the rename is tried again for about a second. */
+async function renameRetrying(from: string, to: string): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await fsPromises.rename(from, to);
+			return;
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			const held = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY';
+			if (process.platform !== 'win32' || !held || attempt >= 10) throw error;
+			await new Promise((resolve) => setTimeout(resolve, attempt * 20));
+		}
+	}
 }

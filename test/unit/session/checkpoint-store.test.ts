@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -249,6 +250,18 @@ describe('openCheckpointStore', () => {
 			/^cannot save the checkpoint: the state does not match its schema: state\/servers\/fe01 must be equal to one of the allowed values$/,
 		);
 		expect(open().load()).toMatchObject({ status: 'ok', state: sample });
+	});
+
+	it('installs no signal handlers of its own: Ctrl+C reaches the program, and a write in flight is not deleted', () => {
+		const script = [
+			"const { openCheckpointStore } = await import('./source/session/checkpoint-store.ts');",
+			`const store = openCheckpointStore({ stateDir: ${JSON.stringify(stateDir)}, key: 'k', schema: {}, version: 1 });`,
+			"await store.save({});",
+			"console.log(JSON.stringify(['SIGINT', 'SIGTERM', 'SIGHUP'].map((name) => process.listenerCount(name))));",
+		].join('\n');
+		const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: path.resolve(import.meta.dirname, '../../..'), encoding: 'utf8' });
+		expect(child.stderr).toBe('');
+		expect(child.stdout.trim()).toBe('[0,0,0]');
 	});
 
 	it('names the directory in one line when the state dir cannot be used', () => {
