@@ -6,6 +6,7 @@ import { TopologyReadError } from '../sfb/topology-reader.js';
 import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE, parseInterval } from '../sfb/voice-resiliency.js';
 import type { PacingChoices } from './procedure-driver.js';
 import type { VoiceResiliency } from '../sfb/model.js';
+import { CheckpointFailure } from '../session/checkpoint-queue.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { SessionLockedError } from '../session/session-lock.js';
 import { applyColorPreference } from './color.js';
@@ -147,7 +148,7 @@ function reportError(error: unknown): number {
 		error instanceof TopologyReadError ||
 		error instanceof ScenarioError ||
 		error instanceof SessionLockedError;
-	if (known || error instanceof EnvironmentError) {
+	if (known || error instanceof EnvironmentError || error instanceof CheckpointFailure) {
 		process.stderr.write(`sfb-pair: ${sanitizeLine(error.message)}\n`);
 		return known ? EXIT.usage : EXIT.failed;
 	}

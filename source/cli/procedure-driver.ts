@@ -86,46 +86,56 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		const lock = lockFor(key, { pool, backup });
 		const store = openProcedureStore(stateDir, key);
 		if (store.load().status === 'ok') store.archive();
-		if (claimed) {
-			recorder?.note(`The pair was changed to ${pool} and ${backup}: this session continues under the new pair.`, new Date().toISOString());
-			if (claimed.store.load().status === 'ok') claimed.store.archive();
-			claimed.lock.release();
-		}
+		const previous = claimed;
 		claimed = { key, lock, store };
 		session.attach(store);
-		// A resume finds the session by its checkpoint, so it is on disk before the change record is opened.
+		// The new checkpoint is on disk before the old one is archived (a kill between leaves one to resume),
+		// and before the change record is opened (a resume finds the session by its checkpoint).
 		await session.checkpointed();
+		if (previous) {
+			recorder?.note(`The pair was changed to ${pool} and ${backup}: this session continues under the new pair.`, new Date().toISOString());
+			if (previous.store.load().status === 'ok') previous.store.archive();
+			previous.lock.release();
+		}
 		recorder ??= openRecordFor(stateDir, { ...session.state, pair: { pool, backup } });
 	};
 	options.onSession(session);
 	session.subscribe((_state, event) => {
 		if (event.type === 'step-finished') recorder?.flush();
 	});
-	try {
-		const result = await runProcedure(
-			{
-				environment: afterCheckpoint(environment, session),
-				session,
-				operator: options.operator,
-				get recorder() {
-					return recorder;
-				},
-				pacing: pacingFor(environment, options.pacing),
-				perPool: options.perPool,
-				snapshotDir: snapshotsDir(stateDir),
-				signal: options.signal,
-				...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
+	const settled = await runProcedure(
+		{
+			environment: afterCheckpoint(environment, session),
+			session,
+			operator: options.operator,
+			get recorder() {
+				return recorder;
 			},
-			{ claimPair },
-		);
-		if (!recorder) return { ...result, session };
-		const debriefPath = options.scenario
-			? await writeDebrief({ recordJsonlPath: recorder.jsonlPath, state: session.state, scenario: options.scenario, out: debriefPathFor(recorder.jsonlPath) })
-			: undefined;
-		return { ...result, session, recordPath: recorder.markdownPath, ...(debriefPath ? { debriefPath } : {}) };
-	} finally {
-		await session.flush();
-		recorder?.flush();
-		if (claimed?.lock !== options.heldLock?.lock) claimed?.lock.release();
-	}
+			pacing: pacingFor(environment, options.pacing),
+			perPool: options.perPool,
+			snapshotDir: snapshotsDir(stateDir),
+			signal: options.signal,
+			...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
+		},
+		{ claimPair },
+	).then(
+		(result) => ({ result }),
+		(error: unknown) => ({ error }),
+	);
+	// Whatever happened, and even when the checkpoint cannot be written, the Markdown record is brought up to
+	// date and the pair unlocked; the run's own error comes first.
+	const unsaved = await session.flush().then(
+		() => undefined,
+		(error: unknown) => error ?? new Error('the checkpoint could not be written'),
+	);
+	recorder?.flush();
+	if (claimed?.lock !== options.heldLock?.lock) claimed?.lock.release();
+	if ('error' in settled) throw settled.error;
+	if (unsaved !== undefined) throw unsaved;
+	const { result } = settled;
+	if (!recorder) return { ...result, session };
+	const debriefPath = options.scenario
+		? await writeDebrief({ recordJsonlPath: recorder.jsonlPath, state: session.state, scenario: options.scenario, out: debriefPathFor(recorder.jsonlPath) })
+		: undefined;
+	return { ...result, session, recordPath: recorder.markdownPath, ...(debriefPath ? { debriefPath } : {}) };
 }

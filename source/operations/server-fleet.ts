@@ -159,7 +159,9 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		}
 		while (inFlight.size > 0) await Promise.all([...inFlight]);
 	} catch (error) {
+		// The others stop too, and are recorded as interrupted before the run ends and its lock is released.
 		stop.abort();
+		while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
 		throw error;
 	} finally {
 		context.signal.removeEventListener('abort', onOuterAbort);

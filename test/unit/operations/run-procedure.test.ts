@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -154,5 +154,31 @@ describe('the procedure runner against the lab', () => {
 		await expect(drive(environment, operator)).rejects.toThrow(/^cannot write the checkpoint .*sessions.*\.json: /);
 		expect(environment.readFarm().pairingWrites).toBe(0);
 		expect(bootstrapperRuns()).toEqual(runsBefore);
+	});
+
+	it('when the checkpoint cannot be written mid-fleet, stops the other servers, completes the Markdown record and unlocks the pair', async () => {
+		const base = await loadScenario('default');
+		// red-fe01 is done long before dub-fe01, which is still running when the checkpoint fails.
+		const slowDublin = { ...base.timings, bootstrapperSecondsPerServer: { 'red-fe01.contoso.com': 10, 'dub-fe01.contoso.com': 2000 } };
+		const environment = await lab(parseScenario({ ...base, name: 'slow-dublin', timings: slowDublin }, 'slow-dublin.json'));
+		let broken = false;
+		const breaksAfterFirstServer: LabEnvironment = Object.assign(Object.create(environment) as LabEnvironment, {
+			runBootstrapper: async (...args: Parameters<LabEnvironment['runBootstrapper']>) => {
+				const outcome = await environment.runBootstrapper(...args);
+				if (!broken) {
+					broken = true;
+					const sessions = join(stateDir, 'sessions');
+					rmSync(sessions, { recursive: true });
+					writeFileSync(sessions, 'not a folder');
+				}
+				return outcome;
+			},
+		});
+		await expect(drive(breaksAfterFirstServer)).rejects.toThrow(/^cannot write the checkpoint /);
+		expect(readdirSync(stateDir).filter((file) => file.endsWith('.lock'))).toEqual([]);
+		const records = join(stateDir, 'records');
+		const markdown = readFileSync(join(records, readdirSync(records).find((file) => file.endsWith('.md'))!), 'utf8');
+		expect(markdown).toMatch(/Command on red-fe01\.contoso\.com: succeeded/);
+		expect(markdown, 'the server still running is stopped and recorded before the run ends').toMatch(/Command on dub-fe01\.contoso\.com: INTERRUPTED/);
 	});
 });
