@@ -5,14 +5,15 @@ import { sanitizeLine } from '../text/sanitize.js';
 
 /**
  * An event in words, one line or a few; undefined for events not worth a line. The plain output and the wizard's log
- * share it. What a server printed stays on one line, so it can never pass for a line of this program's own.
+ * share it. Text that may carry what a server printed (output, messages, reasons, notes) stays on one line, so it
+ * can never pass for a line of this program's own.
  */
 export function describeEvent(state: ProcedureState, event: ProcedureEvent): string | undefined {
 	switch (event.type) {
 		case 'step-started':
 			return `step ${STEPS[event.step].label} ${STEPS[event.step].title}: ${STEPS[event.step].guidance}`;
 		case 'step-finished':
-			return `step ${STEPS[event.step].label} ${STEPS[event.step].title}: ${event.status}${event.note ? ` (${event.note})` : ''}`;
+			return `step ${STEPS[event.step].label} ${STEPS[event.step].title}: ${event.status}${event.note ? ` (${sanitizeLine(event.note)})` : ''}`;
 		case 'pair-chosen':
 			return [`pair: ${event.pool} with ${event.backup}`, ...event.warnings.map((warning) => `warning: ${warning}`)].join('\n');
 		case 'voice-set':
@@ -46,7 +47,7 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 				.map((direction) => `${direction.pool} ${direction.verdict.state}`)
 				.join(', ')} (${state.sync.consecutiveSteady} steady in a row)`;
 		case 'procedure-ended':
-			return `${event.outcome}: ${event.reason}`;
+			return `${event.outcome}: ${sanitizeLine(event.reason)}`;
 		case 'procedure-resumed':
 			return 'resuming the session: re-checking the farm';
 		default:

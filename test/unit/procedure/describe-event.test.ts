@@ -18,6 +18,13 @@ describe('describeEvent', () => {
 		expect(text).toMatch(/^fe01\.contoso\.com: .*step 10 Sync: done$/);
 	});
 
+	it.each<[string, ProcedureEvent]>([
+		['a step note', { type: 'step-finished', step: 'bootstrapper', status: 'failed', note: 'waiting on fe01\nstep 10 Sync: done', at: 0 }],
+		['the reason a run ended', { type: 'procedure-ended', outcome: 'failed', reason: 'fe01: exit 1\r\nstep 10 Sync: done', at: 0 }],
+	])('keeps %s on one line: it may quote a server', (_what, event) => {
+		expect((describeEvent(state, event) ?? '').split('\n')).toHaveLength(1);
+	});
+
 	it('takes the escape sequences out of what a server printed', () => {
 		expect(describeEvent(state, { type: 'task-output', phase, server, line: '\u001b]0;owned\u0007\u001b[2JDisk check \u001b[31mpassed', at: 0 })).toBe(
 			'fe01.contoso.com: Disk check passed',
