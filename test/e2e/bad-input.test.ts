@@ -75,6 +75,19 @@ function expectNoControlCharacters(text: string, where: string): void {
 	expect(found, `${where} holds U+${found?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} at ${found?.index}: ${JSON.stringify(text.slice(Math.max(0, (found?.index ?? 0) - 40), (found?.index ?? 0) + 40))}`).toBeNull();
 }
 
+/** Each command succeeded and printed nothing a terminal acts on (its `--json` output: no ESC or other C0). */
+function expectEveryCommandClean(outcomes: Record<string, Outcome>): void {
+	for (const [command, outcome] of Object.entries(outcomes)) {
+		expect(outcome.status, `${command}: ${outcome.stderr}`).toBe(0);
+		if (command.endsWith('--json')) {
+			expect(outcome.stdout).not.toMatch(ESC_OR_C0);
+		} else {
+			expectNoControlCharacters(outcome.stdout, `${command} stdout`);
+		}
+		expectNoControlCharacters(outcome.stderr, `${command} stderr`);
+	}
+}
+
 /** Every Markdown file under `records/`: the change record and, after a lab run, the training debrief. */
 function recordMarkdown(stateDir: string): { name: string; text: string }[] {
 	const folder = path.join(stateDir, 'records');
@@ -226,15 +239,7 @@ describe('hostile text in a topology document', () => {
 			run: sfbPair(args('run', ...pair, '--yes')),
 			status: sfbPair(args('status', '--pool', 'ams-pool.fabrikam.com')),
 		};
-		for (const [command, outcome] of Object.entries(outcomes)) {
-			expect(outcome.status, `${command}: ${outcome.stderr}`).toBe(0);
-			if (command.endsWith('--json')) {
-				expect(outcome.stdout).not.toMatch(ESC_OR_C0);
-			} else {
-				expectNoControlCharacters(outcome.stdout, `${command} stdout`);
-			}
-			expectNoControlCharacters(outcome.stderr, `${command} stderr`);
-		}
+		expectEveryCommandClean(outcomes);
 		const records = recordMarkdown(stateDir);
 		expect(records.length).toBeGreaterThan(0);
 		for (const record of records) expectNoControlCharacters(record.text, `records/${record.name}`);
@@ -308,15 +313,7 @@ describe('hostile text in a scenario file', () => {
 			status: sfbPair(args('status', '--pool', 'pool-a.contoso.com')),
 		};
 		expect(outcomes.pools.stdout, 'the site name is shown, made harmless').toContain('$(touch PWNED)');
-		for (const [command, outcome] of Object.entries(outcomes)) {
-			expect(outcome.status, `${command}: ${outcome.stderr}`).toBe(0);
-			if (command.endsWith('--json')) {
-				expect(outcome.stdout).not.toMatch(ESC_OR_C0);
-			} else {
-				expectNoControlCharacters(outcome.stdout, `${command} stdout`);
-			}
-			expectNoControlCharacters(outcome.stderr, `${command} stderr`);
-		}
+		expectEveryCommandClean(outcomes);
 		const records = recordMarkdown(stateDir);
 		expect(records.map((record) => record.name).some((name) => name.endsWith('.debrief.md')), 'a lab run writes its debrief').toBe(true);
 		for (const record of records) expectNoControlCharacters(record.text, `records/${record.name}`);
