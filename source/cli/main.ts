@@ -1,122 +1,30 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { EnvironmentError, type Environment } from '../environments/port.js';
 import { listScenarios, ScenarioError, type Scenario } from '../environments/lab/scenario.js';
 import { TopologyReadError } from '../sfb/topology-reader.js';
-import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE, parseInterval } from '../sfb/voice-resiliency.js';
-import type { PacingChoices } from './procedure-driver.js';
-import type { VoiceResiliency } from '../sfb/model.js';
 import { CheckpointFailure } from '../session/checkpoint-queue.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { SessionLockedError } from '../session/session-lock.js';
 import { applyColorPreference } from './color.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { openEnvironment, wantsLab, type EnvironmentOptions } from './open-environment.js';
-import { defaultStateDir } from './state-dir.js';
+import {
+	environmentOptions,
+	pacingFrom,
+	positiveInteger,
+	voiceFrom,
+	withCommonOptions,
+	withPacingOptions,
+	withVoiceOptions,
+	type CommonFlags,
+	type PacingFlags,
+	type VoiceFlags,
+} from './flags.js';
 import { poolsCommand } from './commands/pools.js';
 import { planCommand } from './commands/plan.js';
 import { statusCommand } from './commands/status.js';
 import { runCommand } from './commands/run.js';
-
-interface CommonFlags {
-	lab?: boolean;
-	live?: boolean;
-	scenario?: string;
-	topology?: string;
-	stateDir?: string;
-	powershell?: string;
-	timeScale?: number;
-	color?: boolean;
-}
-
-interface VoiceFlags {
-	automaticFailover: boolean;
-	failoverInterval?: string;
-	failbackInterval?: string;
-}
-
-const positiveNumber = (value: string) => {
-	const number = Number(value);
-	if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
-	return number;
-};
-
-const positiveInteger = (value: string) => {
-	const number = Number(value);
-	if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
-	return number;
-};
-
-function withCommonOptions(command: Command): Command {
-	return command
-		.option('--lab', 'use the simulated lab farm (the default where no SkypeForBusiness module is found)')
-		.option('--live', 'use the SkypeForBusiness module through PowerShell')
-		.option('--scenario <name|file>', 'lab scenario: a built-in name (see `sfb-pair scenarios`) or a JSON file')
-		.option('--topology <file.xml>', 'build the lab from an exported topology (Get-CsTopology -AsXml)')
-		.option('--state-dir <dir>', 'where sessions, the lab farm, snapshots and records are kept', undefined)
-		.option('--powershell <path>', 'PowerShell executable for --live (default: powershell.exe on Windows, pwsh elsewhere)')
-		.option('--time-scale <n>', 'lab only: how many times faster than real time the farm runs (default: as last run, else 20)', positiveNumber)
-		.option('--no-color', 'no colours (NO_COLOR is honoured too)');
-}
-
-function withVoiceOptions(command: Command): Command {
-	return command
-		.option('--no-automatic-failover', 'turn off automatic failover and failback for Voice')
-		.option('--failover-interval <time>', 'voice failover detection interval: seconds, 5m or hh:mm:ss (default 300 s, at least 90 s)')
-		.option('--failback-interval <time>', 'voice failback detection interval (default 600 s)');
-}
-
-interface PacingFlags {
-	syncPoll?: number;
-	syncTimeout?: number;
-	serviceSettle?: number;
-}
-
-const interval = (value: string) => {
-	const seconds = parseInterval(value);
-	if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError('give seconds (30), minutes (5m) or hh:mm:ss');
-	return seconds;
-};
-
-function withPacingOptions(command: Command): Command {
-	return command
-		.addOption(new Option('--sync-poll <time>', 'time between two Backup Service status polls (default 30 s)').argParser(interval))
-		.addOption(new Option('--sync-timeout <time>', 'how long to wait for steady state before asking (default 30m)').argParser(interval))
-		.addOption(new Option('--service-settle <time>', 'how long LYNCBACKUP must stay Running after a start (default 60 s)').argParser(interval));
-}
-
-function pacingFrom(flags: PacingFlags): PacingChoices {
-	return {
-		...(flags.syncPoll ? { syncPollSeconds: flags.syncPoll } : {}),
-		...(flags.syncTimeout ? { syncTimeoutSeconds: flags.syncTimeout } : {}),
-		...(flags.serviceSettle ? { serviceSettleSeconds: flags.serviceSettle } : {}),
-	};
-}
-
-function voiceFrom(flags: VoiceFlags): VoiceResiliency {
-	const failover = flags.failoverInterval === undefined ? undefined : checkFailoverInterval(flags.failoverInterval);
-	const failback = flags.failbackInterval === undefined ? undefined : checkFailbackInterval(flags.failbackInterval);
-	if (failover && !failover.ok) throw new UsageError(`--failover-interval: ${failover.reason}`);
-	if (failback && !failback.ok) throw new UsageError(`--failback-interval: ${failback.reason}`);
-	if (failover?.ok && failover.note) process.stderr.write(`note: ${failover.note}\n`);
-	return {
-		automaticFailover: flags.automaticFailover,
-		failoverSeconds: failover?.ok ? failover.seconds : DEFAULT_VOICE.failoverSeconds,
-		failbackSeconds: failback?.ok ? failback.seconds : DEFAULT_VOICE.failbackSeconds,
-	};
-}
-
-function environmentOptions(flags: CommonFlags): EnvironmentOptions {
-	return {
-		stateDir: flags.stateDir ?? process.env.SFB_PAIR_STATE_DIR ?? defaultStateDir(),
-		...(flags.lab ? { lab: true } : {}),
-		...(flags.live ? { live: true } : {}),
-		...(flags.scenario ? { scenario: flags.scenario } : {}),
-		...(flags.topology ? { topology: flags.topology } : {}),
-		...(flags.powershell ? { powershell: flags.powershell } : {}),
-		...(flags.timeScale ? { timeScale: flags.timeScale } : {}),
-	};
-}
 
 let stdoutClosed = false;
 /** A reader that goes away (`sfb-pair run … | head`) stops the output, not the work: the record keeps it all. */

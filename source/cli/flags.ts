@@ -1,0 +1,112 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE, parseInterval } from '../sfb/voice-resiliency.js';
+import type { VoiceResiliency } from '../sfb/model.js';
+import type { PacingChoices } from './procedure-driver.js';
+import { UsageError } from './exit-codes.js';
+import type { EnvironmentOptions } from './open-environment.js';
+import { defaultStateDir } from './state-dir.js';
+
+/**
+ * The option sets several commands share, and how their values become the options of the environment, the
+ * voice settings and the pace of the watch. A command spreads in the sets it needs.
+ */
+
+export interface CommonFlags {
+	lab?: boolean;
+	live?: boolean;
+	scenario?: string;
+	topology?: string;
+	stateDir?: string;
+	powershell?: string;
+	timeScale?: number;
+	color?: boolean;
+}
+
+export interface VoiceFlags {
+	automaticFailover: boolean;
+	failoverInterval?: string;
+	failbackInterval?: string;
+}
+
+export interface PacingFlags {
+	syncPoll?: number;
+	syncTimeout?: number;
+	serviceSettle?: number;
+}
+
+const positiveNumber = (value: string) => {
+	const number = Number(value);
+	if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
+	return number;
+};
+
+export const positiveInteger = (value: string) => {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
+	return number;
+};
+
+const interval = (value: string) => {
+	const seconds = parseInterval(value);
+	if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError('give seconds (30), minutes (5m) or hh:mm:ss');
+	return seconds;
+};
+
+export function withCommonOptions(command: Command): Command {
+	return command
+		.option('--lab', 'use the simulated lab farm (the default where no SkypeForBusiness module is found)')
+		.option('--live', 'use the SkypeForBusiness module through PowerShell')
+		.option('--scenario <name|file>', 'lab scenario: a built-in name (see `sfb-pair scenarios`) or a JSON file')
+		.option('--topology <file.xml>', 'build the lab from an exported topology (Get-CsTopology -AsXml)')
+		.option('--state-dir <dir>', 'where sessions, the lab farm, snapshots and records are kept', undefined)
+		.option('--powershell <path>', 'PowerShell executable for --live (default: powershell.exe on Windows, pwsh elsewhere)')
+		.option('--time-scale <n>', 'lab only: how many times faster than real time the farm runs (default: as last run, else 20)', positiveNumber)
+		.option('--no-color', 'no colours (NO_COLOR is honoured too)');
+}
+
+export function withVoiceOptions(command: Command): Command {
+	return command
+		.option('--no-automatic-failover', 'turn off automatic failover and failback for Voice')
+		.option('--failover-interval <time>', 'voice failover detection interval: seconds, 5m or hh:mm:ss (default 300 s, at least 90 s)')
+		.option('--failback-interval <time>', 'voice failback detection interval (default 600 s)');
+}
+
+export function withPacingOptions(command: Command): Command {
+	return command
+		.addOption(new Option('--sync-poll <time>', 'time between two Backup Service status polls (default 30 s)').argParser(interval))
+		.addOption(new Option('--sync-timeout <time>', 'how long to wait for steady state before asking (default 30m)').argParser(interval))
+		.addOption(new Option('--service-settle <time>', 'how long LYNCBACKUP must stay Running after a start (default 60 s)').argParser(interval));
+}
+
+export function pacingFrom(flags: PacingFlags): PacingChoices {
+	return {
+		...(flags.syncPoll ? { syncPollSeconds: flags.syncPoll } : {}),
+		...(flags.syncTimeout ? { syncTimeoutSeconds: flags.syncTimeout } : {}),
+		...(flags.serviceSettle ? { serviceSettleSeconds: flags.serviceSettle } : {}),
+	};
+}
+
+export function voiceFrom(flags: VoiceFlags): VoiceResiliency {
+	const failover = flags.failoverInterval === undefined ? undefined : checkFailoverInterval(flags.failoverInterval);
+	const failback = flags.failbackInterval === undefined ? undefined : checkFailbackInterval(flags.failbackInterval);
+	if (failover && !failover.ok) throw new UsageError(`--failover-interval: ${failover.reason}`);
+	if (failback && !failback.ok) throw new UsageError(`--failback-interval: ${failback.reason}`);
+	if (failover?.ok && failover.note) process.stderr.write(`note: ${failover.note}\n`);
+	return {
+		automaticFailover: flags.automaticFailover,
+		failoverSeconds: failover?.ok ? failover.seconds : DEFAULT_VOICE.failoverSeconds,
+		failbackSeconds: failback?.ok ? failback.seconds : DEFAULT_VOICE.failbackSeconds,
+	};
+}
+
+export function environmentOptions(flags: CommonFlags): EnvironmentOptions {
+	return {
+		stateDir: flags.stateDir ?? process.env.SFB_PAIR_STATE_DIR ?? defaultStateDir(),
+		...(flags.lab ? { lab: true } : {}),
+		...(flags.live ? { live: true } : {}),
+		...(flags.scenario ? { scenario: flags.scenario } : {}),
+		...(flags.topology ? { topology: flags.topology } : {}),
+		...(flags.powershell ? { powershell: flags.powershell } : {}),
+		...(flags.timeScale ? { timeScale: flags.timeScale } : {}),
+	};
+}
