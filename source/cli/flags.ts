@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE, parseInterval } from '../sfb/voice-resiliency.js';
+import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
+import { checkDuration, checkNumber, PACING, PARALLEL, TIME_SCALE, type Bounds, type Checked } from '../text/bounded-values.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 import type { PacingChoices } from './procedure-driver.js';
 import { UsageError } from './exit-codes.js';
@@ -34,23 +35,16 @@ export interface PacingFlags {
 	serviceSettle?: number;
 }
 
-const positiveNumber = (value: string) => {
-	const number = Number(value);
-	if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
-	return number;
+/** Commander's parser for a value checked by `check`: the reason becomes the error it prints. */
+const checked = (check: (text: string) => Checked) => (text: string) => {
+	const result = check(text);
+	if (!result.ok) throw new InvalidArgumentError(result.reason);
+	return result.value;
 };
 
-export const positiveInteger = (value: string) => {
-	const number = Number(value);
-	if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
-	return number;
-};
-
-const interval = (value: string) => {
-	const seconds = parseInterval(value);
-	if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError('give seconds (30), minutes (5m) or hh:mm:ss');
-	return seconds;
-};
+export const timeScale = checked((text) => checkNumber(text, TIME_SCALE));
+export const parallel = checked((text) => checkNumber(text, PARALLEL, { integer: true }));
+const duration = (bounds: Bounds) => checked((text) => checkDuration(text, bounds));
 
 export function withCommonOptions(command: Command): Command {
 	return command
@@ -60,7 +54,7 @@ export function withCommonOptions(command: Command): Command {
 		.option('--topology <file.xml>', 'build the lab from an exported topology (Get-CsTopology -AsXml)')
 		.option('--state-dir <dir>', 'where sessions, the lab farm, snapshots and records are kept', undefined)
 		.option('--powershell <path>', 'PowerShell executable for --live (default: powershell.exe on Windows, pwsh elsewhere)')
-		.option('--time-scale <n>', 'lab only: how many times faster than real time the farm runs (default: as last run, else 20)', positiveNumber)
+		.option('--time-scale <n>', `lab only: how many times faster than real time the farm runs, ${TIME_SCALE.min} to ${TIME_SCALE.max} (default: as last run, else 20)`, timeScale)
 		.option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
@@ -73,9 +67,9 @@ export function withVoiceOptions(command: Command): Command {
 
 export function withPacingOptions(command: Command): Command {
 	return command
-		.addOption(new Option('--sync-poll <time>', 'time between two Backup Service status polls (default 30 s)').argParser(interval))
-		.addOption(new Option('--sync-timeout <time>', 'how long to wait for steady state before asking (default 30m)').argParser(interval))
-		.addOption(new Option('--service-settle <time>', 'how long LYNCBACKUP must stay Running after a start (default 60 s)').argParser(interval));
+		.addOption(new Option('--sync-poll <time>', 'time between two Backup Service status polls (default 30 s)').argParser(duration(PACING.syncPoll)))
+		.addOption(new Option('--sync-timeout <time>', 'how long to wait for steady state before asking (default 30m, at most 24h)').argParser(duration(PACING.syncTimeout)))
+		.addOption(new Option('--service-settle <time>', 'how long LYNCBACKUP must stay Running after a start (default 60 s)').argParser(duration(PACING.serviceSettle)));
 }
 
 export function pacingFrom(flags: PacingFlags): PacingChoices {

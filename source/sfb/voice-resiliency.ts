@@ -1,3 +1,4 @@
+import { parseDuration } from '../text/bounded-values.js';
 import type { VoiceResiliency } from './model.js';
 
 export const DEFAULT_VOICE: VoiceResiliency = { automaticFailover: true, failoverSeconds: 300, failbackSeconds: 600 };
@@ -9,23 +10,8 @@ const MAX_INTERVAL_SECONDS = 24 * 60 * 60;
 
 export type IntervalCheck = { ok: true; seconds: number; note?: string } | { ok: false; reason: string };
 
-/** Parses an interval typed by the operator: plain seconds ("300"), or "5m", "1h", or "hh:mm:ss". */
-export function parseInterval(text: string): number | undefined {
-	const trimmed = text.trim();
-	const units = /^(\d+)\s*(s|m|h)?$/i.exec(trimmed);
-	if (units) {
-		const factor = { s: 1, m: 60, h: 3600 }[(units[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
-		return Number(units[1]) * factor;
-	}
-	const clock = /^(\d{1,2}):(\d{2}):(\d{2})$/.exec(trimmed);
-	if (clock && Number(clock[2]) < 60 && Number(clock[3]) < 60) {
-		return Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
-	}
-	return undefined;
-}
-
 export function checkFailoverInterval(text: string): IntervalCheck {
-	const seconds = parseInterval(text);
+	const seconds = parseDuration(text);
 	if (seconds === undefined) return { ok: false, reason: `"${text}" is not an interval: give seconds (300), minutes (5m) or hh:mm:ss` };
 	if (seconds > MAX_INTERVAL_SECONDS) return { ok: false, reason: 'the failover interval can be at most 24 hours' };
 	if (seconds < FAILOVER_FLOOR_SECONDS) {
@@ -35,7 +21,7 @@ export function checkFailoverInterval(text: string): IntervalCheck {
 }
 
 export function checkFailbackInterval(text: string): IntervalCheck {
-	const seconds = parseInterval(text);
+	const seconds = parseDuration(text);
 	if (seconds === undefined) return { ok: false, reason: `"${text}" is not an interval: give seconds (600), minutes (10m) or hh:mm:ss` };
 	if (seconds < 30) return { ok: false, reason: 'the failback interval must be at least 30 seconds' };
 	if (seconds > MAX_INTERVAL_SECONDS) return { ok: false, reason: 'the failback interval can be at most 24 hours' };

@@ -1,4 +1,5 @@
 import { DEFAULT_VOICE } from '../../sfb/voice-resiliency.js';
+import { SCENARIO_SECONDS } from '../../text/bounded-values.js';
 
 /** The Backup Service modules a pool reports (sfb-facts.md §6); RGS only on 2019 pools. */
 export const BACKUP_MODULES = ['UserServices.PresenceFocus', 'ConfServices.DataConf', 'CentralMgmt.CMSMaster'] as const;
@@ -7,8 +8,9 @@ export const RGS_MODULE = 'ApplicationServer.RGSDataStore';
 export const SCENARIO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 
 const fqdn = { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$' };
-const seconds = { type: 'number', minimum: 0 };
-const attempts = { type: 'integer', minimum: 1, default: 1 };
+/** A day at most: the lab's clock is never slower than real time, so every wait stays a valid timer. */
+const seconds = { type: 'number', minimum: SCENARIO_SECONDS.min, maximum: SCENARIO_SECONDS.max };
+const attempts = { type: 'integer', minimum: 1, maximum: 1000, default: 1 };
 const serverFault = { server: fqdn, attempts };
 
 /**
@@ -89,8 +91,8 @@ export const scenarioSchema = {
 						required: ['automaticFailover', 'failoverSeconds', 'failbackSeconds'],
 						properties: {
 							automaticFailover: { type: 'boolean' },
-							failoverSeconds: { type: 'integer', minimum: 30 },
-							failbackSeconds: { type: 'integer', minimum: 30 },
+							failoverSeconds: { type: 'integer', minimum: 30, maximum: 86_400 },
+							failbackSeconds: { type: 'integer', minimum: 30, maximum: 86_400 },
 						},
 					},
 				},
@@ -126,7 +128,7 @@ export const scenarioSchema = {
 				discriminator: { propertyName: 'type' },
 				required: ['type'],
 				oneOf: [
-					faultShape('bootstrapper-exit', { ...serverFault, exitCode: { type: 'integer', not: { enum: [0, 3010] } } }, ['server', 'exitCode']),
+					faultShape('bootstrapper-exit', { ...serverFault, exitCode: { type: 'integer', minimum: -2147483648, maximum: 4294967295, not: { enum: [0, 3010] } } }, ['server', 'exitCode']),
 					faultShape('another-version-installed', serverFault, ['server']),
 					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service'], default: 'bootstrapper' } }, ['server']),
 					faultShape('reboot-required', serverFault, ['server']),
@@ -134,7 +136,7 @@ export const scenarioSchema = {
 					faultShape('sync-slow', { pool: fqdn, extraSeconds: seconds }, ['pool', 'extraSeconds']),
 					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
-					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1 } }, ['afterInventoryReads']),
+					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1, maximum: 1000 } }, ['afterInventoryReads']),
 					faultShape(
 						'server-output',
 						{ ...serverFault, lines: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', maxLength: 1000 } } },

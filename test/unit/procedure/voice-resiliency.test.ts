@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { checkFailbackInterval, checkFailoverInterval, formatTimeSpan, parseInterval } from '../../../source/sfb/voice-resiliency.js';
+import { checkFailbackInterval, checkFailoverInterval, formatTimeSpan } from '../../../source/sfb/voice-resiliency.js';
+import { parseDuration } from '../../../source/text/bounded-values.js';
 
 describe('voice resiliency intervals', () => {
 	it('reads seconds, minutes, hours and hh:mm:ss', () => {
-		expect(parseInterval('300')).toBe(300);
-		expect(parseInterval('5m')).toBe(300);
-		expect(parseInterval('1h')).toBe(3600);
-		expect(parseInterval('00:10:00')).toBe(600);
-		expect(parseInterval('ten')).toBeUndefined();
-		expect(parseInterval('00:61:00')).toBeUndefined();
+		expect(parseDuration('300')).toBe(300);
+		expect(parseDuration('5m')).toBe(300);
+		expect(parseDuration('1h')).toBe(3600);
+		expect(parseDuration('00:10:00')).toBe(600);
+		expect(parseDuration('ten')).toBeUndefined();
+		expect(parseDuration('00:61:00')).toBeUndefined();
 	});
 
 	it('raises a failover interval under 90 s to 90 s and says so', () => {
