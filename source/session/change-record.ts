@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sanitizeForTerminal, sanitizeLine } from '../text/sanitize.js';
-import { describeFsError, ensurePrivateDirectory, privateFileMode, replaceFileSync } from './private-fs.js';
+import { appendPrivateFileSync, describeFsError, ensurePrivateDirectory, FileProblem, kindOf, privateFileMode, replaceFileSync } from './private-fs.js';
 import { redactSecrets } from './redact.js';
 
 export type CommandResult = 'succeeded' | 'failed' | 'skipped' | 'interrupted';
@@ -83,13 +83,7 @@ function cleanLine(text: string): string {
 }
 
 function appendLine(file: string, entry: ChangeRecordEntry): void {
-	const descriptor = fs.openSync(file, 'a', privateFileMode);
-	try {
-		fs.writeSync(descriptor, `${JSON.stringify(entry)}\n`);
-		fs.fsyncSync(descriptor);
-	} finally {
-		fs.closeSync(descriptor);
-	}
+	appendPrivateFileSync(file, `${JSON.stringify(entry)}\n`);
 }
 
 /** A line cut off by a kill must not swallow the next entry: end it before appending. */
@@ -116,7 +110,7 @@ export function readChangeRecord(jsonlPath: string): ChangeRecordEntry[] {
 	try {
 		text = fs.readFileSync(jsonlPath, 'utf8');
 	} catch (error) {
-		throw new Error(`cannot read the change record ${jsonlPath}: ${describeFsError(error)}`, { cause: error });
+		throw new FileProblem(jsonlPath, describeFsError(error), { cause: error });
 	}
 	const entries: ChangeRecordEntry[] = [];
 	for (const line of text.split('\n')) {
@@ -140,7 +134,7 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 	if (!sessionIdPattern.test(sessionId)) {
 		throw new Error(`cannot name a change record "${sessionId}": use letters, digits, ".", "_" and "-" only`);
 	}
-	ensurePrivateDirectory(dir, 'change record folder');
+	ensurePrivateDirectory(dir, undefined, { ownFolder: true });
 	const markdownPath = path.join(path.resolve(dir), `${sessionId}.md`);
 	const jsonlPath = path.join(path.resolve(dir), `${sessionId}.jsonl`);
 	const at = options.at ?? new Date().toISOString();
@@ -156,7 +150,7 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 
 	let entries: ChangeRecordEntry[] = [];
 	let markdownBehind = false;
-	const failed = (error: unknown) => new Error(`cannot write the change record in ${dir}: ${describeFsError(error)}`, { cause: error });
+	const failed = (error: unknown) => new FileProblem(jsonlPath, describeFsError(error), { cause: error });
 
 	function renderNow(): void {
 		try {
@@ -184,6 +178,10 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 	}
 
 	try {
+		for (const file of [jsonlPath, markdownPath]) {
+			const stats = fs.lstatSync(file, { throwIfNoEntry: false });
+			if (stats !== undefined && !stats.isFile()) throw new FileProblem(file, kindOf(stats));
+		}
 		if (fs.existsSync(jsonlPath)) {
 			endTornLine(jsonlPath);
 			for (const file of [jsonlPath, markdownPath].filter((each) => fs.existsSync(each))) {
@@ -191,7 +189,7 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 			}
 		}
 	} catch (error) {
-		throw new Error(`cannot reopen the change record ${jsonlPath}: ${describeFsError(error)}`, { cause: error });
+		throw error instanceof FileProblem ? error : new FileProblem(jsonlPath, describeFsError(error), { cause: error });
 	}
 	const reopened = fs.existsSync(jsonlPath);
 	if (reopened) entries = readChangeRecord(jsonlPath);

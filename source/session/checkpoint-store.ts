@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { describeFsError, ensurePrivateDirectory, fileTimestamp, replaceFile, replaceFileSync } from './private-fs.js';
+import { readBoundedFileSync } from './bounded-read.js';
+import { parseJsonText } from '../text/json-text.js';
+import { describeFsError, ensurePrivateDirectory, FileProblem, fileTimestamp, replaceFile, replaceFileSync } from './private-fs.js';
 
 export type LoadResult<T> =
 	| { status: 'none' }
@@ -39,6 +41,8 @@ interface Document {
 }
 
 const keyPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A checkpoint is a few kilobytes; a file far larger is not one. */
+const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
 const longestReason = 240;
 
 function oneLine(text: string): string {
@@ -86,9 +90,8 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 	if (!Number.isInteger(version) || version < 1) {
 		throw new Error(`checkpoint format version must be a positive integer, not ${String(version)}`);
 	}
-	ensurePrivateDirectory(stateDir, 'state directory');
+	ensurePrivateDirectory(stateDir, undefined, { ownFolder: true });
 	const filePath = path.join(path.resolve(stateDir), `${key}.json`);
-	const display = `checkpoint ${filePath}`;
 	const validate = () => documentValidator(schema, version);
 	/** Whether the file on disk is known to be ours (or absent), so a save may replace it. */
 	let checked = false;
@@ -112,27 +115,26 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 		try {
 			fs.renameSync(filePath, target);
 		} catch (error) {
-			throw new Error(`cannot move the ${display} to ${target}: ${describeFsError(error)}`, { cause: error });
+			throw new FileProblem(filePath, `it cannot be moved aside to ${target}: ${describeFsError(error)}`, { cause: error });
 		}
 		return target;
 	}
 
 	/** The file as a document of the current format, or why it is not one. */
 	function read(): { kind: 'none' } | { kind: 'unreadable'; reason: string } | { kind: 'document'; document: Document } {
-		let text: string;
+		let bytes: Buffer | undefined;
 		try {
-			text = fs.readFileSync(filePath, 'utf8');
+			bytes = readBoundedFileSync(filePath, { maxBytes: MAX_CHECKPOINT_BYTES, what: 'a session file' });
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
-			throw new Error(`cannot read the ${display}: ${describeFsError(error)}`, { cause: error });
+			// A link is kept aside like a damaged file: reading through it would show another file's contents.
+			if (error instanceof FileProblem && error.reason.startsWith('it is a symbolic link')) return { kind: 'unreadable', reason: 'is a symbolic link, not a file sfb-pair wrote' };
+			throw error;
 		}
-		if (text.length === 0) return { kind: 'unreadable', reason: 'is empty (it was probably cut off while being written)' };
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch (error) {
-			return { kind: 'unreadable', reason: `is not valid JSON (damaged or cut off: ${(error as Error).message})` };
-		}
+		if (bytes === undefined) return { kind: 'none' };
+		if (bytes.length === 0) return { kind: 'unreadable', reason: 'is empty (it was probably cut off while being written)' };
+		const json = parseJsonText(bytes.toString('utf8'));
+		if (!json.ok) return { kind: 'unreadable', reason: `${json.reason} (damaged or cut off)` };
+		const parsed = json.value;
 		const check = validate();
 		if (!check(parsed)) return { kind: 'unreadable', reason: `does not match the checkpoint format: ${schemaProblems(check) ?? 'unknown problem'}` };
 		const document = parsed as Partial<Document>;
@@ -163,7 +165,7 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 		try {
 			replaceFileSync(filePath, serialize(current));
 		} catch (error) {
-			throw new Error(`cannot write the ${display}: ${describeFsError(error)}`, { cause: error });
+			throw new FileProblem(filePath, describeFsError(error), { cause: error });
 		}
 		return { status: 'ok', state: state as T, savedAt: document.savedAt };
 	}
@@ -201,7 +203,7 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 			try {
 				await replaceFile(filePath, serialize(document));
 			} catch (error) {
-				throw new Error(`cannot write the ${display}: ${describeFsError(error)}`, { cause: error });
+				throw new FileProblem(filePath, describeFsError(error), { cause: error });
 			}
 		},
 

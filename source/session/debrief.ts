@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { sanitizeLine } from '../text/sanitize.js';
 import type { LabFault } from '../environments/lab/scenario.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { STEP_IDS, STEPS } from '../procedure/steps.js';
 import { readChangeRecord, type ChangeRecordEntry } from './change-record.js';
+import { replaceFile } from './private-fs.js';
 
 export interface DebriefScenario {
 	name: string;
@@ -32,7 +32,7 @@ export function debriefPathFor(recordJsonlPath: string): string {
 /** Reads the change record, writes the debrief of a training run to `out`, and returns `out`. */
 export async function writeDebrief(options: DebriefOptions): Promise<string> {
 	const entries = readChangeRecord(options.recordJsonlPath);
-	await writeFile(options.out, renderDebrief(entries, options.state, options.scenario), { encoding: 'utf8', mode: 0o600 });
+	await replaceFile(options.out, renderDebrief(entries, options.state, options.scenario));
 	return options.out;
 }
 

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import fsPromises from 'node:fs/promises';
+import path from 'node:path';
 
-/** The state dir holds checkpoints and change records of production changes: only its owner may read it. */
+/**
+ * Every folder and file sfb-pair creates in the state folder goes through here: checkpoints, change records,
+ * topology snapshots (the file meant for rollback), the PowerShell transcript (every script and its output),
+ * the lab farm, locks and settings. They are its owner's alone, whatever the umask: the mode is set after
+ * creating, since a mode given to open or mkdir is only ever narrowed by the umask, never kept.
+ */
 export const privateDirectoryMode = 0o700;
 export const privateFileMode = 0o600;
 
@@ -15,6 +21,14 @@ const plainReasons: Record<string, string> = {
 	EISDIR: 'it is a folder, not a file',
 	ENOENT: 'it does not exist',
 	EEXIST: 'it is a file, not a folder',
+	ELOOP: 'it is a symbolic link, or a loop of them',
+	ENAMETOOLONG: 'the path is too long',
+	EIO: 'an input/output error (a failing disk or a lost network share)',
+	EMFILE: 'too many files are open',
+	ENFILE: 'too many files are open',
+	EBUSY: 'it is in use by another program',
+	ENXIO: 'it is a device or socket with nothing behind it',
+	EFBIG: 'the file is too large for the file system',
 };
 
 /** A file-system failure as a short phrase, without the stack or the syscall noise. */
@@ -27,25 +41,161 @@ export function describeFsError(error: unknown): string {
 	return message.split('\n')[0] ?? message;
 }
 
-/**
- * Creates `directory` (and missing parents) readable by its owner only, and checks it can be written.
- * An existing folder keeps its mode: it may be one the operator chose and shares on purpose.
- */
-export function ensurePrivateDirectory(directory: string, purpose: string): void {
-	try {
-		const firstCreated = fs.mkdirSync(directory, { recursive: true, mode: privateDirectoryMode });
-		if (firstCreated !== undefined) {
-			fs.chmodSync(directory, privateDirectoryMode);
-		}
-		fs.accessSync(directory, fs.constants.W_OK | fs.constants.X_OK);
-	} catch (error) {
-		throw new Error(`cannot use ${directory} as the ${purpose}: ${describeFsError(error)}`, { cause: error });
+/** A path that cannot be used, and why, in the one form every command reports: `cannot use PATH: reason`, exit 2. */
+export class FileProblem extends Error {
+	readonly exitCode = 2;
+	constructor(
+		readonly path: string,
+		readonly reason: string,
+		options?: { cause?: unknown; as?: string },
+	) {
+		super(`cannot use ${path}${options?.as ? ` as the ${options.as}` : ''}: ${reason}`, options?.cause === undefined ? undefined : { cause: options.cause });
+		this.name = 'FileProblem';
 	}
+}
+
+/** A Node file-system error (it has a code and a syscall), as a FileProblem naming `fallbackPath` when the error names none. */
+export function asFileProblem(error: unknown, fallbackPath?: string): FileProblem | undefined {
+	if (error instanceof FileProblem) return error;
+	const errno = error as NodeJS.ErrnoException | undefined;
+	if (typeof errno?.code !== 'string' || typeof errno.syscall !== 'string') return undefined;
+	const where = errno.path ?? fallbackPath;
+	return where === undefined ? undefined : new FileProblem(where, describeFsError(error), { cause: error });
+}
+
+/** What a path is, when it is not a regular file: the words for a refusal. */
+export function kindOf(stats: fs.Stats): string {
+	if (stats.isDirectory()) return 'it is a folder, not a file';
+	if (stats.isFIFO()) return 'it is a named pipe (FIFO), not a file';
+	if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'it is a device, not a file';
+	if (stats.isSocket()) return 'it is a socket, not a file';
+	if (stats.isSymbolicLink()) return 'it is a symbolic link: sfb-pair does not follow links in its state folder';
+	return 'it is not a regular file';
+}
+
+/**
+ * Creates `directory` (and missing parents) readable by its owner only, and checks it can be written. Each
+ * folder created gets mode 0700 whatever the umask. An existing folder keeps its mode unless `ownFolder`
+ * says sfb-pair made it (a subfolder of the state folder): the operator may share the state folder on purpose,
+ * never what is inside.
+ */
+export function ensurePrivateDirectory(directory: string, purpose?: string, options: { ownFolder?: boolean } = {}): void {
+	const absolute = path.resolve(directory);
+	try {
+		const missing: string[] = [];
+		for (let current = absolute; ; current = path.dirname(current)) {
+			const stats = fs.statSync(current, { throwIfNoEntry: false });
+			if (stats !== undefined) {
+				if (!stats.isDirectory()) throw new FileProblem(current, stats.isFile() ? 'it is a file, not a folder' : kindOf(stats));
+				break;
+			}
+			missing.unshift(current);
+			if (path.dirname(current) === current) break;
+		}
+		for (const folder of missing) {
+			try {
+				fs.mkdirSync(folder, { mode: privateDirectoryMode });
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			}
+			fs.chmodSync(folder, privateDirectoryMode);
+		}
+		if (options.ownFolder && missing.length === 0) tighten(absolute);
+		fs.accessSync(absolute, fs.constants.W_OK | fs.constants.X_OK);
+	} catch (error) {
+		if (error instanceof FileProblem && error.path !== absolute) throw new FileProblem(directory, `${error.path}: ${error.reason}`, { cause: error, ...(purpose ? { as: purpose } : {}) });
+		const reason = error instanceof FileProblem ? error.reason : describeFsError(error);
+		throw new FileProblem(directory, reason, { cause: error, ...(purpose ? { as: purpose } : {}) });
+	}
+}
+
+/** An existing folder of ours left open by an older version or another umask: narrowed to its owner. */
+function tighten(folder: string): void {
+	const stats = fs.statSync(folder);
+	if ((stats.mode & 0o777) !== privateDirectoryMode && process.getuid?.() === stats.uid) fs.chmodSync(folder, privateDirectoryMode);
+}
+
+/** `<stateDir>/<name>`, created private: the state folder's own subfolders (sessions, records, snapshots, lab). */
+export function privateSubfolder(stateDir: string, name: string): string {
+	const folder = path.join(stateDir, name);
+	ensurePrivateDirectory(folder, undefined, { ownFolder: true });
+	return folder;
 }
 
 /** `2026-11-26T07-12-00-123Z`: an ISO instant that is also a valid file name on Windows. */
 export function fileTimestamp(date: Date = new Date()): string {
 	return date.toISOString().replace(/[:.]/g, '-');
+}
+
+/** Opens `file` for writing with mode 0600 whatever the umask (a file that existed already is narrowed too). */
+export function openPrivateSync(file: string, flags: 'w' | 'a' | 'wx'): number {
+	const descriptor = fs.openSync(file, flags, privateFileMode);
+	try {
+		fs.fchmodSync(descriptor, privateFileMode);
+	} catch (error) {
+		fs.closeSync(descriptor);
+		throw error;
+	}
+	return descriptor;
+}
+
+async function openPrivate(file: string, flags: 'w' | 'a'): Promise<fsPromises.FileHandle> {
+	const handle = await fsPromises.open(file, flags, privateFileMode);
+	try {
+		await handle.chmod(privateFileMode);
+	} catch (error) {
+		await handle.close();
+		throw error;
+	}
+	return handle;
+}
+
+/** Appends `text` to `file`, created private. */
+export async function appendPrivateFile(file: string, text: string): Promise<void> {
+	const handle = await openPrivate(file, 'a');
+	try {
+		await handle.writeFile(text);
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Appends `text` to `file`, created private, synced to disk before returning. */
+export function appendPrivateFileSync(file: string, text: string): void {
+	const descriptor = openPrivateSync(file, 'a');
+	try {
+		fs.writeSync(descriptor, text);
+		fs.fsyncSync(descriptor);
+	} finally {
+		fs.closeSync(descriptor);
+	}
+}
+
+/**
+ * Saves a topology snapshot, the file meant for `Publish-CsTopology -FileName` on rollback: anyone who could
+ * rewrite it could choose the topology published then. Its folder is made private too; returns the path.
+ */
+export async function writePrivateSnapshot(file: string, contents: string): Promise<string> {
+	ensurePrivateDirectory(path.dirname(file), undefined, { ownFolder: true });
+	await replaceFile(file, contents);
+	return file;
+}
+
+/** Creates `file` only if there is none (false then), private, with `text`. */
+export function createPrivateFileSync(file: string, text: string): boolean {
+	let descriptor: number;
+	try {
+		descriptor = openPrivateSync(file, 'wx');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+		throw error;
+	}
+	try {
+		fs.writeSync(descriptor, text);
+	} finally {
+		fs.closeSync(descriptor);
+	}
+	return true;
 }
 
 /**
@@ -57,7 +207,7 @@ export function fileTimestamp(date: Date = new Date()): string {
 export async function replaceFile(file: string, contents: string): Promise<void> {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
-		const handle = await fsPromises.open(temporary, 'w', privateFileMode);
+		const handle = await openPrivate(temporary, 'w');
 		try {
 			await handle.writeFile(contents);
 			await handle.sync();
@@ -75,7 +225,7 @@ export async function replaceFile(file: string, contents: string): Promise<void>
 export function replaceFileSync(file: string, contents: string): void {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
-		const descriptor = fs.openSync(temporary, 'w', privateFileMode);
+		const descriptor = openPrivateSync(temporary, 'w');
 		try {
 			fs.writeSync(descriptor, contents);
 			fs.fsyncSync(descriptor);

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcedureState } from '../procedure/state.js';
 import { isUnfinished } from '../procedure/state.js';
 import { openChangeRecord } from './change-record.js';
 import { openCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 import { PROCEDURE_STATE_VERSION, procedureStateSchema } from './procedure-schema.js';
+import { describeFsError, FileProblem, kindOf } from './private-fs.js';
 
 /** Sessions are kept per pair, whichever way round it was chosen. */
 export function pairKey(pool: string, backup: string): string {
@@ -33,10 +34,18 @@ export type SessionProblem = { key: string; reason: string; movedTo: string };
 /** Every session file in the state folder: the unfinished ones, and any file that could not be read (moved aside). */
 export function findSessions(stateDir: string): { unfinished: StoredSession[]; problems: SessionProblem[] } {
 	const folder = sessionsDir(stateDir);
-	if (!existsSync(folder)) return { unfinished: [], problems: [] };
+	const stats = statSync(folder, { throwIfNoEntry: false });
+	if (stats === undefined) return { unfinished: [], problems: [] };
+	if (!stats.isDirectory()) throw new FileProblem(folder, stats.isFile() ? 'it is a file, not a folder' : kindOf(stats));
+	let files: string[];
+	try {
+		files = readdirSync(folder).sort();
+	} catch (error) {
+		throw new FileProblem(folder, describeFsError(error), { cause: error });
+	}
 	const unfinished: StoredSession[] = [];
 	const problems: SessionProblem[] = [];
-	for (const file of readdirSync(folder).sort()) {
+	for (const file of files) {
 		const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.json$/.exec(file);
 		if (!match || file.includes('.archived-') || file.includes('.corrupt-')) continue;
 		const key = match[1]!;

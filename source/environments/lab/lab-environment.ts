@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
@@ -15,7 +14,9 @@ import {
 	type WritePairingOptions,
 } from '../port.js';
 import { DEFAULT_LAB_TIME_SCALE, systemClock, type Clock } from './clock.js';
-import { labFarmPath, loadFarm, recordSyncRequest, saveFarm, settleRuns, storedTimeScale, topologySignatureFor, type FarmState } from './farm-state.js';
+import { labFarmPath, loadFarm, openFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState } from './farm-state.js';
+import { checkBounds, TIME_SCALE } from '../../text/bounded-values.js';
+import { writePrivateSnapshot } from '../../session/private-fs.js';
 import { jitter, seededRandom } from './random.js';
 import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
 import { readLyncBackup, simulateBackupStatus } from './simulation.js';
@@ -36,11 +37,12 @@ const TAIL_LINES = 20;
 const liveRunIds = new Set<string>();
 
 export async function openLabEnvironment(options: LabEnvironmentOptions): Promise<LabEnvironment> {
-	const timeScale = options.timeScale ?? storedTimeScale(labFarmPath(options.stateDir, options.scenario.name)) ?? DEFAULT_LAB_TIME_SCALE;
-	if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
-		throw new EnvironmentError('failed', `lab time scale must be a positive number, not ${timeScale}`);
-	}
-	const environment = new LabEnvironment(options.stateDir, options.scenario, options.clock ?? systemClock, timeScale);
+	const clock = options.clock ?? systemClock;
+	const opened = openFarm(labFarmPath(options.stateDir, options.scenario.name), options.scenario, clock.now());
+	const timeScale = options.timeScale ?? opened.farm.timeScale ?? DEFAULT_LAB_TIME_SCALE;
+	const scale = checkBounds(timeScale, TIME_SCALE);
+	if (!scale.ok) throw new EnvironmentError('failed', `the lab time scale ${scale.reason}`);
+	const environment = new LabEnvironment(options.stateDir, options.scenario, clock, timeScale, opened.notice === undefined ? [] : [opened.notice]);
 	const farm = environment.readFarm();
 	if (farm.timeScale !== timeScale) saveFarm(environment.farmPath, { ...farm, timeScale });
 	return environment;
@@ -64,6 +66,8 @@ export class LabEnvironment implements Environment {
 		readonly scenario: Scenario,
 		private readonly clock: Clock,
 		readonly timeScale: number,
+		/** What the operator should know about the farm as it was opened (a stale farm set aside). */
+		readonly notices: string[] = [],
 	) {
 		this.description = `LAB · scenario ${scenario.name} · simulated farm`;
 		this.farmPath = labFarmPath(stateDir, scenario.name);
@@ -104,10 +108,7 @@ export class LabEnvironment implements Environment {
 			pools: this.scenario.pools.map(toFrontEndPool),
 			otherClusters: this.scenario.otherClusters,
 		});
-		const target = path.resolve(file);
-		await mkdir(path.dirname(target), { recursive: true });
-		await writeFile(target, document, 'utf8');
-		return target;
+		return writePrivateSnapshot(path.resolve(file), document);
 	}
 
 	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<void> {

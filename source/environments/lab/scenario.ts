@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { readBoundedFileSync } from '../../session/bounded-read.js';
+import { parseJsonText } from '../../text/json-text.js';
 import type { Edition, Platform, ProductVersion, Site, TopologyDocument, VoiceResiliency } from '../../sfb/model.js';
 import { BACKUP_MODULES, RGS_MODULE, scenarioSchema, topologyOverlaySchema } from './scenario-schema.js';
 import accessDeniedScenario from './scenarios/access-denied.json' with { type: 'json' };
@@ -173,19 +174,15 @@ export async function loadTopologyOverlay(file: string): Promise<TopologyOverlay
 	return candidate as TopologyOverlay;
 }
 
+/** A scenario is a few kilobytes; a megabyte is far more than any farm a trainer would describe. */
+const MAX_SCENARIO_BYTES = 1024 * 1024;
+
 async function readJsonFile(file: string, source: string): Promise<unknown> {
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new ScenarioError(`${source}: cannot read ${file}${code === 'ENOENT' ? ': no such file' : `: ${code ?? String(error)}`}`);
-	}
-	try {
-		return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
-	} catch (error) {
-		throw new ScenarioError(`${source}: not valid JSON: ${(error as Error).message.split('\n')[0]}`);
-	}
+	const bytes = readBoundedFileSync(file, { maxBytes: MAX_SCENARIO_BYTES, what: 'a scenario file', followSymlinks: true });
+	if (bytes === undefined) throw new ScenarioError(`${source}: cannot read ${file}: no such file`);
+	const json = parseJsonText(bytes.toString('utf8'));
+	if (!json.ok) throw new ScenarioError(`${source}: ${json.reason.replace(/^is not valid JSON/, 'not valid JSON')}`);
+	return json.value;
 }
 
 /** Validates a parsed scenario (built-in or from a file named `source`) and fills in its defaults. */

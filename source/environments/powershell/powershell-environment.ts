@@ -1,4 +1,3 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
@@ -14,6 +13,7 @@ import {
 	type ServiceStatus,
 	type WritePairingOptions,
 } from '../port.js';
+import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
 import { resolvePowerShellExecutable } from './executable.js';
 import {
 	parseBackupRelationship,
@@ -81,8 +81,8 @@ export async function createPowerShellEnvironment(options: PowerShellEnvironment
 		}
 		return { session, info };
 	};
+	ensurePrivateDirectory(options.stateDir, 'state folder');
 	const first = await start();
-	await mkdir(options.stateDir, { recursive: true });
 	return new PowerShellEnvironment(first.session, first.info, async () => (await start()).session, options);
 }
 
@@ -155,10 +155,7 @@ export class PowerShellEnvironment implements Environment {
 	async snapshotTopology(file: string): Promise<string> {
 		const xml = await this.readTopologyXml();
 		readPublishedTopology(xml);
-		const target = path.resolve(this.options.stateDir, file);
-		await mkdir(path.dirname(target), { recursive: true });
-		await writeFile(target, xml, 'utf8');
-		return target;
+		return writePrivateSnapshot(path.resolve(this.options.stateDir, file), xml);
 	}
 
 	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<void> {
@@ -308,7 +305,7 @@ export class PowerShellEnvironment implements Environment {
 	 */
 	private async note(started: Date, action: string, body: string, outcome: string): Promise<void> {
 		const entry = `=== ${started.toISOString()} ${action}\n${body}\n--- ${outcome}\n\n`;
-		await appendFile(path.join(this.options.stateDir, TRANSCRIPT_FILE), entry, 'utf8').catch(() => undefined);
+		await appendPrivateFile(path.join(this.options.stateDir, TRANSCRIPT_FILE), entry).catch(() => undefined);
 	}
 }
 
