@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sanitizeLine } from '../text/sanitize.js';
-import { describeFsError, ensurePrivateDirectory, privateFileMode } from './private-fs.js';
+import { readBoundedFileSync } from './bounded-read.js';
+import { createPrivateFileSync, describeFsError, ensurePrivateDirectory, FileProblem } from './private-fs.js';
 
 /** What a lock file says about the wizard holding it. */
 export interface LockHolder {
@@ -16,6 +17,10 @@ export interface LockHolder {
 	subject: string;
 	/** Tells this holder's file apart from a later one with the same pid. */
 	token: string;
+	/** The boot the holder ran in (Linux); a lock from an earlier boot is stale whatever its pid. */
+	bootId?: string;
+	/** When the holder's process started, in the kernel's clock ticks since boot (Linux): a pid reused by another process starts at another time. */
+	processStart?: string;
 }
 
 export interface SessionLock {
@@ -48,6 +53,8 @@ export class SessionLockedError extends Error {
 const unreadableLockGraceMs = 2 * 60 * 1000;
 
 const keyPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A lock file is one line of JSON; anything far larger is not one. */
+const MAX_LOCK_BYTES = 64 * 1024;
 const abandonedGuardMs = 10_000;
 /** How long to keep trying while other wizards are recovering the same stale lock. */
 const recoveryPatienceMs = 1_000;
@@ -60,6 +67,38 @@ type Found =
 
 function sameHost(host: string): boolean {
 	return host.toLowerCase() === os.hostname().toLowerCase();
+}
+
+/** This boot of the machine, where the kernel says (Linux); undefined elsewhere. */
+function currentBootId(): string | undefined {
+	try {
+		return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** When process `pid` started (field 22 of /proc/PID/stat, after the command name, which may hold spaces); undefined when unknown. */
+export function processStartOf(pid: number): string | undefined {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Whether the holder still runs. A pid alone is not enough: after a reboot or a container restart another
+ * process may have the same pid, and the lock would block forever. Where the machine says (Linux), the boot
+ * and the process's start time must match too; elsewhere the pid is all there is.
+ */
+function holderRuns(holder: LockHolder): boolean {
+	const boot = currentBootId();
+	if (holder.bootId !== undefined && boot !== undefined && holder.bootId !== boot) return false;
+	if (!isAlive(holder.pid)) return false;
+	const started = holder.processStart === undefined ? undefined : processStartOf(holder.pid);
+	return started === undefined || started === holder.processStart;
 }
 
 function isAlive(pid: number): boolean {
@@ -82,7 +121,7 @@ function parseHolder(bytes: Buffer): LockHolder | undefined {
 	if (typeof data !== 'object' || data === null) {
 		return undefined;
 	}
-	const { pid, host, startedAt, command, subject, token } = data as Record<string, unknown>;
+	const { pid, host, startedAt, command, subject, token, bootId, processStart } = data as Record<string, unknown>;
 	// A pid of 0 or below would signal a whole process group when probed.
 	if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) {
 		return undefined;
@@ -97,21 +136,25 @@ function parseHolder(bytes: Buffer): LockHolder | undefined {
 		token,
 		command: typeof command === 'string' ? command : '',
 		subject: typeof subject === 'string' ? subject : '',
+		...(typeof bootId === 'string' ? { bootId } : {}),
+		...(typeof processStart === 'string' ? { processStart } : {}),
 	};
 }
 
 function readLock(lockPath: string): Found {
-	let bytes: Buffer;
+	let bytes: Buffer | undefined;
 	let modified: number;
 	try {
-		bytes = fs.readFileSync(lockPath);
-		modified = fs.statSync(lockPath).mtimeMs;
+		bytes = readBoundedFileSync(lockPath, { maxBytes: MAX_LOCK_BYTES, what: 'a session lock' });
+		modified = bytes === undefined ? 0 : fs.statSync(lockPath).mtimeMs;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return { kind: 'gone' };
 		}
-		throw new Error(`cannot read the session lock ${lockPath}: ${describeFsError(error)}`, { cause: error });
+		if (error instanceof FileProblem) throw error;
+		throw new FileProblem(lockPath, describeFsError(error), { cause: error });
 	}
+	if (bytes === undefined) return { kind: 'gone' };
 	const holder = parseHolder(bytes);
 	return holder === undefined ? { kind: 'unreadable', bytes, ageMs: Date.now() - modified } : { kind: 'held', holder, bytes };
 }
@@ -129,7 +172,7 @@ function lockedMessage(holder: LockHolder, subject: string, lockPath: string): s
 	const who = `another sfb-pair (pid ${holder.pid} on ${sanitizeLine(holder.host)}, started ${localMinute(holder.startedAt)})`;
 	const what = sanitizeLine(holder.subject) || subject;
 	const advice = sameHost(holder.host)
-		? 'wait for it or stop it'
+		? `wait for it or stop it (its lock is ${lockPath})`
 		: `wait for it or stop it; if it is no longer running there, delete ${lockPath}`;
 	return `${who} is working on ${what}; ${advice}`;
 }
@@ -137,13 +180,9 @@ function lockedMessage(holder: LockHolder, subject: string, lockPath: string): s
 /** Creates the lock file only if there is none; false when there already is one. */
 function tryCreate(lockPath: string, holder: LockHolder): boolean {
 	try {
-		fs.writeFileSync(lockPath, `${JSON.stringify(holder)}\n`, { flag: 'wx', mode: privateFileMode });
-		return true;
+		return createPrivateFileSync(lockPath, `${JSON.stringify(holder)}\n`);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-			return false;
-		}
-		throw new Error(`cannot create the session lock ${lockPath}: ${describeFsError(error)}`, { cause: error });
+		throw new FileProblem(lockPath, describeFsError(error), { cause: error });
 	}
 }
 
@@ -154,31 +193,24 @@ function tryCreate(lockPath: string, holder: LockHolder): boolean {
  */
 function removeStale(lockPath: string, judged: Buffer): 'removed' | 'busy' {
 	const guardPath = `${lockPath}.recovering`;
+	let guarded: boolean;
 	try {
-		fs.writeFileSync(guardPath, `${process.pid}\n`, { flag: 'wx', mode: privateFileMode });
+		guarded = createPrivateFileSync(guardPath, `${process.pid}\n`);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-			throw new Error(`cannot recover the stale session lock ${lockPath}: ${describeFsError(error)}`, { cause: error });
-		}
+		throw new FileProblem(guardPath, describeFsError(error), { cause: error });
+	}
+	if (!guarded) {
 		removeAbandonedGuard(guardPath);
 		return 'busy';
 	}
 	try {
-		let current: Buffer;
-		try {
-			current = fs.readFileSync(lockPath);
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-				return 'removed';
-			}
-			throw error;
-		}
-		if (current.equals(judged)) {
+		const current = readBoundedFileSync(lockPath, { maxBytes: MAX_LOCK_BYTES, what: 'a session lock' });
+		if (current?.equals(judged)) {
 			fs.rmSync(lockPath, { force: true });
 		}
 		return 'removed';
 	} catch (error) {
-		throw new Error(`cannot remove the stale session lock ${lockPath}: ${describeFsError(error)}`, { cause: error });
+		throw error instanceof FileProblem ? error : new FileProblem(lockPath, `the stale lock cannot be removed: ${describeFsError(error)}`, { cause: error });
 	} finally {
 		fs.rmSync(guardPath, { force: true });
 	}
@@ -197,6 +229,10 @@ function removeAbandonedGuard(guardPath: string): void {
 	}
 }
 
+function withDefined<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+	return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
 function pause(milliseconds: number): void {
 	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
@@ -209,7 +245,7 @@ export function acquireSessionLock(stateDir: string, key: string, options: Sessi
 	if (!keyPattern.test(key)) {
 		throw new Error(`cannot lock a session named "${key}": use letters, digits, ".", "_" and "-" only`);
 	}
-	ensurePrivateDirectory(stateDir, 'state directory');
+	ensurePrivateDirectory(stateDir, 'state folder');
 	const lockPath = path.join(path.resolve(stateDir), `${key}.lock`);
 	const subject = options.subject ?? key;
 	const mine: LockHolder = {
@@ -219,6 +255,8 @@ export function acquireSessionLock(stateDir: string, key: string, options: Sessi
 		command: options.command ?? ['sfb-pair', ...process.argv.slice(2)].join(' '),
 		subject,
 		token: randomUUID(),
+		...withDefined('bootId', currentBootId()),
+		...withDefined('processStart', processStartOf(process.pid)),
 	};
 
 	const giveUpAt = Date.now() + recoveryPatienceMs;
@@ -237,7 +275,7 @@ export function acquireSessionLock(stateDir: string, key: string, options: Sessi
 		}
 		const found = readLock(lockPath);
 		if (found.kind === 'held') {
-			if (!sameHost(found.holder.host) || isAlive(found.holder.pid)) {
+			if (!sameHost(found.holder.host) || holderRuns(found.holder)) {
 				throw new SessionLockedError(lockedMessage(found.holder, subject, lockPath), lockPath, found.holder);
 			}
 			if (removeStale(lockPath, found.bytes) === 'busy') {
