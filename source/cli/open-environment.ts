@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import type { Environment } from '../environments/port.js';
 import { openLabEnvironment } from '../environments/lab/lab-environment.js';
 import { loadScenario, loadTopologyOverlay, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
-import { decodeTopologyBytes, readTopologyDocument, refuseOversizedFile, TopologyReadError } from '../sfb/topology-reader.js';
-import { ensurePrivateDirectory } from '../session/private-fs.js';
+import { decodeTopologyBytes, MAX_TOPOLOGY_BYTES, readTopologyDocument, refuseOversizedFile } from '../sfb/topology-reader.js';
+import { readBoundedFileSync } from '../session/bounded-read.js';
+import { ensurePrivateDirectory, FileProblem } from '../session/private-fs.js';
 import { UsageError } from './exit-codes.js';
 
 export interface EnvironmentOptions {
@@ -42,14 +43,18 @@ export function wantsLab(options: EnvironmentOptions): boolean {
 
 export async function labScenario(options: EnvironmentOptions): Promise<Scenario> {
 	if (options.topology) {
-		let bytes: Buffer;
-		try {
-			refuseOversizedFile(statSync(options.topology).size, basename(options.topology));
-			bytes = readFileSync(options.topology);
-		} catch (error) {
-			if (error instanceof TopologyReadError) throw error;
-			throw new UsageError(`${options.topology}: cannot read the file`);
-		}
+		// Twice the document limit on disk: a UTF-16 document takes two bytes a character.
+		const topology = options.topology;
+		const bytes = readBoundedFileSync(topology, {
+			maxBytes: 2 * MAX_TOPOLOGY_BYTES,
+			what: 'a topology document',
+			followSymlinks: true,
+			tooLarge: (size) => {
+				refuseOversizedFile(size, basename(topology));
+				return new FileProblem(topology, 'it is too large for a topology document');
+			},
+		});
+		if (bytes === undefined) throw new FileProblem(topology, 'it does not exist');
 		const document = readTopologyDocument(decodeTopologyBytes(bytes), basename(options.topology));
 		if (!options.scenario) return scenarioFromTopology(document, {}, basename(options.topology));
 		const overlay = await loadTopologyOverlay(options.scenario);
@@ -62,21 +67,19 @@ export interface OpenedEnvironment {
 	environment: Environment;
 	/** The lab scenario, for a training run's debrief; absent on a live farm. */
 	scenario?: Scenario;
+	/** What the operator should be told about the farm as it was opened, one line each. */
+	notices: string[];
 }
 
 export async function openEnvironment(options: EnvironmentOptions): Promise<OpenedEnvironment> {
-	try {
-		ensurePrivateDirectory(options.stateDir, 'state folder');
-	} catch (error) {
-		throw new UsageError(error instanceof Error ? error.message : String(error));
-	}
+	ensurePrivateDirectory(options.stateDir, 'state folder');
 	if (wantsLab(options)) {
 		const scenario = await labScenario(options);
 		const environment = await openLabEnvironment({ stateDir: options.stateDir, scenario, ...(options.timeScale ? { timeScale: options.timeScale } : {}) });
-		return { environment, scenario };
+		return { environment, scenario, notices: environment.notices };
 	}
 	// Loaded only for a live farm: node-powershell and its output schemas are of no use to the lab.
 	const { createPowerShellEnvironment } = await import('../environments/powershell/powershell-environment.js');
 	const environment = await createPowerShellEnvironment({ stateDir: options.stateDir, ...(options.powershell ? { executable: options.powershell } : {}) });
-	return { environment };
+	return { environment, notices: [] };
 }

@@ -1,7 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { readBoundedFileSync } from '../../session/bounded-read.js';
+import { describeFsError, FileProblem, fileTimestamp, privateSubfolder, replaceFileSync } from '../../session/private-fs.js';
+import { TIME_SCALE } from '../../text/bounded-values.js';
+import { parseJsonText } from '../../text/json-text.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
 import { EnvironmentError } from '../port.js';
 import { seededGuid, seededRandom } from './random.js';
@@ -108,50 +113,187 @@ export function initialFarm(scenario: Scenario, now: number): FarmState {
 	};
 }
 
+/** A farm file that cannot be used; it has been moved aside, and the message names where. Exit 2, like a damaged session file. */
+export class LabFarmDamaged extends Error {
+	readonly exitCode = 2;
+	constructor(
+		message: string,
+		readonly movedTo: string,
+	) {
+		super(message);
+		this.name = 'LabFarmDamaged';
+	}
+}
+
+/** A farm file is a few kilobytes (a 2 × 50 server farm is about 40 kB). */
+const MAX_FARM_BYTES = 16 * 1024 * 1024;
+
+const count = { type: 'integer', minimum: 0 };
+const instant = { type: 'number' };
+/**
+ * What a farm file must hold to be used. Fields beyond these are allowed, so a newer sfb-pair's additions do
+ * not make the farm unreadable; the fields named here are checked for their types.
+ */
+const farmSchema = {
+	type: 'object',
+	required: ['version', 'scenario', 'scenarioFingerprint', 'topologySignature', 'signatureChanges', 'pairings', 'pairingWrites', 'servers', 'syncRequests', 'faultAttempts'],
+	properties: {
+		version: { const: FARM_FILE_VERSION },
+		scenario: { type: 'string' },
+		scenarioFingerprint: { type: 'string' },
+		topologySignature: { type: 'string' },
+		signatureChanges: count,
+		pairingWrites: count,
+		pairings: {
+			type: 'object',
+			additionalProperties: {
+				type: 'object',
+				required: ['backup', 'voice'],
+				properties: {
+					backup: { type: 'string' },
+					voice: {
+						type: 'object',
+						required: ['automaticFailover', 'failoverSeconds', 'failbackSeconds'],
+						properties: { automaticFailover: { type: 'boolean' }, failoverSeconds: count, failbackSeconds: count },
+					},
+				},
+			},
+		},
+		servers: {
+			type: 'object',
+			additionalProperties: {
+				type: 'object',
+				required: ['bootstrapper', 'bootstrapperRuns', 'backupServiceInstalled', 'cuReapplied', 'lyncBackup'],
+				properties: {
+					bootstrapper: {
+						type: 'object',
+						required: ['state'],
+						properties: {
+							state: { enum: ['not-run', 'running', 'done', 'failed', 'interrupted'] },
+							runId: { type: 'string' },
+							pid: count,
+							startedAt: instant,
+							finishedAt: instant,
+							exitCode: { type: 'integer' },
+						},
+					},
+					bootstrapperRuns: count,
+					backupServiceInstalled: { type: 'boolean' },
+					cuReapplied: { type: 'boolean' },
+					lyncBackup: { type: 'object', required: ['state'], properties: { state: { enum: ['Running', 'Stopped'] }, startedAt: instant } },
+				},
+			},
+		},
+		syncRequests: { type: 'object', additionalProperties: { type: 'array', items: instant } },
+		faultAttempts: { type: 'object', additionalProperties: count },
+		timeScale: { type: 'number', minimum: TIME_SCALE.min, maximum: TIME_SCALE.max },
+	},
+};
+
+let validateFarm: ValidateFunction | undefined;
+
+/** Why `data` is not a farm of this program's format, or undefined when it is one. */
+function farmProblem(data: unknown): string | undefined {
+	if (typeof data === 'object' && data !== null && 'version' in data && data.version !== FARM_FILE_VERSION) {
+		return `has format version ${JSON.stringify(data.version)}, and this program reads ${FARM_FILE_VERSION}`;
+	}
+	validateFarm ??= new Ajv2020({ allErrors: false }).compile(farmSchema);
+	if (validateFarm(data)) return undefined;
+	const [error] = validateFarm.errors ?? [];
+	const at = error?.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'the file';
+	return `is not a farm file: ${at} ${error?.message ?? 'is not valid'}`;
+}
+
+type FarmRead = { kind: 'none' } | { kind: 'farm'; farm: FarmState } | { kind: 'damaged'; reason: string };
+
+/** A folder, a pipe or a device in the farm's place is a FileProblem (exit 2): nothing there can be moved aside safely. */
+function readFarmFile(file: string): FarmRead {
+	let bytes: Buffer | undefined;
+	try {
+		bytes = readBoundedFileSync(file, { maxBytes: MAX_FARM_BYTES, what: 'a lab farm file' });
+	} catch (error) {
+		if (error instanceof FileProblem && error.reason.startsWith('it is a symbolic link')) return { kind: 'damaged', reason: 'is a symbolic link, not a file sfb-pair wrote' };
+		if (error instanceof FileProblem && error.reason.includes('over the')) return { kind: 'damaged', reason: error.reason.replace(/^it /, '') };
+		throw error;
+	}
+	if (bytes === undefined) return { kind: 'none' };
+	const json = parseJsonText(bytes.toString('utf8'));
+	if (!json.ok) return { kind: 'damaged', reason: json.reason };
+	const problem = farmProblem(json.value);
+	return problem === undefined ? { kind: 'farm', farm: json.value as FarmState } : { kind: 'damaged', reason: problem };
+}
+
+/** Renames the farm file to `<name>.farm.<label>-<time>.json` beside it, and returns the new path. */
+function moveAside(file: string, label: 'corrupt' | 'replaced'): string {
+	const stem = file.replace(/\.json$/, '');
+	const stamp = fileTimestamp();
+	let target = `${stem}.${label}-${stamp}.json`;
+	for (let attempt = 2; existsSync(target); attempt += 1) target = `${stem}.${label}-${stamp}-${attempt}.json`;
+	try {
+		renameSync(file, target);
+	} catch (error) {
+		throw new FileProblem(file, `it cannot be moved aside to ${target}: ${describeFsError(error)}`, { cause: error });
+	}
+	return target;
+}
+
+function damaged(file: string, reason: string, scenario: Scenario): LabFarmDamaged {
+	const movedTo = moveAside(file, 'corrupt');
+	return new LabFarmDamaged(
+		`the lab farm ${file} could not be read (it ${reason}); it is kept as ${movedTo}: run the command again to start the farm afresh from scenario "${scenario.name}"`,
+		movedTo,
+	);
+}
+
 /**
  * Synchronous on purpose: the file is a few kilobytes, and a read-modify-write with no await inside cannot
  * interleave with another run of this process (eight Bootstrapper runs in parallel each record their end).
+ * A damaged file is moved aside and named (LabFarmDamaged), like a damaged session file.
  */
 export function loadFarm(file: string, scenario: Scenario, now: number): FarmState {
-	let text: string;
-	try {
-		text = readFileSync(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-			throw new EnvironmentError('failed', `lab farm ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-		}
+	const found = readFarmFile(file);
+	if (found.kind === 'damaged') throw damaged(file, found.reason, scenario);
+	if (found.kind === 'none') {
 		const farm = initialFarm(scenario, now);
 		saveFarm(file, farm);
 		return farm;
 	}
-	let farm: FarmState;
-	try {
-		farm = JSON.parse(text) as FarmState;
-	} catch {
-		throw new EnvironmentError('failed', `lab farm ${file} is not valid JSON: remove it to start the farm afresh from scenario "${scenario.name}"`);
+	if (found.farm.scenarioFingerprint !== fingerprintOf(scenario)) {
+		throw new EnvironmentError('failed', `the lab farm ${file} was replaced while this command ran, by one made from another version of scenario "${scenario.name}": run the command again`);
 	}
-	if (farm.version !== FARM_FILE_VERSION) {
-		throw new EnvironmentError('failed', `lab farm ${file} has format version ${String(farm.version)}, this program reads ${FARM_FILE_VERSION}: remove it to start afresh`);
-	}
-	if (farm.scenarioFingerprint !== fingerprintOf(scenario)) {
-		throw new EnvironmentError(
-			'failed',
-			`lab farm ${file} was made from a different version of scenario "${scenario.name}" (its pools, sites or pairings changed): remove it to start afresh`,
-		);
-	}
-	return farm;
+	return found.farm;
 }
+
+/**
+ * The farm as a command finds it when it opens the lab. A farm made from another version of the scenario (a
+ * trainer edited the scenario file, or a newer sfb-pair changed a built-in one) cannot be used: it is moved
+ * aside, named in the notice, and a fresh farm starts from the scenario. Nothing is left to delete by hand.
+ */
+export function openFarm(file: string, scenario: Scenario, now: number): { farm: FarmState; notice?: string } {
+	const found = readFarmFile(file);
+	if (found.kind === 'farm' && found.farm.scenarioFingerprint !== fingerprintOf(scenario)) {
+		const movedTo = moveAside(file, 'replaced');
+		const farm = loadFarm(file, scenario, now);
+		return { farm, notice: `the lab farm was made from another version of scenario "${scenario.name}" (its pools, sites or pairings changed): it is kept as ${movedTo}, and a fresh farm starts from the scenario` };
+	}
+	return { farm: loadFarm(file, scenario, now) };
+}
+
+/** Folders already made private by this process: a farm is saved at every step of every server. */
+const preparedFolders = new Set<string>();
 
 /** Temp file then rename, so a reader in another process sees the old farm or the new one, never half of one. */
 export function saveFarm(file: string, farm: FarmState): void {
-	mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-	const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 	try {
-		writeFileSync(temporary, `${JSON.stringify(farm, null, '\t')}\n`, { mode: 0o600 });
-		renameSync(temporary, file);
+		const folder = path.dirname(file);
+		if (!preparedFolders.has(folder)) {
+			privateSubfolder(path.dirname(folder), path.basename(folder));
+			preparedFolders.add(folder);
+		}
+		replaceFileSync(file, `${JSON.stringify(farm, null, '\t')}\n`);
 	} catch (error) {
-		rmSync(temporary, { force: true });
-		throw new EnvironmentError('failed', `lab farm ${file} cannot be written: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+		if (error instanceof FileProblem) throw error;
+		throw new FileProblem(file, describeFsError(error), { cause: error });
 	}
 }
 
@@ -180,14 +322,4 @@ function fingerprintOf(scenario: Scenario): string {
 		signature: scenario.signature,
 	};
 	return createHash('sha256').update(JSON.stringify(structure)).digest('hex').slice(0, 16);
-}
-
-/** The time scale stored in a farm file, if there is a readable one. */
-export function storedTimeScale(file: string): number | undefined {
-	try {
-		const scale = (JSON.parse(readFileSync(file, 'utf8')) as Partial<FarmState>).timeScale;
-		return typeof scale === 'number' && scale > 0 ? scale : undefined;
-	} catch {
-		return undefined;
-	}
 }
