@@ -4,15 +4,18 @@ import { EnvironmentError, type Environment } from '../environments/port.js';
 import { listScenarios, ScenarioError, type Scenario } from '../environments/lab/scenario.js';
 import { TopologyReadError } from '../sfb/topology-reader.js';
 import { CheckpointFailure } from '../session/checkpoint-queue.js';
-import { sanitizeLine } from '../text/sanitize.js';
 import { SessionLockedError } from '../session/session-lock.js';
+import { asFileProblem, type FileProblem } from '../session/private-fs.js';
+import { LabFarmDamaged } from '../environments/lab/farm-state.js';
+import { processOutput, stderrLine } from './output.js';
+import { withCancelSignals } from './signals.js';
 import { applyColorPreference } from './color.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { openEnvironment, wantsLab, type EnvironmentOptions } from './open-environment.js';
 import {
 	environmentOptions,
 	pacingFrom,
-	positiveInteger,
+	parallel,
 	voiceFrom,
 	withCommonOptions,
 	withPacingOptions,
@@ -26,28 +29,49 @@ import { planCommand } from './commands/plan.js';
 import { statusCommand } from './commands/status.js';
 import { runCommand } from './commands/run.js';
 
-let stdoutClosed = false;
-/** A reader that goes away (`sfb-pair run … | head`) stops the output, not the work: the record keeps it all. */
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-	if (error.code !== 'EPIPE') throw error;
-	stdoutClosed = true;
-});
-const write = (text: string) => {
-	if (!stdoutClosed) process.stdout.write(`${text}\n`);
-};
+const output = processOutput();
+const write = (text: string) => output.write(text);
 
-/** Runs a command with an environment it always disposes, turning known failures into one line and an exit code. */
-async function withEnvironment(
+type Opened = EnvironmentOptions & { labScenario?: Scenario | undefined };
+
+/**
+ * Runs a command under the one signal policy (signals.ts), with an environment it always disposes. A command
+ * that takes the AbortSignal stops its own work; one that only reads is left behind, and exits 130 at once.
+ */
+function withEnvironment(
 	flags: CommonFlags,
-	body: (environment: Environment, options: EnvironmentOptions & { labScenario?: Scenario | undefined }) => Promise<number>,
-) {
-	const options = environmentOptions(flags);
-	const { environment, scenario } = await openEnvironment(options);
-	try {
-		return await body(environment, { ...options, labScenario: scenario });
-	} finally {
-		await environment.dispose();
+	body: (environment: Environment, options: Opened, signal: AbortSignal) => Promise<number>,
+	how: { stopsOnSignal?: boolean } = {},
+): Promise<number> {
+	return withCancelSignals(async (signal) => {
+		const options = environmentOptions(flags);
+		const { environment, scenario } = await untilCancelled(openEnvironment(options), signal);
+		try {
+			const work = body(environment, { ...options, labScenario: scenario }, signal);
+			return await (how.stopsOnSignal ? work : untilCancelled(work, signal));
+		} finally {
+			await environment.dispose();
+		}
+	});
+}
+
+/** `work`, or a rejection as soon as `signal` aborts. */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(signal.reason);
+		if (signal.aborted) onAbort();
+		signal.addEventListener('abort', onAbort, { once: true });
+		work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+	});
+}
+
+/** A file-system failure anywhere in the chain of causes, as the one line every command gives for it. */
+function fileProblemIn(error: unknown): FileProblem | undefined {
+	for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+		const problem = asFileProblem(current);
+		if (problem) return problem;
 	}
+	return undefined;
 }
 
 function reportError(error: unknown): number {
@@ -55,13 +79,23 @@ function reportError(error: unknown): number {
 		error instanceof UsageError ||
 		error instanceof TopologyReadError ||
 		error instanceof ScenarioError ||
-		error instanceof SessionLockedError;
-	if (known || error instanceof EnvironmentError || error instanceof CheckpointFailure) {
-		process.stderr.write(`sfb-pair: ${sanitizeLine(error.message)}\n`);
-		return known ? EXIT.usage : EXIT.failed;
+		error instanceof SessionLockedError ||
+		error instanceof LabFarmDamaged;
+	if (known) {
+		stderrLine(`sfb-pair: ${error.message}`);
+		return EXIT.usage;
+	}
+	const problem = fileProblemIn(error);
+	if (problem) {
+		stderrLine(`sfb-pair: ${problem.message}`);
+		return EXIT.usage;
+	}
+	if (error instanceof EnvironmentError || error instanceof CheckpointFailure) {
+		stderrLine(`sfb-pair: ${error.message}`);
+		return EXIT.failed;
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	process.stderr.write(`sfb-pair: unexpected error: ${sanitizeLine(message)}\n`);
+	stderrLine(`sfb-pair: unexpected error: ${message}`);
 	if (process.env.SFB_PAIR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
 	return EXIT.failed;
 }
@@ -74,7 +108,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 		.helpOption('-h, --help', 'show this help')
 		.option('--resume', 'continue the unfinished session without asking')
 		.option('--fresh', 'archive any unfinished session and start over')
-		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
+		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
 		.option('--explain', 'explain beside each step why it exists')
 		.addHelpText(
 			'after',
@@ -140,7 +174,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 		.option('--yes', 'confirm the change: publish the pairing without asking')
 		.option('--resume', 'continue the unfinished session for this pair')
 		.option('--fresh', 'archive the unfinished session for this pair and start over')
-		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(positiveInteger))
+		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms)')
 		.option('--explain', 'print beside each step why it exists')
 		.exitOverride()
@@ -151,29 +185,28 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean },
 			) =>
 				exitWith(
-					withEnvironment(flags, (environment, options) =>
-						withSignals((signal) =>
-							runCommand(
-								environment,
-								options.stateDir,
-								{
-									pool: flags.pool,
-									backup: flags.backup,
-									voice: voiceFrom(flags),
-									yes: Boolean(flags.yes),
-									resume: Boolean(flags.resume),
-									fresh: Boolean(flags.fresh),
-									perPool: flags.parallel ?? 1,
-												cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
-									retries: 1,
-									explain: Boolean(flags.explain),
-									pacing: pacingFrom(flags),
-									...(options.labScenario ? { scenario: options.labScenario } : {}),
-								},
-								write,
-								signal,
-							),
+					withEnvironment(flags, (environment, options, signal) =>
+						runCommand(
+							environment,
+							options.stateDir,
+							{
+								pool: flags.pool,
+								backup: flags.backup,
+								voice: voiceFrom(flags),
+								yes: Boolean(flags.yes),
+								resume: Boolean(flags.resume),
+								fresh: Boolean(flags.fresh),
+								perPool: flags.parallel ?? 1,
+								cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
+								retries: 1,
+								explain: Boolean(flags.explain),
+								pacing: pacingFrom(flags),
+								...(options.labScenario ? { scenario: options.labScenario } : {}),
+							},
+							write,
+							signal,
 						),
+						{ stopsOnSignal: true },
 					),
 				),
 		);
@@ -198,21 +231,6 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 	return program;
 }
 
-/** SIGINT and SIGTERM abort the work; the checkpoint is already on disk, so the session stays resumable. */
-async function withSignals(body: (signal: AbortSignal) => Promise<number>): Promise<number> {
-	const controller = new AbortController();
-	const onSignal = () => controller.abort(new Error('cancelled'));
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	try {
-		const code = await body(controller.signal);
-		return controller.signal.aborted ? EXIT.cancelled : code;
-	} finally {
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-	}
-}
-
 export async function main(argv: string[]): Promise<number> {
 	// React and Ink load later (only the wizard draws); without this they run their slow development build.
 	process.env.NODE_ENV ??= 'production';
@@ -223,12 +241,12 @@ export async function main(argv: string[]): Promise<number> {
 	});
 	try {
 		await program.parseAsync(argv, { from: 'user' });
-		return pending ? await pending : EXIT.done;
+		return output.finish(pending ? await pending : EXIT.done);
 	} catch (error) {
 		if (error instanceof CommanderError) {
 			if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.done;
 			return EXIT.usage;
 		}
-		return reportError(error);
+		return output.finish(reportError(error));
 	}
 }
