@@ -45,7 +45,8 @@ function withEnvironment(
 ): Promise<number> {
 	return withCancelSignals(async (signal) => {
 		const options = environmentOptions(flags);
-		const { environment, scenario } = await untilCancelled(openEnvironment(options), signal);
+		const { environment, scenario, notices } = await untilCancelled(openEnvironment(options), signal);
+		for (const notice of notices) stderrLine(`note: ${notice}`);
 		try {
 			const work = body(environment, { ...options, labScenario: scenario }, signal);
 			return await (how.stopsOnSignal ? work : untilCancelled(work, signal));

@@ -23,6 +23,20 @@ export function findPool(inventory: PoolInventory, name: string): FrontEndPool |
 	return inventory.pools.find((pool) => normalise(pool.fqdn) === wanted);
 }
 
+/**
+ * Two Front End pools whose names differ only in case (pool01, POOL01): one name to DNS, so the topology is
+ * wrong, and the second could never be chosen. Returns the first such pair.
+ */
+export function sameNameTwice(pools: FrontEndPool[]): [FrontEndPool, FrontEndPool] | undefined {
+	const seen = new Map<string, FrontEndPool>();
+	for (const pool of pools) {
+		const earlier = seen.get(normalise(pool.fqdn));
+		if (earlier) return [earlier, pool];
+		seen.set(normalise(pool.fqdn), pool);
+	}
+	return undefined;
+}
+
 export function unknownPoolMessage(inventory: PoolInventory, name: string): string {
 	const shown = name.trim() === '' ? '(an empty name)' : name;
 	if (inventory.pools.length === 0) return `${shown} is not a Front End pool: the topology defines no Front End pools`;

@@ -22,10 +22,14 @@ const escapeSequence = new RegExp(
 	'g',
 );
 
-/* C0 controls except tab and line feed, DEL, C1 controls, and the bidirectional overrides and isolates
- * that can make text display in an order other than the one it is read in. */
+/* C0 controls except tab and line feed, DEL, C1 controls, and the bidirectional formatting characters that
+ * can make text display in an order other than the one it is read in: the marks (LRM U+200E, RLM U+200F, ALM
+ * U+061C), the embeddings and overrides (U+202A–U+202E) and the isolates (U+2066–U+2069). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the purpose
-const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/* Carriage returns, and the Unicode line and paragraph separators some terminals break a line at. */
+const lineBreak = /\r\n?|[\u2028\u2029]/g;
 
 const tabWidth = 8;
 
@@ -55,7 +59,7 @@ function expandTabs(line: string): string {
 export function sanitizeForTerminal(text: string): string {
 	return text
 		.replace(escapeSequence, '')
-		.replace(/\r\n?/g, '\n')
+		.replace(lineBreak, '\n')
 		.replace(controlCharacter, '')
 		.split('\n')
 		.map(expandTabs)
@@ -71,8 +75,8 @@ export function sanitizeLine(text: string): string {
 }
 
 /* What JSON.stringify leaves raw that a terminal may still act on or reorder: DEL, C1 controls, the line and
- * paragraph separators, and the bidirectional overrides and isolates. */
-const unsafeInJson = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+ * paragraph separators, and the bidirectional marks, overrides and isolates. */
+const unsafeInJson = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * `--json` output: the same data for a program, with every character a terminal could act on written as a

@@ -160,7 +160,7 @@ export function App({ store, bridge, symbols, explain: explainAtStart, steadyPol
 					)}
 				</Static>
 				<Box flexDirection="column">
-					<Header state={state} kind={store.kind} />
+					<Header state={state} kind={store.kind} notes={store.notes} />
 					<Text dimColor wrap="truncate-end">
 						{description ?? ' '}
 					</Text>

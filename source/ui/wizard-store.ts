@@ -28,8 +28,12 @@ export class WizardStore {
 	/** Lab or live is known from the command line, before the farm is open. */
 	constructor(readonly kind: EnvironmentKind) {}
 
-	setEnvironment(description: string) {
+	/** What the operator should know before anything else: where non-default settings came from, a farm set aside. */
+	notes: string[] = [];
+
+	setEnvironment(description: string, notes: string[] = []) {
 		this.description = description;
+		this.notes = [...this.notes, ...notes];
 		this.notify();
 	}
 

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, expectOneLineRefusal, labArgs as lab, sfbPair, STACK_FRAME, temporaryFolders } from '../helpers/cli.js';
 import { describeWithPwsh } from '../pwsh/pwsh-available.js';
 
 /**
@@ -11,7 +10,6 @@ import { describeWithPwsh } from '../pwsh/pwsh-available.js';
  * change record as control characters.
  */
 
-const CLI = path.join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const FABRIKAM_TOPOLOGY = path.join(import.meta.dirname, '..', 'fixtures', 'topology', 'fabrikam-2019.xml');
 
 /** ESC and every other C0 control but the line feed, DEL, the C1 controls (U+009B is a one-character CSI). */
@@ -19,7 +17,6 @@ const FABRIKAM_TOPOLOGY = path.join(import.meta.dirname, '..', 'fixtures', 'topo
 const CONTROL_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const ESC_OR_C0 = /[\u0000-\u0009\u000b-\u001f]/;
-const STACK_FRAME = /^\s+at\s/m;
 
 /**
  * Text that would act on a terminal: clear the screen, retitle the window, move up a line and print a fake
@@ -30,45 +27,15 @@ const HOSTILE =
 	`"q' $(touch PWNED) \u001b[2J\u001b]0;pwned-title\u0007\u001b[1A\rsfb-pair> type publish ` +
 	`\u009b2J \u001b]8;;https://evil.example\u001b\\link\u001b]8;;\u001b\\ \u001bc \u0007\u0008`;
 
-interface Outcome {
-	status: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-const folders: string[] = [];
-function temporaryFolder(): string {
-	const folder = mkdtempSync(path.join(tmpdir(), 'sfb-pair-bad-input-'));
-	folders.push(folder);
-	return folder;
-}
+const folders = temporaryFolders('sfb-pair-bad-input-');
+const temporaryFolder = () => folders.make();
 
 beforeAll(() => {
 	expect(readdirSync(path.dirname(CLI)), 'dist/cli.js is missing: run npm run build first').toContain('cli.js');
 });
-afterAll(() => {
-	for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(() => folders.removeAll());
 
-function sfbPair(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
-	const result = spawnSync(process.execPath, [CLI, ...args], {
-		encoding: 'utf8',
-		timeout: 60_000,
-		env: { ...process.env, NO_COLOR: '1', ...env },
-	});
-	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Refused with `code`, the reason in one `sfb-pair: …` line on stderr, nothing else. */
-function expectOneLineRefusal(outcome: Outcome, code: number, reason: RegExp): string {
-	expect(outcome.status, `stderr: ${outcome.stderr}`).toBe(code);
-	expect(outcome.stderr).not.toMatch(STACK_FRAME);
-	const lines = outcome.stderr.trimEnd().split('\n');
-	expect(lines, outcome.stderr).toHaveLength(1);
-	expect(lines[0]).toMatch(/^sfb-pair: /);
-	expect(lines[0]).toMatch(reason);
-	return lines[0] ?? '';
-}
+type Outcome = ReturnType<typeof sfbPair>;
 
 function expectNoControlCharacters(text: string, where: string): void {
 	const found = CONTROL_CHARACTER.exec(text);
@@ -96,14 +63,13 @@ function recordMarkdown(stateDir: string): { name: string; text: string }[] {
 		.map((name) => ({ name, text: readFileSync(path.join(folder, name), 'utf8') }));
 }
 
-const lab = (stateDir: string, ...extra: string[]) => ['--lab', '--state-dir', stateDir, '--time-scale', '2000', ...extra];
 
 describe('unknown flags and values', () => {
 	it.each([
 		['pools --bogus', 'pools', ['--bogus'], /unknown option '--bogus'/],
 		['plan --frobnicate', 'plan', ['--pool', 'pool-redmond.contoso.com', '--backup', 'pool-dublin.contoso.com', '--frobnicate'], /unknown option '--frobnicate'/],
-		['pools --time-scale fast', 'pools', ['--time-scale', 'fast'], /--time-scale.*'fast'.*positive number/],
-		['run --parallel two', 'run', ['--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes', '--parallel', 'two'], /--parallel.*'two'.*whole number/],
+		['pools --time-scale fast', 'pools', ['--time-scale', 'fast'], /--time-scale.*'fast'.*not a number/],
+		['run --parallel two', 'run', ['--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes', '--parallel', 'two'], /--parallel.*'two'.*not a whole number/],
 		['status without --pool', 'status', [], /required option '--pool/],
 	])('%s exits 2 with the reason and the usage of the command, no stack trace', (_label, command, args, reason) => {
 		const outcome = sfbPair([command, ...args, '--lab', '--state-dir', temporaryFolder()]);
@@ -368,6 +334,13 @@ describe('topology documents too big or too deep', () => {
 	});
 });
 
+function damageFarm(stateDir: string, damage: (text: string) => string): string {
+	const farmFile = path.join(stateDir, 'lab', 'default.farm.json');
+	const damaged = damage(readFileSync(farmFile, 'utf8'));
+	writeFileSync(farmFile, damaged);
+	return damaged;
+}
+
 describe('a state folder that cannot be used', () => {
 	/** Root ignores file modes, so a path through a regular file is what makes a folder impossible here. */
 	it.each([
@@ -392,14 +365,32 @@ describe('a state folder that cannot be used', () => {
 		['cut short', (text: string) => text.slice(0, 100)],
 		['of another format version', (text: string) => text.replace('"version": 1', '"version": 99')],
 		['empty', () => ''],
-	])('a lab farm file %s: one line that says to remove it, exit 1', (_kind, damage) => {
+		['with a field of the wrong type', (text: string) => text.replace('"pairings": {', '"pairings": "none", "was": {')],
+		['keeping a time scale out of bounds', (text: string) => text.replace(/\n\}\n$/, ',\n\t"timeScale": 1e308\n}\n')],
+	])('a lab farm file %s is moved aside and named, exit 2; the next command starts afresh', (_kind, damage) => {
 		const stateDir = temporaryFolder();
 		expect(sfbPair(['pools', ...lab(stateDir)]).status).toBe(0);
-		const farmFile = path.join(stateDir, 'lab', 'default.farm.json');
-		writeFileSync(farmFile, damage(readFileSync(farmFile, 'utf8')));
-		for (const args of [['pools'], ['run', '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes']]) {
-			expectOneLineRefusal(sfbPair([...args, ...lab(stateDir)]), 1, /default\.farm\.json .*remove it/);
-		}
+		const damaged = damageFarm(stateDir, damage);
+		const line = expectOneLineRefusal(sfbPair(['pools', ...lab(stateDir)]), 2, /default\.farm\.json could not be read .*it is kept as \S+default\.farm\.corrupt-[^ ]+\.json: run the command again/);
+		expect(readFileSync(/kept as (\S+\.json):/.exec(line)?.[1] ?? '', 'utf8'), 'the damaged file is kept as it was').toBe(damaged);
+		expect(sfbPair(['pools', ...lab(stateDir)]).status).toBe(0);
+	});
+
+	it('run on a damaged lab farm: refused the same way, and the pair is not left locked', () => {
+		const stateDir = temporaryFolder();
+		const run = ['run', '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes', ...lab(stateDir)];
+		expect(sfbPair(['pools', ...lab(stateDir)]).status).toBe(0);
+		damageFarm(stateDir, (text) => text.replace('"servers": {', '"servers": 7, "was": {'));
+		expectOneLineRefusal(sfbPair(run), 2, /could not be read \(it is not a farm file: servers must be object\)/);
+		expect(readdirSync(stateDir).filter((name) => name.endsWith('.lock')), 'no lock left behind').toEqual([]);
+		const again = sfbPair(run);
+		expect(again.status, again.stderr).toBe(0);
+	});
+
+	it('a folder in place of the lab farm file: cannot use it, exit 2', () => {
+		const stateDir = temporaryFolder();
+		mkdirSync(path.join(stateDir, 'lab', 'default.farm.json'), { recursive: true });
+		expectOneLineRefusal(sfbPair(['pools', ...lab(stateDir)]), 2, /^sfb-pair: cannot use \S+default\.farm\.json: it is a folder, not a file$/);
 	});
 });
 

@@ -5,6 +5,7 @@ import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rule
 import { findSessions, pairKey } from '../../session/session-files.js';
 import { acquireSessionLock, type SessionLock } from '../../session/session-lock.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { redactSecrets } from '../../session/redact.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
@@ -78,12 +79,14 @@ async function runLocked(
 		if (!assessment.allowed) throw new UsageError(`cannot pair ${request.pool} with ${request.backup}: ${assessment.refusals.join('; ')}`);
 	}
 
-	const report = plainReporter(write, { explain: request.explain });
+	// What servers print may hold a password or a token: the screen gets what the change record gets.
+	const print = (line: string) => write(redactSecrets(sanitizeLine(line)));
+	const report = plainReporter(print, { explain: request.explain });
 	write(environment.description);
 	const result = await driveProcedure({
 		environment,
 		stateDir,
-		operator: autoOperator(request, (line) => write(`${new Date().toISOString().slice(11, 19)} ${sanitizeLine(line)}`)),
+		operator: autoOperator(request, (line) => print(`${new Date().toISOString().slice(11, 19)} ${line}`)),
 		...(resume ? { resume } : {}),
 		perPool: request.perPool,
 		signal,

@@ -11,6 +11,7 @@ import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { driveProcedure, STEADY_POLLS, type PacingChoices } from '../procedure-driver.js';
 import type { OpenedEnvironment } from '../open-environment.js';
+import { onCancelSignal } from '../signals.js';
 
 export interface WizardOptions {
 	resume: boolean;
@@ -63,15 +64,13 @@ export async function wizardCommand(
 	);
 	const stopClearingOnShrink = clearScreenWhenNarrower(process.stdout);
 
-	const onSignal = () => leave('cancel');
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+	const stopHandlingSignals = onCancelSignal(() => leave('cancel'));
 
 	let environment: Environment | undefined;
 	try {
 		const opened = await farm.open();
 		environment = opened.environment;
-		store.setEnvironment(environment.description);
+		store.setEnvironment(environment.description, opened.notices);
 		const resume = await chooseSession(stateDir, options, bridge);
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		const drive = driveProcedure({
@@ -90,8 +89,7 @@ export async function wizardCommand(
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		return exitCodeFor(finished.outcome);
 	} finally {
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
+		stopHandlingSignals();
 		stopClearingOnShrink();
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		app.unmount();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { readBoundedFileSync } from '../../session/bounded-read.js';
@@ -214,7 +215,7 @@ export function scenarioFromTopology(document: TopologyDocument, overlay: Topolo
 		);
 	}
 	const raw = {
-		name: 'topology',
+		name: topologyFarmName(document, source),
 		description: `Farm built from the exported topology ${source}`,
 		seed: 1,
 		...(document.signature === undefined ? {} : { signature: document.signature }),
@@ -237,6 +238,17 @@ export function scenarioFromTopology(document: TopologyDocument, overlay: Topolo
 		})),
 	};
 	return parseScenario(raw, overlaySource);
+}
+
+/**
+ * A lab built from a topology document is named after the file and what the document holds, so each class
+ * topology keeps a farm of its own (`lab/topology-contoso-3f2a9c.farm.json`) and loading a second one never
+ * meets the first one's farm. An edited document is another farm too; an overlay's own `name` wins.
+ */
+export function topologyFarmName(document: TopologyDocument, source: string): string {
+	const stem = path.basename(source).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 40);
+	const digest = createHash('sha256').update(JSON.stringify(document)).digest('hex').slice(0, 6);
+	return `topology-${stem === '' ? '' : `${stem.replace(/[-.]+$/, '')}-`}${digest}`;
 }
 
 /** The Backup Service modules a pool of this version reports. */
@@ -346,17 +358,24 @@ function findInconsistency(scenario: Scenario): string | undefined {
 		siteNames.add(site.name);
 	}
 
-	const clusterNames = new Set<string>();
+	// Host names ignore case: pool01 and POOL01 are one pool, and the second could never be chosen.
+	const clusterNames = new Map<string, string>();
 	const serverPools = new Map<string, ScenarioPool>();
+	const twice = (name: string, earlier: string) => (earlier === name ? 'appears twice' : `is ${earlier} again (host names ignore case)`);
 	for (const [index, pool] of scenario.pools.entries()) {
 		const at = `pools[${index}]`;
 		if (!siteNames.has(pool.site)) return `${at}.site "${pool.site}" is not one of the sites (${[...siteNames].join(', ')})`;
-		if (clusterNames.has(pool.fqdn)) return `${at}.fqdn "${pool.fqdn}" appears twice`;
-		clusterNames.add(pool.fqdn);
+		const earlier = clusterNames.get(pool.fqdn.toLowerCase());
+		if (earlier !== undefined) return `${at}.fqdn "${pool.fqdn}" ${twice(pool.fqdn, earlier)}`;
+		clusterNames.set(pool.fqdn.toLowerCase(), pool.fqdn);
 		if (pool.edition === 'Standard' && pool.servers.length !== 1) return `${at}.servers: a Standard Edition pool is one server, not ${pool.servers.length}`;
 		for (const [serverIndex, server] of pool.servers.entries()) {
-			if (serverPools.has(server)) return `${at}.servers[${serverIndex}] "${server}" is already a server of ${serverPools.get(server)?.fqdn}`;
-			serverPools.set(server, pool);
+			const owner = serverPools.get(server.toLowerCase());
+			if (owner) {
+				const sameName = owner.servers.find((name) => name.toLowerCase() === server.toLowerCase()) ?? server;
+				return `${at}.servers[${serverIndex}] "${server}" is already a server of ${owner.fqdn}${sameName === server ? '' : ` (as ${sameName}: host names ignore case)`}`;
+			}
+			serverPools.set(server.toLowerCase(), pool);
 		}
 	}
 	const cmsHosts = scenario.pools.filter((pool) => pool.hostsCentralManagementStore);
@@ -364,8 +383,9 @@ function findInconsistency(scenario: Scenario): string | undefined {
 
 	for (const [index, cluster] of scenario.otherClusters.entries()) {
 		if (!siteNames.has(cluster.site)) return `otherClusters[${index}].site "${cluster.site}" is not one of the sites`;
-		if (clusterNames.has(cluster.fqdn)) return `otherClusters[${index}].fqdn "${cluster.fqdn}" appears twice`;
-		clusterNames.add(cluster.fqdn);
+		const earlier = clusterNames.get(cluster.fqdn.toLowerCase());
+		if (earlier !== undefined) return `otherClusters[${index}].fqdn "${cluster.fqdn}" ${twice(cluster.fqdn, earlier)}`;
+		clusterNames.set(cluster.fqdn.toLowerCase(), cluster.fqdn);
 	}
 
 	const poolNames = new Set(scenario.pools.map((pool) => pool.fqdn));
@@ -380,13 +400,14 @@ function findInconsistency(scenario: Scenario): string | undefined {
 		paired.add(pairing.pool).add(pairing.backup);
 	}
 
+	const isServer = (name: string) => scenario.pools.some((pool) => pool.servers.includes(name));
 	for (const server of Object.keys(scenario.timings.bootstrapperSecondsPerServer)) {
-		if (!serverPools.has(server)) return `timings.bootstrapperSecondsPerServer names "${server}", which is not a Front End server of any pool`;
+		if (!isServer(server)) return `timings.bootstrapperSecondsPerServer names "${server}", which is not a Front End server of any pool`;
 	}
 
 	for (const [index, fault] of scenario.faults.entries()) {
 		const at = `faults[${index}]`;
-		if ('server' in fault && !serverPools.has(fault.server)) return `${at}.server "${fault.server}" is not a Front End server of any pool`;
+		if ('server' in fault && !isServer(fault.server)) return `${at}.server "${fault.server}" is not a Front End server of any pool`;
 		if ('pool' in fault && fault.pool !== undefined && !poolNames.has(fault.pool)) return `${at}.pool "${fault.pool}" is not one of the pools`;
 		if (fault.type === 'sync-error') {
 			const pool = scenario.pools.find((entry) => entry.fqdn === fault.pool);

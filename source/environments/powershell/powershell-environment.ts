@@ -3,6 +3,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_FOLDERS, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { FrontEndPool, PairingRequest, PoolInventory, TopologyDocument } from '../../sfb/model.js';
+import { sameNameTwice } from '../../sfb/pairing-rules.js';
 import { readTopologyDocument, TopologyReadError } from '../../sfb/topology-reader.js';
 import { formatTimeSpan } from '../../sfb/voice-resiliency.js';
 import {
@@ -125,6 +126,14 @@ export class PowerShellEnvironment implements Environment {
 		const action = 'Get-CsTopology -AsXml; Get-CsService -Registrar';
 		const output = parseInventoryOutput(await this.run(readInventoryScript(), { action }));
 		const document = readPublishedTopology(output.topology);
+		const twice = sameNameTwice(document.frontEndPools);
+		if (twice) {
+			throw new EnvironmentError(
+				'unexpected-output',
+				`The published topology names one Front End pool twice, as ${twice[0].fqdn} and ${twice[1].fqdn} (host names ignore case): correct it in Topology Builder before pairing`,
+				output.topology,
+			);
+		}
 		const signature = document.signature ?? unexpected('The published topology has no Signature attribute', output.topology);
 
 		const pairings: Record<string, string> = {};
