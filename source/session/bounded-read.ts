@@ -17,9 +17,11 @@ export interface BoundedReadOptions {
 
 const { O_RDONLY, O_NONBLOCK = 0, O_NOFOLLOW = 0 } = fs.constants;
 
-export function megabytes(bytes: number): string {
+/** "3 kB", "2.5 MB", "3072 MB". */
+function sizeText(bytes: number): string {
+	if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} kB`;
 	const value = bytes / (1024 * 1024);
-	return value >= 100 ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, '');
+	return `${value >= 100 ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, '')} MB`;
 }
 
 /**
@@ -28,7 +30,7 @@ export function megabytes(bytes: number): string {
  * allowed, a symbolic link are refused before a byte is read, each as a FileProblem that says what it is.
  */
 export function readBoundedFileSync(file: string, options: BoundedReadOptions): Buffer | undefined {
-	const tooLarge = options.tooLarge ?? ((bytes: number) => new FileProblem(file, `it is ${megabytes(bytes)} MB, over the ${megabytes(options.maxBytes)} MB limit for ${options.what}`));
+	const tooLarge = options.tooLarge ?? ((bytes: number) => new FileProblem(file, `it is ${sizeText(bytes)}, over the ${sizeText(options.maxBytes)} limit for ${options.what}`));
 	let descriptor: number;
 	try {
 		if (!options.followSymlinks) {

@@ -7,7 +7,7 @@ import { judgeBothDirections, judgeDirection } from '../../../source/sfb/backup-
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 import { BACKUP_SERVICE, EnvironmentError } from '../../../source/environments/port.js';
 import { DEFAULT_LAB_TIME_SCALE, ManualClock } from '../../../source/environments/lab/clock.js';
-import { labFarmPath, resetLabFarm, type FarmState } from '../../../source/environments/lab/farm-state.js';
+import { LabFarmDamaged, labFarmPath, resetLabFarm, type FarmState } from '../../../source/environments/lab/farm-state.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { parseScenario, type ScenarioInput } from '../../../source/environments/lab/scenario.js';
 
@@ -591,20 +591,28 @@ describe('the farm on disk', () => {
 		expect(lab.readFarm().pairingWrites).toBe(0);
 	});
 
-	it('a farm made from another version of the scenario is refused with the file named', async () => {
+	it('a farm made from another version of the scenario is set aside, named in a notice, and a fresh one starts', async () => {
 		const { lab } = await openLab();
 		await pairRedmondDublin(lab);
 		const changed = testScenario();
 		changed.pools[0]?.servers.push('red-fe04.contoso.com');
-		const error = await failure(openLabEnvironment({ stateDir, scenario: changed, clock: new ManualClock(), timeScale: 1 }));
-		expect(error.message).toContain(lab.farmPath);
-		expect(error.message).toContain('different version of scenario "test"');
+		const reopened = await openLabEnvironment({ stateDir, scenario: changed, clock: new ManualClock(), timeScale: 1 });
+		expect(reopened.notices).toEqual([expect.stringMatching(/another version of scenario "test" .* kept as \S+test\.farm\.replaced-\S+\.json, and a fresh farm starts/)]);
+		const keptAs = /kept as (\S+\.json),/.exec(reopened.notices[0] ?? '')?.[1] ?? '';
+		expect(JSON.parse(await readFile(keptAs, 'utf8')).pairingWrites, 'the old farm is kept as it was').toBe(1);
+		expect(reopened.readFarm().pairingWrites).toBe(0);
+		expect(await reopened.readPairing(RED)).toBeUndefined();
 	});
 
-	it('a corrupt farm file is refused in one line naming it', async () => {
+	it('a corrupt farm file is moved aside and named in one line, and the next open starts afresh', async () => {
 		const { lab } = await openLab();
 		await writeFile(lab.farmPath, '{ "version": 1, ');
-		const error = await failure(lab.readInventory());
-		expect(error.message).toBe(`lab farm ${lab.farmPath} is not valid JSON: remove it to start the farm afresh from scenario "test"`);
+		const error: unknown = await lab.readInventory().then(() => undefined, (caught: unknown) => caught);
+		if (!(error instanceof LabFarmDamaged)) throw new Error(`expected a LabFarmDamaged, got ${String(error)}`);
+		expect(error.message).toMatch(
+			new RegExp(`^the lab farm ${lab.farmPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} could not be read \\(it is not valid JSON.*\\); it is kept as \\S+test\\.farm\\.corrupt-\\S+\\.json: run the command again to start the farm afresh from scenario "test"$`),
+		);
+		expect(await readFile(error.movedTo, 'utf8')).toBe('{ "version": 1, ');
+		expect((await openLab()).lab.readFarm().pairingWrites).toBe(0);
 	});
 });

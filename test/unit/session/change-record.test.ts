@@ -238,7 +238,7 @@ describe('openChangeRecord', () => {
 		fs.writeFileSync(blocker, '');
 		const unusable = path.join(blocker, 'records');
 		expect(() => openChangeRecord(options({ dir: unusable }))).toThrow(
-			`cannot use ${unusable} as the change record folder: part of the path is a file, not a folder`,
+			`cannot use ${unusable}: part of the path is a file, not a folder`,
 		);
 	});
 });
@@ -246,7 +246,7 @@ describe('openChangeRecord', () => {
 describe('readChangeRecord', () => {
 	it('says in one line when there is no record', () => {
 		const missing = path.join(root, 'none.jsonl');
-		expect(() => readChangeRecord(missing)).toThrow(`cannot read the change record ${missing}: it does not exist`);
+		expect(() => readChangeRecord(missing)).toThrow(`cannot use ${missing}: it does not exist`);
 	});
 });
 

@@ -122,6 +122,8 @@ function writeLock(holder: Partial<LockHolder>) {
 	return lockPath;
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function lockFiles(): string[] {
 	return fs.readdirSync(stateDir).filter((name) => name.includes('.lock'));
 }
@@ -161,7 +163,7 @@ describe('acquireSessionLock', () => {
 		const locked = refusal as SessionLockedError;
 		expect(locked.holder).toEqual(first.holder);
 		expect(locked.message).toMatch(
-			new RegExp(`^another sfb-pair \\(pid ${process.pid} on ${os.hostname()}, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\) is working on pool1 ↔ pool2; wait for it or stop it$`),
+			new RegExp(`^another sfb-pair \\(pid ${process.pid} on ${os.hostname()}, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\) is working on pool1 ↔ pool2; wait for it or stop it \\(its lock is ${escape(path.join(stateDir, 'pool1-pool2.lock'))}\\)$`),
 		);
 		first.release();
 		acquireSessionLock(stateDir, 'pool1-pool2').release();
@@ -171,7 +173,7 @@ describe('acquireSessionLock', () => {
 		const holder = contender();
 		expect(await startTogether([holder])).toEqual(['won']);
 		expect(() => acquireSessionLock(stateDir, 'pool1-pool2')).toThrow(
-			new RegExp(`^another sfb-pair \\(pid ${holder.child.pid} on .+\\) is working on pool1 ↔ pool2; wait for it or stop it$`),
+			new RegExp(`^another sfb-pair \\(pid ${holder.child.pid} on .+\\) is working on pool1 ↔ pool2; wait for it or stop it \\(its lock is .+pool1-pool2\\.lock\\)$`),
 		);
 
 		holder.child.kill('SIGKILL');
@@ -220,6 +222,45 @@ describe('acquireSessionLock', () => {
 		const lock = acquireSessionLock(stateDir, 'pool1-pool2');
 		expect(lock.holder.pid).toBe(process.pid);
 		expect(lockFiles()).toEqual(['pool1-pool2.lock']);
+	});
+
+	describe.runIf(fs.existsSync('/proc/self/stat'))('a pid reused by another process', () => {
+		it('records the boot and the start time of the process that holds the lock', () => {
+			const lock = acquireSessionLock(stateDir, 'pool1-pool2');
+			const written = JSON.parse(fs.readFileSync(lock.path, 'utf8')) as LockHolder;
+			expect(written.bootId).toBe(fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+			expect(written.processStart).toMatch(/^\d+$/);
+			lock.release();
+		});
+
+		it('recovers a lock whose pid now belongs to a process that started at another time', () => {
+			// This very process is alive: only its start time tells it from the holder that wrote the lock.
+			writeLock({ pid: process.pid, processStart: '1', bootId: fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() });
+			const lock = acquireSessionLock(stateDir, 'pool1-pool2');
+			expect(lock.holder.token).not.toBe('someone-else');
+			lock.release();
+		});
+
+		it('recovers a lock written during an earlier boot of the machine, whatever runs under its pid now', () => {
+			writeLock({ pid: process.pid, bootId: '00000000-0000-0000-0000-000000000000' });
+			acquireSessionLock(stateDir, 'pool1-pool2').release();
+		});
+
+		it('still refuses a lock whose process is the one that wrote it', () => {
+			const holder = JSON.parse(fs.readFileSync(acquireSessionLock(path.join(stateDir, 'probe'), 'x').path, 'utf8')) as LockHolder;
+			writeLock({ pid: process.pid, processStart: holder.processStart, bootId: holder.bootId });
+			expect(() => acquireSessionLock(stateDir, 'pool1-pool2')).toThrow(SessionLockedError);
+		});
+
+		it('still refuses a lock from an older sfb-pair, which recorded only the pid, while that pid runs', () => {
+			writeLock({ pid: process.pid });
+			expect(() => acquireSessionLock(stateDir, 'pool1-pool2')).toThrow(SessionLockedError);
+		});
+	});
+
+	it('a folder in place of the lock file: cannot use it, naming the path', () => {
+		fs.mkdirSync(path.join(stateDir, 'pool1-pool2.lock'));
+		expect(() => acquireSessionLock(stateDir, 'pool1-pool2')).toThrow(/^cannot use \S+pool1-pool2\.lock: it is a folder, not a file$/);
 	});
 
 	it('never recovers a lock held on another machine, whose processes it cannot see', () => {

@@ -10,6 +10,32 @@ const ST = `${ESC}\\`;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point of the test
 const actionable = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\t]/;
 
+describe('bidirectional marks and Unicode line separators', () => {
+	it.each([
+		['left-to-right mark U+200E', 'a\u200eb', 'ab'],
+		['right-to-left mark U+200F', 'a\u200fb', 'ab'],
+		['Arabic letter mark U+061C', 'a\u061cb', 'ab'],
+	])('removes the %s', (_name, input, expected) => {
+		expect(sanitizeForTerminal(input)).toBe(expected);
+		expect(sanitizeLine(input)).toBe(expected);
+	});
+
+	it.each([
+		['line separator U+2028', 'a\u2028b'],
+		['paragraph separator U+2029', 'a\u2029b'],
+	])('breaks the line at a %s, and a single line joins it with a space', (_name, input) => {
+		expect(sanitizeForTerminal(input)).toBe('a\nb');
+		expect(sanitizeLine(input)).toBe('a b');
+	});
+
+	it('escapes every one of them in --json, keeping the data', () => {
+		const text = 'x\u200e\u200f\u061c\u2028\u2029y';
+		const json = terminalSafeJson({ text });
+		expect(json).toContain('x\\u200e\\u200f\\u061c\\u2028\\u2029y');
+		expect(JSON.parse(json)).toEqual({ text });
+	});
+});
+
 describe('sanitizeForTerminal', () => {
 	it('keeps ordinary text, Unicode and line breaks as they are', () => {
 		const text = 'Pool pool1.contoso.com — 3 servers ✓\nsite: Zürich, 東京\n';

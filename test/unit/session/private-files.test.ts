@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readBoundedFileSync } from '../../../source/session/bounded-read.js';
+import { openChangeRecord } from '../../../source/session/change-record.js';
+import { appendPrivateFile, asFileProblem, ensurePrivateDirectory, FileProblem, replaceFile, writePrivateSnapshot } from '../../../source/session/private-fs.js';
+
+const posix = process.platform !== 'win32';
+let folder: string;
+let umask: number;
+
+beforeEach(() => {
+	folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sfb-private-'));
+	umask = process.umask();
+});
+afterEach(() => {
+	process.umask(umask);
+	vi.restoreAllMocks();
+	fs.rmSync(folder, { recursive: true, force: true });
+});
+
+const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+
+describe.runIf(posix)('private folders and files, whatever the umask', () => {
+	it.each([0o000, 0o022, 0o277])('umask %o: folders 0700, snapshot, appended and replaced files 0600', async (mask) => {
+		process.umask(mask);
+		const nested = path.join(folder, 'a', 'b');
+		ensurePrivateDirectory(nested);
+		expect([mode(path.join(folder, 'a')), mode(nested)]).toEqual(['700', '700']);
+		const snapshot = await writePrivateSnapshot(path.join(folder, 'snapshots', 'topology.xml'), '<Topology/>');
+		await appendPrivateFile(path.join(folder, 'transcript.log'), 'one\n');
+		await appendPrivateFile(path.join(folder, 'transcript.log'), 'two\n');
+		await replaceFile(path.join(folder, 'checkpoint.json'), '{}');
+		expect([mode(path.join(folder, 'snapshots')), mode(snapshot), mode(path.join(folder, 'transcript.log')), mode(path.join(folder, 'checkpoint.json'))]).toEqual(['700', '600', '600', '600']);
+		expect(fs.readFileSync(path.join(folder, 'transcript.log'), 'utf8')).toBe('one\ntwo\n');
+	});
+
+	it('narrows a transcript an older version left readable by everyone', async () => {
+		const transcript = path.join(folder, 'powershell-transcript.log');
+		fs.writeFileSync(transcript, 'old\n', { mode: 0o666 });
+		fs.chmodSync(transcript, 0o666);
+		await appendPrivateFile(transcript, 'new\n');
+		expect(mode(transcript)).toBe('600');
+	});
+
+	it('leaves the mode of an existing state folder the operator chose', () => {
+		fs.chmodSync(folder, 0o755);
+		ensurePrivateDirectory(folder, 'state folder');
+		expect(mode(folder)).toBe('755');
+	});
+});
+
+describe('bounded reads', () => {
+	it('reads a regular file, and says there is none', () => {
+		fs.writeFileSync(path.join(folder, 'a.json'), '{}');
+		expect(readBoundedFileSync(path.join(folder, 'a.json'), { maxBytes: 10, what: 'a test file' })?.toString()).toBe('{}');
+		expect(readBoundedFileSync(path.join(folder, 'none.json'), { maxBytes: 10, what: 'a test file' })).toBeUndefined();
+	});
+
+	it.runIf(posix)('refuses a device, a folder, a FIFO and (unless allowed) a link, before reading', () => {
+		const fifo = path.join(folder, 'pipe');
+		execFileSync('mkfifo', [fifo]);
+		fs.writeFileSync(path.join(folder, 'target'), 'secret');
+		fs.symlinkSync(path.join(folder, 'target'), path.join(folder, 'link'));
+		const read = (file: string, followSymlinks = true) => () => readBoundedFileSync(file, { maxBytes: 1024, what: 'a test file', followSymlinks });
+		expect(read('/dev/zero')).toThrow('cannot use /dev/zero: it is a device, not a file');
+		expect(read(folder)).toThrow(`cannot use ${folder}: it is a folder, not a file`);
+		expect(read(fifo)).toThrow(`cannot use ${fifo}: it is a named pipe (FIFO), not a file`);
+		expect(read(path.join(folder, 'link'), false)).toThrow(/it is a symbolic link/);
+		expect(read(path.join(folder, 'link'))()?.toString()).toBe('secret');
+	});
+
+	it('refuses a file over the limit by its size', () => {
+		fs.writeFileSync(path.join(folder, 'big'), 'x'.repeat(2048));
+		expect(() => readBoundedFileSync(path.join(folder, 'big'), { maxBytes: 1024, what: 'a test file' })).toThrow(/it is 2 kB, over the 1 kB limit for a test file$/);
+	});
+});
+
+describe('filesystem errors name the path', () => {
+	it('a Node error with a path becomes "cannot use PATH: reason"', () => {
+		const error = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: '/state/records/x.jsonl' });
+		expect(asFileProblem(error)?.message).toBe('cannot use /state/records/x.jsonl: the disk is full');
+		expect(asFileProblem(new Error('not a file-system error'))).toBeUndefined();
+	});
+
+	it('a full disk while the change record is written names the record file, not "unexpected error"', () => {
+		const record = openChangeRecord({ dir: path.join(folder, 'records'), sessionId: 's1', title: 'Pair', environment: 'LAB' });
+		vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+			throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+		});
+		let thrown: unknown;
+		try {
+			record.note('hello', new Date().toISOString());
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown).toBeInstanceOf(FileProblem);
+		expect((thrown as FileProblem).message).toBe(`cannot use ${path.join(folder, 'records', 's1.jsonl')}: the disk is full`);
+	});
+});
