@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +7,8 @@ export default defineConfig({
 		include: ['test/**/*.test.{ts,tsx}'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
-		env: { FORCE_COLOR: '0' },
+		// The OS config folder, where the settings file lives, is a folder of the run's own: a developer's own
+		// settings (sfb-pair config set parallel 4) must not change what the tests see.
+		env: { FORCE_COLOR: '0', XDG_CONFIG_HOME: path.join(os.tmpdir(), `sfb-pair-test-config-${process.pid}`) },
 	},
 });

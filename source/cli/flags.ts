@@ -24,7 +24,7 @@ export interface CommonFlags {
 }
 
 export interface VoiceFlags {
-	automaticFailover: boolean;
+	automaticFailover?: boolean;
 	failoverInterval?: string;
 	failbackInterval?: string;
 }
@@ -60,6 +60,7 @@ export function withCommonOptions(command: Command): Command {
 
 export function withVoiceOptions(command: Command): Command {
 	return command
+		.option('--automatic-failover', 'automatic failover and failback for Voice (the default)')
 		.option('--no-automatic-failover', 'turn off automatic failover and failback for Voice')
 		.option('--failover-interval <time>', 'voice failover detection interval: seconds, 5m or hh:mm:ss (default 300 s, at least 90 s)')
 		.option('--failback-interval <time>', 'voice failback detection interval (default 600 s)');
@@ -87,7 +88,7 @@ export function voiceFrom(flags: VoiceFlags): VoiceResiliency {
 	if (failback && !failback.ok) throw new UsageError(`--failback-interval: ${failback.reason}`);
 	if (failover?.ok && failover.note) process.stderr.write(`note: ${failover.note}\n`);
 	return {
-		automaticFailover: flags.automaticFailover,
+		automaticFailover: flags.automaticFailover ?? DEFAULT_VOICE.automaticFailover,
 		failoverSeconds: failover?.ok ? failover.seconds : DEFAULT_VOICE.failoverSeconds,
 		failbackSeconds: failback?.ok ? failback.seconds : DEFAULT_VOICE.failbackSeconds,
 	};

@@ -9,6 +9,9 @@ import { asFileProblem, type FileProblem } from '../session/private-fs.js';
 import { LabFarmDamaged } from '../environments/lab/farm-state.js';
 import { processOutput, stderrLine } from './output.js';
 import { withCancelSignals } from './signals.js';
+import { readSettings, settingsPath, type LoadedSettings } from '../settings/settings-file.js';
+import { applySettings, describeOrigins, originsOf } from './settings-options.js';
+import { configGet, configList, configSet, configUnset } from './commands/config.js';
 import { applyColorPreference } from './color.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { openEnvironment, wantsLab, type EnvironmentOptions } from './open-environment.js';
@@ -102,7 +105,7 @@ function reportError(error: unknown): number {
 }
 
 /** Each action hands over the promise of its exit code; `main` awaits it and reports what it throws. */
-export function buildProgram(exitWith: (code: Promise<number>) => void): Command {
+export function buildProgram(exitWith: (code: Promise<number>) => void, settings: LoadedSettings = { file: settingsPath(), values: {}, notes: [] }): Command {
 	const program = withPacingOptions(withCommonOptions(new Command('sfb-pair')))
 		.description('Pair two Skype for Business Server Front End pools for disaster recovery, step by step.')
 		.version(packageJson.version, '--version', 'print the version')
@@ -111,6 +114,9 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 		.option('--fresh', 'archive any unfinished session and start over')
 		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
 		.option('--explain', 'explain beside each step why it exists')
+		.option('--no-explain', 'no explanations, whatever the settings say')
+		.option('--ascii', 'draw with ASCII characters only (also SFB_PAIR_ASCII=1)')
+		.option('--no-ascii', 'draw with Unicode, whatever SFB_PAIR_ASCII or the settings say')
 		.addHelpText(
 			'after',
 			[
@@ -121,13 +127,14 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
 				'',
+				'Settings (sfb-pair config list) preset these options; a flag beats an environment variable, which beats a setting.',
 				'Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 waiting on the operator, 130 cancelled.',
 			].join('\n'),
 		)
 		.enablePositionalOptions()
 		.allowExcessArguments(true)
 		.exitOverride()
-		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean }, command: Command) => {
+		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean; ascii?: boolean }, command: Command) => {
 			if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'`, { exitCode: EXIT.usage });
 			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
@@ -139,6 +146,8 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 					perPool: flags.parallel ?? 1,
 					explain: Boolean(flags.explain),
 					pacing: pacingFrom(flags),
+					ascii: asciiChoice(command, flags.ascii),
+					notes: [...settings.notes, ...originNote(originsOf(command, settings))],
 				}),
 			);
 		});
@@ -178,6 +187,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms)')
 		.option('--explain', 'print beside each step why it exists')
+		.option('--no-explain', 'no explanations, whatever the settings say')
 		.exitOverride()
 		.action(
 			(
@@ -225,21 +235,48 @@ export function buildProgram(exitWith: (code: Promise<number>) => void): Command
 			),
 		);
 
-	for (const command of [program, ...program.commands]) {
-		const name = command === program ? 'sfb-pair' : `sfb-pair ${command.name()}`;
+	const config = program.command('config').description(`show and change the settings kept in ${settings.file}`).exitOverride();
+	config.command('list').description('every setting, its value and where the value comes from').exitOverride().action(() => exitWith(Promise.resolve(configList(settings, process.env, write))));
+	config.command('get <key>').description('the value of a setting').exitOverride().action((key: string) => exitWith(Promise.resolve().then(() => configGet(settings, process.env, key, write))));
+	config
+		.command('set <key> <value>')
+		.description('change a setting (durations: 30, 5m, 1h or hh:mm:ss; switches: on or off)')
+		.exitOverride()
+		.action((key: string, value: string) => exitWith(configSet(settings, key, value, write)));
+	config.command('unset <key>').description('back to the default').exitOverride().action((key: string) => exitWith(configUnset(settings, key, write)));
+	config.command('path').description('where the settings file is').exitOverride().action(() => exitWith(Promise.resolve().then(() => (write(settings.file), EXIT.done))));
+
+	const everyCommand = [program, ...program.commands, ...config.commands];
+	applySettings(everyCommand, settings);
+	describeOrigins(everyCommand, settings);
+	for (const command of everyCommand) {
+		const name = command === program ? 'sfb-pair' : `sfb-pair ${command.parent && command.parent !== program ? `${command.parent.name()} ` : ''}${command.name()}`;
 		command.showHelpAfterError(`Usage: ${name} ${command.usage()}\n(${name} --help lists every option)`);
 	}
 	return program;
+}
+
+/** flag > SFB_PAIR_ASCII > setting; undefined leaves it to what the terminal can show. */
+function asciiChoice(command: Command, flag: boolean | undefined): boolean | undefined {
+	if (command.getOptionValueSource('ascii') === 'cli') return flag;
+	if (process.env.SFB_PAIR_ASCII) return true;
+	return flag;
+}
+
+function originNote(origins: string[]): string[] {
+	return origins.length === 0 ? [] : [`not the default: ${origins.join(', ')}`];
 }
 
 export async function main(argv: string[]): Promise<number> {
 	// React and Ink load later (only the wizard draws); without this they run their slow development build.
 	process.env.NODE_ENV ??= 'production';
 	applyColorPreference(process.env, argv);
+	const settings = readSettings(settingsPath());
+	for (const note of settings.notes) stderrLine(`sfb-pair: note: ${note}`);
 	let pending: Promise<number> | undefined;
 	const program = buildProgram((code) => {
 		pending = code;
-	});
+	}, settings);
 	try {
 		await program.parseAsync(argv, { from: 'user' });
 		return output.finish(pending ? await pending : EXIT.done);

@@ -19,6 +19,10 @@ export interface WizardOptions {
 	perPool: number;
 	explain: boolean;
 	pacing: PacingChoices;
+	/** ASCII only; undefined: what the terminal can show. */
+	ascii?: boolean | undefined;
+	/** Lines for the header before anything else: settings not at their default and where from, a settings file set aside. */
+	notes?: string[];
 }
 
 /**
@@ -39,6 +43,7 @@ export async function wizardCommand(
 	if (options.resume && options.fresh) throw new UsageError('--resume and --fresh cannot be used together');
 
 	const store = new WizardStore(farm.kind);
+	store.notes = options.notes ?? [];
 	const bridge = new PromptBridge();
 	const controller = new AbortController();
 	let leaving: 'quit' | 'cancel' | undefined;
@@ -48,7 +53,7 @@ export async function wizardCommand(
 		bridge.cancel(controller.signal.reason);
 	};
 
-	const ascii = !supportsUnicode();
+	const ascii = options.ascii ?? !supportsUnicode();
 	const stdout = ascii ? asciiStdout(process.stdout) : process.stdout;
 	const app = render(
 		<App
