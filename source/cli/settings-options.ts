@@ -30,19 +30,12 @@ export function originsOf(command: Command, loaded: LoadedSettings, env: NodeJS.
 		const option = optionOf(command, setting);
 		if (!option) continue;
 		const source = command.getOptionValueSource(setting.option.attribute);
-		const value: unknown = command.getOptionValue(setting.option.attribute);
 		const fromEnv = envValue(setting, env);
-		if (source === 'cli') origins.push(`${setting.key} ${shown(setting, value)} (${value === false && option.long ? option.long.replace(/^--/, '--no-') : option.long})`);
-		else if (fromEnv !== undefined) origins.push(`${setting.key} ${fromEnv} (${setting.env})`);
+		if (source === 'cli') continue;
+		if (fromEnv !== undefined) origins.push(`${setting.key} ${fromEnv} (${setting.env})`);
 		else if (source === 'config' && loaded.values[setting.key] !== undefined) origins.push(`${setting.key} ${setting.show(loaded.values[setting.key]!)} (settings file)`);
 	}
 	return origins;
-}
-
-function shown(setting: SettingDefinition, value: unknown): string {
-	if (typeof value === 'boolean') return value ? 'on' : 'off';
-	const number = Number(value);
-	return setting.schema.type === 'integer' && Number.isFinite(number) ? setting.show(number) : String(value);
 }
 
 /** `--help` names, beside each option a setting or a variable has changed, the value it now has and where from. */
