@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { readBoundedFileSync } from './bounded-read.js';
 import { parseJsonText } from '../text/json-text.js';
-import { describeFsError, ensurePrivateDirectory, FileProblem, fileTimestamp, replaceFile, replaceFileSync } from './private-fs.js';
+import { describeFsError, ensurePrivateDirectory, FileProblem, keepAside, replaceFile, replaceFileSync } from './private-fs.js';
 
 export type LoadResult<T> =
 	| { status: 'none' }
@@ -107,17 +107,7 @@ export function openCheckpointStore<T>(options: CheckpointStoreOptions): Checkpo
 	}
 
 	function renameWithSuffix(label: string): string {
-		const stamp = fileTimestamp();
-		let target = path.join(path.dirname(filePath), `${key}.${label}-${stamp}.json`);
-		for (let attempt = 2; fs.existsSync(target); attempt += 1) {
-			target = path.join(path.dirname(filePath), `${key}.${label}-${stamp}-${attempt}.json`);
-		}
-		try {
-			fs.renameSync(filePath, target);
-		} catch (error) {
-			throw new FileProblem(filePath, `it cannot be moved aside to ${target}: ${describeFsError(error)}`, { cause: error });
-		}
-		return target;
+		return keepAside(filePath, label);
 	}
 
 	/** The file as a document of the current format, or why it is not one. */

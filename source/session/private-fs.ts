@@ -127,6 +127,23 @@ export function fileTimestamp(date: Date = new Date()): string {
 	return date.toISOString().replace(/[:.]/g, '-');
 }
 
+/**
+ * Renames `file` (`x.json`) to `x.<label>-<time>.json` beside it, for a file that cannot be used but must not be
+ * lost (a damaged session, farm or settings file), and returns the new path.
+ */
+export function keepAside(file: string, label: string): string {
+	const stem = file.replace(/\.json$/, '');
+	const stamp = fileTimestamp();
+	let target = `${stem}.${label}-${stamp}.json`;
+	for (let attempt = 2; fs.existsSync(target); attempt += 1) target = `${stem}.${label}-${stamp}-${attempt}.json`;
+	try {
+		fs.renameSync(file, target);
+	} catch (error) {
+		throw new FileProblem(file, `it cannot be moved aside to ${target}: ${describeFsError(error)}`, { cause: error });
+	}
+	return target;
+}
+
 /** Opens `file` for writing with mode 0600 whatever the umask (a file that existed already is narrowed too). */
 export function openPrivateSync(file: string, flags: 'w' | 'a' | 'wx'): number {
 	const descriptor = fs.openSync(file, flags, privateFileMode);

@@ -1,7 +1,6 @@
-import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { readBoundedFileSync } from '../session/bounded-read.js';
-import { describeFsError, FileProblem, fileTimestamp } from '../session/private-fs.js';
+import { FileProblem, keepAside } from '../session/private-fs.js';
 import { parseJsonText } from '../text/json-text.js';
 import { defaultStateDir } from '../cli/state-dir.js';
 import { schemaProblem, SETTINGS, SETTINGS_FORMAT, settingNamed, type SettingValue } from './keys.js';
@@ -89,14 +88,11 @@ export function readSettings(file: string, { current = SETTINGS_FORMAT, migratio
 
 /** A file that fails validation is kept beside, named like a damaged session file, and the defaults apply. */
 function setAside(file: string, reason: string): LoadedSettings {
-	const stem = file.replace(/\.json$/, '');
-	const stamp = fileTimestamp();
-	let target = `${stem}.corrupt-${stamp}.json`;
-	for (let attempt = 2; existsSync(target); attempt += 1) target = `${stem}.corrupt-${stamp}-${attempt}.json`;
+	let target: string;
 	try {
-		renameSync(file, target);
+		target = keepAside(file, 'corrupt');
 	} catch (error) {
-		const problem = `the settings file ${file} is not valid (it ${reason}) and cannot be moved aside: ${describeFsError(error)}`;
+		const problem = `the settings file ${file} is not valid (it ${reason}) and ${error instanceof FileProblem ? error.reason : String(error)}`;
 		return { file, values: {}, notes: [`${problem}; sfb-pair starts with the default settings`], readOnly: problem };
 	}
 	return { file, values: {}, notes: [`the settings file ${file} is not valid (it ${reason}): it is kept as ${target}, and sfb-pair starts with the default settings`] };

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { readBoundedFileSync } from '../../session/bounded-read.js';
-import { describeFsError, FileProblem, fileTimestamp, privateSubfolder, replaceFileSync } from '../../session/private-fs.js';
+import { describeFsError, FileProblem, keepAside, privateSubfolder, replaceFileSync } from '../../session/private-fs.js';
 import { TIME_SCALE } from '../../text/bounded-values.js';
 import { parseJsonText } from '../../text/json-text.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
@@ -223,22 +222,8 @@ function readFarmFile(file: string): FarmRead {
 	return problem === undefined ? { kind: 'farm', farm: json.value as FarmState } : { kind: 'damaged', reason: problem };
 }
 
-/** Renames the farm file to `<name>.farm.<label>-<time>.json` beside it, and returns the new path. */
-function moveAside(file: string, label: 'corrupt' | 'replaced'): string {
-	const stem = file.replace(/\.json$/, '');
-	const stamp = fileTimestamp();
-	let target = `${stem}.${label}-${stamp}.json`;
-	for (let attempt = 2; existsSync(target); attempt += 1) target = `${stem}.${label}-${stamp}-${attempt}.json`;
-	try {
-		renameSync(file, target);
-	} catch (error) {
-		throw new FileProblem(file, `it cannot be moved aside to ${target}: ${describeFsError(error)}`, { cause: error });
-	}
-	return target;
-}
-
 function damaged(file: string, reason: string, scenario: Scenario): LabFarmDamaged {
-	const movedTo = moveAside(file, 'corrupt');
+	const movedTo = keepAside(file, 'corrupt');
 	return new LabFarmDamaged(
 		`the lab farm ${file} could not be read (it ${reason}); it is kept as ${movedTo}: run the command again to start the farm afresh from scenario "${scenario.name}"`,
 		movedTo,
@@ -272,7 +257,7 @@ export function loadFarm(file: string, scenario: Scenario, now: number): FarmSta
 export function openFarm(file: string, scenario: Scenario, now: number): { farm: FarmState; notice?: string } {
 	const found = readFarmFile(file);
 	if (found.kind === 'farm' && found.farm.scenarioFingerprint !== fingerprintOf(scenario)) {
-		const movedTo = moveAside(file, 'replaced');
+		const movedTo = keepAside(file, 'replaced');
 		const farm = loadFarm(file, scenario, now);
 		return { farm, notice: `the lab farm was made from another version of scenario "${scenario.name}" (its pools, sites or pairings changed): it is kept as ${movedTo}, and a fresh farm starts from the scenario` };
 	}
