@@ -176,12 +176,19 @@ describe('voice intervals', () => {
 });
 
 describe('hostile text in a topology document', () => {
-	const xmlText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
-	/** The Amsterdam site renamed to the hostile text, raw and as XML character references to ESC and BEL. */
+	const xmlText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('"', '&quot;');
+	/**
+	 * What of the hostile text XML 1.0 can carry: ESC, BEL and the other C0 controls cannot stand in a well-formed
+	 * document, even as character references, but the C1 controls (the one-character CSI among them), CR,
+	 * quotes and `$(...)` can.
+	 */
+	// eslint-disable-next-line no-control-regex -- removing what XML forbids
+	const HOSTILE_IN_XML = HOSTILE.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+	/** The Amsterdam site renamed to the hostile text XML can carry, raw and as character references. */
 	function hostileTopology(folder: string, fileName: string): string {
 		const xml = readFileSync(FABRIKAM_TOPOLOGY, 'utf8').replace(
 			'<Name>Amsterdam</Name>',
-			`<Name>Amsterdam ${xmlText(HOSTILE)} &#27;[31m&#x1b;]0;by-reference&#7;</Name>`,
+			`<Name>Amsterdam ${xmlText(HOSTILE_IN_XML)} &#x9b;2J&#133;&#x202E;</Name>`,
 		);
 		const file = path.join(folder, fileName);
 		writeFileSync(file, xml);
@@ -211,18 +218,33 @@ describe('hostile text in a topology document', () => {
 		for (const record of records) expectNoControlCharacters(record.text, `records/${record.name}`);
 	});
 
-	it('a pool FQDN or server name that is not a host name is refused in one clean line, exit 2', () => {
+	it('a pool FQDN or server name that is not a host name is refused in one clean line naming the element, exit 2', () => {
 		const folder = temporaryFolder();
 		const fixture = readFileSync(FABRIKAM_TOPOLOGY, 'utf8');
-		const hostileName = `ams-pool${xmlText(HOSTILE).replaceAll('"', '&quot;')}.fabrikam.com`;
-		for (const [name, original] of [
-			['pool.xml', 'ams-pool.fabrikam.com'],
-			['server.xml', 'ams-fe01.fabrikam.com'],
+		const hostileName = `ams-pool${xmlText(HOSTILE_IN_XML)}.fabrikam.com`;
+		for (const [name, original, refusal] of [
+			['pool.xml', 'ams-pool.fabrikam.com', /pool\.xml has <Cluster Fqdn="ams-pool\\"q' \$\(touch PWNED\).*"> at line 21, column 5: not a host name/],
+			['server.xml', 'ams-fe01.fabrikam.com', /server\.xml has <Machine Fqdn="ams-pool\\"q' \$\(touch PWNED\).*"> at line 23, column 7: not a host name/],
 		] as const) {
 			const file = path.join(folder, name);
 			writeFileSync(file, fixture.replaceAll(original, hostileName));
 			const outcome = sfbPair(['pools', '--topology', file, '--state-dir', path.join(folder, 'state')]);
-			expectOneLineRefusal(outcome, 2, /must be a host name/);
+			expectOneLineRefusal(outcome, 2, refusal);
+			expectNoControlCharacters(outcome.stderr, `stderr for ${name}`);
+		}
+	});
+
+	it('ESC and BEL, raw or as character references, make the document ill-formed: refused in one clean line, exit 2', () => {
+		const folder = temporaryFolder();
+		const fixture = readFileSync(FABRIKAM_TOPOLOGY, 'utf8');
+		for (const [name, text, refusal] of [
+			['raw.xml', xmlText(HOSTILE), /raw\.xml is not well-formed XML: line 8, column \d+: disallowed character/],
+			['reference.xml', '&#27;[2J&#x1b;]0;title&#7;', /reference\.xml is not well-formed XML: line 8, column \d+: malformed character entity/],
+		] as const) {
+			const file = path.join(folder, name);
+			writeFileSync(file, fixture.replace('<Name>Amsterdam</Name>', `<Name>Amsterdam ${text}</Name>`));
+			const outcome = sfbPair(['pools', '--topology', file, '--state-dir', path.join(folder, 'state')]);
+			expectOneLineRefusal(outcome, 2, refusal);
 			expectNoControlCharacters(outcome.stderr, `stderr for ${name}`);
 		}
 	});

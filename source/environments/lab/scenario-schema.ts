@@ -7,7 +7,9 @@ export const RGS_MODULE = 'ApplicationServer.RGSDataStore';
 
 export const SCENARIO_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 
-const fqdn = { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$' };
+/** Checked by `isHostName` (source/sfb/host-name.ts), the check topology documents get too. */
+export const HOST_NAME_FORMAT = 'host-name';
+const fqdn = { type: 'string', format: HOST_NAME_FORMAT };
 /** A day at most: the lab's clock is never slower than real time, so every wait stays a valid timer. */
 const seconds = { type: 'number', minimum: SCENARIO_SECONDS.min, maximum: SCENARIO_SECONDS.max };
 const attempts = { type: 'integer', minimum: 1, maximum: 1000, default: 1 };

@@ -4,7 +4,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { readBoundedFileSync } from '../../session/bounded-read.js';
 import { parseJsonText } from '../../text/json-text.js';
 import type { Edition, Platform, ProductVersion, Site, TopologyDocument, VoiceResiliency } from '../../sfb/model.js';
-import { BACKUP_MODULES, RGS_MODULE, scenarioSchema, topologyOverlaySchema } from './scenario-schema.js';
+import { HOST_NAME, isHostName } from '../../sfb/host-name.js';
+import { BACKUP_MODULES, HOST_NAME_FORMAT, RGS_MODULE, scenarioSchema, topologyOverlaySchema } from './scenario-schema.js';
 import accessDeniedScenario from './scenarios/access-denied.json' with { type: 'json' };
 import anotherVersionScenario from './scenarios/another-version.json' with { type: 'json' };
 import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with { type: 'json' };
@@ -127,7 +128,7 @@ const builtInScenarios: Record<string, unknown> = {
 let ajv: Ajv | undefined;
 const compiled = new Map<object, ValidateFunction>();
 function validatorFor(schema: object): ValidateFunction {
-	ajv ??= new Ajv({ useDefaults: true, discriminator: true, allErrors: false });
+	ajv ??= new Ajv({ useDefaults: true, discriminator: true, allErrors: false }).addFormat(HOST_NAME_FORMAT, isHostName);
 	let validate = compiled.get(schema);
 	if (!validate) {
 		validate = ajv.compile(schema);
@@ -313,6 +314,8 @@ function describeSchemaError(error: ErrorObject, kind: 'a scenario' | 'a topolog
 			return `${subject} must be at most ${String(params.limit)} characters`;
 		case 'pattern':
 			return `${subject} ${patternHint(at)}`;
+		case 'format':
+			return `${subject} must be ${HOST_NAME}`;
 		case 'not':
 			return `${subject} must not be 0 or 3010, which Bootstrapper ends with on success`;
 		default:
@@ -322,8 +325,7 @@ function describeSchemaError(error: ErrorObject, kind: 'a scenario' | 'a topolog
 
 function patternHint(at: string): string {
 	if (at === 'name') return 'may hold only letters, digits, ".", "_" and "-" (it names the farm file)';
-	if (at.endsWith('cumulativeUpdate')) return 'must be "RTM" or "CU" and a number, e.g. "CU15"';
-	return 'must be a host name such as fe01.contoso.com';
+	return 'must be "RTM" or "CU" and a number, e.g. "CU15"';
 }
 
 function fieldPath(instancePath: string): string {
