@@ -88,15 +88,15 @@ function finishStep(context: OperationContext, step: StepId, status: 'done' | 's
 async function readPools(context: OperationContext): Promise<PoolInventory> {
 	startStep(context, 'pools-defined');
 	const inventory = await context.environment.readInventory();
-	const eligible = assessPools(inventory).filter((entry) => entry.eligible);
-	if (!context.session.state.pair && eligible.length < 2) {
+	const unpaired = assessPools(inventory).filter((entry) => entry.pairedWith === undefined);
+	if (!context.session.state.pair && unpaired.length < 2) {
 		finishStep(context, 'pools-defined', 'failed');
 		stop(
 			'needs-operator',
-			`${eligible.length === 0 ? 'no Front End pool is' : 'only one Front End pool is'} free to pair: define a second pool in Topology Builder, publish, then start again`,
+			`${unpaired.length === 0 ? 'no Front End pool is' : 'only one Front End pool is'} free to pair: define a second pool in Topology Builder, publish, then start again`,
 		);
 	}
-	finishStep(context, 'pools-defined', 'done', `${inventory.pools.length} Front End pools, ${eligible.length} not yet paired`);
+	finishStep(context, 'pools-defined', 'done', `${inventory.pools.length} Front End pools, ${unpaired.length} not yet paired`);
 	return inventory;
 }
 

@@ -44,12 +44,20 @@ export function unknownPoolMessage(inventory: PoolInventory, name: string): stri
 	return `${shown} is not a Front End pool in this topology; the Front End pools are: ${names}`;
 }
 
+/** A pool is eligible when it is not paired and another pool is free to be its partner. */
 export function assessPools(inventory: PoolInventory): PoolEligibility[] {
-	return inventory.pools.map((pool) => {
+	const partners = inventory.pools.map((pool) => partnerOf(inventory, pool.fqdn));
+	const unpaired = partners.filter((partner) => partner === undefined).length;
+	return inventory.pools.map((pool, index) => {
 		const deployed = lookup(inventory.deployed, pool.fqdn) ?? false;
-		const pairedWith = partnerOf(inventory, pool.fqdn);
-		if (pairedWith === undefined) return { pool, deployed, eligible: true };
-		return { pool, pairedWith, deployed, eligible: false, reason: `already paired with ${pairedWith}` };
+		const pairedWith = partners[index];
+		if (pairedWith !== undefined) return { pool, pairedWith, deployed, eligible: false, reason: `already paired with ${pairedWith}` };
+		if (unpaired > 1) return { pool, deployed, eligible: true };
+		const reason =
+			inventory.pools.length === 1
+				? 'the only Front End pool: nothing can be paired with it until a second pool is defined'
+				: 'every other Front End pool is already paired: nothing can be paired with it';
+		return { pool, deployed, eligible: false, reason };
 	});
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -296,5 +296,24 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 	it('topology-changed: run tells the operator that the plan was made again because the topology changed', async () => {
 		const result = await firstRun('topology-changed');
 		expect(result.stdout).toMatch(/topology changed since (this|the) plan was made/i);
+	});
+});
+
+describe('a farm of one Front End pool', () => {
+	it('pools and pools --json say nothing can be paired with it', async () => {
+		const stateDir = newStateDir('one-pool');
+		const scenario = join(stateDir, 'one-pool.json');
+		const only = { fqdn: 'se01.lab.local', site: 'Lab', edition: 'Standard', version: 'Skype for Business Server 2015', servers: ['se01.lab.local'] };
+		writeFileSync(scenario, JSON.stringify({ name: 'one-pool', description: 'one server', seed: 1, sites: [{ id: '1', name: 'Lab' }], pools: [only] }));
+		const reason = 'the only Front End pool: nothing can be paired with it until a second pool is defined';
+
+		const table = await cli(['pools', ...lab(scenario, stateDir)]);
+		expect(table.code, table.stderr).toBe(0);
+		expect(table.stdout).toContain(reason);
+		expect(table.stdout).not.toContain('free to pair');
+
+		const json = await cli(['pools', '--json', ...lab(scenario, stateDir)]);
+		expect(json.code, json.stderr).toBe(0);
+		expect((JSON.parse(json.stdout) as { pools: { eligible: boolean; reason: string | null }[] }).pools).toMatchObject([{ eligible: false, reason }]);
 	});
 });

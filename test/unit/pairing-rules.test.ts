@@ -46,12 +46,25 @@ describe('findPool and unknownPoolMessage', () => {
 
 describe('assessPools', () => {
 	it('offers pools that are not yet paired and says why the others are not offered', () => {
-		const farm = inventory([seattle, dublin, paris], { 'pool02.contoso.com': 'POOL03.contoso.com' }, { 'pool01.contoso.com': true });
+		const oslo = pool('pool04.contoso.com', { site: 'Oslo' });
+		const farm = inventory([seattle, dublin, paris, oslo], { 'pool02.contoso.com': 'POOL03.contoso.com' }, { 'pool01.contoso.com': true });
 		expect(assessPools(farm)).toEqual([
 			{ pool: seattle, deployed: true, eligible: true },
 			{ pool: dublin, pairedWith: 'pool03.contoso.com', deployed: false, eligible: false, reason: 'already paired with pool03.contoso.com' },
 			{ pool: paris, pairedWith: 'pool02.contoso.com', deployed: false, eligible: false, reason: 'already paired with pool02.contoso.com' },
+			{ pool: oslo, deployed: false, eligible: true },
 		]);
+	});
+
+	it('does not offer the only pool of a topology: nothing can be paired with it', () => {
+		expect(assessPools(inventory([seattle], {}, { 'pool01.contoso.com': true }))).toEqual([
+			{ pool: seattle, deployed: true, eligible: false, reason: 'the only Front End pool: nothing can be paired with it until a second pool is defined' },
+		]);
+	});
+
+	it('does not offer the one pool left unpaired when every other pool is paired', () => {
+		const [lone] = assessPools(inventory([seattle, dublin, paris], { 'pool02.contoso.com': 'pool03.contoso.com' }));
+		expect(lone).toEqual({ pool: seattle, deployed: false, eligible: false, reason: 'every other Front End pool is already paired: nothing can be paired with it' });
 	});
 });
 

@@ -59,6 +59,15 @@ describe('the procedure runner against the lab', () => {
 		expect(result.session.state.publish.verified).toBe(true);
 	});
 
+	it('stops at step 1 and says only one pool is free when every other pool is paired', async () => {
+		const base = await loadScenario('default');
+		const pools = base.pools.filter((pool) => pool.fqdn !== BACKUP);
+		const pairings = [...base.pairings, { pool: 'se-redmond.contoso.com', backup: 'se-dublin.contoso.com', voice: DEFAULT_VOICE }];
+		const result = await drive(await lab(parseScenario({ ...base, name: 'one-free', pools, pairings }, 'one-free.json')));
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toMatch(/^only one Front End pool is free to pair/);
+	});
+
 	it('retries a failed server once, then leaves it to the operator while the others finish', async () => {
 		const scenario = await withFaults([{ type: 'bootstrapper-exit', server: 'red-fe02.contoso.com', exitCode: 1603, attempts: 5 }]);
 		const result = await drive(await lab(scenario));
