@@ -78,9 +78,14 @@ export class TopologyElements {
 		else if (frame === Frame.Site) this.closeSite();
 	}
 
+	/** True inside the one element whose text is read, a site's <Name>. */
+	get readsText(): boolean {
+		return this.frames[this.frames.length - 1] === Frame.SiteName;
+	}
+
 	/** Text or CDATA inside the current element. */
 	text(value: string): void {
-		if (this.frames[this.frames.length - 1] === Frame.SiteName) this.siteName += value;
+		if (this.readsText) this.siteName += value;
 	}
 
 	toDocument(): TopologyDocument {

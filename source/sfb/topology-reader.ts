@@ -88,16 +88,25 @@ export function readTopologyDocument(xml: string, sourceName: string): TopologyD
 			refuse(`nests elements deeper than ${MAX_ELEMENT_DEPTH} levels at ${at(text.lastIndexOf('<', parser.position - 1))}, far beyond any exported topology document`);
 		}
 	});
+	// Only a site's <Name> has text worth reading: the parser passes on text (the blanks between every two
+	// elements, mostly) only while it is listened to.
+	const readText = (value: string) => elements.text(value);
 	parser.on('opentag', (tag) => {
 		if (depth === 1) refuseOtherRoots(tag.name, tag.attributes, sourceName, refuse);
 		elements.open(localName(tag.name), tag.attributes, startOfTag);
+		if (elements.readsText) {
+			parser.on('text', readText);
+			parser.on('cdata', readText);
+		}
 	});
 	parser.on('closetag', () => {
 		depth--;
+		if (elements.readsText) {
+			parser.off('text');
+			parser.off('cdata');
+		}
 		elements.close();
 	});
-	parser.on('text', (value) => elements.text(value));
-	parser.on('cdata', (value) => elements.text(value));
 	parser.on('error', (error) => {
 		if (ending && depth > 0) refuse(`is not well-formed XML: it ends at line ${lineCount(text)} with elements still open; the file looks cut short`);
 		const reason = quoted(error.message.replace(/^\d+:\d+: /, '').replace(/\.$/, ''));
