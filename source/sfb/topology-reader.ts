@@ -71,7 +71,8 @@ export function readTopologyDocument(xml: string, sourceName: string): TopologyD
 	}
 
 	const elements = new TopologyElements();
-	const parser = new SaxesParser({ position: true, xmlns: false });
+	// XML 1.0 whatever the declaration says, as exports are: XML 1.1 would let &#27; put ESC in a name.
+	const parser = new SaxesParser({ position: true, xmlns: false, forceXMLVersion: true, defaultXMLVersion: '1.0' });
 	const at = (index: number) => place(text, index);
 	// At `opentag` the parser has read the tag's `>`; no `<` can stand inside a well-formed tag.
 	const startOfTag = () => text.lastIndexOf('<', parser.position - 1);

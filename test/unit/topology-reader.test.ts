@@ -296,6 +296,11 @@ const refusals: [label: string, read: () => unknown, message: string][] = [
 	['a closing tag that does not match', () => readTopologyDocument(topology('<Clusters>\n<Cluster></Clusters>'), 'broken.xml'), `broken.xml ${NOT_WELL_FORMED} line 4, column 20: unexpected close tag`],
 	['a control character', () => readTopologyDocument(renamed('<Name>Lab</Name>', '<Name>L\u001bab</Name>'), 'esc.xml'), `esc.xml ${NOT_WELL_FORMED} line 5, column 36: disallowed character`],
 	['a reference to a control character', () => readTopologyDocument(renamed('<Name>Lab</Name>', '<Name>L&#27;ab</Name>'), 'ref.xml'), `ref.xml ${NOT_WELL_FORMED} line 5, column 40: malformed character entity`],
+	[
+		'a reference to a control character in a document declared XML 1.1',
+		() => readTopologyDocument(renamed('<Name>Lab</Name>', '<Name>L&#27;ab</Name>').replace('version="1.0"', 'version="1.1"'), 'ref11.xml'),
+		`ref11.xml ${NOT_WELL_FORMED} line 5, column 40: malformed character entity`,
+	],
 	['an entity no DOCTYPE declares', () => readTopologyDocument(renamed('<Name>Lab</Name>', '<Name>L&nbsp;ab</Name>'), 'nbsp.xml'), `nbsp.xml ${NOT_WELL_FORMED} line 5, column 41: undefined entity`],
 	['an attribute given twice', () => readTopologyDocument(renamed('Number="1" />', 'Number="1" Number="2" />'), 'twice.xml'), `twice.xml ${NOT_WELL_FORMED} line 9, column 52: duplicate attribute: Number`],
 	['a second root element', () => readTopologyDocument(`${singleServerDocument()}<Topology/>`, 'two.xml'), `two.xml ${NOT_WELL_FORMED} line 36, column 10: documents may contain only one root`],
