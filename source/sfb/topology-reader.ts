@@ -70,11 +70,20 @@ export function readTopologyDocument(xml: string, sourceName: string): TopologyD
 		refuse(isTopologyBuilderFileName(sourceName) ? TOPOLOGY_BUILDER_FILE : `is not XML: it does not start with an element ${EXPORT_HINT}`);
 	}
 
+	const elements = parseElements(text, sourceName, refuse);
+	if (elements.clusters.length === 0) refuse(`defines no clusters, so it holds no Front End pools ${EXPORT_HINT}`);
+	const document = elements.toDocument();
+	refuseNamesThatAreNotHostNames(document, elements.clusters, (index) => place(text, index), refuse);
+	return document;
+}
+
+/** The topology's elements, as saxes meets them; whatever is not well-formed or too deep is refused where it stands. */
+function parseElements(text: string, sourceName: string, refuse: Refuse): TopologyElements {
 	const elements = new TopologyElements();
 	// XML 1.0 whatever the declaration says, as exports are: XML 1.1 would let &#27; put ESC in a name.
 	const parser = new SaxesParser({ position: true, xmlns: false, forceXMLVersion: true, defaultXMLVersion: '1.0' });
 	const at = (index: number) => place(text, index);
-	// At `opentag` the parser has read the tag's `>`; no `<` can stand inside a well-formed tag.
+	// The parser has read at least a tag's name when it tells of it; no `<` can stand inside a well-formed tag.
 	const startOfTag = () => text.lastIndexOf('<', parser.position - 1);
 	let depth = 0;
 	let ending = false;
@@ -86,7 +95,7 @@ export function readTopologyDocument(xml: string, sourceName: string): TopologyD
 	parser.on('opentagstart', () => {
 		depth++;
 		if (depth > MAX_ELEMENT_DEPTH) {
-			refuse(`nests elements deeper than ${MAX_ELEMENT_DEPTH} levels at ${at(text.lastIndexOf('<', parser.position - 1))}, far beyond any exported topology document`);
+			refuse(`nests elements deeper than ${MAX_ELEMENT_DEPTH} levels at ${at(startOfTag())}, far beyond any exported topology document`);
 		}
 	});
 	// Only a site's <Name> has text worth reading: the parser passes on text (the blanks between every two
@@ -116,11 +125,7 @@ export function readTopologyDocument(xml: string, sourceName: string): TopologyD
 	parser.write(text);
 	ending = true;
 	parser.close();
-
-	if (elements.clusters.length === 0) refuse(`defines no clusters, so it holds no Front End pools ${EXPORT_HINT}`);
-	const document = elements.toDocument();
-	refuseNamesThatAreNotHostNames(document, elements.clusters, at, refuse);
-	return document;
+	return elements;
 }
 
 function refuseOtherRoots(name: string, attributes: Record<string, string>, sourceName: string, refuse: Refuse): void {
