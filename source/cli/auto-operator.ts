@@ -6,13 +6,13 @@ import type { VoiceResiliency } from '../sfb/model.js';
  * server is retried once, then left for a person (exit 3) while the others finish.
  */
 export function autoOperator(
-	request: { pool: string; backup: string; voice: VoiceResiliency; retries: number },
+	request: { pool: string; backup: string; voice: VoiceResiliency; voiceNote?: string; retries: number },
 	write: (line: string) => void = () => undefined,
 ): Operator {
 	return {
 		choosePool: async () => request.pool,
 		chooseBackup: async () => request.backup,
-		chooseVoice: async () => request.voice,
+		chooseVoice: async () => ({ ...request.voice, ...(request.voiceNote ? { note: request.voiceNote } : {}) }),
 		confirmPlan: async (plan) => {
 			if (plan.notice) write(`notice: ${plan.notice}`);
 			return 'publish';

@@ -5,6 +5,7 @@ import type { VoiceResiliency } from '../sfb/model.js';
 import type { PacingChoices } from './procedure-driver.js';
 import { UsageError } from './exit-codes.js';
 import type { EnvironmentOptions } from './open-environment.js';
+import { operatorName } from './run-identity.js';
 import { defaultStateDir } from './state-dir.js';
 
 /**
@@ -92,6 +93,16 @@ export function voiceFrom(flags: VoiceFlags): VoiceResiliency {
 		failoverSeconds: failover?.ok ? failover.seconds : DEFAULT_VOICE.failoverSeconds,
 		failbackSeconds: failback?.ok ? failback.seconds : DEFAULT_VOICE.failbackSeconds,
 	};
+}
+
+/** `--operator NAME`, for the wizard and `run`: who makes the change, as the change record names them. */
+export const operatorOption = () =>
+	new Option('--operator <name>', 'who makes the change, for the change record (default: the OS account)').argParser(operatorName);
+
+/** What the change record says of the voice settings given: a failover interval raised to its floor. */
+export function voiceNoteFrom(flags: VoiceFlags): string | undefined {
+	const failover = flags.failoverInterval === undefined ? undefined : checkFailoverInterval(flags.failoverInterval);
+	return failover?.ok && failover.note ? `--failover-interval ${flags.failoverInterval}: ${failover.note}` : undefined;
 }
 
 export function environmentOptions(flags: CommonFlags): EnvironmentOptions {

@@ -20,6 +20,8 @@ import {
 	pacingFrom,
 	parallel,
 	voiceFrom,
+	voiceNoteFrom,
+	operatorOption,
 	withCommonOptions,
 	withPacingOptions,
 	withVoiceOptions,
@@ -117,6 +119,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.option('--ascii', 'draw with ASCII characters only (also SFB_PAIR_ASCII=1)')
 		.option('--no-ascii', 'draw with Unicode, whatever SFB_PAIR_ASCII or the settings say')
+		.addOption(operatorOption())
 		.addHelpText(
 			'after',
 			[
@@ -134,7 +137,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.enablePositionalOptions()
 		.allowExcessArguments(true)
 		.exitOverride()
-		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean; ascii?: boolean }, command: Command) => {
+		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean; ascii?: boolean; operator?: string }, command: Command) => {
 			if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'`, { exitCode: EXIT.usage });
 			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
@@ -148,6 +151,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 					pacing: pacingFrom(flags),
 					ascii: asciiChoice(command, flags.ascii),
 					notes: [...settings.notes, ...originNote(originsOf(command, settings))],
+					...(flags.operator ? { operator: flags.operator } : {}),
 				}),
 			);
 		});
@@ -188,12 +192,13 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms)')
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
+		.addOption(operatorOption())
 		.exitOverride()
 		.action(
 			(
 				flags: CommonFlags &
 					VoiceFlags &
-					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean },
+					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean; operator?: string },
 			) =>
 				exitWith(
 					withEnvironment(flags, (environment, options, signal) =>
@@ -204,6 +209,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								pool: flags.pool,
 								backup: flags.backup,
 								voice: voiceFrom(flags),
+								...(voiceNoteFrom(flags) ? { voiceNote: voiceNoteFrom(flags) } : {}),
 								yes: Boolean(flags.yes),
 								resume: Boolean(flags.resume),
 								fresh: Boolean(flags.fresh),
@@ -213,6 +219,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								explain: Boolean(flags.explain),
 								pacing: pacingFrom(flags),
 								...(options.labScenario ? { scenario: options.labScenario } : {}),
+								...(flags.operator ? { operator: flags.operator } : {}),
 							},
 							write,
 							signal,

@@ -11,6 +11,7 @@ import type { ProcedureState } from '../procedure/state.js';
 import { newSessionId, openProcedureStore, openRecordFor, pairKey, snapshotsDir, type StoredSession } from '../session/session-files.js';
 import { Session } from '../session/session.js';
 import { debriefPathFor, writeDebrief, type DebriefScenario } from '../session/debrief.js';
+import type { RunIdentity } from '../session/change-record.js';
 
 export interface DriveOptions {
 	environment: Environment;
@@ -26,6 +27,10 @@ export interface DriveOptions {
 	heldLock?: { key: string; lock: SessionLock };
 	/** A lab run's scenario: the session then ends with a training debrief beside the change record. */
 	scenario?: DebriefScenario;
+	/** Who runs the session, where, with what: the change record's header. */
+	identity: RunIdentity;
+	/** Told when part of the change record is missing (deleted while the session ran or between runs). */
+	onRecordGap?: (text: string) => void;
 	/** Called as soon as the session exists, so a screen or a printer can follow it. */
 	onSession(session: Session): void;
 }
@@ -72,9 +77,10 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 	const session = resume
 		? new Session(resume.state, resume.store)
 		: new Session(initialState(newSessionId(), { kind: environment.kind, description: environment.description }, Date.now()), undefined);
+	const opening = { identity: options.identity, ...(options.onRecordGap ? { onGap: options.onRecordGap } : {}) };
 	if (resume) {
 		claimed = { key: resume.key, lock: lockFor(resume.key, resume.state.pair), store: resume.store };
-		recorder = openRecordFor(stateDir, resume.state);
+		recorder = openRecordFor(stateDir, resume.state, { ...opening, resumed: true });
 		recorder.note('Session resumed: re-checking the farm before trusting the checkpoint.', new Date().toISOString());
 	}
 	/** The pair is known (or changed, going back on a resumed session): lock it, then keep its checkpoint. */
@@ -94,18 +100,30 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 		await session.checkpointed();
 		if (previous) {
 			recorder?.note(`The pair was changed to ${pool} and ${backup}: this session continues under the new pair.`, new Date().toISOString());
+			await recorder?.movePair({ pool, backup });
 			if (previous.store.load().status === 'ok') previous.store.archive();
 			previous.lock.release();
 		}
-		recorder ??= openRecordFor(stateDir, { ...session.state, pair: { pool, backup } });
+		recorder ??= openRecordFor(stateDir, { ...session.state, pair: { pool, backup } }, opening);
+	};
+	/**
+	 * The record is the change ticket's evidence as the checkpoint is the resume's: a farm call waits for both, so
+	 * after a crash of the machine neither is behind the farm by more than the call in flight (the decision to
+	 * publish is on disk before Set-CsRegistrar runs). Both fsyncs of one turn run side by side off the event loop.
+	 */
+	const onDisk = {
+		checkpointed: async () => {
+			await Promise.all([session.checkpointed(), recorder?.written()]);
+		},
 	};
 	options.onSession(session);
 	session.subscribe((_state, event) => {
-		if (event.type === 'step-finished') recorder?.flush();
+		// A failed write is reported by the next farm call and at the end; this only keeps the Markdown current.
+		if (event.type === 'step-finished') recorder?.flush().catch(() => undefined);
 	});
 	const settled = await runProcedure(
 		{
-			environment: afterCheckpoint(environment, session),
+			environment: afterCheckpoint(environment, onDisk),
 			session,
 			operator: options.operator,
 			get recorder() {
@@ -124,11 +142,8 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 	);
 	// Whatever happened, and even when the checkpoint cannot be written, the Markdown record is brought up to
 	// date and the pair unlocked; the run's own error comes first.
-	const unsaved = await session.flush().then(
-		() => undefined,
-		(error: unknown) => error ?? new Error('the checkpoint could not be written'),
-	);
-	recorder?.flush();
+	const flushed = await Promise.allSettled([session.flush(), recorder?.flush()]);
+	const unsaved = flushed.map((each) => (each.status === 'rejected' ? ((each.reason as unknown) ?? new Error('the checkpoint could not be written')) : undefined)).find(Boolean);
 	if (claimed?.lock !== options.heldLock?.lock) claimed?.lock.release();
 	if ('error' in settled) throw settled.error;
 	if (unsaved !== undefined) throw unsaved;

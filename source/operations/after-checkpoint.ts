@@ -1,14 +1,13 @@
 import type { Environment } from '../environments/port.js';
-import type { Session } from '../session/session.js';
 
 /**
- * The environment as operations must see it: every call to the farm first waits until the checkpoint holds
- * every event so far, so an interrupted run never finds the farm ahead of what its checkpoint knows by
- * more than the one call in flight. The writes themselves happen off the event loop.
+ * The environment as operations must see it: every call to the farm first waits until the disk holds every
+ * event so far (the checkpoint, and the change record), so an interrupted run never finds the farm ahead of
+ * what they know by more than the one call in flight. The writes themselves happen off the event loop.
  */
-export function afterCheckpoint(environment: Environment, session: Pick<Session, 'checkpointed'>): Environment {
+export function afterCheckpoint(environment: Environment, disk: { checkpointed(): Promise<void> }): Environment {
 	const then = async <T>(call: () => Promise<T>): Promise<T> => {
-		await session.checkpointed();
+		await disk.checkpointed();
 		return call();
 	};
 	return {

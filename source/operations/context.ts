@@ -4,7 +4,7 @@ import type { ChangeRecord } from '../session/change-record.js';
 import type { Session } from '../session/session.js';
 
 /** Where the change record goes: every command run and every decision taken. */
-export type Recorder = Pick<ChangeRecord, 'command' | 'decision' | 'note' | 'snapshot'>;
+export type Recorder = Pick<ChangeRecord, 'command' | 'decision' | 'status' | 'note' | 'snapshot' | 'ended'>;
 
 export interface Pacing {
 	/** How long to wait between two Backup Service status polls. */

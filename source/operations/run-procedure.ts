@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
-import { BACK, type BackupCandidate } from '../procedure/operator.js';
+import { BACK, type BackupCandidate, type VoiceChoice } from '../procedure/operator.js';
 import { buildPlan, MANAGEMENT_SHELL, publishCommands, type Plan } from '../procedure/plan.js';
 import { SERVER_PHASES, type OutcomeKind, type ServerPhase } from '../procedure/state.js';
 import type { StepId } from '../procedure/steps.js';
@@ -66,7 +66,7 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 
 function end(context: OperationContext, outcome: OutcomeKind, reason: string): ProcedureResult {
 	context.session.dispatch({ type: 'procedure-ended', outcome, reason });
-	context.recorder?.note(`Outcome: ${outcome}: ${reason}`, iso(Date.now()));
+	context.recorder?.ended(outcome, reason, iso(Date.now()));
 	return { outcome, reason };
 }
 
@@ -114,10 +114,12 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 	let step: StepId = saved ? 'voice' : 'choose-pool';
 	let pool: FrontEndPool | undefined = saved ? poolNamed(inventory, saved.pool) : undefined;
 	let backup: FrontEndPool | undefined = saved ? poolNamed(inventory, saved.backup) : undefined;
+	let poolChosenAt = Date.now();
 	for (;;) {
 		if (step === 'choose-pool') {
 			startStep(context, 'choose-pool');
 			pool = poolNamed(inventory, await operator.choosePool(eligible));
+			poolChosenAt = Date.now();
 			finishStep(context, 'choose-pool', 'done', pool.fqdn);
 			step = 'choose-backup';
 		} else if (step === 'choose-backup' && pool) {
@@ -132,9 +134,18 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 				continue;
 			}
 			backup = poolNamed(inventory, choice);
+			const backupChosenAt = Date.now();
 			const assessment = assessPair(inventory, pool.fqdn, backup.fqdn);
 			if (!assessment.allowed) stop('failed', assessment.refusals.join('; '));
 			await hooks.claimPair?.(pool.fqdn, backup.fqdn);
+			// The record opens with the pair: the choices that named it are written as soon as it exists.
+			context.recorder?.decision({ what: 'pool to protect', choice: pool.fqdn, at: iso(poolChosenAt) });
+			context.recorder?.decision({
+				what: 'backup pool',
+				choice: backup.fqdn,
+				...(assessment.warnings.length > 0 ? { reason: `chosen with the warnings: ${assessment.warnings.join('; ')}` } : {}),
+				at: iso(backupChosenAt),
+			});
 			session.dispatch({ type: 'pair-chosen', pool: pool.fqdn, backup: backup.fqdn, warnings: assessment.warnings });
 			for (const warning of assessment.warnings) context.recorder?.note(`Warning: ${warning}`, iso(Date.now()));
 			finishStep(context, 'choose-backup', 'done', backup.fqdn);
@@ -143,15 +154,26 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 			startStep(context, 'voice');
 			const voice = await operator.chooseVoice(session.state.voice);
 			if (voice === BACK) {
+				context.recorder?.decision({ what: 'voice resiliency', choice: 'back', at: iso(Date.now()) });
 				session.dispatch({ type: 'step-reopened', step: 'choose-backup' });
 				step = 'choose-backup';
 				continue;
 			}
-			session.dispatch({ type: 'voice-set', voice });
+			setVoice(context, voice);
 			finishStep(context, 'voice');
 			return { pool, backup };
 		}
 	}
+}
+
+/** The voice settings go into the state as they are, and into the record as a decision with any adjustment made. */
+function setVoice(context: OperationContext, choice: VoiceChoice) {
+	const { note, ...voice } = choice;
+	const described = voice.automaticFailover
+		? `automatic failover and failback for Voice on: failover after ${voice.failoverSeconds} s, failback after ${voice.failbackSeconds} s`
+		: 'automatic failover and failback for Voice off';
+	context.recorder?.decision({ what: 'voice resiliency', choice: described, ...(note ? { reason: note } : {}), at: iso(Date.now()) });
+	context.session.dispatch({ type: 'voice-set', voice });
 }
 
 async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool) {
@@ -184,7 +206,7 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 		if (choice === BACK) {
 			session.dispatch({ type: 'step-reopened', step: 'voice' });
 			const voice = await operator.chooseVoice(session.state.voice);
-			if (voice !== BACK) session.dispatch({ type: 'voice-set', voice });
+			if (voice !== BACK) setVoice(context, voice);
 			finishStep(context, 'voice');
 			startStep(context, 'publish');
 			continue;
@@ -355,7 +377,14 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
 	const choice = context.cumulativeUpdateDoneByHand
 		? 'done-by-hand'
 		: await operator.chooseCumulativeUpdate(servers.map((server) => server.fqdn), canRun);
-	recorder?.decision({ what: 're-apply the Cumulative Update', choice, at: iso(Date.now()) });
+	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : 'skipped by the operator (LYNCBACKUP may crash with Event 4007)';
+	recorder?.decision({
+		what: 're-apply the Cumulative Update',
+		choice,
+		...(choice === 'done-by-hand' && context.cumulativeUpdateDoneByHand ? { reason: 'the operator says so with --cu-reapplied' } : {}),
+		...(choice === 'skip' ? { reason } : {}),
+		at: iso(Date.now()),
+	});
 	if (choice === 'run') {
 		settle(context, 'cumulative-update', await runFleet(context, cumulativeUpdateWork(context, servers)));
 		return;
@@ -366,7 +395,6 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
 			're-apply the Cumulative Update on every server (SkypeServerUpdateInstaller.exe), then run again with --resume --cu-reapplied',
 		);
 	}
-	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : 'skipped by the operator (LYNCBACKUP may crash with Event 4007)';
 	for (const { fqdn } of servers) {
 		if (session.state.servers[fqdn]?.tasks['cumulative-update'].state === 'pending') {
 			session.dispatch({ type: 'task-skipped', phase: 'cumulative-update', server: fqdn, reason });

@@ -80,6 +80,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			recorder?.command({
 				command: work.commandFor(server),
 				target: server,
+				phase: work.phase,
 				startedAt: iso(startedAt),
 				endedAt: iso(Date.now()),
 				outcome,

@@ -60,6 +60,7 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 				context.recorder?.command({
 					command: cumulativeUpdateCommand(server),
 					target: server,
+					phase: 'cumulative-update',
 					startedAt: iso(startedAt),
 					endedAt: iso(Date.now()),
 					outcome: succeeded ? 'succeeded' : 'failed',

@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../environments/port.js';
 import { statusCommand, syncCommand, MANAGEMENT_SHELL } from '../procedure/plan.js';
-import { judgeBothDirections, judgeDirection } from '../sfb/backup-status.js';
+import { explainModules, judgeBothDirections, judgeDirection, type BackupModuleStatus, type DirectionVerdict } from '../sfb/backup-status.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
 
@@ -27,6 +27,7 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 		session.dispatch({ type: 'sync-requested', pool: pool.fqdn });
 	}
 
+	const recordPoll = statusRecorder(context, pools);
 	let deadline = Date.now() + pacing.syncTimeoutMs;
 	for (;;) {
 		if (signal.aborted) return { kind: 'aborted' };
@@ -45,19 +46,15 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 		}
 		const state = session.dispatch({ type: 'sync-polled', directions });
 		const verdict = judgeBothDirections(directions.map((direction) => direction.verdict));
-		if (verdict.state === 'failed') {
-			recordStatus(context, pools, 'failed');
-			return { kind: 'failed', reason: verdict.reason };
-		}
-		if (state.sync.consecutiveSteady >= pacing.steadyPolls) {
-			recordStatus(context, pools, 'succeeded');
-			return { kind: 'steady' };
-		}
+		const steady = state.sync.consecutiveSteady >= pacing.steadyPolls;
+		recordPoll(directions, state.sync.polls, verdict.state === 'failed' ? 'failed' : steady ? 'steady' : undefined);
+		if (verdict.state === 'failed') return { kind: 'failed', reason: verdict.reason };
+		if (steady) return { kind: 'steady' };
 		if (Date.now() >= deadline) {
 			const choice = await context.operator.decideSyncTimeout(syncGuidance(pools));
 			recorder?.decision({ what: 'sync not steady in time', choice, at: iso(Date.now()) });
 			if (choice === 'stop') {
-				recordStatus(context, pools, 'interrupted');
+				recordPoll(directions, state.sync.polls, 'stopped');
 				return { kind: 'stopped', reason: verdict.state === 'waiting' ? verdict.reason : 'sync not steady' };
 			}
 			deadline = Date.now() + pacing.syncTimeoutMs;
@@ -70,18 +67,32 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 	}
 }
 
-function recordStatus(context: OperationContext, pools: FrontEndPool[], outcome: 'succeeded' | 'failed' | 'interrupted') {
-	const { session, recorder } = context;
-	for (const pool of pools) {
-		const direction = session.state.sync.directions[pool.fqdn];
-		const now = iso(Date.now());
-		recorder?.command({
-			command: statusCommand(pool.fqdn),
-			target: MANAGEMENT_SHELL,
-			startedAt: now,
-			endedAt: now,
-			outcome,
-			tail: (direction?.modules ?? []).map((module) => `${module.identity} ${module.exportStatus} ${module.importStatus}`),
-		});
-	}
+type Polled = { pool: string; modules: BackupModuleStatus[]; verdict: DirectionVerdict };
+
+/**
+ * Records a direction's poll when it differs from the last one recorded for that pool, and the poll the watch ends
+ * on: the record shows every change (a module leaving NotInitialized, a backlog clearing) without a line per poll.
+ */
+function statusRecorder(context: OperationContext, pools: FrontEndPool[]) {
+	const last = new Map<string, string>();
+	return (directions: Polled[], poll: number, concluded?: 'steady' | 'failed' | 'stopped') => {
+		for (const direction of directions) {
+			const seen = JSON.stringify([direction.modules, direction.verdict]);
+			if (!concluded && last.get(direction.pool) === seen) continue;
+			last.set(direction.pool, seen);
+			const pool = pools.find((entry) => entry.fqdn === direction.pool);
+			const explanations = explainModules({ pool: direction.pool, modules: direction.modules }, pool?.hostsCentralManagementStore ?? false);
+			context.recorder?.status({
+				pool: direction.pool,
+				command: statusCommand(direction.pool),
+				poll,
+				modules: direction.modules,
+				verdict: direction.verdict.state,
+				...(direction.verdict.state === 'steady' ? {} : { reason: direction.verdict.reason }),
+				...(explanations.length > 0 ? { explanations } : {}),
+				...(concluded ? { concluded } : {}),
+				at: iso(Date.now()),
+			});
+		}
+	};
 }

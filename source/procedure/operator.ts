@@ -11,6 +11,9 @@ export interface BackupCandidate {
 	assessment: PairAssessment;
 }
 
+/** The voice settings chosen, and a note when one was adjusted (a failover interval raised to its floor). */
+export type VoiceChoice = VoiceResiliency & { note?: string };
+
 export type PublishChoice = 'publish' | 'topology-builder' | Back;
 
 export type FailureDecision =
@@ -43,7 +46,7 @@ export interface ServerFailure {
 export interface Operator {
 	choosePool(pools: PoolEligibility[]): Promise<string>;
 	chooseBackup(pool: FrontEndPool, candidates: BackupCandidate[]): Promise<string | Back>;
-	chooseVoice(current: VoiceResiliency): Promise<VoiceResiliency | Back>;
+	chooseVoice(current: VoiceResiliency): Promise<VoiceChoice | Back>;
 	confirmPlan(plan: Plan): Promise<PublishChoice>;
 	/** The operator pairs the pools in Topology Builder; resolves 'check' to read back, 'cancel' to return to the plan. */
 	awaitTopologyBuilder(plan: Plan, lastCheck?: string): Promise<'check' | 'cancel'>;

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { OutcomeKind, ServerPhase } from '../procedure/state.js';
 import { sanitizeForTerminal, sanitizeLine } from '../text/sanitize.js';
-import { appendPrivateFileSync, describeFsError, ensurePrivateDirectory, FileProblem, kindOf, privateFileMode, replaceFileSync } from './private-fs.js';
+import { CheckpointFailure, CheckpointQueue } from './checkpoint-queue.js';
+import { describeFsError, ensurePrivateDirectory, FileProblem, kindOf, openPrivateSync, privateFileMode, replaceFile } from './private-fs.js';
+import { renderRecordMarkdown } from './record-markdown.js';
 import { redactSecrets } from './redact.js';
 
 export type CommandResult = 'succeeded' | 'failed' | 'skipped' | 'interrupted';
@@ -10,6 +13,8 @@ export interface CommandEntry {
 	command: string;
 	/** The server or pool the command ran against. */
 	target: string;
+	/** The per-server phase the command belongs to, for the timeline. */
+	phase?: ServerPhase;
 	/** ISO 8601 */
 	startedAt: string;
 	/** ISO 8601 */
@@ -28,50 +33,101 @@ export interface DecisionEntry {
 	at: string;
 }
 
+/** One `Get-CsBackupServiceStatus` poll of one direction that differs from the one recorded before it. */
+export interface StatusEntry {
+	/** The pool polled: the direction pool → its partner. */
+	pool: string;
+	command: string;
+	/** Which poll of the watch this was (1, 2, …): polls between two entries of a pool showed nothing new. */
+	poll: number;
+	modules: { identity: string; exportStatus: string; importStatus: string }[];
+	verdict: 'steady' | 'waiting' | 'failed';
+	reason?: string;
+	/** What the states mean where a reader could take them for a problem (or miss one). */
+	explanations?: string[];
+	/** Set on the poll the watch ended on. */
+	concluded?: 'steady' | 'failed' | 'stopped';
+	/** ISO 8601 */
+	at: string;
+}
+
 export interface Pair {
 	pool: string;
 	backup: string;
 }
 
+/** Who ran a session, where, and with what: the header of a change ticket's evidence. */
+export interface RunIdentity {
+	/** The OS account, or the name given with --operator. */
+	operator: string;
+	host: string;
+	/** e.g. "sfb-pair 0.1.0 (Node v20.20.2)" */
+	tool: string;
+	/** e.g. "wizard" or "run --yes (answers from the command line)" */
+	mode: string;
+}
+
+type Identified = Partial<RunIdentity>;
+
 export type ChangeRecordEntry =
-	| { type: 'session'; sessionId: string; title: string; environment: string; pair?: Pair; at: string }
-	| { type: 'resumed'; environment: string; at: string }
+	| ({ type: 'session'; sessionId: string; title: string; environment: string; pair?: Pair; at: string } & Identified)
+	| ({ type: 'resumed'; environment: string; at: string } & Identified)
 	| ({ type: 'command' } & CommandEntry)
 	| ({ type: 'decision' } & DecisionEntry)
+	| ({ type: 'status' } & StatusEntry)
 	| { type: 'note'; text: string; at: string }
-	| { type: 'snapshot'; path: string; at: string };
+	| { type: 'snapshot'; path: string; at: string }
+	| { type: 'ended'; outcome: OutcomeKind; reason: string; at: string }
+	/** Part of the record is missing: what is missing and why. */
+	| { type: 'gap'; text: string; at: string };
 
-type SessionEntry = Extract<ChangeRecordEntry, { type: 'session' }>;
+export type SessionEntry = Extract<ChangeRecordEntry, { type: 'session' }>;
 
 export interface ChangeRecordOptions {
 	dir: string;
-	/** Names both files; letters, digits, `.`, `_` and `-` only, e.g. `2026-11-26T07-12-00-pool1-pool2`. */
+	/** Names both files with the pair; letters, digits, `.`, `_` and `-` only, e.g. `2026-11-26T07-12-00`. */
 	sessionId: string;
 	title: string;
 	/** One line describing where the commands went, e.g. "LIVE · pwsh 7.6 · SkypeForBusiness". */
 	environment: string;
 	pair?: Pair;
+	identity?: RunIdentity;
 	/** When the session started (or resumed); now when absent. */
 	at?: string;
+	/**
+	 * The session is resumed: a record should exist. If it does not, the new one says from the first line what is
+	 * missing (since `since`, the session's start) and what the checkpoint remembers of it.
+	 */
+	resumedFrom?: { since: string; remembered: string[] };
+	/** Told, in one line, when part of the record is missing: the operator must know before attaching it to a ticket. */
+	onGap?: (text: string) => void;
 }
 
 /**
- * The change log of one session: every entry is one JSON line, synced to disk before the call returns,
- * and the Markdown beside it is rewritten from those lines for the change ticket.
+ * The change log of one session: every entry is one JSON line, in the file (so in the operating system's hands)
+ * before the call returns; the fsyncs that make those lines survive a power loss are shared by every entry of one
+ * turn of the event loop, and `written()` says when the entries so far are on stable storage. The Markdown beside
+ * it is made from the entries for the change ticket, in the background.
  */
 export interface ChangeRecord {
 	readonly markdownPath: string;
 	readonly jsonlPath: string;
 	command(entry: CommandEntry): void;
 	decision(entry: DecisionEntry): void;
+	status(entry: StatusEntry): void;
 	note(text: string, at: string): void;
 	snapshot(path: string, at: string): void;
-	/** Brings the Markdown up to date with every command recorded so far. */
-	flush(): void;
+	ended(outcome: OutcomeKind, reason: string, at: string): void;
+	/** Resolves once every entry so far is synced to disk; rejects, naming the file, once a write failed. */
+	written(): Promise<void>;
+	/** The pair changed: both files take the new pair's names. */
+	movePair(pair: Pair): Promise<void>;
+	/** Brings the Markdown up to date with every entry, and waits until both files are on disk. */
+	flush(): Promise<void>;
 }
 
 const sessionIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const entryTypes = new Set<string>(['session', 'resumed', 'command', 'decision', 'note', 'snapshot']);
+const entryTypes = new Set<string>(['session', 'resumed', 'command', 'decision', 'status', 'note', 'snapshot', 'ended', 'gap']);
 
 /** Free text as it may be stored: nothing a terminal acts on, no secrets. */
 function cleanText(text: string): string {
@@ -82,8 +138,30 @@ function cleanLine(text: string): string {
 	return redactSecrets(sanitizeLine(text));
 }
 
-function appendLine(file: string, entry: ChangeRecordEntry): void {
-	appendPrivateFileSync(file, `${JSON.stringify(entry)}\n`);
+/** A pool's host name as it may appear in a file name: `pool-redmond.contoso.com` → `pool-redmond`. */
+function fileLabel(fqdn: string): string {
+	const host = fqdn.split('.')[0] ?? '';
+	const label = host.toLowerCase().replace(/[^a-z0-9-]/g, '_').slice(0, 63);
+	return label === '' ? 'pool' : label;
+}
+
+/** `<session>--<pool>--<backup>`: the files say which pair they are about, and stay short enough for any file system. */
+export function recordName(sessionId: string, pair: Pair | undefined): string {
+	return pair ? `${sessionId}--${fileLabel(pair.pool)}--${fileLabel(pair.backup)}` : sessionId;
+}
+
+/** The record of a session already in `dir`: named with its pair (whichever pair), or by the session alone (older records). */
+function findExisting(dir: string, sessionId: string, preferred: string): string | undefined {
+	if (fs.existsSync(path.join(dir, `${preferred}.jsonl`))) return preferred;
+	if (fs.existsSync(path.join(dir, `${sessionId}.jsonl`))) return sessionId;
+	let names: string[];
+	try {
+		names = fs.readdirSync(dir);
+	} catch {
+		return undefined;
+	}
+	const match = names.sort().find((name) => name.startsWith(`${sessionId}--`) && name.endsWith('.jsonl') && !name.includes('.debrief'));
+	return match?.replace(/\.jsonl$/, '');
 }
 
 /** A line cut off by a kill must not swallow the next entry: end it before appending. */
@@ -101,6 +179,17 @@ function endTornLine(file: string): void {
 	}
 	if (last[0] !== 0x0a) {
 		fs.appendFileSync(file, '\n');
+	}
+}
+
+/** Makes what was written to `file` survive a power loss, off the event loop. */
+async function syncFile(file: string): Promise<void> {
+	// Windows flushes only a handle open for writing.
+	const handle = await fs.promises.open(file, 'r+');
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
 	}
 }
 
@@ -129,16 +218,24 @@ export function readChangeRecord(jsonlPath: string): ChangeRecordEntry[] {
 	return entries;
 }
 
+function cleanIdentity(identity: RunIdentity | undefined): Identified {
+	if (!identity) return {};
+	return { operator: cleanLine(identity.operator), host: cleanLine(identity.host), tool: cleanLine(identity.tool), mode: cleanLine(identity.mode) };
+}
+
 export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 	const { dir, sessionId } = options;
 	if (!sessionIdPattern.test(sessionId)) {
 		throw new Error(`cannot name a change record "${sessionId}": use letters, digits, ".", "_" and "-" only`);
 	}
 	ensurePrivateDirectory(dir, undefined, { ownFolder: true });
-	const markdownPath = path.join(path.resolve(dir), `${sessionId}.md`);
-	const jsonlPath = path.join(path.resolve(dir), `${sessionId}.jsonl`);
+	const folder = path.resolve(dir);
+	let name = findExisting(folder, sessionId, recordName(sessionId, options.pair)) ?? recordName(sessionId, options.pair);
+	let jsonlPath = path.join(folder, `${name}.jsonl`);
+	let markdownPath = path.join(folder, `${name}.md`);
 	const at = options.at ?? new Date().toISOString();
 	const environment = cleanLine(options.environment);
+	const identity = cleanIdentity(options.identity);
 	const header: SessionEntry = {
 		type: 'session',
 		sessionId,
@@ -146,66 +243,156 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 		environment,
 		...(options.pair ? { pair: { pool: cleanLine(options.pair.pool), backup: cleanLine(options.pair.backup) } } : {}),
 		at,
+		...identity,
 	};
 
 	let entries: ChangeRecordEntry[] = [];
-	let markdownBehind = false;
-	const failed = (error: unknown) => new FileProblem(jsonlPath, describeFsError(error), { cause: error });
-
-	function renderNow(): void {
+	/** The file as last written (its inode and size): another file there means this one was deleted or replaced. */
+	let onDisk: { dev: number; ino: number; size: number } | undefined;
+	let failure: CheckpointFailure | undefined;
+	/** Nothing more may be done to the farm (it waits for the record); the one line names the file. */
+	const failed = (file: string, error: unknown) => {
+		const problem = error instanceof FileProblem ? error : new FileProblem(file, describeFsError(error), { cause: error });
+		return new CheckpointFailure(problem.message, { cause: problem });
+	};
+	const syncs = new CheckpointQueue<void>(async () => {
+		const file = jsonlPath;
 		try {
-			replaceFileSync(markdownPath, renderMarkdown(entries, header));
-			markdownBehind = false;
+			if (!fs.existsSync(file)) restoreFromMemory(entries.length);
+			await syncFile(file);
 		} catch (error) {
-			throw failed(error);
+			throw failed(file, error);
+		}
+	});
+	const markdown = new CheckpointQueue<void>(async () => {
+		const file = markdownPath;
+		try {
+			await replaceFile(file, renderRecordMarkdown(entries, header));
+		} catch (error) {
+			throw failed(file, error);
+		}
+	});
+
+	/**
+	 * Every line goes to the file at once: a kill of sfb-pair loses none; only a power loss waits for the fsync.
+	 * Returns false, writing nothing, when the file there is not the one last written (deleted, replaced or cut).
+	 */
+	function appendLine(line: string): boolean {
+		const descriptor = openPrivateSync(jsonlPath, 'a');
+		try {
+			const stat = fs.fstatSync(descriptor);
+			if (onDisk && (stat.ino !== onDisk.ino || stat.dev !== onDisk.dev || stat.size < onDisk.size)) return false;
+			fs.writeSync(descriptor, line);
+			onDisk = { dev: stat.dev, ino: stat.ino, size: stat.size + Buffer.byteLength(line) };
+			return true;
+		} finally {
+			fs.closeSync(descriptor);
 		}
 	}
 
 	/**
-	 * The JSON Lines file is the durable record: every entry is appended and synced at once. The Markdown is
-	 * made from it; for commands, which come by the dozen, only when `flush` is called or the next other entry
-	 * comes, so a long run does not rewrite it once per command.
+	 * The file was deleted or replaced while the session ran. Everything this process recorded is still in memory,
+	 * so the record is written again whole, with an entry saying so, and the operator is told.
 	 */
-	function write(entry: ChangeRecordEntry): void {
+	function restoreFromMemory(gapAt: number): void {
+		const text = `The change record ${jsonlPath} was deleted or replaced while the session ran: it was written again from this session's memory, nothing missing.`;
+		entries.splice(gapAt, 0, { type: 'gap', text, at: new Date().toISOString() });
+		const descriptor = openPrivateSync(jsonlPath, 'w');
 		try {
-			appendLine(jsonlPath, entry);
-		} catch (error) {
-			throw failed(error);
+			fs.writeSync(descriptor, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+			const stat = fs.fstatSync(descriptor);
+			onDisk = { dev: stat.dev, ino: stat.ino, size: stat.size };
+		} finally {
+			fs.closeSync(descriptor);
 		}
-		entries.push(entry);
-		if (entry.type === 'command') markdownBehind = true;
-		else renderNow();
+		options.onGap?.(text);
 	}
 
+	function write(entry: ChangeRecordEntry, markdownNow = entry.type !== 'command' && entry.type !== 'status'): void {
+		if (failure) return;
+		entries.push(entry);
+		try {
+			if (!appendLine(`${JSON.stringify(entry)}\n`)) restoreFromMemory(entries.length - 1);
+		} catch (error) {
+			failure = failed(jsonlPath, error);
+			return;
+		}
+		syncs.request();
+		// Commands and status polls come by the dozen: the Markdown catches up with them at the next other entry or flush.
+		if (markdownNow) markdown.request();
+	}
+
+	let reopened: boolean;
 	try {
 		for (const file of [jsonlPath, markdownPath]) {
 			const stats = fs.lstatSync(file, { throwIfNoEntry: false });
 			if (stats !== undefined && !stats.isFile()) throw new FileProblem(file, kindOf(stats));
 		}
-		if (fs.existsSync(jsonlPath)) {
+		reopened = fs.existsSync(jsonlPath);
+		if (reopened) {
 			endTornLine(jsonlPath);
 			for (const file of [jsonlPath, markdownPath].filter((each) => fs.existsSync(each))) {
 				fs.chmodSync(file, privateFileMode);
 			}
+			entries = readChangeRecord(jsonlPath);
+			const stat = fs.statSync(jsonlPath);
+			onDisk = { dev: stat.dev, ino: stat.ino, size: stat.size };
 		}
 	} catch (error) {
 		throw error instanceof FileProblem ? error : new FileProblem(jsonlPath, describeFsError(error), { cause: error });
 	}
-	const reopened = fs.existsSync(jsonlPath);
-	if (reopened) entries = readChangeRecord(jsonlPath);
-	write(reopened ? { type: 'resumed', environment, at } : header);
+	if (reopened) {
+		write({ type: 'resumed', environment, at, ...identity });
+	} else {
+		write(header);
+		if (options.resumedFrom) {
+			const text = [
+				`The change record of this session was not found when it resumed (${jsonlPath}): what happened from ${cleanLine(options.resumedFrom.since)} until this resume is missing from it.`,
+				...(options.resumedFrom.remembered.length > 0 ? [`The checkpoint remembers: ${options.resumedFrom.remembered.map(cleanLine).join('; ')}.`] : []),
+			].join(' ');
+			write({ type: 'gap', text, at });
+			options.onGap?.(`The change record of this session was not found: it starts again at this resume, and says that the part before is missing (${jsonlPath}).`);
+		}
+	}
+	if (failure) throw failure;
 
 	return {
-		markdownPath,
-		jsonlPath,
-		flush() {
-			if (markdownBehind) renderNow();
+		get markdownPath() {
+			return markdownPath;
+		},
+		get jsonlPath() {
+			return jsonlPath;
+		},
+		written() {
+			return failure ? Promise.reject(failure) : syncs.written();
+		},
+		async flush() {
+			markdown.request();
+			await Promise.all([this.written(), markdown.written()]);
+		},
+		async movePair(pair) {
+			const next = recordName(sessionId, pair);
+			if (next === name || failure) return;
+			await Promise.all([syncs.written(), markdown.written()]);
+			const from = { jsonl: jsonlPath, markdown: markdownPath };
+			name = next;
+			jsonlPath = path.join(folder, `${name}.jsonl`);
+			markdownPath = path.join(folder, `${name}.md`);
+			try {
+				fs.renameSync(from.jsonl, jsonlPath);
+				if (fs.existsSync(from.markdown)) fs.renameSync(from.markdown, markdownPath);
+			} catch (error) {
+				failure = failed(from.jsonl, error);
+				throw failure;
+			}
+			header.pair = { pool: cleanLine(pair.pool), backup: cleanLine(pair.backup) };
 		},
 		command(entry) {
 			write({
 				type: 'command',
 				command: cleanText(entry.command),
 				target: cleanLine(entry.target),
+				...(entry.phase === undefined ? {} : { phase: entry.phase }),
 				startedAt: cleanLine(entry.startedAt),
 				endedAt: cleanLine(entry.endedAt),
 				outcome: entry.outcome,
@@ -222,124 +409,32 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 				at: cleanLine(entry.at),
 			});
 		},
+		status(entry) {
+			write({
+				type: 'status',
+				pool: cleanLine(entry.pool),
+				command: cleanText(entry.command),
+				poll: entry.poll,
+				modules: entry.modules.map((module) => ({
+					identity: cleanLine(module.identity),
+					exportStatus: cleanLine(module.exportStatus),
+					importStatus: cleanLine(module.importStatus),
+				})),
+				verdict: entry.verdict,
+				...(entry.reason === undefined ? {} : { reason: cleanLine(entry.reason) }),
+				...(entry.explanations === undefined ? {} : { explanations: entry.explanations.map(cleanLine) }),
+				...(entry.concluded === undefined ? {} : { concluded: entry.concluded }),
+				at: cleanLine(entry.at),
+			});
+		},
 		note(text, noteAt) {
 			write({ type: 'note', text: cleanText(text), at: cleanLine(noteAt) });
 		},
 		snapshot(snapshotPath, snapshotAt) {
 			write({ type: 'snapshot', path: cleanLine(snapshotPath), at: cleanLine(snapshotAt) });
 		},
+		ended(outcome, reason, endedAt) {
+			write({ type: 'ended', outcome, reason: cleanLine(reason), at: cleanLine(endedAt) });
+		},
 	};
-}
-
-// Markdown
-
-function escapeInline(text: string): string {
-	return text.replace(/[\\`*_{}[\]<>#|!~]/g, (character) => `\\${character}`);
-}
-
-function inlineCode(text: string): string {
-	const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-	const fence = '`'.repeat(longestRun + 1);
-	const padding = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-	return `${fence}${padding}${text}${padding}${fence}`;
-}
-
-function codeBlock(text: string, language = ''): string {
-	const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-	const fence = '`'.repeat(Math.max(3, longestRun + 1));
-	return `${fence}${language}\n${text}\n${fence}`;
-}
-
-function duration(startedAt: string, endedAt: string): string | undefined {
-	const milliseconds = Date.parse(endedAt) - Date.parse(startedAt);
-	if (!Number.isFinite(milliseconds) || milliseconds < 0) {
-		return undefined;
-	}
-	const seconds = Math.round(milliseconds / 1000);
-	const minutes = Math.floor(seconds / 60);
-	return minutes > 0 ? `${minutes} min ${seconds % 60} s` : `${seconds} s`;
-}
-
-const outcomeWords: Record<CommandResult, string> = {
-	succeeded: 'succeeded',
-	failed: 'FAILED',
-	skipped: 'skipped',
-	interrupted: 'INTERRUPTED',
-};
-
-function renderEntry(entry: ChangeRecordEntry, number: number): string[] {
-	switch (entry.type) {
-		case 'session':
-			return [];
-		case 'resumed':
-			return [`### ${number}. Session resumed`, '', `- At: ${escapeInline(entry.at)}`, `- Environment: ${escapeInline(entry.environment)}`];
-		case 'command': {
-			const exit = entry.exitCode === undefined ? '' : ` (exit code ${entry.exitCode})`;
-			const took = duration(entry.startedAt, entry.endedAt);
-			const lines = [
-				`### ${number}. Command on ${escapeInline(entry.target)}: ${outcomeWords[entry.outcome]}${exit}`,
-				'',
-				`- Started: ${escapeInline(entry.startedAt)}`,
-				`- Ended: ${escapeInline(entry.endedAt)}${took === undefined ? '' : ` (${took})`}`,
-				'',
-				codeBlock(entry.command, 'powershell'),
-			];
-			if (entry.tail !== undefined && entry.tail.length > 0) {
-				const noun = entry.tail.length === 1 ? 'line' : `${entry.tail.length} lines`;
-				lines.push('', `Output (last ${noun}):`, '', codeBlock(entry.tail.join('\n'), 'text'));
-			}
-			return lines;
-		}
-		case 'decision':
-			return [
-				`### ${number}. Decision: ${escapeInline(entry.what)}`,
-				'',
-				`- Choice: ${escapeInline(entry.choice)}`,
-				...(entry.reason === undefined ? [] : [`- Reason: ${escapeInline(entry.reason.replace(/\n/g, ' '))}`]),
-				`- At: ${escapeInline(entry.at)}`,
-			];
-		case 'note':
-			return [`### ${number}. Note`, '', `- At: ${escapeInline(entry.at)}`, '', codeBlock(entry.text, 'text')];
-		case 'snapshot':
-			return [`### ${number}. Topology snapshot saved`, '', `- File: ${inlineCode(entry.path)}`, `- At: ${escapeInline(entry.at)}`];
-	}
-}
-
-function renderMarkdown(entries: ChangeRecordEntry[], opened: SessionEntry): string {
-	const session = entries.find((entry): entry is SessionEntry => entry.type === 'session') ?? opened;
-	const counts = new Map<CommandResult, number>();
-	for (const entry of entries) {
-		if (entry.type === 'command') {
-			counts.set(entry.outcome, (counts.get(entry.outcome) ?? 0) + 1);
-		}
-	}
-	const summary = (Object.keys(outcomeWords) as CommandResult[])
-		.filter((outcome) => counts.has(outcome))
-		.map((outcome) => `${counts.get(outcome)} ${outcome}`)
-		.join(', ');
-	const resumes = entries.filter((entry) => entry.type === 'resumed').length;
-
-	const lines = [
-		`# ${escapeInline(session.title)}`,
-		'',
-		`- Session: ${inlineCode(session.sessionId)}`,
-		`- Environment: ${escapeInline(session.environment)}`,
-		...(session.pair ? [`- Pair: ${escapeInline(session.pair.pool)} ↔ ${escapeInline(session.pair.backup)}`] : []),
-		`- Started: ${escapeInline(session.at)}`,
-		...(resumes > 0 ? [`- Resumed: ${resumes === 1 ? 'once' : `${resumes} times`}`] : []),
-		`- Commands: ${summary === '' ? 'none yet' : summary}`,
-		'',
-		'## What happened',
-	];
-	let number = 0;
-	for (const entry of entries) {
-		if (entry.type !== 'session') {
-			number += 1;
-			lines.push('', ...renderEntry(entry, number));
-		}
-	}
-	if (number === 0) {
-		lines.push('', 'Nothing yet.');
-	}
-	return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,8 @@ import type { ProcedureState } from '../procedure/state.js';
 import { STEP_IDS, STEPS } from '../procedure/steps.js';
 import { readChangeRecord, type ChangeRecordEntry } from './change-record.js';
 import { replaceFile } from './private-fs.js';
+import { mermaidGantt, spansFromRecord } from './record-gantt.js';
+import { OUTCOME_WORDS } from './record-markdown.js';
 
 export interface DebriefScenario {
 	name: string;
@@ -66,7 +68,7 @@ export function renderDebrief(entries: ChangeRecordEntry[], state: ProcedureStat
 		...decisionLines(entries, at),
 	];
 	if (scenario) lines.push('', '## Faults', '', ...faultLines(scenario.faults, entries, at));
-	lines.push('', '## Timeline', '', ...timelineLines(entries, at));
+	lines.push('', '## Timeline', '', ...mermaidGantt(spansFromRecord(entries), 'Steps 8–10 on each server (UTC)'), '', ...timelineLines(entries, at));
 	return `${lines.join('\n')}\n`;
 }
 
@@ -83,8 +85,7 @@ function endOf(entries: ChangeRecordEntry[], state: ProcedureState): number {
 
 function describeOutcome(state: ProcedureState): string {
 	if (!state.outcome) return `not finished (at step ${STEPS[state.current].label} ${STEPS[state.current].title})`;
-	const words = { done: 'done', failed: 'failed', 'needs-operator': 'waiting on the operator', cancelled: 'cancelled' }[state.outcome.kind];
-	return `**${words}**: ${escape(state.outcome.reason)}`;
+	return `**${OUTCOME_WORDS[state.outcome.kind]}**: ${escape(state.outcome.reason)}`;
 }
 
 function decisionLines(entries: ChangeRecordEntry[], at: (iso: string) => string): string[] {
@@ -113,14 +114,18 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 				command.test(entry.command) &&
 				(output === undefined || (entry.tail ?? []).some((line) => output.test(line))),
 		);
+	// Records before status entries kept the last poll as a command, its modules in the output.
 	const statusOf = (pool: string, outcome: CommandRecord['outcome'], module: RegExp) =>
 		entries.find(
-			(entry): entry is CommandRecord =>
-				entry.type === 'command' &&
-				entry.outcome === outcome &&
-				/Get-CsBackupServiceStatus/.test(entry.command) &&
-				entry.command.includes(`'${pool}'`) &&
-				(entry.tail ?? []).some((line) => module.test(line)),
+			(entry) =>
+				(entry.type === 'status' &&
+					entry.pool === pool &&
+					entry.modules.some((each) => module.test(`${each.identity} ${each.exportStatus} ${each.importStatus}`))) ||
+				(entry.type === 'command' &&
+					entry.outcome === outcome &&
+					/Get-CsBackupServiceStatus/.test(entry.command) &&
+					entry.command.includes(`'${pool}'`) &&
+					(entry.tail ?? []).some((line) => module.test(line))),
 		);
 	switch (fault.type) {
 		case 'bootstrapper-exit':
@@ -225,7 +230,11 @@ function handlingOnServer(entries: ChangeRecordEntry[], server: string, phase: s
 
 function handlingOfPair(fault: LabFault, entries: ChangeRecordEntry[]): string {
 	const resumed = entries.some((entry) => entry.type === 'resumed');
-	const steady = entries.some((entry) => entry.type === 'command' && /Get-CsBackupServiceStatus/.test(entry.command) && entry.outcome === 'succeeded');
+	const steady = entries.some(
+		(entry) =>
+			(entry.type === 'status' && entry.concluded === 'steady') ||
+			(entry.type === 'command' && /Get-CsBackupServiceStatus/.test(entry.command) && entry.outcome === 'succeeded'),
+	);
 	if (fault.type === 'topology-changed') {
 		const published = entries.some((entry) => entry.type === 'command' && /Set-CsRegistrar/.test(entry.command) && entry.outcome === 'succeeded');
 		return published ? 'the stale plan was refused, made again and confirmed before publishing.' : 'the stale plan was refused; nothing was published.';
@@ -258,6 +267,17 @@ function timelineLines(entries: ChangeRecordEntry[], at: (iso: string) => string
 				break;
 			case 'snapshot':
 				lines.push(`- ${at(entry.at)} topology snapshot saved: \`${entry.path.replace(/`/g, "'")}\``);
+				break;
+			case 'status': {
+				const states = entry.modules.map((module) => `${module.identity} ${module.exportStatus}/${module.importStatus}`).join(', ');
+				lines.push(`- ${at(entry.at)} ${escape(entry.pool)} status, poll ${entry.poll}: ${entry.verdict}${states ? ` (${escape(states)})` : ''}`);
+				break;
+			}
+			case 'ended':
+				lines.push(`- ${at(entry.at)} run ended: ${OUTCOME_WORDS[entry.outcome]}: ${escape(entry.reason)}`);
+				break;
+			case 'gap':
+				lines.push(`- ${at(entry.at)} **${escape(entry.text)}**`);
 				break;
 		}
 	}

@@ -2,7 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcedureState } from '../procedure/state.js';
 import { isUnfinished } from '../procedure/state.js';
-import { openChangeRecord } from './change-record.js';
+import { openChangeRecord, type RunIdentity } from './change-record.js';
+import { STEP_IDS, STEPS } from '../procedure/steps.js';
 import { openCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 import { PROCEDURE_STATE_VERSION, procedureStateSchema } from './procedure-schema.js';
 import { describeFsError, FileProblem, kindOf } from './private-fs.js';
@@ -65,13 +66,32 @@ export function snapshotsDir(stateDir: string): string {
 	return join(stateDir, 'snapshots');
 }
 
-export function openRecordFor(stateDir: string, state: ProcedureState) {
+export interface RecordOpening {
+	identity?: RunIdentity;
+	/** The session is being resumed: its record should exist already. */
+	resumed?: boolean;
+	onGap?: (text: string) => void;
+}
+
+/** What a checkpoint remembers of a session, for a record that lost its earlier part. */
+function remembered(state: ProcedureState): string[] {
+	const steps = STEP_IDS.filter((id) => state.steps[id].status !== 'pending').map((id) => {
+		const step = state.steps[id];
+		return `step ${STEPS[id].label} ${STEPS[id].title} ${step.status}${step.note ? ` (${step.note})` : ''}`;
+	});
+	return [...steps, ...(state.publish.snapshotPath ? [`topology snapshot ${state.publish.snapshotPath}`] : [])];
+}
+
+export function openRecordFor(stateDir: string, state: ProcedureState, opening: RecordOpening = {}) {
 	return openChangeRecord({
 		dir: recordsDir(stateDir),
 		sessionId: state.sessionId,
 		title: state.pair ? `Pair ${state.pair.pool} with ${state.pair.backup}` : 'Pool pairing',
 		environment: state.environment.description,
 		...(state.pair ? { pair: state.pair } : {}),
+		...(opening.identity ? { identity: opening.identity } : {}),
+		...(opening.resumed ? { resumedFrom: { since: new Date(state.startedAt).toISOString(), remembered: remembered(state) } } : {}),
+		...(opening.onGap ? { onGap: opening.onGap } : {}),
 	});
 }
 

@@ -66,3 +66,25 @@ export function judgeBothDirections(verdicts: DirectionVerdict[]): DirectionVerd
 	if (waiting) return waiting;
 	return { state: 'steady' };
 }
+
+/**
+ * What a direction's module states mean, where a reader of the record could take a normal state for a problem
+ * (the CMS master's NotInitialized on the pool that is not the master) or miss what a state asks of them.
+ */
+export function explainModules(status: BackupServiceStatus, poolHostsCms: boolean): string[] {
+	const explanations: string[] = [];
+	for (const module of status.modules) {
+		const state = `${module.identity} ${module.exportStatus}`;
+		if (module.exportStatus === 'NotInitialized' && module.identity === CMS_MASTER_MODULE && !poolHostsCms) {
+			explanations.push(`${state} is normal here: ${status.pool} does not host the Central Management store, so it is not the active CMS master and has nothing of it to export`);
+		} else if (module.exportStatus === 'NotInitialized') {
+			explanations.push(`${state}: the module has not started exporting yet; it should within a sync interval (2 minutes by default)`);
+		} else if (module.exportStatus === 'NonSteadyState') {
+			explanations.push(`${state}: changes are queued beyond one batch; the Backup Service is catching up`);
+		}
+		if (module.exportStatus === 'ErrorState' || module.importStatus === 'ErrorState') {
+			explanations.push(`${module.identity} in ErrorState: check LYNCBACKUP on the pool's Front Ends and the event log (4069/4070); it can be transient, so it is judged over the next polls`);
+		}
+	}
+	return explanations;
+}

@@ -87,6 +87,11 @@ export function App({ store, bridge, symbols, explain: explainAtStart, steadyPol
 		});
 	}, [store.session, append]);
 
+	useEffect(
+		() => store.onNotice((text) => append([{ text: `warning: ${sanitizeLine(text)}`, color: 'yellow' }])),
+		[store, append],
+	);
+
 	useEffect(() => {
 		if (pending?.prompt.kind === 'confirm-plan') append(planLines(pending.prompt.plan).map((text) => ({ text })));
 	}, [pending, append]);
@@ -128,7 +133,7 @@ export function App({ store, bridge, symbols, explain: explainAtStart, steadyPol
 	let body;
 	if (help) body = <HelpOverlay />;
 	else if (quitting) body = <Text color="yellow">Leave now? The session is saved and resumes where it stands. y to leave, any other key to stay.</Text>;
-	else if (state?.outcome && store.finished) body = <Summary state={state} rows={bodyRows} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
+	else if (state?.outcome && store.finished) body = <Summary state={state} rows={bodyRows} columns={columns} notices={store.notices} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
 	else {
 		body = (
 			<Box flexDirection="column">

@@ -8,6 +8,7 @@ import type {
 	Operator,
 	PublishChoice,
 	ServerFailure,
+	VoiceChoice,
 } from '../procedure/operator.js';
 import type { Plan } from '../procedure/plan.js';
 import type { SessionProblem, StoredSession } from '../session/session-files.js';
@@ -91,7 +92,7 @@ export class PromptBridge implements Operator {
 	}
 
 	chooseVoice(current: VoiceResiliency) {
-		return this.ask<VoiceResiliency | Back>({ kind: 'voice', current });
+		return this.ask<VoiceChoice | Back>({ kind: 'voice', current });
 	}
 
 	confirmPlan(plan: Plan) {

@@ -11,7 +11,10 @@ export class WizardStore {
 	recordPath: string | undefined;
 	debriefPath: string | undefined;
 	finished = false;
+	/** What the operator must know about the session's files (part of the change record missing), newest last. */
+	readonly notices: string[] = [];
 	private readonly listeners = new Set<() => void>();
+	private readonly noticeListeners = new Set<(text: string) => void>();
 	private version = 0;
 
 	subscribe = (listener: () => void) => {
@@ -68,6 +71,17 @@ export class WizardStore {
 			this.pendingOutput = undefined;
 			this.notify();
 		}, OUTPUT_REFRESH_MS);
+	}
+
+	notice(text: string) {
+		this.notices.push(text);
+		for (const listener of this.noticeListeners) listener(text);
+		this.notify();
+	}
+
+	onNotice(listener: (text: string) => void): () => void {
+		this.noticeListeners.add(listener);
+		return () => this.noticeListeners.delete(listener);
 	}
 
 	finish(recordPath: string | undefined, debriefPath?: string) {

@@ -40,6 +40,7 @@ function startWizard() {
 		operator: bridge,
 		perPool: 1,
 		signal: controller.signal,
+		identity: { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'wizard' },
 		onSession: (session) => store.attach(session),
 	});
 	return { view, store, stop, drive };

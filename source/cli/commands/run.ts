@@ -10,6 +10,8 @@ import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
 import { driveProcedure, type PacingChoices } from '../procedure-driver.js';
+import { runIdentity } from '../run-identity.js';
+import { closingLines } from '../closing-lines.js';
 
 export interface RunRequest {
 	pool: string;
@@ -24,6 +26,10 @@ export interface RunRequest {
 	explain: boolean;
 	pacing: PacingChoices;
 	scenario?: DebriefScenario;
+	/** Who runs it, for the change record: --operator, else the OS account. */
+	operator?: string;
+	/** A note about the voice settings given (a failover interval raised to the floor), for the record. */
+	voiceNote?: string;
 }
 
 /** The whole procedure without prompts, plain timestamped lines, the same checkpoints and record as the wizard. */
@@ -94,8 +100,11 @@ async function runLocked(
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
 		pacing: request.pacing,
 		...(request.scenario ? { scenario: request.scenario } : {}),
+		identity: runIdentity(request.operator, 'run --yes (answers from the command line)'),
+		onRecordGap: (text) => write(`warning: ${sanitizeLine(text)}`),
 		onSession: (session) => session.subscribe(report),
 	});
+	for (const line of closingLines(result.session.state, Date.now())) write(line);
 	if (result.recordPath) write(`change record: ${result.recordPath}`);
 	if (result.debriefPath) write(`training debrief: ${result.debriefPath}`);
 	return exitCodeFor(result.outcome);

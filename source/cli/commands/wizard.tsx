@@ -12,6 +12,7 @@ import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { driveProcedure, STEADY_POLLS, type PacingChoices } from '../procedure-driver.js';
 import type { OpenedEnvironment } from '../open-environment.js';
 import { onCancelSignal } from '../signals.js';
+import { runIdentity } from '../run-identity.js';
 
 export interface WizardOptions {
 	resume: boolean;
@@ -23,6 +24,8 @@ export interface WizardOptions {
 	ascii?: boolean | undefined;
 	/** Lines for the header before anything else: settings not at their default and where from, a settings file set aside. */
 	notes?: string[];
+	/** Who runs the change, for the change record: --operator, else the OS account. */
+	operator?: string;
 }
 
 /**
@@ -87,6 +90,8 @@ export async function wizardCommand(
 			signal: controller.signal,
 			pacing: options.pacing,
 			...(opened.scenario ? { scenario: opened.scenario } : {}),
+			identity: runIdentity(options.operator, 'wizard'),
+			onRecordGap: (text) => store.notice(text),
 			onSession: (session) => store.attach(session),
 		});
 		const finished = await drive;

@@ -1,15 +1,15 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
-import { BACK } from '../../procedure/operator.js';
+import { BACK, type VoiceChoice } from '../../procedure/operator.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
 import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../../sfb/voice-resiliency.js';
 import { Select } from '../select/Select.js';
 import { TextInput } from '../TextInput.js';
 
-type Stage = { field: 'mode' } | { field: 'failover'; message?: string } | { field: 'failback'; failover: number; message?: string };
+type Stage = { field: 'mode' } | { field: 'failover'; message?: string } | { field: 'failback'; failover: number; raised?: string; message?: string };
 
 /** Step 5: automatic failover and failback for Voice, with validated intervals. */
-export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onAnswer(value: VoiceResiliency | typeof BACK): void }) {
+export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onAnswer(value: VoiceChoice | typeof BACK): void }) {
 	const [stage, setStage] = useState<Stage>({ field: 'mode' });
 	return (
 		<Box flexDirection="column">
@@ -43,7 +43,7 @@ export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onA
 							onSubmit={(text) => {
 								const check = checkFailoverInterval(text === '' ? String(current.failoverSeconds) : text);
 								if (!check.ok) setStage({ field: 'failover', message: check.reason });
-								else setStage({ field: 'failback', failover: check.seconds, ...(check.note ? { message: check.note } : {}) });
+								else setStage({ field: 'failback', failover: check.seconds, ...(check.note ? { message: check.note, raised: check.note } : {}) });
 							}}
 							onBack={() => setStage({ field: 'mode' })}
 						/>
@@ -63,7 +63,7 @@ export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onA
 							onSubmit={(text) => {
 								const check = checkFailbackInterval(text === '' ? String(current.failbackSeconds) : text);
 								if (!check.ok) setStage({ ...stage, message: check.reason });
-								else onAnswer({ automaticFailover: true, failoverSeconds: stage.failover, failbackSeconds: check.seconds });
+								else onAnswer({ automaticFailover: true, failoverSeconds: stage.failover, failbackSeconds: check.seconds, ...(stage.raised ? { note: stage.raised } : {}) });
 							}}
 							onBack={() => setStage({ field: 'failover' })}
 						/>

@@ -10,6 +10,8 @@ import type { Operator } from '../../../source/procedure/operator.js';
 import { findSessions } from '../../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
+const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
+
 const POOL = 'pool-redmond.contoso.com';
 const BACKUP = 'pool-dublin.contoso.com';
 const SCALE = 5000;
@@ -26,7 +28,7 @@ async function lab(scenario?: Scenario): Promise<LabEnvironment> {
 
 function drive(environment: LabEnvironment, operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }), signal = new AbortController().signal) {
 	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal, onSession: () => undefined });
+	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal, identity: IDENTITY, onSession: () => undefined });
 }
 
 async function withFaults(faults: unknown[]): Promise<Scenario> {
