@@ -55,6 +55,7 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 			if (before.state !== 'Running' && EVENT_4007.test(before.detail ?? '')) {
 				onLine('LYNCBACKUP crashed with Event 4007: re-applying the Cumulative Update first.');
 				const startedAt = Date.now();
+				context.session.dispatch({ type: 'task-started', phase: 'cumulative-update', server });
 				const update = await environment.reapplyCumulativeUpdate(server, { signal, onLine });
 				const succeeded = update.exitCode === 0 || update.rebootRequired;
 				context.recorder?.command({
@@ -67,7 +68,11 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 					exitCode: update.exitCode,
 					tail: update.tail.slice(-10),
 				});
-				if (!succeeded) throw new TaskFailure(`the update installer exited with ${update.exitCode}`, update.exitCode);
+				if (!succeeded) {
+					const message = `the update installer exited with ${update.exitCode}`;
+					context.session.dispatch({ type: 'task-failed', phase: 'cumulative-update', server, message, exitCode: update.exitCode });
+					throw new TaskFailure(message, update.exitCode);
+				}
 				context.session.dispatch({ type: 'task-succeeded', phase: 'cumulative-update', server, exitCode: update.exitCode });
 			}
 			onLine(`Start-CsWindowsService -Name ${BACKUP_SERVICE}`);

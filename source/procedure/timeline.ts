@@ -82,7 +82,7 @@ export function describeColumn(columnMs: number): string {
 export function timelineLegend(separator = '·'): string {
 	return [
 		`${PHASE_LETTERS.bootstrapper} Bootstrapper`,
-		`${PHASE_LETTERS['cumulative-update']} CU re-apply`,
+		`${PHASE_LETTERS['cumulative-update']} CU`,
 		`${PHASE_LETTERS['backup-service']} LYNCBACKUP start`,
 		`${FAILED_MARK} failed`,
 	].join(` ${separator} `);

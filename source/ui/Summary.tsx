@@ -12,6 +12,10 @@ const NARROWEST_TIMELINE = 8;
 /** Headline, time, table heading, legend, record, resume hint: what the rows of servers share the screen with. */
 const OTHER_ROWS = 8;
 
+/** Below 72 columns the counts take their short names, to leave the timeline room. */
+const SHORT_NAMES: Record<ReturnType<typeof recapColumns>[number], string> = { ok: 'ok', changed: 'chg', failed: 'fail', skipped: 'skip', retried: 'rtry', interrupted: 'intr' };
+const WIDE = 72;
+
 const COUNT_COLORS: Partial<Record<keyof RecapRow, string>> = { changed: 'yellow', failed: 'red', skipped: 'cyan', interrupted: 'red' };
 
 /** A timeline bar in runs of one character, so failures stand out in red and idle time stays dim. */
@@ -61,9 +65,11 @@ export function Summary({
 	const short = serverLabels(state.serverOrder);
 	const labelOf = new Map(state.serverOrder.map((fqdn, index) => [fqdn, short[index] ?? fqdn]));
 	const label = (row: RecapRow) => labelOf.get(row.name) ?? row.name;
-	const shown = all.slice(0, Math.max(1, rows - OTHER_ROWS - notices.length));
+	// A narrow screen wraps the legend onto a second row.
+	const shown = all.slice(0, Math.max(1, rows - OTHER_ROWS - notices.length - (columns < WIDE ? 1 : 0)));
 	const nameWidth = Math.max(...shown.map((row) => label(row).length));
-	const countsWidth = counts.reduce((width, count) => width + count.length + 1, 0);
+	const heading = (count: (typeof counts)[number]) => (columns < WIDE ? SHORT_NAMES[count] : count);
+	const countsWidth = counts.reduce((width, count) => width + heading(count).length + 1, 0);
 	const timelineWidth = columns - 1 - nameWidth - countsWidth - 2;
 	const timeline =
 		timelineWidth >= NARROWEST_TIMELINE ? textTimeline(spansFromState(state, now), state.serverOrder, timelineWidth, symbols.pending) : undefined;
@@ -76,8 +82,8 @@ export function Summary({
 			</Text>
 			<Text>Time taken {formatElapsed(outcome.at - state.startedAt)}</Text>
 			<Text dimColor wrap="truncate-end">
-				{''.padEnd(nameWidth)} {counts.map((count) => count).join(' ')}
-				{timeline ? `  ${clockTime(timeline.from)} ${symbols.separator} ${describeColumn(timeline.columnMs)}`.slice(0, timelineWidth + 2) : ''}
+				{''.padEnd(nameWidth)} {counts.map(heading).join(' ')}
+				{timeline ? `  from ${clockTime(timeline.from)} UTC` : ''}
 			</Text>
 			{shown.map((row) => (
 				<Text key={row.name} wrap="truncate-end">
@@ -85,7 +91,7 @@ export function Summary({
 					{counts.map((count) => (
 						<Text key={count} {...(row[count] > 0 && COUNT_COLORS[count] ? { color: COUNT_COLORS[count] } : {})}>
 							{' '}
-							{String(row[count]).padStart(count.length)}
+							{String(row[count]).padStart(heading(count).length)}
 						</Text>
 					))}
 					{bars.has(row.name) && (
@@ -98,8 +104,8 @@ export function Summary({
 			))}
 			{all.length > shown.length && <Text dimColor>… {all.length - shown.length} more servers in the change record</Text>}
 			{timeline && (
-				<Text dimColor wrap="truncate-end">
-					{timelineLegend(symbols.separator)}
+				<Text dimColor>
+					{timelineLegend(symbols.separator)} {symbols.separator} {describeColumn(timeline.columnMs)}
 				</Text>
 			)}
 			{state.publish.snapshotPath && <Text>Topology before the change: {state.publish.snapshotPath}</Text>}

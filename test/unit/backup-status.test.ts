@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	CMS_MASTER_MODULE,
+	explainModules,
 	judgeBothDirections,
 	judgeDirection,
 	type BackupModuleStatus,
@@ -120,5 +121,27 @@ describe('judgeBothDirections', () => {
 			false,
 		);
 		expect(judgeBothDirections([fromCmsHost, fromPartner])).toEqual(steady);
+	});
+});
+
+describe('explainModules', () => {
+	it("says the CMS master's NotInitialized is normal on the pool that does not host the Central Management store", () => {
+		const modules = [module('UserServices.PresenceFocus', 'FinalState'), module(CMS_MASTER_MODULE, 'NotInitialized')];
+		expect(explainModules(status(modules), false)).toEqual([
+			'CentralMgmt.CMSMaster NotInitialized is normal here: pool01.contoso.com does not host the Central Management store, so it is not the active CMS master and has nothing of it to export',
+		]);
+	});
+
+	it('does not call it normal on the pool that hosts the store, and says what the other states ask for', () => {
+		const modules = [module(CMS_MASTER_MODULE, 'NotInitialized'), module('ConfServices.DataConf', 'NonSteadyState'), module('UserServices.PresenceFocus', 'FinalState', 'ErrorState')];
+		const explanations = explainModules(status(modules), true);
+		expect(explanations).toHaveLength(3);
+		expect(explanations[0]).toMatch(/^CentralMgmt\.CMSMaster NotInitialized: the module has not started exporting yet/);
+		expect(explanations[1]).toMatch(/^ConfServices\.DataConf NonSteadyState: changes are queued/);
+		expect(explanations[2]).toMatch(/^UserServices\.PresenceFocus in ErrorState: check LYNCBACKUP/);
+	});
+
+	it('has nothing to say about a direction in steady state', () => {
+		expect(explainModules(status(settled), true)).toEqual([]);
 	});
 });

@@ -7,6 +7,7 @@ import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
 import type { Operator } from '../../../source/procedure/operator.js';
+import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
@@ -191,5 +192,47 @@ describe('the procedure runner against the lab', () => {
 		const markdown = readFileSync(join(records, readdirSync(records).find((file) => file.endsWith('.md'))!), 'utf8');
 		expect(markdown).toMatch(/Command on red-fe01\.contoso\.com: succeeded/);
 		expect(markdown, 'the server still running is stopped and recorded before the run ends').toMatch(/Command on dub-fe01\.contoso\.com: INTERRUPTED/);
+	});
+
+	it('records every decision, each change of the sync status with what is normal, each phase on each server, and the end', async () => {
+		const environment = await lab();
+		const voice = { ...DEFAULT_VOICE, failoverSeconds: 90 };
+		const operator = autoOperator({ pool: POOL, backup: BACKUP, voice, voiceNote: '--failover-interval 30: 30 s is below the 90 s floor: raised to 90 s', retries: 1 });
+		const result = await drive(environment, operator);
+		expect(result.outcome).toBe('done');
+		const entries = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl'));
+
+		expect(entries[0]).toMatchObject({ type: 'session', ...IDENTITY });
+		const decisions = entries.flatMap((entry) => (entry.type === 'decision' ? [entry] : []));
+		expect(decisions.map((entry) => [entry.what, entry.choice])).toEqual([
+			['pool to protect', POOL],
+			['backup pool', BACKUP],
+			['voice resiliency', 'automatic failover and failback for Voice on: failover after 90 s, failback after 600 s'],
+			['publish the pairing', 'publish'],
+			['re-apply the Cumulative Update', 'run'],
+		]);
+		expect(decisions[2]?.reason).toBe('--failover-interval 30: 30 s is below the 90 s floor: raised to 90 s');
+
+		const polls = result.session.state.sync.polls;
+		const statuses = entries.flatMap((entry) => (entry.type === 'status' ? [entry] : []));
+		expect(statuses.length, 'only polls that changed something, and the last').toBeLessThan(polls * 2);
+		expect(statuses.slice(-2).map((entry) => [entry.pool, entry.poll, entry.concluded])).toEqual([
+			[POOL, polls, 'steady'],
+			[BACKUP, polls, 'steady'],
+		]);
+		const backupPolls = statuses.filter((entry) => entry.pool === BACKUP);
+		expect(new Set(backupPolls.map((entry) => JSON.stringify(entry.modules))).size, 'no two recorded polls of one pool alike but the last').toBe(backupPolls.length - 1);
+		const cmsNormal = statuses.find((entry) => entry.pool === BACKUP && entry.modules.some((module) => module.identity === 'CentralMgmt.CMSMaster' && module.exportStatus === 'NotInitialized'));
+		expect(cmsNormal?.explanations).toContain(
+			`CentralMgmt.CMSMaster NotInitialized is normal here: ${BACKUP} does not host the Central Management store, so it is not the active CMS master and has nothing of it to export`,
+		);
+		expect(statuses.filter((entry) => entry.pool === POOL).flatMap((entry) => entry.explanations ?? []).join('\n')).not.toContain('is normal here');
+
+		const phases = entries.flatMap((entry) => (entry.type === 'command' && entry.phase ? [`${entry.target} ${entry.phase}`] : []));
+		for (const server of result.session.state.serverOrder) {
+			expect(phases).toEqual(expect.arrayContaining([`${server} bootstrapper`, `${server} cumulative-update`, `${server} backup-service`]));
+		}
+		expect(entries.at(-1)).toMatchObject({ type: 'ended', outcome: 'done' });
+		expect(readFileSync(result.recordPath!, 'utf8')).toContain('```mermaid\ngantt');
 	});
 });

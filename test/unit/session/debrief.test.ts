@@ -135,3 +135,16 @@ describe('writeDebrief', () => {
 		expect(await readFile(out, 'utf8')).toBe(renderDebrief(record, finishedState(), scenario));
 	});
 });
+
+describe('the debrief timeline', () => {
+	it('draws each server\'s phases as a Mermaid gantt chart above the list of events', () => {
+		const withPhases: ChangeRecordEntry[] = record.map((entry) =>
+			entry.type === 'command' && entry.target !== 'Management Shell' ? { ...entry, phase: /Bootstrapper/.test(entry.command) ? 'bootstrapper' : 'backup-service' } : entry,
+		);
+		const timeline = section(renderDebrief(withPhases, finishedState(), scenario), 'Timeline');
+		expect(timeline).toContain('```mermaid\ngantt\n');
+		expect(timeline).toContain('    section fra-fe02.fabrikam.com\n    Bootstrapper (failed) :crit, 2025-03-17 09:00:20, 2025-03-17 09:00:21\n    Bootstrapper :done, 2025-03-17 09:00:31, 2025-03-17 09:03:01');
+		expect(timeline).toContain('    section fra-fe01.fabrikam.com\n    LYNCBACKUP :done, 2025-03-17 09:11:40, 2025-03-17 09:12:40');
+		expect(timeline.indexOf('```mermaid')).toBeLessThan(timeline.indexOf('- +0:00:00 session started'));
+	});
+});
