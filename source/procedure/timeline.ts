@@ -70,13 +70,13 @@ export function textTimeline(spans: PhaseSpan[], servers: string[], width: numbe
 	return { from, to, columnMs, rows };
 }
 
-/** "1 character ≈ 2 min" */
+/** "1 character is about 2 min" */
 export function describeColumn(columnMs: number): string {
 	const seconds = columnMs / 1000;
-	if (seconds < 1) return `1 character ≈ ${Math.max(1, Math.round(columnMs))} ms`;
-	if (seconds < 90) return `1 character ≈ ${Math.round(seconds)} s`;
-	if (seconds < 90 * 60) return `1 character ≈ ${Math.round(seconds / 60)} min`;
-	return `1 character ≈ ${(seconds / 3600).toFixed(1)} h`;
+	if (seconds < 1) return `1 character is about ${Math.max(1, Math.round(columnMs))} ms`;
+	if (seconds < 90) return `1 character is about ${Math.round(seconds)} s`;
+	if (seconds < 90 * 60) return `1 character is about ${Math.round(seconds / 60)} min`;
+	return `1 character is about ${(seconds / 3600).toFixed(1)} h`;
 }
 
 export function timelineLegend(separator = '·'): string {

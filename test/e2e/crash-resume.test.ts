@@ -127,3 +127,28 @@ describe('killed at any point, resumed to the end', () => {
 		60_000,
 	);
 });
+
+describe('a change record deleted between a kill and the resume', () => {
+	it('starts again saying, in the record and on screen, that the part before the resume is missing', async () => {
+		const stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-crash-'));
+		try {
+			const first = await runUntil(stateDir, /Bootstrapper succeeded/, 2);
+			expect(first.killed, first.lines.join('\n')).toBe(true);
+			const records = join(stateDir, 'records');
+			for (const file of readdirSync(records)) rmSync(join(records, file));
+
+			const resumed = cli(stateDir, ...RUN, '--resume');
+			expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
+			expect(resumed.stdout).toMatch(/^warning: The change record of this session was not found: it starts again at this resume, and says that the part before is missing \(.+\.jsonl\)\.$/m);
+
+			const [jsonl] = readdirSync(records).filter((file) => file.endsWith('.jsonl'));
+			const entries = readChangeRecord(join(records, jsonl!));
+			expect(entries.slice(0, 2).map((entry) => entry.type)).toEqual(['session', 'gap']);
+			expect(entries[1]).toMatchObject({ text: expect.stringMatching(/^The change record of this session was not found when it resumed .*: what happened from \S+ until this resume is missing from it\. The checkpoint remembers: .*step 6 Confirm and publish done/) });
+			const markdown = readFileSync(join(records, jsonl!.replace(/\.jsonl$/, '.md')), 'utf8');
+			expect(markdown).toContain('- **Incomplete: The change record of this session was not found when it resumed');
+		} finally {
+			rmSync(stateDir, { recursive: true, force: true });
+		}
+	}, 60_000);
+});

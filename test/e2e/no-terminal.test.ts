@@ -116,4 +116,20 @@ describe('every command with its output piped', () => {
 		expect(stamped.length, outcome.stdout).toBeGreaterThan(lines.length / 2);
 		expect(lines.at(-2) ?? '', outcome.stdout).toMatch(/^change record: \S+\.md$/);
 	});
+
+	it("run ends with Ansible's recap per server and each server's phases over time", () => {
+		const outcome = sfbPair(['run', '--pool', POOL, '--backup', BACKUP, '--yes', '--time-scale', '2000', '--lab', '--state-dir', temporaryFolder()]);
+		expect(outcome.status, outcome.stderr).toBe(0);
+		expect(outcome.stdout).toContain(
+			[
+				'recap:',
+				'  Management Shell       : ok=1  changed=1  failed=0  skipped=0  retried=0',
+				'  se-redmond.contoso.com : ok=0  changed=3  failed=0  skipped=0  retried=0',
+				'  se-dublin.contoso.com  : ok=0  changed=3  failed=0  skipped=0  retried=0',
+			].join('\n'),
+		);
+		expect(outcome.stdout).toMatch(/^ {2}se-redmond {2}\.*B+\.*C+\.*S+\.*$/m);
+		expect(outcome.stdout).toMatch(/^ {2}se-dublin {3}\.*B+\.*C+\.*S+\.*$/m);
+		expect(outcome.stdout).toMatch(/^timeline, \d\d:\d\d:\d\d to \d\d:\d\d:\d\d UTC, 1 character is about \d+ ms \(B Bootstrapper · C CU · S LYNCBACKUP start · x failed\):$/m);
+	});
 });

@@ -7,6 +7,7 @@ import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
 import type { Operator } from '../../../source/procedure/operator.js';
+import { recap } from '../../../source/procedure/recap.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
@@ -234,5 +235,24 @@ describe('the procedure runner against the lab', () => {
 		}
 		expect(entries.at(-1)).toMatchObject({ type: 'ended', outcome: 'done' });
 		expect(readFileSync(result.recordPath!, 'utf8')).toContain('```mermaid\ngantt');
+	});
+
+	it('counts the CU re-applied before a LYNCBACKUP retry (Event 4007) as an attempt of the CU, in the recap and the timeline', async () => {
+		const environment = await lab(await loadScenario('cu-not-reapplied'));
+		const [pool, backup] = ['pool-ams.fabrikam.com', 'pool-fra.fabrikam.com'];
+		const result = await drive(environment, autoOperator({ pool, backup, voice: DEFAULT_VOICE, retries: 1 }));
+		expect(result.outcome).toBe('done');
+		const state = result.session.state;
+		const cu = state.servers['fra-fe01.fabrikam.com']!.tasks['cumulative-update'];
+		expect(cu).toMatchObject({ state: 'succeeded', attempts: 2 });
+		expect(recap(state).find((row) => row.name === 'fra-fe01.fabrikam.com')).toEqual({
+			name: 'fra-fe01.fabrikam.com',
+			ok: 0,
+			changed: 3,
+			failed: 0,
+			skipped: 0,
+			retried: 2,
+			interrupted: 0,
+		});
 	});
 });

@@ -30,7 +30,7 @@ describe('textTimeline', () => {
 			{ server: 'fe02', bar: '··BB·CSS' },
 		]);
 		expect(timeline?.columnMs).toBe(5 * MINUTE);
-		expect(describeColumn(timeline!.columnMs)).toBe('1 character ≈ 5 min');
+		expect(describeColumn(timeline!.columnMs)).toBe('1 character is about 5 min');
 	});
 
 	it('marks a failed attempt, lets a retry that succeeds cover it, and shows a phase shorter than a character', () => {
