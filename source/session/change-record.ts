@@ -297,6 +297,7 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 	function restoreFromMemory(gapAt: number): void {
 		const text = `The change record ${jsonlPath} was deleted or replaced while the session ran: it was written again from this session's memory, nothing missing.`;
 		entries.splice(gapAt, 0, { type: 'gap', text, at: new Date().toISOString() });
+		ensurePrivateDirectory(folder, undefined, { ownFolder: true });
 		const descriptor = openPrivateSync(jsonlPath, 'w');
 		try {
 			fs.writeSync(descriptor, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
@@ -314,8 +315,17 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 		try {
 			if (!appendLine(`${JSON.stringify(entry)}\n`)) restoreFromMemory(entries.length - 1);
 		} catch (error) {
-			failure = failed(jsonlPath, error);
-			return;
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+				failure = failed(jsonlPath, error);
+				return;
+			}
+			// The whole folder is gone: made again, with the record whole.
+			try {
+				restoreFromMemory(entries.length - 1);
+			} catch (again) {
+				failure = failed(jsonlPath, again);
+				return;
+			}
 		}
 		syncs.request();
 		// Commands and status polls come by the dozen: the Markdown catches up with them at the next other entry or flush.

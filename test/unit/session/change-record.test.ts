@@ -434,6 +434,19 @@ describe('the change record as evidence for a change ticket', () => {
 		expect(markdown).toContain('Command on fe02.contoso.com');
 	});
 
+	it('makes the folder again when the whole records folder is deleted while the session runs', async () => {
+		const gaps: string[] = [];
+		const record = openChangeRecord(options({ onGap: (text) => gaps.push(text) }));
+		record.command({ ...bootstrap, phase: 'bootstrapper' });
+		await record.flush();
+		fs.rmSync(dir, { recursive: true });
+		record.note('after the folder went', '2026-11-26T07:40:00.000Z');
+		await record.flush();
+		expect(readChangeRecord(record.jsonlPath).map((entry) => entry.type)).toEqual(['session', 'command', 'gap', 'note']);
+		expect(gaps).toHaveLength(1);
+		if (posix) expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+	});
+
 	it('on a resume whose record was deleted, starts again with a first entry saying the earlier part is missing', async () => {
 		const gaps: string[] = [];
 		const record = openChangeRecord(
