@@ -83,7 +83,7 @@ export function timelineLegend(separator = '·'): string {
 	return [
 		`${PHASE_LETTERS.bootstrapper} Bootstrapper`,
 		`${PHASE_LETTERS['cumulative-update']} CU`,
-		`${PHASE_LETTERS['backup-service']} LYNCBACKUP start`,
+		`${PHASE_LETTERS['backup-service']} LYNCBACKUP`,
 		`${FAILED_MARK} failed`,
 	].join(` ${separator} `);
 }

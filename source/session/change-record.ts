@@ -282,8 +282,10 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 		try {
 			const stat = fs.fstatSync(descriptor);
 			if (onDisk && (stat.ino !== onDisk.ino || stat.dev !== onDisk.dev || stat.size < onDisk.size)) return false;
-			fs.writeSync(descriptor, line);
-			onDisk = { dev: stat.dev, ino: stat.ino, size: stat.size + Buffer.byteLength(line) };
+			const bytes = Buffer.from(line);
+			// A short write is a disk filling up: the rest is tried, and a full disk then throws ENOSPC.
+			for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(descriptor, bytes, offset);
+			onDisk = { dev: stat.dev, ino: stat.ino, size: stat.size + bytes.length };
 			return true;
 		} finally {
 			fs.closeSync(descriptor);

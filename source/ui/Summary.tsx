@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import { recap, recapColumns, type RecapRow } from '../procedure/recap.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { clockTime, describeColumn, FAILED_MARK, serverLabels, spansFromState, textTimeline, timelineLegend } from '../procedure/timeline.js';
@@ -9,8 +10,34 @@ import { useSymbols } from './symbols.js';
 const HEADLINES = { done: 'Done', failed: 'Failed', 'needs-operator': 'Waiting on you', cancelled: 'Cancelled' } as const;
 /** Below this many characters a timeline says too little: the change record's gantt chart has it. */
 const NARROWEST_TIMELINE = 8;
-/** Headline, time, table heading, legend, record, resume hint: what the rows of servers share the screen with. */
-const OTHER_ROWS = 8;
+/** Rows a line takes on screen, wrapped word by word as Ink wraps it; a word longer than a row goes on where the row has room. */
+function heightOf(text: string, columns: number): number {
+	let rows = 1;
+	let used = 0;
+	for (const word of text.split(' ')) {
+		const width = stringWidth(word);
+		const start = used === 0 ? 0 : used + 1;
+		if (start + width <= columns) {
+			used = start + width;
+		} else if (width > columns) {
+			const rest = width - (columns - start);
+			rows += Math.ceil(rest / columns);
+			used = rest % columns || columns;
+		} else {
+			rows++;
+			used = width;
+		}
+	}
+	return rows;
+}
+
+/** Where the rows do not all fit, the servers that need a look (failed, cut short, skipped, retried) are kept first. */
+function attention(row: RecapRow): number {
+	if (row.failed > 0 || row.interrupted > 0) return 0;
+	if (row.skipped > 0) return 1;
+	if (row.retried > 0) return 2;
+	return 3;
+}
 
 /** Below 72 columns the counts take their short names, to leave the timeline room. */
 const SHORT_NAMES: Record<ReturnType<typeof recapColumns>[number], string> = { ok: 'ok', changed: 'chg', failed: 'fail', skipped: 'skip', retried: 'rtry', interrupted: 'intr' };
@@ -33,7 +60,7 @@ function Bar({ bar, idle }: { bar: string; idle: string }) {
 }
 
 /**
- * The end of a session: the pair, the outcome, time taken, then Ansible's recap per server (ok, changed, failed,
+ * The end of a session: the outcome and the time taken, then Ansible's recap per server (ok, changed, failed,
  * skipped, retried) beside a compact timeline of its phases, and where the record is.
  */
 export function Summary({
@@ -65,9 +92,7 @@ export function Summary({
 	const short = serverLabels(state.serverOrder);
 	const labelOf = new Map(state.serverOrder.map((fqdn, index) => [fqdn, short[index] ?? fqdn]));
 	const label = (row: RecapRow) => labelOf.get(row.name) ?? row.name;
-	// A narrow screen wraps the legend onto a second row.
-	const shown = all.slice(0, Math.max(1, rows - OTHER_ROWS - notices.length - (columns < WIDE ? 1 : 0)));
-	const nameWidth = Math.max(...shown.map((row) => label(row).length));
+	const nameWidth = Math.max(...all.map((row) => label(row).length));
 	const heading = (count: (typeof counts)[number]) => (columns < WIDE ? SHORT_NAMES[count] : count);
 	const countsWidth = counts.reduce((width, count) => width + heading(count).length + 1, 0);
 	const timelineWidth = columns - 1 - nameWidth - countsWidth - 2;
@@ -75,12 +100,25 @@ export function Summary({
 		timelineWidth >= NARROWEST_TIMELINE ? textTimeline(spansFromState(state, now), state.serverOrder, timelineWidth, symbols.pending) : undefined;
 	const bars = new Map(timeline?.rows.map((row) => [row.server, row.bar]));
 
+	const headline = `${symbol} ${HEADLINES[outcome.kind]}: ${sanitizeLine(outcome.reason)} (took ${formatElapsed(outcome.at - state.startedAt)})`;
+	const legend = timeline ? `${timelineLegend(symbols.separator)} ${symbols.separator} ${describeColumn(timeline.columnMs)}` : undefined;
+	const snapshot = state.publish.snapshotPath ? `Topology before the change: ${state.publish.snapshotPath}` : undefined;
+	const files = [recordPath && `Change record: ${recordPath}`, debriefPath && `Training debrief: ${debriefPath}`];
+	const resumeHint = outcome.kind === 'done' ? undefined : 'Run sfb-pair again to resume: the farm is re-checked first.';
+	const notes = notices.map((notice) => `${symbols.warning} ${sanitizeLine(notice)}`);
+	// Everything but the server rows, as tall as it will be drawn: the frame must stay shorter than the screen.
+	const around = [headline, 'heading', legend, snapshot, ...notes, ...files, resumeHint]
+		.filter((text): text is string => Boolean(text))
+		.reduce((height, text) => height + heightOf(text, columns), 0);
+	const room = rows - around;
+	const kept = new Set([all[0], ...[...all.slice(1)].sort((a, b) => attention(a) - attention(b)).slice(0, Math.max(0, room - 2))]);
+	const shown = all.length <= room ? all : all.filter((row) => kept.has(row));
+
 	return (
 		<Box flexDirection="column">
 			<Text color={color} bold>
-				{symbol} {HEADLINES[outcome.kind]}: {sanitizeLine(outcome.reason)}
+				{headline}
 			</Text>
-			<Text>Time taken {formatElapsed(outcome.at - state.startedAt)}</Text>
 			<Text dimColor wrap="truncate-end">
 				{''.padEnd(nameWidth)} {counts.map(heading).join(' ')}
 				{timeline ? `  from ${clockTime(timeline.from)} UTC` : ''}
@@ -103,20 +141,15 @@ export function Summary({
 				</Text>
 			))}
 			{all.length > shown.length && <Text dimColor>… {all.length - shown.length} more servers in the change record</Text>}
-			{timeline && (
-				<Text dimColor>
-					{timelineLegend(symbols.separator)} {symbols.separator} {describeColumn(timeline.columnMs)}
-				</Text>
-			)}
-			{state.publish.snapshotPath && <Text>Topology before the change: {state.publish.snapshotPath}</Text>}
-			{notices.map((notice, index) => (
+			{legend && <Text dimColor>{legend}</Text>}
+			{snapshot && <Text>{snapshot}</Text>}
+			{notes.map((note, index) => (
 				<Text key={index} color="yellow">
-					{symbols.warning} {sanitizeLine(notice)}
+					{note}
 				</Text>
 			))}
-			{recordPath && <Text>Change record: {recordPath}</Text>}
-			{debriefPath && <Text>Training debrief: {debriefPath}</Text>}
-			{outcome.kind !== 'done' && <Text>Run sfb-pair again to resume: the farm is re-checked first.</Text>}
+			{files.map((file) => file && <Text key={file}>{file}</Text>)}
+			{resumeHint && <Text>{resumeHint}</Text>}
 		</Box>
 	);
 }

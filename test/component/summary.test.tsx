@@ -39,13 +39,14 @@ describe('the summary', () => {
 			</SymbolsContext.Provider>,
 		);
 		const lines = plain(lastFrame()).split('\n');
-		expect(lines.slice(2, 6).map((line) => line.trimEnd())).toEqual([
+		expect(lines[0]).toBe('! Waiting on you: the sync is not steady yet (took 31:00)');
+		expect(lines.slice(1, 5).map((line) => line.trimEnd())).toEqual([
 			'                 ok changed failed skipped retried  from 07:00:00 UTC',
 			'Management Shell  0       0      0       0       0',
 			'fe1               0       3      0       0       0  BBBBBBBBBCCCCCCCCCSSSSSSSSS',
 			'fe2               0       0      0       1       0  xxxxxx.....................',
 		]);
-		expect(lines[6]).toBe('B Bootstrapper | C CU | S LYNCBACKUP start | x failed | 1 character is about 67 s');
+		expect(lines[5]).toBe('B Bootstrapper | C CU | S LYNCBACKUP | x failed | 1 character is about 67 s');
 	});
 
 	it('tells the operator when part of the change record is missing, beside where it is', () => {
@@ -54,5 +55,25 @@ describe('the summary', () => {
 		const frame = plain(lastFrame());
 		expect(frame.replace(/\s+/g, ' ')).toContain(`! ${notice}`);
 		expect(frame).toContain('Change record: /state/records/r.md');
+	});
+
+	it('stays within the rows it is given, keeps the servers that need a look, and says how many more there are', () => {
+		const many = Array.from({ length: 24 }, (_, index) => ({ fqdn: `fe${index + 1}.contoso.com`, pool: 'pool-a.contoso.com' }));
+		const state = [
+			{ type: 'servers-planned', servers: many } as NewEvent,
+			{ type: 'task-started', phase: 'bootstrapper', server: 'fe20.contoso.com' } as NewEvent,
+			{ type: 'task-failed', phase: 'bootstrapper', server: 'fe20.contoso.com', message: 'exit 1603' } as NewEvent,
+			{ type: 'procedure-ended', outcome: 'needs-operator', reason: 'fe20.contoso.com: exit 1603. Fix it, then run again with --resume' } as NewEvent,
+		].reduce(
+			(current, event, index) => reduce(current, { ...event, at: index * MINUTE } as ProcedureEvent),
+			initialState('s', { kind: 'lab', description: 'LAB' }, 0),
+		);
+		const longPath = `/home/alice/.config/sfb-pair/records/${'x'.repeat(90)}.md`;
+		// ink-testing-library draws 100 columns wide.
+		const { lastFrame } = render(<Summary state={{ ...state, publish: { ...state.publish, snapshotPath: longPath } }} rows={17} columns={100} recordPath={longPath} debriefPath={longPath} />);
+		const frame = plain(lastFrame());
+		expect(frame.split('\n').length, frame).toBeLessThanOrEqual(17);
+		expect(frame).toMatch(/… \d+ more servers in the change record/);
+		expect(frame, 'the server that failed is among those shown').toMatch(/^fe20 +0 +0 +1 +0 +0/m);
 	});
 });

@@ -130,6 +130,6 @@ describe('every command with its output piped', () => {
 		);
 		expect(outcome.stdout).toMatch(/^ {2}se-redmond {2}\.*B+\.*C+\.*S+\.*$/m);
 		expect(outcome.stdout).toMatch(/^ {2}se-dublin {3}\.*B+\.*C+\.*S+\.*$/m);
-		expect(outcome.stdout).toMatch(/^timeline, \d\d:\d\d:\d\d to \d\d:\d\d:\d\d UTC, 1 character is about \d+ ms \(B Bootstrapper · C CU · S LYNCBACKUP start · x failed\):$/m);
+		expect(outcome.stdout).toMatch(/^timeline, \d\d:\d\d:\d\d to \d\d:\d\d:\d\d UTC, 1 character is about \d+ ms \(B Bootstrapper · C CU · S LYNCBACKUP · x failed\):$/m);
 	});
 });
