@@ -396,7 +396,7 @@ describe('the change record as evidence for a change ticket', () => {
 		} finally {
 			writeSync.mockRestore();
 		}
-		await expect(record.written()).rejects.toThrow(`cannot write the change record ${record.jsonlPath}: the disk is full`);
+		await expect(record.written()).rejects.toThrow(`cannot use ${record.jsonlPath}: the disk is full`);
 		await expect(record.written()).rejects.toBeInstanceOf(CheckpointFailure);
 		expect((await record.written().catch((error: Error) => error.message)) as string).not.toContain('\n');
 		expect(fs.readFileSync(record.jsonlPath, 'utf8')).not.toContain('after the failure');
@@ -410,7 +410,7 @@ describe('the change record as evidence for a change ticket', () => {
 		await probe.close();
 		try {
 			record.note('lost on a power cut', '2026-11-26T07:30:00.000Z');
-			await expect(record.written()).rejects.toThrow(`cannot write the change record ${record.jsonlPath}: EIO: i/o error, fsync`);
+			await expect(record.written()).rejects.toThrow(`cannot use ${record.jsonlPath}: an input/output error (a failing disk or a lost network share)`);
 		} finally {
 			handleSync.mockRestore();
 		}

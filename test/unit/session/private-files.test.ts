@@ -85,18 +85,16 @@ describe('filesystem errors name the path', () => {
 		expect(asFileProblem(new Error('not a file-system error'))).toBeUndefined();
 	});
 
-	it('a full disk while the change record is written names the record file, not "unexpected error"', () => {
+	it('a full disk while the change record is written names the record file, not "unexpected error"', async () => {
 		const record = openChangeRecord({ dir: path.join(folder, 'records'), sessionId: 's1', title: 'Pair', environment: 'LAB' });
+		await record.flush();
 		vi.spyOn(fs, 'writeSync').mockImplementation(() => {
 			throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
 		});
-		let thrown: unknown;
-		try {
-			record.note('hello', new Date().toISOString());
-		} catch (error) {
-			thrown = error;
-		}
-		expect(thrown).toBeInstanceOf(FileProblem);
-		expect((thrown as FileProblem).message).toBe(`cannot use ${path.join(folder, 'records', 's1.jsonl')}: the disk is full`);
+		// The entry's caller goes on; the next call to the farm, which waits for the record, gets the failure.
+		record.note('hello', new Date().toISOString());
+		const thrown = await record.written().catch((error: unknown) => error);
+		expect((thrown as Error).cause).toBeInstanceOf(FileProblem);
+		expect((thrown as Error).message).toBe(`cannot use ${path.join(folder, 'records', 's1.jsonl')}: the disk is full`);
 	});
 });
