@@ -97,7 +97,7 @@ describe('signals', () => {
 			expect(readdirSync(stateDir).filter((name) => name.endsWith('.lock')), 'the pair is not left locked').toEqual([]);
 			const [record] = readdirSync(path.join(stateDir, 'records')).filter((name) => name.endsWith('.jsonl'));
 			const entries = readChangeRecord(path.join(stateDir, 'records', record ?? ''));
-			expect(entries.some((entry) => entry.type === 'note' && /cancelled/.test(entry.text)), 'the record says the run was cancelled').toBe(true);
+			expect(entries.some((entry) => entry.type === 'ended' && entry.outcome === 'cancelled'), 'the record says the run was cancelled').toBe(true);
 
 			const resumed = sfbPair(['run', ...ENTERPRISE_PAIR, '--yes', '--resume', '--lab', '--state-dir', stateDir, '--time-scale', '2000']);
 			expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);

@@ -151,7 +151,7 @@ describe('signals with a settings file present', () => {
 		expect(findSessions(stateDir).unfinished, 'the session is resumable').toHaveLength(1);
 		const [record] = readdirSync(path.join(stateDir, 'records')).filter((name) => name.endsWith('.jsonl'));
 		const entries = readChangeRecord(path.join(stateDir, 'records', record ?? ''));
-		expect(entries.some((entry) => entry.type === 'note' && /cancelled/.test(entry.text)), 'the record says it was cancelled').toBe(true);
+		expect(entries.some((entry) => entry.type === 'ended' && entry.outcome === 'cancelled'), 'the record says it was cancelled').toBe(true);
 	}
 
 	it.each(['SIGTERM', 'SIGHUP'] as const)('run receiving %s exits 130, resumable, with the record entry', async (signal) => {
