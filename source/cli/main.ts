@@ -36,6 +36,8 @@ import { runCommand } from './commands/run.js';
 
 const output = processOutput();
 const write = (text: string) => output.write(text);
+/** The width to lay lines out for: the terminal's, or none when the output goes to a file or a program. */
+const terminalWidth = () => (process.stdout.isTTY ? process.stdout.columns || 80 : undefined);
 
 type Opened = EnvironmentOptions & { labScenario?: Scenario | undefined };
 
@@ -120,6 +122,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--ascii', 'draw with ASCII characters only (also SFB_PAIR_ASCII=1)')
 		.option('--no-ascii', 'draw with Unicode, whatever SFB_PAIR_ASCII or the settings say')
 		.addOption(operatorOption())
+		.option('--screen-reader', 'for screen readers: linear text, no spinners or clocks, changes announced once (also INK_SCREEN_READER=true)')
 		.addHelpText(
 			'after',
 			[
@@ -137,7 +140,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.enablePositionalOptions()
 		.allowExcessArguments(true)
 		.exitOverride()
-		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean; ascii?: boolean; operator?: string }, command: Command) => {
+		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean; ascii?: boolean; operator?: string; screenReader?: boolean }, command: Command) => {
 			if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'`, { exitCode: EXIT.usage });
 			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
@@ -150,6 +153,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 					explain: Boolean(flags.explain),
 					pacing: pacingFrom(flags),
 					ascii: asciiChoice(command, flags.ascii),
+					screenReader: Boolean(flags.screenReader),
 					notes: [...settings.notes, ...originNote(originsOf(command, settings))],
 					...(flags.operator ? { operator: flags.operator } : {}),
 				}),
@@ -160,7 +164,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.description('list the Front End pools with site, edition, version, servers and pairing state')
 		.option('--json', 'print JSON')
 		.exitOverride()
-		.action((flags: CommonFlags & { json?: boolean }) => exitWith(withEnvironment(flags, (environment) => poolsCommand(environment, Boolean(flags.json), write))));
+		.action((flags: CommonFlags & { json?: boolean }) => exitWith(withEnvironment(flags, (environment) => poolsCommand(environment, Boolean(flags.json), write, terminalWidth()))));
 
 	withVoiceOptions(withCommonOptions(program.command('plan')))
 		.description('show the procedure for a pair, with every command and where it runs; changes nothing')
@@ -169,7 +173,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--json', 'print JSON')
 		.exitOverride()
 		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean }) =>
-			exitWith(withEnvironment(flags, (environment) => planCommand(environment, { pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) }, Boolean(flags.json), write))),
+			exitWith(withEnvironment(flags, (environment) => planCommand(environment, { pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) }, Boolean(flags.json), write, terminalWidth()))),
 		);
 
 	withCommonOptions(program.command('status'))

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
-import { BACK, type BackupCandidate, type VoiceChoice } from '../procedure/operator.js';
+import { BACK, OperatorLeft, type Back, type BackupCandidate, type VoiceChoice } from '../procedure/operator.js';
 import { buildPlan, MANAGEMENT_SHELL, publishCommands, type Plan } from '../procedure/plan.js';
-import { SERVER_PHASES, type OutcomeKind, type ServerPhase } from '../procedure/state.js';
-import type { StepId } from '../procedure/steps.js';
+import { PHASE_NAMES, SERVER_PHASES, type OutcomeKind, type ServerPhase } from '../procedure/state.js';
+import { STEPS, type StepId } from '../procedure/steps.js';
 import { assessPair, assessPools, findPool } from '../sfb/pairing-rules.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
@@ -41,8 +41,13 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 	try {
 		if (session.state.outcome) session.dispatch({ type: 'procedure-resumed' });
 		const inventory = await readPools(context);
-		const { pool, backup } = await choosePair(context, inventory, hooks);
-		await publish(context, inventory, pool, backup);
+		let pair = await choosePair(context, inventory, hooks);
+		// Back from the plan goes to the voice settings, and from there back through the pickers.
+		while ((await publish(context, inventory, pair.pool, pair.backup)) === BACK) {
+			session.dispatch({ type: 'step-reopened', step: 'voice' });
+			pair = await choosePair(context, inventory, hooks);
+		}
+		const { pool, backup } = pair;
 		if (!(await checkDeployment(context, inventory, pool, backup))) {
 			return end(context, 'needs-operator', `${pool.fqdn} and ${backup.fqdn} are paired but were never deployed: deploy them and the pairing is complete`);
 		}
@@ -54,14 +59,25 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		carrySkipsForward(context);
 		await cumulativeUpdateStep(context, servers);
 		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));
+		await requireBackupServiceEverywhere(context);
 		await syncStep(context, pool, backup);
 		return end(context, 'done', `${pool.fqdn} and ${backup.fqdn} are paired and their Backup Service is in steady state both ways`);
 	} catch (error) {
 		if (error instanceof Stop) return end(context, error.result.outcome, error.result.reason);
-		if (context.signal.aborted) return end(context, 'cancelled', 'cancelled by the operator');
+		if (context.signal.aborted) {
+			const stopped = stoppedByOperator(context, STEPS[session.state.current].title);
+			return end(context, stopped.outcome, stopped.reason);
+		}
 		if (error instanceof EnvironmentError) return end(context, 'failed', error.message);
 		throw error;
 	}
+}
+
+/** Stopped from outside: q leaves the session waiting for the operator (exit 3); Ctrl+C or a signal cancels it (130). */
+function stoppedByOperator(context: OperationContext, during: string): ProcedureResult {
+	return context.signal.reason instanceof OperatorLeft
+		? { outcome: 'needs-operator', reason: `left by the operator during ${during}; the session resumes where it stands` }
+		: { outcome: 'cancelled', reason: `cancelled by the operator during ${during}` };
 }
 
 function end(context: OperationContext, outcome: OutcomeKind, reason: string): ProcedureResult {
@@ -176,7 +192,8 @@ function setVoice(context: OperationContext, choice: VoiceChoice) {
 	context.session.dispatch({ type: 'voice-set', voice });
 }
 
-async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool) {
+/** Returns BACK when the operator goes back from the plan; nothing has been written then. */
+async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool): Promise<Back | undefined> {
 	const { session, environment, operator, recorder } = context;
 	if (session.state.publish.verified && isFinished(context, 'publish')) {
 		if (await isPaired(context, pool.fqdn, backup.fqdn)) return;
@@ -202,15 +219,8 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 		const plan: Plan = { ...buildPlan(inventory, pool, backup, session.state.voice), ...(notice ? { notice } : {}) };
 		if (notice) recorder?.note(notice, iso(Date.now()));
 		const choice = await operator.confirmPlan(plan);
-		recorder?.decision({ what: 'publish the pairing', choice: choice === BACK ? 'back' : choice, at: iso(Date.now()) });
-		if (choice === BACK) {
-			session.dispatch({ type: 'step-reopened', step: 'voice' });
-			const voice = await operator.chooseVoice(session.state.voice);
-			if (voice !== BACK) setVoice(context, voice);
-			finishStep(context, 'voice');
-			startStep(context, 'publish');
-			continue;
-		}
+		if (choice === BACK) return BACK;
+		recorder?.decision({ what: 'publish the pairing', choice, at: iso(Date.now()) });
 		if (choice === 'topology-builder') {
 			if (await awaitTopologyBuilder(context, plan)) break;
 			continue;
@@ -342,7 +352,8 @@ async function serverStep(context: OperationContext, step: 'bootstrapper' | 'bac
 function settle(context: OperationContext, step: ServerPhase, result: FleetResult) {
 	if (result.kind === 'aborted') {
 		finishStep(context, step, 'failed', 'aborted');
-		stop(context.signal.aborted ? 'cancelled' : 'failed', `aborted by the operator during ${step}`);
+		if (context.signal.aborted) throw new Stop(stoppedByOperator(context, PHASE_NAMES[step]));
+		stop('failed', `aborted by the operator during ${PHASE_NAMES[step]}`);
 	}
 	if (result.kind === 'deferred') {
 		finishStep(context, step, 'failed', `waiting on ${result.servers.join(', ')}`);
@@ -377,12 +388,10 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
 	const choice = context.cumulativeUpdateDoneByHand
 		? 'done-by-hand'
 		: await operator.chooseCumulativeUpdate(servers.map((server) => server.fqdn), canRun);
-	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : 'skipped by the operator (LYNCBACKUP may crash with Event 4007)';
 	recorder?.decision({
 		what: 're-apply the Cumulative Update',
-		choice,
+		...(typeof choice === 'string' ? { choice } : { choice: 'skip', reason: choice.reason }),
 		...(choice === 'done-by-hand' && context.cumulativeUpdateDoneByHand ? { reason: 'the operator says so with --cu-reapplied' } : {}),
-		...(choice === 'skip' ? { reason } : {}),
 		at: iso(Date.now()),
 	});
 	if (choice === 'run') {
@@ -390,24 +399,49 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
 		return;
 	}
 	if (choice === 'later') {
-		stop(
+		return stop(
 			'needs-operator',
 			're-apply the Cumulative Update on every server (SkypeServerUpdateInstaller.exe), then run again with --resume --cu-reapplied',
 		);
 	}
+	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : `skipped by the operator: ${choice.reason}`;
 	for (const { fqdn } of servers) {
 		if (session.state.servers[fqdn]?.tasks['cumulative-update'].state === 'pending') {
 			session.dispatch({ type: 'task-skipped', phase: 'cumulative-update', server: fqdn, reason });
 		}
 	}
-	finishStep(context, 'cumulative-update', choice === 'skip' ? 'skipped' : 'done', reason);
+	finishStep(context, 'cumulative-update', choice === 'done-by-hand' ? 'done' : 'skipped', reason);
+}
+
+/**
+ * A server where LYNCBACKUP was skipped holds the sync back: rather than watch a sync that cannot reach steady state,
+ * stop and say where the service must run. Asked of the farm each time, so starting it by hand and resuming is enough.
+ */
+async function requireBackupServiceEverywhere(context: OperationContext) {
+	const { session, environment, recorder } = context;
+	if (isFinished(context, 'sync')) return;
+	const skipped = session.state.serverOrder.filter((fqdn) => session.state.servers[fqdn]?.tasks['backup-service'].state === 'skipped');
+	const notRunning: string[] = [];
+	for (const fqdn of skipped) {
+		const status = await environment.readService(fqdn, BACKUP_SERVICE).then(
+			(service) => service.state,
+			(error: unknown) => `could not tell: ${error instanceof Error ? error.message : String(error)}`,
+		);
+		if (status === 'Running') recorder?.note(`${fqdn}: ${BACKUP_SERVICE} is Running now, though it was skipped at step 9.`, iso(Date.now()));
+		else notRunning.push(`${fqdn} (${status}; skipped: ${session.state.servers[fqdn]?.tasks['backup-service'].message ?? 'no reason'})`);
+	}
+	if (notRunning.length === 0) return;
+	stop(
+		'needs-operator',
+		`the sync cannot reach steady state while ${BACKUP_SERVICE} is not running on ${notRunning.join(', ')}: start it there (Start-CsWindowsService -Name ${BACKUP_SERVICE} -ComputerName <server>), then run again with --resume`,
+	);
 }
 
 async function syncStep(context: OperationContext, pool: FrontEndPool, backup: FrontEndPool) {
 	if (isFinished(context, 'sync')) return;
 	startStep(context, 'sync');
 	const result = await watchSync(context, [pool, backup]);
-	if (result.kind === 'aborted') stop('cancelled', 'cancelled during the sync');
+	if (result.kind === 'aborted') throw new Stop(stoppedByOperator(context, 'the sync'));
 	if (result.kind === 'failed') {
 		finishStep(context, 'sync', 'failed', result.reason);
 		stop('failed', result.reason);

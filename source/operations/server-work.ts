@@ -42,7 +42,11 @@ export function cumulativeUpdateWork(context: OperationContext, servers: Servers
 
 export const EVENT_4007 = /\b4007\b/;
 
-/** Starts LYNCBACKUP, then checks it is still Running once the settle time has passed (a KB-4007 crash comes late). */
+/**
+ * Starts LYNCBACKUP, then checks it is still Running once the settle time has passed (the Event 4007 crash comes late).
+ * In the lab a server that crashed with Event 4007 gets the Cumulative Update again first; on a live farm the installer
+ * is the operator's to run, so a retry only starts the service again.
+ */
 export function backupServiceWork(context: OperationContext, servers: Servers): FleetWork {
 	const { environment, pacing } = context;
 	return {
@@ -52,7 +56,7 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 		commandFor: startServiceCommand,
 		async run(server, { signal, onLine }) {
 			const before = await environment.readService(server, BACKUP_SERVICE);
-			if (before.state !== 'Running' && EVENT_4007.test(before.detail ?? '')) {
+			if (environment.kind === 'lab' && before.state !== 'Running' && EVENT_4007.test(before.detail ?? '')) {
 				onLine('LYNCBACKUP crashed with Event 4007: re-applying the Cumulative Update first.');
 				const startedAt = Date.now();
 				context.session.dispatch({ type: 'task-started', phase: 'cumulative-update', server });

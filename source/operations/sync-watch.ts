@@ -6,7 +6,8 @@ import { iso, type OperationContext } from './context.js';
 
 export type SyncResult = { kind: 'steady' } | { kind: 'failed'; reason: string } | { kind: 'stopped'; reason: string } | { kind: 'aborted' };
 
-export function syncGuidance(pools: FrontEndPool[]): string[] {
+/** What an admin checks when the sync does not reach steady state, or fails. */
+export function syncGuidance(pools: Pick<FrontEndPool, 'fqdn'>[]): string[] {
 	const [first, second] = pools.map((pool) => pool.fqdn);
 	return [
 		'Check LYNCBACKUP is Running on every server: Get-CsWindowsService -Name LYNCBACKUP -ComputerName <server>',

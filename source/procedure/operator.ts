@@ -4,6 +4,13 @@ import type { Plan } from './plan.js';
 import type { ServerPhase } from './state.js';
 
 export const BACK = Symbol('back');
+
+/** The abort reason when the operator leaves (q): the session then waits for them (exit 3), rather than cancelled. */
+export class OperatorLeft extends Error {
+	constructor() {
+		super('the operator left');
+	}
+}
 export type Back = typeof BACK;
 
 export interface BackupCandidate {
@@ -25,8 +32,8 @@ export type FailureDecision =
 	/** Leave the server failed; the procedure stops once the others finish and waits for the operator. */
 	| { action: 'defer' };
 
-/** 'later': the operator re-applies it by hand first; the procedure stops and resumes after. */
-export type CumulativeUpdateChoice = 'run' | 'done-by-hand' | 'skip' | 'later';
+/** 'later': the operator re-applies it by hand first; the procedure stops and resumes after. A skip needs a reason. */
+export type CumulativeUpdateChoice = 'run' | 'done-by-hand' | 'later' | { action: 'skip'; reason: string };
 
 export interface ServerFailure {
 	phase: ServerPhase;

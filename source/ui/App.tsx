@@ -1,13 +1,15 @@
-import { Box, Static, Text, useInput, useStdout } from 'ink';
+import { Box, Static, Text, useApp, useIsScreenReaderEnabled } from 'ink';
 import Spinner from 'ink-spinner';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ProcedureEvent } from '../procedure/events.js';
-import { SERVER_PHASES, type ProcedureState, type ServerPhase } from '../procedure/state.js';
-import { STEPS } from '../procedure/steps.js';
-import { describeEvent } from '../procedure/describe-event.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { phaseProgress } from '../procedure/progress.js';
+import { PHASE_NAMES, SERVER_PHASES, type ProcedureState, type ServerPhase } from '../procedure/state.js';
+import { STEPS, type StepId } from '../procedure/steps.js';
+import { wrapWords } from '../text/wrap.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { KeyHintsProvider, useKeyHints } from './keys/hints.js';
+import { KeyProvider, PRIORITY, useKeys, type KeyPacer } from './keys/keys.js';
+import { OutputView } from './OutputView.js';
 import type { PromptBridge } from './prompt-bridge.js';
 import { PromptView, isBlockingPrompt } from './PromptView.js';
 import { SCREEN_CLOCK_MS, ServerPanels } from './ServerPanels.js';
@@ -15,9 +17,8 @@ import { StepRail } from './StepRail.js';
 import { Summary } from './Summary.js';
 import { SyncPanels } from './SyncPanels.js';
 import { SymbolsContext, type Symbols } from './symbols.js';
-import { TextEntryContext } from './text-entry.js';
+import { useTerminalSize } from './use-terminal-size.js';
 import type { WizardStore } from './wizard-store.js';
-import { planLines } from './plan-lines.js';
 
 interface Props {
 	store: WizardStore;
@@ -25,80 +26,63 @@ interface Props {
 	symbols: Symbols;
 	explain: boolean;
 	steadyPolls: number;
+	/** Servers at once inside a pool, for the time left. */
+	perPool: number;
+	/** The input stream: paced by the screen, and held while it moves from one prompt to the next (see KeyStream). */
+	keys?: KeyPacer & { hold(held: boolean): void };
 	onQuit(): void;
 	onCancel(): void;
 }
 
-interface LogLine {
-	id: number;
-	text: string;
-	color?: string;
+type Overlay = 'help' | 'quit' | 'output';
+
+const isServerPhase = (step: StepId): step is ServerPhase => (SERVER_PHASES as readonly string[]).includes(step);
+/** Steps that work without asking: the global keys apply while they run. */
+const WORKING: ReadonlySet<StepId> = new Set(['bootstrapper', 'cumulative-update', 'backup-service', 'sync']);
+
+/** The wizard's one root: it renders the session and the current prompt, owns the global keys, and exits once the summary is drawn. */
+export function App(props: Props) {
+	const [overlay, setOverlay] = useState<Overlay | undefined>();
+	return (
+		<SymbolsContext.Provider value={props.symbols}>
+			<KeyProvider promptsActive={overlay === undefined} {...(props.keys ? { pacer: props.keys } : {})}>
+				<KeyHintsProvider
+					render={(hints) => (
+						<Text dimColor wrap="truncate-end">
+							{hints ?? ' '}
+						</Text>
+					)}
+				>
+					<Screen {...props} overlay={overlay} setOverlay={setOverlay} />
+				</KeyHintsProvider>
+			</KeyProvider>
+		</SymbolsContext.Provider>
+	);
 }
 
-const LOGGED: ReadonlySet<ProcedureEvent['type']> = new Set([
-	'step-finished',
-	'pair-chosen',
-	'snapshot-taken',
-	'pairing-verified',
-	'task-succeeded',
-	'task-failed',
-	'task-skipped',
-]);
-
-const isServerPhase = (step: string): step is ServerPhase => (SERVER_PHASES as readonly string[]).includes(step);
-
-/** The wizard's one root: it renders the session and the current prompt, and owns the global keys. */
-export function App({ store, bridge, symbols, explain: explainAtStart, steadyPolls, onQuit, onCancel }: Props) {
+function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, keys, onQuit, onCancel, overlay, setOverlay }: Props & { overlay: Overlay | undefined; setOverlay(overlay: Overlay | undefined): void }) {
 	useSyncExternalStore(store.subscribe, store.getVersion);
 	const pending = useSyncExternalStore(bridge.subscribe, () => bridge.current);
-	const { stdout } = useStdout();
-	const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-	const [help, setHelp] = useState(false);
-	const [quitting, setQuitting] = useState(false);
+	const { rows, columns } = useTerminalSize();
+	const screenReader = useIsScreenReaderEnabled();
+	const { exit } = useApp();
 	const [explain, setExplain] = useState(explainAtStart);
-	const [typing, setTyping] = useState(false);
-	const [log, setLog] = useState<LogLine[]>([]);
 	const [now, setNow] = useState(Date.now());
-	const nextId = useRef(0);
 	const state: ProcedureState | undefined = store.session?.state;
-	const description = store.description;
-
-	const append = useCallback((lines: { text: string; color?: string }[]) => {
-		setLog((current) => [...current, ...lines.map((line) => ({ ...line, id: nextId.current++ }))]);
-	}, []);
-
-	useEffect(() => {
-		const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-		stdout.on('resize', onResize);
-		return () => {
-			stdout.off('resize', onResize);
-		};
-	}, [stdout]);
-
-	useEffect(() => {
-		const session = store.session;
-		if (!session) return undefined;
-		return session.subscribe((current, event) => {
-			if (!LOGGED.has(event.type)) return;
-			const text = describeEvent(current, event);
-			if (!text) return;
-			const color = event.type === 'task-failed' ? 'red' : event.type === 'task-skipped' ? 'yellow' : event.type === 'step-finished' ? 'green' : undefined;
-			append(text.split('\n').map((line) => ({ text: sanitizeLine(line), ...(color ? { color } : {}) })));
-		});
-	}, [store.session, append]);
-
-	useEffect(
-		() => store.onNotice((text) => append([{ text: `warning: ${sanitizeLine(text)}`, color: 'yellow' }])),
-		[store, append],
-	);
-
-	useEffect(() => {
-		if (pending?.prompt.kind === 'confirm-plan') append(planLines(pending.prompt.plan).map((text) => ({ text })));
-	}, [pending, append]);
-
+	const finished = store.finished;
 	const working = Boolean(state && !state.outcome);
+	const prompt = pending?.prompt;
+	const failure = prompt?.kind === 'failure' ? prompt.failure : undefined;
+	const phase = failure?.phase ?? (state && isServerPhase(state.current) ? state.current : undefined);
+	const accepting = Boolean(pending) || Boolean(state?.outcome) || Boolean(state && WORKING.has(state.current) && state.steps[state.current].status === 'active');
+
+	// Keys typed ahead wait while the screen goes from one prompt to the next, and reach the next one.
+	useEffect(() => keys?.hold(!accepting), [keys, accepting]);
 	useEffect(() => {
-		if (!working) return undefined;
+		if (finished) exit();
+	}, [finished, exit]);
+	useEffect(() => {
+		if (!working || screenReader) return undefined;
 		// Each tick draws the session as it stands, output lines included: they need no redraw of their own.
 		const timer = setInterval(() => setNow(Date.now()), SCREEN_CLOCK_MS);
 		const release = store.redrawnByClock();
@@ -106,88 +90,126 @@ export function App({ store, bridge, symbols, explain: explainAtStart, steadyPol
 			clearInterval(timer);
 			release();
 		};
-	}, [working, store]);
+	}, [working, screenReader, store]);
 
-	useInput((input, key) => {
-		if (key.ctrl && input === 'c') return onCancel();
-		if (quitting) {
-			if (input === 'y' || input === 'Y') onQuit();
-			else setQuitting(false);
-			return;
-		}
-		if (help) return setHelp(false);
-		if (typing) return;
-		if (input === '?') setHelp(true);
-		else if (input === 'q') setQuitting(true);
-		else if (input === 'e') setExplain((value) => !value);
-	});
+	useKeys(
+		(input, key) => {
+			if (!(key.ctrl && input === 'c')) return false;
+			onCancel();
+			return true;
+		},
+		{ priority: PRIORITY.interrupt },
+	);
+	useKeys(
+		(input) => {
+			if (overlay === 'quit' && (input === 'y' || input === 'Y')) onQuit();
+			else setOverlay(undefined);
+			return true;
+		},
+		{ priority: PRIORITY.overlay, isActive: overlay === 'help' || overlay === 'quit' },
+	);
+	useKeys(
+		(input) => {
+			if (input === '?') setOverlay('help');
+			else if (input === 'q') setOverlay('quit');
+			else if (input === 'e') setExplain((value) => !value);
+			else if (input === 'o' && phase && state?.serverOrder.length) setOverlay('output');
+			else return false;
+			return true;
+		},
+		{ priority: PRIORITY.global, isActive: !finished },
+	);
+	useKeyHints(
+		overlay === 'help' ? 'any key closes the keys' : overlay === 'quit' ? 'y leave · any other key stay' : working && !pending ? 'o a server\'s output · ? keys · q leave · Ctrl+C stop' : undefined,
+	);
 
-	const { rows, columns } = size;
 	const step = state ? STEPS[state.current] : undefined;
-	const chromeRows = 6 + (explain ? 2 : 0);
+	const width = Math.max(20, columns);
+	const guidance = step ? wrapWords(`Step ${step.label} · ${step.title}: ${step.guidance}`, width) : [];
+	const why = step && explain ? wrapWords(`Why: ${step.why} (${step.source})`, width) : [];
+	const chromeRows = 3 + store.notes.length + guidance.length + why.length + 1 + 1;
 	const bodyRows = Math.max(3, rows - 1 - chromeRows);
-	const prompt = pending?.prompt;
 	const blocking = prompt && isBlockingPrompt(prompt);
 	const panelsRows = prompt ? Math.max(2, bodyRows - 10) : bodyRows;
 
-	let body;
-	if (help) body = <HelpOverlay />;
-	else if (quitting) body = <Text color="yellow">Leave now? The session is saved and resumes where it stands. y to leave, any other key to stay.</Text>;
-	else if (state?.outcome && store.finished) body = <Summary state={state} rows={bodyRows} columns={columns} notices={store.notices} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
-	else {
-		body = (
+	let main;
+	if (finished && state) {
+		main = <Summary state={state} rows={bodyRows} columns={columns} notices={store.notices} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
+	} else {
+		const serverPhase = state && !blocking && isServerPhase(state.current) ? state.current : undefined;
+		main = (
 			<Box flexDirection="column">
-				{state && !blocking && isServerPhase(state.current) && <ServerPanels state={state} phase={state.current} rows={panelsRows} now={now} />}
+				{state && serverPhase && (
+					<ServerPanels
+						state={state}
+						phase={serverPhase}
+						rows={panelsRows}
+						now={now}
+						progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
+					/>
+				)}
 				{state && !blocking && state.current === 'sync' && <SyncPanels state={state} columns={columns} now={now} steadyPolls={steadyPolls} />}
-				{pending && <PromptView pending={pending} rows={bodyRows} />}
-				{!pending && state && !isServerPhase(state.current) && state.current !== 'sync' && (
-					<Text color="cyan">
-						<Spinner type="dots" /> {step?.title}…
-					</Text>
-				)}
-				{!pending && !state && (
-					<Text color="cyan">
-						<Spinner type="dots" /> {description ? 'Reading the topology…' : 'Opening the farm…'}
-					</Text>
-				)}
+				{pending && <PromptView key={pending.id} pending={pending} rows={bodyRows} state={state} kind={store.kind} previous={(kind) => bridge.previous(kind)} />}
+				{!pending && !serverPhase && state?.current !== 'sync' && <Waiting text={state ? `${step?.title ?? ''}…` : store.description ? 'Reading the topology…' : 'Opening the farm…'} />}
 			</Box>
 		);
 	}
+	let cover;
+	if (finished) cover = undefined;
+	else if (overlay === 'help') cover = <HelpOverlay />;
+	else if (overlay === 'quit') cover = <Text color="yellow">{quitQuestion(state)}</Text>;
+	else if (overlay === 'output' && state && phase) {
+		cover = <OutputView store={store} state={state} phase={phase} {...(failure ? { server: failure.server } : {})} rows={bodyRows} onClose={() => setOverlay(undefined)} />;
+	}
 
 	return (
-		<SymbolsContext.Provider value={symbols}>
-			<TextEntryContext.Provider value={setTyping}>
-				<Static items={log}>
-					{(line) => (
-						<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
-							{line.text}
-						</Text>
-					)}
-				</Static>
-				<Box flexDirection="column">
+		<>
+			<Static items={store.log}>
+				{(line) => (
+					<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
+						{line.text}
+					</Text>
+				)}
+			</Static>
+			<Box flexDirection="column">
 					<Header state={state} kind={store.kind} notes={store.notes} />
 					<Text dimColor wrap="truncate-end">
-						{description ?? ' '}
+						{store.description ?? ' '}
 					</Text>
 					{state && <StepRail state={state} columns={columns} />}
-					{step && (
-						<Text wrap="truncate-end">
-							<Text bold>
-								Step {step.label} · {step.title}
-							</Text>
-							: {step.guidance}
+					{guidance.map((line, index) => (
+						<Text key={index} bold={index === 0} wrap="truncate-end">
+							{line}
 						</Text>
-					)}
-					{step && explain && (
-						<Text color="magenta" wrap="wrap">
-							Why: {step.why} <Text dimColor>({step.source})</Text>
+					))}
+					{why.map((line, index) => (
+						<Text key={index} color="magenta" wrap="truncate-end">
+							{line}
 						</Text>
-					)}
+					))}
 					<Box marginTop={1} flexDirection="column">
-						{body}
+						<Box display={cover ? 'none' : 'flex'} flexDirection="column">
+							{main}
+						</Box>
+						{cover}
 					</Box>
 				</Box>
-			</TextEntryContext.Provider>
-		</SymbolsContext.Provider>
+		</>
 	);
+}
+
+function Waiting({ text }: { text: string }) {
+	const screenReader = useIsScreenReaderEnabled();
+	return <Text color="cyan">{screenReader ? text : <><Spinner type="dots" /> {text}</>}</Text>;
+}
+
+/** What leaving now does, said before it is done: the servers that are working are stopped and run again on resume. */
+function quitQuestion(state: ProcedureState | undefined): string {
+	const phase = state && isServerPhase(state.current) ? state.current : undefined;
+	const running = phase ? (state?.serverOrder ?? []).filter((fqdn) => state?.servers[fqdn]?.tasks[phase].state === 'running') : [];
+	const stopped =
+		phase && running.length > 0
+			? `${PHASE_NAMES[phase]} is running on ${running.join(', ')}: it is stopped there now, and runs again there when you resume. `
+			: '';
+	return `Leave now? ${stopped}The session is saved and resumes where it stands. y to leave, any other key to stay.`;
 }

@@ -1,3 +1,5 @@
+import type { EnvironmentKind } from '../environments/port.js';
+import type { ProcedureState } from '../procedure/state.js';
 import type { Prompt, PendingPrompt } from './prompt-bridge.js';
 import { BackupPicker } from './prompts/BackupPicker.js';
 import { CumulativeUpdatePrompt } from './prompts/CumulativeUpdatePrompt.js';
@@ -14,25 +16,40 @@ export function isBlockingPrompt(prompt: Prompt): boolean {
 	return prompt.kind !== 'failure' && prompt.kind !== 'sync-timeout';
 }
 
-export function PromptView({ pending, rows }: { pending: PendingPrompt; rows: number }) {
+interface Props {
+	pending: PendingPrompt;
+	rows: number;
+	state: ProcedureState | undefined;
+	kind: EnvironmentKind;
+	/** The answer given last time to this kind of prompt: coming back, it is focused again. */
+	previous(kind: Prompt['kind']): unknown;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+export function PromptView({ pending, rows, state, kind, previous }: Props) {
 	const { prompt, answer } = pending;
 	switch (prompt.kind) {
 		case 'resume':
-			return <ResumeOffer sessions={prompt.sessions} problems={prompt.problems} onAnswer={answer} />;
-		case 'choose-pool':
-			return <PoolPicker pools={prompt.pools} rows={rows} onAnswer={answer} />;
-		case 'choose-backup':
-			return <BackupPicker pool={prompt.pool} candidates={prompt.candidates} rows={rows} onAnswer={answer} />;
+			return <ResumeOffer sessions={prompt.sessions} problems={prompt.problems} elsewhere={prompt.elsewhere} onAnswer={answer} />;
+		case 'choose-pool': {
+			const chosen = text(previous('choose-pool')) ?? state?.pair?.pool;
+			return <PoolPicker pools={prompt.pools} rows={rows} {...(chosen ? { chosen } : {})} onAnswer={answer} />;
+		}
+		case 'choose-backup': {
+			const chosen = text(previous('choose-backup')) ?? state?.pair?.backup;
+			return <BackupPicker key={prompt.pool.fqdn} pool={prompt.pool} candidates={prompt.candidates} rows={rows} {...(chosen ? { chosen } : {})} onAnswer={answer} />;
+		}
 		case 'voice':
 			return <VoiceForm current={prompt.current} onAnswer={answer} />;
 		case 'confirm-plan':
-			return <PlanConfirm plan={prompt.plan} onAnswer={answer} />;
+			return <PlanConfirm plan={prompt.plan} rows={rows} onAnswer={answer} />;
 		case 'topology-builder':
 			return <TopologyBuilderWait plan={prompt.plan} {...(prompt.lastCheck ? { lastCheck: prompt.lastCheck } : {})} onAnswer={answer} />;
 		case 'cumulative-update':
 			return <CumulativeUpdatePrompt servers={prompt.servers} canRun={prompt.canRun} onAnswer={answer} />;
 		case 'failure':
-			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} onAnswer={answer} />;
+			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} kind={kind} onAnswer={answer} />;
 		case 'sync-timeout':
 			return <SyncTimeoutPrompt guidance={prompt.guidance} onAnswer={answer} />;
 	}

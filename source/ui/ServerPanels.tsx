@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ProcedureState, ServerPhase, ServerTask } from '../procedure/state.js';
+import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { formatElapsed, shortName } from './format.js';
 import { unicodeSymbols, useSymbols, type Symbols } from './symbols.js';
@@ -63,20 +64,24 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
 }
 
 /**
- * One panel per server for the phase in progress. Finished servers shrink to one line; running and
- * failed ones show their latest output, as many lines as the terminal has room for.
+ * The phase in progress: one line of progress with the time left, then a panel per server still to finish (running and
+ * failed ones with their latest output, as many lines as there is room for). Finished servers are written above the
+ * live screen as they finish, once, so they are not drawn again here.
  */
-export function ServerPanels({ state, phase, rows, now }: { state: ProcedureState; phase: ServerPhase; rows: number; now: number }) {
+export function ServerPanels({ state, phase, rows, now, progress }: { state: ProcedureState; phase: ServerPhase; rows: number; now: number; progress: PhaseProgress }) {
 	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
 	const order = { running: 0, failed: 1, pending: 2, succeeded: 3, skipped: 3 } as const;
-	const sorted = [...servers].sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
-	const folded = sorted.length > rows;
-	const shown = folded ? sorted.slice(0, Math.max(0, rows - 1)) : sorted;
-	const hidden = sorted.length - shown.length;
-	let spare = folded ? 0 : rows - sorted.length;
-	const finished = servers.filter((server) => ['succeeded', 'skipped'].includes(server.tasks[phase].state)).length;
+	const unfinished = servers.filter((server) => !['succeeded', 'skipped'].includes(server.tasks[phase].state)).sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
+	const room = Math.max(0, rows - 1);
+	const folded = unfinished.length > room;
+	const shown = folded ? unfinished.slice(0, Math.max(0, room - 1)) : unfinished;
+	const hidden = unfinished.length - shown.length;
+	let spare = folded ? 0 : room - unfinished.length;
 	return (
 		<Box flexDirection="column">
+			<Text bold wrap="truncate-end">
+				{describeProgress(progress)}
+			</Text>
 			{shown.map((server) => {
 				const task = server.tasks[phase];
 				const detailRows = task.state === 'running' || task.state === 'failed' ? Math.min(2, spare, task.lines.length) : 0;
@@ -96,7 +101,7 @@ export function ServerPanels({ state, phase, rows, now }: { state: ProcedureStat
 			})}
 			{hidden > 0 && (
 				<Text dimColor>
-					{'   '}… {hidden} more ({finished} of {servers.length} finished)
+					{'   '}… {hidden} more
 				</Text>
 			)}
 		</Box>

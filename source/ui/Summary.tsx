@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { syncGuidance } from '../operations/sync-watch.js';
 import stringWidth from 'string-width';
 import { recap, recapColumns, type RecapRow } from '../procedure/recap.js';
 import type { ProcedureState } from '../procedure/state.js';
@@ -106,8 +107,9 @@ export function Summary({
 	const files = [recordPath && `Change record: ${recordPath}`, debriefPath && `Training debrief: ${debriefPath}`];
 	const resumeHint = outcome.kind === 'done' ? undefined : 'Run sfb-pair again to resume: the farm is re-checked first.';
 	const notes = notices.map((notice) => `${symbols.warning} ${sanitizeLine(notice)}`);
+	const guidance = state.steps.sync.status === 'failed' && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }]).map((line) => `  - ${line}`)] : [];
 	// Everything but the server rows, as tall as it will be drawn: the frame must stay shorter than the screen.
-	const around = [headline, 'heading', legend, snapshot, ...notes, ...files, resumeHint]
+	const around = [headline, 'heading', legend, ...guidance, snapshot, ...notes, ...files, resumeHint]
 		.filter((text): text is string => Boolean(text))
 		.reduce((height, text) => height + heightOf(text, columns), 0);
 	const room = rows - around;
@@ -142,6 +144,9 @@ export function Summary({
 			))}
 			{all.length > shown.length && <Text dimColor>… {all.length - shown.length} more servers in the change record</Text>}
 			{legend && <Text dimColor>{legend}</Text>}
+			{guidance.map((line) => (
+				<Text key={line}>{line}</Text>
+			))}
 			{snapshot && <Text>{snapshot}</Text>}
 			{notes.map((note, index) => (
 				<Text key={index} color="yellow">

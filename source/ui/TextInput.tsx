@@ -1,7 +1,7 @@
-import { Text, useInput } from 'ink';
+import { Text } from 'ink';
 import { useRef, useState } from 'react';
 import { sanitizeLine } from '../text/sanitize.js';
-import { useTextEntry } from './text-entry.js';
+import { PRIORITY, useKeys } from './keys/keys.js';
 
 interface Props {
 	initial?: string;
@@ -12,29 +12,36 @@ interface Props {
 }
 
 /**
- * A one-line field: type, Backspace, Enter to submit, Esc to go back. Pasted text can arrive in one
- * chunk with its Enter ("publish\r"), so a line end inside the input submits what came before it.
+ * A one-line field: type, Backspace, Enter to submit, Esc to go back. It hears keys before the wizard's shortcuts,
+ * so q and ? are letters here. Keys come one at a time, so "publx⌫ish⏎" pasted in one piece is "publish" submitted.
  */
 export function TextInput({ initial = '', placeholder = '', onSubmit, onBack, isActive = true }: Props) {
 	const value = useRef(initial);
 	const [shown, setShown] = useState(initial);
-	useTextEntry(isActive);
 	const update = (next: string) => {
 		value.current = next;
 		setShown(next);
 	};
-	useInput(
+	useKeys(
 		(input, key) => {
-			if (key.escape) return onBack?.();
-			if (key.backspace || key.delete) return update(value.current.slice(0, -1));
-			if (key.return) return onSubmit(value.current);
-			if (!input || key.ctrl || key.meta || key.upArrow || key.downArrow || key.tab) return;
-			const lineEnd = input.search(/[\r\n]/);
-			if (lineEnd === -1) return update(value.current + sanitizeLine(input));
-			update(value.current + sanitizeLine(input.slice(0, lineEnd)));
-			onSubmit(value.current);
+			if (key.escape) {
+				if (!onBack) return false;
+				onBack();
+				return true;
+			}
+			if (key.backspace || key.delete) {
+				update([...value.current].slice(0, -1).join(''));
+				return true;
+			}
+			if (key.return) {
+				onSubmit(value.current);
+				return true;
+			}
+			if (key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.ctrl || key.meta || !input) return false;
+			update(value.current + sanitizeLine(input));
+			return true;
 		},
-		{ isActive },
+		{ isActive, priority: PRIORITY.text },
 	);
 	return (
 		<Text>

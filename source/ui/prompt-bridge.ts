@@ -16,7 +16,7 @@ import type { SessionProblem, StoredSession } from '../session/session-files.js'
 export type ResumeChoice = { action: 'resume'; key: string } | { action: 'fresh' };
 
 export type Prompt =
-	| { kind: 'resume'; sessions: StoredSession[]; problems: SessionProblem[] }
+	| { kind: 'resume'; sessions: StoredSession[]; problems: SessionProblem[]; elsewhere: string[] }
 	| { kind: 'choose-pool'; pools: PoolEligibility[] }
 	| { kind: 'choose-backup'; pool: FrontEndPool; candidates: BackupCandidate[] }
 	| { kind: 'voice'; current: VoiceResiliency }
@@ -27,6 +27,8 @@ export type Prompt =
 	| { kind: 'sync-timeout'; guidance: string[] };
 
 export interface PendingPrompt {
+	/** A new one for each question, so a prompt asked again starts afresh on screen. */
+	id: number;
 	prompt: Prompt;
 	answer(value: unknown): void;
 }
@@ -39,9 +41,16 @@ export class PromptBridge implements Operator {
 	private pending: (PendingPrompt & { reject(reason: unknown): void }) | undefined;
 	private cancelled: unknown;
 	private readonly listeners = new Set<() => void>();
+	private readonly answers = new Map<Prompt['kind'], unknown>();
+	private asked = 0;
 
 	get current(): PendingPrompt | undefined {
 		return this.pending;
+	}
+
+	/** The last answer given to a kind of prompt: going back, a picker shows it focused again. */
+	previous(kind: Prompt['kind']): unknown {
+		return this.answers.get(kind);
 	}
 
 	subscribe = (listener: () => void): (() => void) => {
@@ -62,11 +71,13 @@ export class PromptBridge implements Operator {
 		return new Promise<T>((resolve, reject) => {
 			if (this.cancelled) return reject(this.cancelled);
 			this.pending = {
+				id: ++this.asked,
 				prompt,
 				reject,
 				answer: (value) => {
 					if (this.pending?.prompt !== prompt) return;
 					this.pending = undefined;
+					this.answers.set(prompt.kind, value);
 					this.notify();
 					resolve(value as T);
 				},
@@ -79,8 +90,8 @@ export class PromptBridge implements Operator {
 		for (const listener of this.listeners) listener();
 	}
 
-	offerResume(sessions: StoredSession[], problems: SessionProblem[]) {
-		return this.ask<ResumeChoice>({ kind: 'resume', sessions, problems });
+	offerResume(sessions: StoredSession[], problems: SessionProblem[], elsewhere: string[] = []) {
+		return this.ask<ResumeChoice>({ kind: 'resume', sessions, problems, elsewhere });
 	}
 
 	choosePool(pools: PoolEligibility[]) {

@@ -1,9 +1,46 @@
 import type { EnvironmentKind } from '../environments/port.js';
+import { describeEvent } from '../procedure/describe-event.js';
+import type { ProcedureEvent } from '../procedure/events.js';
+import type { ServerPhase } from '../procedure/state.js';
 import type { Session } from '../session/session.js';
+import { sanitizeLine } from '../text/sanitize.js';
 
 const OUTPUT_REFRESH_MS = 200;
+/** A server's output kept for the output view; Bootstrapper prints a few hundred lines, so this is all of it in practice. */
+export const OUTPUT_LINES_VIEWED = 5000;
 
-/** What the wizard screen follows: the session once it exists, and how it ended. */
+export interface LogLine {
+	id: number;
+	text: string;
+	color?: string;
+}
+
+/** Events written above the live screen, once, where they stay in the scrollback. */
+const LOGGED: ReadonlySet<ProcedureEvent['type']> = new Set([
+	'step-finished',
+	'pair-chosen',
+	'snapshot-taken',
+	'pairing-verified',
+	'task-succeeded',
+	'task-failed',
+	'task-skipped',
+	'task-reset',
+	'procedure-resumed',
+]);
+
+const COLORS: Partial<Record<ProcedureEvent['type'], string>> = {
+	'task-failed': 'red',
+	'task-skipped': 'yellow',
+	'task-reset': 'yellow',
+	'step-finished': 'green',
+};
+
+export interface WizardStoreOptions {
+	/** Also log each server as it starts: a screen reader then hears every change of state, and the panels stay quiet. */
+	announceStarts?: boolean;
+}
+
+/** What the wizard screen follows: the session once it exists, what it logged, every server's output, and how it ended. */
 export class WizardStore {
 	session: Session | undefined;
 	/** One line about the farm, once it is open: "LAB · scenario default · simulated farm". */
@@ -13,9 +50,13 @@ export class WizardStore {
 	finished = false;
 	/** What the operator must know about the session's files (part of the change record missing), newest last. */
 	readonly notices: string[] = [];
+	/** How long one server takes in each phase before any has finished here (the lab's scenario timings), for the time left. */
+	expectedMs: Partial<Record<ServerPhase, number>> = {};
+	/** Lines for the scrollback, in order; append-only, as Ink's Static wants them. */
+	log: LogLine[] = [];
 	private readonly listeners = new Set<() => void>();
-	private readonly noticeListeners = new Set<(text: string) => void>();
 	private version = 0;
+	private readonly output = new Map<string, string[]>();
 
 	subscribe = (listener: () => void) => {
 		this.listeners.add(listener);
@@ -29,7 +70,10 @@ export class WizardStore {
 	private clocks = 0;
 
 	/** Lab or live is known from the command line, before the farm is open. */
-	constructor(readonly kind: EnvironmentKind) {}
+	constructor(
+		readonly kind: EnvironmentKind,
+		private readonly options: WizardStoreOptions = {},
+	) {}
 
 	/** What the operator should know before anything else: where non-default settings came from, a farm set aside. */
 	notes: string[] = [];
@@ -40,10 +84,48 @@ export class WizardStore {
 		this.notify();
 	}
 
-	attach(session: Session) {
-		this.session = session;
-		session.subscribe((_state, event) => (event.type === 'task-output' ? this.notifySoon() : this.notify()));
+	/** A line of the wizard's own for the scrollback. */
+	say(text: string, color?: string) {
+		this.log = [...this.log, { id: this.log.length, text: sanitizeLine(text), ...(color ? { color } : {}) }];
 		this.notify();
+	}
+
+	/** `resumed`: the session comes from a checkpoint, and the farm is re-checked before it is trusted. */
+	attach(session: Session, resumed = false) {
+		this.session = session;
+		if (resumed) {
+			const pair = session.state.pair;
+			this.say(`Resuming ${pair ? `${pair.pool} ↔ ${pair.backup}` : 'the session'}: re-checking the farm before trusting the checkpoint.`, 'cyan');
+		}
+		session.subscribe((state, event) => {
+			this.keepOutput(event);
+			const logged = LOGGED.has(event.type) || (this.options.announceStarts && event.type === 'task-started');
+			const text = logged ? describeEvent(state, event) : undefined;
+			if (text) {
+				const color = COLORS[event.type];
+				this.log = [...this.log, ...text.split('\n').map((line, index) => ({ id: this.log.length + index, text: sanitizeLine(line), ...(color ? { color } : {}) }))];
+			}
+			if (event.type === 'task-output' && !text) this.notifySoon();
+			else this.notify();
+		});
+		this.notify();
+	}
+
+	/** Everything a server printed in a phase this session, attempt after attempt. */
+	outputOf(server: string, phase: ServerPhase): string[] {
+		return this.output.get(`${phase} ${server}`) ?? [];
+	}
+
+	private keepOutput(event: ProcedureEvent) {
+		if (event.type !== 'task-started' && event.type !== 'task-output') return;
+		const key = `${event.phase} ${event.server}`;
+		const lines = this.output.get(key) ?? [];
+		if (event.type === 'task-started') {
+			const attempt = (this.session?.state.servers[event.server]?.tasks[event.phase].attempts ?? 1);
+			if (lines.length > 0 || attempt > 1) lines.push(`── attempt ${attempt} ──`);
+		} else lines.push(sanitizeLine(event.line));
+		if (lines.length > OUTPUT_LINES_VIEWED) lines.splice(0, lines.length - OUTPUT_LINES_VIEWED);
+		this.output.set(key, lines);
 	}
 
 	/**
@@ -73,15 +155,10 @@ export class WizardStore {
 		}, OUTPUT_REFRESH_MS);
 	}
 
+	/** Said in the scrollback at once, and again in the summary. */
 	notice(text: string) {
 		this.notices.push(text);
-		for (const listener of this.noticeListeners) listener(text);
-		this.notify();
-	}
-
-	onNotice(listener: (text: string) => void): () => void {
-		this.noticeListeners.add(listener);
-		return () => this.noticeListeners.delete(listener);
+		this.say(`warning: ${text}`, 'yellow');
 	}
 
 	finish(recordPath: string | undefined, debriefPath?: string) {

@@ -1,8 +1,9 @@
 import type { Environment } from '../../environments/port.js';
 import { buildPlan } from '../../procedure/plan.js';
+import { planText } from '../../procedure/plan-text.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
-import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
+import { terminalSafeJson } from '../../text/sanitize.js';
 import { UsageError } from '../exit-codes.js';
 
 export async function planCommand(
@@ -10,6 +11,8 @@ export async function planCommand(
 	request: { pool: string; backup: string; voice: VoiceResiliency },
 	json: boolean,
 	write: (text: string) => void,
+	/** The terminal's width when printing to one: long lines then break between words, commands before a parameter. */
+	width?: number,
 ): Promise<number> {
 	const inventory = await environment.readInventory();
 	for (const name of [request.pool, request.backup]) {
@@ -33,16 +36,7 @@ export async function planCommand(
 		);
 		return 0;
 	}
-	write(`${environment.description}`);
-	write(`Plan: pair ${plan.pool.fqdn} with ${plan.backup.fqdn} (nothing has been changed)`);
-	for (const warning of assessment.warnings) write(`! ${sanitizeLine(warning)}`);
-	write('');
-	write('What will change:');
-	for (const change of plan.changes) write(`  - ${change}`);
-	for (const step of plan.steps) {
-		write('');
-		write(`Step ${step.label}  ${step.title}: ${step.summary}${step.skipped ? `  [skipped: ${step.skipped}]` : ''}`);
-		for (const command of step.commands) write(`  ${command.target.padEnd(24)}  ${command.command}`);
-	}
+	write(environment.description);
+	for (const line of planText(plan, width, assessment.warnings)) write(line);
 	return 0;
 }

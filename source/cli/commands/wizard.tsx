@@ -1,15 +1,20 @@
 import { render } from 'ink';
 import isInCi from 'is-in-ci';
 import type { Environment, EnvironmentKind } from '../../environments/port.js';
+import { findPool } from '../../sfb/pairing-rules.js';
 import { findSessions, type StoredSession } from '../../session/session-files.js';
 import { acquireSessionLock } from '../../session/session-lock.js';
 import { App } from '../../ui/App.js';
+import { KeyStream } from '../../ui/keys/key-stream.js';
+import { OperatorLeft } from '../../procedure/operator.js';
+import type { ServerPhase } from '../../procedure/state.js';
+import type { LabTimings } from '../../environments/lab/scenario.js';
 import { PromptBridge } from '../../ui/prompt-bridge.js';
 import { asciiStdout } from '../../ui/ascii-stdout.js';
 import { asciiSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
 import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
-import { driveProcedure, STEADY_POLLS, type PacingChoices } from '../procedure-driver.js';
+import { driveProcedure, pacingFor, STEADY_POLLS, type PacingChoices } from '../procedure-driver.js';
 import type { OpenedEnvironment } from '../open-environment.js';
 import { onCancelSignal } from '../signals.js';
 import { runIdentity } from '../run-identity.js';
@@ -26,6 +31,8 @@ export interface WizardOptions {
 	notes?: string[];
 	/** Who runs the change, for the change record: --operator, else the OS account. */
 	operator?: string;
+	/** Ink's screen-reader mode: linear text, no spinners or clocks, changes of state announced (also INK_SCREEN_READER=true). */
+	screenReader?: boolean;
 }
 
 /**
@@ -45,19 +52,21 @@ export async function wizardCommand(
 	}
 	if (options.resume && options.fresh) throw new UsageError('--resume and --fresh cannot be used together');
 
-	const store = new WizardStore(farm.kind);
+	const screenReader = options.screenReader === true || process.env.INK_SCREEN_READER === 'true';
+	const store = new WizardStore(farm.kind, { announceStarts: screenReader });
 	store.notes = options.notes ?? [];
 	const bridge = new PromptBridge();
 	const controller = new AbortController();
 	let leaving: 'quit' | 'cancel' | undefined;
 	const leave = (how: 'quit' | 'cancel') => {
 		leaving ??= how;
-		controller.abort(new Error(how));
+		controller.abort(how === 'quit' ? new OperatorLeft() : new Error('cancelled'));
 		bridge.cancel(controller.signal.reason);
 	};
 
 	const ascii = options.ascii ?? !supportsUnicode();
 	const stdout = ascii ? asciiStdout(process.stdout) : process.stdout;
+	const keys = new KeyStream(process.stdin);
 	const app = render(
 		<App
 			store={store}
@@ -65,11 +74,19 @@ export async function wizardCommand(
 			symbols={ascii ? asciiSymbols : unicodeSymbols}
 			explain={options.explain}
 			steadyPolls={STEADY_POLLS}
+			perPool={options.perPool}
+			keys={keys}
 			onQuit={() => leave('quit')}
 			onCancel={() => leave('cancel')}
 		/>,
-		{ exitOnCtrlC: false, maxFps: 10, stdout },
+		{ exitOnCtrlC: false, maxFps: 10, stdout, stdin: keys as unknown as NodeJS.ReadStream, isScreenReaderEnabled: screenReader },
 	);
+	// Asked for at once: Ink makes this promise on the first call, and an error in the tree before it would be lost.
+	let renderError: unknown;
+	const exited = app.waitUntilExit().catch((error: unknown) => {
+		renderError = error;
+		leave('cancel');
+	});
 	const stopClearingOnShrink = clearScreenWhenNarrower(process.stdout);
 
 	const stopHandlingSignals = onCancelSignal(() => leave('cancel'));
@@ -78,8 +95,9 @@ export async function wizardCommand(
 	try {
 		const opened = await farm.open();
 		environment = opened.environment;
+		if (opened.scenario) store.expectedMs = expectedDurations(opened.scenario.timings, environment, options.pacing);
 		store.setEnvironment(environment.description, opened.notices);
-		const resume = await chooseSession(stateDir, options, bridge);
+		const resume = await chooseSession(stateDir, options, bridge, environment);
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		const drive = driveProcedure({
 			environment,
@@ -92,40 +110,75 @@ export async function wizardCommand(
 			...(opened.scenario ? { scenario: opened.scenario } : {}),
 			identity: runIdentity(options.operator, 'wizard'),
 			onRecordGap: (text) => store.notice(text),
-			onSession: (session) => store.attach(session),
+			onSession: (session) => store.attach(session, resume !== undefined),
 		});
 		const finished = await drive;
+		// The tree exits by itself once the summary is drawn.
 		store.finish(finished.recordPath, finished.debriefPath);
+		await exited;
+		if (renderError !== undefined) throw renderError;
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
 		return exitCodeFor(finished.outcome);
 	} finally {
 		stopHandlingSignals();
 		stopClearingOnShrink();
-		await new Promise((resolve) => setTimeout(resolve, 50));
 		app.unmount();
-		await app.waitUntilExit();
+		await exited;
 		await environment?.dispose();
 	}
 }
 
-async function chooseSession(stateDir: string, options: WizardOptions, bridge: PromptBridge): Promise<StoredSession | undefined> {
+function archiveSessions(stateDir: string, sessions: StoredSession[]) {
+	for (const session of sessions) {
+		const lock = acquireSessionLock(stateDir, session.key, { subject: 'archiving the session', command: 'sfb-pair --fresh' });
+		try {
+			session.store.archive();
+		} finally {
+			lock.release();
+		}
+	}
+}
+
+/**
+ * The unfinished sessions of this farm are offered; starting a new session archives them, so they are not offered
+ * again. A session whose pools this farm does not have (another scenario, a pool since removed) is kept and named,
+ * never offered: resuming it could only fail.
+ */
+/** What one server usually takes in each phase on this lab farm, in wall time, for the time left before any has finished. */
+function expectedDurations(timings: LabTimings, environment: Environment, pacing: PacingChoices): Partial<Record<ServerPhase, number>> {
+	const wall = (seconds: number) => (seconds * 1000) / (environment.timeScale ?? 1);
+	return {
+		bootstrapper: wall(timings.bootstrapperSeconds),
+		'cumulative-update': wall(timings.cumulativeUpdateSeconds),
+		'backup-service': wall(timings.serviceStartSeconds) + pacingFor(environment, pacing).serviceSettleMs,
+	};
+}
+
+async function chooseSession(stateDir: string, options: WizardOptions, bridge: PromptBridge, environment: Environment): Promise<StoredSession | undefined> {
 	const { unfinished, problems } = findSessions(stateDir);
 	if (options.fresh) {
-		for (const session of unfinished) {
-			const lock = acquireSessionLock(stateDir, session.key, { subject: 'archiving the session', command: 'sfb-pair --fresh' });
-			try {
-				session.store.archive();
-			} finally {
-				lock.release();
-			}
-		}
+		archiveSessions(stateDir, unfinished);
 		return undefined;
 	}
-	if (options.resume && unfinished.length === 1) return unfinished[0];
-	if (unfinished.length === 0 && problems.length === 0) return undefined;
-	const choice = await bridge.offerResume(unfinished, problems).catch(() => undefined);
-	if (!choice || choice.action === 'fresh') return undefined;
-	return unfinished.find((session) => session.key === choice.key);
+	const inventory = unfinished.length > 0 ? await environment.readInventory() : undefined;
+	const missing = (session: StoredSession) =>
+		[session.state.pair?.pool, session.state.pair?.backup].filter((pool) => pool === undefined || !inventory || !findPool(inventory, pool));
+	const offered = unfinished.filter((session) => missing(session).length === 0);
+	const elsewhere = unfinished
+		.filter((session) => missing(session).length > 0)
+		.map(
+			(session) =>
+				`A session for ${session.state.pair?.pool ?? '?'} ↔ ${session.state.pair?.backup ?? '?'} is kept but not offered: ${missing(session).join(' and ')} ${missing(session).length === 1 ? 'is' : 'are'} not in this farm's topology (${session.key}.json).`,
+		);
+	if (options.resume && offered.length === 1) return offered[0];
+	if (offered.length === 0 && problems.length === 0) return undefined;
+	const choice = await bridge.offerResume(offered, problems, elsewhere).catch(() => undefined);
+	if (!choice) return undefined;
+	if (choice.action === 'fresh') {
+		archiveSessions(stateDir, offered);
+		return undefined;
+	}
+	return offered.find((session) => session.key === choice.key);
 }
 
 /**

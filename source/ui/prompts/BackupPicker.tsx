@@ -1,69 +1,85 @@
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { BACK, type BackupCandidate } from '../../procedure/operator.js';
 import type { FrontEndPool } from '../../sfb/model.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { Select } from '../select/Select.js';
+import { useKeyHints } from '../keys/hints.js';
+import { useKeys } from '../keys/keys.js';
+import { Picker, type PickerOption } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
+import { useTerminalSize } from '../use-terminal-size.js';
 import { fqdnWidth, poolOption } from './PoolPicker.js';
 
 interface Props {
 	pool: FrontEndPool;
 	candidates: BackupCandidate[];
 	rows: number;
+	/** The backup chosen before, focused when the operator comes back. */
+	chosen?: string;
 	onAnswer(value: string | typeof BACK): void;
 }
 
-/** Steps 3–4: every candidate is listed; refused pairs show why, warnings are confirmed before moving on. */
-export function BackupPicker({ pool, candidates, rows, onAnswer }: Props) {
-	const [chosen, setChosen] = useState<BackupCandidate | undefined>();
+/** Steps 3–4: every candidate is listed; a refused pair shows its whole reason under the list, warnings are confirmed. */
+export function BackupPicker({ pool, candidates, rows, chosen, onAnswer }: Props) {
+	const [confirming, setConfirming] = useState<BackupCandidate | undefined>();
+	const [focus, setFocus] = useState(chosen);
 	const symbols = useSymbols();
-	useInput(
+	const { columns } = useTerminalSize();
+	useKeyHints(confirming ? 'Enter continue with this pair · Esc choose another' : undefined);
+	useKeys(
 		(_input, key) => {
-			if (key.return && chosen) onAnswer(chosen.pool.fqdn);
-			else if (key.escape) setChosen(undefined);
+			if (key.return && confirming) onAnswer(confirming.pool.fqdn);
+			else if (key.escape) setConfirming(undefined);
+			else return false;
+			return true;
 		},
-		{ isActive: Boolean(chosen) },
+		{ isActive: Boolean(confirming) },
 	);
-	if (chosen) {
+	if (confirming) {
 		return (
 			<Box flexDirection="column">
 				<Text>
-					Pair {pool.fqdn} with {chosen.pool.fqdn}? Please read:
+					Pair {pool.fqdn} with {confirming.pool.fqdn}? Please read:
 				</Text>
-				{chosen.assessment.warnings.map((warning) => (
+				{confirming.assessment.warnings.map((warning) => (
 					<Text key={warning} color="yellow">
 						{symbols.warning} {sanitizeLine(warning)}
 					</Text>
 				))}
-				<Text dimColor>Enter continue with this pair · Esc choose another</Text>
 			</Box>
 		);
 	}
-	const allowed = candidates.filter((candidate) => candidate.assessment.allowed).length;
+	const allowed = candidates.filter((candidate) => candidate.assessment.allowed);
 	const width = fqdnWidth(candidates.map((candidate) => candidate.pool));
-	const columns = useStdout().stdout.columns || 80;
+	const options: PickerOption<BackupCandidate>[] = candidates.map((candidate) => {
+		const { assessment } = candidate;
+		const warnings = assessment.warnings.map(sanitizeLine).join('; ');
+		return {
+			...poolOption(candidate.pool, width, columns),
+			value: candidate,
+			...(assessment.allowed ? {} : { refused: assessment.refusals.map(sanitizeLine).join('; ') }),
+			...(assessment.allowed && warnings ? { note: `${symbols.warning} ${warnings}` } : {}),
+		};
+	});
+	const focusIndex = candidates.findIndex((candidate) => candidate.pool.fqdn === focus);
+	const initialIndex = focusIndex >= 0 ? focusIndex : Math.max(0, candidates.indexOf(allowed[0]!));
 	return (
 		<Box flexDirection="column">
 			<Text>
-				Which pool will back up {pool.fqdn}? ({allowed} of {candidates.length} can be paired with it)
+				Which pool will back up {pool.fqdn}? ({allowed.length} of {candidates.length} can be paired with it)
 			</Text>
 			{candidates.length === 0 && <Text color="yellow">No other pool is free to pair. Esc to go back.</Text>}
-			<Select
-				maxLines={Math.max(3, rows - 4)}
-				options={candidates.map((candidate) => {
-					const { assessment } = candidate;
-					const hint = assessment.allowed
-						? assessment.warnings.length > 0
-							? `${symbols.warning} ${assessment.warnings.map(sanitizeLine).join('; ')}`
-							: undefined
-						: `refused: ${assessment.refusals.map(sanitizeLine).join('; ')}`;
-					return { ...poolOption(candidate.pool, width, columns), ...(hint ? { hint } : {}), value: candidate, disabled: !assessment.allowed };
-				})}
-				onSelect={(candidate) => (candidate.assessment.warnings.length > 0 ? setChosen(candidate) : onAnswer(candidate.pool.fqdn))}
+			<Picker
+				options={options}
+				rows={Math.max(3, rows - 1)}
+				initialIndex={initialIndex}
+				onSelect={(candidate) => {
+					setFocus(candidate.pool.fqdn);
+					if (candidate.assessment.warnings.length > 0) setConfirming(candidate);
+					else onAnswer(candidate.pool.fqdn);
+				}}
 				onBack={() => onAnswer(BACK)}
 			/>
-			<Text dimColor>↑↓ move (refused pools too, to read why) · Enter choose · Esc back</Text>
 		</Box>
 	);
 }

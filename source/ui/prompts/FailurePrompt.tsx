@@ -1,49 +1,57 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
+import type { EnvironmentKind } from '../../environments/port.js';
 import type { FailureDecision, ServerFailure } from '../../procedure/operator.js';
 import { EVENT_4007 } from '../../operations/server-work.js';
 import { PHASE_NAMES } from '../../procedure/state.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { Select } from '../select/Select.js';
+import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
-import { TextInput } from '../TextInput.js';
+import { ReasonField } from './ReasonField.js';
 
+type Action = 'retry' | 'retry-all-failed' | 'skip' | 'abort';
+
+/** What the operator should know about an Event 4007 crash, in words true for where the wizard runs. */
+function crashAdvice(kind: EnvironmentKind): string {
+	const cause =
+		'The Backup Service crashed because the Cumulative Update was not re-applied after Bootstrapper (step 9 of Microsoft\'s current deployment article).';
+	return kind === 'lab'
+		? `${cause} Retry re-applies it on this server first, then starts the service again.`
+		: `${cause} Re-apply it on this server (SkypeServerUpdateInstaller.exe), then Retry: Retry starts the service again.`;
+}
 
 /** A failed server: retry, skip with a recorded reason, or abort; the other servers keep going meanwhile. */
-export function FailurePrompt({ failure, onAnswer }: { failure: ServerFailure; onAnswer(value: FailureDecision): void }) {
+export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFailure; kind: EnvironmentKind; onAnswer(value: FailureDecision): void }) {
 	const othersFailed = failure.otherFailures.length;
 	const [askingReason, setAskingReason] = useState(false);
+	const [last, setLast] = useState<Action | undefined>();
 	const symbols = useSymbols();
 	const crashed = failure.phase === 'backup-service' && EVENT_4007.test(failure.message);
+	const options: { label: string; value: Action }[] = [
+		{ label: crashed && kind === 'lab' ? 'Retry: re-apply the CU, then start LYNCBACKUP again' : `Retry ${failure.server}`, value: 'retry' },
+		...(othersFailed > 0 ? [{ label: `Retry it and the ${othersFailed} other failed server${othersFailed === 1 ? '' : 's'}`, value: 'retry-all-failed' as const }] : []),
+		{ label: `Skip ${failure.server} (you give a reason)`, value: 'skip' },
+		{ label: 'Abort: stop every server, keep the session to resume', value: 'abort' },
+	];
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1}>
 			<Text color="red" bold>
 				{symbols.failed} {PHASE_NAMES[failure.phase]} failed on {failure.server} (attempt {failure.attempts})
 			</Text>
-			<Text wrap="truncate-end">{sanitizeLine(failure.message)}</Text>
-			{crashed && (
-				<Text color="yellow">
-					The Backup Service crashed because the Cumulative Update was not re-applied after Bootstrapper (KB-4007). Retry
-					re-applies it on this server first, then starts the service again.
-				</Text>
-			)}
+			<Text>{sanitizeLine(failure.message)}</Text>
+			{crashed && <Text color="yellow">{crashAdvice(kind)}</Text>}
 			{askingReason ? (
-				<Text>
-					Why skip {failure.server}? (recorded in the change record){' '}
-					<TextInput
-						onSubmit={(reason) => reason.trim() !== '' && onAnswer({ action: 'skip', reason: reason.trim() })}
-						onBack={() => setAskingReason(false)}
-					/>
-				</Text>
+				<ReasonField question={`Why skip ${failure.server}?`} onReason={(reason) => onAnswer({ action: 'skip', reason })} onBack={() => setAskingReason(false)} />
 			) : (
-				<Select
-					options={[
-						{ label: crashed ? 'Retry: re-apply the CU, then start LYNCBACKUP again' : `Retry ${failure.server}`, value: 'retry' as const },
-						...(othersFailed > 0 ? [{ label: `Retry it and the ${othersFailed} other failed server${othersFailed === 1 ? '' : 's'}`, value: 'retry-all-failed' as const }] : []),
-						{ label: `Skip ${failure.server} (you give a reason)`, value: 'skip' as const },
-						{ label: 'Abort: stop every server, keep the session to resume', value: 'abort' as const },
-					]}
-					onSelect={(choice) => (choice === 'skip' ? setAskingReason(true) : onAnswer({ action: choice }))}
+				<Picker
+					options={options}
+					hints="o its output"
+					initialIndex={Math.max(0, options.findIndex((option) => option.value === last))}
+					onSelect={(choice) => {
+						setLast(choice);
+						if (choice === 'skip') setAskingReason(true);
+						else onAnswer({ action: choice });
+					}}
 				/>
 			)}
 		</Box>

@@ -1,9 +1,10 @@
-import { Box, Text, useStdout } from 'ink';
+import { Box, Text } from 'ink';
 import type { PoolEligibility } from '../../sfb/pairing-rules.js';
 import type { FrontEndPool } from '../../sfb/model.js';
 import { shortVersion } from '../../sfb/product-version.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { Select } from '../select/Select.js';
+import { Picker, type PickerOption } from '../Picker.js';
+import { useTerminalSize } from '../use-terminal-size.js';
 
 export function describePool(pool: FrontEndPool): string {
 	const cms = pool.hostsCentralManagementStore ? ' · CMS' : '';
@@ -23,22 +24,19 @@ export function poolOption(pool: FrontEndPool, width: number, columns: number): 
 	return { label: name, detail: details };
 }
 
-/** Step 2: only pools not yet paired are offered. */
-export function PoolPicker({ pools, rows, onAnswer }: { pools: PoolEligibility[]; rows: number; onAnswer(value: string): void }) {
+/** Step 2: only pools not yet paired are offered; coming back, the pool chosen before is focused. */
+export function PoolPicker({ pools, rows, chosen, onAnswer }: { pools: PoolEligibility[]; rows: number; chosen?: string; onAnswer(value: string): void }) {
 	const width = fqdnWidth(pools.map((entry) => entry.pool));
-	const columns = useStdout().stdout.columns || 80;
+	const { columns } = useTerminalSize();
+	const options: PickerOption<string>[] = pools.map((entry) => ({
+		...poolOption(entry.pool, width, columns),
+		...(entry.deployed ? {} : { note: `${sanitizeLine(entry.pool.fqdn)} is defined but not deployed yet.` }),
+		value: entry.pool.fqdn,
+	}));
 	return (
 		<Box flexDirection="column">
 			<Text>Which pool do you want to protect? ({pools.length} Front End pools are not yet paired)</Text>
-			<Select
-				maxLines={Math.max(3, rows - 3)}
-				options={pools.map((entry) => ({
-					...poolOption(entry.pool, width, columns),
-					...(entry.deployed ? {} : { hint: 'defined but not deployed yet' }),
-					value: entry.pool.fqdn,
-				}))}
-				onSelect={onAnswer}
-			/>
+			<Picker options={options} rows={Math.max(3, rows - 1)} initialIndex={Math.max(0, pools.findIndex((entry) => entry.pool.fqdn === chosen))} onSelect={onAnswer} />
 		</Box>
 	);
 }

@@ -1,38 +1,61 @@
 import { Box, Text } from 'ink';
-import { SERVER_PHASES } from '../../procedure/state.js';
+import { SERVER_PHASES, type ProcedureState, type ServerPhase } from '../../procedure/state.js';
 import { STEPS } from '../../procedure/steps.js';
 import type { SessionProblem, StoredSession } from '../../session/session-files.js';
+import { sanitizeLine } from '../../text/sanitize.js';
 import type { ResumeChoice } from '../prompt-bridge.js';
-import { Select } from '../select/Select.js';
+import { Picker, type PickerOption } from '../Picker.js';
 
-function progress(session: StoredSession): string {
-	const servers = Object.values(session.state.servers);
+/** "Bootstrapper 6/6, LYNCBACKUP 5/6 (1 skipped)": a skipped server is not a finished one. */
+export function sessionProgress(state: ProcedureState): string {
+	const servers = Object.values(state.servers);
 	if (servers.length === 0) return 'no server touched yet';
-	const finished = (phase: (typeof SERVER_PHASES)[number]) =>
-		servers.filter((server) => ['succeeded', 'skipped'].includes(server.tasks[phase].state)).length;
-	return `Bootstrapper ${finished('bootstrapper')}/${servers.length}, LYNCBACKUP ${finished('backup-service')}/${servers.length}`;
+	const count = (phase: ServerPhase, taskState: 'succeeded' | 'skipped') => servers.filter((server) => server.tasks[phase].state === taskState).length;
+	const phase = (name: string, id: (typeof SERVER_PHASES)[number]) => {
+		const skipped = count(id, 'skipped');
+		return `${name} ${count(id, 'succeeded')}/${servers.length}${skipped > 0 ? ` (${skipped} skipped)` : ''}`;
+	};
+	return [phase('Bootstrapper', 'bootstrapper'), phase('LYNCBACKUP', 'backup-service')].join(', ');
 }
 
-export function ResumeOffer({ sessions, problems, onAnswer }: { sessions: StoredSession[]; problems: SessionProblem[]; onAnswer(value: ResumeChoice): void }) {
+interface Props {
+	sessions: StoredSession[];
+	problems: SessionProblem[];
+	/** Unfinished sessions of pools this farm does not have: kept, not offered. */
+	elsewhere: string[];
+	onAnswer(value: ResumeChoice): void;
+}
+
+export function ResumeOffer({ sessions, problems, elsewhere, onAnswer }: Props) {
+	const options: PickerOption<ResumeChoice>[] = [
+		...sessions.map((session) => {
+			const { state } = session;
+			const step = STEPS[state.current];
+			return {
+				label: sanitizeLine(`Resume ${state.pair?.pool ?? '?'} ↔ ${state.pair?.backup ?? '?'}: step ${step.label} ${step.title}`),
+				note: `${sessionProgress(state)} · last active ${new Date(state.updatedAt).toLocaleString()}${state.outcome ? ` · stopped: ${sanitizeLine(state.outcome.reason)}` : ''}`,
+				value: { action: 'resume', key: session.key } as ResumeChoice,
+			};
+		}),
+		{
+			label: sessions.length > 0 ? `Start a new session (the unfinished one${sessions.length === 1 ? ' is' : 's are'} archived; records stay)` : 'Start a new session',
+			value: { action: 'fresh' },
+		},
+	];
 	return (
 		<Box flexDirection="column">
 			{problems.map((problem) => (
 				<Text key={problem.movedTo} color="yellow">
-					A session file could not be read ({problem.reason}); it is kept as {problem.movedTo}
+					A session file could not be read ({sanitizeLine(problem.reason)}); it is kept as {problem.movedTo}
+				</Text>
+			))}
+			{elsewhere.map((line) => (
+				<Text key={line} dimColor>
+					{sanitizeLine(line)}
 				</Text>
 			))}
 			{sessions.length > 0 && <Text>An unfinished session was found. The farm is re-checked before anything runs again.</Text>}
-			<Select
-				options={[
-					...sessions.map((session) => ({
-						label: `Resume ${session.state.pair?.pool ?? '?'} ↔ ${session.state.pair?.backup ?? '?'}: step ${STEPS[session.state.current].label} ${STEPS[session.state.current].title}`,
-						hint: `${progress(session)} · last active ${new Date(session.state.updatedAt).toLocaleString()}${session.state.outcome ? ` · stopped: ${session.state.outcome.reason}` : ''}`,
-						value: { action: 'resume', key: session.key } as ResumeChoice,
-					})),
-					{ label: 'Start a new session', value: { action: 'fresh' } as ResumeChoice },
-				]}
-				onSelect={onAnswer}
-			/>
+			<Picker options={options} onSelect={onAnswer} />
 		</Box>
 	);
 }

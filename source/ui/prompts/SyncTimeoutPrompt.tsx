@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { Select } from '../select/Select.js';
+import { Picker } from '../Picker.js';
 
 export function SyncTimeoutPrompt({ guidance, onAnswer }: { guidance: string[]; onAnswer(value: 'wait' | 'stop'): void }) {
 	return (
@@ -10,7 +10,7 @@ export function SyncTimeoutPrompt({ guidance, onAnswer }: { guidance: string[]; 
 			{guidance.map((line) => (
 				<Text key={line}>- {line}</Text>
 			))}
-			<Select
+			<Picker
 				options={[
 					{ label: 'Keep waiting', value: 'wait' as const },
 					{ label: 'Stop here; resume later with sfb-pair --resume', value: 'stop' as const },

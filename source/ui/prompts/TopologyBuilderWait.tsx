@@ -1,11 +1,16 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import type { Plan } from '../../procedure/plan.js';
+import { useKeyHints } from '../keys/hints.js';
+import { useKeys } from '../keys/keys.js';
 
 /** The operator pairs the pools by hand; the wizard shows the clicks and checks the published result. */
 export function TopologyBuilderWait({ plan, lastCheck, onAnswer }: { plan: Plan; lastCheck?: string; onAnswer(value: 'check' | 'cancel'): void }) {
-	useInput((_input, key) => {
+	useKeyHints('Enter published: check now · Esc back to the plan');
+	useKeys((_input, key) => {
 		if (key.return) onAnswer('check');
 		else if (key.escape) onAnswer('cancel');
+		else return false;
+		return true;
 	});
 	const voice = plan.voice.automaticFailover
 		? `tick "Automatic failover and failback for Voice", failover ${plan.voice.failoverSeconds} s, failback ${plan.voice.failbackSeconds} s`
@@ -20,7 +25,6 @@ export function TopologyBuilderWait({ plan, lastCheck, onAnswer }: { plan: Plan;
 			<Text>5. {voice}, then OK.</Text>
 			<Text>6. Action, Topology, Publish.</Text>
 			{lastCheck && <Text color="yellow">{lastCheck}</Text>}
-			<Text dimColor>Enter: published, check now · Esc: back to the plan</Text>
 		</Box>
 	);
 }

@@ -3,14 +3,26 @@ import { useState } from 'react';
 import { BACK, type VoiceChoice } from '../../procedure/operator.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
 import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../../sfb/voice-resiliency.js';
-import { Select } from '../select/Select.js';
+import { Picker } from '../Picker.js';
+import { useKeyHints } from '../keys/hints.js';
 import { TextInput } from '../TextInput.js';
 
+type Mode = 'defaults' | 'custom' | 'off';
 type Stage = { field: 'mode' } | { field: 'failover'; message?: string } | { field: 'failback'; failover: number; raised?: string; message?: string };
+
+const MODES: Mode[] = ['defaults', 'custom', 'off'];
+
+/** The line that describes the settings now: coming back to this step, it is the one focused. */
+export function modeOf(voice: VoiceResiliency): Mode {
+	if (!voice.automaticFailover) return 'off';
+	return voice.failoverSeconds === DEFAULT_VOICE.failoverSeconds && voice.failbackSeconds === DEFAULT_VOICE.failbackSeconds ? 'defaults' : 'custom';
+}
 
 /** Step 5: automatic failover and failback for Voice, with validated intervals. */
 export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onAnswer(value: VoiceChoice | typeof BACK): void }) {
 	const [stage, setStage] = useState<Stage>({ field: 'mode' });
+	const [mode, setMode] = useState<Mode>(() => modeOf(current));
+	useKeyHints(stage.field === 'mode' ? undefined : 'type the interval (empty keeps the one shown) · Enter · Esc back');
 	return (
 		<Box flexDirection="column">
 			<Text>Automatic failover and failback for Voice</Text>
@@ -19,13 +31,15 @@ export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onA
 				(Invoke-CsPoolFailOver).
 			</Text>
 			{stage.field === 'mode' && (
-				<Select
+				<Picker
 					options={[
-						{ label: `On, failover after ${DEFAULT_VOICE.failoverSeconds} s, failback after ${DEFAULT_VOICE.failbackSeconds} s (Microsoft's defaults)`, value: 'defaults' },
-						{ label: `On, with other intervals (now ${current.failoverSeconds} s / ${current.failbackSeconds} s)`, value: 'custom' },
-						{ label: 'Off', value: 'off' },
+						{ label: `On, failover after ${DEFAULT_VOICE.failoverSeconds} s, failback after ${DEFAULT_VOICE.failbackSeconds} s (Microsoft's defaults)`, value: 'defaults' as const },
+						{ label: `On, with other intervals (now ${current.failoverSeconds} s / ${current.failbackSeconds} s)`, value: 'custom' as const },
+						{ label: 'Off', value: 'off' as const },
 					]}
+					initialIndex={MODES.indexOf(mode)}
 					onSelect={(choice) => {
+						setMode(choice);
 						if (choice === 'defaults') onAnswer(DEFAULT_VOICE);
 						else if (choice === 'off') onAnswer({ ...current, automaticFailover: false });
 						else setStage({ field: 'failover' });
@@ -70,7 +84,6 @@ export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onA
 					</Text>
 				</Box>
 			)}
-			<Text dimColor>Enter choose · Esc back</Text>
 		</Box>
 	);
 }

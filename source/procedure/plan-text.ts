@@ -1,0 +1,59 @@
+import { sanitizeLine } from '../text/sanitize.js';
+import { wrapCommand, wrapWords } from '../text/wrap.js';
+import { BACKUP_SERVICE } from '../environments/port.js';
+import type { Plan } from './plan.js';
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/**
+ * The plan in a few lines, in the manner of `terraform plan`'s last line: what the publish changes, and what follows.
+ * Shown right above the confirmation, so the operator reads what they confirm without scrolling.
+ */
+export function planSummary(plan: Plan): string[] {
+	const pool = sanitizeLine(plan.pool.fqdn);
+	const backup = sanitizeLine(plan.backup.fqdn);
+	const width = Math.max(pool.length, backup.length);
+	const voice = plan.voice.automaticFailover
+		? `on, failover after ${plan.voice.failoverSeconds} s, failback after ${plan.voice.failbackSeconds} s`
+		: 'off';
+	const servers = plan.pool.servers.length + plan.backup.servers.length;
+	const after = plan.deployed
+		? `Next: Bootstrapper, CU, ${BACKUP_SERVICE} on ${plural(servers, 'server')}; then the sync both ways.`
+		: 'The pools were never deployed: deploying them completes the pairing.';
+	return [
+		'Plan: 2 changes, written when you confirm',
+		`  ~ ${pool.padEnd(width)}  backed up by ${backup}`,
+		`  ~ ${backup.padEnd(width)}  backed up by ${pool}`,
+		`  Voice automatic failover: ${voice}`,
+		'  The topology is saved first, then enabled for the whole farm.',
+		`  ${after}`,
+	];
+}
+
+/**
+ * The whole plan, every command with where it runs, as lines of at most `width` columns (none when undefined: one
+ * line per command). A command wider than the line breaks before a parameter and ends in a backtick, so it still
+ * pastes into PowerShell as one command.
+ */
+export function planText(plan: Plan, width: number | undefined, warnings: string[] = []): string[] {
+	const words = (text: string, indent = '') =>
+		width === undefined ? [indent + sanitizeLine(text)] : wrapWords(sanitizeLine(text), width - indent.length, '  ').map((line) => indent + line);
+	const lines = [
+		...words(`Plan: pair ${plan.pool.fqdn} with ${plan.backup.fqdn} (nothing has been changed)`),
+		...warnings.flatMap((warning) => words(`! ${warning}`)),
+		'',
+		'What will change:',
+		...plan.changes.flatMap((change) => words(`- ${change}`, '  ')),
+	];
+	for (const step of plan.steps) {
+		lines.push('', ...words(`Step ${step.label}  ${step.title}: ${step.summary}${step.skipped ? `  [skipped: ${step.skipped}]` : ''}`));
+		for (const command of step.commands) {
+			if (width === undefined) {
+				lines.push(`  ${sanitizeLine(command.target).padEnd(24)}  ${sanitizeLine(command.command)}`);
+				continue;
+			}
+			lines.push(`  ${sanitizeLine(command.target)}`, ...wrapCommand(sanitizeLine(command.command), width - 4, '    ').map((line) => `    ${line}`));
+		}
+	}
+	return lines;
+}

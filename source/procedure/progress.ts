@@ -1,0 +1,86 @@
+import { PHASE_NAMES, type ProcedureState, type ServerPhase } from './state.js';
+
+export interface PhaseProgress {
+	phase: ServerPhase;
+	total: number;
+	/** Succeeded or skipped. */
+	finished: number;
+	running: number;
+	failed: number;
+	/** Time left, from the durations seen so far in this phase (or the expected one before any); undefined when unknown. */
+	leftMs?: number;
+}
+
+interface Estimate {
+	/** How long one server usually takes in this phase, before any has finished here (the lab knows its scenario's timings). */
+	expectedMs?: number;
+	/** Servers at once inside a pool. */
+	perPool: number;
+}
+
+/** The mean duration of the servers that finished this phase in this session. */
+function meanDuration(state: ProcedureState, phase: ServerPhase): number | undefined {
+	const durations = state.serverOrder
+		.map((fqdn) => state.servers[fqdn]?.tasks[phase])
+		.filter((task) => task?.state === 'succeeded' && task.startedAt !== undefined && task.endedAt !== undefined)
+		.map((task) => task!.endedAt! - task!.startedAt!);
+	return durations.length === 0 ? undefined : durations.reduce((sum, duration) => sum + duration, 0) / durations.length;
+}
+
+/**
+ * How far a server phase is, and how long it still takes: each pool runs `perPool` servers at once and the pools run
+ * side by side, so the time left is that of the slowest pool, its running servers finishing first. Failed servers wait
+ * for the operator and are not counted in the time.
+ */
+export function phaseProgress(state: ProcedureState, phase: ServerPhase, now: number, estimate: Estimate): PhaseProgress {
+	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
+	const tasks = servers.map((server) => server.tasks[phase]);
+	const progress: PhaseProgress = {
+		phase,
+		total: servers.length,
+		finished: tasks.filter((task) => task.state === 'succeeded' || task.state === 'skipped').length,
+		running: tasks.filter((task) => task.state === 'running').length,
+		failed: tasks.filter((task) => task.state === 'failed').length,
+	};
+	const each = meanDuration(state, phase) ?? estimate.expectedMs;
+	if (each === undefined) return progress;
+	let leftMs = 0;
+	for (const pool of new Set(servers.map((server) => server.pool))) {
+		const lanes: number[] = [];
+		const waiting: number[] = [];
+		for (const server of servers.filter((entry) => entry.pool === pool)) {
+			const task = server.tasks[phase];
+			// A server past the usual time is taken to finish soon, not never.
+			if (task.state === 'running') lanes.push(Math.max(each * 0.1, each - (now - (task.startedAt ?? now))));
+			else if (task.state === 'pending') waiting.push(each);
+		}
+		const slots = Math.max(1, estimate.perPool);
+		while (lanes.length < slots) lanes.push(0);
+		lanes.sort((a, b) => a - b);
+		for (const duration of waiting) {
+			lanes[0]! += duration;
+			lanes.sort((a, b) => a - b);
+		}
+		leftMs = Math.max(leftMs, lanes.at(-1) ?? 0);
+	}
+	return { ...progress, leftMs };
+}
+
+/** "about 40 min left", "under a minute left". */
+export function formatTimeLeft(ms: number): string {
+	const minutes = Math.round(ms / 60_000);
+	if (ms < 60_000) return 'under a minute left';
+	if (minutes < 90) return `about ${minutes} min left`;
+	return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+/** "Bootstrapper 5 of 24 servers · 2 running · about 40 min left". */
+export function describeProgress(progress: PhaseProgress): string {
+	const parts = [`${PHASE_NAMES[progress.phase]} ${progress.finished} of ${progress.total} server${progress.total === 1 ? '' : 's'} done`];
+	if (progress.running > 0) parts.push(`${progress.running} running`);
+	if (progress.failed > 0) parts.push(`${progress.failed} failed`);
+	if (progress.finished + progress.failed < progress.total) {
+		parts.push(progress.leftMs === undefined ? 'time left known once a server finishes' : formatTimeLeft(progress.leftMs));
+	}
+	return parts.join(' · ');
+}
