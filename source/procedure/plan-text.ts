@@ -52,7 +52,9 @@ export function planText(plan: Plan, width: number | undefined, warnings: string
 				lines.push(`  ${sanitizeLine(command.target).padEnd(24)}  ${sanitizeLine(command.command)}`);
 				continue;
 			}
-			lines.push(`  ${sanitizeLine(command.target)}`, ...wrapCommand(sanitizeLine(command.command), width - 4, '    ').map((line) => `    ${line}`));
+			lines.push(`  ${sanitizeLine(command.target)}`);
+			// A part that cannot be broken (a long quoted path) still wraps, rather than be cut off at the edge.
+			for (const line of wrapCommand(sanitizeLine(command.command), width - 4, '    ')) lines.push(...wrapWords(line, width - 4, '      ').map((part) => `    ${part}`));
 		}
 	}
 	return lines;

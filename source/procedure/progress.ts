@@ -54,7 +54,7 @@ export function phaseProgress(state: ProcedureState, phase: ServerPhase, now: nu
 			if (task.state === 'running') lanes.push(Math.max(each * 0.1, each - (now - (task.startedAt ?? now))));
 			else if (task.state === 'pending') waiting.push(each);
 		}
-		const slots = Math.max(1, estimate.perPool);
+		const slots = Math.max(1, Math.min(estimate.perPool, lanes.length + waiting.length));
 		while (lanes.length < slots) lanes.push(0);
 		lanes.sort((a, b) => a - b);
 		for (const duration of waiting) {

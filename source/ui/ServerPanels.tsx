@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import type { ProcedureState, ServerPhase, ServerTask } from '../procedure/state.js';
 import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
@@ -69,9 +69,12 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
  * live screen as they finish, once, so they are not drawn again here.
  */
 export function ServerPanels({ state, phase, rows, now, progress }: { state: ProcedureState; phase: ServerPhase; rows: number; now: number; progress: PhaseProgress }) {
+	const screenReader = useIsScreenReaderEnabled();
 	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
 	const order = { running: 0, failed: 1, pending: 2, succeeded: 3, skipped: 3 } as const;
-	const unfinished = servers.filter((server) => !['succeeded', 'skipped'].includes(server.tasks[phase].state)).sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
+	// Read aloud, a panel that changes with every output line is noise: the scrollback announces each start and end.
+	const shownStates = screenReader ? ['failed'] : ['running', 'failed', 'pending'];
+	const unfinished = servers.filter((server) => shownStates.includes(server.tasks[phase].state)).sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
 	const room = Math.max(0, rows - 1);
 	const folded = unfinished.length > room;
 	const shown = folded ? unfinished.slice(0, Math.max(0, room - 1)) : unfinished;

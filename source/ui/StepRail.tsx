@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import type { ProcedureState } from '../procedure/state.js';
 import { STEP_IDS, STEPS } from '../procedure/steps.js';
 import { useSymbols } from './symbols.js';
@@ -19,7 +19,10 @@ const SHORT_TITLES: Record<string, string> = {
 /** The numbered steps on one line: done ✓, skipped ⊘, failed ✗, the current one highlighted. */
 export function StepRail({ state, columns }: { state: ProcedureState; columns: number }) {
 	const symbols = useSymbols();
+	const screenReader = useIsScreenReaderEnabled();
 	const wide = columns >= 110;
+	// Glyphs in a row mean nothing read aloud; the step line under it says where the procedure is.
+	if (screenReader) return null;
 	return (
 		<Box flexWrap="wrap" columnGap={1}>
 			{STEP_IDS.map((id) => {

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import type { ProcedureState } from '../procedure/state.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { formatElapsed } from './format.js';
@@ -7,15 +7,20 @@ import { useSymbols } from './symbols.js';
 /** Step 10: both directions side by side, module by module, until steady state holds on several polls. */
 export function SyncPanels({ state, columns, now, steadyPolls }: { state: ProcedureState; columns: number; now: number; steadyPolls: number }) {
 	const symbols = useSymbols();
+	const screenReader = useIsScreenReaderEnabled();
 	const pair = state.pair;
 	if (!pair) return null;
 	const sideBySide = columns >= 100;
 	const width = sideBySide ? Math.floor((columns - 2) / 2) : columns;
+	const modules = Object.values(state.sync.directions).flatMap((direction) => direction.modules);
+	// The columns as wide as what they hold, the same in both directions, so the states line up.
+	const identityWidth = Math.max(0, ...modules.map((module) => sanitizeLine(module.identity).length));
+	const exportWidth = Math.max(0, ...modules.map((module) => sanitizeLine(module.exportStatus).length));
 	const elapsed = state.sync.startedAt ? formatElapsed(now - state.sync.startedAt) : '0:00';
 	return (
 		<Box flexDirection="column">
 			<Text>
-				Poll {state.sync.polls} · {elapsed} · steady {state.sync.consecutiveSteady}/{steadyPolls} polls in a row
+				Poll {state.sync.polls}{screenReader ? '' : ` · ${elapsed}`} · steady {state.sync.consecutiveSteady}/{steadyPolls} polls in a row
 			</Text>
 			<Box flexDirection={sideBySide ? 'row' : 'column'} columnGap={2}>
 				{[pair.pool, pair.backup].map((from) => {
@@ -32,7 +37,7 @@ export function SyncPanels({ state, columns, now, steadyPolls }: { state: Proced
 							{(direction?.modules ?? []).map((module) => (
 								<Text key={module.identity} wrap="truncate-end">
 									{'  '}
-									{sanitizeLine(module.identity).padEnd(28)} {sanitizeLine(module.exportStatus).padEnd(15)} {sanitizeLine(module.importStatus)}
+									{sanitizeLine(module.identity).padEnd(identityWidth)}  {sanitizeLine(module.exportStatus).padEnd(exportWidth)}  {sanitizeLine(module.importStatus)}
 								</Text>
 							))}
 						</Box>

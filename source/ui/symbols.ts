@@ -48,6 +48,26 @@ export const asciiSymbols: Symbols = {
 	separator: '|',
 };
 
+/**
+ * For a screen reader: no glyph for a state that a word beside it already says (it would be read out as "check mark
+ * done"), words where the glyph stands alone.
+ */
+export const screenReaderSymbols: Symbols = {
+	done: '',
+	failed: '',
+	skipped: '',
+	pending: '',
+	running: '',
+	active: '',
+	warning: 'Warning:',
+	pointer: '',
+	cross: 'refused:',
+	arrowUp: 'up',
+	arrowDown: 'down',
+	pair: 'with',
+	separator: ',',
+};
+
 /** Terminals that cannot show Unicode get ASCII; state is always a symbol and a word, never colour alone. */
 export function supportsUnicode(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
 	if (env.SFB_PAIR_ASCII) return false;

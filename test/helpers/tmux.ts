@@ -204,6 +204,11 @@ export class TmuxTerminal {
 		await this.tmux('send-keys', '-t', 'wizard', ...keys);
 	}
 
+	/** Literal text in one write, control characters included (CR for Enter, DEL for Backspace), as a paste or a slow link delivers it. */
+	async literal(text: string): Promise<void> {
+		await this.tmux('send-keys', '-t', 'wizard', '-l', text);
+	}
+
 	/** Literal text, one character at a time. */
 	async type(text: string): Promise<void> {
 		for (const character of text) {

@@ -11,7 +11,8 @@ import type { ServerPhase } from '../../procedure/state.js';
 import type { LabTimings } from '../../environments/lab/scenario.js';
 import { PromptBridge } from '../../ui/prompt-bridge.js';
 import { asciiStdout } from '../../ui/ascii-stdout.js';
-import { asciiSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
+import { spokenStdout } from '../../ui/spoken-stdout.js';
+import { asciiSymbols, screenReaderSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
 import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { driveProcedure, pacingFor, STEADY_POLLS, type PacingChoices } from '../procedure-driver.js';
@@ -65,13 +66,13 @@ export async function wizardCommand(
 	};
 
 	const ascii = options.ascii ?? !supportsUnicode();
-	const stdout = ascii ? asciiStdout(process.stdout) : process.stdout;
+	const stdout = screenReader ? spokenStdout(process.stdout) : ascii ? asciiStdout(process.stdout) : process.stdout;
 	const keys = new KeyStream(process.stdin);
 	const app = render(
 		<App
 			store={store}
 			bridge={bridge}
-			symbols={ascii ? asciiSymbols : unicodeSymbols}
+			symbols={screenReader ? screenReaderSymbols : ascii ? asciiSymbols : unicodeSymbols}
 			explain={options.explain}
 			steadyPolls={STEADY_POLLS}
 			perPool={options.perPool}

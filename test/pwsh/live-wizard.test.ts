@@ -1,0 +1,72 @@
+import { delimiter } from 'node:path';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { requireTmux, SCREENS, TmuxTerminal } from '../helpers/tmux.js';
+import { describeWithPwsh } from './pwsh-available.js';
+import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
+
+/**
+ * Issue 15, item 14: on a live farm every prompt says what is true there. The wizard in a real terminal, on real pwsh
+ * with the stand-in module: the CU prompt (the wizard cannot run the installer), and the Event 4007 box (Retry only
+ * starts the service again; re-applying the CU is the operator's).
+ */
+describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real terminal', (pwsh) => {
+	let farm: StandInFarm;
+	let terminal: TmuxTerminal | undefined;
+
+	beforeAll(() => requireTmux());
+	beforeEach(() => {
+		farm = createStandInFarm();
+	});
+	afterEach(async () => {
+		await terminal?.dispose();
+		farm.remove();
+	});
+
+	const focusedLine = (screen: string) =>
+		screen
+			.split('\n')
+			.map((line) => line.replace(/^│ /, ''))
+			.find((line) => line.startsWith('❯')) ?? '';
+
+	it('asks for the CU in live words, and after an Event 4007 crash says to re-apply it by hand, then Retry starts the service', async () => {
+		terminal = await TmuxTerminal.start(['--live', '--powershell', pwsh, '--sync-poll', '1', '--service-settle', '1'], {
+			env: { SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) },
+		});
+		await terminal.waitFor(SCREENS.poolPicker, 30_000);
+		await terminal.keys('Enter');
+		await terminal.waitFor(`Which pool will back up ${POOL_A.fqdn}?`);
+		await terminal.keys('Enter');
+		await terminal.waitFor(SCREENS.voiceForm);
+		await terminal.keys('Enter');
+		await terminal.waitFor(SCREENS.publishPrompt);
+		await terminal.literal('publish\r');
+
+		const update = await terminal.waitFor('I have re-applied the Cumulative Update on all 6 servers', 90_000);
+		expect(update).not.toContain('Run the update installer');
+		expect(update).not.toContain('choose the second line');
+		expect(update.replace(/\s+/g, ' ')).toContain('On a live farm the wizard does not run the installer: run it on each server yourself');
+		expect(update).toContain('Stop here: I will re-apply it, then resume (sfb-pair --resume)');
+		expect(focusedLine(update)).toContain('I have re-applied');
+
+		// Said without doing it: the Backup Service crashes on start, as it would on a real server.
+		await terminal.keys('Enter');
+		const crash = await terminal.waitFor(/LYNCBACKUP failed on \S+/, 60_000);
+		const box = crash.replace(/[│\s]+/g, ' ');
+		expect(box).toContain('Re-apply it on this server (SkypeServerUpdateInstaller.exe), then Retry: Retry starts the service again.');
+		expect(box).not.toContain('Retry re-applies it');
+		expect(box).not.toContain('KB-4007');
+		expect(box).toContain("step 9 of Microsoft's current deployment article");
+		const server = /LYNCBACKUP failed on (\S+)/.exec(crash)?.[1] ?? '';
+		expect(focusedLine(crash)).toContain(`Retry ${server}`);
+
+		// The operator re-applies the CU everywhere by hand; each Retry then only starts the service again.
+		farm.reapplyCumulativeUpdate([...POOL_A.servers, ...POOL_B.servers]);
+		for (let retries = 0; retries < 6; retries++) {
+			const screen = await terminal.waitFor(/LYNCBACKUP failed on|Step 10 · Sync|Time taken/, 60_000);
+			if (!screen.includes('LYNCBACKUP failed on')) break;
+			await terminal.keys('Enter');
+			await terminal.waitFor((text) => text !== screen);
+		}
+		await terminal.waitFor(/Step 10 · Sync|Time taken/, 60_000);
+	}, 240_000);
+});
