@@ -6,7 +6,7 @@ import { autoOperator } from '../../../source/cli/auto-operator.js';
 import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
-import type { Operator } from '../../../source/procedure/operator.js';
+import { BACK, OperatorLeft, type Operator } from '../../../source/procedure/operator.js';
 import { recap } from '../../../source/procedure/recap.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
@@ -254,5 +254,60 @@ describe('the procedure runner against the lab', () => {
 			retried: 2,
 			interrupted: 0,
 		});
+	});
+});
+
+describe('going back and stopping, issue 15', () => {
+	it('Back from the plan asks the voice settings again, and Back from there the backup pool; a Back is no decision in the record', async () => {
+		const environment = await lab();
+		const asked: string[] = [];
+		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		let plans = 0;
+		let voices = 0;
+		const operator: Operator = {
+			...base,
+			chooseBackup: async (...args) => (asked.push('backup'), base.chooseBackup(...args)),
+			chooseVoice: async (...args) => (asked.push('voice'), ++voices === 2 ? BACK : base.chooseVoice(...args)),
+			confirmPlan: async (plan) => (asked.push('plan'), ++plans === 1 ? BACK : base.confirmPlan(plan)),
+		};
+		const result = await drive(environment, operator);
+		expect(result.outcome).toBe('done');
+		expect(asked).toEqual(['backup', 'voice', 'plan', 'voice', 'backup', 'voice', 'plan']);
+		expect(environment.readFarm().pairingWrites).toBe(1);
+		expect(readFileSync(result.recordPath!, 'utf8')).not.toMatch(/choice\W+back\b/i);
+	});
+
+	it('a skipped Cumulative Update carries its reason into the record and the servers', async () => {
+		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator: Operator = { ...base, chooseCumulativeUpdate: async () => ({ action: 'skip', reason: 'CHG-9 installer missing' }), decideFailure: async () => ({ action: 'abort' }) };
+		const result = await drive(await lab(), operator);
+		expect(result.session.state.steps['cumulative-update']).toMatchObject({ status: 'skipped', note: 'skipped by the operator: CHG-9 installer missing' });
+		expect(readFileSync(result.recordPath!, 'utf8')).toContain('CHG-9 installer missing');
+	});
+
+	it('stops before the sync when LYNCBACKUP was skipped on a server and is not running there, naming it', async () => {
+		const scenario = await withFaults([{ type: 'bootstrapper-exit', server: 'red-fe02.contoso.com', exitCode: 1603, attempts: 5 }]);
+		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator: Operator = { ...base, decideFailure: async () => ({ action: 'skip', reason: 'rebuilt next week' }) };
+		const result = await drive(await lab(scenario), operator);
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toMatch(/the sync cannot reach steady state while LYNCBACKUP is not running on red-fe02\.contoso\.com \(NotInstalled; skipped: skipped at Bootstrapper: rebuilt next week\)/);
+		expect(result.session.state.sync.polls).toBe(0);
+	});
+
+	it('leaving (q) ends the session waiting on the operator, not cancelled', async () => {
+		const controller = new AbortController();
+		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator: Operator = {
+			...base,
+			chooseCumulativeUpdate: async () => {
+				// As the wizard's prompts do when the operator leaves: the open question is rejected.
+				controller.abort(new OperatorLeft());
+				throw controller.signal.reason;
+			},
+		};
+		const result = await drive(await lab(), operator, controller.signal);
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toBe('left by the operator during Cumulative Update; the session resumes where it stands');
 	});
 });
