@@ -74,13 +74,13 @@ export function formatTimeLeft(ms: number): string {
 	return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
 }
 
-/** "Bootstrapper 5 of 24 servers · 2 running · about 40 min left". */
+/** "Bootstrapper 5 of 24 servers · about 40 min left · 2 running": the least needed last, where a narrow screen cuts. */
 export function describeProgress(progress: PhaseProgress): string {
-	const parts = [`${PHASE_NAMES[progress.phase]} ${progress.finished} of ${progress.total} server${progress.total === 1 ? '' : 's'} done`];
-	if (progress.running > 0) parts.push(`${progress.running} running`);
-	if (progress.failed > 0) parts.push(`${progress.failed} failed`);
+	const parts = [`${PHASE_NAMES[progress.phase]} ${progress.finished} of ${progress.total} server${progress.total === 1 ? '' : 's'}`];
 	if (progress.finished + progress.failed < progress.total) {
 		parts.push(progress.leftMs === undefined ? 'time left known once a server finishes' : formatTimeLeft(progress.leftMs));
 	}
+	if (progress.failed > 0) parts.push(`${progress.failed} failed`);
+	if (progress.running > 0) parts.push(`${progress.running} running`);
 	return parts.join(' · ');
 }

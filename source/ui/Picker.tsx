@@ -4,6 +4,7 @@ import { useState, type FC } from 'react';
 import { wrapWords } from '../text/wrap.js';
 import { useKeyHints } from './keys/hints.js';
 import { PRIORITY, useKeys, usePromptsActive } from './keys/keys.js';
+import { Pager } from './Pager.js';
 import { useSymbols } from './symbols.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -32,6 +33,9 @@ interface Props<T> {
 	/** Part of a view over the screen: it listens while the prompts under the view do not. */
 	overlay?: boolean;
 }
+
+/** Options kept in view however long the reason under the list. */
+const MIN_OPTIONS_SHOWN = 4;
 
 type RowProps = ItemProps & { detail?: string; refused?: boolean };
 
@@ -89,10 +93,11 @@ export function Picker<T>({ options, onSelect, onBack, initialIndex = 0, rows = 
 	const start = Math.min(Math.max(0, initialIndex), Math.max(0, options.length - 1));
 	const [focused, setFocused] = useState(start);
 	const [insisted, setInsisted] = useState(false);
+	const [reading, setReading] = useState(false);
 	const { columns } = useTerminalSize();
 	const promptsActive = usePromptsActive();
 	const screenReader = useIsScreenReaderEnabled();
-	const active = isActive && (overlay || promptsActive);
+	const active = isActive && !reading && (overlay || promptsActive);
 	useKeys(
 		(_input, key) => {
 			if (!key.escape || !onBack) return false;
@@ -103,8 +108,10 @@ export function Picker<T>({ options, onSelect, onBack, initialIndex = 0, rows = 
 	);
 	useKeyHints(active ? ['↑↓ move', 'Enter choose', ...(onBack ? ['Esc back'] : []), ...(hints ? [hints] : [])].join(' · ') : undefined);
 	const width = Math.max(20, columns - 2);
-	const areaLines = noteLines(options, width);
 	const perOption = options.some((option) => option.detail) && !screenReader ? 2 : 1;
+	// The list keeps room for a few options; a reason longer than what is left is cut, and Enter shows it whole.
+	const listRows = Math.min(options.length, MIN_OPTIONS_SHOWN) * perOption + (options.length > MIN_OPTIONS_SHOWN ? 1 : 0);
+	const areaLines = screenReader ? noteLines(options, width) : Math.min(noteLines(options, width), Math.max(2, rows - listRows - 1));
 	const limit = Math.max(1, Math.floor((rows - areaLines - 1) / perOption));
 	const limited = options.length > limit;
 	const items = options.map((option, index) => ({
@@ -115,13 +122,19 @@ export function Picker<T>({ options, onSelect, onBack, initialIndex = 0, rows = 
 		refused: option.refused !== undefined,
 	}));
 	const note = noteText(options[focused]);
-	const noteRows = note ? wrapWords(note, width) : [];
+	const wrapped = note ? wrapWords(note, width) : [];
+	const cut = wrapped.length > areaLines;
+	const noteRows = cut ? [...wrapped.slice(0, areaLines - 1), '… Enter on it shows the whole reason'] : wrapped;
+	if (reading && note) {
+		return <Pager title={options[focused]?.label.trim() ?? ''} lines={wrapped} rows={rows} onClose={() => setReading(false)} />;
+	}
 	return (
 		<Box flexDirection="column">
 			<Box flexDirection="column" aria-role="list">
 				<SelectInput
 					items={items}
-					initialIndex={start}
+					// Read at mount only: back from the whole reason, the list comes back on the option it was on.
+					initialIndex={focused}
 					isFocused={active}
 					{...(limited ? { limit } : {})}
 					indicatorComponent={Pointer}
@@ -133,7 +146,10 @@ export function Picker<T>({ options, onSelect, onBack, initialIndex = 0, rows = 
 					onSelect={(item) => {
 						const option = options[item.value];
 						if (!option) return;
-						if (option.refused !== undefined) setInsisted(true);
+						if (option.refused !== undefined) {
+							setInsisted(true);
+							if (cut) setReading(true);
+						}
 						else onSelect(option.value);
 					}}
 				/>

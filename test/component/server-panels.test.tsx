@@ -34,7 +34,7 @@ describe('server panels', () => {
 	it('show the servers still to finish in words and symbols, with exit codes and output, under the progress line', () => {
 		const view = render(<ServerPanels state={everyState} phase="bootstrapper" rows={20} now={10_000} progress={progress(everyState)} />);
 		const frame = plain(view.lastFrame());
-		expect(frame.split('\n')[0]).toBe('Bootstrapper 2 of 5 servers done · 1 running · 1 failed · under a minute left');
+		expect(frame.split('\n')[0]).toBe('Bootstrapper 2 of 5 servers · under a minute left · 1 failed · 1 running');
 		expect(frame).toMatch(/fe1\.contoso\.com pool-a running/);
 		expect(frame).toContain('Installing LyncBackupService');
 		expect(frame).toMatch(/✗ +fe3\.contoso\.com pool-a FAILED .*exit 1/);

@@ -22,7 +22,7 @@ describe('phaseProgress', () => {
 	it('before any server finished, takes the expected duration: three servers a pool one at a time is three of them', () => {
 		const progress = phaseProgress(at([]), 'bootstrapper', 0, { perPool: 1, expectedMs: 2 * minute });
 		expect(progress).toMatchObject({ total: 6, finished: 0, running: 0, leftMs: 6 * minute });
-		expect(describeProgress(progress)).toBe('Bootstrapper 0 of 6 servers done · about 6 min left');
+		expect(describeProgress(progress)).toBe('Bootstrapper 0 of 6 servers · about 6 min left');
 	});
 
 	it('then learns from the servers that finished, and counts what the running ones still need', () => {
@@ -35,7 +35,7 @@ describe('phaseProgress', () => {
 		// 4 min a server now; b1 has 1 min to go then b2, b3: 9 min; a2 has 3 min then a3: 7 min.
 		const progress = phaseProgress(state, 'bootstrapper', 5 * minute, { perPool: 1, expectedMs: minute });
 		expect(progress.leftMs).toBe(9 * minute);
-		expect(describeProgress(progress)).toBe('Bootstrapper 1 of 6 servers done · 2 running · about 9 min left');
+		expect(describeProgress(progress)).toBe('Bootstrapper 1 of 6 servers · about 9 min left · 2 running');
 	});
 
 	it('runs servers side by side up to perPool, and never loops on an unlimited one (service starts)', () => {
@@ -44,7 +44,7 @@ describe('phaseProgress', () => {
 	});
 
 	it('says when the time left is not known yet (a live farm before its first server)', () => {
-		expect(describeProgress(phaseProgress(at([]), 'bootstrapper', 0, { perPool: 1 }))).toBe('Bootstrapper 0 of 6 servers done · time left known once a server finishes');
+		expect(describeProgress(phaseProgress(at([]), 'bootstrapper', 0, { perPool: 1 }))).toBe('Bootstrapper 0 of 6 servers · time left known once a server finishes');
 	});
 });
 
