@@ -2,6 +2,7 @@ import { EnvironmentError } from '../environments/port.js';
 import { statusCommand, syncCommand, MANAGEMENT_SHELL } from '../procedure/plan.js';
 import { explainModules, judgeBothDirections, judgeDirection, type BackupModuleStatus, type DirectionVerdict } from '../sfb/backup-status.js';
 import type { FrontEndPool } from '../sfb/model.js';
+import type { ProcedureState } from '../procedure/state.js';
 import { iso, type OperationContext } from './context.js';
 
 export type SyncResult = { kind: 'steady' } | { kind: 'failed'; reason: string } | { kind: 'stopped'; reason: string } | { kind: 'aborted' };
@@ -15,6 +16,11 @@ export function syncGuidance(pools: Pick<FrontEndPool, 'fqdn'>[]): string[] {
 		`Compare the pools' data: Debug-CsInterPoolReplication -PoolFqdn ${first ?? ''} (and ${second ?? ''})`,
 		'The Backup Service syncs every 2 minutes by default: Get-CsBackupServiceConfiguration',
 	];
+}
+
+/** The sync failed on what the farm reported (a module in ErrorState), not on reaching it: the guidance applies. */
+export function syncFailedOnFarm(state: ProcedureState): boolean {
+	return state.steps.sync.status === 'failed' && state.sync.polls > 0;
 }
 
 /** Asks both pools to sync, then polls both directions until steady state holds on several polls in a row. */

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { syncGuidance } from '../operations/sync-watch.js';
+import { syncFailedOnFarm, syncGuidance } from '../operations/sync-watch.js';
 import stringWidth from 'string-width';
 import { recap, recapColumns, type RecapRow } from '../procedure/recap.js';
 import type { ProcedureState } from '../procedure/state.js';
@@ -107,7 +107,8 @@ export function Summary({
 	const files = [recordPath && `Change record: ${recordPath}`, debriefPath && `Training debrief: ${debriefPath}`];
 	const resumeHint = outcome.kind === 'done' ? undefined : 'Run sfb-pair again to resume: the farm is re-checked first.';
 	const notes = notices.map((notice) => `${symbols.warning} ${sanitizeLine(notice)}`);
-	const guidance = state.steps.sync.status === 'failed' && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }]).map((line) => `  - ${line}`)] : [];
+	// After a module's ErrorState, not when the farm could not be asked at all (access denied): then the headline says why.
+	const guidance = syncFailedOnFarm(state) && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }]).map((line) => `  - ${line}`)] : [];
 	// Everything but the server rows, as tall as it will be drawn: the frame must stay shorter than the screen.
 	const around = [headline, 'heading', legend, ...guidance, snapshot, ...notes, ...files, resumeHint]
 		.filter((text): text is string => Boolean(text))

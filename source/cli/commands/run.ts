@@ -6,7 +6,7 @@ import { findSessions, pairKey } from '../../session/session-files.js';
 import { acquireSessionLock, type SessionLock } from '../../session/session-lock.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { redactSecrets } from '../../session/redact.js';
-import { syncGuidance } from '../../operations/sync-watch.js';
+import { syncFailedOnFarm, syncGuidance } from '../../operations/sync-watch.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
@@ -105,7 +105,7 @@ async function runLocked(
 		onRecordGap: (text) => write(`warning: ${sanitizeLine(text)}`),
 		onSession: (session) => session.subscribe(report),
 	});
-	if (result.session.state.steps.sync.status === 'failed') {
+	if (syncFailedOnFarm(result.session.state)) {
 		write('What to check:');
 		for (const line of syncGuidance([{ fqdn: request.pool }, { fqdn: request.backup }])) write(`  - ${line}`);
 	}
