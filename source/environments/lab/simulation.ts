@@ -9,7 +9,7 @@ import { backupModulesOf, type Scenario, type ScenarioPool } from './scenario.js
 export type ToWallMs = (realisticSeconds: number) => number;
 
 export const EVENT_4007_DETAIL =
-	'Event 4007, LS Backup Service: System.NullReferenceException — the Cumulative Update was not re-applied after Bootstrapper (KB-4007)';
+	'Event 4007, LS Backup Service: System.NullReferenceException — the Cumulative Update was not re-applied after Bootstrapper (step 9 of the current deployment article)';
 
 export interface LyncBackupReading {
 	status: ServiceStatus;
@@ -19,7 +19,7 @@ export interface LyncBackupReading {
 
 /**
  * LYNCBACKUP on one server. Bootstrapper installs it from RTM binaries; on a server with a Cumulative Update
- * that was not re-applied afterwards, it stops with Event 4007 a little after starting (sfb-facts.md §5, KB-4007).
+ * that was not re-applied afterwards, it stops with Event 4007 a little after starting (sfb-facts.md §5 and §8: the deployment article's step 9; no public source names the event).
  */
 export function readLyncBackup(server: ServerFarmState, pool: ScenarioPool, scenario: Scenario, now: number, toWallMs: ToWallMs): LyncBackupReading {
 	if (!server.backupServiceInstalled) return { status: { state: 'NotInstalled' } };

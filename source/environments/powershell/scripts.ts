@@ -17,7 +17,7 @@ export const EVENT_FRAME = 'event';
 /** Service name of the Front End (RTCSRV): a pool whose servers have it installed has been deployed. */
 export const FRONT_END_SERVICE = 'RTCSRV';
 
-/** Event 4007 from "LS Backup Service": the Backup Service crashed because the CU was not re-applied (KB-4007). */
+/** Event 4007 from "LS Backup Service": the Backup Service crashed because the CU was not re-applied (step 9 of the current deployment article). */
 export const BACKUP_CRASH_PROVIDER = 'LS Backup Service';
 export const BACKUP_CRASH_EVENT_ID = 4007;
 

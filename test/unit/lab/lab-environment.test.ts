@@ -356,7 +356,7 @@ describe('Cumulative Update and LYNCBACKUP', () => {
 		expect((await failure(lab.startService('red-fe01.contoso.com', BACKUP_SERVICE))).message).toContain('Bootstrapper ran before pool-redmond.contoso.com was paired');
 	});
 
-	it('without the CU re-applied, LYNCBACKUP stops with Event 4007 after the crash delay (KB-4007)', async () => {
+	it('without the CU re-applied, LYNCBACKUP stops with Event 4007 after the crash delay', async () => {
 		const { lab, clock } = await openLab();
 		await pairRedmondDublin(lab);
 		await lab.runBootstrapper('red-fe01.contoso.com');
@@ -367,7 +367,7 @@ describe('Cumulative Update and LYNCBACKUP', () => {
 		const crashed = await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE);
 		expect(crashed.state).toBe('Stopped');
 		expect(crashed.detail).toBe(
-			'Event 4007, LS Backup Service: System.NullReferenceException — the Cumulative Update was not re-applied after Bootstrapper (KB-4007)',
+			'Event 4007, LS Backup Service: System.NullReferenceException — the Cumulative Update was not re-applied after Bootstrapper (step 9 of the current deployment article)',
 		);
 	});
 
