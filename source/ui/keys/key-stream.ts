@@ -16,10 +16,11 @@ export interface InputSource extends NodeJS.EventEmitter {
 }
 
 /**
- * The stdin given to Ink: it hands over one key per read, each on a turn of the event loop of its own. Ink 6.8
- * passes a run of plain characters to `useInput` as one string, and a component that reads its state from the last
- * render (ink-select-input) misses a key that follows another in the same turn; one key a turn lets React commit,
- * and the handlers subscribe again, between any two keys, for every component alike.
+ * The stdin given to Ink: it hands over one key per read. Ink 6.8 passes a run of plain characters to `useInput` as
+ * one string, and a component that reads its state from its last render (ink-select-input) misses a key that comes
+ * before React has run the effects that subscribe its new handler, which is later than the next turn of the event
+ * loop (measured: about 10 ms). So each key waits for the screen's acknowledgement of the one before (KeyProvider
+ * gives it from an effect of the same commit), for every component alike.
  *
  * While the screen moves from one prompt to the next, keys typed ahead wait (`hold`) so they reach the prompt they
  * were typed for, as keys wait in a terminal's buffer for the next question. Ctrl+C never waits.
@@ -70,11 +71,6 @@ export class KeyStream extends EventEmitter {
 		this.schedule();
 	}
 
-	/** Keys waiting to be read, oldest first. */
-	get waiting(): readonly string[] {
-		return this.queue;
-	}
-
 	private readonly onSourceReadable = () => {
 		let chunk: string | Buffer | null;
 		while ((chunk = this.source.read()) !== null) {
@@ -87,10 +83,9 @@ export class KeyStream extends EventEmitter {
 	};
 
 	/**
-	 * Set by the screen (KeyProvider): it acknowledges each key once React has committed what the key changed and run
-	 * the effects that subscribe the handlers again. The next key waits for that, or for ACK_TIMEOUT_MS at most.
+	 * The screen (KeyProvider) acknowledges each key once React has committed what the key changed and run the effects
+	 * that subscribe the handlers again. The next key waits for that, or for ACK_TIMEOUT_MS at most.
 	 */
-	acknowledged: (() => void) | undefined;
 	private unacknowledged: NodeJS.Timeout | undefined;
 	private paced = false;
 
