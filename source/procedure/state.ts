@@ -10,6 +10,8 @@ export type StepStatus = 'pending' | 'active' | 'done' | 'skipped' | 'failed';
 export const SERVER_PHASES = ['bootstrapper', 'cumulative-update', 'backup-service'] as const;
 export type ServerPhase = (typeof SERVER_PHASES)[number];
 
+export const isServerPhase = (step: string): step is ServerPhase => (SERVER_PHASES as readonly string[]).includes(step);
+
 /** How each phase is named in lines, panels and prompts. */
 export const PHASE_NAMES: Record<ServerPhase, string> = {
 	bootstrapper: 'Bootstrapper',

@@ -2,7 +2,7 @@ import { Box, Static, Text, useApp, useIsScreenReaderEnabled } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { phaseProgress } from '../procedure/progress.js';
-import { PHASE_NAMES, SERVER_PHASES, type ProcedureState, type ServerPhase } from '../procedure/state.js';
+import { isServerPhase, type ProcedureState } from '../procedure/state.js';
 import { STEPS, type StepId } from '../procedure/steps.js';
 import { wrapWords } from '../text/wrap.js';
 import { Header } from './Header.js';
@@ -12,6 +12,7 @@ import { KeyProvider, PRIORITY, useKeys, type KeyPacer } from './keys/keys.js';
 import { OutputView } from './OutputView.js';
 import type { PromptBridge } from './prompt-bridge.js';
 import { PromptView, isBlockingPrompt } from './PromptView.js';
+import { QuitQuestion } from './QuitQuestion.js';
 import { SCREEN_CLOCK_MS, ServerPanels } from './ServerPanels.js';
 import { StepRail } from './StepRail.js';
 import { Summary } from './Summary.js';
@@ -36,7 +37,6 @@ interface Props {
 
 type Overlay = 'help' | 'quit' | 'output';
 
-const isServerPhase = (step: StepId): step is ServerPhase => (SERVER_PHASES as readonly string[]).includes(step);
 /** Steps that work without asking: the global keys apply while they run. */
 const WORKING: ReadonlySet<StepId> = new Set(['bootstrapper', 'cumulative-update', 'backup-service', 'sync']);
 
@@ -157,7 +157,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	let cover;
 	if (finished) cover = undefined;
 	else if (overlay === 'help') cover = <HelpOverlay />;
-	else if (overlay === 'quit') cover = <Text color="yellow">{quitQuestion(state)}</Text>;
+	else if (overlay === 'quit') cover = <QuitQuestion state={state} />;
 	else if (overlay === 'output' && state && phase) {
 		cover = <OutputView store={store} state={state} phase={phase} {...(failure ? { server: failure.server } : {})} rows={bodyRows} onClose={() => setOverlay(undefined)} />;
 	}
@@ -201,15 +201,4 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 function Waiting({ text }: { text: string }) {
 	const screenReader = useIsScreenReaderEnabled();
 	return <Text color="cyan">{screenReader ? text : <><Spinner type="dots" /> {text}</>}</Text>;
-}
-
-/** What leaving now does, said before it is done: the servers that are working are stopped and run again on resume. */
-function quitQuestion(state: ProcedureState | undefined): string {
-	const phase = state && isServerPhase(state.current) ? state.current : undefined;
-	const running = phase ? (state?.serverOrder ?? []).filter((fqdn) => state?.servers[fqdn]?.tasks[phase].state === 'running') : [];
-	const stopped =
-		phase && running.length > 0
-			? `${PHASE_NAMES[phase]} is running on ${running.join(', ')}: it is stopped there now, and runs again there when you resume. `
-			: '';
-	return `Leave now? ${stopped}The session is saved and resumes where it stands. y to leave, any other key to stay.`;
 }
