@@ -16,6 +16,8 @@ export function SyncPanels({ state, columns, now, steadyPolls }: { state: Proced
 	// The columns as wide as what they hold, the same in both directions, so the states line up.
 	const identityWidth = Math.max(0, ...modules.map((module) => sanitizeLine(module.identity).length));
 	const exportWidth = Math.max(0, ...modules.map((module) => sanitizeLine(module.exportStatus).length));
+	// Two spaces between the columns where there is room; one where the states would be cut (60 columns).
+	const gap = identityWidth + exportWidth + 'NormalState'.length + 6 <= width ? '  ' : ' ';
 	const elapsed = state.sync.startedAt ? formatElapsed(now - state.sync.startedAt) : '0:00';
 	return (
 		<Box flexDirection="column">
@@ -36,8 +38,12 @@ export function SyncPanels({ state, columns, now, steadyPolls }: { state: Proced
 							</Text>
 							{(direction?.modules ?? []).map((module) => (
 								<Text key={module.identity} wrap="truncate-end">
-									{'  '}
-									{sanitizeLine(module.identity).padEnd(identityWidth)}  {sanitizeLine(module.exportStatus).padEnd(exportWidth)}  {sanitizeLine(module.importStatus)}
+									{gap}
+									{sanitizeLine(module.identity).padEnd(identityWidth)}
+									{gap}
+									{sanitizeLine(module.exportStatus).padEnd(exportWidth)}
+									{gap}
+									{sanitizeLine(module.importStatus)}
 								</Text>
 							))}
 						</Box>
