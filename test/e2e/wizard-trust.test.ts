@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { choosePairWithDefaults, DEFAULT_BACKUP, DEFAULT_POOL, publish, requireTmux, SCREENS, temporaryStateDir, TmuxTerminal, type TerminalOptions } from '../helpers/tmux.js';
+import { checkpointShowsBootstrapperRunning, choosePairWithDefaults, DEFAULT_BACKUP, DEFAULT_POOL, publish, requireTmux, SCREENS, temporaryStateDir, TmuxTerminal, type TerminalOptions } from '../helpers/tmux.js';
 
 /**
  * Issue 15, "The wizard an admin trusts at first sight": each numbered item and each new view, driven in a real
@@ -290,6 +290,7 @@ describe.sequential('issue 15: the wizard an admin trusts', () => {
 		await choosePairWithDefaults(first);
 		await publish(first);
 		await first.waitFor(SCREENS.runningServer, 20_000);
+		await checkpointShowsBootstrapperRunning(stateDir);
 		await first.kill('SIGKILL');
 		await first.exitCode();
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_CLI, choosePairWithDefaults, DEFAULT_BACKUP, DEFAULT_POOL, PROJECT_ROOT, publish, requireTmux, SCREENS, temporaryStateDir, TmuxTerminal, type TerminalOptions } from '../helpers/tmux.js';
+import { BUILT_CLI, checkpointShowsBootstrapperRunning, choosePairWithDefaults, DEFAULT_BACKUP, DEFAULT_POOL, PROJECT_ROOT, publish, requireTmux, SCREENS, temporaryStateDir, TmuxTerminal, type TerminalOptions } from '../helpers/tmux.js';
 
 /** Fast enough for the suite, slow enough that every panel is on screen for a while. */
 const FAST = '400';
@@ -265,6 +265,7 @@ describe.sequential('the wizard in a real terminal', () => {
 		await choosePairWithDefaults(first);
 		await publish(first);
 		await first.waitFor(RUNNING_SERVER, 20_000);
+		await checkpointShowsBootstrapperRunning(stateDir);
 		await first.kill('SIGKILL');
 		expect(await first.exitCode()).toBe(137);
 

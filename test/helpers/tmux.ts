@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -305,4 +305,24 @@ export async function publish(terminal: Operable): Promise<void> {
 export async function publishDefaultPair(terminal: Operable): Promise<void> {
 	await choosePairWithDefaults(terminal);
 	await publish(terminal);
+}
+
+/**
+ * Waits until the session's checkpoint on disk has a server running Bootstrapper: the screen shows it a moment
+ * before the background writer has saved it, and a kill in between resumes from the step before.
+ */
+export async function checkpointShowsBootstrapperRunning(stateDir: string, timeoutMs = 20_000): Promise<void> {
+	const dir = path.join(stateDir, 'sessions');
+	const running = () =>
+		readdirSync(dir)
+			.filter((name) => name.endsWith('.json') && !name.includes('.archived-') && !name.includes('.corrupt-'))
+			.some((name) => {
+				const saved = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { state: { servers: Record<string, { tasks: { bootstrapper: { state: string } } }> } };
+				return Object.values(saved.state.servers).some((server) => server.tasks.bootstrapper.state === 'running');
+			});
+	const deadline = Date.now() + timeoutMs;
+	while (!running()) {
+		if (Date.now() > deadline) throw new Error(`the checkpoint in ${dir} never showed Bootstrapper running`);
+		await pause(POLL_MS);
+	}
 }
