@@ -274,7 +274,8 @@ describe('going back and stopping, issue 15', () => {
 		expect(result.outcome).toBe('done');
 		expect(asked).toEqual(['backup', 'voice', 'plan', 'voice', 'backup', 'voice', 'plan']);
 		expect(environment.readFarm().pairingWrites).toBe(1);
-		expect(readFileSync(result.recordPath!, 'utf8')).not.toMatch(/choice\W+back\b/i);
+		const decisions = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl')).filter((entry) => entry.type === 'decision');
+		expect(decisions.filter((entry) => entry.what === 'publish the pairing').map((entry) => entry.choice)).toEqual(['publish']);
 	});
 
 	it('a skipped Cumulative Update carries its reason into the record and the servers', async () => {
