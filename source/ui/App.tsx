@@ -125,8 +125,9 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 
 	const step = state ? STEPS[state.current] : undefined;
 	const width = Math.max(20, columns);
-	const guidance = step ? wrapWords(`Step ${step.label} · ${step.title}: ${step.guidance}`, width) : [];
-	const why = step && explain ? wrapWords(`Why: ${step.why} (${step.source})`, width) : [];
+	// The summary needs the rows more than the last step's purpose does.
+	const guidance = step && !finished ? wrapWords(`Step ${step.label} · ${step.title}: ${step.guidance}`, width) : [];
+	const why = step && explain && !finished ? wrapWords(`Why: ${step.why} (${step.source})`, width) : [];
 	const chromeRows = 3 + store.notes.length + guidance.length + why.length + 1 + 1;
 	const bodyRows = Math.max(3, rows - 1 - chromeRows);
 	const blocking = prompt && isBlockingPrompt(prompt);
