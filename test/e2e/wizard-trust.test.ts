@@ -374,7 +374,8 @@ describe.sequential('screen reader mode', () => {
 		await publish(terminal);
 		const working = await terminal.waitFor(/Bootstrapper 0 of 6 servers, /, 20_000);
 		expect(working).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|\d:\d\d/u);
-		expect(await terminal.history()).toMatch(/red-fe01\.contoso\.com: Bootstrapper started/);
+		// Announced when the server's task starts, which follows the step's first frame.
+		await terminal.waitForHistory(/red-fe01\.contoso\.com: Bootstrapper started/);
 		// Quiet: with servers running and printing, the screen changes only when one of them changes state.
 		const screens = await terminal.screensUntil(/Bootstrapper [1-5] of 6 servers, /, 20_000);
 		const live = screens.map((screen) => screen.slice(screen.indexOf('Bootstrapper ')));
