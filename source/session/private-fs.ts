@@ -84,7 +84,7 @@ export function ensurePrivateDirectory(directory: string, purpose?: string, opti
 	try {
 		const missing: string[] = [];
 		for (let current = absolute; ; current = path.dirname(current)) {
-			const stats = fs.statSync(current, { throwIfNoEntry: false });
+			const stats = statOrMissing(current);
 			if (stats !== undefined) {
 				if (!stats.isDirectory()) throw new FileProblem(current, stats.isFile() ? 'it is a file, not a folder' : kindOf(stats));
 				break;
@@ -106,6 +106,19 @@ export function ensurePrivateDirectory(directory: string, purpose?: string, opti
 		if (error instanceof FileProblem && error.path !== absolute) throw new FileProblem(directory, `${error.path}: ${error.reason}`, { cause: error, ...(purpose ? { as: purpose } : {}) });
 		const reason = error instanceof FileProblem ? error.reason : describeFsError(error);
 		throw new FileProblem(directory, reason, { cause: error, ...(purpose ? { as: purpose } : {}) });
+	}
+}
+
+/**
+ * The stats of a path, or undefined when it does not exist. A path under a file counts as missing too, so the
+ * walk up reaches the file and names it: Node 20 throws ENOTDIR there, Node 22 and later return undefined.
+ */
+function statOrMissing(target: string): fs.Stats | undefined {
+	try {
+		return fs.statSync(target, { throwIfNoEntry: false });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+		throw error;
 	}
 }
 

@@ -195,7 +195,7 @@ describe.sequential('issue 15: the wizard an admin trusts', () => {
 
 	it('6: a server left without LYNCBACKUP stops the run before a sync that cannot converge, and the resume offer says it was skipped', async () => {
 		const stateDir = sharedStateDir();
-		const terminal = await wizard(['--lab', '--scenario', 'cu-not-reapplied', '--time-scale', FASTEST, '--service-settle', '20'], { stateDir });
+		const terminal = await wizard(['--lab', '--scenario', 'cu-not-reapplied', '--time-scale', FASTEST], { stateDir });
 		await terminal.waitFor(SCREENS.poolPicker);
 		await terminal.keys('Enter');
 		await terminal.waitFor('Which pool will back up');

@@ -245,7 +245,7 @@ describe('openChangeRecord', () => {
 		fs.writeFileSync(blocker, '');
 		const unusable = path.join(blocker, 'records');
 		expect(() => openChangeRecord(options({ dir: unusable }))).toThrow(
-			`cannot use ${unusable}: part of the path is a file, not a folder`,
+			`cannot use ${unusable}: ${blocker}: it is a file, not a folder`,
 		);
 	});
 });

@@ -269,7 +269,7 @@ describe('openCheckpointStore', () => {
 		fs.writeFileSync(blocker, '');
 		const unusable = path.join(blocker, 'state');
 		expect(() => openCheckpointStore({ stateDir: unusable, key: 'k', schema, version: 1 })).toThrow(
-			`cannot use ${unusable}: part of the path is a file, not a folder`,
+			`cannot use ${unusable}: ${blocker}: it is a file, not a folder`,
 		);
 	});
 
