@@ -1,12 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { EnvironmentError, type Environment } from '../environments/port.js';
-import { listScenarios, ScenarioError, type Scenario } from '../environments/lab/scenario.js';
-import { TopologyReadError } from '../sfb/topology-reader.js';
-import { CheckpointFailure } from '../session/checkpoint-queue.js';
-import { SessionLockedError } from '../session/session-lock.js';
+import type { Scenario } from '../environments/lab/scenario.js';
 import { asFileProblem, type FileProblem } from '../session/private-fs.js';
-import { LabFarmDamaged } from '../environments/lab/farm-state.js';
 import { processOutput, stderrLine } from './output.js';
 import { withCancelSignals } from './signals.js';
 import { readSettings, settingsPath, type LoadedSettings } from '../settings/settings-file.js';
@@ -29,10 +25,6 @@ import {
 	type PacingFlags,
 	type VoiceFlags,
 } from './flags.js';
-import { poolsCommand } from './commands/pools.js';
-import { planCommand } from './commands/plan.js';
-import { statusCommand } from './commands/status.js';
-import { runCommand } from './commands/run.js';
 
 const output = processOutput();
 const write = (text: string) => output.write(text);
@@ -82,7 +74,18 @@ function fileProblemIn(error: unknown): FileProblem | undefined {
 	return undefined;
 }
 
-function reportError(error: unknown): number {
+/**
+ * The modules of the errors below are loaded when an error is reported, not at start: a module that threw one
+ * is loaded already, and the wizard draws its first frame without the parsers and schemas they bring.
+ */
+async function reportError(error: unknown): Promise<number> {
+	const [{ TopologyReadError }, { ScenarioError }, { SessionLockedError }, { LabFarmDamaged }, { CheckpointFailure }] = await Promise.all([
+		import('../sfb/topology-reader.js'),
+		import('../environments/lab/scenario.js'),
+		import('../session/session-lock.js'),
+		import('../environments/lab/farm-state.js'),
+		import('../session/checkpoint-queue.js'),
+	]);
 	const known =
 		error instanceof UsageError ||
 		error instanceof TopologyReadError ||
@@ -164,7 +167,9 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.description('list the Front End pools with site, edition, version, servers and pairing state')
 		.option('--json', 'print JSON')
 		.exitOverride()
-		.action((flags: CommonFlags & { json?: boolean }) => exitWith(withEnvironment(flags, (environment) => poolsCommand(environment, Boolean(flags.json), write, terminalWidth()))));
+		.action((flags: CommonFlags & { json?: boolean }) =>
+			exitWith(withEnvironment(flags, async (environment) => (await import('./commands/pools.js')).poolsCommand(environment, Boolean(flags.json), write, terminalWidth()))),
+		);
 
 	withVoiceOptions(withCommonOptions(program.command('plan')))
 		.description('show the procedure for a pair, with every command and where it runs; changes nothing')
@@ -173,7 +178,17 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--json', 'print JSON')
 		.exitOverride()
 		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean }) =>
-			exitWith(withEnvironment(flags, (environment) => planCommand(environment, { pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) }, Boolean(flags.json), write, terminalWidth()))),
+			exitWith(
+				withEnvironment(flags, async (environment) =>
+					(await import('./commands/plan.js')).planCommand(
+						environment,
+						{ pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) },
+						Boolean(flags.json),
+						write,
+						terminalWidth(),
+					),
+				),
+			),
 		);
 
 	withCommonOptions(program.command('status'))
@@ -182,7 +197,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--json', 'print JSON')
 		.exitOverride()
 		.action((flags: CommonFlags & { pool: string; json?: boolean }) =>
-			exitWith(withEnvironment(flags, (environment) => statusCommand(environment, flags.pool, Boolean(flags.json), write))),
+			exitWith(withEnvironment(flags, async (environment) => (await import('./commands/status.js')).statusCommand(environment, flags.pool, Boolean(flags.json), write))),
 		);
 
 	withPacingOptions(withVoiceOptions(withCommonOptions(program.command('run'))))
@@ -205,8 +220,8 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean; operator?: string },
 			) =>
 				exitWith(
-					withEnvironment(flags, (environment, options, signal) =>
-						runCommand(
+					withEnvironment(flags, async (environment, options, signal) =>
+						(await import('./commands/run.js')).runCommand(
 							environment,
 							options.stateDir,
 							{
@@ -240,6 +255,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.action(() =>
 			exitWith(
 				(async () => {
+					const { listScenarios } = await import('../environments/lab/scenario.js');
 					for (const scenario of listScenarios()) write(`${scenario.name.padEnd(28)} ${scenario.description}`);
 					return EXIT.done;
 				})(),
@@ -296,6 +312,6 @@ export async function main(argv: string[]): Promise<number> {
 			if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.done;
 			return EXIT.usage;
 		}
-		return output.finish(reportError(error));
+		return output.finish(await reportError(error));
 	}
 }

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import type { Environment } from '../environments/port.js';
-import { openLabEnvironment } from '../environments/lab/lab-environment.js';
-import { loadScenario, loadTopologyOverlay, scenarioFromTopology, type Scenario } from '../environments/lab/scenario.js';
-import { decodeTopologyBytes, MAX_TOPOLOGY_BYTES, readTopologyDocument, refuseOversizedFile } from '../sfb/topology-reader.js';
+import type { Scenario } from '../environments/lab/scenario.js';
 import { readBoundedFileSync } from '../session/bounded-read.js';
 import { ensurePrivateDirectory, FileProblem } from '../session/private-fs.js';
 import { UsageError } from './exit-codes.js';
@@ -41,8 +39,14 @@ export function wantsLab(options: EnvironmentOptions): boolean {
 	return !skypeModuleInstalled();
 }
 
+/**
+ * The lab's modules (scenarios, their schema, the topology reader and their parsers) load only when a farm is
+ * opened: the wizard draws its first frame before that, and `--help` or `config` never need them.
+ */
 export async function labScenario(options: EnvironmentOptions): Promise<Scenario> {
+	const { loadScenario, loadTopologyOverlay, scenarioFromTopology } = await import('../environments/lab/scenario.js');
 	if (options.topology) {
+		const { decodeTopologyBytes, MAX_TOPOLOGY_BYTES, readTopologyDocument, refuseOversizedFile } = await import('../sfb/topology-reader.js');
 		// Twice the document limit on disk: a UTF-16 document takes two bytes a character.
 		const topology = options.topology;
 		const bytes = readBoundedFileSync(topology, {
@@ -75,6 +79,7 @@ export async function openEnvironment(options: EnvironmentOptions): Promise<Open
 	ensurePrivateDirectory(options.stateDir, 'state folder');
 	if (wantsLab(options)) {
 		const scenario = await labScenario(options);
+		const { openLabEnvironment } = await import('../environments/lab/lab-environment.js');
 		const environment = await openLabEnvironment({ stateDir: options.stateDir, scenario, ...(options.timeScale ? { timeScale: options.timeScale } : {}) });
 		return { environment, scenario, notices: environment.notices };
 	}

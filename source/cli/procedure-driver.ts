@@ -12,6 +12,7 @@ import { newSessionId, openProcedureStore, openRecordFor, pairKey, snapshotsDir,
 import { Session } from '../session/session.js';
 import { debriefPathFor, writeDebrief, type DebriefScenario } from '../session/debrief.js';
 import type { RunIdentity } from '../session/change-record.js';
+import { STEADY_POLLS } from '../sfb/backup-status.js';
 
 export interface DriveOptions {
 	environment: Environment;
@@ -43,8 +44,6 @@ export interface DriveResult extends ProcedureResult {
 
 const second = 1000;
 
-/** Polls in a row that must show steady state: a status is a snapshot and may change after it. */
-export const STEADY_POLLS = 3;
 
 const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
 

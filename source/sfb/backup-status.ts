@@ -22,6 +22,9 @@ export type DirectionVerdict =
 
 export const CMS_MASTER_MODULE = 'CentralMgmt.CMSMaster';
 
+/** Polls in a row that must show steady state: a status is a snapshot and may change after it. */
+export const STEADY_POLLS = 3;
+
 const settledExportStates = new Set(['SteadyState', 'FinalState']);
 
 /**

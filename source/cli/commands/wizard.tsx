@@ -2,8 +2,8 @@ import { render } from 'ink';
 import isInCi from 'is-in-ci';
 import type { Environment, EnvironmentKind } from '../../environments/port.js';
 import { findPool } from '../../sfb/pairing-rules.js';
-import { findSessions, type StoredSession } from '../../session/session-files.js';
-import { acquireSessionLock } from '../../session/session-lock.js';
+import type { StoredSession } from '../../session/session-files.js';
+import { STEADY_POLLS } from '../../sfb/backup-status.js';
 import { App } from '../../ui/App.js';
 import { KeyStream } from '../../ui/keys/key-stream.js';
 import { OperatorLeft } from '../../procedure/operator.js';
@@ -15,7 +15,7 @@ import { spokenStdout } from '../../ui/spoken-stdout.js';
 import { asciiSymbols, screenReaderSymbols, supportsUnicode, unicodeSymbols } from '../../ui/symbols.js';
 import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
-import { driveProcedure, pacingFor, STEADY_POLLS, type PacingChoices } from '../procedure-driver.js';
+import type { PacingChoices } from '../procedure-driver.js';
 import type { OpenedEnvironment } from '../open-environment.js';
 import { onCancelSignal } from '../signals.js';
 import { runIdentity } from '../run-identity.js';
@@ -94,9 +94,10 @@ export async function wizardCommand(
 
 	let environment: Environment | undefined;
 	try {
-		const opened = await farm.open();
+		// The procedure, its session files and their schemas load behind the first frame, with the farm.
+		const [opened, { driveProcedure, pacingFor }] = await Promise.all([farm.open(), import('../procedure-driver.js')]);
 		environment = opened.environment;
-		if (opened.scenario) store.expectedMs = expectedDurations(opened.scenario.timings, environment, options.pacing);
+		if (opened.scenario) store.expectedMs = expectedDurations(opened.scenario.timings, environment, pacingFor(environment, options.pacing).serviceSettleMs);
 		store.setEnvironment(environment.description, opened.notices);
 		const resume = await chooseSession(stateDir, options, bridge, environment);
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
@@ -129,7 +130,8 @@ export async function wizardCommand(
 	}
 }
 
-function archiveSessions(stateDir: string, sessions: StoredSession[]) {
+async function archiveSessions(stateDir: string, sessions: StoredSession[]) {
+	const { acquireSessionLock } = await import('../../session/session-lock.js');
 	for (const session of sessions) {
 		const lock = acquireSessionLock(stateDir, session.key, { subject: 'archiving the session', command: 'sfb-pair --fresh' });
 		try {
@@ -146,19 +148,20 @@ function archiveSessions(stateDir: string, sessions: StoredSession[]) {
  * never offered: resuming it could only fail.
  */
 /** What one server usually takes in each phase on this lab farm, in wall time, for the time left before any has finished. */
-function expectedDurations(timings: LabTimings, environment: Environment, pacing: PacingChoices): Partial<Record<ServerPhase, number>> {
+function expectedDurations(timings: LabTimings, environment: Environment, serviceSettleMs: number): Partial<Record<ServerPhase, number>> {
 	const wall = (seconds: number) => (seconds * 1000) / (environment.timeScale ?? 1);
 	return {
 		bootstrapper: wall(timings.bootstrapperSeconds),
 		'cumulative-update': wall(timings.cumulativeUpdateSeconds),
-		'backup-service': wall(timings.serviceStartSeconds) + pacingFor(environment, pacing).serviceSettleMs,
+		'backup-service': wall(timings.serviceStartSeconds) + serviceSettleMs,
 	};
 }
 
 async function chooseSession(stateDir: string, options: WizardOptions, bridge: PromptBridge, environment: Environment): Promise<StoredSession | undefined> {
+	const { findSessions } = await import('../../session/session-files.js');
 	const { unfinished, problems } = findSessions(stateDir);
 	if (options.fresh) {
-		archiveSessions(stateDir, unfinished);
+		await archiveSessions(stateDir, unfinished);
 		return undefined;
 	}
 	const inventory = unfinished.length > 0 ? await environment.readInventory() : undefined;
@@ -176,7 +179,7 @@ async function chooseSession(stateDir: string, options: WizardOptions, bridge: P
 	const choice = await bridge.offerResume(offered, problems, elsewhere).catch(() => undefined);
 	if (!choice) return undefined;
 	if (choice.action === 'fresh') {
-		archiveSessions(stateDir, offered);
+		await archiveSessions(stateDir, offered);
 		return undefined;
 	}
 	return offered.find((session) => session.key === choice.key);
