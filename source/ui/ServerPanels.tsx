@@ -2,7 +2,8 @@ import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import type { ProcedureState, ServerPhase, ServerTask } from '../procedure/state.js';
 import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
-import { formatElapsed, shortName } from './format.js';
+import { Elapsed } from './Elapsed.js';
+import { shortName } from './format.js';
 import { unicodeSymbols, useSymbols, type Symbols } from './symbols.js';
 
 const STATE_WORDS: Record<ServerTask['state'], string> = {
@@ -38,12 +39,14 @@ const colorFor = (task: ServerTask) =>
  */
 export const SCREEN_CLOCK_MS = 1000;
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** Where a line is too long, the exit code, try and skip reason after the elapsed time are cut before the server's name. */
+const EXPLANATION_GIVES_WAY = 1000;
 
 function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; task: ServerTask; now: number }) {
 	const symbols = useSymbols();
-	const elapsed = task.startedAt ? formatElapsed((task.endedAt ?? now) - task.startedAt) : '';
 	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}${task.rebootRequired ? ' (reboot required)' : ''}`;
 	const attempt = task.attempts > 1 ? ` try ${task.attempts}` : '';
+	const after = `${exit}${attempt}${task.state === 'skipped' && task.message ? `: ${sanitizeLine(task.message)}` : ''}`;
 	return (
 		<Box>
 			<Box width={3} flexShrink={0}>
@@ -54,11 +57,20 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
 				</Text>
 			</Box>
 			<Text wrap="truncate-end" color={colorFor(task)}>
-				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {STATE_WORDS[task.state]} {elapsed}
-				{exit}
-				{attempt}
-				{task.state === 'skipped' && task.message ? `: ${sanitizeLine(task.message)}` : ''}
+				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {STATE_WORDS[task.state]}
 			</Text>
+			{task.startedAt ? (
+				<Box marginLeft={1} flexShrink={0}>
+					<Elapsed ms={(task.endedAt ?? now) - task.startedAt} color={colorFor(task)} />
+				</Box>
+			) : null}
+			{after && (
+				<Box flexShrink={EXPLANATION_GIVES_WAY}>
+					<Text wrap="truncate-end" color={colorFor(task)}>
+						{after}
+					</Text>
+				</Box>
+			)}
 		</Box>
 	);
 }

@@ -1,7 +1,7 @@
 import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import type { ProcedureState } from '../procedure/state.js';
 import { sanitizeLine } from '../text/sanitize.js';
-import { formatElapsed } from './format.js';
+import { Elapsed } from './Elapsed.js';
 import { useSymbols } from './symbols.js';
 
 /** Step 10: both directions side by side, module by module, until steady state holds on several polls. */
@@ -18,12 +18,20 @@ export function SyncPanels({ state, columns, now, steadyPolls }: { state: Proced
 	const exportWidth = Math.max(0, ...modules.map((module) => sanitizeLine(module.exportStatus).length));
 	// Two spaces between the columns where there is room; one where the states would be cut (60 columns).
 	const gap = identityWidth + exportWidth + 'NormalState'.length + 6 <= width ? '  ' : ' ';
-	const elapsed = state.sync.startedAt ? formatElapsed(now - state.sync.startedAt) : '0:00';
+	const steady = `steady ${state.sync.consecutiveSteady}/${steadyPolls} polls in a row`;
 	return (
 		<Box flexDirection="column">
-			<Text>
-				Poll {state.sync.polls}{screenReader ? '' : ` · ${elapsed}`} · steady {state.sync.consecutiveSteady}/{steadyPolls} polls in a row
-			</Text>
+			{screenReader ? (
+				<Text>
+					Poll {state.sync.polls} · {steady}
+				</Text>
+			) : (
+				<Box>
+					<Text>Poll {state.sync.polls} · </Text>
+					<Elapsed ms={state.sync.startedAt ? now - state.sync.startedAt : 0} />
+					<Text wrap="truncate-end"> · {steady}</Text>
+				</Box>
+			)}
 			<Box flexDirection={sideBySide ? 'row' : 'column'} columnGap={2}>
 				{[pair.pool, pair.backup].map((from) => {
 					const to = from === pair.pool ? pair.backup : pair.pool;
