@@ -15,6 +15,7 @@ import { orchestration } from './suites/orchestration.js';
 import { powershellRoundTrip } from './suites/powershell.js';
 import { renderCost } from './suites/render.js';
 import { topologyReading } from './suites/topology.js';
+import { workingDay } from './suites/working-day.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only render` runs the suites whose name contains the word. */
@@ -30,6 +31,8 @@ const suites: [string, () => Figure[] | Promise<Figure[]>][] = [
 	['orchestration overhead', () => orchestration(runs(5, 2))],
 	['render cost', () => renderCost(runs(5, 2))],
 	['memory', () => memory(runs(3, 1))],
+	// One run: a simulated working day takes about 5 minutes of real time on 2 cores (--quick: 2 hours).
+	['memory over a working day', () => workingDay(1, quick ? 2 : 8)],
 	['PowerShell round trip', () => powershellRoundTrip({ reused: runs(20, 10), fresh: runs(7, 3), starts: runs(5, 2) })],
 ];
 for (const [name, suite] of suites.filter(([name]) => only === undefined || name.includes(only))) {

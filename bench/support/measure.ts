@@ -72,12 +72,23 @@ export interface PtyResult {
  */
 export function inPty(
 	command: string[],
-	options: { columns: number; rows: number; marker: string; windows?: PtyWindow[]; rawOut?: string; env?: NodeJS.ProcessEnv },
+	options: {
+		columns: number;
+		rows: number;
+		marker: string;
+		windows?: PtyWindow[];
+		/** Let the program run until it exits, at most this many seconds (otherwise a minute). */
+		untilExitWithin?: number;
+		rawOut?: string;
+		env?: NodeJS.ProcessEnv;
+	},
 ): PtyResult {
 	const script = path.join(ROOT, 'bench/support/pty-run.py');
-	const windows = options.windows?.length ? options.windows.map((window) => `${window.delay}:${window.seconds}`).join(',') : '-';
+	const windows = options.untilExitWithin ? 'exit' : options.windows?.length ? options.windows.map((window) => `${window.delay}:${window.seconds}`).join(',') : '-';
 	const args = [script, String(options.columns), String(options.rows), options.marker, windows, options.rawOut ?? '-', '--', ...command];
-	const result = spawnSync('python3', args, { encoding: 'utf8', env: options.env ?? process.env, timeout: 120_000 });
+	const limit = options.untilExitWithin ?? 60;
+	const env = { ...(options.env ?? process.env), PTY_RUN_TIMEOUT_S: String(limit) };
+	const result = spawnSync('python3', args, { encoding: 'utf8', env, timeout: (limit + 60) * 1000 });
 	const line = result.stdout.trim().split('\n').pop() ?? '';
 	try {
 		return JSON.parse(line) as PtyResult;

@@ -4,11 +4,13 @@ output. Node has no pty module here; python3's `pty` is on every machine the pro
 
 usage: pty-run.py COLUMNS ROWS MARKER WINDOWS RAW_OUT|- -- COMMAND...
 WINDOWS: DELAY_S:SECONDS[,DELAY_S:SECONDS...], each starting DELAY_S after the marker was seen; - to stop as
-soon as the marker is seen."""
+soon as the marker is seen; exit to let the program run until it exits.
+The run is given up after 60 s, or $PTY_RUN_TIMEOUT_S."""
 import fcntl, json, os, pty, re, select, signal, struct, sys, termios, time
 
 columns, rows, marker = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-windows = [] if sys.argv[4] == '-' else [tuple(float(part) for part in spec.split(':')) for spec in sys.argv[4].split(',')]
+until_exit = sys.argv[4] == 'exit'
+windows = [] if sys.argv[4] in ('-', 'exit') else [tuple(float(part) for part in spec.split(':')) for spec in sys.argv[4].split(',')]
 raw_out = sys.argv[5]
 command = sys.argv[sys.argv.index('--') + 1:]
 ANSI = re.compile(rb'\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]')
@@ -28,14 +30,14 @@ if pid == 0:
 
 raw = bytearray()
 result = {'firstFrameMs': None, 'windows': []}
-deadline = started + 60
+deadline = started + float(os.environ.get('PTY_RUN_TIMEOUT_S', '60'))
 # Offsets from the marker at which to read the CPU time: every window's start and end.
 marks = sorted({offset for delay, seconds in windows for offset in (delay, delay + seconds)})
 readings = {}
 seen_at = None
 while True:
     now = time.perf_counter()
-    if seen_at is not None:
+    if seen_at is not None and not until_exit:
         for offset in marks:
             if offset not in readings and now >= seen_at + offset:
                 readings[offset] = (cpu_seconds(pid), now)
@@ -46,7 +48,7 @@ while True:
             ]
             break
     if now > deadline:
-        result['error'] = 'timed out waiting for ' + marker if seen_at is None else 'the run was too short for its windows'
+        result['error'] = 'timed out waiting for ' + marker if seen_at is None else 'still running at the deadline' if until_exit else 'the run was too short for its windows'
         break
     ready, _, _ = select.select([fd], [], [], 0.01)
     if not ready:
@@ -54,15 +56,17 @@ while True:
     try:
         chunk = os.read(fd, 65536)
     except OSError:
-        result['error'] = 'exited before the end'
+        if not until_exit:
+            result['error'] = 'exited before the end'
         break
     if not chunk:
         break
-    raw.extend(chunk)
+    if seen_at is None or raw_out != '-':
+        raw.extend(chunk)
     if seen_at is None and marker.encode() in ANSI.sub(b'', bytes(raw)):
         seen_at = time.perf_counter()
         result['firstFrameMs'] = (seen_at - started) * 1000
-        if not windows:
+        if not windows and not until_exit:
             break
 
 # Ctrl+C first, so a program that handles it exits in its own way (and a --cpu-prof is written); then a kill.
