@@ -6,10 +6,8 @@
 //
 // Environment: SFB_PAIR_BENCH_DAY_FILE (where to write the result, JSON), SFB_PAIR_BENCH_DAY_MARKER (text of the
 // frame that starts the day: the first running panel), SFB_PAIR_BENCH_DAY_SAMPLES (simulated seconds after
-// the marker at which to start reading the memory, comma-separated), SFB_PAIR_BENCH_DAY_WINDOW (simulated
-// seconds each reading lasts, 600 unless set; the process exits at the end of the last). To see what grows:
-// SFB_PAIR_BENCH_DAY_SNAPSHOTS=PREFIX writes a heap snapshot after each window (compare them in DevTools), and
-// SFB_PAIR_BENCH_DAY_SERIES=1 keeps every reading of the resident set.
+// the marker at which to read the memory, comma-separated; the process exits after the last). To see what
+// grows: SFB_PAIR_BENCH_DAY_SNAPSHOTS=PREFIX writes a heap snapshot at each sample (compare them in DevTools).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -20,7 +18,6 @@ import v8 from 'node:v8';
 const resultFile = process.env.SFB_PAIR_BENCH_DAY_FILE;
 const marker = process.env.SFB_PAIR_BENCH_DAY_MARKER ?? ' running ';
 const samplesAt = (process.env.SFB_PAIR_BENCH_DAY_SAMPLES ?? '300,28800').split(',').map((seconds) => Number(seconds) * 1000);
-const windowMs = Number(process.env.SFB_PAIR_BENCH_DAY_WINDOW ?? 600) * 1000;
 
 const RealDate = Date;
 let now = RealDate.now();
@@ -73,13 +70,14 @@ function cancel(timer) {
 let awake = false;
 /** One jump per turn of the event loop: whatever the last instant set off (renders, writes, awaits) runs first. */
 function wake() {
-	if (awake) return;
+	if (awake || sampling) return;
 	awake = true;
 	realSetImmediate(jump);
 }
 
 function jump() {
 	awake = false;
+	if (sampling) return;
 	let earliest;
 	for (const [id, entry] of pending) if (!earliest || entry.due < earliest[1].due || (entry.due === earliest[1].due && entry.order < earliest[1].order)) earliest = [id, entry];
 	if (!earliest) return;
@@ -90,8 +88,8 @@ function jump() {
 	try {
 		entry.callback(...entry.args);
 	} finally {
-		if (pending.size > 0) wake();
 		observe();
+		if (pending.size > 0) wake();
 	}
 }
 
@@ -111,16 +109,15 @@ globalThis.setInterval = (callback, delay, ...args) => schedule(callback, delay,
 globalThis.clearTimeout = cancel;
 globalThis.clearInterval = cancel;
 
-// What is measured: frames written once the day has started, and the memory over a window after each sample
-// point: the resident set every simulated second, then the heap after a full garbage collection, what the
-// process really holds. The resident set climbs by 30 MB or so as V8 fills its young generation, over three to
-// six simulated minutes here, and falls back when it is emptied: one reading is as much that saw-tooth as the
-// process. The window's floor (its lowest reading, the young generation just emptied) is comparable from one
-// window to the next, as long as the window holds a fall: ten minutes.
+// What is measured: frames written once the day has started, and at each sample the memory the process holds.
+// Between full collections the resident set also holds garbage: V8's young generation climbs by 30 MB or so
+// over a few simulated minutes here, and its old generation by more over hours, until a major collection; one
+// reading taken at random is as much that saw-tooth as the process. So the clock stops, and three times: a full
+// collection, half a second of real time for V8 to give the freed pages back, a reading; the lowest is kept.
 let startedAt;
 let frames = 0;
 const samples = [];
-let window;
+let sampling = false;
 const realStarted = performance.now();
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = (chunk, ...rest) => {
@@ -129,43 +126,42 @@ process.stdout.write = (chunk, ...rest) => {
 	return write(chunk, ...rest);
 };
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const anonymousResident = () => Number(/^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN) * 1024;
+const pause = (ms) => new Promise((resolve) => realSetTimeout(resolve, ms));
 
 function observe() {
-	if (startedAt === undefined || samples.length === samplesAt.length) return;
-	const elapsed = now - startedAt;
-	const from = samplesAt[samples.length];
-	if (elapsed < from) return;
-	window ??= { rss: [], rssAnon: [], lastSecond: -1 };
-	const second = Math.floor(elapsed / 1000);
-	if (second !== window.lastSecond) {
-		window.lastSecond = second;
-		window.rss.push(process.memoryUsage.rss());
-		window.rssAnon.push(anonymousResident());
+	if (sampling || startedAt === undefined || samples.length === samplesAt.length || now - startedAt < samplesAt[samples.length]) return;
+	sampling = true;
+	void sample().then(() => {
+		sampling = false;
+		if (samples.length < samplesAt.length) return wake();
+		if (resultFile) writeFileSync(resultFile, JSON.stringify({ samples }));
+		process.exit(0);
+	});
+}
+
+async function sample() {
+	const simulatedSeconds = (now - startedAt) / 1000;
+	const readings = [];
+	for (let round = 0; round < 3; round++) {
+		globalThis.gc?.();
+		await pause(500);
+		readings.push({ rss: process.memoryUsage.rss(), rssAnon: anonymousResident() });
 	}
-	if (elapsed < from + windowMs) return;
-	globalThis.gc?.();
-	globalThis.gc?.();
 	const memory = process.memoryUsage();
+	const lowest = readings.reduce((low, reading) => (reading.rss < low.rss ? reading : low));
 	samples.push({
-		simulatedSeconds: from / 1000,
+		simulatedSeconds,
 		frames,
 		realSeconds: (performance.now() - realStarted) / 1000,
-		rss: median(window.rss),
-		rssMin: Math.min(...window.rss),
-		rssMax: Math.max(...window.rss),
-		rssAnon: median(window.rssAnon),
+		rss: lowest.rss,
+		rssAnon: lowest.rssAnon,
+		readings: readings.map((reading) => reading.rss),
 		heapUsed: memory.heapUsed,
 		heapTotal: memory.heapTotal,
 		external: memory.external,
-		...(process.env.SFB_PAIR_BENCH_DAY_SERIES ? { series: window.rss } : {}),
 	});
-	window = undefined;
 	if (process.env.SFB_PAIR_BENCH_DAY_SNAPSHOTS) v8.writeHeapSnapshot(`${process.env.SFB_PAIR_BENCH_DAY_SNAPSHOTS}-${samples.length}.heapsnapshot`);
-	if (samples.length < samplesAt.length) return;
-	if (resultFile) writeFileSync(resultFile, JSON.stringify({ samples }));
-	process.exit(0);
 }
 
 // Nothing else may keep a day from ending: a safety net in real time.
