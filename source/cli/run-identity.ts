@@ -4,15 +4,22 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { RunIdentity } from '../session/change-record.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
-const LONGEST_NAME = 128;
+export const LONGEST_NAME = 128;
 
-/** `--operator NAME`: a person's name or account as the change ticket should show it, on one line. */
-export function operatorName(value: string): string {
+/** A person's name or account as the change ticket should show it, on one line: `--operator` and the `operator` setting. */
+export function checkOperatorName(value: string): { ok: true; value: string } | { ok: false; reason: string } {
 	const name = value.trim();
 	if (name === '' || name.length > LONGEST_NAME || sanitizeLine(name) !== name) {
-		throw new InvalidArgumentError(`give a name or account of 1 to ${LONGEST_NAME} printable characters, e.g. --operator 'CONTOSO\\alice'`);
+		return { ok: false, reason: `give a name or account of 1 to ${LONGEST_NAME} printable characters, e.g. --operator 'CONTOSO\\alice'` };
 	}
-	return name;
+	return { ok: true, value: name };
+}
+
+/** `--operator NAME`, read by commander. */
+export function operatorName(value: string): string {
+	const checked = checkOperatorName(value);
+	if (!checked.ok) throw new InvalidArgumentError(checked.reason);
+	return checked.value;
 }
 
 /** The account sfb-pair runs under: `DOMAIN\user` on Windows, as the change ticket's readers know it. */

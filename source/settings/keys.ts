@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { checkDuration, checkNumber, formatDuration, PACING, PARALLEL, type Bounds, type Checked } from '../text/bounded-values.js';
+import { checkOperatorName, LONGEST_NAME } from '../cli/run-identity.js';
 import { FAILOVER_FLOOR_SECONDS } from '../sfb/voice-resiliency.js';
 
 /**
@@ -17,7 +18,7 @@ export interface SettingDefinition {
 	summary: string;
 	/** The built-in default, as `config list` says it. */
 	defaultText: string;
-	schema: { type: 'string' | 'integer' | 'number' | 'boolean'; minimum?: number; maximum?: number; minLength?: number; pattern?: string };
+	schema: { type: 'string' | 'integer' | 'number' | 'boolean'; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; pattern?: string };
 	/** What `config set KEY VALUE` was given, as the value to store. */
 	parse(text: string): { ok: true; value: SettingValue } | { ok: false; reason: string };
 	show(value: SettingValue): string;
@@ -92,6 +93,16 @@ export const SETTINGS: readonly SettingDefinition[] = [
 	duration('service-settle', 'how long LYNCBACKUP must stay Running after a start', PACING.serviceSettle, 60, 'serviceSettle'),
 	flag('explain', 'explain beside each step why it exists', false, 'explain'),
 	flag('ascii', 'draw with ASCII characters only', false, 'ascii', 'SFB_PAIR_ASCII'),
+	{
+		key: 'operator',
+		summary: 'who makes the change, as the change record names them',
+		defaultText: 'the OS account',
+		// No control characters, bidirectional marks or line separators: a hand-edited file is held to what `config set` takes.
+		schema: { type: 'string', minLength: 1, maxLength: LONGEST_NAME, pattern: '^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]+$' },
+		parse: checkOperatorName,
+		show: String,
+		option: { attribute: 'operator', from: (value) => value },
+	},
 ];
 
 export function settingNamed(key: string): SettingDefinition | undefined {
@@ -100,13 +111,15 @@ export function settingNamed(key: string): SettingDefinition | undefined {
 
 /** Why `value` does not match the setting's schema, or undefined when it does: the subset of JSON Schema the table uses. */
 export function schemaProblem(setting: SettingDefinition, value: unknown): string | undefined {
-	const { type, minimum, maximum, minLength } = setting.schema;
+	const { type, minimum, maximum, minLength, maxLength, pattern } = setting.schema;
 	const typeOk =
 		type === 'integer' ? Number.isInteger(value) : type === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === type;
 	if (!typeOk) return `must be ${type === 'integer' ? 'an integer' : `a ${type}`}`;
 	if (minimum !== undefined && (value as number) < minimum) return `must be >= ${minimum}`;
 	if (maximum !== undefined && (value as number) > maximum) return `must be <= ${maximum}`;
 	if (minLength !== undefined && (value as string).length < minLength) return `must not be empty`;
+	if (maxLength !== undefined && (value as string).length > maxLength) return `must be at most ${maxLength} characters`;
+	if (pattern !== undefined && !new RegExp(pattern, 'u').test(value as string)) return 'must hold printable characters only';
 	return undefined;
 }
 

@@ -20,7 +20,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
 
 /** A value for each setting that is not its default, as `config set` would be given it, and what it presets. */
-const EXAMPLES: Record<string, { text: string; stored: SettingValue; option: unknown; flag: string[]; flagValue: unknown }> = {
+const EXAMPLES: Record<string, { text: string; stored: SettingValue; option: unknown; flag: string[]; flagValue: unknown; refused?: string }> = {
 	'state-dir': { text: '/srv/sfb-pair', stored: '/srv/sfb-pair', option: '/srv/sfb-pair', flag: ['--state-dir', '/tmp/other'], flagValue: '/tmp/other' },
 	powershell: { text: '/opt/microsoft/powershell/7/pwsh', stored: '/opt/microsoft/powershell/7/pwsh', option: '/opt/microsoft/powershell/7/pwsh', flag: ['--powershell', 'pwsh-preview'], flagValue: 'pwsh-preview' },
 	parallel: { text: '4', stored: 4, option: 4, flag: ['--parallel', '2'], flagValue: 2 },
@@ -32,6 +32,7 @@ const EXAMPLES: Record<string, { text: string; stored: SettingValue; option: unk
 	'service-settle': { text: '90', stored: 90, option: 90, flag: ['--service-settle', '30'], flagValue: 30 },
 	explain: { text: 'on', stored: true, option: true, flag: ['--no-explain'], flagValue: false },
 	ascii: { text: 'yes', stored: true, option: true, flag: ['--no-ascii'], flagValue: false },
+	operator: { text: ' CONTOSO\\alice ', stored: 'CONTOSO\\alice', option: 'CONTOSO\\alice', flag: ['--operator', 'CONTOSO\\bob'], flagValue: 'CONTOSO\\bob', refused: 'alice\u001B[2J' },
 };
 
 /** The command a setting's flag belongs to: the wizard has no voice options, `run` has no --ascii. */
@@ -51,6 +52,15 @@ function parsed(settings: LoadedSettings, argv: string[]) {
 }
 
 describe('every setting', () => {
+	it('holds a hand-edited operator name to what config set takes: printable, one line, 128 characters at most', () => {
+		const operator = SETTINGS.find((setting) => setting.key === 'operator')!;
+		for (const hostile of ['alice\u001B[2J', 'alice\u2028bob', '\u202Eecila', 'a'.repeat(129), '']) {
+			expect(schemaProblem(operator, hostile), JSON.stringify(hostile)).toBeDefined();
+			expect(operator.parse(hostile).ok, JSON.stringify(hostile)).toBe(false);
+		}
+		expect(schemaProblem(operator, 'Ælfrida Ó Briain (CONTOSO\\ae)')).toBeUndefined();
+	});
+
 	it('has an example here, so each one is tested', () => {
 		expect(Object.keys(EXAMPLES).sort()).toEqual(SETTINGS.map((setting) => setting.key).sort());
 	});
@@ -59,7 +69,7 @@ describe('every setting', () => {
 		const example = EXAMPLES[key]!;
 		expect(setting.parse(example.text)).toEqual({ ok: true, value: example.stored });
 		expect(schemaProblem(setting, example.stored)).toBeUndefined();
-		expect(setting.parse('  nonsense  ').ok, 'nonsense is refused with a reason').toBe(false);
+		expect(setting.parse(example.refused ?? '  nonsense  ').ok, 'nonsense is refused with a reason').toBe(false);
 
 		const withSetting = parsed(loaded({ [key]: example.stored }), commandFor(key));
 		expect(withSetting.getOptionValue(setting.option.attribute)).toEqual(example.option);
