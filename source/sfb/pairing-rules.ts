@@ -5,7 +5,8 @@ import { describeVersion } from './product-version.js';
 export interface PoolEligibility {
 	pool: FrontEndPool;
 	pairedWith?: string;
-	deployed: boolean;
+	/** null: the farm could not tell. */
+	deployed: boolean | null;
 	eligible: boolean;
 	reason?: string;
 }
@@ -49,7 +50,7 @@ export function assessPools(inventory: PoolInventory): PoolEligibility[] {
 	const partners = inventory.pools.map((pool) => partnerOf(inventory, pool.fqdn));
 	const unpaired = partners.filter((partner) => partner === undefined).length;
 	return inventory.pools.map((pool, index) => {
-		const deployed = lookup(inventory.deployed, pool.fqdn) ?? false;
+		const deployed = lookup(inventory.deployed, pool.fqdn) ?? null;
 		const pairedWith = partners[index];
 		if (pairedWith !== undefined) return { pool, pairedWith, deployed, eligible: false, reason: `already paired with ${pairedWith}` };
 		if (unpaired > 1) return { pool, deployed, eligible: true };
@@ -83,9 +84,8 @@ function refusalsFor(inventory: PoolInventory, pool: FrontEndPool, backup: Front
 	const refusals: string[] = [];
 	const poolPartner = partnerOf(inventory, pool.fqdn);
 	const backupPartner = partnerOf(inventory, backup.fqdn);
-	if (poolPartner !== undefined && normalise(poolPartner) === normalise(backup.fqdn)) {
-		refusals.push(`${pool.fqdn} and ${backup.fqdn} are already paired with each other; there is nothing to pair`);
-	} else {
+	// Already paired with each other is not a refusal: the procedure finishes what the farm shows is left to do.
+	if (poolPartner === undefined || normalise(poolPartner) !== normalise(backup.fqdn)) {
 		for (const [member, partner] of [
 			[pool, poolPartner],
 			[backup, backupPartner],
@@ -159,6 +159,15 @@ function warningsFor(pool: FrontEndPool, backup: FrontEndPool): string[] {
 		}
 	}
 	return warnings;
+}
+
+/** Both Registrars name each other: the pairing is published both ways (a write cut short may leave one). */
+export function pairedBothWays(inventory: PoolInventory, poolFqdn: string, backupFqdn: string): boolean {
+	const named = (from: string, to: string) => {
+		const partner = lookup(inventory.pairings, from);
+		return partner !== undefined && normalise(partner) === normalise(to);
+	};
+	return named(poolFqdn, backupFqdn) && named(backupFqdn, poolFqdn);
 }
 
 /** The partner of a pool, in the inventory's spelling; a pairing may be recorded in either direction. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FrontEndPool, PoolInventory } from '../../source/sfb/model.js';
-import { assessPair, assessPools, findPool, unknownPoolMessage } from '../../source/sfb/pairing-rules.js';
+import { assessPair, assessPools, findPool, pairedBothWays, unknownPoolMessage } from '../../source/sfb/pairing-rules.js';
 import { readTopologyDocument } from '../../source/sfb/topology-reader.js';
 
 function pool(fqdn: string, overrides: Partial<FrontEndPool> = {}): FrontEndPool {
@@ -50,9 +50,9 @@ describe('assessPools', () => {
 		const farm = inventory([seattle, dublin, paris, oslo], { 'pool02.contoso.com': 'POOL03.contoso.com' }, { 'pool01.contoso.com': true });
 		expect(assessPools(farm)).toEqual([
 			{ pool: seattle, deployed: true, eligible: true },
-			{ pool: dublin, pairedWith: 'pool03.contoso.com', deployed: false, eligible: false, reason: 'already paired with pool03.contoso.com' },
-			{ pool: paris, pairedWith: 'pool02.contoso.com', deployed: false, eligible: false, reason: 'already paired with pool02.contoso.com' },
-			{ pool: oslo, deployed: false, eligible: true },
+			{ pool: dublin, pairedWith: 'pool03.contoso.com', deployed: null, eligible: false, reason: 'already paired with pool03.contoso.com' },
+			{ pool: paris, pairedWith: 'pool02.contoso.com', deployed: null, eligible: false, reason: 'already paired with pool02.contoso.com' },
+			{ pool: oslo, deployed: null, eligible: true },
 		]);
 	});
 
@@ -64,7 +64,7 @@ describe('assessPools', () => {
 
 	it('does not offer the one pool left unpaired when every other pool is paired', () => {
 		const [lone] = assessPools(inventory([seattle, dublin, paris], { 'pool02.contoso.com': 'pool03.contoso.com' }));
-		expect(lone).toEqual({ pool: seattle, deployed: false, eligible: false, reason: 'every other Front End pool is already paired: nothing can be paired with it' });
+		expect(lone).toEqual({ pool: seattle, deployed: null, eligible: false, reason: 'every other Front End pool is already paired: nothing can be paired with it' });
 	});
 });
 
@@ -110,11 +110,12 @@ describe('assessPair refusals', () => {
 		]);
 	});
 
-	it('says when the two pools are already paired with each other', () => {
-		const farm = inventory([seattle, dublin], { 'pool01.contoso.com': 'pool02.contoso.com' });
-		expect(assessPair(farm, 'pool02.contoso.com', 'pool01.contoso.com').refusals).toEqual([
-			'pool02.contoso.com and Pool01.contoso.com are already paired with each other; there is nothing to pair',
-		]);
+	it('does not refuse two pools already paired with each other: the procedure finishes what the farm shows is left', () => {
+		const halfWritten = inventory([seattle, dublin], { 'pool01.contoso.com': 'pool02.contoso.com' });
+		expect(assessPair(halfWritten, 'pool02.contoso.com', 'pool01.contoso.com')).toMatchObject({ allowed: true, refusals: [] });
+		expect(pairedBothWays(halfWritten, 'pool01.contoso.com', 'pool02.contoso.com')).toBe(false);
+		const published = inventory([seattle, dublin], { 'pool01.contoso.com': 'pool02.contoso.com', 'pool02.contoso.com': 'POOL01.contoso.com' });
+		expect(pairedBothWays(published, 'pool02.contoso.com', 'Pool01.contoso.com')).toBe(true);
 	});
 
 	it('refuses Enterprise Edition with Standard Edition', () => {

@@ -1,0 +1,71 @@
+import { powershellLiteral as q } from '../environments/powershell/literal.js';
+import { BACKUP_SERVICE } from '../environments/port.js';
+import { bootstrapperPathForDisplay } from './bootstrapper.js';
+import type { FrontEndPool, VoiceResiliency } from './model.js';
+import { formatTimeSpan } from './voice-resiliency.js';
+
+/**
+ * The cmdlet lines a person reads: in the plan, the change record, panels, error messages and evidence. Every
+ * value goes through the same quoting as the scripts that run (`powershellLiteral`), so what is shown is what an
+ * administrator can paste, and a name with a quote in it reads as data, never as a second command.
+ */
+
+export function registrarCommand(pool: string, backup: string, voice: VoiceResiliency): string {
+	const intervals = voice.automaticFailover
+		? ` -FailureDetectionInterval ${formatTimeSpan(voice.failoverSeconds)} -FailbackDetectionInterval ${formatTimeSpan(voice.failbackSeconds)}`
+		: '';
+	return `Set-CsRegistrar -Identity ${q(`Registrar:${pool}`)} -BackupRegistrar ${q(`Registrar:${backup}`)} -EnableAutomaticFailover $${voice.automaticFailover}${intervals}`;
+}
+
+/** What writing the pairing runs, in one line, for messages and the record of an interrupted write. */
+export function writePairingSummary(pool: string, backup: string): string {
+	return `Set-CsRegistrar -Identity ${q(`Registrar:${pool}`)} -BackupRegistrar ${q(`Registrar:${backup}`)} (both directions); Enable-CsTopology`;
+}
+
+export function registrarReadCommand(pool: string): string {
+	return `Get-CsService -Identity ${q(`Registrar:${pool}`)}`;
+}
+
+export function relationshipCommand(pool: string): string {
+	return `Get-CsPoolBackupRelationship -PoolFqdn ${q(pool)}`;
+}
+
+export function bootstrapperCommand(server: string, pool: FrontEndPool): string {
+	return `Invoke-Command -ComputerName ${q(server)} { & ${q(bootstrapperPathForDisplay(pool.version))} }`;
+}
+
+export function cumulativeUpdateCommand(server: string): string {
+	return `Invoke-Command -ComputerName ${q(server)} { & 'SkypeServerUpdateInstaller.exe' /silentmode }`;
+}
+
+export function startServiceCommand(server: string, name = BACKUP_SERVICE): string {
+	return `Start-CsWindowsService -Name ${q(name)} -ComputerName ${q(server)}`;
+}
+
+export function readServiceCommand(server: string, name = BACKUP_SERVICE): string {
+	return `Get-CsWindowsService -Name ${q(name)} -ComputerName ${q(server)}`;
+}
+
+export function syncCommand(pool: string): string {
+	return `Invoke-CsBackupServiceSync -PoolFqdn ${q(pool)}`;
+}
+
+export function statusCommand(pool: string): string {
+	return `Get-CsBackupServiceStatus -PoolFqdn ${q(pool)}`;
+}
+
+export function replicationCommand(server: string): string {
+	return `Get-CsManagementStoreReplicationStatus -ReplicaFqdn ${q(server)}`;
+}
+
+export function pushReplicationCommand(server: string): string {
+	return `Invoke-CsManagementStoreReplication -ReplicaFqdn ${q(server)}`;
+}
+
+export function patchVersionCommand(server: string): string {
+	return `Invoke-Command -ComputerName ${q(server)} { Get-CsServerPatchVersion }`;
+}
+
+export function interPoolCommand(pool: string): string {
+	return `Debug-CsInterPoolReplication -PoolFqdn ${q(pool)}`;
+}
