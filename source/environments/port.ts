@@ -1,4 +1,5 @@
 import type { BackupServiceStatus } from '../sfb/backup-status.js';
+import type { ComponentVersion } from '../sfb/cumulative-update.js';
 import type { PairingRequest, PoolInventory } from '../sfb/model.js';
 
 export type EnvironmentKind = 'lab' | 'live';
@@ -26,6 +27,23 @@ export interface WritePairingOptions {
 	 * someone else published in between: the write is refused with kind 'stale-topology'.
 	 */
 	expectedSignature?: string;
+}
+
+/** What `Get-CsManagementStoreReplicationStatus -ReplicaFqdn <server>` says about one server's replica. */
+export interface ReplicaStatus {
+	/** `UpToDate`: the replica holds the latest configuration the master has (documented by the cmdlet's examples). */
+	upToDate: boolean;
+	/** `LastUpdateCreation`, ISO 8601 when it could be read as a time (documented by the cmdlet's examples). */
+	lastUpdateCreation?: string;
+	/** Every property returned, as text: the object's other properties are not documented [unverified]. */
+	raw: string;
+}
+
+export interface ComponentVersions {
+	components: ComponentVersion[];
+	/** Which read gave them, for the evidence: a cmdlet, or the registry where the cmdlet is missing. */
+	source: string;
+	raw: string;
 }
 
 export interface RunOptions {
@@ -83,7 +101,12 @@ export interface Environment {
 	reapplyCumulativeUpdate(server: string, options?: RunOptions): Promise<CommandOutcome>;
 
 	startService(server: string, name: string): Promise<void>;
+	/** A Windows service on one server: LYNCBACKUP, or RTCSRV (installed on a server once its pool is deployed). */
 	readService(server: string, name: string): Promise<ServiceStatus>;
+	/** `Get-CsManagementStoreReplicationStatus -ReplicaFqdn <server>`: is the server's copy of the topology current? */
+	readReplication(server: string): Promise<ReplicaStatus>;
+	/** The versions of the Skype for Business Server components installed on one server (Core Components, Backup Service…). */
+	readComponentVersions(server: string): Promise<ComponentVersions>;
 
 	/** `Invoke-CsBackupServiceSync -PoolFqdn <pool>` */
 	startBackupSync(pool: string): Promise<void>;
@@ -94,3 +117,5 @@ export interface Environment {
 }
 
 export const BACKUP_SERVICE = 'LYNCBACKUP';
+/** The Front End service: a server that has it installed has been deployed. */
+export const FRONT_END_SERVICE = 'RTCSRV';

@@ -22,6 +22,8 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		reapplyCumulativeUpdate: (server, options) => then(() => environment.reapplyCumulativeUpdate(server, options)),
 		startService: (server, name) => then(() => environment.startService(server, name)),
 		readService: (server, name) => then(() => environment.readService(server, name)),
+		readReplication: (server) => then(() => environment.readReplication(server)),
+		readComponentVersions: (server) => then(() => environment.readComponentVersions(server)),
 		startBackupSync: (pool) => then(() => environment.startBackupSync(pool)),
 		readBackupStatus: (pool) => then(() => environment.readBackupStatus(pool)),
 		dispose: () => environment.dispose(),

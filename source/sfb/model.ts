@@ -45,8 +45,8 @@ export interface PoolInventory {
 	pools: FrontEndPool[];
 	/** pool FQDN → its backup pool FQDN, in both directions. */
 	pairings: Record<string, string>;
-	/** pool FQDN → whether the pool has been deployed (its servers installed), not just defined. */
-	deployed: Record<string, boolean>;
+	/** pool FQDN → whether the pool has been deployed (its servers installed), not just defined; null: could not tell. */
+	deployed: Record<string, boolean | null>;
 }
 
 export interface VoiceResiliency {

@@ -43,6 +43,12 @@ export interface StandInServer {
 	/** Windows service name → status; a service that is absent is not installed. */
 	services: Record<string, string>;
 	cuReapplied: boolean;
+	/** The build of the server's Core Components (ours): the level the CU brings the Backup Service to. */
+	coreVersion: string;
+	/** The server has Get-CsServerPatchVersion (ours: SfB 2015 from its November 2015 CU); without it, the registry is read. */
+	patchVersionCmdlet: boolean;
+	/** How long after a publish this server's replica of the Central Management store is up to date (ours). */
+	replicaLagMs: number;
 	backupCrashAt: number | null;
 	events: { providerName: string; id: number; time: string; message: string }[];
 }
@@ -59,6 +65,10 @@ export interface StandInState {
 	topologyFile: string;
 	signature: string;
 	enabledSignature: string;
+	/** When the farm was made: its replicas' last update before any publish (ours). */
+	createdAt: number;
+	/** When a pairing was last written (ours): each replica is current from then plus its lag. */
+	publishedAt: number | null;
 	registrars: Record<string, StandInRegistrar>;
 	backupRegistrarShape: 'string' | 'object';
 	/** 'unrecognised' answers with an object that names no backup pool. */
@@ -95,6 +105,9 @@ export function standInServer(overrides: Partial<StandInServer> = {}): StandInSe
 		bootstrapper: { exitCodes: [0], runs: 0, lineDelayMs: 15, failureLines: [] },
 		services: { RTCSRV: 'Running' },
 		cuReapplied: true,
+		coreVersion: '6.0.9319.534',
+		patchVersionCmdlet: true,
+		replicaLagMs: 0,
 		backupCrashAt: null,
 		events: [],
 		...overrides,
@@ -120,6 +133,8 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 		topologyFile: 'topology.xml',
 		signature,
 		enabledSignature: signature,
+		createdAt: Date.now() - 86_400_000,
+		publishedAt: null,
 		registrars: Object.fromEntries(pools.map((pool) => [pool.fqdn, unpaired()])),
 		backupRegistrarShape: 'string',
 		relationshipShape: 'object',

@@ -48,6 +48,10 @@ export interface FarmState {
 	faultAttempts: Record<string, number>;
 	/** The time scale the farm last ran at; later commands without --time-scale keep it, so times stay consistent. */
 	timeScale?: number;
+	/** When the farm was made from its scenario: the replicas' last update until a pairing is published. */
+	createdAt?: number;
+	/** When a pairing was last published; each replica catches up from then (fault `replica-behind`). */
+	publishedAt?: number;
 }
 
 const LONG_AGO_MS = 24 * 60 * 60 * 1000;
@@ -109,6 +113,7 @@ export function initialFarm(scenario: Scenario, now: number): FarmState {
 		servers,
 		syncRequests,
 		faultAttempts: {},
+		createdAt: now,
 	};
 }
 

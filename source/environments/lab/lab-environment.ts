@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
+import { statusCommand } from '../../sfb/commands.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { FrontEndPool, PairingRequest, PoolInventory } from '../../sfb/model.js';
 import { renderTopologyDocument } from '../../sfb/topology-writer.js';
 import {
 	BACKUP_SERVICE,
 	EnvironmentError,
+	FRONT_END_SERVICE,
 	type CommandOutcome,
+	type ComponentVersions,
 	type Environment,
+	type ReplicaStatus,
 	type RunOptions,
 	type ServiceStatus,
 	type WritePairingOptions,
@@ -19,7 +23,7 @@ import { checkBounds, TIME_SCALE } from '../../text/bounded-values.js';
 import { writePrivateSnapshot } from '../../session/private-fs.js';
 import { jitter, seededRandom } from './random.js';
 import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
-import { readLyncBackup, simulateBackupStatus } from './simulation.js';
+import { readLyncBackup, simulateBackupStatus, simulatedComponentVersions, simulatedReplica } from './simulation.js';
 import { bootstrapperTranscript, cumulativeUpdateTranscript, withServerOutput, type BootstrapperOutcome, type Transcript } from './transcripts.js';
 
 export interface LabEnvironmentOptions {
@@ -138,6 +142,7 @@ export class LabEnvironment implements Environment {
 		farm.pairings[request.pool] = { backup: request.backup, voice: { ...request.voice } };
 		farm.pairings[request.backup] = { backup: request.pool, voice: { ...request.voice } };
 		farm.pairingWrites += 1;
+		farm.publishedAt = this.clock.now();
 		changeSignature(farm, this.scenario);
 		saveFarm(this.farmPath, farm);
 	}
@@ -171,7 +176,8 @@ export class LabEnvironment implements Environment {
 		serverState.bootstrapperRuns += 1;
 		// Bootstrapper lays the Backup Service down from RTM binaries: any CU applied before is undone for it.
 		serverState.cuReapplied = false;
-		const installsBackupService = farm.pairings[pool.fqdn] !== undefined;
+		// It reads the roles from the server's replica of the topology: one not yet updated by the publish shows none.
+		const installsBackupService = farm.pairings[pool.fqdn] !== undefined && this.replicaOf(farm, server, startedAt).upToDate;
 		saveFarm(this.farmPath, farm);
 		liveRunIds.add(runId);
 
@@ -235,7 +241,7 @@ export class LabEnvironment implements Environment {
 		const pool = this.deployedPoolOf(server);
 		this.checkServiceName(server, name);
 		const farm = this.readFarm();
-		this.throwIfServiceUnreachable(farm, server);
+		this.throwIfUnreachable(farm, server, 'service');
 		const state = this.serverState(farm, server);
 		if (state.bootstrapper.state !== 'done') {
 			throw new EnvironmentError(
@@ -261,13 +267,37 @@ export class LabEnvironment implements Environment {
 	}
 
 	async readService(server: string, name: string): Promise<ServiceStatus> {
-		// As on a real server without Skype for Business Server installed: the service is simply not there.
-		if (this.poolOfServer.get(server)?.deployed === false) return { state: 'NotInstalled' };
-		const pool = this.deployedPoolOf(server);
-		this.checkServiceName(server, name);
+		const pool = this.poolOfServer.get(server);
+		if (!pool) throw new EnvironmentError('failed', `${server} is not a Front End server of any pool in the topology`);
 		const farm = this.readFarm();
-		this.throwIfServiceUnreachable(farm, server);
+		if (name.toUpperCase() === FRONT_END_SERVICE) {
+			this.throwIfUnreachable(farm, server, 'deployment');
+			return { state: pool.deployed ? 'Running' : 'NotInstalled' };
+		}
+		this.checkServiceName(server, name);
+		// As on a real server without Skype for Business Server installed: the service is simply not there.
+		if (!pool.deployed) return { state: 'NotInstalled' };
+		this.throwIfUnreachable(farm, server, 'service');
 		return readLyncBackup(this.serverState(farm, server), pool, this.scenario, this.clock.now(), this.toWallMs).status;
+	}
+
+	async readReplication(server: string): Promise<ReplicaStatus> {
+		this.deployedPoolOf(server);
+		const replica = this.replicaOf(this.readFarm(), server, this.clock.now());
+		const lastUpdateCreation = new Date(replica.lastUpdateCreation).toISOString();
+		return {
+			upToDate: replica.upToDate,
+			lastUpdateCreation,
+			raw: JSON.stringify({ ReplicaFqdn: server, UpToDate: replica.upToDate, LastUpdateCreation: lastUpdateCreation }),
+		};
+	}
+
+	async readComponentVersions(server: string): Promise<ComponentVersions> {
+		const pool = this.deployedPoolOf(server);
+		const farm = this.readFarm();
+		this.throwIfUnreachable(farm, server, 'service');
+		const components = simulatedComponentVersions(this.serverState(farm, server), pool);
+		return { components, source: 'Get-CsServerPatchVersion', raw: JSON.stringify(components) };
 	}
 
 	async startBackupSync(pool: string): Promise<void> {
@@ -289,7 +319,7 @@ export class LabEnvironment implements Environment {
 			saveFarm(this.farmPath, farm);
 			throw new EnvironmentError(
 				'access-denied',
-				`Get-CsBackupServiceStatus -PoolFqdn ${pool}: access denied; the account running it must be a member of RTCUniversalServerAdmins`,
+				`${statusCommand(pool)}: access denied; the account running it must be a member of RTCUniversalServerAdmins`,
 			);
 		}
 		const backup = farm.pairings[pool]?.backup;
@@ -350,8 +380,13 @@ export class LabEnvironment implements Environment {
 		farm.faultAttempts[key] = (farm.faultAttempts[key] ?? 0) + 1;
 	}
 
-	private throwIfServiceUnreachable(farm: FarmState, server: string): void {
-		const fault = this.activeFault(farm, (candidate) => candidate.type === 'unreachable' && candidate.server === server && candidate.during === 'service');
+	private replicaOf(farm: FarmState, server: string, at: number) {
+		const lag = this.scenario.faults.reduce((seconds, fault) => (fault.type === 'replica-behind' && fault.server === server ? seconds + fault.seconds : seconds), 0);
+		return simulatedReplica(farm, this.toWallMs(lag), at);
+	}
+
+	private throwIfUnreachable(farm: FarmState, server: string, during: 'service' | 'deployment'): void {
+		const fault = this.activeFault(farm, (candidate) => candidate.type === 'unreachable' && candidate.server === server && candidate.during === during);
 		if (!fault) return;
 		this.strike(farm, fault);
 		saveFarm(this.farmPath, farm);
@@ -389,7 +424,7 @@ export class LabEnvironment implements Environment {
 
 	private checkServiceName(server: string, name: string): void {
 		if (name.toUpperCase() !== BACKUP_SERVICE) {
-			throw new EnvironmentError('failed', `Cannot find any service with service name '${name}' on ${server} (the lab simulates ${BACKUP_SERVICE} only)`);
+			throw new EnvironmentError('failed', `Cannot find any service with service name '${name}' on ${server} (the lab simulates ${BACKUP_SERVICE} and ${FRONT_END_SERVICE} only)`);
 		}
 	}
 }

@@ -12,8 +12,11 @@ import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with {
 import cmsStandardPartnerScenario from './scenarios/cms-standard-partner.json' with { type: 'json' };
 import cuNotReappliedScenario from './scenarios/cu-not-reapplied.json' with { type: 'json' };
 import defaultScenario from './scenarios/default.json' with { type: 'json' };
+import deploymentUnreachableScenario from './scenarios/deployment-unreachable.json' with { type: 'json' };
 import enterpriseHappyScenario from './scenarios/enterprise-happy.json' with { type: 'json' };
+import mixedDeploymentScenario from './scenarios/mixed-deployment.json' with { type: 'json' };
 import notDeployedScenario from './scenarios/not-deployed.json' with { type: 'json' };
+import replicaBehindScenario from './scenarios/replica-behind.json' with { type: 'json' };
 import serverUnreachableScenario from './scenarios/server-unreachable.json' with { type: 'json' };
 import standardEditionScenario from './scenarios/standard-edition.json' with { type: 'json' };
 import syncErrorScenario from './scenarios/sync-error.json' with { type: 'json' };
@@ -58,7 +61,8 @@ export interface LabTimings {
 export type LabFault =
 	| { type: 'bootstrapper-exit'; server: string; exitCode: number; attempts: number }
 	| { type: 'another-version-installed'; server: string; attempts: number }
-	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' }
+	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' | 'deployment' }
+	| { type: 'replica-behind'; server: string; seconds: number }
 	| { type: 'reboot-required'; server: string; attempts: number }
 	| { type: 'cumulative-update-not-applied'; server: string; attempts: number }
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }
@@ -113,8 +117,11 @@ const builtInScenarios: Record<string, unknown> = {
 	'standard-edition': standardEditionScenario,
 	'cms-standard-partner': cmsStandardPartnerScenario,
 	'not-deployed': notDeployedScenario,
+	'mixed-deployment': mixedDeploymentScenario,
 	'unsupported-pairs': unsupportedPairsScenario,
+	'deployment-unreachable': deploymentUnreachableScenario,
 	'server-unreachable': serverUnreachableScenario,
+	'replica-behind': replicaBehindScenario,
 	'bootstrap-failure': bootstrapFailureScenario,
 	'another-version': anotherVersionScenario,
 	'cu-not-reapplied': cuNotReappliedScenario,

@@ -1,9 +1,11 @@
 import type { BackupModuleStatus, BackupServiceStatus, ExportState } from '../../sfb/backup-status.js';
 import { CMS_MASTER_MODULE } from '../../sfb/backup-status.js';
+import type { ComponentVersion } from '../../sfb/cumulative-update.js';
 import type { ServiceStatus } from '../port.js';
 import type { FarmState, ServerFarmState } from './farm-state.js';
 import { jitter, seededRandom } from './random.js';
 import { backupModulesOf, type Scenario, type ScenarioPool } from './scenario.js';
+import { productName, rtmBuilds } from './transcripts.js';
 
 /** Converts the scenario's realistic seconds to the lab clock's milliseconds. */
 export type ToWallMs = (realisticSeconds: number) => number;
@@ -91,4 +93,33 @@ function latestRunningSince(pools: ScenarioPool[], farm: FarmState, scenario: Sc
 		}
 	}
 	return latest;
+}
+
+/**
+ * The components `Get-CsServerPatchVersion` lists on one server. The lab's build numbers are its own: the RTM build with
+ * the CU's number as the last part (CU15 → 6.0.9319.15), so a trainee can read the level at a glance. Bootstrapper
+ * installs the Backup Service at the RTM build; the CU re-applied brings it to the Core Components' build.
+ */
+export function simulatedComponentVersions(server: ServerFarmState, pool: ScenarioPool): ComponentVersion[] {
+	const product = productName(pool.version);
+	const rtm = rtmBuilds[pool.version === 'unknown' ? 'Skype for Business Server 2015' : pool.version];
+	const update = /^CU(\d+)$/.exec(pool.cumulativeUpdate)?.[1];
+	const core = update === undefined ? rtm : rtm.replace(/\.\d+$/, `.${update}`);
+	const components = [
+		{ name: `${product}, Core Components`, version: core },
+		{ name: `${product}, Front End Server`, version: core },
+	];
+	if (server.backupServiceInstalled) components.push({ name: `${product}, Backup Service`, version: server.cuReapplied ? core : rtm });
+	return components;
+}
+
+/**
+ * The server's replica of the Central Management store: current from the moment of a publish plus the replica's lag
+ * (fault `replica-behind`); before that it still holds the update before the publish.
+ */
+export function simulatedReplica(farm: FarmState, lagMs: number, now: number): { upToDate: boolean; lastUpdateCreation: number } {
+	const publishedAt = farm.publishedAt;
+	if (publishedAt === undefined) return { upToDate: true, lastUpdateCreation: farm.createdAt ?? now };
+	const current = publishedAt + lagMs;
+	return now >= current ? { upToDate: true, lastUpdateCreation: current } : { upToDate: false, lastUpdateCreation: farm.createdAt ?? publishedAt };
 }

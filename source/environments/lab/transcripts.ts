@@ -26,8 +26,8 @@ export const PREREQUISITE_FAILED_EXIT_CODE = 1;
 const TEMP_FOLDER = 'C:\\Users\\Administrator\\AppData\\Local\\Temp';
 const BACKUP_SERVICE_LABEL = 'LyncBackupService (Skype for Business Server Backup Service)';
 
-/** RTM build numbers of the products, for the "another version" refusal. */
-const rtmBuilds: Record<Exclude<ProductVersion, 'unknown'>, string> = {
+/** RTM build numbers of the products, for the "another version" refusal and the component versions. */
+export const rtmBuilds: Record<Exclude<ProductVersion, 'unknown'>, string> = {
 	'Lync Server 2013': '5.0.8308.0',
 	'Skype for Business Server 2015': '6.0.9319.0',
 	'Skype for Business Server 2019': '7.0.2046.0',
@@ -186,7 +186,7 @@ export function cumulativeUpdateTranscript(input: {
 	return { lines, exitCode: 0, durationFactor: 1 };
 }
 
-function productName(version: ProductVersion): string {
+export function productName(version: ProductVersion): string {
 	return version === 'unknown' ? 'Skype for Business Server' : version;
 }
 

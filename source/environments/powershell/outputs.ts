@@ -1,6 +1,7 @@
 import { Ajv, type JSONSchemaType } from 'ajv';
 import type { BackupModuleStatus, BackupServiceStatus } from '../../sfb/backup-status.js';
-import { EnvironmentError, type ServiceState, type ServiceStatus } from '../port.js';
+import { patchVersionCommand, readServiceCommand, relationshipCommand, replicationCommand, statusCommand } from '../../sfb/commands.js';
+import { EnvironmentError, type ReplicaStatus, type ServiceState, type ServiceStatus } from '../port.js';
 import { BACKUP_CRASH_EVENT_ID, BACKUP_CRASH_PROVIDER, type SessionInfo } from './scripts.js';
 
 /**
@@ -68,27 +69,56 @@ const validateInventory = ajv.compile<InventoryOutput>({
 	required: ['topology', 'registrars'],
 });
 
-export interface FrontEndProbe {
-	server: string;
-	installed: boolean;
-	reason?: string;
-}
+/** One server's Front End service: installed, not installed (ObjectNotFound), or the error that kept it from telling. */
+export type FrontEndProbe = { server: string; installed: boolean } | { server: string; error: PowerShellFailure };
 
 const validateProbe = ajv.compile<FrontEndProbe>({
-	type: 'object',
-	properties: { server: { type: 'string' }, installed: { type: 'boolean' }, reason: { type: 'string' } },
-	required: ['server', 'installed'],
+	oneOf: [
+		{ type: 'object', properties: { server: { type: 'string' }, installed: { type: 'boolean' } }, required: ['server', 'installed'] },
+		{ type: 'object', properties: { server: { type: 'string' }, error: failureSchema }, required: ['server', 'error'] },
+	],
 });
 
 export interface PairingOutput {
 	registrar: unknown[];
 	relationship: unknown[];
+	/** Get-CsPoolBackupRelationship refused with ObjectNotFound: how it may answer for a pool without a backup [unverified]. */
+	relationshipNotFound?: string;
 }
 
 const validatePairing = ajv.compile<PairingOutput>({
 	type: 'object',
-	properties: { registrar: { type: 'array' }, relationship: { type: 'array' } },
+	properties: { registrar: { type: 'array' }, relationship: { type: 'array' }, relationshipNotFound: { type: 'string' } },
 	required: ['registrar', 'relationship'],
+});
+
+export interface ReplicationOutput {
+	upToDate: unknown;
+	lastUpdateCreation: string | null;
+	record: unknown;
+}
+
+const validateReplication = ajv.compile<ReplicationOutput>({
+	type: 'object',
+	properties: { upToDate: {}, lastUpdateCreation: { type: ['string', 'null'] }, record: {} },
+	required: ['upToDate', 'record'],
+});
+
+export interface ComponentsOutput {
+	source: string;
+	components: { name: string; version: string }[];
+}
+
+const validateComponents = ajv.compile<ComponentsOutput>({
+	type: 'object',
+	properties: {
+		source: { type: 'string' },
+		components: {
+			type: 'array',
+			items: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } }, required: ['name', 'version'] },
+		},
+	},
+	required: ['source', 'components'],
 });
 
 export type BootstrapperRun =
@@ -164,6 +194,36 @@ export const parsePairingOutput = checked(validatePairing, 'Get-CsService with G
 export const parseBootstrapperRun = checked(validateBootstrapperRun, 'The Bootstrapper.exe run');
 export const parseLineEvent = checked(validateLineEvent, 'A line of output');
 
+/**
+ * `Get-CsServerPatchVersion` on the server (ComponentName, Version: the names Microsoft's own scripts read; the
+ * cmdlet reference does not document its output [unverified]), or the installed products where the cmdlet is
+ * missing (DisplayName, DisplayVersion [unverified: whether a CU moves DisplayVersion]).
+ */
+export function parseComponents(server: string, value: unknown): ComponentsOutput {
+	const components = asList(value);
+	if (components.length === 1 && validateComponents(components[0])) return components[0];
+	throw new EnvironmentError('unexpected-output', `${patchVersionCommand(server)} came back in an unexpected shape`, JSON.stringify(value));
+}
+
+/**
+ * `Get-CsManagementStoreReplicationStatus -ReplicaFqdn <server>`: UpToDate and LastUpdateCreation are the properties
+ * the cmdlet reference's examples use; the rest of Microsoft.Rtc.Management.Xds.ReplicaState is not documented, so it is
+ * kept as raw text. Exactly one replica is expected.
+ */
+export function parseReplication(server: string, value: unknown): ReplicaStatus {
+	const command = replicationCommand(server);
+	const raw = JSON.stringify(value);
+	const records = asList(value);
+	if (records.length !== 1 || !validateReplication(records[0])) {
+		throw new EnvironmentError('unexpected-output', `${command} returned ${records.length === 0 ? 'no replica' : 'an unexpected shape'}`, raw);
+	}
+	const record = records[0];
+	const upToDate = typeof record.upToDate === 'boolean' ? record.upToDate : /^(true|false)$/i.test(String(record.upToDate)) ? /^true$/i.test(String(record.upToDate)) : undefined;
+	if (upToDate === undefined) throw new EnvironmentError('unexpected-output', `${command} returned no readable UpToDate`, raw);
+	const created = record.lastUpdateCreation?.trim();
+	return { upToDate, ...(created ? { lastUpdateCreation: created } : {}), raw };
+}
+
 /** ConvertTo-Json writes a single result as an object and several as an array. */
 export function asList(value: unknown): unknown[] {
 	if (value === null || value === undefined) return [];
@@ -213,6 +273,10 @@ function isEmpty(value: unknown): boolean {
 	return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 }
 
+function hasProperty(record: PowerShellRecord, name: string): boolean {
+	return Object.keys(record).some((candidate) => candidate.toLowerCase() === name.toLowerCase());
+}
+
 function property(record: PowerShellRecord, name: string): unknown {
 	const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
 	return key === undefined ? undefined : record[key];
@@ -236,6 +300,10 @@ export function parseRegistrars(records: unknown[]): RegistrarSetting[] {
 		const pool = fqdnFromValue(property(record, 'PoolFqdn')) ?? fqdnFromValue(property(record, 'Identity'));
 		if (pool === undefined) {
 			throw new EnvironmentError('unexpected-output', 'A Registrar from Get-CsService -Registrar names no pool', raw);
+		}
+		if (!hasProperty(record, 'BackupRegistrar')) {
+			// Absent is not empty: without the property nothing says whether the pool has a backup.
+			throw new EnvironmentError('unexpected-output', `The Registrar of ${pool} has no BackupRegistrar property, so whether it is paired cannot be told`, raw);
 		}
 		const backupValue = property(record, 'BackupRegistrar');
 		if (isEmpty(backupValue)) return { pool };
@@ -269,7 +337,7 @@ export function parseBackupRelationship(pool: string, records: unknown[]): strin
 	function unrecognised(record: unknown): never {
 		throw new EnvironmentError(
 			'unexpected-output',
-			`Get-CsPoolBackupRelationship -PoolFqdn ${pool} returned no recognisable backup pool`,
+			`${relationshipCommand(pool)} returned no recognisable backup pool`,
 			JSON.stringify(records.length === 1 ? record : records),
 		);
 	}
@@ -286,7 +354,7 @@ export function sameFqdn(a: string, b: string): boolean {
 export function parseBackupStatus(pool: string, records: unknown[]): BackupServiceStatus {
 	const raw = JSON.stringify(records);
 	const refuse = (reason: string): never => {
-		throw new EnvironmentError('unexpected-output', `Get-CsBackupServiceStatus -PoolFqdn ${pool} ${reason}`, raw);
+		throw new EnvironmentError('unexpected-output', `${statusCommand(pool)} ${reason}`, raw);
 	};
 	const modules: BackupModuleStatus[] = [];
 	let backupPool: string | undefined;
@@ -322,7 +390,7 @@ function moduleStatus(value: unknown): BackupModuleStatus | undefined {
 const serviceStates: readonly ServiceState[] = ['Running', 'Stopped', 'StartPending', 'StopPending'];
 
 export function parseServiceStatus(server: string, name: string, value: unknown): ServiceStatus {
-	const output = checked(validateServiceOutput, `Get-CsWindowsService -Name ${name} -ComputerName ${server}`)(value);
+	const output = checked(validateServiceOutput, readServiceCommand(server, name))(value);
 	if (!output.installed) return { state: 'NotInstalled' };
 	const state = serviceStates.find((known) => known === output.status) ?? 'Unknown';
 	if (!output.crash) return { state };

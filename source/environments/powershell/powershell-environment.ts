@@ -8,18 +8,34 @@ import { readTopologyDocument, TopologyReadError } from '../../sfb/topology-read
 import { formatTimeSpan } from '../../sfb/voice-resiliency.js';
 import {
 	EnvironmentError,
+	FRONT_END_SERVICE,
 	type CommandOutcome,
+	type ComponentVersions,
 	type Environment,
+	type ReplicaStatus,
 	type RunOptions,
 	type ServiceStatus,
 	type WritePairingOptions,
 } from '../port.js';
 import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
+import {
+	patchVersionCommand,
+	readServiceCommand,
+	registrarReadCommand,
+	relationshipCommand,
+	replicationCommand,
+	startServiceCommand,
+	statusCommand,
+	syncCommand,
+	writePairingSummary,
+} from '../../sfb/commands.js';
 import { resolvePowerShellExecutable } from './executable.js';
 import {
 	parseBackupRelationship,
 	parseBackupStatus,
 	parseBootstrapperRun,
+	parseComponents,
+	parseReplication,
 	parseFrontEndProbes,
 	parseInventoryOutput,
 	parseLineEvent,
@@ -32,7 +48,9 @@ import {
 import {
 	probeFrontEndScript,
 	readBackupStatusScript,
+	readComponentVersionsScript,
 	readInventoryScript,
+	readReplicationScript,
 	readPairingScript,
 	readServiceScript,
 	readTopologyScript,
@@ -148,14 +166,16 @@ export class PowerShellEnvironment implements Environment {
 		const probes = parseFrontEndProbes(
 			servers.length === 0
 				? []
-				: await this.run(probeFrontEndScript(servers), { action: 'Get-CsWindowsService -Name RTCSRV on every Front End' }),
+				: await this.run(probeFrontEndScript(servers), { action: `Get-CsWindowsService -Name '${FRONT_END_SERVICE}' on every Front End` }),
 		);
-		const installed = new Set(probes.filter((probe) => probe.installed).map((probe) => probe.server.toLowerCase()));
+		const installed = new Map(probes.map((probe) => [probe.server.toLowerCase(), 'installed' in probe ? probe.installed : null]));
+		// A server that could not be asked leaves its pool's deployment unknown (null), never "not deployed".
 		const deployed = Object.fromEntries(
-			document.frontEndPools.map((pool) => [
-				pool.fqdn,
-				pool.servers.length > 0 && pool.servers.every((server) => installed.has(server.toLowerCase())),
-			]),
+			document.frontEndPools.map((pool) => {
+				const answers = pool.servers.map((server) => installed.get(server.toLowerCase()) ?? null);
+				const state = answers.length === 0 || answers.includes(false) ? false : answers.includes(null) ? null : true;
+				return [pool.fqdn, state];
+			}),
 		);
 
 		return { topologySignature: signature, pools: document.frontEndPools, pairings, deployed };
@@ -184,22 +204,21 @@ export class PowerShellEnvironment implements Environment {
 		}
 		const whatIf = options.whatIf === true;
 		await this.run(writePairingScript(request, intervals, whatIf), {
-			action: `Set-CsRegistrar -Identity Registrar:${request.pool} -BackupRegistrar Registrar:${request.backup} (both directions)${whatIf ? ' -WhatIf' : '; Enable-CsTopology'}`,
+			action: whatIf ? `${writePairingSummary(request.pool, request.backup).replace(/; Enable-CsTopology$/, '')} -WhatIf` : writePairingSummary(request.pool, request.backup),
 		});
 	}
 
 	async readPairing(pool: string): Promise<string | undefined> {
-		const output = parsePairingOutput(
-			await this.run(readPairingScript(pool), { action: `Get-CsService -Identity Registrar:${pool}; Get-CsPoolBackupRelationship -PoolFqdn ${pool}` }),
-		);
+		const output = parsePairingOutput(await this.run(readPairingScript(pool), { action: `${registrarReadCommand(pool)}; ${relationshipCommand(pool)}` }));
 		const fromRegistrar = parseRegistrars(output.registrar).find((setting) => sameFqdn(setting.pool, pool))?.backup;
 		const fromRelationship = parseBackupRelationship(pool, output.relationship);
+		const disagree = (said: string) =>
+			new EnvironmentError('unexpected-output', `The read-backs disagree about ${pool}: its BackupRegistrar is ${fromRegistrar ?? 'empty'} but ${said}`, JSON.stringify(output));
 		if (fromRegistrar !== undefined && fromRelationship !== undefined && !sameFqdn(fromRegistrar, fromRelationship)) {
-			throw new EnvironmentError(
-				'unexpected-output',
-				`The read-backs disagree about ${pool}: its BackupRegistrar is ${fromRegistrar} but Get-CsPoolBackupRelationship names ${fromRelationship}`,
-				JSON.stringify(output),
-			);
+			throw disagree(`${relationshipCommand(pool)} names ${fromRelationship}`);
+		}
+		if (fromRegistrar !== undefined && output.relationshipNotFound !== undefined) {
+			throw disagree(`${relationshipCommand(pool)} answered: ${output.relationshipNotFound}`);
 		}
 		return fromRegistrar ?? fromRelationship;
 	}
@@ -246,23 +265,30 @@ export class PowerShellEnvironment implements Environment {
 	}
 
 	async startService(server: string, name: string): Promise<void> {
-		await this.run(startServiceScript(server, name), { action: `Start-CsWindowsService -Name ${name} -ComputerName ${server}`, server });
+		await this.run(startServiceScript(server, name), { action: startServiceCommand(server, name), server });
 	}
 
 	async readService(server: string, name: string): Promise<ServiceStatus> {
-		const value = await this.run(readServiceScript(server, name), {
-			action: `Get-CsWindowsService -Name ${name} -ComputerName ${server}`,
-			server,
-		});
+		const value = await this.run(readServiceScript(server, name), { action: readServiceCommand(server, name), server });
 		return parseServiceStatus(server, name, value);
 	}
 
+	async readReplication(server: string): Promise<ReplicaStatus> {
+		return parseReplication(server, await this.run(readReplicationScript(server), { action: replicationCommand(server) }));
+	}
+
+	async readComponentVersions(server: string): Promise<ComponentVersions> {
+		const value = await this.run(readComponentVersionsScript(server), { action: patchVersionCommand(server), server });
+		const output = parseComponents(server, value);
+		return { components: output.components, source: output.source, raw: JSON.stringify(value) };
+	}
+
 	async startBackupSync(pool: string): Promise<void> {
-		await this.run(startBackupSyncScript(pool), { action: `Invoke-CsBackupServiceSync -PoolFqdn ${pool}` });
+		await this.run(startBackupSyncScript(pool), { action: syncCommand(pool) });
 	}
 
 	async readBackupStatus(pool: string): Promise<BackupServiceStatus> {
-		const value = await this.run(readBackupStatusScript(pool), { action: `Get-CsBackupServiceStatus -PoolFqdn ${pool}` });
+		const value = await this.run(readBackupStatusScript(pool), { action: statusCommand(pool) });
 		return parseBackupStatus(pool, asList(value));
 	}
 

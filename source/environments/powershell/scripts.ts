@@ -1,6 +1,6 @@
 import type { PairingRequest } from '../../sfb/model.js';
 import { BOOTSTRAPPER_FOLDERS } from '../../sfb/bootstrapper.js';
-import { BACKUP_SERVICE } from '../port.js';
+import { BACKUP_SERVICE, FRONT_END_SERVICE } from '../port.js';
 import { powershellLiteral } from './literal.js';
 
 /**
@@ -13,9 +13,6 @@ import { powershellLiteral } from './literal.js';
 export const FRAME_PREFIX = '##sfb-pair:';
 export const RESULT_FRAME = 'result';
 export const EVENT_FRAME = 'event';
-
-/** Service name of the Front End (RTCSRV): a pool whose servers have it installed has been deployed. */
-export const FRONT_END_SERVICE = 'RTCSRV';
 
 /** Event 4007 from "LS Backup Service": the Backup Service crashed because the CU was not re-applied (step 9 of the current deployment article). */
 export const BACKUP_CRASH_PROVIDER = 'LS Backup Service';
@@ -165,23 +162,80 @@ $registrars = @(Get-CsService -Registrar | ForEach-Object { ConvertTo-SfbPairRec
 @{ topology = $topology; registrars = $registrars }`;
 }
 
-/** Whether each server has the Front End service, which is what deploying a pool installs. */
+/**
+ * Whether each server has the Front End service, which is what deploying a pool installs. A service that is not
+ * there is reported with error category ObjectNotFound [unverified]; any other error means the server could not tell.
+ */
 export function probeFrontEndScript(servers: string[]): string {
 	return String.raw`foreach ($server in ${arrayLiteral(servers)}) {
 	try {
 		$null = Get-CsWindowsService -Name ${powershellLiteral(FRONT_END_SERVICE)} -ComputerName $server -ErrorAction Stop
 		@{ server = $server; installed = $true }
 	} catch {
-		@{ server = $server; installed = $false; reason = $_.Exception.Message }
+		if ([string]$_.CategoryInfo.Category -eq 'ObjectNotFound') {
+			@{ server = $server; installed = $false }
+		} else {
+			@{ server = $server; error = (ConvertTo-SfbPairFailure -ErrorRecord $_).error }
+		}
 	}
 }`;
 }
 
-/** What both read-backs say about `pool`: its Registrar's BackupRegistrar and its backup relationship. */
+/**
+ * What both read-backs say about `pool`: its Registrar's BackupRegistrar and its backup relationship. How the
+ * relationship cmdlet answers for a pool without a backup is not documented [unverified]: nothing, or an error; an
+ * ObjectNotFound error is kept as that answer, any other error stops the read.
+ */
 export function readPairingScript(pool: string): string {
 	return String.raw`$registrar = @(Get-CsService -Identity ${powershellLiteral(`Registrar:${pool}`)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })
-$relationship = @(Get-CsPoolBackupRelationship -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })
-@{ registrar = $registrar; relationship = $relationship }`;
+$relationship = @()
+$notFound = $null
+try {
+	$relationship = @(Get-CsPoolBackupRelationship -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })
+} catch {
+	if ([string]$_.CategoryInfo.Category -ne 'ObjectNotFound') { throw }
+	$notFound = [string]$_.Exception.Message
+}
+$result = @{ registrar = $registrar; relationship = $relationship }
+if ($null -ne $notFound) { $result.relationshipNotFound = $notFound }
+$result`;
+}
+
+/** One replica's status; the time is written as ISO 8601 in UTC so the jump box's culture cannot change its reading. */
+export function readReplicationScript(server: string): string {
+	return String.raw`foreach ($replica in @(Get-CsManagementStoreReplicationStatus -ReplicaFqdn ${powershellLiteral(server)})) {
+	$created = $replica.LastUpdateCreation
+	$createdText = $null
+	if ($created -is [datetime]) { $createdText = $created.ToUniversalTime().ToString('o') } elseif ($null -ne $created) { $createdText = [string]$created }
+	@{ upToDate = $replica.UpToDate; lastUpdateCreation = $createdText; record = (ConvertTo-SfbPairRecord -InputObject $replica) }
+}`;
+}
+
+/**
+ * Runs on the server: the component versions from `Get-CsServerPatchVersion` (SfB 2015 CU of November 2015 and later;
+ * it reads the local server only), else from the installed products in the registry's Uninstall keys. Win32_Product is
+ * never used: reading it makes Windows Installer check, and may reconfigure, every product on the server.
+ */
+export const remoteComponentVersionsBlock = String.raw`{
+	if (-not (Get-Command -Name Get-CsServerPatchVersion -ErrorAction SilentlyContinue)) {
+		Import-Module -Name SkypeForBusiness -ErrorAction SilentlyContinue
+	}
+	if (Get-Command -Name Get-CsServerPatchVersion -ErrorAction SilentlyContinue) {
+		$components = @(Get-CsServerPatchVersion | ForEach-Object { [pscustomobject]@{ Name = [string]$_.ComponentName; Version = [string]$_.Version } })
+		[pscustomobject]@{ Source = 'Get-CsServerPatchVersion'; Components = $components }
+	} else {
+		$keys = @('HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\*', 'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\*')
+		$components = @(Get-ItemProperty -Path $keys -ErrorAction SilentlyContinue | Where-Object { [string]$_.DisplayName -match 'Skype for Business Server|Lync Server' } | ForEach-Object { [pscustomobject]@{ Name = [string]$_.DisplayName; Version = [string]$_.DisplayVersion } })
+		[pscustomobject]@{ Source = 'the installed products (registry Uninstall keys)'; Components = $components }
+	}
+}`;
+
+export function readComponentVersionsScript(server: string): string {
+	return String.raw`$remote = ${remoteComponentVersionsBlock}
+$found = @(Invoke-Command -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ErrorAction Stop)
+foreach ($result in $found) {
+	@{ source = [string]$result.Source; components = @(foreach ($component in @($result.Components)) { @{ name = [string]$component.Name; version = [string]$component.Version } }) }
+}`;
 }
 
 export interface PairingIntervals {

@@ -30,7 +30,7 @@ export function PoolPicker({ pools, rows, chosen, onAnswer }: { pools: PoolEligi
 	const { columns } = useTerminalSize();
 	const options: PickerOption<string>[] = pools.map((entry) => ({
 		...poolOption(entry.pool, width, columns),
-		...(entry.deployed ? {} : { note: `${sanitizeLine(entry.pool.fqdn)} is defined but not deployed yet.` }),
+		...(entry.deployed === false ? { note: `${sanitizeLine(entry.pool.fqdn)} is defined but not deployed yet.` } : {}),
 		value: entry.pool.fqdn,
 	}));
 	return (

@@ -447,7 +447,7 @@ describe('Cumulative Update and LYNCBACKUP', () => {
 	it('a service name other than LYNCBACKUP is refused in one line', async () => {
 		const { lab } = await openLab();
 		expect((await failure(lab.readService('red-fe01.contoso.com', 'RTCSRVX'))).message).toBe(
-			"Cannot find any service with service name 'RTCSRVX' on red-fe01.contoso.com (the lab simulates LYNCBACKUP only)",
+			"Cannot find any service with service name 'RTCSRVX' on red-fe01.contoso.com (the lab simulates LYNCBACKUP and RTCSRV only)",
 		);
 	});
 });

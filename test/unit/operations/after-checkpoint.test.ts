@@ -17,6 +17,8 @@ function fakeFarm(): Environment {
 		reapplyCumulativeUpdate: call,
 		startService: call,
 		readService: call,
+		readReplication: call,
+		readComponentVersions: call,
 		startBackupSync: call,
 		readBackupStatus: call,
 		dispose: call,

@@ -45,7 +45,13 @@ describe('Registrar read-back (BackupRegistrar is [unverified])', () => {
 	});
 
 	it('takes the pool from Identity when PoolFqdn is absent', () => {
-		expect(parseRegistrars([{ Identity: 'Registrar:dir01.contoso.com' }])).toEqual([{ pool: 'dir01.contoso.com' }]);
+		expect(parseRegistrars([{ Identity: 'Registrar:dir01.contoso.com', BackupRegistrar: null }])).toEqual([{ pool: 'dir01.contoso.com' }]);
+	});
+
+	it('takes a missing BackupRegistrar property as could-not-tell, never as unpaired', () => {
+		const error = thrown(() => parseRegistrars([{ Identity: 'Registrar:pool01.contoso.com', PoolFqdn: 'pool01.contoso.com' }]));
+		expect(error.kind).toBe('unexpected-output');
+		expect(error.message).toBe('The Registrar of pool01.contoso.com has no BackupRegistrar property, so whether it is paired cannot be told');
 	});
 
 	it('refuses a BackupRegistrar that names no pool, keeping the raw record', () => {
@@ -116,7 +122,7 @@ describe('Get-CsBackupServiceStatus', () => {
 	it('refuses output with neither modules nor module statuses', () => {
 		const error = thrown(() => parseBackupStatus('p.contoso.com', [{ OverallExportStatus: 'FinalState' }]));
 		expect(error.kind).toBe('unexpected-output');
-		expect(error.message).toBe('Get-CsBackupServiceStatus -PoolFqdn p.contoso.com returned neither BackupModules nor module statuses');
+		expect(error.message).toBe("Get-CsBackupServiceStatus -PoolFqdn 'p.contoso.com' returned neither BackupModules nor module statuses");
 		expect(error.rawOutput).toContain('OverallExportStatus');
 		expect(thrown(() => parseBackupStatus('p.contoso.com', [{ BackupModules: [{ Identity: 'x' }] }])).kind).toBe('unexpected-output');
 	});

@@ -15,6 +15,7 @@
 		'Start-CsWindowsService'
 		'Invoke-CsBackupServiceSync'
 		'Get-CsBackupServiceStatus'
+		'Get-CsManagementStoreReplicationStatus'
 		'Invoke-Command'
 		'Get-WinEvent'
 	)

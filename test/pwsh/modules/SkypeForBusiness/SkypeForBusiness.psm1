@@ -1,7 +1,9 @@
 # A stand-in for the SkypeForBusiness module: the cmdlets sfb-pair runs, producing objects shaped like the
 # real ones (reference/sfb-facts.md), backed by a JSON state file so several PowerShell processes share one farm.
 # It shadows Invoke-Command (functions win over cmdlets) to play the remote servers: their fixed drives,
-# Bootstrapper.exe with its output over time and exit codes, unreachable servers and refused sessions.
+# Bootstrapper.exe with its output over time and exit codes, unreachable servers and refused sessions, and what a
+# server reports about itself (Get-CsServerPatchVersion, the installed products in the registry).
+# Properties marked "ours" below are the stand-in's invention: no public source confirms them (sfb-facts.md §8).
 
 Set-StrictMode -Version 3
 
@@ -211,6 +213,8 @@ function Set-CsRegistrar {
 			if ($FailureDetectionInterval) { $setting.failureDetectionInterval = $FailureDetectionInterval.ToString() }
 			if ($FailbackDetectionInterval) { $setting.failbackDetectionInterval = $FailbackDetectionInterval.ToString() }
 			$state.signature = [guid]::NewGuid().ToString()
+			# Each replica catches up from here, after its own lag (replicaLagMs, ours).
+			$state.publishedAt = Get-StandInNow
 		} | Out-Null
 	}
 }
@@ -225,7 +229,35 @@ function Get-CsPoolBackupRelationship {
 	$partner = Get-RegistrarPool $setting.backupRegistrar
 	if ($state.relationshipShape -eq 'string') { return $partner }
 	if ($state.relationshipShape -eq 'unrecognised') { return [pscustomobject]@{ Relationship = 'Pair-7' } }
+	# The object's type is documented (BackupRelation), its properties are not: PoolFqdn and BackupPoolFqdn are ours.
 	[pscustomobject]@{ PoolFqdn = $PoolFqdn; BackupPoolFqdn = $partner }
+}
+
+# The replica of the Central Management store on one server. UpToDate and LastUpdateCreation are the properties the
+# cmdlet reference's examples use; ReplicaFqdn and LastStatusReport are ours. A replica is up to date once its lag has
+# passed since the last publish; before that it still holds the update before the publish.
+function Test-StandInReplicaCurrent {
+	param($State, $Server, [long]$At)
+	$null -eq $State.publishedAt -or $At -ge ([long]$State.publishedAt + [long]$Server.replicaLagMs)
+}
+
+function Get-CsManagementStoreReplicationStatus {
+	[CmdletBinding()]
+	param([Parameter(Position = 0)][string]$ReplicaFqdn, [switch]$CentralManagementStoreStatus)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$now = Get-StandInNow
+	foreach ($name in @($state.servers.Keys | Where-Object { -not $ReplicaFqdn -or $_ -eq $ReplicaFqdn } | Sort-Object)) {
+		$server = $state.servers[$name]
+		$current = Test-StandInReplicaCurrent -State $state -Server $server -At $now
+		$created = if ($null -eq $state.publishedAt) { $state.createdAt } elseif ($current) { [long]$state.publishedAt + [long]$server.replicaLagMs } else { $state.createdAt }
+		[pscustomobject]@{
+			ReplicaFqdn = $name
+			UpToDate = [bool]$current
+			LastUpdateCreation = [DateTimeOffset]::FromUnixTimeMilliseconds([long]$created).UtcDateTime
+			LastStatusReport = [DateTimeOffset]::FromUnixTimeMilliseconds($now).UtcDateTime
+		}
+	}
 }
 
 function Get-CsWindowsService {
@@ -319,6 +351,8 @@ function Get-CsBackupServiceStatus {
 		if ($name -eq 'CentralMgmt.CMSMaster' -and $state.cmsPool -ne $PoolFqdn) { $export = 'NotInitialized' }
 		[pscustomobject]@{ Identity = $name; ExportStatus = $export; ImportStatus = 'NormalState' }
 	}
+	# BackupModules with Identity, ExportStatus and ImportStatus is the documented shape (JENSTR); PoolFqdn,
+	# BackupPoolFqdn, OverallExportStatus and OverallImportStatus are ours.
 	[pscustomobject]@{
 		PoolFqdn = $PoolFqdn
 		BackupPoolFqdn = $partner
@@ -333,18 +367,23 @@ function Invoke-StandInBootstrapper {
 	param([string]$Server)
 	$run = Use-StandInState -Write -Action {
 		param($state)
-		$bootstrapper = $state.servers[$Server].bootstrapper
+		$entry = $state.servers[$Server]
+		$bootstrapper = $entry.bootstrapper
 		$codes = @($bootstrapper.exitCodes)
 		$code = $codes[[Math]::Min([int]$bootstrapper.runs, $codes.Count - 1)]
 		$bootstrapper.runs = [int]$bootstrapper.runs + 1
-		$lines = if ($code -eq 0 -or $code -eq 3010) { $script:DefaultBootstrapperLines } else { @($bootstrapper.failureLines) }
-		@{ code = $code; lines = $lines; delay = [int]$bootstrapper.lineDelayMs }
+		# The roles come from the server's replica of the topology: before the publish reaches it, it assigns no Backup Service.
+		$pool = @($state.pools.Keys | Where-Object { @($state.pools[$_]) -contains $Server })[0]
+		$paired = $null -ne $pool -and [bool]$state.registrars[$pool].backupRegistrar
+		$installs = $paired -and (Test-StandInReplicaCurrent -State $state -Server $entry -At (Get-StandInNow))
+		$lines = if ($code -ne 0 -and $code -ne 3010) { @($bootstrapper.failureLines) } elseif ($installs) { $script:DefaultBootstrapperLines } else { @($script:DefaultBootstrapperLines | Where-Object { $_ -notmatch 'Backup' }) }
+		@{ code = $code; lines = $lines; delay = [int]$bootstrapper.lineDelayMs; installs = $installs }
 	}
 	foreach ($line in $run.lines) {
 		Start-Sleep -Milliseconds $run.delay
 		$line
 	}
-	if ($run.code -eq 0 -or $run.code -eq 3010) {
+	if ($run.installs -and ($run.code -eq 0 -or $run.code -eq 3010)) {
 		Use-StandInState -Write -Action {
 			param($state)
 			$entry = $state.servers[$Server]
@@ -404,6 +443,23 @@ function Invoke-Command {
 			$target = if ($LiteralPath) { $LiteralPath } else { $Path }
 			$null -ne $standInServer.bootstrapperPath -and $target -eq $standInServer.bootstrapperPath
 		}
+		# What the server says about its components: Get-CsServerPatchVersion (ComponentName and Version, as Microsoft's
+		# own scripts read them) where the server has it (patchVersionCmdlet, ours), else the installed products in the
+		# registry (DisplayName, DisplayVersion). The Backup Service stays at the RTM build until the CU is re-applied.
+		$components = @([pscustomobject]@{ ComponentName = 'Skype for Business Server 2015, Core Components'; Version = $standInServer.coreVersion })
+		if ($standInServer.services.ContainsKey('LYNCBACKUP')) {
+			$backupVersion = if ($standInServer.cuReapplied) { $standInServer.coreVersion } else { '6.0.9319.0' }
+			$components += [pscustomobject]@{ ComponentName = 'Skype for Business Server 2015, Backup Service'; Version = $backupVersion }
+		}
+		Remove-Item -Path 'function:Get-CsServerPatchVersion' -ErrorAction SilentlyContinue
+		if ($standInServer.patchVersionCmdlet) {
+			function Get-CsServerPatchVersion { $components }
+		}
+		function Get-ItemProperty {
+			param([string[]]$Path)
+			foreach ($component in $components) { [pscustomobject]@{ DisplayName = $component.ComponentName; DisplayVersion = $component.Version } }
+		}
+		function Import-Module { param([string]$Name) }
 		if ($standInServer.bootstrapperPath) {
 			$bootstrapperServer = $computer
 			Set-Item -Path ('function:' + $standInServer.bootstrapperPath) -Value { Invoke-StandInBootstrapper -Server $bootstrapperServer }
@@ -415,7 +471,7 @@ function Invoke-Command {
 $exported = @(
 	'Get-CsTopology', 'Enable-CsTopology', 'Get-CsService', 'Set-CsRegistrar', 'Get-CsPoolBackupRelationship',
 	'Get-CsWindowsService', 'Start-CsWindowsService', 'Invoke-CsBackupServiceSync', 'Get-CsBackupServiceStatus',
-	'Invoke-Command', 'Get-WinEvent'
+	'Get-CsManagementStoreReplicationStatus', 'Invoke-Command', 'Get-WinEvent'
 )
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
 if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {
