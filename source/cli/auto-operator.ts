@@ -1,15 +1,17 @@
-import type { CumulativeUpdateChoice, FailureDecision, Operator, ServerFailure } from '../procedure/operator.js';
+import type { CumulativeUpdateChoice, FailureDecision, Operator, ServerFailure, UnknownDecision, UnknownObservation } from '../procedure/operator.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 
 /**
- * The operator of `run --yes`: the pair and voice settings come from the command line, a failed
- * server is retried once, then left for a person (exit 3) while the others finish.
+ * The operator of `run --yes`: the pair and voice settings come from the command line, a failed server is retried
+ * once, then left for a person (exit 3) while the others finish. A probe that cannot tell is asked again as often,
+ * then the run stops (exit 3) naming the server and why: what it could not see is never taken as not done.
  */
 export function autoOperator(
 	request: { pool: string; backup: string; voice: VoiceResiliency; voiceNote?: string; retries: number },
 	write: (line: string) => void = () => undefined,
 ): Operator {
 	return {
+		chooseUnfinishedPair: async () => ({ pool: request.pool, backup: request.backup }),
 		choosePool: async () => request.pool,
 		chooseBackup: async () => request.backup,
 		chooseVoice: async () => ({ ...request.voice, ...(request.voiceNote ? { note: request.voiceNote } : {}) }),
@@ -22,6 +24,8 @@ export function autoOperator(
 			canRunRemotely ? 'run' : 'later',
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
 			failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
+		decideUnknown: async (unknown: UnknownObservation): Promise<UnknownDecision> =>
+			unknown.attempts <= request.retries ? { action: 'retry' } : { action: 'stop' },
 		decideSyncTimeout: async (guidance: string[]) => {
 			write('the sync has not reached steady state in time. What to check:');
 			for (const line of guidance) write(`  - ${line}`);

@@ -137,6 +137,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
 				'',
 				'Settings (sfb-pair config list) preset these options; a flag beats an environment variable, which beats a setting.',
+				'Every start probes the farm and continues from the first step not done; every action counts only once its probe says so.',
 				'Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 waiting on the operator, 130 cancelled.',
 			].join('\n'),
 		)
@@ -164,7 +165,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		});
 
 	withCommonOptions(program.command('pools'))
-		.description('list the Front End pools with site, edition, version, servers and pairing state')
+		.description('list the Front End pools with site, edition, version, servers and pairing state (a published pair is probed: complete or unfinished)')
 		.option('--json', 'print JSON')
 		.exitOverride()
 		.action((flags: CommonFlags & { json?: boolean }) =>
@@ -172,7 +173,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		);
 
 	withVoiceOptions(withCommonOptions(program.command('plan')))
-		.description('show the procedure for a pair, with every command and where it runs; changes nothing')
+		.description('show the procedure for a pair, every command and where it runs, and what the farm shows already done; changes nothing')
 		.requiredOption('--pool <fqdn>', 'the pool to protect')
 		.requiredOption('--backup <fqdn>', 'its backup pool')
 		.option('--json', 'print JSON')
@@ -192,7 +193,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		);
 
 	withCommonOptions(program.command('status'))
-		.description("pairing and Backup Service state in both directions for a pool")
+		.description('each step of a pool\'s pairing, per server, as the farm shows it with the evidence; exit 0 only when everything is done and steady, 3 while work remains, 1 when something failed or could not be told')
 		.requiredOption('--pool <fqdn>', 'the pool')
 		.option('--json', 'print JSON')
 		.exitOverride()
@@ -208,7 +209,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--resume', 'continue the unfinished session for this pair')
 		.option('--fresh', 'archive the unfinished session for this pair and start over')
 		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
-		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms)')
+		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.addOption(operatorOption())

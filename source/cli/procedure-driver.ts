@@ -23,6 +23,8 @@ export interface DriveOptions {
 	perPool: number;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
+	/** The pair named on the command line: chosen without asking. */
+	pair?: { pool: string; backup: string };
 	pacing?: PacingChoices;
 	/** A lock the caller took already (run takes it before looking at saved sessions); the caller releases it. */
 	heldLock?: { key: string; lock: SessionLock };
@@ -133,6 +135,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 			snapshotDir: snapshotsDir(stateDir),
 			signal: options.signal,
 			...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
+			...(options.pair ? { requestedPair: options.pair } : {}),
 		},
 		{ claimPair },
 	).then(

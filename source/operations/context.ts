@@ -30,8 +30,10 @@ export interface OperationContext {
 	/** Where topology snapshots are saved before a change. */
 	snapshotDir: string;
 	signal: AbortSignal;
-	/** The operator said the Cumulative Update is already re-applied (run --yes on a live farm). */
+	/** The operator said the Cumulative Update is already re-applied (run --yes on a live farm): checked, not believed. */
 	cumulativeUpdateDoneByHand?: boolean;
+	/** The pair named on the command line (`run`): chosen without asking, whether it is new or already published. */
+	requestedPair?: { pool: string; backup: string };
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,15 +1,22 @@
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
 import { BACK, OperatorLeft, type Back, type BackupCandidate, type VoiceChoice } from '../procedure/operator.js';
-import { buildPlan, MANAGEMENT_SHELL, publishCommands, type Plan } from '../procedure/plan.js';
+import { assessPicture, PHASE_OUTCOMES, type PairPicture, type PairingPicture } from '../procedure/picture.js';
+import { buildPlan, MANAGEMENT_SHELL, NOT_DEPLOYED, publishCommands, type Plan } from '../procedure/plan.js';
 import { PHASE_NAMES, SERVER_PHASES, type OutcomeKind, type ServerPhase } from '../procedure/state.js';
 import { STEPS, type StepId } from '../procedure/steps.js';
-import { assessPair, assessPools, findPool } from '../sfb/pairing-rules.js';
+import { relationshipCommand, startServiceCommand } from '../sfb/commands.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
+import { describeObservation, type Observation } from '../sfb/observation.js';
+import { assessPair, assessPools, findPool, pairedBothWays } from '../sfb/pairing-rules.js';
 import { iso, type OperationContext } from './context.js';
+import { probe } from './probes.js';
+import { reconcile, unfinishedPairs } from './reconcile.js';
 import { runFleet, type FleetResult } from './server-fleet.js';
 import { backupServiceWork, bootstrapperWork, cumulativeUpdateWork } from './server-work.js';
 import { watchSync } from './sync-watch.js';
+import { couldNotTell, settleObservation } from './unknowns.js';
 
 export interface ProcedureResult {
 	outcome: OutcomeKind;
@@ -31,10 +38,13 @@ const stop = (outcome: OutcomeKind, reason: string): never => {
 	throw new Stop({ outcome, reason });
 };
 
+type Servers = { fqdn: string; pool: string }[];
+
 /**
- * The whole procedure, from reading the topology to steady-state sync. The same function drives the
- * wizard, `run --yes` and a resumed session: steps the checkpoint records as finished are re-checked
- * against the environment, never done twice.
+ * The whole procedure, from reading the topology to steady-state sync. The same function drives the wizard, `run
+ * --yes`, a resumed session, a session on another machine or after a lost session file: once the pair is known the
+ * farm is probed, and each step runs only where its probe says the work is not done. Every action is verified by
+ * its probe before it counts.
  */
 export async function runProcedure(context: OperationContext, hooks: ProcedureHooks = {}): Promise<ProcedureResult> {
 	const { session } = context;
@@ -42,23 +52,37 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		if (session.state.outcome) session.dispatch({ type: 'procedure-resumed' });
 		const inventory = await readPools(context);
 		let pair = await choosePair(context, inventory, hooks);
+		let picture = await observeAtStart(context, pair.pool, pair.backup);
+		if (assessPicture(picture).state === 'complete') return alreadyComplete(context, pair.pool, pair.backup);
 		// Back from the plan goes to the voice settings, and from there back through the pickers.
-		while ((await publish(context, inventory, pair.pool, pair.backup)) === BACK) {
+		while ((await publish(context, inventory, pair.pool, pair.backup, picture)) === BACK) {
 			session.dispatch({ type: 'step-reopened', step: 'voice' });
-			pair = await choosePair(context, inventory, hooks);
+			const chosen = await choosePair(context, inventory, hooks);
+			if (chosen.pool !== pair.pool || chosen.backup !== pair.backup) {
+				picture = await observeAtStart(context, chosen.pool, chosen.backup);
+				if (assessPicture(picture).state === 'complete') return alreadyComplete(context, chosen.pool, chosen.backup);
+			}
+			pair = chosen;
 		}
 		const { pool, backup } = pair;
-		if (!(await checkDeployment(context, inventory, pool, backup))) {
+		const servers = serversOf(pool, backup);
+		const deployment = await checkDeployment(context, picture);
+		if (deployment.deployed.length === 0) {
 			return end(context, 'needs-operator', `${pool.fqdn} and ${backup.fqdn} are paired but were never deployed: deploy them and the pairing is complete`);
 		}
-		const servers = [...pool.servers.map((fqdn) => ({ fqdn, pool: pool.fqdn })), ...backup.servers.map((fqdn) => ({ fqdn, pool: backup.fqdn }))];
-		if (session.state.serverOrder.length === 0) session.dispatch({ type: 'servers-planned', servers });
-		else await reconcileServers(context);
-
 		await serverStep(context, 'bootstrapper', () => runFleet(context, bootstrapperWork(context, servers, [pool, backup])));
 		carrySkipsForward(context);
 		await cumulativeUpdateStep(context, servers);
 		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));
+		if (deployment.notDeployed.length > 0) {
+			const names = undeployedNames([pool, backup], deployment.notDeployed);
+			finishStep(context, 'sync', 'skipped', `not deployed: ${names.join(', ')}`);
+			return end(
+				context,
+				'needs-operator',
+				`${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not deployed: deploy ${names.length === 1 ? 'it' : 'them'}, then run again to finish Bootstrapper, the CU and LYNCBACKUP there, and the sync`,
+			);
+		}
 		await requireBackupServiceEverywhere(context);
 		await syncStep(context, pool, backup);
 		return end(context, 'done', `${pool.fqdn} and ${backup.fqdn} are paired and their Backup Service is in steady state both ways`);
@@ -73,11 +97,32 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 	}
 }
 
+const serversOf = (pool: FrontEndPool, backup: FrontEndPool): Servers => [
+	...pool.servers.map((fqdn) => ({ fqdn, pool: pool.fqdn })),
+	...backup.servers.map((fqdn) => ({ fqdn, pool: backup.fqdn })),
+];
+
+/** Once the pair is known (again, after going back to another): its servers planned, then the farm probed. */
+async function observeAtStart(context: OperationContext, pool: FrontEndPool, backup: FrontEndPool): Promise<PairPicture> {
+	const servers = serversOf(pool, backup);
+	const order = context.session.state.serverOrder;
+	if (order.length !== servers.length || servers.some((server, index) => order[index] !== server.fqdn)) context.session.dispatch({ type: 'servers-planned', servers });
+	return reconcile(context, pool, backup);
+}
+
 /** Stopped from outside: q leaves the session waiting for the operator (exit 3); Ctrl+C or a signal cancels it (130). */
 function stoppedByOperator(context: OperationContext, during: string): ProcedureResult {
 	return context.signal.reason instanceof OperatorLeft
 		? { outcome: 'needs-operator', reason: `left by the operator during ${during}; the session resumes where it stands` }
 		: { outcome: 'cancelled', reason: `cancelled by the operator during ${during}` };
+}
+
+/** A pool none of whose servers is deployed by its name, else the servers themselves. */
+function undeployedNames(pools: FrontEndPool[], servers: string[]): string[] {
+	return pools.flatMap((pool) => {
+		const missing = pool.servers.filter((server) => servers.includes(server));
+		return missing.length === pool.servers.length ? [pool.fqdn] : missing;
+	});
 }
 
 function end(context: OperationContext, outcome: OutcomeKind, reason: string): ProcedureResult {
@@ -105,19 +150,38 @@ async function readPools(context: OperationContext): Promise<PoolInventory> {
 	startStep(context, 'pools-defined');
 	const inventory = await context.environment.readInventory();
 	const unpaired = assessPools(inventory).filter((entry) => entry.pairedWith === undefined);
-	if (!context.session.state.pair && unpaired.length < 2) {
-		finishStep(context, 'pools-defined', 'failed');
-		stop(
-			'needs-operator',
-			`${unpaired.length === 0 ? 'no Front End pool is' : 'only one Front End pool is'} free to pair: define a second pool in Topology Builder, publish, then start again`,
-		);
-	}
 	finishStep(context, 'pools-defined', 'done', `${inventory.pools.length} Front End pools, ${unpaired.length} not yet paired`);
 	return inventory;
 }
 
 function poolNamed(inventory: PoolInventory, name: string): FrontEndPool {
 	return findPool(inventory, name) ?? stop('failed', `${name} is no longer in the published topology`);
+}
+
+/** A pair already published and not finished, offered in the wizard before new pools are chosen. */
+async function offerUnfinished(context: OperationContext, inventory: PoolInventory): Promise<{ pool: string; backup: string } | undefined> {
+	if (Object.keys(inventory.pairings).length === 0) return undefined;
+	const pairs = await unfinishedPairs(context.environment, inventory);
+	if (pairs.length === 0) return undefined;
+	const choice = await context.operator.chooseUnfinishedPair(pairs);
+	context.recorder?.decision({ what: 'finish a pair already published', choice: choice === 'new' ? 'pair two other pools' : `${choice.pool} ↔ ${choice.backup}`, at: iso(Date.now()) });
+	return choice === 'new' ? undefined : choice;
+}
+
+async function claim(context: OperationContext, inventory: PoolInventory, hooks: ProcedureHooks, pool: FrontEndPool, backup: FrontEndPool, chosenAt: { pool: number; backup: number }) {
+	const assessment = assessPair(inventory, pool.fqdn, backup.fqdn);
+	if (!assessment.allowed) stop('failed', assessment.refusals.join('; '));
+	await hooks.claimPair?.(pool.fqdn, backup.fqdn);
+	// The record opens with the pair: the choices that named it are written as soon as it exists.
+	context.recorder?.decision({ what: 'pool to protect', choice: pool.fqdn, at: iso(chosenAt.pool) });
+	context.recorder?.decision({
+		what: 'backup pool',
+		choice: backup.fqdn,
+		...(assessment.warnings.length > 0 ? { reason: `chosen with the warnings: ${assessment.warnings.join('; ')}` } : {}),
+		at: iso(chosenAt.backup),
+	});
+	context.session.dispatch({ type: 'pair-chosen', pool: pool.fqdn, backup: backup.fqdn, warnings: assessment.warnings });
+	for (const warning of assessment.warnings) context.recorder?.note(`Warning: ${warning}`, iso(Date.now()));
 }
 
 async function choosePair(context: OperationContext, inventory: PoolInventory, hooks: ProcedureHooks) {
@@ -131,6 +195,26 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 	let pool: FrontEndPool | undefined = saved ? poolNamed(inventory, saved.pool) : undefined;
 	let backup: FrontEndPool | undefined = saved ? poolNamed(inventory, saved.backup) : undefined;
 	let poolChosenAt = Date.now();
+	if (!saved) {
+		startStep(context, 'choose-pool');
+		const named = context.requestedPair ?? (await offerUnfinished(context, inventory));
+		if (named) {
+			pool = poolNamed(inventory, named.pool);
+			backup = poolNamed(inventory, named.backup);
+			finishStep(context, 'choose-pool', 'done', pool.fqdn);
+			startStep(context, 'choose-backup');
+			await claim(context, inventory, hooks, pool, backup, { pool: poolChosenAt, backup: Date.now() });
+			finishStep(context, 'choose-backup', 'done', backup.fqdn);
+			step = 'voice';
+		} else if (eligible.length < 2) {
+			const unpaired = assessPools(inventory).filter((entry) => entry.pairedWith === undefined).length;
+			finishStep(context, 'choose-pool', 'failed');
+			stop(
+				'needs-operator',
+				`${unpaired === 0 ? 'no Front End pool is' : 'only one Front End pool is'} free to pair: define a second pool in Topology Builder, publish, then start again`,
+			);
+		}
+	}
 	for (;;) {
 		if (step === 'choose-pool') {
 			startStep(context, 'choose-pool');
@@ -150,24 +234,15 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 				continue;
 			}
 			backup = poolNamed(inventory, choice);
-			const backupChosenAt = Date.now();
-			const assessment = assessPair(inventory, pool.fqdn, backup.fqdn);
-			if (!assessment.allowed) stop('failed', assessment.refusals.join('; '));
-			await hooks.claimPair?.(pool.fqdn, backup.fqdn);
-			// The record opens with the pair: the choices that named it are written as soon as it exists.
-			context.recorder?.decision({ what: 'pool to protect', choice: pool.fqdn, at: iso(poolChosenAt) });
-			context.recorder?.decision({
-				what: 'backup pool',
-				choice: backup.fqdn,
-				...(assessment.warnings.length > 0 ? { reason: `chosen with the warnings: ${assessment.warnings.join('; ')}` } : {}),
-				at: iso(backupChosenAt),
-			});
-			session.dispatch({ type: 'pair-chosen', pool: pool.fqdn, backup: backup.fqdn, warnings: assessment.warnings });
-			for (const warning of assessment.warnings) context.recorder?.note(`Warning: ${warning}`, iso(Date.now()));
+			await claim(context, inventory, hooks, pool, backup, { pool: poolChosenAt, backup: Date.now() });
 			finishStep(context, 'choose-backup', 'done', backup.fqdn);
 			step = 'voice';
 		} else if (pool && backup) {
 			startStep(context, 'voice');
+			if (pairedBothWays(inventory, pool.fqdn, backup.fqdn)) {
+				finishStep(context, 'voice', 'done', 'already paired: the published voice settings are kept');
+				return { pool, backup };
+			}
 			const voice = await operator.chooseVoice(session.state.voice);
 			if (voice === BACK) {
 				context.recorder?.decision({ what: 'voice resiliency', choice: 'back', at: iso(Date.now()) });
@@ -192,31 +267,69 @@ function setVoice(context: OperationContext, choice: VoiceChoice) {
 	context.session.dispatch({ type: 'voice-set', voice });
 }
 
+/** Every step found done on the farm: nothing to run. */
+function alreadyComplete(context: OperationContext, pool: FrontEndPool, backup: FrontEndPool): ProcedureResult {
+	if (!context.session.state.publish.verified) context.session.dispatch({ type: 'pairing-verified' });
+	for (const step of ['publish', 'deployment', 'bootstrapper', 'cumulative-update', 'backup-service', 'sync'] as const) {
+		if (context.session.state.steps[step].status !== 'done') finishStep(context, step, 'done', 'found done on the farm');
+	}
+	return end(
+		context,
+		'done',
+		`${pool.fqdn} and ${backup.fqdn} are already paired and complete: every server has the Backup Service at the Cumulative Update level and running, and the sync reads steady both ways`,
+	);
+}
+
+/**
+ * The pairing both ways, as the read-backs say now. While they cannot tell, the operator decides (probe again or
+ * stop): the pairing cannot be skipped. `first` is what the start's picture already read.
+ */
+async function readBackBothWays(context: OperationContext, pool: FrontEndPool, backup: FrontEndPool, first: PairingPicture[] = []): Promise<Observation[]> {
+	const observations: Observation[] = [];
+	for (const [member, partner] of [
+		[pool, backup],
+		[backup, pool],
+	] as const) {
+		const question = { subject: member.fqdn, what: `it is paired with ${partner.fqdn}`, canSkip: false };
+		const settled = await settleObservation(
+			context,
+			question,
+			() => probe(context.environment, { kind: 'pairing', pool: member.fqdn, partner: partner.fqdn }),
+			first.find((entry) => entry.pool === member.fqdn)?.observation,
+		);
+		if (settled.kind !== 'answered') return stop('needs-operator', couldNotTell(question, settled.observation));
+		observations.push(settled.observation);
+	}
+	return observations;
+}
+
+const bothDone = (observations: Observation[]) => observations.length === 2 && observations.every((observation) => observation.state === 'done');
+
 /** Returns BACK when the operator goes back from the plan; nothing has been written then. */
-async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool): Promise<Back | undefined> {
+async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool, picture: PairPicture): Promise<Back | undefined> {
 	const { session, environment, operator, recorder } = context;
+	const readBack = await readBackBothWays(context, pool, backup, picture.pairing);
+	if (bothDone(readBack)) {
+		if (session.state.publish.verified && isFinished(context, 'publish')) return;
+		startStep(context, 'publish');
+		session.dispatch({ type: 'pairing-verified' });
+		const why = session.state.publish.snapshotPath ? 'the write was made before the interruption and is on the farm' : 'they were paired before this session';
+		recorder?.note(`Read back: ${pool.fqdn} and ${backup.fqdn} are already paired (${why}); nothing written again.`, iso(Date.now()));
+		finishStep(context, 'publish', 'done', 'already paired: nothing written');
+		return;
+	}
 	if (session.state.publish.verified && isFinished(context, 'publish')) {
-		if (await isPaired(context, pool.fqdn, backup.fqdn)) return;
 		recorder?.note(
-			`The checkpoint says ${pool.fqdn} and ${backup.fqdn} were paired, but the farm does not show the pairing now: the plan is shown again before anything is written.`,
+			`The checkpoint says ${pool.fqdn} and ${backup.fqdn} were paired, but the farm does not show the pairing now (${readBack.map(describeObservation).join('; ')}): the plan is shown again before anything is written.`,
 			iso(Date.now()),
 		);
 		session.dispatch({ type: 'step-reopened', step: 'publish' });
 	}
 	startStep(context, 'publish');
-	if (await isPaired(context, pool.fqdn, backup.fqdn)) {
-		session.dispatch({ type: 'pairing-verified' });
-		const why = session.state.publish.snapshotPath
-			? 'the write was made before the interruption and is on the farm'
-			: 'they were paired before this session';
-		recorder?.note(`Read back: ${pool.fqdn} and ${backup.fqdn} are already paired (${why}); nothing written again.`, iso(Date.now()));
-		finishStep(context, 'publish', 'done', 'already paired: nothing written');
-		return;
-	}
 	let inventory = firstInventory;
 	let notice: string | undefined;
 	for (;;) {
-		const plan: Plan = { ...buildPlan(inventory, pool, backup, session.state.voice), ...(notice ? { notice } : {}) };
+		const plan: Plan = { ...buildPlan(inventory, pool, backup, session.state.voice, picture), ...(notice ? { notice } : {}) };
 		if (notice) recorder?.note(notice, iso(Date.now()));
 		const choice = await operator.confirmPlan(plan);
 		if (choice === BACK) return BACK;
@@ -233,11 +346,9 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 		}
 		await takeSnapshot(context);
 		const startedAt = Date.now();
+		session.dispatch({ type: 'pairing-write-started' });
 		try {
-			await environment.writePairing(
-				{ pool: pool.fqdn, backup: backup.fqdn, voice: session.state.voice },
-				{ expectedSignature: plan.topologySignature },
-			);
+			await environment.writePairing({ pool: pool.fqdn, backup: backup.fqdn, voice: session.state.voice }, { expectedSignature: plan.topologySignature });
 		} catch (error) {
 			if (error instanceof EnvironmentError && error.kind === 'stale-topology') {
 				inventory = await environment.readInventory();
@@ -252,18 +363,15 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 		session.dispatch({ type: 'pairing-written', method: 'cmdlets' });
 		break;
 	}
-	if (!(await isPaired(context, pool.fqdn, backup.fqdn))) {
+	const written = await readBackBothWays(context, pool, backup);
+	if (!bothDone(written)) {
 		finishStep(context, 'publish', 'failed');
 		const rollback = session.state.publish.snapshotPath ? `; the topology before the change is in ${session.state.publish.snapshotPath}` : '';
-		stop('failed', `the pairing did not read back after publishing: Get-CsPoolBackupRelationship does not name the partner${rollback}`);
+		stop('failed', `the pairing did not read back after publishing (${written.map(describeObservation).join('; ')})${rollback}`);
 	}
 	session.dispatch({ type: 'pairing-verified' });
 	finishStep(context, 'publish', 'done', 'written and read back');
-}
-
-async function isPaired(context: OperationContext, pool: string, backup: string): Promise<boolean> {
-	const [forward, reverse] = await Promise.all([context.environment.readPairing(pool), context.environment.readPairing(backup)]);
-	return forward?.toLowerCase() === backup.toLowerCase() && reverse?.toLowerCase() === pool.toLowerCase();
+	return undefined;
 }
 
 async function takeSnapshot(context: OperationContext) {
@@ -281,72 +389,77 @@ async function awaitTopologyBuilder(context: OperationContext, plan: Plan): Prom
 	for (;;) {
 		const answer = await context.operator.awaitTopologyBuilder(plan, lastCheck);
 		if (answer === 'cancel') return false;
-		if (await isPaired(context, plan.pool.fqdn, plan.backup.fqdn)) {
+		const readBack = await readBackBothWays(context, plan.pool, plan.backup);
+		if (bothDone(readBack)) {
 			context.session.dispatch({ type: 'pairing-written', method: 'topology-builder' });
 			context.recorder?.decision({ what: 'publish the pairing', choice: 'done in Topology Builder by the operator', at: iso(Date.now()) });
 			return true;
 		}
-		lastCheck = `Not paired yet: Get-CsPoolBackupRelationship does not name ${plan.backup.fqdn} for ${plan.pool.fqdn}. Publish in Topology Builder, then check again.`;
+		lastCheck = `Not paired yet: ${relationshipCommand(plan.pool.fqdn)} does not name ${plan.backup.fqdn} (${readBack.map(describeObservation).join('; ')}). Publish in Topology Builder, then check again.`;
 	}
 }
 
-async function checkDeployment(context: OperationContext, inventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool) {
-	if (isFinished(context, 'deployment')) return context.session.state.deployed !== false;
+/**
+ * Step 7, per server from the start's picture. A server not deployed has nothing for steps 8–10 to do until it is;
+ * a server that could not be asked is the operator's to decide (probe again, skip it for a reason, or stop): it is
+ * never taken as not deployed.
+ */
+async function checkDeployment(context: OperationContext, picture: PairPicture): Promise<{ deployed: string[]; notDeployed: string[] }> {
+	const { session } = context;
 	startStep(context, 'deployment');
-	const notDeployed = [pool, backup].filter((entry) => !inventory.deployed[entry.fqdn]).map((entry) => entry.fqdn);
-	context.session.dispatch({ type: 'deployment-checked', deployed: notDeployed.length === 0 });
-	if (notDeployed.length === 0) {
-		finishStep(context, 'deployment', 'done', 'both pools are deployed: steps 8–10 follow');
-		return true;
-	}
-	finishStep(context, 'deployment', 'done', `not deployed: ${notDeployed.join(', ')}`);
-	for (const step of ['bootstrapper', 'cumulative-update', 'backup-service', 'sync'] as const) {
-		finishStep(context, step, 'skipped', 'the pools were never deployed: deploying them completes the pairing');
-	}
-	return false;
-}
-
-/** On resume, a checkpoint is trusted only as far as the servers confirm it. */
-async function reconcileServers(context: OperationContext) {
-	const { session, environment, recorder } = context;
-	for (const fqdn of session.state.serverOrder) {
-		const progress = session.state.servers[fqdn];
-		if (!progress) continue;
-		for (const phase of SERVER_PHASES) {
-			const state = progress.tasks[phase].state;
-			if (state === 'running' || state === 'failed') session.dispatch({ type: 'task-reset', phase, server: fqdn });
+	const deployed: string[] = [];
+	const notDeployed: string[] = [];
+	for (const server of picture.servers) {
+		const question = { subject: server.fqdn, what: 'it is deployed', canSkip: true };
+		const settled = await settleObservation(context, question, () => probe(context.environment, { kind: 'deployment', server: server.fqdn }), server.deployment);
+		if (settled.kind === 'stopped') {
+			finishStep(context, 'deployment', 'failed', `could not tell on ${server.fqdn}`);
+			return stop('needs-operator', couldNotTell(question, settled.observation));
 		}
-		const needsCheck = progress.tasks.bootstrapper.state === 'succeeded' || progress.tasks['backup-service'].state === 'succeeded';
-		if (!needsCheck) continue;
-		const service = await environment.readService(fqdn, BACKUP_SERVICE);
-		if (progress.tasks.bootstrapper.state === 'succeeded' && service.state === 'NotInstalled') {
+		const tasks = session.state.servers[server.fqdn]?.tasks;
+		if (settled.kind === 'skipped' || settled.observation.state === 'not-done') {
+			const reason = settled.kind === 'skipped' ? `skipped at the deployment check: ${settled.reason}` : NOT_DEPLOYED;
 			for (const phase of SERVER_PHASES) {
-				if (progress.tasks[phase].state === 'succeeded') session.dispatch({ type: 'task-reset', phase, server: fqdn });
+				if (tasks?.[phase].state !== 'succeeded' && tasks?.[phase].state !== 'skipped') session.dispatch({ type: 'task-skipped', phase, server: server.fqdn, reason });
 			}
-			recorder?.note(
-				`${fqdn}: the checkpoint says Bootstrapper finished but ${BACKUP_SERVICE} is not installed: running Bootstrapper, the CU and the service start again there.`,
-				iso(Date.now()),
-			);
-		} else if (progress.tasks['backup-service'].state === 'succeeded' && service.state !== 'Running') {
-			session.dispatch({ type: 'task-reset', phase: 'backup-service', server: fqdn });
-			recorder?.note(`${fqdn}: ${BACKUP_SERVICE} was started before but is ${service.state} now: starting it again.`, iso(Date.now()));
+			if (settled.kind === 'answered') notDeployed.push(server.fqdn);
+			continue;
+		}
+		deployed.push(server.fqdn);
+		for (const phase of SERVER_PHASES) {
+			if (tasks?.[phase].state === 'skipped' && tasks[phase].message === NOT_DEPLOYED) session.dispatch({ type: 'task-reset', phase, server: server.fqdn });
 		}
 	}
-	for (const step of ['bootstrapper', 'cumulative-update', 'backup-service'] as const) {
-		const unfinished = session.state.serverOrder.some((fqdn) => {
-			const task = session.state.servers[fqdn]?.tasks[step];
-			return task?.state === 'pending';
-		});
-		if (unfinished && isFinished(context, step) && session.state.steps[step].status !== 'skipped') {
-			session.dispatch({ type: 'step-started', step });
+	if (deployed.length === 0) {
+		finishStep(context, 'deployment', 'done', 'neither pool is deployed');
+		for (const step of ['bootstrapper', 'cumulative-update', 'backup-service', 'sync'] as const) {
+			finishStep(context, step, 'skipped', 'the pools were never deployed: deploying them completes the pairing');
 		}
+	} else {
+		finishStep(context, 'deployment', 'done', notDeployed.length === 0 ? 'every server is deployed: steps 8–10 follow' : `not deployed: ${notDeployed.join(', ')}`);
 	}
+	return { deployed, notDeployed };
 }
 
+const settledTask = (state: string | undefined) => state === 'succeeded' || state === 'skipped';
+
+function unsettledServers(context: OperationContext, phase: ServerPhase): string[] {
+	return context.session.state.serverOrder.filter((fqdn) => !settledTask(context.session.state.servers[fqdn]?.tasks[phase].state));
+}
+
+/** A server step runs where its work is not done; where the farm shows it all done, the step is done without running. */
 async function serverStep(context: OperationContext, step: 'bootstrapper' | 'backup-service', run: () => Promise<FleetResult>) {
-	if (isFinished(context, step)) return;
+	if (unsettledServers(context, step).length === 0) {
+		if (!isFinished(context, step)) finishStep(context, step, 'done', noteFor(context, step));
+		return;
+	}
 	startStep(context, step);
 	settle(context, step, await run());
+}
+
+function noteFor(context: OperationContext, step: ServerPhase): string | undefined {
+	const skipped = context.session.state.serverOrder.filter((fqdn) => context.session.state.servers[fqdn]?.tasks[step].state === 'skipped');
+	return skipped.length > 0 ? `skipped on ${skipped.join(', ')}` : undefined;
 }
 
 function settle(context: OperationContext, step: ServerPhase, result: FleetResult) {
@@ -360,10 +473,7 @@ function settle(context: OperationContext, step: ServerPhase, result: FleetResul
 		const failures = result.servers.map((server) => `${server}: ${context.session.state.servers[server]?.tasks[step].message ?? 'failed'}`);
 		stop('needs-operator', `${failures.join('; ')}. Fix it, then run again with --resume`);
 	}
-	const skipped = context.session.state.serverOrder.filter(
-		(fqdn) => context.session.state.servers[fqdn]?.tasks[step].state === 'skipped',
-	);
-	finishStep(context, step, 'done', skipped.length > 0 ? `skipped on ${skipped.join(', ')}` : undefined);
+	finishStep(context, step, 'done', noteFor(context, step));
 }
 
 /** A server skipped at Bootstrapper has no Backup Service: the CU and the service start are skipped there too. */
@@ -380,18 +490,20 @@ function carrySkipsForward(context: OperationContext) {
 	}
 }
 
-async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: string; pool: string }[]) {
+async function cumulativeUpdateStep(context: OperationContext, servers: Servers) {
 	const { session, operator, recorder } = context;
-	if (isFinished(context, 'cumulative-update')) return;
+	const pending = unsettledServers(context, 'cumulative-update');
+	if (pending.length === 0) {
+		if (!isFinished(context, 'cumulative-update')) finishStep(context, 'cumulative-update', 'done', noteFor(context, 'cumulative-update'));
+		return;
+	}
 	startStep(context, 'cumulative-update');
 	const canRun = context.environment.kind === 'lab';
-	const choice = context.cumulativeUpdateDoneByHand
-		? 'done-by-hand'
-		: await operator.chooseCumulativeUpdate(servers.map((server) => server.fqdn), canRun);
+	const choice = context.cumulativeUpdateDoneByHand ? 'done-by-hand' : await operator.chooseCumulativeUpdate(pending, canRun);
 	recorder?.decision({
 		what: 're-apply the Cumulative Update',
 		...(typeof choice === 'string' ? { choice } : { choice: 'skip', reason: choice.reason }),
-		...(choice === 'done-by-hand' && context.cumulativeUpdateDoneByHand ? { reason: 'the operator says so with --cu-reapplied' } : {}),
+		...(choice === 'done-by-hand' && context.cumulativeUpdateDoneByHand ? { reason: 'the operator says so with --cu-reapplied; each server is checked' } : {}),
 		at: iso(Date.now()),
 	});
 	if (choice === 'run') {
@@ -401,16 +513,47 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
 	if (choice === 'later') {
 		return stop(
 			'needs-operator',
-			're-apply the Cumulative Update on every server (SkypeServerUpdateInstaller.exe), then run again with --resume --cu-reapplied',
+			"re-apply the Cumulative Update on every server (SkypeServerUpdateInstaller.exe), then run again with --resume: each server's Backup Service version is checked against its Core Components",
 		);
 	}
-	const reason = choice === 'done-by-hand' ? 're-applied by the operator' : `skipped by the operator: ${choice.reason}`;
-	for (const { fqdn } of servers) {
-		if (session.state.servers[fqdn]?.tasks['cumulative-update'].state === 'pending') {
-			session.dispatch({ type: 'task-skipped', phase: 'cumulative-update', server: fqdn, reason });
+	if (choice === 'done-by-hand') {
+		await checkDoneByHand(context, pending);
+		return;
+	}
+	const reason = `skipped by the operator: ${choice.reason}`;
+	for (const fqdn of pending) session.dispatch({ type: 'task-skipped', phase: 'cumulative-update', server: fqdn, reason });
+	finishStep(context, 'cumulative-update', 'skipped', reason);
+}
+
+/** The operator says the CU is re-applied: each server's component versions are read to check it, never believed. */
+async function checkDoneByHand(context: OperationContext, pending: string[]) {
+	const { session } = context;
+	const what = PHASE_OUTCOMES['cumulative-update'];
+	const limit = pLimit(8);
+	const observe = (server: string) => probe(context.environment, { kind: 'cumulative-update', server });
+	const first = await Promise.all(pending.map((server) => limit(() => observe(server))));
+	const behind: string[] = [];
+	for (const [index, server] of pending.entries()) {
+		const question = { subject: server, what, canSkip: true };
+		const settled = await settleObservation(context, question, () => observe(server), first[index]);
+		if (settled.kind === 'stopped') {
+			finishStep(context, 'cumulative-update', 'failed', `could not tell on ${server}`);
+			stop('needs-operator', couldNotTell(question, settled.observation));
+		} else if (settled.kind === 'skipped') {
+			session.dispatch({ type: 'task-skipped', phase: 'cumulative-update', server, reason: settled.reason });
+		} else if (settled.observation.state === 'done') {
+			session.dispatch({ type: 'task-succeeded', phase: 'cumulative-update', server, observation: settled.observation });
+		} else {
+			const message = `the Cumulative Update has not reached the Backup Service: ${settled.observation.evidence}`;
+			session.dispatch({ type: 'task-failed', phase: 'cumulative-update', server, message, observation: settled.observation });
+			behind.push(`${server}: ${message}`);
 		}
 	}
-	finishStep(context, 'cumulative-update', choice === 'done-by-hand' ? 'done' : 'skipped', reason);
+	if (behind.length > 0) {
+		finishStep(context, 'cumulative-update', 'failed', `not re-applied on ${behind.length} server${behind.length === 1 ? '' : 's'}`);
+		stop('needs-operator', `${behind.join('; ')}. Re-apply it there (SkypeServerUpdateInstaller.exe), then run again with --resume`);
+	}
+	finishStep(context, 'cumulative-update', 'done', 're-applied by the operator, checked on every server');
 }
 
 /**
@@ -418,33 +561,32 @@ async function cumulativeUpdateStep(context: OperationContext, servers: { fqdn: 
  * stop and say where the service must run. Asked of the farm each time, so starting it by hand and resuming is enough.
  */
 async function requireBackupServiceEverywhere(context: OperationContext) {
-	const { session, environment, recorder } = context;
-	if (isFinished(context, 'sync')) return;
+	const { session, recorder } = context;
 	const skipped = session.state.serverOrder.filter((fqdn) => session.state.servers[fqdn]?.tasks['backup-service'].state === 'skipped');
 	const notRunning: string[] = [];
 	for (const fqdn of skipped) {
-		const status = await environment.readService(fqdn, BACKUP_SERVICE).then(
-			(service) => service.state,
-			(error: unknown) => `could not tell: ${error instanceof Error ? error.message : String(error)}`,
-		);
-		if (status === 'Running') recorder?.note(`${fqdn}: ${BACKUP_SERVICE} is Running now, though it was skipped at step 9.`, iso(Date.now()));
-		else notRunning.push(`${fqdn} (${status}; skipped: ${session.state.servers[fqdn]?.tasks['backup-service'].message ?? 'no reason'})`);
+		const running = await probe(context.environment, { kind: 'backup-service-running', server: fqdn });
+		if (running.state === 'done') recorder?.note(`${fqdn}: ${BACKUP_SERVICE} is Running now, though it was skipped at step 9 (${running.evidence}).`, iso(Date.now()));
+		else notRunning.push(`${fqdn} (${describeObservation(running)}; skipped: ${session.state.servers[fqdn]?.tasks['backup-service'].message ?? 'no reason'})`);
 	}
 	if (notRunning.length === 0) return;
 	stop(
 		'needs-operator',
-		`the sync cannot reach steady state while ${BACKUP_SERVICE} is not running on ${notRunning.join(', ')}: start it there (Start-CsWindowsService -Name ${BACKUP_SERVICE} -ComputerName <server>), then run again with --resume`,
+		`the sync cannot reach steady state while ${BACKUP_SERVICE} is not running on ${notRunning.join(', ')}: start it there (${startServiceCommand('<server>')}), then run again with --resume`,
 	);
 }
 
 async function syncStep(context: OperationContext, pool: FrontEndPool, backup: FrontEndPool) {
-	if (isFinished(context, 'sync')) return;
 	startStep(context, 'sync');
 	const result = await watchSync(context, [pool, backup]);
 	if (result.kind === 'aborted') throw new Stop(stoppedByOperator(context, 'the sync'));
 	if (result.kind === 'failed') {
 		finishStep(context, 'sync', 'failed', result.reason);
 		stop('failed', result.reason);
+	}
+	if (result.kind === 'unknown') {
+		finishStep(context, 'sync', 'failed', result.reason);
+		stop('needs-operator', `${result.reason}; run again with --resume to keep watching`);
 	}
 	if (result.kind === 'stopped') {
 		finishStep(context, 'sync', 'failed', result.reason);

@@ -1,10 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import type { FailureDecision } from '../procedure/operator.js';
+import type { FailureDecision, UnknownDecision, UnknownObservation } from '../procedure/operator.js';
+import { PHASE_OUTCOMES } from '../procedure/picture.js';
 import { CheckpointFailure } from '../session/checkpoint-queue.js';
+import type { CommandResult } from '../session/change-record.js';
+import { describeObservation, type Observation } from '../sfb/observation.js';
 import type { ServerPhase } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
 import { iso } from './context.js';
+import { couldNotTell, settleObservation } from './unknowns.js';
 
 export interface WorkResult {
 	exitCode?: number;
@@ -28,13 +32,18 @@ export interface FleetWork {
 	perPool?: number;
 	commandFor(server: string): string;
 	run(server: string, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<WorkResult>;
+	/** The probe that says whether this phase's work is done on a server: an action counts when it says so. */
+	verify(server: string): Promise<Observation>;
+	/** Why the work is not done though the command reported success, from what else the farm says. */
+	explain(server: string, observation: Observation, result: WorkResult, startedAt: number): Promise<string>;
 }
 
 export type FleetResult = { kind: 'completed' } | { kind: 'aborted' } | { kind: 'deferred'; servers: string[] };
 
 /**
- * Runs one phase on many servers: within a pool at most `perPool` at once, pools side by side.
- * A failed server waits for the operator's decision while the others keep going.
+ * Runs one phase on many servers: within a pool at most `perPool` at once, pools side by side. Each server's work
+ * is verified by its probe before it counts; a server whose probe could not tell is asked about before anything
+ * runs there. A failed server waits for the operator's decision while the others keep going.
  */
 export async function runFleet(context: OperationContext, work: FleetWork): Promise<FleetResult> {
 	const { session, operator, recorder } = context;
@@ -50,12 +59,21 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	let decisions: Promise<unknown> = Promise.resolve();
 	let abortedByOperator = false;
 	const retryWithoutAsking = new Set<string>();
+	const what = PHASE_OUTCOMES[work.phase];
 
 	const track = (promise: Promise<void>) => {
 		inFlight.add(promise);
 		// A rejection is the fleet's to report, through Promise.all below: this chain only keeps the set current.
 		promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
 	};
+
+	/** One question to the operator at a time, in the order they come; none once the fleet is stopping. */
+	const inTurn = <T>(question: () => Promise<T> | T): Promise<T | undefined> => {
+		const turn = decisions.then(() => (stop.signal.aborted ? undefined : question()));
+		decisions = turn;
+		return turn;
+	};
+	const askUnknown = (unknown: UnknownObservation): Promise<UnknownDecision | undefined> => inTurn(() => operator.decideUnknown(unknown));
 
 	const schedule = (server: string) => {
 		const pool = poolOf.get(server) ?? '';
@@ -67,7 +85,31 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		track(limiter(() => attempt(server)));
 	};
 
+	/** Settles a "could not tell" with the operator; true when the work still has to run there. */
+	const resolved = async (server: string, first: Observation): Promise<boolean> => {
+		const settled = await settleObservation(context, { subject: server, what, canSkip: true }, () => work.verify(server), first, askUnknown);
+		if (settled.kind === 'skipped') {
+			session.dispatch({ type: 'task-skipped', phase: work.phase, server, reason: settled.reason });
+			return false;
+		}
+		if (settled.kind === 'stopped') {
+			if (stop.signal.aborted) return false;
+			session.dispatch({ type: 'task-failed', phase: work.phase, server, message: couldNotTell({ subject: server, what }, settled.observation), observation: settled.observation });
+			deferred.push(server);
+			return false;
+		}
+		session.dispatch({ type: 'task-observed', phase: work.phase, server, observation: settled.observation });
+		if (settled.observation.state === 'done') {
+			session.dispatch({ type: 'task-succeeded', phase: work.phase, server, observation: settled.observation });
+			return false;
+		}
+		return true;
+	};
+
 	const attempt = async (server: string) => {
+		if (stop.signal.aborted) return;
+		const before = session.state.servers[server]?.tasks[work.phase].observation;
+		if (before?.state === 'unknown' && !(await resolved(server, before))) return;
 		if (stop.signal.aborted) return;
 		const startedAt = Date.now();
 		session.dispatch({ type: 'task-started', phase: work.phase, server });
@@ -76,7 +118,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			lines.push(line);
 			session.dispatch({ type: 'task-output', phase: work.phase, server, line });
 		};
-		const entry = (outcome: 'succeeded' | 'failed' | 'interrupted', exitCode?: number) =>
+		const entry = (outcome: CommandResult, exitCode?: number, observation?: Observation) =>
 			recorder?.command({
 				command: work.commandFor(server),
 				target: server,
@@ -86,11 +128,11 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				outcome,
 				...(exitCode === undefined ? {} : { exitCode }),
 				tail: lines.slice(-10),
+				...(observation ? { verification: describeObservation(observation) } : {}),
 			});
+		let result: WorkResult;
 		try {
-			const result = await work.run(server, { signal: stop.signal, onLine });
-			entry('succeeded', result.exitCode);
-			session.dispatch({ type: 'task-succeeded', phase: work.phase, server, ...result });
+			result = await work.run(server, { signal: stop.signal, onLine });
 		} catch (error) {
 			if (error instanceof CheckpointFailure) throw error;
 			if (stop.signal.aborted) {
@@ -102,12 +144,35 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			entry('failed', exitCode);
 			session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(exitCode === undefined ? {} : { exitCode }) });
 			track(decide(server, message));
+			return;
+		}
+		const observation = await work.verify(server);
+		if (observation.state === 'done') {
+			entry('succeeded', result.exitCode, observation);
+			session.dispatch({ type: 'task-succeeded', phase: work.phase, server, ...result, observation });
+			return;
+		}
+		if (observation.state === 'not-done') {
+			const message = await work.explain(server, observation, result, startedAt);
+			entry('failed', result.exitCode, observation);
+			recorder?.note(`${server}: ${message}`, iso(Date.now()));
+			session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }), observation });
+			track(decide(server, message));
+			return;
+		}
+		entry('unknown', result.exitCode, observation);
+		session.dispatch({ type: 'task-observed', phase: work.phase, server, observation });
+		if (await resolved(server, observation)) {
+			// Not done after all: the command's success did not hold; the operator decides as for any failure.
+			const now = session.state.servers[server]?.tasks[work.phase].observation ?? observation;
+			const message = await work.explain(server, now, result, startedAt);
+			session.dispatch({ type: 'task-failed', phase: work.phase, server, message, observation: now });
+			track(decide(server, message));
 		}
 	};
 
 	const decide = async (server: string, message: string) => {
-		const turn = decisions.then((): Promise<FailureDecision> | FailureDecision | undefined => {
-			if (stop.signal.aborted) return undefined;
+		const decision = await inTurn((): Promise<FailureDecision> | FailureDecision => {
 			if (retryWithoutAsking.delete(server)) return { action: 'retry' };
 			const task = session.state.servers[server]?.tasks[work.phase];
 			return operator.decideFailure({
@@ -122,12 +187,10 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 					.filter((fqdn) => fqdn !== server && session.state.servers[fqdn]?.tasks[work.phase].state === 'failed'),
 			});
 		});
-		decisions = turn;
-		const decision = await turn;
 		if (!decision) return;
 		const at = iso(Date.now());
-		const what = `${work.phase} failed on ${server}`;
-		recorder?.decision({ what, choice: decision.action, ...(decision.action === 'skip' ? { reason: decision.reason } : {}), at });
+		const title = `${work.phase} failed on ${server}`;
+		recorder?.decision({ what: title, choice: decision.action, ...(decision.action === 'skip' ? { reason: decision.reason } : {}), at });
 		switch (decision.action) {
 			case 'retry-all-failed':
 				for (const { fqdn } of work.servers) {

@@ -1,10 +1,13 @@
-import { BACKUP_SERVICE } from '../environments/port.js';
-import { bootstrapperCommand, cumulativeUpdateCommand, startServiceCommand } from '../procedure/plan.js';
+import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
+import { bootstrapperCommand, cumulativeUpdateCommand, pushReplicationCommand, replicationCommand, startServiceCommand } from '../sfb/commands.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
+import { judgeReplication, probe } from './probes.js';
 import { TaskFailure, type FleetWork } from './server-fleet.js';
 
 type Servers = { fqdn: string; pool: string }[];
+
+const exitWords = (exitCode: number | undefined) => (exitCode === undefined ? 'ended' : `exited with ${exitCode}`);
 
 export function bootstrapperWork(context: OperationContext, servers: Servers, pools: FrontEndPool[]): FleetWork {
 	const poolByName = new Map(pools.map((pool) => [pool.fqdn, pool]));
@@ -22,6 +25,32 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 			if (outcome.rebootRequired) onLine('Exit code 3010: restart this server when convenient, then run Bootstrapper once more.');
 			return { exitCode: outcome.exitCode, rebootRequired: outcome.rebootRequired };
 		},
+		verify: (server) => probe(context.environment, { kind: 'backup-service-installed', server }),
+		/**
+		 * Bootstrapper installs the roles the server's replica of the topology assigns it: run before the publish has
+		 * replicated there, it installs nothing and still exits 0 (sfb-facts.md §8). The replica says which it was.
+		 */
+		async explain(server, observation, result, startedAt) {
+			const missing = `Bootstrapper ${exitWords(result.exitCode)} but ${BACKUP_SERVICE} is not installed on ${server} (${observation.evidence})`;
+			const writtenAt = context.session.state.publish.writtenAt;
+			const command = replicationCommand(server);
+			let replica;
+			try {
+				replica = await context.environment.readReplication(server);
+			} catch (error) {
+				if (!(error instanceof EnvironmentError)) throw error;
+				return `${missing}; whether its replica of the Central Management store is up to date could not be told (${command}: ${error.message})`;
+			}
+			const judged = judgeReplication(replica, command, writtenAt === undefined ? undefined : iso(writtenAt));
+			if (judged.state !== 'done') {
+				return `${missing}: its replica of the Central Management store is not up to date (${judged.evidence}); wait for replication (${pushReplicationCommand(server)} pushes it), then retry`;
+			}
+			const caughtUp = replica.lastUpdateCreation === undefined ? Number.NaN : Date.parse(replica.lastUpdateCreation);
+			if (caughtUp > startedAt) {
+				return `${missing}: its replica of the Central Management store was brought up to date only after Bootstrapper started (${judged.evidence}); run Bootstrapper again`;
+			}
+			return `${missing}, though its replica is up to date (${judged.evidence}): check that the pairing reads back for its pool, and Bootstrapper's log in the running user's %TEMP%`;
+		},
 	};
 }
 
@@ -37,13 +66,15 @@ export function cumulativeUpdateWork(context: OperationContext, servers: Servers
 			}
 			return { exitCode: outcome.exitCode, rebootRequired: outcome.rebootRequired };
 		},
+		verify: (server) => probe(context.environment, { kind: 'cumulative-update', server }),
+		explain: async (server, observation, result) => `the update installer ${exitWords(result.exitCode)} on ${server}, but ${observation.evidence}`,
 	};
 }
 
 export const EVENT_4007 = /\b4007\b/;
 
 /**
- * Starts LYNCBACKUP, then checks it is still Running once the settle time has passed (the Event 4007 crash comes late).
+ * Starts LYNCBACKUP; its probe verifies it once the settle time has passed, since the Event 4007 crash comes late.
  * In the lab a server that crashed with Event 4007 gets the Cumulative Update again first; on a live farm the installer
  * is the operator's to run, so a retry only starts the service again.
  */
@@ -53,7 +84,7 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 		phase: 'backup-service',
 		servers,
 		perPool: Number.MAX_SAFE_INTEGER,
-		commandFor: startServiceCommand,
+		commandFor: (server) => startServiceCommand(server),
 		async run(server, { signal, onLine }) {
 			const before = await environment.readService(server, BACKUP_SERVICE);
 			if (environment.kind === 'lab' && before.state !== 'Running' && EVENT_4007.test(before.detail ?? '')) {
@@ -79,16 +110,12 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 				}
 				context.session.dispatch({ type: 'task-succeeded', phase: 'cumulative-update', server, exitCode: update.exitCode });
 			}
-			onLine(`Start-CsWindowsService -Name ${BACKUP_SERVICE}`);
+			onLine(startServiceCommand(server));
 			await environment.startService(server, BACKUP_SERVICE);
 			await pacing.sleep(pacing.serviceSettleMs, signal);
-			const status = await environment.readService(server, BACKUP_SERVICE);
-			onLine(`${BACKUP_SERVICE} is ${status.state}`);
-			if (status.state !== 'Running') {
-				const detail = status.detail ? `: ${status.detail}` : '';
-				throw new TaskFailure(`${BACKUP_SERVICE} is ${status.state}${detail}`);
-			}
 			return {};
 		},
+		verify: (server) => probe(context.environment, { kind: 'backup-service-running', server }),
+		explain: async (server, observation) => `${BACKUP_SERVICE} is ${observation.value ?? 'not Running'} on ${server} after the start (${observation.evidence})`,
 	};
 }

@@ -1,19 +1,28 @@
-import { EnvironmentError } from '../environments/port.js';
-import { statusCommand, syncCommand, MANAGEMENT_SHELL } from '../procedure/plan.js';
+import { MANAGEMENT_SHELL } from '../procedure/plan.js';
+import { interPoolCommand, readServiceCommand, statusCommand, syncCommand } from '../sfb/commands.js';
 import { explainModules, judgeBothDirections, judgeDirection, type BackupModuleStatus, type DirectionVerdict } from '../sfb/backup-status.js';
+import type { Observation } from '../sfb/observation.js';
+import { probeSync } from './probes.js';
+import { couldNotTell, unknownDecisionTitle } from './unknowns.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { iso, type OperationContext } from './context.js';
 
-export type SyncResult = { kind: 'steady' } | { kind: 'failed'; reason: string } | { kind: 'stopped'; reason: string } | { kind: 'aborted' };
+export type SyncResult =
+	| { kind: 'steady' }
+	| { kind: 'failed'; reason: string }
+	| { kind: 'stopped'; reason: string }
+	/** A poll could not tell (access denied, unreachable, …) and the operator stopped. */
+	| { kind: 'unknown'; reason: string }
+	| { kind: 'aborted' };
 
 /** What an admin checks when the sync does not reach steady state, or fails. */
 export function syncGuidance(pools: Pick<FrontEndPool, 'fqdn'>[]): string[] {
 	const [first, second] = pools.map((pool) => pool.fqdn);
 	return [
-		'Check LYNCBACKUP is Running on every server: Get-CsWindowsService -Name LYNCBACKUP -ComputerName <server>',
+		`Check LYNCBACKUP is Running on every server: ${readServiceCommand('<server>')}`,
 		'Look in the Lync Server event log for Event 4007 (re-apply the CU), 4069/4070 (SQL errors, invalid SIP addresses)',
-		`Compare the pools' data: Debug-CsInterPoolReplication -PoolFqdn ${first ?? ''} (and ${second ?? ''})`,
+		`Compare the pools' data: ${interPoolCommand(first ?? '')} (and ${second ?? ''})`,
 		'The Backup Service syncs every 2 minutes by default: Get-CsBackupServiceConfiguration',
 	];
 }
@@ -36,21 +45,26 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 
 	const recordPoll = statusRecorder(context, pools);
 	let deadline = Date.now() + pacing.syncTimeoutMs;
+	let unanswered = 0;
 	for (;;) {
 		if (signal.aborted) return { kind: 'aborted' };
-		let directions;
-		try {
-			directions = await Promise.all(
-				pools.map(async (pool) => {
-					const status = await environment.readBackupStatus(pool.fqdn);
-					return { pool: pool.fqdn, modules: status.modules, verdict: judgeDirection(status, pool.hostsCentralManagementStore) };
-				}),
-			);
-		} catch (error) {
-			if (signal.aborted) return { kind: 'aborted' };
-			if (error instanceof EnvironmentError) return { kind: 'failed', reason: error.message };
-			throw error;
+		const polled = await poll(context, pools);
+		if (signal.aborted) return { kind: 'aborted' };
+		if ('unknown' in polled) {
+			// A poll that could not tell is not "not steady": the operator decides whether to poll again.
+			const question = { subject: polled.pool, what: 'its sync is in steady state' };
+			const decision = await context.operator.decideUnknown({ ...question, observation: polled.unknown, attempts: ++unanswered, canSkip: false });
+			recorder?.decision({ what: unknownDecisionTitle(question), choice: decision.action, at: iso(Date.now()) });
+			if (decision.action === 'stop') return { kind: 'unknown', reason: couldNotTell(question, polled.unknown) };
+			try {
+				await pacing.sleep(pacing.syncPollMs, signal);
+			} catch {
+				return { kind: 'aborted' };
+			}
+			continue;
 		}
+		unanswered = 0;
+		const { directions } = polled;
 		const state = session.dispatch({ type: 'sync-polled', directions });
 		const verdict = judgeBothDirections(directions.map((direction) => direction.verdict));
 		const steady = state.sync.consecutiveSteady >= pacing.steadyPolls;
@@ -101,5 +115,17 @@ function statusRecorder(context: OperationContext, pools: FrontEndPool[]) {
 				at: iso(Date.now()),
 			});
 		}
+	};
+}
+
+type PollResult = { directions: Polled[] } | { pool: string; unknown: Observation };
+
+/** Both directions at once; the first that could not tell is the answer when one could not. */
+async function poll(context: OperationContext, pools: FrontEndPool[]): Promise<PollResult> {
+	const read = await Promise.all(pools.map(async (pool) => ({ pool, ...(await probeSync(context.environment, pool.fqdn, pool.hostsCentralManagementStore)) })));
+	const unanswered = read.find((direction) => direction.observation.state === 'unknown');
+	if (unanswered) return { pool: unanswered.pool.fqdn, unknown: unanswered.observation };
+	return {
+		directions: read.map(({ pool, modules }) => ({ pool: pool.fqdn, modules, verdict: judgeDirection({ pool: pool.fqdn, modules }, pool.hostsCentralManagementStore) })),
 	};
 }

@@ -1,4 +1,5 @@
 import type { ProcedureEvent } from './events.js';
+import { describePicture } from './picture.js';
 import { PHASE_NAMES, type ProcedureState } from './state.js';
 import { STEPS } from './steps.js';
 import { sanitizeLine } from '../text/sanitize.js';
@@ -26,13 +27,16 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return event.method === 'cmdlets' ? 'pairing written and topology enabled' : 'pairing published in Topology Builder';
 		case 'pairing-verified':
 			return 'pairing read back from the published configuration';
+		case 'farm-observed':
+			return describePicture(event.picture).join('\n');
 		case 'task-started':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} started`;
 		case 'task-output':
 			return `${event.server}: ${sanitizeLine(event.line)}`;
 		case 'task-succeeded': {
 			const exit = event.exitCode === undefined ? '' : ` (exit ${event.exitCode}${event.rebootRequired ? ', reboot required' : ''})`;
-			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}`;
+			const checked = event.observation ? ', verified on the farm' : '';
+			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}${checked}`;
 		}
 		case 'task-failed':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} FAILED: ${sanitizeLine(event.message)}`;

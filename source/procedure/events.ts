@@ -1,5 +1,7 @@
 import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.js';
 import type { VoiceResiliency } from '../sfb/model.js';
+import type { Observation } from '../sfb/observation.js';
+import type { PairPicture } from './picture.js';
 import type { OutcomeKind, ServerPhase } from './state.js';
 import type { StepId } from './steps.js';
 
@@ -13,14 +15,16 @@ export type ProcedureEvent = Timed<
 	| { type: 'pair-chosen'; pool: string; backup: string; warnings: string[] }
 	| { type: 'voice-set'; voice: VoiceResiliency }
 	| { type: 'snapshot-taken'; path: string }
+	| { type: 'pairing-write-started' }
 	| { type: 'pairing-written'; method: 'cmdlets' | 'topology-builder' }
 	| { type: 'pairing-verified' }
-	| { type: 'deployment-checked'; deployed: boolean }
 	| { type: 'servers-planned'; servers: { fqdn: string; pool: string }[] }
 	| { type: 'task-started'; phase: ServerPhase; server: string }
 	| { type: 'task-output'; phase: ServerPhase; server: string; line: string }
-	| { type: 'task-succeeded'; phase: ServerPhase; server: string; exitCode?: number; rebootRequired?: boolean }
-	| { type: 'task-failed'; phase: ServerPhase; server: string; message: string; exitCode?: number }
+	| { type: 'farm-observed'; picture: PairPicture }
+	| { type: 'task-observed'; phase: ServerPhase; server: string; observation: Observation }
+	| { type: 'task-succeeded'; phase: ServerPhase; server: string; exitCode?: number; rebootRequired?: boolean; observation?: Observation }
+	| { type: 'task-failed'; phase: ServerPhase; server: string; message: string; exitCode?: number; observation?: Observation }
 	| { type: 'task-skipped'; phase: ServerPhase; server: string; reason: string }
 	| { type: 'task-reset'; phase: ServerPhase; server: string }
 	| { type: 'sync-requested'; pool: string }

@@ -1,5 +1,7 @@
 import type { PairAssessment, PoolEligibility } from '../sfb/pairing-rules.js';
 import type { FrontEndPool, VoiceResiliency } from '../sfb/model.js';
+import type { Observation } from '../sfb/observation.js';
+import type { PairState } from './picture.js';
 import type { Plan } from './plan.js';
 import type { ServerPhase } from './state.js';
 
@@ -46,11 +48,40 @@ export interface ServerFailure {
 	otherFailures: string[];
 }
 
+/** A probe that could not tell: the operator decides, since "could not tell" is never "no". */
+export interface UnknownObservation {
+	/** The server or pool it is about. */
+	subject: string;
+	/** What was asked, e.g. "deployed" or "Backup Service installed (Bootstrapper)". */
+	what: string;
+	observation: Observation;
+	/** How many times in a row it could not tell. */
+	attempts: number;
+	/** Whether the procedure can go on without it (one server's step) or not (the pairing itself). */
+	canSkip: boolean;
+}
+
+/** Probe again; go on without it, for a recorded reason; or stop here, the session kept to resume. */
+export type UnknownDecision = { action: 'retry' } | { action: 'skip'; reason: string } | { action: 'stop' };
+
+/** A pair already published whose servers are not all finished, offered before new pools are chosen. */
+export interface UnfinishedPair {
+	pool: string;
+	backup: string;
+	state: Exclude<PairState, 'complete'>;
+	/** What is left, counted per step, in one short line. */
+	summary: string;
+	/** What remains, could not be told or failed, one line each with its evidence. */
+	remaining: string[];
+}
+
 /**
  * Every decision the procedure needs from a person, as a promise. The wizard answers them on screen;
  * `run --yes` answers them from the command line. Returning BACK steps back where that is safe.
  */
 export interface Operator {
+	/** Finish a pair already published, or pair two other pools ('new'). Asked only when such a pair exists. */
+	chooseUnfinishedPair(pairs: UnfinishedPair[]): Promise<{ pool: string; backup: string } | 'new'>;
 	choosePool(pools: PoolEligibility[]): Promise<string>;
 	chooseBackup(pool: FrontEndPool, candidates: BackupCandidate[]): Promise<string | Back>;
 	chooseVoice(current: VoiceResiliency): Promise<VoiceChoice | Back>;
@@ -59,6 +90,7 @@ export interface Operator {
 	awaitTopologyBuilder(plan: Plan, lastCheck?: string): Promise<'check' | 'cancel'>;
 	chooseCumulativeUpdate(servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice>;
 	decideFailure(failure: ServerFailure): Promise<FailureDecision>;
+	decideUnknown(unknown: UnknownObservation): Promise<UnknownDecision>;
 	/** Sync has not reached steady state in time: keep waiting, or stop and leave the session resumable. */
 	decideSyncTimeout(guidance: string[]): Promise<'wait' | 'stop'>;
 }

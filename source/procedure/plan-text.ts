@@ -1,7 +1,8 @@
 import { sanitizeLine } from '../text/sanitize.js';
 import { wrapCommand, wrapWords } from '../text/wrap.js';
 import { BACKUP_SERVICE } from '../environments/port.js';
-import type { Plan } from './plan.js';
+import { stateWord } from '../sfb/observation.js';
+import { remainingCommands, type Plan, type PlannedCommand } from './plan.js';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -30,8 +31,15 @@ export function planSummary(plan: Plan): string[] {
 	];
 }
 
+/** What the farm says about one command's work, when the plan was made with its picture. */
+function mark(command: PlannedCommand): string {
+	if (command.skipped) return 'skipped';
+	if (!command.observation || command.observation.state === 'not-done') return 'to do';
+	return stateWord(command.observation);
+}
+
 /**
- * The whole plan, every command with where it runs, as lines of at most `width` columns (none when undefined: one
+ * The whole plan, every command with where it runs (and, when the farm was read, whether its work is done there), as lines of at most `width` columns (none when undefined: one
  * line per command). A command wider than the line breaks before a parameter and ends in a backtick, so it still
  * pastes into PowerShell as one command.
  */
@@ -45,14 +53,18 @@ export function planText(plan: Plan, width: number | undefined, warnings: string
 		'What will change:',
 		...plan.changes.flatMap((change) => words(`- ${change}`, '  ')),
 	];
+	const observed = plan.steps.some((step) => step.commands.some((command) => command.observation !== undefined || command.skipped !== undefined));
 	for (const step of plan.steps) {
-		lines.push('', ...words(`Step ${step.label}  ${step.title}: ${step.summary}${step.skipped ? `  [skipped: ${step.skipped}]` : ''}`));
+		const left = remainingCommands(step).length;
+		const status = step.skipped ? `  [skipped: ${step.skipped}]` : observed && left < step.commands.length ? `  [${left} of ${step.commands.length} to do]` : '';
+		lines.push('', ...words(`Step ${step.label}  ${step.title}: ${step.summary}${status}`));
 		for (const command of step.commands) {
+			const state = observed ? `${mark(command)}: ` : '';
 			if (width === undefined) {
-				lines.push(`  ${sanitizeLine(command.target).padEnd(24)}  ${sanitizeLine(command.command)}`);
+				lines.push(`  ${state}${sanitizeLine(command.target).padEnd(24)}  ${sanitizeLine(command.command)}`);
 				continue;
 			}
-			lines.push(`  ${sanitizeLine(command.target)}`);
+			lines.push(...words(`${state}${command.target}`, '  '));
 			// A part that cannot be broken (a long quoted path) still wraps, rather than be cut off at the edge.
 			for (const line of wrapCommand(sanitizeLine(command.command), width - 4, '    ')) lines.push(...wrapWords(line, width - 4, '      ').map((part) => `    ${part}`));
 		}

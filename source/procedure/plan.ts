@@ -1,14 +1,27 @@
-import { bootstrapperPathForDisplay } from '../sfb/bootstrapper.js';
+import {
+	bootstrapperCommand,
+	cumulativeUpdateCommand,
+	registrarCommand,
+	relationshipCommand,
+	startServiceCommand,
+	statusCommand,
+	syncCommand,
+} from '../sfb/commands.js';
 import type { FrontEndPool, PoolInventory, VoiceResiliency } from '../sfb/model.js';
-import { formatTimeSpan } from '../sfb/voice-resiliency.js';
-import { powershellLiteral as q } from '../environments/powershell/literal.js';
+import type { Observation } from '../sfb/observation.js';
 import { BACKUP_SERVICE } from '../environments/port.js';
+import { isPairedBothWays, type PairPicture, type ServerPicture } from './picture.js';
+import { SERVER_PHASES, type ServerPhase } from './state.js';
 import { STEPS, type StepId } from './steps.js';
 
 export interface PlannedCommand {
 	command: string;
 	/** Where it runs: a server FQDN, or the Management Shell for farm-wide cmdlets. */
 	target: string;
+	/** What the farm says about the work this command does there, when it was probed: done needs no running. */
+	observation?: Observation;
+	/** This command will not run, with the reason (its server is not deployed). */
+	skipped?: string;
 }
 
 export interface PlannedStep {
@@ -37,53 +50,58 @@ export interface Plan {
 
 export const MANAGEMENT_SHELL = 'Management Shell';
 
-export function registrarCommand(pool: string, backup: string, voice: VoiceResiliency): string {
-	const intervals = voice.automaticFailover
-		? ` -FailureDetectionInterval ${formatTimeSpan(voice.failoverSeconds)} -FailbackDetectionInterval ${formatTimeSpan(voice.failbackSeconds)}`
-		: '';
-	return `Set-CsRegistrar -Identity ${q(`Registrar:${pool}`)} -BackupRegistrar ${q(`Registrar:${backup}`)} -EnableAutomaticFailover $${voice.automaticFailover}${intervals}`;
-}
-
 export function publishCommands(pool: string, backup: string, voice: VoiceResiliency): PlannedCommand[] {
 	return [
 		{ command: '(Get-CsTopology -AsXml).ToString()  # snapshot saved to the state folder', target: MANAGEMENT_SHELL },
 		{ command: registrarCommand(pool, backup, voice), target: MANAGEMENT_SHELL },
 		{ command: registrarCommand(backup, pool, voice), target: MANAGEMENT_SHELL },
 		{ command: 'Enable-CsTopology', target: MANAGEMENT_SHELL },
-		{ command: `Get-CsPoolBackupRelationship -PoolFqdn ${q(pool)}`, target: MANAGEMENT_SHELL },
-		{ command: `Get-CsPoolBackupRelationship -PoolFqdn ${q(backup)}`, target: MANAGEMENT_SHELL },
+		{ command: relationshipCommand(pool), target: MANAGEMENT_SHELL },
+		{ command: relationshipCommand(backup), target: MANAGEMENT_SHELL },
 	];
 }
 
-export function bootstrapperCommand(server: string, pool: FrontEndPool): string {
-	return `Invoke-Command -ComputerName ${q(server)} { & ${q(bootstrapperPathForDisplay(pool.version))} }`;
+/** Why a server's steps are skipped while it is not deployed; a later start that finds it deployed runs them. */
+export const NOT_DEPLOYED = 'not deployed: deploying it installs what the pairing needs';
+
+/**
+ * Per server and phase, what the farm says, counted in order: a phase is done only where the one before it is done
+ * there (a CU re-applied before Bootstrapper runs again is undone by it). Before the pair is published, nothing counts.
+ */
+function serverObservations(picture: PairPicture | undefined): Map<string, { server: ServerPicture; phases: Partial<Record<ServerPhase, Observation>> }> {
+	const found = new Map<string, { server: ServerPicture; phases: Partial<Record<ServerPhase, Observation>> }>();
+	if (!picture) return found;
+	const paired = isPairedBothWays(picture);
+	for (const server of picture.servers) {
+		const phases: Partial<Record<ServerPhase, Observation>> = {};
+		let before = paired;
+		for (const phase of SERVER_PHASES) {
+			if (!before) break;
+			phases[phase] = server[phase];
+			before = server[phase].state === 'done';
+		}
+		found.set(server.fqdn, { server, phases });
+	}
+	return found;
 }
 
-export function cumulativeUpdateCommand(server: string): string {
-	return `Invoke-Command -ComputerName ${q(server)} { & 'SkypeServerUpdateInstaller.exe' /silentmode }`;
-}
-
-export function startServiceCommand(server: string): string {
-	return `Start-CsWindowsService -Name ${BACKUP_SERVICE} -ComputerName ${q(server)}`;
-}
-
-export function readServiceCommand(server: string): string {
-	return `Get-CsWindowsService -Name ${BACKUP_SERVICE} -ComputerName ${q(server)}`;
-}
-
-export function syncCommand(pool: string): string {
-	return `Invoke-CsBackupServiceSync -PoolFqdn ${q(pool)}`;
-}
-
-export function statusCommand(pool: string): string {
-	return `Get-CsBackupServiceStatus -PoolFqdn ${q(pool)}`;
-}
-
-/** The procedure for one pair, step by step, with the exact commands and where they run. Changes nothing. */
-export function buildPlan(inventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool, voice: VoiceResiliency): Plan {
-	const deployed = Boolean(inventory.deployed[pool.fqdn]) && Boolean(inventory.deployed[backup.fqdn]);
-	const notDeployedReason = 'the pools were never deployed: deploying them completes the pairing';
+/**
+ * The procedure for one pair, step by step, with the exact commands and where they run. Changes nothing. Given the
+ * farm's picture, each command says whether its work is already done there, and servers not deployed are left out.
+ */
+export function buildPlan(inventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool, voice: VoiceResiliency, picture?: PairPicture): Plan {
+	const seen = serverObservations(picture);
+	const deployedServer = (server: string, owner: FrontEndPool) => {
+		const observed = seen.get(server)?.server.deployment;
+		return observed ? observed.state !== 'not-done' : inventory.deployed[owner.fqdn] !== false;
+	};
 	const servers = [...pool.servers.map((server) => ({ server, pool })), ...backup.servers.map((server) => ({ server, pool: backup }))];
+	const everyServerDeployed = servers.every(({ server, pool: owner }) => deployedServer(server, owner));
+	const noServerDeployed = servers.every(({ server, pool: owner }) => !deployedServer(server, owner));
+	const notDeployedReason = noServerDeployed
+		? 'the pools were never deployed: deploying them completes the pairing'
+		: 'a pool is not fully deployed: the sync waits until every server of both pools is';
+	const paired = picture !== undefined && isPairedBothWays(picture);
 	const step = (id: StepId, summary: string, commands: PlannedCommand[], skipped?: string): PlannedStep => ({
 		step: id,
 		label: STEPS[id].label,
@@ -92,51 +110,67 @@ export function buildPlan(inventory: PoolInventory, pool: FrontEndPool, backup: 
 		commands,
 		...(skipped ? { skipped } : {}),
 	});
+	const perServer = (phase: ServerPhase, command: (server: string, owner: FrontEndPool) => string): PlannedCommand[] =>
+		servers.map(({ server, pool: owner }) => {
+			const observation = seen.get(server)?.phases[phase];
+			return {
+				command: command(server, owner),
+				target: server,
+				...(observation ? { observation } : {}),
+				...(deployedServer(server, owner) ? {} : { skipped: NOT_DEPLOYED }),
+			};
+		});
+	const serverStepSkip = noServerDeployed ? notDeployedReason : undefined;
 	const voiceText = voice.automaticFailover
 		? `automatic failover and failback for Voice on: failover after ${voice.failoverSeconds} s, failback after ${voice.failbackSeconds} s`
 		: 'automatic failover and failback for Voice off';
+	const publish = publishCommands(pool.fqdn, backup.fqdn, voice);
+	const pairings = picture?.pairing ?? [];
+	const syncDirections = [pool, backup].flatMap((member) => {
+		const observation = picture?.sync.find((direction) => direction.pool === member.fqdn)?.observation;
+		const annotate = observation ? { observation } : {};
+		return [
+			{ command: syncCommand(member.fqdn), target: MANAGEMENT_SHELL, ...annotate },
+			{ command: statusCommand(member.fqdn), target: MANAGEMENT_SHELL, ...annotate },
+		];
+	});
 
 	return {
 		pool,
 		backup,
 		voice,
 		topologySignature: inventory.topologySignature,
-		deployed,
-		changes: [
-			`${pool.fqdn}: backup Registrar set to ${backup.fqdn}`,
-			`${backup.fqdn}: backup Registrar set to ${pool.fqdn}`,
-			voiceText,
-			'the topology is enabled (published) for the whole farm',
-		],
+		deployed: everyServerDeployed,
+		changes: paired
+			? [`${pool.fqdn} and ${backup.fqdn} are already paired both ways: nothing is written; the published voice settings are kept`]
+			: [
+					`${pool.fqdn}: backup Registrar set to ${backup.fqdn}`,
+					`${backup.fqdn}: backup Registrar set to ${pool.fqdn}`,
+					voiceText,
+					'the topology is enabled (published) for the whole farm',
+				],
 		steps: [
-			step('publish', 'Snapshot the topology, write the pairing both ways, enable, read it back.', publishCommands(pool.fqdn, backup.fqdn, voice)),
 			step(
-				'bootstrapper',
-				`Bootstrapper on ${servers.length} Front End servers.`,
-				servers.map(({ server, pool: owner }) => ({ command: bootstrapperCommand(server, owner), target: server })),
-				deployed ? undefined : notDeployedReason,
+				'publish',
+				'Snapshot the topology, write the pairing both ways, enable, read it back.',
+				pairings.length === 2 ? publish.map((command, index) => (index >= 4 ? { ...command, observation: pairings[index - 4]!.observation } : command)) : publish,
+				paired ? 'already paired both ways: nothing to write' : undefined,
 			),
-			step(
-				'cumulative-update',
-				'Re-apply the Cumulative Update on every server.',
-				servers.map(({ server }) => ({ command: cumulativeUpdateCommand(server), target: server })),
-				deployed ? undefined : notDeployedReason,
-			),
+			step('bootstrapper', `Bootstrapper on ${servers.length} Front End servers.`, perServer('bootstrapper', bootstrapperCommand), serverStepSkip),
+			step('cumulative-update', 'Re-apply the Cumulative Update on every server.', perServer('cumulative-update', cumulativeUpdateCommand), serverStepSkip),
 			step(
 				'backup-service',
 				`Start ${BACKUP_SERVICE} on every server and check it is Running.`,
-				servers.map(({ server }) => ({ command: startServiceCommand(server), target: server })),
-				deployed ? undefined : notDeployedReason,
+				perServer('backup-service', (server) => startServiceCommand(server)),
+				serverStepSkip,
 			),
-			step(
-				'sync',
-				'Sync both ways, then poll until both directions are steady.',
-				[pool.fqdn, backup.fqdn].flatMap((fqdn) => [
-					{ command: syncCommand(fqdn), target: MANAGEMENT_SHELL },
-					{ command: statusCommand(fqdn), target: MANAGEMENT_SHELL },
-				]),
-				deployed ? undefined : notDeployedReason,
-			),
+			step('sync', 'Sync both ways, then poll until both directions are steady.', syncDirections, everyServerDeployed ? undefined : notDeployedReason),
 		],
 	};
+}
+
+/** How many of a step's commands still have work to do: not done on the farm, and not skipped. */
+export function remainingCommands(step: PlannedStep): PlannedCommand[] {
+	if (step.skipped) return [];
+	return step.commands.filter((command) => !command.skipped && command.observation?.state !== 'done');
 }

@@ -1,5 +1,6 @@
 import type { ProcedureEvent } from './events.js';
-import { emptyTask, OUTPUT_LINES_KEPT, type ProcedureState, type ServerPhase, type ServerTask } from './state.js';
+import { isPairedBothWays, type PairPicture } from './picture.js';
+import { emptyTask, OUTPUT_LINES_KEPT, SERVER_PHASES, type ProcedureState, type ServerPhase, type ServerProgress, type ServerTask } from './state.js';
 import { STEP_IDS, stepIndex } from './steps.js';
 
 /** The one place session state changes. Pure: the same events give the same state. */
@@ -26,27 +27,20 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			return { ...next, voice: event.voice };
 		case 'snapshot-taken':
 			return { ...next, publish: { ...state.publish, snapshotPath: event.path } };
-		case 'pairing-written':
-			return { ...next, publish: { ...state.publish, written: true, method: event.method } };
+		case 'pairing-write-started':
+			return { ...next, publish: { ...state.publish, writeStartedAt: event.at } };
+		case 'pairing-written': {
+			const { writeStartedAt: _started, ...publish } = state.publish;
+			return { ...next, publish: { ...publish, written: true, method: event.method, writtenAt: event.at } };
+		}
 		case 'pairing-verified':
 			return { ...next, publish: { ...state.publish, written: true, verified: true } };
-		case 'deployment-checked':
-			return { ...next, deployed: event.deployed };
 		case 'servers-planned':
-			return {
-				...next,
-				serverOrder: event.servers.map((server) => server.fqdn),
-				servers: Object.fromEntries(
-					event.servers.map(({ fqdn, pool }) => [
-						fqdn,
-						state.servers[fqdn] ?? {
-							fqdn,
-							pool,
-							tasks: { bootstrapper: emptyTask(), 'cumulative-update': emptyTask(), 'backup-service': emptyTask() },
-						},
-					]),
-				),
-			};
+			return { ...next, ...planServers(state, event.servers) };
+		case 'farm-observed':
+			return applyPicture({ ...next, picture: event.picture }, event.picture);
+		case 'task-observed':
+			return updateTask(next, event.server, event.phase, (task) => ({ ...task, observation: event.observation }));
 		case 'task-started':
 			return updateTask(next, event.server, event.phase, (task) => ({
 				state: 'running',
@@ -66,6 +60,7 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				endedAt: event.at,
 				...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
 				...(event.rebootRequired ? { rebootRequired: true } : {}),
+				...(event.observation ? { observation: event.observation } : {}),
 			}));
 		case 'task-failed':
 			return updateTask(next, event.server, event.phase, (task) => ({
@@ -74,6 +69,7 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				endedAt: event.at,
 				message: event.message,
 				...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+				...(event.observation ? { observation: event.observation } : {}),
 			}));
 		case 'task-skipped':
 			return updateTask(next, event.server, event.phase, (task) => ({
@@ -83,7 +79,12 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				message: event.reason,
 			}));
 		case 'task-reset':
-			return updateTask(next, event.server, event.phase, (task) => ({ state: 'pending', attempts: task.attempts, lines: task.lines }));
+			return updateTask(next, event.server, event.phase, (task) => ({
+				state: 'pending',
+				attempts: task.attempts,
+				lines: task.lines,
+				...(task.observation ? { observation: task.observation } : {}),
+			}));
 		case 'sync-requested':
 			return {
 				...next,
@@ -114,6 +115,48 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			return rest;
 		}
 	}
+}
+
+function planServers(state: ProcedureState, servers: { fqdn: string; pool: string }[]): Pick<ProcedureState, 'servers' | 'serverOrder'> {
+	return {
+		serverOrder: servers.map((server) => server.fqdn),
+		servers: Object.fromEntries(
+			servers.map(({ fqdn, pool }): [string, ServerProgress] => [
+				fqdn,
+				state.servers[fqdn] ?? { fqdn, pool, tasks: { bootstrapper: emptyTask(), 'cumulative-update': emptyTask(), 'backup-service': emptyTask() } },
+			]),
+		),
+	};
+}
+
+/**
+ * The farm decides what is done. Per server, the phases count in order: a phase is done when its probe says so and
+ * every phase before it is done there; from the first that is not, every phase is to do again, except where the
+ * operator chose to skip it (a decision the checkpoint keeps). Before the pair is published nothing on a server
+ * counts: the Backup Service of an earlier pairing is not this pairing's.
+ */
+function applyPicture(state: ProcedureState, picture: PairPicture): ProcedureState {
+	const paired = isPairedBothWays(picture);
+	const servers = { ...state.servers };
+	for (const seen of picture.servers) {
+		const progress = servers[seen.fqdn];
+		if (!progress) continue;
+		const tasks = { ...progress.tasks };
+		let before = paired;
+		for (const phase of SERVER_PHASES) {
+			const task = tasks[phase];
+			const observation = seen[phase];
+			if (before && observation.state === 'done') {
+				const { message: _message, ...kept } = task;
+				tasks[phase] = { ...kept, state: 'succeeded', observation };
+				continue;
+			}
+			tasks[phase] = task.state === 'skipped' ? { ...task, observation } : { state: 'pending', attempts: task.attempts, lines: task.lines, observation };
+			if (task.state !== 'skipped') before = false;
+		}
+		servers[seen.fqdn] = { ...progress, tasks };
+	}
+	return { ...state, servers };
 }
 
 function updateTask(

@@ -1,6 +1,8 @@
 import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.js';
 import { BACKUP_SERVICE, type EnvironmentKind } from '../environments/port.js';
 import type { VoiceResiliency } from '../sfb/model.js';
+import type { Observation } from '../sfb/observation.js';
+import type { PairPicture } from './picture.js';
 import { DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
 import { STEP_IDS, type StepId } from './steps.js';
 
@@ -32,6 +34,8 @@ export interface ServerTask {
 	message?: string;
 	/** The latest output lines, newest last. */
 	lines: string[];
+	/** What the farm last said about this phase's work on this server: the probe, with its evidence. */
+	observation?: Observation;
 }
 
 export interface ServerProgress {
@@ -67,11 +71,21 @@ export interface ProcedureState {
 	pair?: { pool: string; backup: string };
 	voice: VoiceResiliency;
 	warnings: string[];
-	publish: { snapshotPath?: string; method?: 'cmdlets' | 'topology-builder'; written: boolean; verified: boolean };
-	deployed?: boolean;
+	publish: {
+		snapshotPath?: string;
+		method?: 'cmdlets' | 'topology-builder';
+		written: boolean;
+		verified: boolean;
+		/** The write was started and not seen to end: on resume its outcome is unknown until the read-back says. */
+		writeStartedAt?: number;
+		/** When the pairing was written, so a replica can be checked for an update made after it. */
+		writtenAt?: number;
+	};
 	servers: Record<string, ServerProgress>;
 	serverOrder: string[];
 	sync: SyncProgress;
+	/** What the farm showed at the last start, probed before anything else was done. */
+	picture?: PairPicture;
 	outcome?: { kind: OutcomeKind; reason: string; at: number };
 }
 

@@ -7,7 +7,8 @@ import { describeFsError, ensurePrivateDirectory, FileProblem, kindOf, openPriva
 import { renderRecordMarkdown } from './record-markdown.js';
 import { redactSecrets } from './redact.js';
 
-export type CommandResult = 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+/** 'unknown': the command started and its end was not seen (sfb-pair ended), or it ended and the farm could not tell whether it worked. */
+export type CommandResult = 'succeeded' | 'failed' | 'skipped' | 'interrupted' | 'unknown';
 
 export interface CommandEntry {
 	command: string;
@@ -23,6 +24,8 @@ export interface CommandEntry {
 	exitCode?: number;
 	/** The last lines of output. */
 	tail?: string[];
+	/** What the farm said after it, by the probe that decides whether it worked. */
+	verification?: string;
 }
 
 export interface DecisionEntry {
@@ -410,6 +413,7 @@ export function openChangeRecord(options: ChangeRecordOptions): ChangeRecord {
 				outcome: entry.outcome,
 				...(entry.exitCode === undefined ? {} : { exitCode: entry.exitCode }),
 				...(entry.tail === undefined ? {} : { tail: entry.tail.map(cleanLine) }),
+				...(entry.verification === undefined ? {} : { verification: cleanLine(entry.verification) }),
 			});
 		},
 		decision(entry) {

@@ -133,6 +133,7 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 		case 'another-version-installed':
 			return { met: failedOn(fault.server, BOOTSTRAPPER, /Another .* is already installed/), server: fault.server, phase: 'bootstrapper' };
 		case 'unreachable': {
+			if (fault.during === 'deployment') return { met: entries.find((entry) => entry.type === 'decision' && entry.what.startsWith(`could not tell on ${fault.server}`)) };
 			const command = fault.during === 'bootstrapper' ? BOOTSTRAPPER : SERVICE;
 			return { met: failedOn(fault.server, command), server: fault.server, phase: fault.during === 'bootstrapper' ? 'bootstrapper' : 'backup-service' };
 		}
@@ -142,9 +143,13 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 				server: fault.server,
 				phase: 'bootstrapper',
 			};
-		case 'cumulative-update-not-applied':
-			// The crash detail is in the failure message, not the output: the failed start on that server is the sign.
-			return { met: failedOn(fault.server, SERVICE), server: fault.server, phase: 'backup-service' };
+		case 'cumulative-update-not-applied': {
+			// The version probe catches it after the installer; where the CU step was skipped, the crash at the service start does.
+			const caught = failedOn(fault.server, CUMULATIVE_UPDATE);
+			return caught ? { met: caught, server: fault.server, phase: 'cumulative-update' } : { met: failedOn(fault.server, SERVICE), server: fault.server, phase: 'backup-service' };
+		}
+		case 'replica-behind':
+			return { met: failedOn(fault.server, BOOTSTRAPPER), server: fault.server, phase: 'bootstrapper' };
 		case 'sync-slow':
 			return {
 				met: statusOf(fault.pool, 'interrupted', /NonSteadyState/) ?? entries.find((entry) => entry.type === 'decision' && /sync not steady/.test(entry.what)),
@@ -177,6 +182,7 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 
 const BOOTSTRAPPER = /Bootstrapper\.exe/;
 const SERVICE = /Start-CsWindowsService/;
+const CUMULATIVE_UPDATE = /SkypeServerUpdateInstaller/;
 
 function faultLines(faults: LabFault[], entries: ChangeRecordEntry[], at: (iso: string) => string): string[] {
 	if (faults.length === 0) return ['The scenario injects no faults.'];
@@ -196,7 +202,9 @@ function describeFault(fault: LabFault): string {
 		case 'another-version-installed':
 			return `another product version installed on ${fault.server}`;
 		case 'unreachable':
-			return `${fault.server} unreachable over WinRM during ${fault.during === 'bootstrapper' ? 'Bootstrapper' : 'the service start'}`;
+			return `${fault.server} unreachable over WinRM during ${{ bootstrapper: 'Bootstrapper', service: 'the service start', deployment: 'the deployment check' }[fault.during]}`;
+		case 'replica-behind':
+			return `the replica on ${fault.server} catches up ${fault.seconds} s after the publish: Bootstrapper before then installs nothing`;
 		case 'reboot-required':
 			return `Bootstrapper asks for a restart of ${fault.server}`;
 		case 'cumulative-update-not-applied':
@@ -214,7 +222,7 @@ function describeFault(fault: LabFault): string {
 	}
 }
 
-const PHASE_COMMANDS: Record<string, RegExp> = { bootstrapper: BOOTSTRAPPER, 'backup-service': SERVICE };
+const PHASE_COMMANDS: Record<string, RegExp> = { bootstrapper: BOOTSTRAPPER, 'cumulative-update': CUMULATIVE_UPDATE, 'backup-service': SERVICE };
 
 function handlingOnServer(entries: ChangeRecordEntry[], server: string, phase: string, at: (iso: string) => string): string {
 	const choices = entries

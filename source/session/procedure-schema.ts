@@ -4,6 +4,12 @@ import { STEP_IDS } from '../procedure/steps.js';
 /** The checkpoint format; raise it (and teach `migrateProcedureState`) whenever ProcedureState changes shape. */
 export const PROCEDURE_STATE_VERSION = 1;
 
+const observation = {
+	type: 'object',
+	required: ['state', 'evidence'],
+	properties: { state: { enum: ['done', 'not-done', 'unknown'] }, evidence: { type: 'string' }, reason: { type: 'string' }, value: { type: 'string' } },
+};
+
 const task = {
 	type: 'object',
 	required: ['state', 'attempts', 'lines'],
@@ -16,6 +22,7 @@ const task = {
 		rebootRequired: { type: 'boolean' },
 		message: { type: 'string' },
 		lines: { type: 'array', items: { type: 'string' } },
+		observation,
 	},
 };
 
@@ -53,7 +60,6 @@ export const procedureStateSchema = {
 		},
 		warnings: { type: 'array', items: { type: 'string' } },
 		publish: { type: 'object', required: ['written', 'verified'] },
-		deployed: { type: 'boolean' },
 		servers: {
 			type: 'object',
 			additionalProperties: {
@@ -68,6 +74,22 @@ export const procedureStateSchema = {
 		},
 		serverOrder: { type: 'array', items: { type: 'string' } },
 		sync: { type: 'object', required: ['requested', 'polls', 'consecutiveSteady', 'directions'] },
+		picture: {
+			type: 'object',
+			required: ['pool', 'backup', 'at', 'pairing', 'servers', 'sync'],
+			properties: {
+				pairing: { type: 'array', items: { type: 'object', required: ['pool', 'partner', 'observation'], properties: { observation } } },
+				servers: {
+					type: 'array',
+					items: {
+						type: 'object',
+						required: ['fqdn', 'pool', 'deployment', ...SERVER_PHASES],
+						properties: { deployment: observation, ...Object.fromEntries(SERVER_PHASES.map((phase) => [phase, observation])) },
+					},
+				},
+				sync: { type: 'array', items: { type: 'object', required: ['pool', 'observation', 'modules'], properties: { observation } } },
+			},
+		},
 		outcome: { type: 'object', required: ['kind', 'reason', 'at'] },
 	},
 } as const;

@@ -38,6 +38,7 @@ const outcomeWords: Record<CommandResult, string> = {
 	failed: 'FAILED',
 	skipped: 'skipped',
 	interrupted: 'INTERRUPTED',
+	unknown: 'OUTCOME UNKNOWN',
 };
 
 export const OUTCOME_WORDS: Record<OutcomeKind, string> = { done: 'done', failed: 'failed', 'needs-operator': 'waiting on the operator', cancelled: 'cancelled' };
@@ -65,7 +66,10 @@ function renderEntry(entry: ChangeRecordEntry, number: number, previousPoll: Map
 				`### ${number}. Command on ${escapeInline(entry.target)}: ${outcomeWords[entry.outcome]}${exit}`,
 				'',
 				`- Started: ${escapeInline(entry.startedAt)}`,
-				`- Ended: ${escapeInline(entry.endedAt)}${took === undefined ? '' : ` (${took})`}`,
+				entry.outcome === 'unknown' && entry.verification === undefined
+					? `- Not seen to end: sfb-pair ended first (noticed ${escapeInline(entry.endedAt)}); what the farm said after follows`
+					: `- Ended: ${escapeInline(entry.endedAt)}${took === undefined ? '' : ` (${took})`}`,
+				...(entry.verification === undefined ? [] : [`- Verified: ${escapeInline(entry.verification)}`]),
 				'',
 				codeBlock(entry.command, 'powershell'),
 			];

@@ -4,16 +4,18 @@ import type { Prompt, PendingPrompt } from './prompt-bridge.js';
 import { BackupPicker } from './prompts/BackupPicker.js';
 import { CumulativeUpdatePrompt } from './prompts/CumulativeUpdatePrompt.js';
 import { FailurePrompt } from './prompts/FailurePrompt.js';
+import { FinishPairOffer } from './prompts/FinishPairOffer.js';
 import { PlanConfirm } from './prompts/PlanConfirm.js';
 import { PoolPicker } from './prompts/PoolPicker.js';
 import { ResumeOffer } from './prompts/ResumeOffer.js';
 import { SyncTimeoutPrompt } from './prompts/SyncTimeoutPrompt.js';
 import { TopologyBuilderWait } from './prompts/TopologyBuilderWait.js';
+import { UnknownPrompt } from './prompts/UnknownPrompt.js';
 import { VoiceForm } from './prompts/VoiceForm.js';
 
 /** Prompts that replace the live panels; the others (a failed server, a slow sync) show below them. */
 export function isBlockingPrompt(prompt: Prompt): boolean {
-	return prompt.kind !== 'failure' && prompt.kind !== 'sync-timeout';
+	return prompt.kind !== 'failure' && prompt.kind !== 'unknown' && prompt.kind !== 'sync-timeout';
 }
 
 interface Props {
@@ -32,6 +34,8 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 	switch (prompt.kind) {
 		case 'resume':
 			return <ResumeOffer sessions={prompt.sessions} problems={prompt.problems} elsewhere={prompt.elsewhere} onAnswer={answer} />;
+		case 'finish-pair':
+			return <FinishPairOffer pairs={prompt.pairs} onAnswer={answer} />;
 		case 'choose-pool': {
 			const chosen = text(previous('choose-pool')) ?? state?.pair?.pool;
 			return <PoolPicker pools={prompt.pools} rows={rows} {...(chosen ? { chosen } : {})} onAnswer={answer} />;
@@ -50,6 +54,8 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 			return <CumulativeUpdatePrompt servers={prompt.servers} canRun={prompt.canRun} onAnswer={answer} />;
 		case 'failure':
 			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} kind={kind} onAnswer={answer} />;
+		case 'unknown':
+			return <UnknownPrompt key={`${prompt.unknown.subject}-${prompt.unknown.what}-${prompt.unknown.attempts}`} unknown={prompt.unknown} onAnswer={answer} />;
 		case 'sync-timeout':
 			return <SyncTimeoutPrompt guidance={prompt.guidance} onAnswer={answer} />;
 	}

@@ -9,6 +9,9 @@ import type {
 	PublishChoice,
 	ServerFailure,
 	VoiceChoice,
+	UnfinishedPair,
+	UnknownDecision,
+	UnknownObservation,
 } from '../procedure/operator.js';
 import type { Plan } from '../procedure/plan.js';
 import type { SessionProblem, StoredSession } from '../session/session-files.js';
@@ -17,6 +20,7 @@ export type ResumeChoice = { action: 'resume'; key: string } | { action: 'fresh'
 
 export type Prompt =
 	| { kind: 'resume'; sessions: StoredSession[]; problems: SessionProblem[]; elsewhere: string[] }
+	| { kind: 'finish-pair'; pairs: UnfinishedPair[] }
 	| { kind: 'choose-pool'; pools: PoolEligibility[] }
 	| { kind: 'choose-backup'; pool: FrontEndPool; candidates: BackupCandidate[] }
 	| { kind: 'voice'; current: VoiceResiliency }
@@ -24,6 +28,7 @@ export type Prompt =
 	| { kind: 'topology-builder'; plan: Plan; lastCheck?: string }
 	| { kind: 'cumulative-update'; servers: string[]; canRun: boolean }
 	| { kind: 'failure'; failure: ServerFailure }
+	| { kind: 'unknown'; unknown: UnknownObservation }
 	| { kind: 'sync-timeout'; guidance: string[] };
 
 export interface PendingPrompt {
@@ -94,6 +99,10 @@ export class PromptBridge implements Operator {
 		return this.ask<ResumeChoice>({ kind: 'resume', sessions, problems, elsewhere });
 	}
 
+	chooseUnfinishedPair(pairs: UnfinishedPair[]) {
+		return this.ask<{ pool: string; backup: string } | 'new'>({ kind: 'finish-pair', pairs });
+	}
+
 	choosePool(pools: PoolEligibility[]) {
 		return this.ask<string>({ kind: 'choose-pool', pools });
 	}
@@ -120,6 +129,10 @@ export class PromptBridge implements Operator {
 
 	decideFailure(failure: ServerFailure) {
 		return this.ask<FailureDecision>({ kind: 'failure', failure });
+	}
+
+	decideUnknown(unknown: UnknownObservation) {
+		return this.ask<UnknownDecision>({ kind: 'unknown', unknown });
 	}
 
 	decideSyncTimeout(guidance: string[]) {

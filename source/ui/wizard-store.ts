@@ -17,6 +17,7 @@ export interface LogLine {
 
 /** Events written above the live screen, once, where they stay in the scrollback. */
 const LOGGED: ReadonlySet<ProcedureEvent['type']> = new Set([
+	'farm-observed',
 	'step-finished',
 	'pair-chosen',
 	'snapshot-taken',

@@ -1,17 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { readChangeRecord } from '../../source/session/change-record.js';
-import { findSessions, openProcedureStore, pairKey } from '../../source/session/session-files.js';
+import type { ProcedureState } from '../../source/procedure/state.js';
+import { readChangeRecord, type ChangeRecordEntry } from '../../source/session/change-record.js';
+import { findSessions, openProcedureStore, pairKey, sessionsDir } from '../../source/session/session-files.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const POOL = 'pool-redmond.contoso.com';
 const BACKUP = 'pool-dublin.contoso.com';
 const SERVERS = ['red-fe01', 'red-fe02', 'red-fe03', 'dub-fe01', 'dub-fe02', 'dub-fe03'].map((name) => `${name}.contoso.com`);
 const RUN = ['run', '--lab', '--pool', POOL, '--backup', BACKUP, '--yes', '--time-scale', '1000'];
+const FINISHED = new RegExp(`done: ${POOL} and ${BACKUP} are (already )?paired`);
 
 /** Where to pull the plug: the Nth line matching a pattern, spread over every step of the procedure. */
 const KILL_POINTS: [RegExp, number][] = [
@@ -67,8 +69,12 @@ function runUntil(stateDir: string, pattern: RegExp, occurrence: number): Promis
 	});
 }
 
-function cli(stateDir: string, ...args: string[]) {
-	return spawnSync(process.execPath, [CLI, ...args, '--state-dir', stateDir], { encoding: 'utf8', timeout: 60_000 });
+function cli(stateDir: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+	return new Promise((resolve) => {
+		execFile(process.execPath, [CLI, ...args, '--state-dir', stateDir], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+			resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+		});
+	});
 }
 
 function farm(stateDir: string) {
@@ -78,11 +84,82 @@ function farm(stateDir: string) {
 	};
 }
 
-describe('killed at any point, resumed to the end', () => {
+function records(stateDir: string): ChangeRecordEntry[][] {
+	const folder = join(stateDir, 'records');
+	return readdirSync(folder)
+		.filter((file) => file.endsWith('.jsonl'))
+		.sort()
+		.map((file) => readChangeRecord(join(folder, file)));
+}
+
+/**
+ * Resumed or started afresh, the farm must end paired once, bootstrapped and steady, with every server's work
+ * accounted for in the record: a command that succeeded there, or the farm found it done at a later start.
+ */
+async function expectFinished(stateDir: string, run: { status: number | null; stdout: string; stderr: string }) {
+	expect(run.status, run.stdout + run.stderr).toBe(0);
+	expect(run.stdout).toMatch(FINISHED);
+
+	const lab = farm(stateDir);
+	expect(lab.pairingWrites).toBe(1);
+	for (const server of SERVERS) expect(lab.servers[server]?.bootstrapper.state).toBe('done');
+
+	const status = await cli(stateDir, 'status', '--lab', '--pool', POOL, '--json');
+	expect(status.status, status.stdout).toBe(0);
+	const reading = JSON.parse(status.stdout) as { pairedWith: string; state: string; directions: { verdict: { state: string } }[]; services: { state: string }[] };
+	expect(reading.pairedWith).toBe(BACKUP);
+	expect(reading.state).toBe('complete');
+	expect(reading.services.map((service) => service.state)).toEqual(SERVERS.map(() => 'Running'));
+	expect(reading.directions.map((direction) => direction.verdict.state)).toEqual(['steady', 'steady']);
+
+	const sessions = records(stateDir);
+	const entries = sessions.flat();
+	const commands = entries.flatMap((entry) => (entry.type === 'command' ? [entry] : []));
+	const notes = entries.flatMap((entry) => (entry.type === 'note' ? [entry.text] : []));
+	const accountedFor = (fragment: string, seen: RegExp) =>
+		SERVERS.filter(
+			(server) =>
+				commands.some((entry) => entry.outcome === 'succeeded' && entry.target === server && entry.command.includes(fragment)) ||
+				notes.some((text) => text.split('\n').some((line) => line.includes(`${server}: `) && seen.test(line))),
+		);
+	expect(accountedFor('Bootstrapper.exe', /Bootstrapper done/)).toEqual(SERVERS);
+	expect(accountedFor('Start-CsWindowsService', /LYNCBACKUP done/)).toEqual(SERVERS);
+	const registrarWrites = commands.filter((entry) => entry.command.startsWith('Set-CsRegistrar') && entry.outcome === 'succeeded').length;
+	const foundWritten = notes.some((text) => text.includes('already paired'));
+	expect(registrarWrites === 2 || (registrarWrites === 0 && foundWritten)).toBe(true);
+	expect(entries.some((entry) => entry.type === 'snapshot')).toBe(true);
+	return sessions;
+}
+
+/** What the checkpoint saw start and never end is in the resumed record with its outcome unknown, then what the farm said. */
+function expectCutShortRecorded(stored: ProcedureState | undefined, record: ChangeRecordEntry[]) {
+	if (!stored) return;
+	const cutShort = stored.serverOrder.flatMap((server) =>
+		Object.entries(stored.servers[server]?.tasks ?? {})
+			.filter(([, task]) => task.state === 'running')
+			.map(([phase]) => ({ server, phase })),
+	);
+	const unknown = record.flatMap((entry) => (entry.type === 'command' && entry.outcome === 'unknown' ? [entry] : []));
+	for (const { server } of cutShort) expect(unknown.map((entry) => entry.target)).toContain(server);
+	if (stored.publish.writeStartedAt !== undefined && !stored.publish.written) {
+		expect(unknown.some((entry) => entry.command.startsWith('Set-CsRegistrar'))).toBe(true);
+	}
+	for (const { server } of cutShort) {
+		expect(record.some((entry) => entry.type === 'note' && entry.text.startsWith(`${server}: after the `) && entry.text.includes(' cut short, '))).toBe(true);
+	}
+}
+
+/**
+ * Each kill is resumed twice from copies of the same state folder, side by side: with the session file (`--resume`),
+ * and with it deleted (another machine, or a lost file), where the farm alone says what is done. The kill points run
+ * a few at a time: the lab's clock runs 1000 times faster than real time, so most of each run is waiting.
+ */
+describe.concurrent('killed at any point, resumed to the end, with or without the session file', () => {
 	it.each(KILL_POINTS.map(([pattern, occurrence], index) => ({ index: index + 1, pattern, occurrence })))(
 		'kill point $index: $pattern #$occurrence',
 		async ({ pattern, occurrence }) => {
 			const stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-crash-'));
+			const lost = mkdtempSync(join(tmpdir(), 'sfb-pair-crash-lost-'));
 			try {
 				const first = await runUntil(stateDir, pattern, occurrence);
 				expect(first.killed, `the run ended before ${pattern} #${occurrence}:\n${first.lines.join('\n')}`).toBe(true);
@@ -90,41 +167,27 @@ describe('killed at any point, resumed to the end', () => {
 				const stored = openProcedureStore(stateDir, pairKey(POOL, BACKUP)).load();
 				expect(['ok', 'none']).toContain(stored.status);
 				expect(findSessions(stateDir).problems).toEqual([]);
+				const pictures = (folder: string) =>
+					existsSync(join(folder, 'records')) ? records(folder).flat().filter((entry) => entry.type === 'note' && entry.text.startsWith('the farm now: ')).length : 0;
+				const picturesBefore = pictures(stateDir);
 
-				const resumed = cli(stateDir, ...RUN, '--resume');
-				expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
-				expect(resumed.stdout).toContain('done: pool-redmond.contoso.com and pool-dublin.contoso.com are paired');
+				cpSync(stateDir, lost, { recursive: true });
+				rmSync(join(sessionsDir(lost), `${pairKey(POOL, BACKUP)}.json`), { force: true });
 
-				const lab = farm(stateDir);
-				expect(lab.pairingWrites).toBe(1);
-				for (const server of SERVERS) expect(lab.servers[server]?.bootstrapper.state).toBe('done');
+				const [resumed, afresh] = await Promise.all([cli(stateDir, ...RUN, '--resume'), cli(lost, ...RUN)]);
 
-				const status = JSON.parse(cli(stateDir, 'status', '--lab', '--pool', POOL, '--json').stdout) as {
-					pairedWith: string;
-					directions: { verdict: { state: string } }[];
-					services: { state: string }[];
-				};
-				expect(status.pairedWith).toBe(BACKUP);
-				expect(status.services.map((service) => service.state)).toEqual(SERVERS.map(() => 'Running'));
-				expect(status.directions.map((direction) => direction.verdict.state)).toEqual(['steady', 'steady']);
+				const resumedRecords = await expectFinished(stateDir, resumed);
+				expect(resumedRecords).toHaveLength(1);
+				expectCutShortRecorded(stored.status === 'ok' ? stored.state : undefined, resumedRecords[0]!);
 
-				const records = readdirSync(join(stateDir, 'records')).filter((file) => file.endsWith('.jsonl'));
-				expect(records).toHaveLength(1);
-				const entries = readChangeRecord(join(stateDir, 'records', records[0]!));
-				const commands = entries.flatMap((entry) => (entry.type === 'command' ? [entry] : []));
-				const succeededOn = (fragment: string) =>
-					new Set(commands.filter((entry) => entry.outcome === 'succeeded' && entry.command.includes(fragment)).map((entry) => entry.target));
-				expect([...succeededOn('Bootstrapper.exe')].sort()).toEqual([...SERVERS].sort());
-				expect([...succeededOn('Start-CsWindowsService')].sort()).toEqual([...SERVERS].sort());
-				const registrarWrites = commands.filter((entry) => entry.command.startsWith('Set-CsRegistrar')).length;
-				const foundWritten = entries.some((entry) => entry.type === 'note' && entry.text.includes('already paired'));
-				expect(registrarWrites === 2 || (registrarWrites === 0 && foundWritten)).toBe(true);
-				expect(entries.some((entry) => entry.type === 'snapshot')).toBe(true);
+				await expectFinished(lost, afresh);
+				expect(pictures(lost), 'the new session records what it found on the farm').toBeGreaterThan(picturesBefore);
 			} finally {
 				rmSync(stateDir, { recursive: true, force: true });
+				rmSync(lost, { recursive: true, force: true });
 			}
 		},
-		60_000,
+		120_000,
 	);
 });
 
@@ -137,7 +200,7 @@ describe('a change record deleted between a kill and the resume', () => {
 			const records = join(stateDir, 'records');
 			for (const file of readdirSync(records)) rmSync(join(records, file));
 
-			const resumed = cli(stateDir, ...RUN, '--resume');
+			const resumed = await cli(stateDir, ...RUN, '--resume');
 			expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
 			expect(resumed.stdout).toMatch(/^warning: The change record of this session was not found: it starts again at this resume, and says that the part before is missing \(.+\.jsonl\)\.$/m);
 

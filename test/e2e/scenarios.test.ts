@@ -48,14 +48,21 @@ function run(scenario: string, stateDir: string, pool: string, backup: string, .
 
 interface StatusJson {
 	pairedWith: string | null;
+	state: 'unpaired' | 'complete' | 'unfinished' | 'unknown' | 'failed';
 	directions: { from: string; verdict: { state: string; reason?: string } | null; error: string | null }[];
 	services: { server: string; state: string }[];
+	remaining: string[];
+	code: number | null;
 }
 
+/** `status --json`, with its exit code: 0 complete, 3 work remains (or unpaired), 1 failed or could not tell. */
 async function status(scenario: string, stateDir: string, pool: string): Promise<StatusJson> {
 	const result = await cli(['status', ...lab(scenario, stateDir), '--pool', pool, '--json']);
-	expect(result.code, result.stderr).toBe(0);
-	return JSON.parse(result.stdout) as StatusJson;
+	expect(result.stderr).toBe('');
+	const reading = JSON.parse(result.stdout) as StatusJson;
+	const expected = { complete: 0, unfinished: 3, unpaired: 3, unknown: 1, failed: 1 }[reading.state];
+	expect(result.code, `status exit code for ${reading.state}`).toBe(expected);
+	return { ...reading, code: result.code };
 }
 
 /** One `run` per scenario, shared by the tests that look at what it printed. */
@@ -77,6 +84,7 @@ function lines(output: string): string[] {
 
 async function expectSteadyBothWays(scenario: string, stateDir: string, pool: string, backup: string) {
 	const reading = await status(scenario, stateDir, pool);
+	expect(reading.state).toBe('complete');
 	expect(reading.pairedWith).toBe(backup);
 	expect(reading.directions.map((direction) => direction.verdict?.state)).toEqual(['steady', 'steady']);
 	expect(reading.services.every((service) => service.state === 'Running')).toBe(true);
@@ -102,8 +110,11 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'standard-edition',
 			'cms-standard-partner',
 			'not-deployed',
+			'mixed-deployment',
 			'unsupported-pairs',
+			'deployment-unreachable',
 			'server-unreachable',
+			'replica-behind',
 			'bootstrap-failure',
 			'another-version',
 			'cu-not-reapplied',
@@ -199,7 +210,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		expect(failed).toBeGreaterThan(-1);
 		const retried = output.indexOf('fra-fe02.fabrikam.com: Bootstrapper will run again');
 		expect(retried).toBeGreaterThan(failed);
-		expect(output.indexOf('fra-fe02.fabrikam.com: Bootstrapper succeeded (exit 0)')).toBeGreaterThan(retried);
+		expect(output.findIndex((line) => line.startsWith('fra-fe02.fabrikam.com: Bootstrapper succeeded (exit 0)'))).toBeGreaterThan(retried);
 		await expectSteadyBothWays('server-unreachable', result.stateDir, AMS, FRA);
 	});
 
@@ -223,21 +234,19 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 
 		const resumed = await run('another-version', result.stateDir, AMS, FRA, '--resume');
 		expect(resumed.code, resumed.stdout).toBe(0);
-		expect(lines(resumed.stdout)).toContain('ams-fe03.fabrikam.com: Bootstrapper succeeded (exit 0)');
+		expect(lines(resumed.stdout)).toContain('ams-fe03.fabrikam.com: Bootstrapper succeeded (exit 0), verified on the farm');
 		await expectSteadyBothWays('another-version', result.stateDir, AMS, FRA);
 	});
 
-	it('cu-not-reapplied: LYNCBACKUP crashes with Event 4007 on fra-fe01; the retry re-applies the CU and starts it, exit 0', async () => {
+	it('cu-not-reapplied: the installer exits 0 but the Backup Service stays behind on fra-fe01; the version probe fails it, the retry re-applies it, exit 0', async () => {
 		const result = await firstRun('cu-not-reapplied');
 		expect(result.code, result.stdout).toBe(0);
 		const output = lines(result.stdout);
 		expect(output).toContain('fra-fe01.fabrikam.com: Applying CU8 to LyncBackupService.msi...skipped: LyncBackupService.exe is in use by another process');
-		const crashed = output.findIndex((line) => line.startsWith('fra-fe01.fabrikam.com: LYNCBACKUP FAILED: LYNCBACKUP is Stopped: Event 4007'));
-		expect(crashed).toBeGreaterThan(-1);
-		const reapplied = output.indexOf('fra-fe01.fabrikam.com: LYNCBACKUP crashed with Event 4007: re-applying the Cumulative Update first.');
-		expect(reapplied).toBeGreaterThan(crashed);
-		expect(output.indexOf('fra-fe01.fabrikam.com: Applying CU8 to LyncBackupService.msi...success')).toBeGreaterThan(reapplied);
-		expect(output.filter((line) => line.includes('LYNCBACKUP FAILED'))).toHaveLength(1);
+		const caught = output.findIndex((line) => line.startsWith('fra-fe01.fabrikam.com: CU re-apply FAILED: the update installer exited with 0 on fra-fe01.fabrikam.com, but Get-CsServerPatchVersion: Backup Service 7.0.2046.0 is behind Core Components 7.0.2046.8'));
+		expect(caught).toBeGreaterThan(-1);
+		expect(output.findIndex((line) => line.startsWith('fra-fe01.fabrikam.com: CU re-apply succeeded (exit 0), verified on the farm'))).toBeGreaterThan(caught);
+		expect(output.filter((line) => line.includes('LYNCBACKUP FAILED'))).toHaveLength(0);
 		await expectSteadyBothWays('cu-not-reapplied', result.stateDir, AMS, FRA);
 	});
 
@@ -257,7 +266,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 	it('sync-slow: when the watch times out, run prints the guidance for a sync that is not steady', async () => {
 		const result = await firstRun('sync-slow');
 		expect(result.stdout).toContain('Check LYNCBACKUP is Running on every server');
-		expect(result.stdout).toContain(`Debug-CsInterPoolReplication -PoolFqdn ${AMS}`);
+		expect(result.stdout).toContain(`Debug-CsInterPoolReplication -PoolFqdn '${AMS}'`);
 	});
 
 	it('sync-slow: a long sync watch prints nothing on stderr', async () => {
@@ -273,15 +282,72 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		expect(reading.directions[0]?.verdict).toEqual({ state: 'failed', reason: `${FRA}: ConfServices.DataConf in ErrorState` });
 	});
 
-	it('access-denied: Get-CsBackupServiceStatus refused fails the run with exit 1 naming the group; --resume then finishes', async () => {
+	it('access-denied: a refused Get-CsBackupServiceStatus could not tell, so the run stops with exit 3 naming the pool and the group; --resume then finishes', async () => {
 		const result = await firstRun('access-denied');
-		expect(result.code, result.stdout).toBe(1);
+		expect(result.code, result.stdout).toBe(3);
 		expect(lines(result.stdout)).toContain(
-			`failed: Get-CsBackupServiceStatus -PoolFqdn ${AMS}: access denied; the account running it must be a member of RTCUniversalServerAdmins`,
+			`needs-operator: could not tell on ${AMS} whether its sync is in steady state: unknown (access denied): Get-CsBackupServiceStatus -PoolFqdn '${AMS}': access denied; the account running it must be a member of RTCUniversalServerAdmins; run again with --resume to keep watching`,
 		);
 		const resumed = await run('access-denied', result.stateDir, AMS, FRA, '--resume');
 		expect(resumed.code, resumed.stdout).toBe(0);
 		await expectSteadyBothWays('access-denied', result.stateDir, AMS, FRA);
+	});
+
+	it('deployment-unreachable: a server that cannot be asked is unknown, never "not deployed": the run stops with exit 3 naming it and why, nothing skipped; --resume finishes', async () => {
+		const result = await firstRun('deployment-unreachable');
+		expect(result.code, result.stdout).toBe(3);
+		const output = lines(result.stdout);
+		expect(output).toContain('  fra-fe02.fabrikam.com: deployed unknown (unreachable)');
+		expect(output.find((line) => line.startsWith('needs-operator:'))).toMatch(
+			/^needs-operator: could not tell on fra-fe02\.fabrikam\.com whether it is deployed: unknown \(unreachable\): Get-CsWindowsService -Name 'RTCSRV' -ComputerName 'fra-fe02\.fabrikam\.com': Connecting to remote server fra-fe02\.fabrikam\.com failed/,
+		);
+		expect(result.stdout).not.toMatch(/skipped|never deployed|not deployed/);
+		const decisions = recordEntries(result.stateDir).filter((entry) => entry.type === 'decision' && entry.what === 'could not tell on fra-fe02.fabrikam.com: it is deployed');
+		expect(decisions.map((entry) => (entry as { choice?: string }).choice)).toEqual(['retry', 'stop']);
+
+		const resumed = await run('deployment-unreachable', result.stateDir, AMS, FRA, '--resume');
+		expect(resumed.code, resumed.stdout).toBe(0);
+		expect(resumed.stdout).toContain('fra-fe02.fabrikam.com: Bootstrapper succeeded');
+		await expectSteadyBothWays('deployment-unreachable', result.stateDir, AMS, FRA);
+	});
+
+	it('replica-behind: Bootstrapper exits 0 on fra-fe01 but installs nothing; the probe fails it naming the replica, the retry installs it, exit 0', async () => {
+		const result = await firstRun('replica-behind');
+		expect(result.code, result.stdout).toBe(0);
+		const output = lines(result.stdout);
+		const failed = output.findIndex((line) =>
+			line.startsWith(
+				"fra-fe01.fabrikam.com: Bootstrapper FAILED: Bootstrapper exited with 0 but LYNCBACKUP is not installed on fra-fe01.fabrikam.com (Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName 'fra-fe01.fabrikam.com': LYNCBACKUP is not installed): its replica of the Central Management store was brought up to date only after Bootstrapper started (Get-CsManagementStoreReplicationStatus -ReplicaFqdn 'fra-fe01.fabrikam.com': UpToDate True, LastUpdateCreation",
+			),
+		);
+		expect(failed, result.stdout).toBeGreaterThan(-1);
+		expect(output.findIndex((line) => line.startsWith('fra-fe01.fabrikam.com: Bootstrapper succeeded (exit 0), verified on the farm'))).toBeGreaterThan(failed);
+		const record = recordEntries(result.stateDir) as { type: string; target?: string; outcome?: string; exitCode?: number; command?: string }[];
+		const runs = record.filter((entry) => entry.type === 'command' && entry.target === 'fra-fe01.fabrikam.com' && entry.command?.includes('Bootstrapper'));
+		expect(runs.map((entry) => [entry.outcome, entry.exitCode])).toEqual([
+			['failed', 0],
+			['succeeded', 0],
+		]);
+		await expectSteadyBothWays('replica-behind', result.stateDir, AMS, FRA);
+	});
+
+	it('mixed-deployment: Amsterdam is deployed and Frankfurt is not; Amsterdam gets steps 8–10, the sync waits, exit 3 naming Frankfurt', async () => {
+		const result = await firstRun('mixed-deployment');
+		expect(result.code, result.stdout).toBe(3);
+		const output = lines(result.stdout);
+		for (const server of ['ams-fe01', 'ams-fe02', 'ams-fe03']) {
+			expect(output).toContain(`${server}.fabrikam.com: Bootstrapper succeeded (exit 0), verified on the farm`);
+			expect(output.some((line) => line.startsWith(`${server}.fabrikam.com: LYNCBACKUP succeeded`))).toBe(true);
+		}
+		expect(result.stdout).not.toMatch(/fra-fe0\d\.fabrikam\.com: Bootstrapper started/);
+		expect(output).toContain(
+			`needs-operator: ${FRA} is not deployed: deploy it, then run again to finish Bootstrapper, the CU and LYNCBACKUP there, and the sync`,
+		);
+		const reading = await status('mixed-deployment', result.stateDir, AMS);
+		expect(reading.state).toBe('unfinished');
+		expect(reading.remaining).toContain(
+			"fra-fe01.fabrikam.com: deployed: Get-CsWindowsService -Name 'RTCSRV' -ComputerName 'fra-fe01.fabrikam.com': RTCSRV is not installed (the pool was defined but never deployed)",
+		);
 	});
 
 	it('topology-changed: the stale plan is refused and made again before anything is published, exit 0', async () => {

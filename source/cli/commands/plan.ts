@@ -1,9 +1,11 @@
 import type { Environment } from '../../environments/port.js';
-import { buildPlan } from '../../procedure/plan.js';
+import { observePair } from '../../operations/reconcile.js';
+import { assessPicture } from '../../procedure/picture.js';
+import { buildPlan, remainingCommands } from '../../procedure/plan.js';
 import { planText } from '../../procedure/plan-text.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
-import { terminalSafeJson } from '../../text/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
 import { UsageError } from '../exit-codes.js';
 
 export async function planCommand(
@@ -20,7 +22,11 @@ export async function planCommand(
 	}
 	const assessment = assessPair(inventory, request.pool, request.backup);
 	if (!assessment.allowed) throw new UsageError(`cannot pair ${request.pool} with ${request.backup}: ${assessment.refusals.join('; ')}`);
-	const plan = buildPlan(inventory, findPool(inventory, request.pool)!, findPool(inventory, request.backup)!, request.voice);
+	const pool = findPool(inventory, request.pool)!;
+	const backup = findPool(inventory, request.backup)!;
+	const picture = await observePair(environment, pool, backup);
+	const plan = buildPlan(inventory, pool, backup, request.voice, picture);
+	const farm = assessPicture(picture);
 	if (json) {
 		write(
 			terminalSafeJson({
@@ -29,14 +35,27 @@ export async function planCommand(
 				voice: plan.voice,
 				topologySignature: plan.topologySignature,
 				deployed: plan.deployed,
+				state: farm.state,
 				warnings: assessment.warnings,
 				changes: plan.changes,
-				steps: plan.steps.map((step) => ({ ...step, skipped: step.skipped ?? null })),
+				steps: plan.steps.map((step) => ({
+					...step,
+					skipped: step.skipped ?? null,
+					remaining: remainingCommands(step).length,
+					commands: step.commands.map((command) => ({ ...command, skipped: command.skipped ?? null, observation: command.observation ?? null })),
+				})),
 			}),
 		);
 		return 0;
 	}
 	write(environment.description);
+	if (farm.state === 'complete') write(sanitizeLine(`${plan.pool.fqdn} and ${plan.backup.fqdn} are paired and complete on the farm: nothing is left to do`));
 	for (const line of planText(plan, width, assessment.warnings)) write(line);
+	const unclear = [...farm.failed, ...farm.unknown];
+	if (unclear.length > 0) {
+		write('');
+		write('The farm could not tell, or shows something wrong:');
+		for (const line of unclear) write(`  - ${sanitizeLine(line)}`);
+	}
 	return 0;
 }

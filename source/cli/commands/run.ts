@@ -98,6 +98,7 @@ async function runLocked(
 		perPool: request.perPool,
 		signal,
 		heldLock: held,
+		pair: { pool: request.pool, backup: request.backup },
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
 		pacing: request.pacing,
 		...(request.scenario ? { scenario: request.scenario } : {}),

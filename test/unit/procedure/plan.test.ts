@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, registrarCommand } from '../../../source/procedure/plan.js';
+import { buildPlan } from '../../../source/procedure/plan.js';
+import { registrarCommand } from '../../../source/sfb/commands.js';
 import type { FrontEndPool, PoolInventory } from '../../../source/sfb/model.js';
 
 const pool = (fqdn: string, servers: string[]): FrontEndPool => ({

@@ -54,7 +54,7 @@ describe('procedure reducer', () => {
 		);
 		expect(state.pair).toEqual({ pool: 'a', backup: 'b' });
 		expect(state.warnings).toEqual(['same site']);
-		expect(state.publish).toEqual({ snapshotPath: '/tmp/snap.xml', written: true, verified: false, method: 'cmdlets' });
+		expect(state.publish).toEqual({ snapshotPath: '/tmp/snap.xml', written: true, verified: false, method: 'cmdlets', writtenAt: 3 });
 		expect(apply(state, { type: 'pairing-verified' }).publish.verified).toBe(true);
 	});
 

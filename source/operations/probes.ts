@@ -1,0 +1,149 @@
+import { BACKUP_SERVICE, EnvironmentError, FRONT_END_SERVICE, type Environment, type ReplicaStatus } from '../environments/port.js';
+import { judgeDirection, type BackupModuleStatus } from '../sfb/backup-status.js';
+import { patchVersionCommand, readServiceCommand, registrarReadCommand, relationshipCommand, replicationCommand, statusCommand } from '../sfb/commands.js';
+import { judgeCumulativeUpdate } from '../sfb/cumulative-update.js';
+import { done, notDone, unknown, type Observation, type UnknownReason } from '../sfb/observation.js';
+
+/**
+ * Every question the procedure asks the farm, one kind per step and per server or pool. Each answers done, not done
+ * or unknown with its evidence; a probe never turns an error into "no". New probes (pre-flight checks, upgrade
+ * readiness, failover state) join this union and the switch below.
+ */
+export type ProbeRequest =
+	/** The published configuration names `partner` as the backup of `pool` (step 6). */
+	| { kind: 'pairing'; pool: string; partner: string }
+	/** Skype for Business Server is installed on the server: its Front End service exists (step 7). */
+	| { kind: 'deployment'; server: string }
+	/** The server's replica of the Central Management store is current, and (given `since`) holds an update made after it. */
+	| { kind: 'replication'; server: string; since?: string }
+	/** Bootstrapper's work: the Backup Service is installed on the server (step 8). */
+	| { kind: 'backup-service-installed'; server: string }
+	/** The Cumulative Update reaches the Backup Service: its version is the Core Components' (the CU step). */
+	| { kind: 'cumulative-update'; server: string }
+	/** LYNCBACKUP is Running on the server (step 9; staying up is judged by reading it again after the settle time). */
+	| { kind: 'backup-service-running'; server: string }
+	/** One direction of the Backup Service is in steady state (step 10). */
+	| { kind: 'sync'; pool: string; hostsCentralManagementStore: boolean };
+
+export type ProbeKind = ProbeRequest['kind'];
+
+const REASONS: Record<EnvironmentError['kind'], UnknownReason> = {
+	'access-denied': 'access-denied',
+	unreachable: 'unreachable',
+	'cmdlet-missing': 'cmdlet-missing',
+	'module-missing': 'cmdlet-missing',
+	timeout: 'timeout',
+	failed: 'failed',
+	'unexpected-output': 'unexpected-output',
+	'stale-topology': 'failed',
+};
+
+/** Whatever the farm said when it could not answer, as an unknown; anything else is a bug and is not hidden. */
+function couldNotTell(error: unknown, command: string): Observation {
+	if (!(error instanceof EnvironmentError)) throw error;
+	const said = error.message.includes(command) ? error.message : `${command}: ${error.message}`;
+	return unknown(REASONS[error.kind], said, error.rawOutput);
+}
+
+async function asking(command: string, read: () => Promise<Observation>): Promise<Observation> {
+	try {
+		return await read();
+	} catch (error) {
+		return couldNotTell(error, command);
+	}
+}
+
+export function probe(environment: Environment, request: ProbeRequest): Promise<Observation> {
+	switch (request.kind) {
+		case 'pairing':
+			return probePairing(environment, request.pool, request.partner);
+		case 'deployment': {
+			const command = readServiceCommand(request.server, FRONT_END_SERVICE);
+			return asking(command, async () => {
+				const status = await environment.readService(request.server, FRONT_END_SERVICE);
+				// A missing service is reported as error category ObjectNotFound [unverified]; any other error is unknown.
+				return status.state === 'NotInstalled'
+					? notDone(`${command}: ${FRONT_END_SERVICE} is not installed (the pool was defined but never deployed)`, { value: status.state })
+					: done(`${command}: ${status.state}`, status.state);
+			});
+		}
+		case 'replication': {
+			const command = replicationCommand(request.server);
+			return asking(command, async () => judgeReplication(await environment.readReplication(request.server), command, request.since));
+		}
+		case 'backup-service-installed': {
+			const command = readServiceCommand(request.server);
+			return asking(command, async () => {
+				const status = await environment.readService(request.server, BACKUP_SERVICE);
+				return status.state === 'NotInstalled'
+					? notDone(`${command}: ${BACKUP_SERVICE} is not installed`, { value: status.state })
+					: done(`${command}: ${BACKUP_SERVICE} is installed (${status.state})`, status.state);
+			});
+		}
+		case 'cumulative-update': {
+			const command = patchVersionCommand(request.server);
+			return asking(command, async () => {
+				const versions = await environment.readComponentVersions(request.server);
+				const observation = judgeCumulativeUpdate(versions.components, versions.source);
+				return observation.state === 'unknown' ? { ...observation, raw: versions.raw } : observation;
+			});
+		}
+		case 'backup-service-running': {
+			const command = readServiceCommand(request.server);
+			return asking(command, async () => {
+				const status = await environment.readService(request.server, BACKUP_SERVICE);
+				const detail = status.detail ? `: ${status.detail}` : '';
+				if (status.state === 'Running') return done(`${command}: Running`, status.state);
+				if (status.state === 'Unknown') return unknown('unexpected-output', `${command}: a state this program does not know${detail}`);
+				return notDone(`${command}: ${status.state}${detail}`, { value: status.state, ...(status.detail ? { broken: true as const } : {}) });
+			});
+		}
+		case 'sync':
+			return probeSync(environment, request.pool, request.hostsCentralManagementStore).then((direction) => direction.observation);
+	}
+}
+
+/** One direction of the Backup Service, with its modules for the panels and tables. */
+export async function probeSync(environment: Environment, pool: string, hostsCentralManagementStore: boolean): Promise<{ observation: Observation; modules: BackupModuleStatus[] }> {
+	const command = statusCommand(pool);
+	try {
+		const status = await environment.readBackupStatus(pool);
+		const verdict = judgeDirection(status, hostsCentralManagementStore);
+		const observation =
+			verdict.state === 'steady'
+				? done(`${command}: every module in steady state`, 'steady')
+				: notDone(`${command}: ${verdict.reason}`, { value: verdict.state, ...(verdict.state === 'failed' ? { broken: true as const } : {}) });
+		return { observation, modules: status.modules };
+	} catch (error) {
+		return { observation: couldNotTell(error, command), modules: [] };
+	}
+}
+
+/**
+ * Done when the read-back names the partner. Nothing named is "not paired"; the read-backs' own rules for a missing
+ * property or a disagreement (`readPairing` throws) make it unknown, never "not paired".
+ */
+async function probePairing(environment: Environment, pool: string, partner: string): Promise<Observation> {
+	const command = `${registrarReadCommand(pool)}; ${relationshipCommand(pool)}`;
+	return asking(command, async () => {
+		const named = await environment.readPairing(pool);
+		if (named === undefined) return notDone(`${command}: no backup pool`);
+		if (named.toLowerCase() === partner.toLowerCase()) return done(`${command}: backup pool ${named}`, named);
+		return notDone(`${command}: backup pool ${named}, not ${partner}`, { value: named, broken: true });
+	});
+}
+
+/**
+ * `UpToDate` and `LastUpdateCreation` are the two properties the cmdlet reference uses in its examples. A replica up to
+ * date but last updated before `since` has not received the change made then.
+ */
+export function judgeReplication(status: ReplicaStatus, command: string, since?: string): Observation {
+	const created = status.lastUpdateCreation;
+	const evidence = `${command}: UpToDate ${status.upToDate ? 'True' : 'False'}${created ? `, LastUpdateCreation ${created}` : ''}`;
+	if (!status.upToDate) return notDone(evidence, { value: 'behind' });
+	if (since === undefined) return done(evidence, 'up to date');
+	if (created === undefined || Number.isNaN(Date.parse(created))) {
+		return unknown('unexpected-output', `${evidence}: no readable LastUpdateCreation to compare with ${since}`, status.raw);
+	}
+	return Date.parse(created) >= Date.parse(since) ? done(evidence, 'up to date') : notDone(`${evidence}, before ${since}`, { value: 'behind' });
+}

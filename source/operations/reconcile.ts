@@ -1,0 +1,146 @@
+import pLimit from 'p-limit';
+import type { Environment } from '../environments/port.js';
+import { assessPicture, describePicture, PHASE_OUTCOMES, summariseRemaining, type DirectionPicture, type PairPicture, type ServerPicture } from '../procedure/picture.js';
+import type { UnfinishedPair } from '../procedure/operator.js';
+import { PHASE_NAMES, SERVER_PHASES, type ServerPhase } from '../procedure/state.js';
+import { bootstrapperCommand, cumulativeUpdateCommand, startServiceCommand, writePairingSummary } from '../sfb/commands.js';
+import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
+import { describeObservation, notDone } from '../sfb/observation.js';
+import { findPool } from '../sfb/pairing-rules.js';
+import { MANAGEMENT_SHELL } from '../procedure/plan.js';
+import { iso, type OperationContext } from './context.js';
+import { probe, probeSync } from './probes.js';
+
+/** Servers probed at once; the live side has its own ceiling on PowerShell sessions. */
+const SERVERS_AT_ONCE = 8;
+
+async function observeServer(environment: Environment, fqdn: string, pool: string): Promise<ServerPicture> {
+	const deployment = await probe(environment, { kind: 'deployment', server: fqdn });
+	if (deployment.state === 'not-done') {
+		const never = notDone(`not deployed: ${deployment.evidence}`);
+		return { fqdn, pool, deployment, bootstrapper: never, 'cumulative-update': never, 'backup-service': never };
+	}
+	const bootstrapper = await probe(environment, { kind: 'backup-service-installed', server: fqdn });
+	if (bootstrapper.state === 'not-done') {
+		const nothing = notDone(`no Backup Service yet: ${bootstrapper.evidence}`);
+		return { fqdn, pool, deployment, bootstrapper, 'cumulative-update': nothing, 'backup-service': nothing };
+	}
+	const [cumulativeUpdate, service] = await Promise.all([
+		probe(environment, { kind: 'cumulative-update', server: fqdn }),
+		probe(environment, { kind: 'backup-service-running', server: fqdn }),
+	]);
+	return { fqdn, pool, deployment, bootstrapper, 'cumulative-update': cumulativeUpdate, 'backup-service': service };
+}
+
+/**
+ * The pair as the farm shows it now: the pairing both ways, every server of both pools, and the sync both ways once
+ * the pairing is there. Read-only; every answer carries its evidence, and "could not tell" stays unknown.
+ */
+export async function observePair(environment: Environment, pool: FrontEndPool, backup: FrontEndPool, now: () => number = Date.now): Promise<PairPicture> {
+	const limit = pLimit(SERVERS_AT_ONCE);
+	const members = [...pool.servers.map((fqdn) => ({ fqdn, pool: pool.fqdn })), ...backup.servers.map((fqdn) => ({ fqdn, pool: backup.fqdn }))];
+	const [forward, reverse, servers] = await Promise.all([
+		probe(environment, { kind: 'pairing', pool: pool.fqdn, partner: backup.fqdn }),
+		probe(environment, { kind: 'pairing', pool: backup.fqdn, partner: pool.fqdn }),
+		Promise.all(members.map((member) => limit(() => observeServer(environment, member.fqdn, member.pool)))),
+	]);
+	const paired = forward.state === 'done' && reverse.state === 'done';
+	const sync: DirectionPicture[] = paired
+		? await Promise.all(
+				[pool, backup].map(async (member) => ({ pool: member.fqdn, ...(await probeSync(environment, member.fqdn, member.hostsCentralManagementStore)) })),
+			)
+		: [];
+	return {
+		pool: pool.fqdn,
+		backup: backup.fqdn,
+		at: now(),
+		pairing: [
+			{ pool: pool.fqdn, partner: backup.fqdn, observation: forward },
+			{ pool: backup.fqdn, partner: pool.fqdn, observation: reverse },
+		],
+		servers,
+		sync,
+	};
+}
+
+/** Each pair already published whose picture is not complete, for the wizard to offer before new pools are chosen. */
+export async function unfinishedPairs(environment: Environment, inventory: PoolInventory): Promise<UnfinishedPair[]> {
+	const seen = new Set<string>();
+	const pairs: { pool: FrontEndPool; backup: FrontEndPool }[] = [];
+	for (const [name, partnerName] of Object.entries(inventory.pairings)) {
+		const pool = findPool(inventory, name);
+		const backup = findPool(inventory, partnerName);
+		const key = [name, partnerName].map((each) => each.toLowerCase()).sort().join(' ');
+		if (!pool || !backup || seen.has(key)) continue;
+		seen.add(key);
+		pairs.push({ pool, backup });
+	}
+	const pictures = await Promise.all(pairs.map(({ pool, backup }) => observePair(environment, pool, backup)));
+	return pictures.flatMap((picture) => {
+		const assessment = assessPicture(picture);
+		if (assessment.state === 'complete') return [];
+		return [
+			{
+				pool: picture.pool,
+				backup: picture.backup,
+				state: assessment.state,
+				summary: summariseRemaining(picture),
+				remaining: [...assessment.failed, ...assessment.unknown, ...assessment.remaining],
+			},
+		];
+	});
+}
+
+function commandFor(phase: ServerPhase, server: string, pool: FrontEndPool): string {
+	switch (phase) {
+		case 'bootstrapper':
+			return bootstrapperCommand(server, pool);
+		case 'cumulative-update':
+			return cumulativeUpdateCommand(server);
+		case 'backup-service':
+			return startServiceCommand(server);
+	}
+}
+
+/**
+ * At every start, once the pair is known: the commands the checkpoint saw start and never end go into the change
+ * record with their outcome unknown, the farm is probed, and its picture is checkpointed, so the procedure continues
+ * from what is really done, whatever the checkpoint remembered (or if there is none).
+ */
+export async function reconcile(context: OperationContext, pool: FrontEndPool, backup: FrontEndPool): Promise<PairPicture> {
+	const { session, recorder, environment } = context;
+	const state = session.state;
+	const noticedAt = iso(Date.now());
+	const cutShort = state.serverOrder.flatMap((fqdn) =>
+		SERVER_PHASES.filter((phase) => state.servers[fqdn]?.tasks[phase].state === 'running').map((phase) => ({ fqdn, phase })),
+	);
+	const unendedWrite = state.publish.writeStartedAt !== undefined && !state.publish.written ? state.publish.writeStartedAt : undefined;
+	const poolOf = (fqdn: string) => (pool.servers.includes(fqdn) ? pool : backup);
+	for (const { fqdn, phase } of cutShort) {
+		const task = state.servers[fqdn]!.tasks[phase];
+		recorder?.command({
+			command: commandFor(phase, fqdn, poolOf(fqdn)),
+			target: fqdn,
+			startedAt: iso(task.startedAt ?? state.updatedAt),
+			endedAt: noticedAt,
+			outcome: 'unknown',
+			...(task.lines.length > 0 ? { tail: task.lines } : {}),
+		});
+	}
+	if (unendedWrite !== undefined) {
+		recorder?.command({ command: writePairingSummary(pool.fqdn, backup.fqdn), target: MANAGEMENT_SHELL, startedAt: iso(unendedWrite), endedAt: noticedAt, outcome: 'unknown' });
+	}
+
+	const picture = await observePair(environment, pool, backup);
+	for (const { fqdn, phase } of cutShort) {
+		const seen = picture.servers.find((server) => server.fqdn === fqdn);
+		if (seen) recorder?.note(`${fqdn}: after the ${PHASE_NAMES[phase]} cut short, ${PHASE_OUTCOMES[phase]}: ${describeObservation(seen[phase])}`, iso(Date.now()));
+	}
+	if (unendedWrite !== undefined) {
+		const said = picture.pairing.map((entry) => `${entry.pool} → ${entry.partner}: ${describeObservation(entry.observation)}`).join('; ');
+		recorder?.note(`After the pairing write cut short: ${said}`, iso(Date.now()));
+	}
+	session.dispatch({ type: 'farm-observed', picture });
+	recorder?.note(describePicture(picture).join('\n'), iso(picture.at));
+	return picture;
+}
