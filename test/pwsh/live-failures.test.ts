@@ -96,22 +96,35 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		});
 		const error = await failure(environment.readPairing(POOL_A.fqdn));
 		expect(error.kind).toBe('unexpected-output');
-		expect(error.message).toBe(`Get-CsPoolBackupRelationship -PoolFqdn ${POOL_A.fqdn} returned no recognisable backup pool`);
+		expect(error.message).toBe(`Get-CsPoolBackupRelationship -PoolFqdn '${POOL_A.fqdn}' returned no recognisable backup pool`);
 		expect(error.rawOutput).toContain('Pair-7');
 		farm.update((state) => {
 			state.relationshipShape = 'string';
 		});
 	});
 
-	it('reports a pool whose servers lack the Front End service, or cannot be asked, as not deployed', async () => {
+	it('reports a pool whose servers lack the Front End service as not deployed, and one with a server that cannot be asked as unknown', async () => {
 		farm.update((state) => {
 			delete state.servers[dub01]!.services.RTCSRV;
 		});
-		expect((await environment.readInventory()).deployed).toEqual({ [POOL_A.fqdn]: false, [POOL_B.fqdn]: false });
+		expect((await environment.readInventory()).deployed).toEqual({ [POOL_A.fqdn]: null, [POOL_B.fqdn]: false });
 		farm.update((state) => {
 			state.servers[dub01]!.services.RTCSRV = 'Running';
 		});
-		expect((await environment.readInventory()).deployed).toEqual({ [POOL_A.fqdn]: false, [POOL_B.fqdn]: true });
+		expect((await environment.readInventory()).deployed).toEqual({ [POOL_A.fqdn]: null, [POOL_B.fqdn]: true });
+		const cannotTell = await failure(environment.readService(fe02, 'RTCSRV'));
+		expect(cannotTell.kind).toBe('unreachable');
+	});
+
+	it('renders the command in an error message through the same quoting as the script, so a hostile name reads as data', async () => {
+		const hostile = "pool01.contoso.com'; New-Item -Path x; '";
+		const error = await failure(environment.readPairing(hostile));
+		const quoted = "'pool01.contoso.com''; New-Item -Path x; '''";
+		expect(error.message).toBe(
+			`Get-CsService -Identity 'Registrar:pool01.contoso.com''; New-Item -Path x; '''; Get-CsPoolBackupRelationship -PoolFqdn ${quoted} failed: Cannot get service "Registrar:${hostile}" because it does not exist.`,
+		);
+		const status = await failure(environment.readBackupStatus(hostile));
+		expect(status.message).toBe(`Get-CsBackupServiceStatus -PoolFqdn ${quoted} failed: Pool "${hostile}" has no backup pool.`);
 	});
 
 	it('names RTCUniversalServerAdmins when Get-CsBackupServiceStatus is denied', async () => {
@@ -209,7 +222,7 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 			const error = await failure(impatient.startBackupSync(POOL_A.fqdn));
 			expect(error.kind).toBe('timeout');
 			expect(error.message).toBe(
-				`Invoke-CsBackupServiceSync -PoolFqdn ${POOL_A.fqdn} did not finish within 6 s: that PowerShell session was closed and the next command starts a fresh one`,
+				`Invoke-CsBackupServiceSync -PoolFqdn '${POOL_A.fqdn}' did not finish within 6 s: that PowerShell session was closed and the next command starts a fresh one`,
 			);
 			const hung = farm.read().calls.findLast((call) => call.cmdlet === 'Invoke-CsBackupServiceSync')?.pid;
 			expect(hung).toBeTypeOf('number');
@@ -223,15 +236,16 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		}
 	});
 
-	it('names a cmdlet the module does not have', async () => {
+	it('names a cmdlet the module does not have, and never takes its absence for "not installed" or "no relationship"', async () => {
 		farm.update((state) => {
-			state.missingCmdlets = ['Get-CsPoolBackupRelationship'];
+			state.missingCmdlets = ['Get-CsPoolBackupRelationship', 'Get-CsWindowsService'];
 		});
 		const older = await open();
 		try {
 			const error = await failure(older.readPairing(POOL_A.fqdn));
 			expect(error.kind).toBe('cmdlet-missing');
 			expect(error.message).toMatch(/^Get-CsPoolBackupRelationship is not available in the SkypeForBusiness module: /);
+			expect((await failure(older.readService(dub01, 'LYNCBACKUP'))).kind).toBe('cmdlet-missing');
 		} finally {
 			await older.dispose();
 			farm.update((state) => {

@@ -71,6 +71,8 @@ export interface PowerShellEnvironmentOptions {
 	timeoutMs?: number;
 	/** A folder put first on PSModulePath before the module is imported. */
 	modulePath?: string;
+	/** PowerShell sessions at most, one per command in flight (default MAX_SESSIONS). */
+	sessions?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -124,7 +126,7 @@ export class PowerShellEnvironment implements Environment {
 	readonly description: string;
 	private readonly idle: PowerShellSession[];
 	private readonly active = new Set<PowerShellSession>();
-	private readonly limit: LimitFunction = pLimit(MAX_SESSIONS);
+	private readonly limit: LimitFunction;
 	private readonly timeoutMs: number;
 	private disposed = false;
 
@@ -135,6 +137,7 @@ export class PowerShellEnvironment implements Environment {
 		private readonly options: PowerShellEnvironmentOptions,
 	) {
 		this.idle = [first];
+		this.limit = pLimit(options.sessions ?? MAX_SESSIONS);
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		const shell = info.edition === 'Desktop' ? 'Windows PowerShell' : 'pwsh';
 		this.description = `LIVE · ${shell} ${info.version} · ${info.module ?? 'no module'}`;

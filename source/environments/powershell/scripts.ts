@@ -61,6 +61,11 @@ function global:ConvertTo-SfbPairRecord {
 	}
 	$record
 }
+function global:Test-SfbPairNotFound {
+	param($ErrorRecord)
+	# ObjectNotFound is how a missing service or object is reported [unverified]; a missing cmdlet shares the category.
+	[string]$ErrorRecord.CategoryInfo.Category -eq 'ObjectNotFound' -and -not ($ErrorRecord.Exception -is [System.Management.Automation.CommandNotFoundException])
+}
 function global:ConvertTo-SfbPairFailure {
 	param($ErrorRecord)
 	$exceptionTypes = @()
@@ -172,7 +177,7 @@ export function probeFrontEndScript(servers: string[]): string {
 		$null = Get-CsWindowsService -Name ${powershellLiteral(FRONT_END_SERVICE)} -ComputerName $server -ErrorAction Stop
 		@{ server = $server; installed = $true }
 	} catch {
-		if ([string]$_.CategoryInfo.Category -eq 'ObjectNotFound') {
+		if (Test-SfbPairNotFound -ErrorRecord $_) {
 			@{ server = $server; installed = $false }
 		} else {
 			@{ server = $server; error = (ConvertTo-SfbPairFailure -ErrorRecord $_).error }
@@ -193,7 +198,7 @@ $notFound = $null
 try {
 	$relationship = @(Get-CsPoolBackupRelationship -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })
 } catch {
-	if ([string]$_.CategoryInfo.Category -ne 'ObjectNotFound') { throw }
+	if (-not (Test-SfbPairNotFound -ErrorRecord $_)) { throw }
 	$notFound = [string]$_.Exception.Message
 }
 $result = @{ registrar = $registrar; relationship = $relationship }
@@ -322,7 +327,7 @@ if ($status -ne 'Running') {
 	return String.raw`try {
 	$service = @(Get-CsWindowsService -Name ${powershellLiteral(name)} -ComputerName ${powershellLiteral(server)} -ErrorAction Stop)[0]
 } catch {
-	if ([string]$_.CategoryInfo.Category -eq 'ObjectNotFound') { return @{ installed = $false } }
+	if (Test-SfbPairNotFound -ErrorRecord $_) { return @{ installed = $false } }
 	throw
 }
 $status = [string]$service.Status

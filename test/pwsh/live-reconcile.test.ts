@@ -1,0 +1,175 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { autoOperator } from '../../source/cli/auto-operator.js';
+import { driveProcedure } from '../../source/cli/procedure-driver.js';
+import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
+import { observePair } from '../../source/operations/reconcile.js';
+import { readChangeRecord } from '../../source/session/change-record.js';
+import { findSessions, pairKey, sessionsDir } from '../../source/session/session-files.js';
+import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
+import { describeWithPwsh } from './pwsh-available.js';
+import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm, type StandInState } from './stand-in.js';
+
+const [sea01, sea02] = POOL_A.servers as [string, string, string];
+const EVERY_SERVER = [...POOL_A.servers, ...POOL_B.servers];
+
+/**
+ * The procedure on real pwsh with the stand-in module, driven in this process (one PowerShell environment, its
+ * sessions reused), as `run --yes` drives it: the farm decides what is done at every start.
+ */
+describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in module)', (pwsh) => {
+	let farm: StandInFarm;
+	let environment: PowerShellEnvironment;
+	let stateDir: string;
+
+	async function open(customise: (state: StandInState) => void = () => undefined) {
+		farm = createStandInFarm(customise);
+		process.env.SFB_STANDIN_STATE = farm.statePath;
+		stateDir = mkdtempSync(path.join(tmpdir(), 'sfb-pair-live-reconcile-'));
+		// Two sessions keep the test light on a shared machine; the procedure's parallelism is the same.
+		environment = await createPowerShellEnvironment({ executable: pwsh, stateDir, modulePath: STAND_IN_MODULES, sessions: 2 });
+	}
+
+	afterEach(async () => {
+		await environment?.dispose();
+		farm?.remove();
+		rmSync(stateDir, { recursive: true, force: true });
+	});
+
+	const drive = (options: { cumulativeUpdateDoneByHand?: boolean } = {}) => {
+		const resume = findSessions(stateDir).unfinished[0];
+		return driveProcedure({
+			environment,
+			stateDir,
+			operator: autoOperator({ pool: POOL_A.fqdn, backup: POOL_B.fqdn, voice: DEFAULT_VOICE, retries: 1 }),
+			...(resume ? { resume } : {}),
+			pair: { pool: POOL_A.fqdn, backup: POOL_B.fqdn },
+			perPool: 3,
+			signal: new AbortController().signal,
+			pacing: { syncPollSeconds: 0.2, serviceSettleSeconds: 0.3 },
+			...options,
+			onSession: () => undefined,
+		});
+	};
+	const calls = (cmdlet: string) => farm.read().calls.filter((call) => call.cmdlet === cmdlet).length;
+	const bootstrapperRuns = () => Object.fromEntries(EVERY_SERVER.map((server) => [server, farm.read().servers[server]!.bootstrapper.runs]));
+
+	it('a server that cannot be asked whether it is deployed is unknown: the run stops naming it, nothing is skipped, and the next start goes on', async () => {
+		await open((state) => {
+			state.servers[sea02]!.reachable = false;
+		});
+		const first = await drive();
+		expect(first.outcome).toBe('needs-operator');
+		expect(first.reason).toMatch(new RegExp(`^could not tell on ${sea02.replace(/\./g, '\\.')} whether it is deployed: unknown \\(unreachable\\): `));
+		expect(first.reason).toContain('The RPC server is unavailable');
+		const tasks = first.session.state.servers[sea02]!.tasks;
+		expect(Object.values(tasks).map((task) => task.state)).toEqual(['pending', 'pending', 'pending']);
+		expect(first.session.state.steps.bootstrapper.status).toBe('pending');
+
+		farm.update((state) => {
+			state.servers[sea02]!.reachable = true;
+		});
+		const second = await drive();
+		expect(second.outcome).toBe('needs-operator');
+		expect(second.reason).toMatch(/^re-apply the Cumulative Update on every server/);
+		expect(second.session.state.servers[sea02]!.tasks.bootstrapper.state).toBe('succeeded');
+		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(1);
+	}, 180_000);
+
+	it('Bootstrapper exit 0 without the Backup Service is a failure that names the replica behind; once replicated, the next start installs it', async () => {
+		await open((state) => {
+			state.servers[sea01]!.replicaLagMs = 3_600_000;
+		});
+		const first = await drive();
+		expect(first.outcome).toBe('needs-operator');
+		const failure = first.session.state.servers[sea01]!.tasks.bootstrapper;
+		expect(failure).toMatchObject({ state: 'failed', exitCode: 0, attempts: 2 });
+		expect(failure.message).toMatch(
+			new RegExp(
+				`^Bootstrapper exited with 0 but LYNCBACKUP is not installed on ${sea01.replace(/\./g, '\\.')} .*: its replica of the Central Management store is not up to date \\(Get-CsManagementStoreReplicationStatus -ReplicaFqdn '${sea01.replace(/\./g, '\\.')}': UpToDate False, LastUpdateCreation [^)]*\\); wait for replication`,
+			),
+		);
+		for (const server of EVERY_SERVER.filter((each) => each !== sea01)) expect(first.session.state.servers[server]!.tasks.bootstrapper.state).toBe('succeeded');
+
+		farm.update((state) => {
+			state.servers[sea01]!.replicaLagMs = 0;
+		});
+		const second = await drive();
+		expect(second.reason).toMatch(/^re-apply the Cumulative Update on every server/);
+		expect(farm.read().servers[sea01]!.services.LYNCBACKUP).toBe('Stopped');
+		expect(farm.read().servers[sea01]!.bootstrapper.runs).toBe(3);
+	}, 180_000);
+
+	it('with the session file lost after publishing, a new start finishes the pair from what the farm shows: nothing written or bootstrapped twice', async () => {
+		await open();
+		const first = await drive();
+		expect(first.reason).toMatch(/^re-apply the Cumulative Update on every server/);
+		expect(calls('Set-CsRegistrar')).toBe(2);
+		const runs = bootstrapperRuns();
+
+		rmSync(path.join(sessionsDir(stateDir), `${pairKey(POOL_A.fqdn, POOL_B.fqdn)}.json`));
+		farm.reapplyCumulativeUpdate(EVERY_SERVER);
+		const afresh = await drive();
+		expect(afresh.outcome, afresh.reason).toBe('done');
+		expect(calls('Set-CsRegistrar')).toBe(2);
+		expect(bootstrapperRuns()).toEqual(runs);
+		expect(afresh.session.state.steps.publish.note).toBe('already paired: nothing written');
+		expect(afresh.session.state.steps['cumulative-update'].note).toBeUndefined();
+		expect(EVERY_SERVER.map((server) => afresh.session.state.servers[server]!.tasks['cumulative-update'].observation?.evidence)).toEqual(
+			EVERY_SERVER.map(() => 'Get-CsServerPatchVersion: Backup Service 6.0.9319.534, Core Components 6.0.9319.534'),
+		);
+		const records = readdirSync(path.join(stateDir, 'records')).filter((file) => file.endsWith('.jsonl'));
+		const notes = records.flatMap((file) => readChangeRecord(path.join(stateDir, 'records', file))).flatMap((entry) => (entry.type === 'note' ? [entry.text] : []));
+		expect(notes.some((text) => text.startsWith('Read back: pool01.contoso.com and pool02.contoso.com are already paired'))).toBe(true);
+
+		const again = await drive();
+		expect(again.outcome).toBe('done');
+		expect(again.reason).toMatch(/are already paired and complete/);
+	}, 240_000);
+
+	it('a mixed pair, one pool deployed: its servers get Bootstrapper, the CU check and LYNCBACKUP; the run stops naming the pool to deploy', async () => {
+		await open((state) => {
+			for (const server of POOL_B.servers) delete state.servers[server]!.services.RTCSRV;
+		});
+		const first = await drive();
+		expect(first.reason).toMatch(/^re-apply the Cumulative Update/);
+		farm.reapplyCumulativeUpdate(POOL_A.servers);
+		const result = await drive({ cumulativeUpdateDoneByHand: true });
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toBe(`${POOL_B.fqdn} is not deployed: deploy it, then run again to finish Bootstrapper, the CU and LYNCBACKUP there, and the sync`);
+		for (const server of POOL_A.servers) {
+			expect(Object.values(result.session.state.servers[server]!.tasks).map((task) => task.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		}
+		for (const server of POOL_B.servers) {
+			expect(farm.read().servers[server]!.bootstrapper.runs).toBe(0);
+			expect(result.session.state.servers[server]!.tasks.bootstrapper).toMatchObject({ state: 'skipped', message: 'not deployed: deploying it installs what the pairing needs' });
+		}
+	}, 180_000);
+
+	it('--cu-reapplied is checked, not believed: a server whose Backup Service is behind its Core Components stops the run, named', async () => {
+		await open();
+		const first = await drive();
+		expect(first.reason).toMatch(/^re-apply the Cumulative Update/);
+		farm.reapplyCumulativeUpdate(EVERY_SERVER.filter((server) => server !== sea02));
+		const claimed = await drive({ cumulativeUpdateDoneByHand: true });
+		expect(claimed.outcome).toBe('needs-operator');
+		expect(claimed.reason).toBe(
+			`${sea02}: the Cumulative Update has not reached the Backup Service: Get-CsServerPatchVersion: Backup Service 6.0.9319.0 is behind Core Components 6.0.9319.534 (the Cumulative Update was not re-applied after Bootstrapper). Re-apply it there (SkypeServerUpdateInstaller.exe), then run again with --resume`,
+		);
+		expect(farm.read().calls.some((call) => call.cmdlet === 'Start-CsWindowsService')).toBe(false);
+	}, 180_000);
+
+	it('reads the component versions from the registry where Get-CsServerPatchVersion is missing', async () => {
+		await open((state) => {
+			state.servers[sea01]!.patchVersionCmdlet = false;
+		});
+		const picture = await observePair(environment, POOL_A, POOL_B);
+		expect(picture.servers[0]!.deployment.state).toBe('done');
+		const versions = await environment.readComponentVersions(sea01);
+		expect(versions.source).toBe('the installed products (registry Uninstall keys)');
+		expect(versions.components).toEqual([{ name: 'Skype for Business Server 2015, Core Components', version: '6.0.9319.534' }]);
+		expect((await environment.readComponentVersions(sea02)).source).toBe('Get-CsServerPatchVersion');
+	}, 120_000);
+});
