@@ -49,6 +49,7 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 			perPool: 3,
 			signal: new AbortController().signal,
 			pacing: { syncPollSeconds: 0.2, serviceSettleSeconds: 0.3 },
+			identity: { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' },
 			...options,
 			onSession: () => undefined,
 		});

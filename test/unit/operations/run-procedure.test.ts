@@ -6,9 +6,10 @@ import { autoOperator } from '../../../source/cli/auto-operator.js';
 import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
-import { BACK, OperatorLeft, type Operator } from '../../../source/procedure/operator.js';
+import { BACK, OperatorLeft, type Operator, type UnfinishedPair, type UnknownObservation } from '../../../source/procedure/operator.js';
 import { recap } from '../../../source/procedure/recap.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
+import { pairKey, sessionsDir } from '../../../source/session/session-files.js';
 import { findSessions } from '../../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
@@ -310,5 +311,82 @@ describe('going back and stopping, issue 15', () => {
 		const result = await drive(await lab(), operator, controller.signal);
 		expect(result.outcome).toBe('needs-operator');
 		expect(result.reason).toBe('left by the operator during Cumulative Update; the session resumes where it stands');
+	});
+});
+
+describe('the farm decides what is done', () => {
+	it('asks the operator when a server cannot be told deployed: probe again, then skip it for a reason; it is never taken as not deployed', async () => {
+		const scenario = await withFaults([{ type: 'unreachable', server: 'red-fe02.contoso.com', during: 'deployment', attempts: 5 }]);
+		const environment = await lab(scenario);
+		const asked: UnknownObservation[] = [];
+		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator: Operator = {
+			...base,
+			decideUnknown: async (unknown) => {
+				asked.push(unknown);
+				return asked.length === 1 ? { action: 'retry' } : { action: 'skip', reason: 'being rebuilt this week' };
+			},
+		};
+		const result = await drive(environment, operator);
+		expect(asked.map((unknown) => [unknown.subject, unknown.what, unknown.attempts, unknown.observation.reason, unknown.canSkip])).toEqual([
+			['red-fe02.contoso.com', 'it is deployed', 1, 'unreachable', true],
+			['red-fe02.contoso.com', 'it is deployed', 2, 'unreachable', true],
+		]);
+		const tasks = result.session.state.servers['red-fe02.contoso.com']!.tasks;
+		expect(Object.values(tasks).map((task) => [task.state, task.message])).toEqual(
+			Array(3).fill(['skipped', 'skipped at the deployment check: being rebuilt this week']),
+		);
+		expect(environment.readFarm().servers['red-fe02.contoso.com']!.bootstrapperRuns).toBe(0);
+		expect(environment.readFarm().servers['red-fe01.contoso.com']!.bootstrapper.state).toBe('done');
+		const decisions = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl')).filter((entry) => entry.type === 'decision' && entry.what.startsWith('could not tell'));
+		expect(decisions).toMatchObject([
+			{ what: 'could not tell on red-fe02.contoso.com: it is deployed', choice: 'retry' },
+			{ what: 'could not tell on red-fe02.contoso.com: it is deployed', choice: 'skip', reason: 'being rebuilt this week' },
+		]);
+	});
+
+	it('a pair the farm shows complete ends done at once, running nothing', async () => {
+		const environment = await lab();
+		const runsBefore = Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns);
+		const result = await driveProcedure({
+			environment,
+			stateDir,
+			operator: autoOperator({ pool: 'pool-redmond-b.contoso.com', backup: 'pool-dublin-b.contoso.com', voice: DEFAULT_VOICE, retries: 1 }),
+			pair: { pool: 'pool-redmond-b.contoso.com', backup: 'pool-dublin-b.contoso.com' },
+			perPool: 1,
+			signal: new AbortController().signal,
+			identity: IDENTITY,
+			onSession: () => undefined,
+		});
+		expect(result.outcome).toBe('done');
+		expect(result.reason).toMatch(/^pool-redmond-b\.contoso\.com and pool-dublin-b\.contoso\.com are already paired and complete/);
+		expect(Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns)).toEqual(runsBefore);
+		expect(environment.readFarm().pairingWrites).toBe(0);
+	});
+
+	it('the wizard offers a published pair that is not finished, and finishing it continues from what the farm shows', async () => {
+		const environment = await lab();
+		const later: Operator = { ...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }), chooseCumulativeUpdate: async () => 'later' };
+		expect((await drive(environment, later)).outcome).toBe('needs-operator');
+		rmSync(join(sessionsDir(stateDir), `${pairKey(POOL, BACKUP)}.json`));
+		const runs = Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns);
+
+		const offered: UnfinishedPair[][] = [];
+		const wizard: Operator = {
+			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			chooseUnfinishedPair: async (pairs) => {
+				offered.push(pairs);
+				return { pool: pairs[0]!.pool, backup: pairs[0]!.backup };
+			},
+			choosePool: async () => {
+				throw new Error('the pool picker is not shown when an unfinished pair is chosen');
+			},
+		};
+		const finished = await drive(environment, wizard);
+		expect(finished.outcome, finished.reason).toBe('done');
+		expect(offered).toHaveLength(1);
+		expect(offered[0]).toMatchObject([{ pool: POOL, backup: BACKUP, state: 'unfinished', summary: 'CU re-apply on 6, sync on 2' }]);
+		expect(Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns)).toEqual(runs);
+		expect(environment.readFarm().pairingWrites).toBe(1);
 	});
 });

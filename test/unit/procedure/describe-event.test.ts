@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { describeEvent } from '../../../source/procedure/describe-event.js';
 import type { ProcedureEvent } from '../../../source/procedure/events.js';
 import { initialState } from '../../../source/procedure/state.js';
+import { done } from '../../../source/sfb/observation.js';
+import { picture, seen, UNKNOWN } from '../../helpers/picture.js';
 
 const state = initialState('s', { kind: 'lab', description: 'LAB' }, 0);
 const server = 'fe01.contoso.com';
@@ -28,6 +30,20 @@ describe('describeEvent', () => {
 	it('takes the escape sequences out of what a server printed', () => {
 		expect(describeEvent(state, { type: 'task-output', phase, server, line: '\u001b]0;owned\u0007\u001b[2JDisk check \u001b[31mpassed', at: 0 })).toBe(
 			'fe01.contoso.com: Disk check passed',
+		);
+	});
+});
+
+describe('describeEvent for what the farm shows', () => {
+	it('describes the picture at a start as lines, each server on one', () => {
+		const text = describeEvent(state, { type: 'farm-observed', picture: picture([seen(server, 'a.contoso.com', { deployment: UNKNOWN })]), at: 0 }) ?? '';
+		expect(text.split('\n')[0]).toBe('the farm now: a.contoso.com ↔ b.contoso.com');
+		expect(text).toContain(`  ${server}: deployed unknown (unreachable)`);
+	});
+
+	it('says a server step succeeded only with the farm checked, when it was', () => {
+		expect(describeEvent(state, { type: 'task-succeeded', phase, server, exitCode: 0, observation: done('LYNCBACKUP is installed'), at: 0 })).toBe(
+			'fe01.contoso.com: Bootstrapper succeeded (exit 0), verified on the farm',
 		);
 	});
 });

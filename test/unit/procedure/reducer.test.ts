@@ -3,6 +3,7 @@ import type { ProcedureEvent } from '../../../source/procedure/events.js';
 import type { NewEvent } from '../../../source/session/session.js';
 import { reduce } from '../../../source/procedure/reducer.js';
 import { initialState, isUnfinished, OUTPUT_LINES_KEPT, type ProcedureState } from '../../../source/procedure/state.js';
+import { DONE, NOT_DONE, picture, seen, UNKNOWN } from '../../helpers/picture.js';
 
 const start = () => initialState('s1', { kind: 'lab', description: 'LAB' }, 0);
 const apply = (state: ProcedureState, ...events: NewEvent[]) =>
@@ -124,5 +125,63 @@ describe('reopening the publish step', () => {
 		const reopened = apply(published, { type: 'step-reopened', step: 'publish' });
 		expect(reopened.publish).toEqual({ written: false, verified: false });
 		expect(reopened.steps.publish.status).toBe('active');
+	});
+});
+
+describe('the farm observed at a start', () => {
+	const fe1 = 'fe1.contoso.com';
+	const fe2 = 'fe2.contoso.com';
+	const tasksOf = (state: ProcedureState, server: string) => Object.values(state.servers[server]!.tasks).map((task) => task.state);
+
+	it('marks done what the farm shows done, in order per server, and keeps the evidence', () => {
+		const state = apply(planned(), {
+			type: 'farm-observed',
+			picture: picture([seen(fe1, 'a.contoso.com', { 'backup-service': NOT_DONE }), seen(fe2, 'b.contoso.com', { bootstrapper: NOT_DONE })]),
+		});
+		expect(tasksOf(state, fe1)).toEqual(['succeeded', 'succeeded', 'pending']);
+		expect(state.servers[fe1]!.tasks.bootstrapper.observation).toEqual(DONE);
+		// fe2's CU and service read done, but Bootstrapper runs again there, and it undoes the CU.
+		expect(tasksOf(state, fe2)).toEqual(['pending', 'pending', 'pending']);
+		expect(state.picture?.servers).toHaveLength(2);
+	});
+
+	it('a task the checkpoint saw running is done or to do again as the farm says, never left running', () => {
+		const running = apply(planned(), { type: 'task-started', phase: 'bootstrapper', server: fe1 }, { type: 'task-started', phase: 'bootstrapper', server: fe2 });
+		const state = apply(running, { type: 'farm-observed', picture: picture([seen(fe1, 'a.contoso.com'), seen(fe2, 'b.contoso.com', { bootstrapper: NOT_DONE })]) });
+		expect(state.servers[fe1]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', attempts: 1 });
+		expect(state.servers[fe2]!.tasks.bootstrapper).toMatchObject({ state: 'pending', attempts: 1 });
+	});
+
+	it('undoes what the checkpoint remembered when the farm no longer shows it, and keeps an unknown as pending with why', () => {
+		const remembered = apply(planned(), { type: 'task-succeeded', phase: 'backup-service', server: fe1 });
+		const state = apply(remembered, { type: 'farm-observed', picture: picture([seen(fe1, 'a.contoso.com', { 'backup-service': UNKNOWN })]) });
+		expect(state.servers[fe1]!.tasks['backup-service']).toMatchObject({ state: 'pending', observation: UNKNOWN });
+	});
+
+	it('keeps what the operator chose to skip, unless the farm shows it done', () => {
+		const skipped = apply(
+			planned(),
+			{ type: 'task-skipped', phase: 'cumulative-update', server: fe1, reason: 'patched next week' },
+			{ type: 'task-skipped', phase: 'bootstrapper', server: fe2, reason: 'being rebuilt' },
+		);
+		const state = apply(skipped, {
+			type: 'farm-observed',
+			picture: picture([seen(fe1, 'a.contoso.com', { 'cumulative-update': NOT_DONE }), seen(fe2, 'b.contoso.com')]),
+		});
+		expect(state.servers[fe1]!.tasks['cumulative-update']).toMatchObject({ state: 'skipped', message: 'patched next week' });
+		expect(state.servers[fe1]!.tasks['backup-service'].state).toBe('succeeded');
+		expect(state.servers[fe2]!.tasks.bootstrapper.state).toBe('succeeded');
+	});
+
+	it('before the pair is published, nothing on a server counts: a Backup Service of an earlier pairing is not this one', () => {
+		const state = apply(planned(), { type: 'farm-observed', picture: picture([seen(fe1, 'a.contoso.com')], { pairing: [NOT_DONE, NOT_DONE] }) });
+		expect(tasksOf(state, fe1)).toEqual(['pending', 'pending', 'pending']);
+	});
+
+	it('remembers a pairing write started and not seen to end, until it is written', () => {
+		const started = apply(start(), { type: 'pairing-write-started' });
+		expect(started.publish.writeStartedAt).toBe(1);
+		const written = apply(started, { type: 'pairing-written', method: 'cmdlets' });
+		expect(written.publish).toEqual({ written: true, verified: false, method: 'cmdlets', writtenAt: 1 });
 	});
 });
