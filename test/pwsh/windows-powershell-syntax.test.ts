@@ -32,6 +32,8 @@ const samples: Record<string, unknown[][]> = {
 	startServiceScript: [['sea-fe01.contoso.com', 'LYNCBACKUP'], [hostile, hostile]],
 	startBackupSyncScript: [['pool01.contoso.com'], [hostile]],
 	readBackupStatusScript: [['pool01.contoso.com'], [hostile]],
+	readReplicationScript: [['sea-fe01.contoso.com'], [hostile]],
+	readComponentVersionsScript: [['sea-fe01.contoso.com'], [hostile]],
 };
 
 type Builder = (...args: unknown[]) => string;

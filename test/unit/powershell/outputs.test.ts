@@ -6,8 +6,10 @@ import {
 	parseBackupRelationship,
 	parseBackupStatus,
 	parseBootstrapperRun,
+	parseComponents,
 	parseEnvelope,
 	parseRegistrars,
+	parseReplication,
 	parseServiceStatus,
 	type PowerShellFailure,
 } from '../../../source/environments/powershell/outputs.js';
@@ -125,6 +127,37 @@ describe('Get-CsBackupServiceStatus', () => {
 		expect(error.message).toBe("Get-CsBackupServiceStatus -PoolFqdn 'p.contoso.com' returned neither BackupModules nor module statuses");
 		expect(error.rawOutput).toContain('OverallExportStatus');
 		expect(thrown(() => parseBackupStatus('p.contoso.com', [{ BackupModules: [{ Identity: 'x' }] }])).kind).toBe('unexpected-output');
+	});
+});
+
+describe('replica status (UpToDate and LastUpdateCreation are the documented properties)', () => {
+	it('reads UpToDate as a boolean or its text, and keeps the rest raw', () => {
+		expect(parseReplication('fe01', { upToDate: true, lastUpdateCreation: '2026-11-30T10:00:00.0000000Z', record: { Extra: 1 } })).toEqual({
+			upToDate: true,
+			lastUpdateCreation: '2026-11-30T10:00:00.0000000Z',
+			raw: '{"upToDate":true,"lastUpdateCreation":"2026-11-30T10:00:00.0000000Z","record":{"Extra":1}}',
+		});
+		expect(parseReplication('fe01', [{ upToDate: 'False', lastUpdateCreation: null, record: {} }])).toMatchObject({ upToDate: false });
+	});
+
+	it('cannot tell from no replica, several, or an UpToDate it cannot read', () => {
+		expect(thrown(() => parseReplication('fe01', [])).message).toBe("Get-CsManagementStoreReplicationStatus -ReplicaFqdn 'fe01' returned no replica");
+		expect(thrown(() => parseReplication('fe01', [{ upToDate: true, record: {} }, { upToDate: true, record: {} }])).kind).toBe('unexpected-output');
+		expect(thrown(() => parseReplication('fe01', { upToDate: 'maybe', record: {} })).message).toMatch(/no readable UpToDate$/);
+	});
+});
+
+describe('component versions', () => {
+	it('takes the versions and where they came from', () => {
+		expect(parseComponents('fe01', { source: 'Get-CsServerPatchVersion', components: [{ name: 'Core Components', version: '6.0.9319.534' }] })).toEqual({
+			source: 'Get-CsServerPatchVersion',
+			components: [{ name: 'Core Components', version: '6.0.9319.534' }],
+		});
+	});
+
+	it('refuses another shape, naming the command', () => {
+		expect(thrown(() => parseComponents('fe01', [])).message).toBe("Invoke-Command -ComputerName 'fe01' { Get-CsServerPatchVersion } came back in an unexpected shape");
+		expect(thrown(() => parseComponents('fe01', { source: 'x', components: [{ name: 'a' }] })).kind).toBe('unexpected-output');
 	});
 });
 
