@@ -52,3 +52,15 @@ describe('afterCheckpoint', () => {
 		expect([gated.kind, gated.description, gated.timeScale]).toEqual(['lab', 'LAB · test', 20]);
 	});
 });
+
+describe('afterCheckpoint and reads', () => {
+	it('lets a read through at once: it changes nothing on the farm, so nothing has to be on disk first', async () => {
+		const farm = fakeFarm();
+		const never = new Promise<void>(() => undefined);
+		const gated = afterCheckpoint(farm, { checkpointed: () => never });
+		await gated.readService('fe01.contoso.com', 'LYNCBACKUP');
+		await gated.readComponentVersions('fe01.contoso.com');
+		expect(farm.readService).toHaveBeenCalledWith('fe01.contoso.com', 'LYNCBACKUP');
+		expect(farm.readComponentVersions).toHaveBeenCalled();
+	});
+});
