@@ -191,6 +191,8 @@ const farmSchema = {
 		syncRequests: { type: 'object', additionalProperties: { type: 'array', items: instant } },
 		faultAttempts: { type: 'object', additionalProperties: count },
 		timeScale: { type: 'number', minimum: TIME_SCALE.min, maximum: TIME_SCALE.max },
+		createdAt: instant,
+		publishedAt: instant,
 	},
 };
 
