@@ -63,10 +63,6 @@ describeWithPwsh('sfb-pair run --live on pwsh with the stand-in module', (pwsh) 
 		expect(first.stdout.match(/pairing written and topology enabled/g)).toHaveLength(1);
 		expect(resumed.stdout).not.toContain('pairing written');
 		expect(farm.read().registrars[POOL_A.fqdn]?.backupRegistrar).toMatch(/pool02\.contoso\.com/);
-
-		const status = cli('status', '--pool', POOL_A.fqdn, '--json');
-		expect(status.status, status.stdout).toBe(0);
-		expect(JSON.parse(status.stdout).state).toBe('complete');
 	}, 600_000);
 
 	it('killed during Bootstrapper: the resumed record says the run started and its outcome is unknown, then what the farm showed', async () => {
