@@ -25,8 +25,6 @@ export type ProbeRequest =
 	/** One direction of the Backup Service is in steady state (step 10). */
 	| { kind: 'sync'; pool: string; hostsCentralManagementStore: boolean };
 
-export type ProbeKind = ProbeRequest['kind'];
-
 const REASONS: Record<EnvironmentError['kind'], UnknownReason> = {
 	'access-denied': 'access-denied',
 	unreachable: 'unreachable',
@@ -39,7 +37,7 @@ const REASONS: Record<EnvironmentError['kind'], UnknownReason> = {
 };
 
 /** Whatever the farm said when it could not answer, as an unknown; anything else is a bug and is not hidden. */
-function couldNotTell(error: unknown, command: string): Observation {
+function unknownFrom(error: unknown, command: string): Observation {
 	if (!(error instanceof EnvironmentError)) throw error;
 	const said = error.message.includes(command) ? error.message : `${command}: ${error.message}`;
 	return unknown(REASONS[error.kind], said, error.rawOutput);
@@ -49,7 +47,7 @@ async function asking(command: string, read: () => Promise<Observation>): Promis
 	try {
 		return await read();
 	} catch (error) {
-		return couldNotTell(error, command);
+		return unknownFrom(error, command);
 	}
 }
 
@@ -115,7 +113,7 @@ export async function probeSync(environment: Environment, pool: string, hostsCen
 				: notDone(`${command}: ${verdict.reason}`, { value: verdict.state, ...(verdict.state === 'failed' ? { broken: true as const } : {}) });
 		return { observation, modules: status.modules };
 	} catch (error) {
-		return { observation: couldNotTell(error, command), modules: [] };
+		return { observation: unknownFrom(error, command), modules: [] };
 	}
 }
 
