@@ -5,7 +5,7 @@ import type { UnfinishedPair } from '../procedure/operator.js';
 import { PHASE_NAMES, SERVER_PHASES, type ServerPhase } from '../procedure/state.js';
 import { bootstrapperCommand, cumulativeUpdateCommand, startServiceCommand, writePairingSummary } from '../sfb/commands.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
-import { describeObservation, notDone } from '../sfb/observation.js';
+import { describeObservation, notDone, type Observation } from '../sfb/observation.js';
 import { findPool } from '../sfb/pairing-rules.js';
 import { MANAGEMENT_SHELL } from '../procedure/plan.js';
 import { iso, type OperationContext } from './context.js';
@@ -14,8 +14,8 @@ import { probe, probeSync } from './probes.js';
 /** Servers probed at once; the live side has its own ceiling on PowerShell sessions. */
 const SERVERS_AT_ONCE = 8;
 
-async function observeServer(environment: Environment, fqdn: string, pool: string): Promise<ServerPicture> {
-	const deployment = await probe(environment, { kind: 'deployment', server: fqdn });
+/** A deployed server's phases, each probed once the one before it is done there (a later one cannot count before). */
+async function observePhases(environment: Environment, fqdn: string, pool: string, deployment: Observation): Promise<ServerPicture> {
 	if (deployment.state === 'not-done') {
 		const never = notDone(`not deployed: ${deployment.evidence}`);
 		return { fqdn, pool, deployment, bootstrapper: never, 'cumulative-update': never, 'backup-service': never };
@@ -33,18 +33,23 @@ async function observeServer(environment: Environment, fqdn: string, pool: strin
 }
 
 /**
- * The pair as the farm shows it now: the pairing both ways, every server of both pools, and the sync both ways once
- * the pairing is there. Read-only; every answer carries its evidence, and "could not tell" stays unknown.
+ * The pair as the farm shows it now: the pairing both ways and every server's deployment; once the pairing is there
+ * both ways, each server's phases and the sync both ways (before it, nothing on a server counts for this pairing).
+ * Read-only; every answer carries its evidence, and "could not tell" stays unknown.
  */
 export async function observePair(environment: Environment, pool: FrontEndPool, backup: FrontEndPool, now: () => number = Date.now): Promise<PairPicture> {
 	const limit = pLimit(SERVERS_AT_ONCE);
 	const members = [...pool.servers.map((fqdn) => ({ fqdn, pool: pool.fqdn })), ...backup.servers.map((fqdn) => ({ fqdn, pool: backup.fqdn }))];
-	const [forward, reverse, servers] = await Promise.all([
+	const [forward, reverse, deployments] = await Promise.all([
 		probe(environment, { kind: 'pairing', pool: pool.fqdn, partner: backup.fqdn }),
 		probe(environment, { kind: 'pairing', pool: backup.fqdn, partner: pool.fqdn }),
-		Promise.all(members.map((member) => limit(() => observeServer(environment, member.fqdn, member.pool)))),
+		Promise.all(members.map((member) => limit(() => probe(environment, { kind: 'deployment', server: member.fqdn })))),
 	]);
 	const paired = forward.state === 'done' && reverse.state === 'done';
+	const notYet = notDone('not yet: the pairing is not published both ways');
+	const servers = paired
+		? await Promise.all(members.map((member, index) => limit(() => observePhases(environment, member.fqdn, member.pool, deployments[index]!))))
+		: members.map((member, index) => ({ ...member, deployment: deployments[index]!, bootstrapper: notYet, 'cumulative-update': notYet, 'backup-service': notYet }));
 	const sync: DirectionPicture[] = paired
 		? await Promise.all(
 				[pool, backup].map(async (member) => ({ pool: member.fqdn, ...(await probeSync(environment, member.fqdn, member.hostsCentralManagementStore)) })),
