@@ -563,16 +563,16 @@ async function checkDoneByHand(context: OperationContext, pending: string[]) {
 async function requireBackupServiceEverywhere(context: OperationContext) {
 	const { session, recorder } = context;
 	const skipped = session.state.serverOrder.filter((fqdn) => session.state.servers[fqdn]?.tasks['backup-service'].state === 'skipped');
-	const notRunning: string[] = [];
+	const notRunning: { fqdn: string; why: string }[] = [];
 	for (const fqdn of skipped) {
 		const running = await probe(context.environment, { kind: 'backup-service-running', server: fqdn });
 		if (running.state === 'done') recorder?.note(`${fqdn}: ${BACKUP_SERVICE} is Running now, though it was skipped at step 9 (${running.evidence}).`, iso(Date.now()));
-		else notRunning.push(`${fqdn} (${describeObservation(running)}; skipped: ${session.state.servers[fqdn]?.tasks['backup-service'].message ?? 'no reason'})`);
+		else notRunning.push({ fqdn, why: `${fqdn} (${describeObservation(running)}; skipped: ${session.state.servers[fqdn]?.tasks['backup-service'].message ?? 'no reason'})` });
 	}
 	if (notRunning.length === 0) return;
 	stop(
 		'needs-operator',
-		`the sync cannot reach steady state while ${BACKUP_SERVICE} is not running on ${notRunning.join(', ')}: start it there (${startServiceCommand('<server>')}), then run again with --resume`,
+		`the sync cannot reach steady state while ${BACKUP_SERVICE} is not running on ${notRunning.map((server) => server.why).join(', ')}: start it there (${notRunning.map((server) => startServiceCommand(server.fqdn)).join('; ')}), then run again with --resume`,
 	);
 }
 

@@ -1,10 +1,10 @@
-import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import type { UnknownObservation } from '../../source/procedure/operator.js';
 import { unknown } from '../../source/sfb/observation.js';
 import { FinishPairOffer } from '../../source/ui/prompts/FinishPairOffer.js';
 import { UnknownPrompt } from '../../source/ui/prompts/UnknownPrompt.js';
 import { KEYS, plain, press, type, waitForFrame } from '../helpers/frames.js';
+import { renderComponent as render } from '../helpers/render.js';
 
 const question: UnknownObservation = {
 	subject: 'fe02.contoso.com',
