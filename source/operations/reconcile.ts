@@ -139,7 +139,9 @@ export async function reconcile(context: OperationContext, pool: FrontEndPool, b
 	const picture = await observePair(environment, pool, backup);
 	for (const { fqdn, phase } of cutShort) {
 		const seen = picture.servers.find((server) => server.fqdn === fqdn);
-		if (seen) recorder?.note(`${fqdn}: after the ${PHASE_NAMES[phase]} cut short, ${PHASE_OUTCOMES[phase]}: ${describeObservation(seen[phase])}`, iso(Date.now()));
+		if (!seen) continue;
+		recorder?.note(`${fqdn}: after the ${PHASE_NAMES[phase]} cut short, ${PHASE_OUTCOMES[phase]}: ${describeObservation(seen[phase])}`, iso(Date.now()));
+		if (seen[phase].state === 'not-done') session.dispatch({ type: 'task-reset', phase, server: fqdn });
 	}
 	if (unendedWrite !== undefined) {
 		const said = picture.pairing.map((entry) => `${entry.pool} → ${entry.partner}: ${describeObservation(entry.observation)}`).join('; ');
