@@ -151,7 +151,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 				)}
 				{state && !blocking && state.current === 'sync' && <SyncPanels state={state} columns={columns} now={now} steadyPolls={steadyPolls} />}
 				{pending && <PromptView key={pending.id} pending={pending} rows={bodyRows} state={state} kind={store.kind} previous={(kind) => bridge.previous(kind)} />}
-				{!pending && !serverPhase && state?.current !== 'sync' && <Waiting text={state ? `${step?.title ?? ''}…` : store.description ? 'Reading the topology…' : 'Opening the farm…'} />}
+				{!pending && !serverPhase && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
 			</Box>
 		);
 	}
@@ -202,4 +202,11 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 function Waiting({ text }: { text: string }) {
 	const screenReader = useIsScreenReaderEnabled();
 	return <Text color="cyan">{screenReader ? text : <><Spinner type="dots" /> {text}</>}</Text>;
+}
+
+/** What the wizard is doing while no prompt and no panel shows: between two steps it is reading the farm (every step starts by probing it). */
+function waitingText(state: ProcedureState | undefined, stepTitle: string | undefined, topologyRead: boolean): string {
+	if (!state) return topologyRead ? 'Reading the topology…' : 'Opening the farm…';
+	if (state.steps[state.current].status === 'done') return 'Checking the farm…';
+	return `${stepTitle ?? ''}…`;
 }

@@ -1,6 +1,7 @@
+import { rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { requireTmux, SCREENS, TmuxTerminal } from '../helpers/tmux.js';
+import { requireTmux, SCREENS, temporaryStateDir, TmuxTerminal } from '../helpers/tmux.js';
 import { describeWithPwsh } from './pwsh-available.js';
 import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
 
@@ -12,33 +13,35 @@ import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm }
 describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real terminal', (pwsh) => {
 	let farm: StandInFarm;
 	let terminal: TmuxTerminal | undefined;
+	let stateDir: string;
 
 	beforeAll(() => requireTmux());
 	beforeEach(() => {
 		farm = createStandInFarm();
+		stateDir = temporaryStateDir();
 	});
 	afterEach(async () => {
 		await terminal?.dispose();
 		farm.remove();
+		rmSync(stateDir, { recursive: true, force: true });
 	});
 
+	const standInEnvironment = () => ({ SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) });
 	const focusedLine = (screen: string) =>
 		screen
 			.split('\n')
 			.map((line) => line.replace(/^│ /, ''))
 			.find((line) => line.startsWith('❯')) ?? '';
 
-	it('asks for the CU in live words, and after an Event 4007 crash says to re-apply it by hand, then Retry starts the service', async () => {
-		terminal = await TmuxTerminal.start(['--live', '--powershell', pwsh, '--sync-poll', '1', '--service-settle', '1'], {
-			env: { SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) },
-		});
+	it('asks for the CU in live words, checks a re-apply said but not done, and after an Event 4007 crash says to re-apply it by hand, then Retry starts the service', async () => {
+		terminal = await TmuxTerminal.start(['--live', '--powershell', pwsh, '--sync-poll', '1', '--service-settle', '1'], { stateDir, env: standInEnvironment() });
 		await terminal.waitFor(SCREENS.poolPicker, 30_000);
 		await terminal.keys('Enter');
 		await terminal.waitFor(`Which pool will back up ${POOL_A.fqdn}?`);
 		await terminal.keys('Enter');
 		await terminal.waitFor(SCREENS.voiceForm);
 		await terminal.keys('Enter');
-		await terminal.waitFor(SCREENS.publishPrompt);
+		await terminal.waitFor(SCREENS.publishPrompt, 60_000);
 		await terminal.literal('publish\r');
 
 		const update = await terminal.waitFor('I have re-applied the Cumulative Update on all 6 servers', 90_000);
@@ -48,8 +51,23 @@ describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real t
 		expect(update).toContain('Stop here: I will re-apply it, then resume (sfb-pair --resume)');
 		expect(focusedLine(update)).toContain('I have re-applied');
 
-		// Said without doing it: the Backup Service crashes on start, as it would on a real server.
+		// Said without doing it: the Backup Service's version on each server says otherwise, and the wizard stops there.
 		await terminal.keys('Enter');
+		const stopped = (await terminal.waitFor(/EXIT=\d/, 90_000)).replace(/\s+/g, ' ');
+		expect(stopped).toMatch(/the Cumulative Update has not reached the Backup Service: Get-CsServerPatchVersion: Backup Service \S+ is behind Core Components \S+/);
+		expect(await terminal.exitCode()).toBe(3);
+
+		// Resumed, the CU skipped with a reason: the Backup Service crashes on start, as it would on a real server.
+		await terminal.dispose();
+		terminal = await TmuxTerminal.start(['--live', '--powershell', pwsh, '--sync-poll', '1', '--service-settle', '1'], { stateDir, env: standInEnvironment() });
+		await terminal.waitFor('An unfinished session was found', 60_000);
+		await terminal.keys('Enter');
+		await terminal.waitFor('I have re-applied the Cumulative Update on all 6 servers', 90_000);
+		await terminal.keys('Down', 'Down');
+		await terminal.waitFor((screen) => focusedLine(screen).includes('Skip'));
+		await terminal.keys('Enter');
+		await terminal.waitFor('Why skip the Cumulative Update?');
+		await terminal.literal('installer share not staged\r');
 		const crash = await terminal.waitFor(/LYNCBACKUP failed on \S+/, 60_000);
 		const box = crash.replace(/[│\s]+/g, ' ');
 		expect(box).toContain('Re-apply it on this server (SkypeServerUpdateInstaller.exe), then Retry: Retry starts the service again.');
@@ -61,12 +79,13 @@ describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real t
 
 		// The operator re-applies the CU everywhere by hand; each Retry then only starts the service again.
 		farm.reapplyCumulativeUpdate([...POOL_A.servers, ...POOL_B.servers]);
-		for (let retries = 0; retries < 6; retries++) {
+		for (let boxes = 0; boxes < 6; boxes++) {
 			const screen = await terminal.waitFor(/LYNCBACKUP failed on|Step 10 · Sync|Time taken/, 60_000);
-			if (!screen.includes('LYNCBACKUP failed on')) break;
+			const failing = /LYNCBACKUP failed on (\S+)/.exec(screen)?.[1];
+			if (failing === undefined) break;
 			await terminal.keys('Enter');
-			await terminal.waitFor((text) => text !== screen);
+			await terminal.waitFor((text) => !text.includes(`LYNCBACKUP failed on ${failing}`), 60_000);
 		}
 		await terminal.waitFor(/Step 10 · Sync|Time taken/, 60_000);
-	}, 240_000);
+	}, 360_000);
 });
