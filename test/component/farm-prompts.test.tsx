@@ -23,7 +23,7 @@ describe('the prompt for a probe that could not tell', () => {
 		expect(frame).toContain('unknown (unreachable): Get-CsWindowsService');
 		expect(frame).toContain('Skip fe02.contoso.com for this step (you give a reason)');
 		await press(view.stdin, KEYS.enter);
-		expect(onAnswer).toHaveBeenCalledWith({ action: 'retry' });
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith({ action: 'retry' }));
 	});
 
 	it('asks for the reason before it skips, and stops without one', async () => {
@@ -33,10 +33,11 @@ describe('the prompt for a probe that could not tell', () => {
 		await press(view.stdin, KEYS.down, KEYS.enter);
 		await waitForFrame(view, 'Why go on without fe02.contoso.com?');
 		await press(view.stdin, KEYS.enter);
+		await waitForFrame(view, 'A reason is needed');
 		expect(onAnswer).not.toHaveBeenCalled();
 		await type(view.stdin, 'rebuilt');
 		await press(view.stdin, KEYS.enter);
-		expect(onAnswer).toHaveBeenCalledWith({ action: 'skip', reason: 'rebuilt' });
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith({ action: 'skip', reason: 'rebuilt' }));
 	});
 
 	it('offers no skip where the procedure cannot go on without it (the pairing), only probe again or stop', async () => {
@@ -45,7 +46,7 @@ describe('the prompt for a probe that could not tell', () => {
 		const frame = await waitForFrame(view, 'Probe again');
 		expect(frame).not.toContain('Skip');
 		await press(view.stdin, KEYS.down, KEYS.enter);
-		expect(onAnswer).toHaveBeenCalledWith({ action: 'stop' });
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith({ action: 'stop' }));
 	});
 });
 
@@ -62,11 +63,11 @@ describe('the offer to finish a published pair', () => {
 		expect(frame).toContain('Finish a.contoso.com ↔ b.contoso.com');
 		expect(frame).toContain('unfinished: Bootstrapper on 4, sync on 2');
 		await press(view.stdin, KEYS.enter);
-		expect(onAnswer).toHaveBeenCalledWith({ pool: 'a.contoso.com', backup: 'b.contoso.com' });
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith({ pool: 'a.contoso.com', backup: 'b.contoso.com' }));
 		onAnswer.mockClear();
 		const other = render(<FinishPairOffer pairs={[{ pool: 'a', backup: 'b', state: 'unknown', summary: 's', remaining: [] }]} onAnswer={onAnswer} />);
 		await waitForFrame(other, 'Pair two other pools');
 		await press(other.stdin, KEYS.down, KEYS.enter);
-		expect(onAnswer).toHaveBeenCalledWith('new');
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('new'));
 	});
 });
