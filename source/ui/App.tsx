@@ -120,7 +120,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 		{ priority: PRIORITY.global, isActive: !finished },
 	);
 	useKeyHints(
-		overlay === 'help' ? 'any key closes the keys' : overlay === 'quit' ? 'y leave · any other key stay' : working && !pending ? 'o a server\'s output · e explain · Ctrl+C stop now' : undefined,
+		finished || state?.outcome ? undefined : overlay === 'help' ? 'any key closes the keys' : overlay === 'quit' ? 'y leave · any other key stay' : working && !pending ? 'o a server\'s output · e explain · Ctrl+C stop now' : undefined,
 	);
 
 	const step = state ? STEPS[state.current] : undefined;

@@ -281,6 +281,7 @@ describe.sequential('issue 15: the wizard an admin trusts', () => {
 		expect(summary).toMatch(/interrupted/);
 		expect(summary).not.toMatch(/ running /);
 		expect(summary).toContain('Change record:');
+		expect(summary, 'the question is gone, its keys with it').not.toContain('y leave');
 	}, 60_000);
 
 	it('9: Ctrl+C during Bootstrapper shows the running servers as interrupted, not running', async () => {

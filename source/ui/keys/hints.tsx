@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useId, useState, type ReactNode } from 'react';
+import { createContext, useContext, useId, useLayoutEffect, useState, type ReactNode } from 'react';
 
 interface Entry {
 	id: string;
@@ -12,10 +12,11 @@ const HintsContext = createContext<((id: string, text: string | undefined) => vo
 export function useKeyHints(text: string | undefined) {
 	const set = useContext(HintsContext);
 	const id = useId();
-	useEffect(() => {
+	// A layout effect, so the line changes in the same frame as the screen that declares it (the last frame included).
+	useLayoutEffect(() => {
 		set?.(id, text);
 	}, [set, id, text]);
-	useEffect(() => () => set?.(id, undefined), [set, id]);
+	useLayoutEffect(() => () => set?.(id, undefined), [set, id]);
 }
 
 export function KeyHintsProvider({ children, render }: { children: ReactNode; render(text: string | undefined): ReactNode }) {
