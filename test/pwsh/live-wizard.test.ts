@@ -77,7 +77,10 @@ describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real t
 		const server = /LYNCBACKUP failed on (\S+)/.exec(crash)?.[1] ?? '';
 		expect(focusedLine(crash)).toContain(`Retry ${server}`);
 
-		// The operator re-applies the CU everywhere by hand; each Retry then only starts the service again.
+		// The operator re-applies the CU everywhere by hand; each Retry then only starts the service again. The farm is
+		// changed once every server has failed and nothing asks it anything: the stand-in's pwsh sessions lock its state
+		// file, this process cannot, and a write of theirs in between would undo this one.
+		await terminal.waitFor(/LYNCBACKUP 0 of 6 servers · 6 failed/, 60_000);
 		farm.reapplyCumulativeUpdate([...POOL_A.servers, ...POOL_B.servers]);
 		for (let boxes = 0; boxes < 6; boxes++) {
 			const screen = await terminal.waitFor(/LYNCBACKUP failed on|Step 10 · Sync|Time taken/, 60_000);
