@@ -9,6 +9,7 @@ import { readSettings, settingsPath, type LoadedSettings } from '../settings/set
 import { applySettings, describeOrigins, originsOf } from './settings-options.js';
 import { configGet, configList, configSet, configUnset } from './commands/config.js';
 import { applyColorPreference } from './color.js';
+import { supportsUnicode, toAscii } from '../ui/ascii-stdout.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { openEnvironment, wantsLab, type EnvironmentOptions } from './open-environment.js';
 import {
@@ -193,13 +194,29 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		);
 
 	withCommonOptions(program.command('status'))
-		.description('each step of a pool\'s pairing, per server, as the farm shows it with the evidence; exit 0 only when everything is done and steady, 3 while work remains, 1 when something failed or could not be told')
-		.requiredOption('--pool <fqdn>', 'the pool')
+		.description(
+			"each step of a pool's pairing, per server, as the farm shows it with the evidence (--pool); or the disaster-recovery readiness of every Front End pool, one line a pool (--all). Exit 0 only when everything is done and steady, 3 while work remains, 1 when something failed or could not be told",
+		)
+		.option('--pool <fqdn>', 'the pool')
+		.option('--all', 'every Front End pool: paired with what, the sync both ways, LYNCBACKUP per server, the Central Management store and its standby, rule warnings, what to do next')
 		.option('--json', 'print JSON')
+		.option('--ascii', 'print with ASCII characters only (also SFB_PAIR_ASCII=1)')
+		.option('--no-ascii', 'print with Unicode, whatever SFB_PAIR_ASCII or the settings say')
 		.exitOverride()
-		.action((flags: CommonFlags & { pool: string; json?: boolean }) =>
-			exitWith(withEnvironment(flags, async (environment) => (await import('./commands/status.js')).statusCommand(environment, flags.pool, Boolean(flags.json), write))),
-		);
+		.action((flags: CommonFlags & { pool?: string; all?: boolean; json?: boolean; ascii?: boolean }, command: Command) => {
+			if (flags.all && flags.pool !== undefined) return exitWith(Promise.reject(new UsageError('--all and --pool cannot be used together: --all shows every pool, --pool one pool in detail')));
+			if (!flags.all && flags.pool === undefined) return exitWith(Promise.reject(new UsageError('status needs --pool <fqdn> (one pool in detail) or --all (every pool)')));
+			const ascii = asciiChoice(command, flags.ascii) ?? !supportsUnicode();
+			const print = ascii && !flags.json ? (text: string) => write(toAscii(text)) : write;
+			const pool = flags.pool;
+			return exitWith(
+				withEnvironment(flags, async (environment) =>
+					pool === undefined
+						? (await import('./commands/status-all.js')).statusAllCommand(environment, Boolean(flags.json), print, terminalWidth())
+						: (await import('./commands/status.js')).statusCommand(environment, pool, Boolean(flags.json), print),
+				),
+			);
+		});
 
 	withPacingOptions(withVoiceOptions(withCommonOptions(program.command('run'))))
 		.description('the whole procedure without prompts, as plain timestamped lines (needs --yes)')

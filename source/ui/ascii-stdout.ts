@@ -35,3 +35,10 @@ export function asciiStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
 		},
 	});
 }
+
+/** Terminals that cannot show Unicode get ASCII; state is always a symbol and a word, never colour alone. */
+export function supportsUnicode(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+	if (env.SFB_PAIR_ASCII) return false;
+	if (platform !== 'win32') return env.TERM !== 'linux';
+	return Boolean(env.WT_SESSION) || env.TERM_PROGRAM === 'vscode' || env.TERM === 'xterm-256color' || Boolean(env.ConEmuTask);
+}

@@ -68,12 +68,5 @@ export const screenReaderSymbols: Symbols = {
 	separator: ',',
 };
 
-/** Terminals that cannot show Unicode get ASCII; state is always a symbol and a word, never colour alone. */
-export function supportsUnicode(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
-	if (env.SFB_PAIR_ASCII) return false;
-	if (platform !== 'win32') return env.TERM !== 'linux';
-	return Boolean(env.WT_SESSION) || env.TERM_PROGRAM === 'vscode' || env.TERM === 'xterm-256color' || Boolean(env.ConEmuTask);
-}
-
 export const SymbolsContext = createContext<Symbols>(unicodeSymbols);
 export const useSymbols = () => useContext(SymbolsContext);
