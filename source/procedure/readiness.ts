@@ -171,7 +171,7 @@ function pairedPool(pool: FrontEndPool, partner: FrontEndPool, picture: PairPict
 	const ours = (item: PictureItem) => same(item.subject, pool.fqdn) || pool.servers.some((server) => same(server, item.subject));
 	const open = pictureItems(picture).filter((item) => item.observation.state !== 'done' && ours(item));
 	const readiness: Readiness = unsupported && assessment.state !== 'failed' && assessment.state !== 'unknown' ? 'failed' : READINESS[assessment.state];
-	const next = nextSteps(open, pool, partner);
+	const next = nextSteps(open, pool, [picture.pool, picture.backup]);
 	const partnerBlocks = pictureItems(picture).some((item) => item.observation.state !== 'done' && item.step !== 'sync' && !ours(item));
 	if (partnerBlocks && next.every((step) => step.action === WAIT_FOR_SYNC)) next.length = 0;
 	if (next.length === 0 && readiness !== 'ready') {
@@ -218,9 +218,10 @@ const UNKNOWN_FIXES: Record<UnknownReason, string> = {
 };
 
 /** Each open item of this pool turned into what to do, one step per kind of work, naming every server it concerns. */
-function nextSteps(open: PictureItem[], pool: FrontEndPool, partner: FrontEndPool): NextStep[] {
+function nextSteps(open: PictureItem[], pool: FrontEndPool, order: [string, string]): NextStep[] {
 	const next: NextStep[] = [];
-	const finish = `sfb-pair run --pool ${pool.fqdn} --backup ${partner.fqdn} --yes`;
+	// --resume continues this machine's session of the pair, and starts one from what the farm shows where there is none.
+	const finish = `sfb-pair run --pool ${order[0]} --backup ${order[1]} --yes --resume`;
 	const subjects = (items: PictureItem[]) => [...new Set(items.map((item) => item.subject))].join(', ');
 	const unknown = open.filter((item) => item.observation.state === 'unknown');
 	for (const reason of new Set(unknown.map((item) => item.observation.reason ?? 'failed'))) {
@@ -238,7 +239,7 @@ function nextSteps(open: PictureItem[], pool: FrontEndPool, partner: FrontEndPoo
 	if (bootstrapper.length > 0) next.push({ action: 'run Bootstrapper', detail: `${PHASE_NAMES.bootstrapper} has not installed the Backup Service on ${subjects(bootstrapper)}: ${finish}` });
 	const cumulativeUpdate = [...notDone('cumulative-update', false), ...notDone('cumulative-update', true)];
 	if (cumulativeUpdate.length > 0) {
-		next.push({ action: 're-apply the CU', detail: `re-apply the Cumulative Update on ${subjects(cumulativeUpdate)} (SkypeServerUpdateInstaller.exe), then ${finish} --resume` });
+		next.push({ action: 're-apply the CU', detail: `re-apply the Cumulative Update on ${subjects(cumulativeUpdate)} (SkypeServerUpdateInstaller.exe), then ${finish}` });
 	}
 	const crashed = notDone('backup-service', true);
 	if (crashed.length > 0) {

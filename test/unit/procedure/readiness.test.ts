@@ -173,7 +173,7 @@ describe('the disaster-recovery readiness of an estate', () => {
 		const estate = judgeEstate(inventory([PAR, FRA], [[PAR, FRA]]), [picture], NOW);
 		const fra = byName(estate.pools, FRA.fqdn);
 		expect(fra).toMatchObject({ readiness: 'work', pairing: 'incomplete', backupService: null, sync: { outbound: null, inbound: null } });
-		expect(fra.next[0]?.detail).toBe(`the pairing is not published both ways: sfb-pair run --pool ${FRA.fqdn} --backup ${PAR.fqdn} --yes`);
+		expect(fra.next[0]?.detail).toBe(`the pairing is not published both ways: sfb-pair run --pool ${PAR.fqdn} --backup ${FRA.fqdn} --yes --resume`);
 	});
 
 	it('a pair that breaks a rule is not ready however steady, and says which rule', () => {
