@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeWithPwsh } from './pwsh-available.js';
+import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const [, , sea03] = POOL_A.servers as [string, string, string];
+const [, dub02] = POOL_B.servers as [string, string];
+
+describeWithPwsh('sfb-pair status --all --live on pwsh with the stand-in module', (pwsh) => {
+	let farm: StandInFarm;
+	let stateDir: string;
+
+	beforeEach(() => {
+		// Paired both ways and synced long ago; then LYNCBACKUP stopped on sea-fe03 and dub-fe02 out of WinRM's reach.
+		farm = createStandInFarm((state) => {
+			state.registrars[POOL_A.fqdn]!.backupRegistrar = `Registrar:${POOL_B.fqdn}`;
+			state.registrars[POOL_B.fqdn]!.backupRegistrar = `Registrar:${POOL_A.fqdn}`;
+			for (const server of Object.values(state.servers)) server.services.LYNCBACKUP = 'Running';
+			state.servers[sea03]!.services.LYNCBACKUP = 'Stopped';
+			state.servers[dub02]!.reachable = false;
+			state.syncRequestedAt = { [POOL_A.fqdn]: Date.now() - 3_600_000, [POOL_B.fqdn]: Date.now() - 3_600_000 };
+		});
+		stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-live-status-all-'));
+	});
+	afterEach(() => {
+		farm.remove();
+		rmSync(stateDir, { recursive: true, force: true });
+	});
+
+	it('reads the pair through the cmdlets: the stopped service to start, the unreachable server unknown with why, exit 1', () => {
+		const env = { ...process.env, NO_COLOR: '1', SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) };
+		const result = spawnSync(process.execPath, [CLI, 'status', '--all', '--live', '--powershell', pwsh, '--state-dir', stateDir], { encoding: 'utf8', timeout: 240_000, env });
+		expect(result.status, result.stdout + result.stderr).toBe(1);
+		const lines = result.stdout.split('\n');
+		expect(lines[0]).toMatch(/^LIVE · pwsh 7\.\d+\.\d+ · SkypeForBusiness/);
+		expect(lines[1]).toMatch(/^Disaster-recovery readiness of 2 Front End pools, read .* UTC: 0 ready, 2 could not be told$/);
+		expect(lines[2]).toBe(`Central Management store: ${POOL_A.fqdn}, standby on ${POOL_B.fqdn}: waiting (CentralMgmt.CMSMaster NotInitialized/NormalState)`);
+		const row = (pool: string) => lines.find((line) => line.startsWith(`${pool} `))?.split(/ {2,}/);
+		expect(row(POOL_A.fqdn)).toEqual([POOL_A.fqdn, POOL_B.fqdn, 'waiting', 'waiting', '2/3 running', 'active', 'UNKNOWN', 'start LYNCBACKUP']);
+		expect(row(POOL_B.fqdn)).toEqual([POOL_B.fqdn, POOL_A.fqdn, 'waiting', 'waiting', '2/3 running, 1 unknown', 'standby', 'UNKNOWN', 'could not tell']);
+		expect(lines).toContain(`  ${POOL_A.fqdn}: start LYNCBACKUP on ${sea03}: Start-CsWindowsService -Name LYNCBACKUP -ComputerName ${sea03}`);
+		expect(lines).toContain(`  ${POOL_B.fqdn}: could not tell on ${dub02} (unreachable): check that it is up and reachable over PowerShell remoting (WinRM), then ask again`);
+		expect(result.stdout).toMatch(new RegExp(`^ {2}- ${dub02.replace(/\./g, '\\.')}: deployed: Get-CsWindowsService -Name 'RTCSRV' -ComputerName '${dub02.replace(/\./g, '\\.')}': `, 'm'));
+	}, 300_000);
+});
