@@ -136,6 +136,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair --scenario bootstrap-failure --explain',
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
+				'  sfb-pair status --all                      every pool: paired, steady, and what to do next',
 				'',
 				'Settings (sfb-pair config list) preset these options; a flag beats an environment variable, which beats a setting.',
 				'Every start probes the farm and continues from the first step not done; every action counts only once its probe says so.',
@@ -194,10 +195,12 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		);
 
 	withCommonOptions(program.command('status'))
+		.usage('--pool <fqdn> | --all [options]')
+		.summary("a pool's pairing step by step with the evidence (--pool), or every pool's disaster-recovery readiness (--all)")
 		.description(
 			"each step of a pool's pairing, per server, as the farm shows it with the evidence (--pool); or the disaster-recovery readiness of every Front End pool, one line a pool (--all). Exit 0 only when everything is done and steady, 3 while work remains, 1 when something failed or could not be told",
 		)
-		.option('--pool <fqdn>', 'the pool')
+		.option('--pool <fqdn>', 'the pool, in detail')
 		.option('--all', 'every Front End pool: paired with what, the sync both ways, LYNCBACKUP per server, the Central Management store and its standby, rule warnings, what to do next')
 		.option('--json', 'print JSON')
 		.option('--ascii', 'print with ASCII characters only (also SFB_PAIR_ASCII=1)')
@@ -205,7 +208,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.exitOverride()
 		.action((flags: CommonFlags & { pool?: string; all?: boolean; json?: boolean; ascii?: boolean }, command: Command) => {
 			if (flags.all && flags.pool !== undefined) return exitWith(Promise.reject(new UsageError('--all and --pool cannot be used together: --all shows every pool, --pool one pool in detail')));
-			if (!flags.all && flags.pool === undefined) return exitWith(Promise.reject(new UsageError('status needs --pool <fqdn> (one pool in detail) or --all (every pool)')));
+			if (!flags.all && flags.pool === undefined) command.error('error: status needs --pool <fqdn> (one pool in detail) or --all (every pool)', { exitCode: EXIT.usage });
 			const ascii = asciiChoice(command, flags.ascii) ?? !supportsUnicode();
 			const print = ascii && !flags.json ? (text: string) => write(toAscii(text)) : write;
 			const pool = flags.pool;

@@ -70,7 +70,7 @@ describe('unknown flags and values', () => {
 		['plan --frobnicate', 'plan', ['--pool', 'pool-redmond.contoso.com', '--backup', 'pool-dublin.contoso.com', '--frobnicate'], /unknown option '--frobnicate'/],
 		['pools --time-scale fast', 'pools', ['--time-scale', 'fast'], /--time-scale.*'fast'.*not a number/],
 		['run --parallel two', 'run', ['--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes', '--parallel', 'two'], /--parallel.*'two'.*not a whole number/],
-		['status without --pool', 'status', [], /required option '--pool/],
+		['status without --pool or --all', 'status', [], /status needs --pool <fqdn> \(one pool in detail\) or --all \(every pool\)/],
 		['run --operator with an escape', 'run', ['--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes', '--operator', 'eve\u001b[2J'], /--operator.*1 to 128 printable characters/],
 		['run --operator empty', 'run', ['--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes', '--operator', ' '], /--operator.*1 to 128 printable characters/],
 	])('%s exits 2 with the reason and the usage of the command, no stack trace', (_label, command, args, reason) => {

@@ -116,9 +116,8 @@ describe.concurrent('sfb-pair status --all on the lab', { timeout: 60_000 }, () 
 		expect(unicode.stdout).toContain('pool-paris.contoso.com ↔ pool-frankfurt.contoso.com');
 	});
 
-	it('refuses --all with --pool, and status with neither, in one line with exit 2', () => {
-		expectOneLineRefusal(sfbPair(['status', '--all', '--pool', 'pool-redmond.contoso.com', '--lab']), 2, /--all and --pool cannot be used together/);
-		expectOneLineRefusal(sfbPair(['status', '--lab']), 2, /status needs --pool <fqdn> \(one pool in detail\) or --all \(every pool\)/);
+	it('refuses --all with --pool in one line, exit 2, before it reads the farm', () => {
+		expectOneLineRefusal(sfbPair(['status', '--all', '--pool', 'pool-redmond.contoso.com', '--live', '--powershell', '/nonexistent/pwsh']), 2, /^sfb-pair: --all and --pool cannot be used together: --all shows every pool, --pool one pool in detail$/);
 	});
 
 	it.each([60, 80])('fits a %i-column terminal: every line within it, two lines a pool, nothing cut mid-word', async (columns) => {
