@@ -68,8 +68,8 @@ export async function observePair(environment: Environment, pool: FrontEndPool, 
 	};
 }
 
-/** Each pair already published whose picture is not complete, for the wizard to offer before new pools are chosen. */
-export async function unfinishedPairs(environment: Environment, inventory: PoolInventory): Promise<UnfinishedPair[]> {
+/** Each pair the topology publishes, once, both of its pools Front End pools of the topology. */
+export function publishedPairs(inventory: PoolInventory): { pool: FrontEndPool; backup: FrontEndPool }[] {
 	const seen = new Set<string>();
 	const pairs: { pool: FrontEndPool; backup: FrontEndPool }[] = [];
 	for (const [name, partnerName] of Object.entries(inventory.pairings)) {
@@ -80,7 +80,12 @@ export async function unfinishedPairs(environment: Environment, inventory: PoolI
 		seen.add(key);
 		pairs.push({ pool, backup });
 	}
-	const pictures = await Promise.all(pairs.map(({ pool, backup }) => observePair(environment, pool, backup)));
+	return pairs;
+}
+
+/** Each pair already published whose picture is not complete, for the wizard to offer before new pools are chosen. */
+export async function unfinishedPairs(environment: Environment, inventory: PoolInventory): Promise<UnfinishedPair[]> {
+	const pictures = await Promise.all(publishedPairs(inventory).map(({ pool, backup }) => observePair(environment, pool, backup)));
 	return pictures.flatMap((picture) => {
 		const assessment = assessPicture(picture);
 		if (assessment.state === 'complete') return [];

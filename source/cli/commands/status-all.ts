@@ -1,30 +1,13 @@
 import stringWidth from 'string-width';
 import { BACKUP_SERVICE, type Environment } from '../../environments/port.js';
-import { observePair } from '../../operations/reconcile.js';
-import type { PairPicture } from '../../procedure/picture.js';
+import { observePair, publishedPairs } from '../../operations/reconcile.js';
 import { judgeEstate, readinessExitCode, type BackupServiceCount, type EstateReadiness, type PoolReadiness, type Readiness, type SyncReading } from '../../procedure/readiness.js';
-import type { FrontEndPool, PoolInventory } from '../../sfb/model.js';
-import { findPool } from '../../sfb/pairing-rules.js';
 import { terminalSafeJson } from '../../text/sanitize.js';
 import { wrapWords } from '../../text/wrap.js';
 import { table } from '../text-table.js';
 
 const READINESS_WORDS: Record<Readiness, string> = { ready: 'ready', work: 'work left', failed: 'FAILED', unknown: 'UNKNOWN' };
 const SYNC_WORDS: Record<SyncReading['state'], string> = { steady: 'steady', waiting: 'waiting', failed: 'FAILED', unknown: 'unknown' };
-
-/** Every published pair, once, as the procedure probes it at its start; the pairs side by side. */
-async function observePairs(environment: Environment, inventory: PoolInventory): Promise<PairPicture[]> {
-	const seen = new Set<string>();
-	const pairs: [FrontEndPool, FrontEndPool][] = [];
-	for (const [name, partnerName] of Object.entries(inventory.pairings)) {
-		const pool = findPool(inventory, name);
-		const partner = findPool(inventory, partnerName);
-		if (!pool || !partner || seen.has(pool.fqdn) || seen.has(partner.fqdn)) continue;
-		seen.add(pool.fqdn).add(partner.fqdn);
-		pairs.push([pool, partner]);
-	}
-	return Promise.all(pairs.map(([pool, partner]) => observePair(environment, pool, partner)));
-}
 
 /**
  * `sfb-pair status --all`: the disaster-recovery readiness of every Front End pool, one line a pool, then the rule
@@ -34,7 +17,7 @@ async function observePairs(environment: Environment, inventory: PoolInventory):
  */
 export async function statusAllCommand(environment: Environment, json: boolean, write: (text: string) => void, width?: number): Promise<number> {
 	const inventory = await environment.readInventory();
-	const pictures = await observePairs(environment, inventory);
+	const pictures = await Promise.all(publishedPairs(inventory).map(({ pool, backup }) => observePair(environment, pool, backup)));
 	const estate = judgeEstate(inventory, pictures, Date.now());
 	const exitCode = readinessExitCode(estate);
 	if (json) {
