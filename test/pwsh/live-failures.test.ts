@@ -80,14 +80,20 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 	});
 
 	it('accepts the other plausible shapes of BackupRegistrar and Get-CsPoolBackupRelationship', async () => {
+		const before = farm.read().calls.length;
 		await environment.writePairing(request);
 		expect(await environment.readPairing(POOL_A.fqdn)).toBe(POOL_B.fqdn);
 		expect((await environment.readInventory()).pairings).toEqual({ [POOL_A.fqdn]: POOL_B.fqdn, [POOL_B.fqdn]: POOL_A.fqdn });
-		expect(farm.read().registrars[POOL_A.fqdn]).toMatchObject({
-			enableAutomaticFailover: false,
-			failureDetectionInterval: '00:01:30',
-			failbackDetectionInterval: '1.00:00:00',
-		});
+		expect(farm.read().registrars[POOL_A.fqdn]).toMatchObject({ enableAutomaticFailover: false });
+		// Automatic failover off: the detection intervals mean nothing, so none is sent.
+		const writes = farm
+			.read()
+			.calls.slice(before)
+			.filter((call) => call.cmdlet === 'Set-CsRegistrar');
+		expect(writes.map((call) => Object.keys(call.parameters).sort())).toEqual([
+			['BackupRegistrar', 'Confirm', 'EnableAutomaticFailover', 'Identity'],
+			['BackupRegistrar', 'Confirm', 'EnableAutomaticFailover', 'Identity'],
+		]);
 	});
 
 	it('refuses a read-back it cannot recognise, with the raw output attached', async () => {

@@ -254,13 +254,15 @@ export function writePairingScript(request: PairingRequest, intervals: PairingIn
 		[request.pool, request.backup],
 		[request.backup, request.pool],
 	];
-	const failover = request.voice.automaticFailover ? '$true' : '$false';
+	// With automatic failover off the detection intervals mean nothing: they are not sent, as Topology Builder greys them out.
+	const voice = request.voice.automaticFailover
+		? `-EnableAutomaticFailover $true -FailureDetectionInterval ${powershellLiteral(intervals.failover)} -FailbackDetectionInterval ${powershellLiteral(intervals.failback)}`
+		: '-EnableAutomaticFailover $false';
 	const whatIfSwitch = whatIf ? ' -WhatIf' : '';
 	const writes = directions.map(
 		([pool, partner]) =>
 			`Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${pool}`)} -BackupRegistrar ${powershellLiteral(`Registrar:${partner}`)} ` +
-			`-EnableAutomaticFailover ${failover} -FailureDetectionInterval ${powershellLiteral(intervals.failover)} ` +
-			`-FailbackDetectionInterval ${powershellLiteral(intervals.failback)}${whatIfSwitch} -Confirm:$false`,
+			`${voice}${whatIfSwitch} -Confirm:$false`,
 	);
 	return [...writes, ...(whatIf ? [] : ['Enable-CsTopology']), '$null'].join('\n');
 }

@@ -33,7 +33,13 @@ describe('script builders', () => {
 	it('with whatIf passes -WhatIf and does not enable the topology', () => {
 		const script = writePairingScript({ ...request, voice: { ...request.voice, automaticFailover: false } }, intervals, true);
 		expect(script).not.toContain('Enable-CsTopology');
-		expect(script.match(/-EnableAutomaticFailover \$false .* -WhatIf -Confirm:\$false/g)).toHaveLength(2);
+		expect(script.match(/-EnableAutomaticFailover \$false -WhatIf -Confirm:\$false/g)).toHaveLength(2);
+	});
+
+	it('with automatic failover off sends no detection intervals: they mean nothing then', () => {
+		const script = writePairingScript({ ...request, voice: { ...request.voice, automaticFailover: false } }, intervals, false);
+		expect(script.match(/-EnableAutomaticFailover \$false -Confirm:\$false/g)).toHaveLength(2);
+		expect(script).not.toContain('DetectionInterval');
 	});
 
 	it('puts every value inside one single-quoted literal and nowhere else', () => {
