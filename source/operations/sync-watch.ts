@@ -1,6 +1,6 @@
 import { MANAGEMENT_SHELL } from '../procedure/plan.js';
 import { interPoolCommand, readServiceCommand, statusCommand, syncCommand } from '../sfb/commands.js';
-import { explainModules, judgeBothDirections, judgeDirection, type BackupModuleStatus, type DirectionVerdict } from '../sfb/backup-status.js';
+import { ERROR_POLLS, explainModules, judgeBothDirections, judgeDirection, type BackupModuleStatus, type DirectionVerdict } from '../sfb/backup-status.js';
 import type { Observation } from '../sfb/observation.js';
 import { probeSync } from './probes.js';
 import { couldNotTell, unknownDecisionTitle } from './unknowns.js';
@@ -46,6 +46,7 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 	const recordPoll = statusRecorder(context, pools);
 	let deadline = Date.now() + pacing.syncTimeoutMs;
 	let unanswered = 0;
+	let failing = 0;
 	for (;;) {
 		if (signal.aborted) return { kind: 'aborted' };
 		const polled = await poll(context, pools);
@@ -68,8 +69,11 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 		const state = session.dispatch({ type: 'sync-polled', directions });
 		const verdict = judgeBothDirections(directions.map((direction) => direction.verdict));
 		const steady = state.sync.consecutiveSteady >= pacing.steadyPolls;
-		recordPoll(directions, state.sync.polls, verdict.state === 'failed' ? 'failed' : steady ? 'steady' : undefined);
-		if (verdict.state === 'failed') return { kind: 'failed', reason: verdict.reason };
+		failing = verdict.state === 'failed' ? failing + 1 : 0;
+		const failed = failing >= ERROR_POLLS;
+		recordPoll(directions, state.sync.polls, failed ? 'failed' : steady ? 'steady' : undefined);
+		if (failed && verdict.state === 'failed') return { kind: 'failed', reason: `${verdict.reason} (on ${failing} polls in a row)` };
+		if (verdict.state === 'failed') recorder?.note(`${verdict.reason}: poll ${failing} of ${ERROR_POLLS} in a row before it counts as a failure (an ErrorState can clear by itself)`, iso(Date.now()));
 		if (steady) return { kind: 'steady' };
 		if (Date.now() >= deadline) {
 			const choice = await context.operator.decideSyncTimeout(syncGuidance(pools));

@@ -25,6 +25,9 @@ export const CMS_MASTER_MODULE = 'CentralMgmt.CMSMaster';
 /** Polls in a row that must show steady state: a status is a snapshot and may change after it. */
 export const STEADY_POLLS = 3;
 
+/** Polls in a row that must show an ErrorState before the sync counts as failed: an ErrorState can be transient (sfb-facts.md §8). */
+export const ERROR_POLLS = 3;
+
 const settledExportStates = new Set(['SteadyState', 'FinalState']);
 
 /**

@@ -277,7 +277,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 	it('sync-error: the ErrorState module fails the run with exit 1, and status names it', async () => {
 		const result = await firstRun('sync-error');
 		expect(result.code, result.stdout).toBe(1);
-		expect(lines(result.stdout)).toContain(`failed: ${FRA}: ConfServices.DataConf in ErrorState`);
+		expect(lines(result.stdout)).toContain(`failed: ${FRA}: ConfServices.DataConf in ErrorState (on 3 polls in a row)`);
 		const reading = await status('sync-error', result.stateDir, FRA);
 		expect(reading.directions[0]?.verdict).toEqual({ state: 'failed', reason: `${FRA}: ConfServices.DataConf in ErrorState` });
 	});
