@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,11 +152,15 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 	customise(state);
 	writeFileSync(statePath, JSON.stringify(state, null, '\t'));
 
+	// The stand-in's sessions replace the state by a rename, so a read here never sees half a file. Their lock is one
+	// this process cannot take: change the farm only while nothing is asking it anything, or a session's write undoes it.
 	const read = () => JSON.parse(readFileSync(statePath, 'utf8')) as StandInState;
 	const update = (change: (state: StandInState) => void) => {
 		const current = read();
 		change(current);
-		writeFileSync(statePath, JSON.stringify(current, null, '\t'));
+		const temporary = `${statePath}.${process.pid}.tmp`;
+		writeFileSync(temporary, JSON.stringify(current, null, '\t'));
+		renameSync(temporary, statePath);
 	};
 	return {
 		dir,
@@ -173,3 +177,4 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 		remove: () => rmSync(dir, { recursive: true, force: true }),
 	};
 }
+

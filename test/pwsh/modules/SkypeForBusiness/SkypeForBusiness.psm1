@@ -21,34 +21,34 @@ function Get-StandInNow {
 	[DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
 }
 
-# Every access holds the file exclusively: Bootstrapper runs in several sessions update the same farm.
+# Every access holds the lock file beside the state exclusively (the system lets go of it if the process dies):
+# Bootstrapper runs in several sessions update the same farm. The state is replaced whole by a rename, so a read
+# from outside (the tests) never sees half a file.
 function Use-StandInState {
 	param([scriptblock]$Action, [switch]$Write)
 	$path = $env:SFB_STANDIN_STATE
 	if (-not $path) { throw 'SFB_STANDIN_STATE is not set: the stand-in SkypeForBusiness module needs its state file' }
-	$stream = $null
-	for ($attempt = 0; $null -eq $stream; $attempt++) {
+	$lock = $null
+	for ($attempt = 0; $null -eq $lock; $attempt++) {
 		try {
-			$stream = [System.IO.File]::Open($path, [System.IO.FileMode]::Open, [System.IO.FileAccess]::ReadWrite, [System.IO.FileShare]::None)
+			$lock = [System.IO.File]::Open("$path.lock", [System.IO.FileMode]::OpenOrCreate, [System.IO.FileAccess]::ReadWrite, [System.IO.FileShare]::None)
 		} catch {
 			if ($attempt -ge 1000) { throw }
 			Start-Sleep -Milliseconds 5
 		}
 	}
 	try {
-		$reader = New-Object System.IO.StreamReader -ArgumentList $stream, ([System.Text.UTF8Encoding]::new($false)), $false, 4096, $true
-		$state = $reader.ReadToEnd() | ConvertFrom-Json -AsHashtable
+		$state = [System.IO.File]::ReadAllText($path, [System.Text.UTF8Encoding]::new($false)) | ConvertFrom-Json -AsHashtable
 		$changed = Update-StandInClock -State $state
 		$result = & $Action $state
 		if ($Write -or $changed) {
-			$stream.SetLength(0)
-			$writer = New-Object System.IO.StreamWriter -ArgumentList $stream, ([System.Text.UTF8Encoding]::new($false)), 4096, $true
-			$writer.Write(($state | ConvertTo-Json -Depth 30))
-			$writer.Flush()
+			$temporary = "$path.$PID.tmp"
+			[System.IO.File]::WriteAllText($temporary, ($state | ConvertTo-Json -Depth 30), [System.Text.UTF8Encoding]::new($false))
+			[System.IO.File]::Move($temporary, $path, $true)
 		}
 		$result
 	} finally {
-		$stream.Dispose()
+		$lock.Dispose()
 	}
 }
 
