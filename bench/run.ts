@@ -13,6 +13,7 @@ import { firstFrame } from './suites/first-frame.js';
 import { memory } from './suites/memory.js';
 import { orchestration } from './suites/orchestration.js';
 import { powershellRoundTrip } from './suites/powershell.js';
+import { remoteConnections } from './suites/remote-connections.js';
 import { renderCost } from './suites/render.js';
 import { topologyReading } from './suites/topology.js';
 import { workingDay } from './suites/working-day.js';
@@ -34,6 +35,8 @@ const suites: [string, () => Figure[] | Promise<Figure[]>][] = [
 	// One run: a simulated working day takes about 5 minutes of real time on 2 cores (--quick: 2 hours).
 	['memory over a working day', () => workingDay(1, quick ? 2 : 8)],
 	['PowerShell round trip', () => powershellRoundTrip({ reused: runs(20, 10), fresh: runs(7, 3), starts: runs(5, 2) })],
+	// A whole live run on the stand-in takes about half a minute, twice per attempt (with and without the delay).
+	['remote connections', () => remoteConnections(runs(3, 1))],
 ];
 for (const [name, suite] of suites.filter(([name]) => only === undefined || name.includes(only))) {
 	process.stderr.write(`bench: ${name}…\n`);

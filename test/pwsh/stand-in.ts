@@ -82,6 +82,14 @@ export interface StandInState {
 	deniedCmdlets: string[];
 	missingCmdlets: string[];
 	slowCmdlets: Record<string, number>;
+	/** Connections asked for per server (ours): a New-PSSession, a one-off Invoke-Command -ComputerName or a cmdlet's -ComputerName. */
+	connections: Record<string, number>;
+	/** How long each call that opens connections waits, as a Kerberos handshake does on a real network (ours). */
+	connectionDelayMs: number;
+	/** Remove-PSSession calls per server (ours). */
+	closedSessions: Record<string, number>;
+	/** Servers whose open session breaks the next time it is used, once each (ours). */
+	breakSessions: string[];
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */
 	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
 }
@@ -147,6 +155,10 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 		deniedCmdlets: [],
 		missingCmdlets: [],
 		slowCmdlets: {},
+		connections: {},
+		connectionDelayMs: 0,
+		closedSessions: {},
+		breakSessions: [],
 		calls: [],
 	};
 	customise(state);

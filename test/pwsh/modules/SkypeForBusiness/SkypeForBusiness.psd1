@@ -18,6 +18,8 @@
 		'Get-CsManagementStoreReplicationStatus'
 		'Invoke-Command'
 		'Get-WinEvent'
+		'New-PSSession'
+		'Remove-PSSession'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()

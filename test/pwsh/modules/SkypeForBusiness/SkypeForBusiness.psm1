@@ -1,12 +1,18 @@
 # A stand-in for the SkypeForBusiness module: the cmdlets sfb-pair runs, producing objects shaped like the
 # real ones (reference/sfb-facts.md), backed by a JSON state file so several PowerShell processes share one farm.
-# It shadows Invoke-Command (functions win over cmdlets) to play the remote servers: their fixed drives,
+# It shadows Invoke-Command, New-PSSession and Remove-PSSession (functions win over cmdlets) to play the remote
+# servers and the connections to them: each connection asked for is counted per server in the state's connections,
+# and waits connectionDelayMs (a Kerberos handshake); a server named in breakSessions breaks its open session once.
+# On the servers: their fixed drives,
 # Bootstrapper.exe with its output over time and exit codes, unreachable servers and refused sessions, and what a
 # server reports about itself (Get-CsServerPatchVersion, the installed products in the registry).
 # Properties marked "ours" below are the stand-in's invention: no public source confirms them (sfb-facts.md §8).
 
 Set-StrictMode -Version 3
 
+# The server whose remote session is running a script block, and how many sessions this process has opened.
+$script:RemoteServer = $null
+$script:SessionCount = 0
 $script:BackupModuleNames = @('UserServices.PresenceFocus', 'ConfServices.DataConf', 'CentralMgmt.CMSMaster')
 $script:DefaultBootstrapperLines = @(
 	'Bootstrapper.exe version 6.0.9319.0'
@@ -102,6 +108,30 @@ function Enter-StandInCmdlet {
 function Add-StandInCall {
 	param($State, $Call)
 	$State.calls = @(@($State.calls) + , $Call | Select-Object -Last 200)
+}
+
+# A new connection to each server (a PSSession, a one-off Invoke-Command -ComputerName, or a cmdlet's own
+# -ComputerName): counted, and the delay the state sets, once per call since one call opens its connections side by side.
+function Connect-StandInServer {
+	param([string[]]$Server)
+	$delay = Use-StandInState -Write -Action {
+		param($state)
+		foreach ($name in $Server) { $state.connections[$name] = [int]$state.connections[$name] + 1 }
+		[int]$state.connectionDelayMs
+	}
+	if ($delay -gt 0) { Start-Sleep -Milliseconds $delay }
+}
+
+# The server a cmdlet acts on: the one it names with -ComputerName (a new connection), else the server whose
+# remote session runs it. On the jump box itself there is no Front End to ask.
+function Resolve-StandInTarget {
+	param([string]$ComputerName)
+	if ($ComputerName) {
+		Connect-StandInServer -Server $ComputerName
+		return $ComputerName
+	}
+	if ($script:RemoteServer) { return $script:RemoteServer }
+	throw 'The stand-in has no local Front End: name the server with -ComputerName or run inside its remote session'
 }
 
 function Get-RegistrarPool {
@@ -264,8 +294,9 @@ function Get-CsWindowsService {
 	[CmdletBinding()]
 	param([string]$Name, [string]$ComputerName)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$target = Resolve-StandInTarget -ComputerName $ComputerName
 	$state = Use-StandInState -Action { param($state) $state }
-	$server = Assert-StandInServerReachable -State $state -Server $ComputerName -Cmdlet $PSCmdlet
+	$server = Assert-StandInServerReachable -State $state -Server $target -Cmdlet $PSCmdlet
 	if (-not $server.services.ContainsKey($Name)) {
 		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Cannot find any service with service name '$Name'.")) -ErrorId 'NoServiceFoundForGivenName' -Category ObjectNotFound -Target $Name))
 	}
@@ -282,14 +313,15 @@ function Start-CsWindowsService {
 	[CmdletBinding()]
 	param([string]$Name, [string]$ComputerName)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$target = Resolve-StandInTarget -ComputerName $ComputerName
 	$state = Use-StandInState -Action { param($state) $state }
-	$server = Assert-StandInServerReachable -State $state -Server $ComputerName -Cmdlet $PSCmdlet
+	$server = Assert-StandInServerReachable -State $state -Server $target -Cmdlet $PSCmdlet
 	if (-not $server.services.ContainsKey($Name)) {
 		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Cannot find any service with service name '$Name'.")) -ErrorId 'NoServiceFoundForGivenName' -Category ObjectNotFound -Target $Name))
 	}
 	Use-StandInState -Write -Action {
 		param($state)
-		$entry = $state.servers[$ComputerName]
+		$entry = $state.servers[$target]
 		if ($entry.services[$Name] -ne 'Running') {
 			$entry.services[$Name] = 'Running'
 			if ($Name -eq 'LYNCBACKUP' -and -not $entry.cuReapplied) { $entry.backupCrashAt = (Get-StandInNow) + $state.crashAfterMs }
@@ -301,8 +333,9 @@ function Get-WinEvent {
 	[CmdletBinding()]
 	param([string]$ComputerName, [hashtable]$FilterHashtable, [int]$MaxEvents = 0)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$target = Resolve-StandInTarget -ComputerName $ComputerName
 	$state = Use-StandInState -Action { param($state) $state }
-	$server = Assert-StandInServerReachable -State $state -Server $ComputerName -Cmdlet $PSCmdlet
+	$server = Assert-StandInServerReachable -State $state -Server $target -Cmdlet $PSCmdlet
 	$found = @($server.events | Where-Object {
 			(-not $FilterHashtable.ContainsKey('ProviderName') -or $_.providerName -eq $FilterHashtable.ProviderName) -and
 			(-not $FilterHashtable.ContainsKey('Id') -or $_.id -eq $FilterHashtable.Id)
@@ -395,14 +428,145 @@ function Invoke-StandInBootstrapper {
 	$global:LASTEXITCODE = $run.code
 }
 
-function Invoke-Command {
+# How a connection to a server fails: unreachable (WinRM cannot get there) or refused (the account may not open a session).
+function New-StandInConnectError {
+	param($State, [string]$Computer, [string]$Suffix)
+	$standInServer = $State.servers[$Computer]
+	if ($null -ne $standInServer -and $standInServer.reachable -and -not $standInServer.remotingAccessDenied) { return $null }
+	$denied = $null -ne $standInServer -and $standInServer.reachable
+	$message = if ($denied) {
+		"Connecting to remote server $Computer failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic."
+	} else {
+		"Connecting to remote server $Computer failed with the following error message : WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer. For more information, see the about_Remote_Troubleshooting Help topic."
+	}
+	$errorId = if ($denied) { "AccessDenied,$Suffix" } else { "CannotConnect,$Suffix" }
+	$exception = [System.Management.Automation.Remoting.PSRemotingTransportException]::new($message)
+	New-StandInError -Exception $exception -ErrorId $errorId -Category OpenError -Target $Computer
+}
+
+# A session the stand-in opened: a plain object with the properties sfb-pair reads (ComputerName, State).
+function New-PSSession {
 	[CmdletBinding()]
+	param([Parameter(Position = 0, Mandatory)][string[]]$ComputerName)
+	Connect-StandInServer -Server $ComputerName
+	$state = Use-StandInState -Action { param($state) $state }
+	foreach ($computer in $ComputerName) {
+		$failure = New-StandInConnectError -State $state -Computer $computer -Suffix 'PSSessionOpenFailed'
+		if ($null -ne $failure) {
+			$PSCmdlet.WriteError($failure)
+			continue
+		}
+		$script:SessionCount++
+		[pscustomobject]@{ Id = $script:SessionCount; Name = "WinRM$($script:SessionCount)"; ComputerName = $computer; State = 'Opened'; Availability = 'Available' }
+	}
+}
+
+function Remove-PSSession {
+	[CmdletBinding()]
+	param([Parameter(Position = 0, Mandatory)][object[]]$Session)
+	foreach ($closing in $Session) {
+		if ($closing.State -eq 'Closed') { continue }
+		$closing.State = 'Closed'
+		$computer = [string]$closing.ComputerName
+		Use-StandInState -Write -Action {
+			param($state)
+			$state.closedSessions[$computer] = [int]$state.closedSessions[$computer] + 1
+		} | Out-Null
+	}
+}
+
+# A server named in breakSessions loses its session once, as a dropped network or a restarted WinRM service does.
+function Assert-StandInSessionUsable {
+	param($Session, [System.Management.Automation.PSCmdlet]$Cmdlet)
+	$computer = [string]$Session.ComputerName
+	$breaks = Use-StandInState -Write -Action {
+		param($state)
+		$listed = @($state.breakSessions) -contains $computer
+		if ($listed) { $state.breakSessions = @(@($state.breakSessions) | Where-Object { $_ -ne $computer }) }
+		$listed
+	}
+	if ($breaks) { $Session.State = 'Broken' }
+	if ($Session.State -ne 'Opened') {
+		$message = "Processing data from remote server $computer failed with the following error message : The WinRM client cannot process the request because the server name cannot be resolved. For more information, see the about_Remote_Troubleshooting Help topic."
+		$exception = [System.Management.Automation.Remoting.PSRemotingTransportException]::new($message)
+		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception $exception -ErrorId 'JobFailure' -Category OpenError -Target $computer))
+	}
+}
+
+# The remote side of the farm: a script block run as it would run on $Computer, seeing these functions instead of the
+# local ones. Real remoting sends the script block as text, so it runs here re-created from its text.
+function Invoke-StandInRemote {
+	param([string]$Computer, [string]$ScriptText, [object[]]$ArgumentList = @())
+	$state = Use-StandInState -Action { param($state) $state }
+	$standInServer = $state.servers[$Computer]
+	function Get-CimInstance {
+		param([string]$ClassName, [string]$Filter)
+		foreach ($drive in $standInServer.drives) { [pscustomobject]@{ DeviceID = $drive; DriveType = 3 } }
+	}
+	function Test-Path {
+		param([string]$LiteralPath, [string]$Path)
+		$target = if ($LiteralPath) { $LiteralPath } else { $Path }
+		$null -ne $standInServer.bootstrapperPath -and $target -eq $standInServer.bootstrapperPath
+	}
+	# What the server says about its components: Get-CsServerPatchVersion (ComponentName and Version, as Microsoft's
+	# own scripts read them) where the server has it (patchVersionCmdlet, ours), else the installed products in the
+	# registry (DisplayName, DisplayVersion). The Backup Service stays at the RTM build until the CU is re-applied.
+	$components = @([pscustomobject]@{ ComponentName = 'Skype for Business Server 2015, Core Components'; Version = $standInServer.coreVersion })
+	if ($standInServer.services.ContainsKey('LYNCBACKUP')) {
+		$backupVersion = if ($standInServer.cuReapplied) { $standInServer.coreVersion } else { '6.0.9319.0' }
+		$components += [pscustomobject]@{ ComponentName = 'Skype for Business Server 2015, Backup Service'; Version = $backupVersion }
+	}
+	Remove-Item -Path 'function:Get-CsServerPatchVersion' -ErrorAction SilentlyContinue
+	if ($standInServer.patchVersionCmdlet) {
+		function Get-CsServerPatchVersion { $components }
+	}
+	function Get-ItemProperty {
+		param([string[]]$Path)
+		foreach ($component in $components) { [pscustomobject]@{ DisplayName = $component.ComponentName; DisplayVersion = $component.Version } }
+	}
+	function Import-Module { param([string]$Name) }
+	if ($standInServer.bootstrapperPath) {
+		$bootstrapperServer = $Computer
+		Set-Item -Path ('function:' + $standInServer.bootstrapperPath) -Value { Invoke-StandInBootstrapper -Server $bootstrapperServer }
+	}
+	$outerServer = $script:RemoteServer
+	$script:RemoteServer = $Computer
+	try {
+		& ([scriptblock]::Create($ScriptText)) @ArgumentList
+	} finally {
+		$script:RemoteServer = $outerServer
+	}
+}
+
+function Invoke-Command {
+	[CmdletBinding(DefaultParameterSetName = 'ComputerName')]
 	param(
-		[Parameter(Position = 0)][string[]]$ComputerName,
+		[Parameter(Position = 0, ParameterSetName = 'ComputerName')][string[]]$ComputerName,
+		[Parameter(Position = 0, ParameterSetName = 'Session')][object[]]$Session,
 		[Parameter(Mandatory)][scriptblock]$ScriptBlock,
 		[object[]]$ArgumentList = @(),
 		[switch]$AsJob
 	)
+	$targets = if ($PSCmdlet.ParameterSetName -eq 'Session') { @($Session | ForEach-Object { [string]$_.ComputerName }) } else { @($ComputerName) }
+	Use-StandInState -Write -Action {
+		param($state)
+		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); pid = $PID; parameters = @{ ComputerName = $targets; Session = ($PSCmdlet.ParameterSetName -eq 'Session') } }
+	} | Out-Null
+	if ($PSCmdlet.ParameterSetName -eq 'Session') {
+		foreach ($target in $Session) {
+			Assert-StandInSessionUsable -Session $target -Cmdlet $PSCmdlet
+			if ($AsJob) {
+				Start-ThreadJob -Name ([string]$target.ComputerName) -ArgumentList $target, $ScriptBlock.ToString(), $ArgumentList -ScriptBlock {
+					param($target, $text, $arguments)
+					Import-Module SkypeForBusiness
+					& (Get-Module SkypeForBusiness) { param($computer, $text, $arguments) Invoke-StandInRemote -Computer $computer -ScriptText $text -ArgumentList $arguments } ([string]$target.ComputerName) $text $arguments
+				}
+			} else {
+				Invoke-StandInRemote -Computer ([string]$target.ComputerName) -ScriptText $ScriptBlock.ToString() -ArgumentList $ArgumentList
+			}
+		}
+		return
+	}
 	if ($AsJob) {
 		foreach ($computer in $ComputerName) {
 			Start-ThreadJob -Name $computer -ArgumentList $computer, $ScriptBlock.ToString(), $ArgumentList -ScriptBlock {
@@ -413,65 +577,22 @@ function Invoke-Command {
 		}
 		return
 	}
-	$state = Use-StandInState -Write -Action {
-		param($state)
-		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); parameters = @{ ComputerName = @($ComputerName) } }
-		$state
-	}
+	Connect-StandInServer -Server $ComputerName
+	$state = Use-StandInState -Action { param($state) $state }
 	foreach ($computer in $ComputerName) {
-		$standInServer = $state.servers[$computer]
-		if ($null -eq $standInServer -or -not $standInServer.reachable -or $standInServer.remotingAccessDenied) {
-			$denied = $null -ne $standInServer -and $standInServer.reachable
-			$message = if ($denied) {
-				"Connecting to remote server $computer failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic."
-			} else {
-				"Connecting to remote server $computer failed with the following error message : WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer. For more information, see the about_Remote_Troubleshooting Help topic."
-			}
-			$errorId = if ($denied) { 'AccessDenied,PSSessionStateBroken' } else { 'CannotConnect,PSSessionStateBroken' }
-			$exception = [System.Management.Automation.Remoting.PSRemotingTransportException]::new($message)
-			$PSCmdlet.WriteError((New-StandInError -Exception $exception -ErrorId $errorId -Category OpenError -Target $computer))
+		$failure = New-StandInConnectError -State $state -Computer $computer -Suffix 'PSSessionStateBroken'
+		if ($null -ne $failure) {
+			$PSCmdlet.WriteError($failure)
 			continue
 		}
-		# The remote side of the farm: its fixed drives, its files and its Bootstrapper.exe. Real remoting sends the
-		# script block as text, so it runs here re-created from its text, seeing these functions instead of the local ones.
-		function Get-CimInstance {
-			param([string]$ClassName, [string]$Filter)
-			foreach ($drive in $standInServer.drives) { [pscustomobject]@{ DeviceID = $drive; DriveType = 3 } }
-		}
-		function Test-Path {
-			param([string]$LiteralPath, [string]$Path)
-			$target = if ($LiteralPath) { $LiteralPath } else { $Path }
-			$null -ne $standInServer.bootstrapperPath -and $target -eq $standInServer.bootstrapperPath
-		}
-		# What the server says about its components: Get-CsServerPatchVersion (ComponentName and Version, as Microsoft's
-		# own scripts read them) where the server has it (patchVersionCmdlet, ours), else the installed products in the
-		# registry (DisplayName, DisplayVersion). The Backup Service stays at the RTM build until the CU is re-applied.
-		$components = @([pscustomobject]@{ ComponentName = 'Skype for Business Server 2015, Core Components'; Version = $standInServer.coreVersion })
-		if ($standInServer.services.ContainsKey('LYNCBACKUP')) {
-			$backupVersion = if ($standInServer.cuReapplied) { $standInServer.coreVersion } else { '6.0.9319.0' }
-			$components += [pscustomobject]@{ ComponentName = 'Skype for Business Server 2015, Backup Service'; Version = $backupVersion }
-		}
-		Remove-Item -Path 'function:Get-CsServerPatchVersion' -ErrorAction SilentlyContinue
-		if ($standInServer.patchVersionCmdlet) {
-			function Get-CsServerPatchVersion { $components }
-		}
-		function Get-ItemProperty {
-			param([string[]]$Path)
-			foreach ($component in $components) { [pscustomobject]@{ DisplayName = $component.ComponentName; DisplayVersion = $component.Version } }
-		}
-		function Import-Module { param([string]$Name) }
-		if ($standInServer.bootstrapperPath) {
-			$bootstrapperServer = $computer
-			Set-Item -Path ('function:' + $standInServer.bootstrapperPath) -Value { Invoke-StandInBootstrapper -Server $bootstrapperServer }
-		}
-		& ([scriptblock]::Create($ScriptBlock.ToString())) @ArgumentList
+		Invoke-StandInRemote -Computer $computer -ScriptText $ScriptBlock.ToString() -ArgumentList $ArgumentList
 	}
 }
 
 $exported = @(
 	'Get-CsTopology', 'Enable-CsTopology', 'Get-CsService', 'Set-CsRegistrar', 'Get-CsPoolBackupRelationship',
 	'Get-CsWindowsService', 'Start-CsWindowsService', 'Invoke-CsBackupServiceSync', 'Get-CsBackupServiceStatus',
-	'Get-CsManagementStoreReplicationStatus', 'Invoke-Command', 'Get-WinEvent'
+	'Get-CsManagementStoreReplicationStatus', 'Invoke-Command', 'Get-WinEvent', 'New-PSSession', 'Remove-PSSession'
 )
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
 if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {

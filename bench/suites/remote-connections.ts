@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { locatePwsh } from '../../test/pwsh/pwsh-available.js';
+import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES } from '../../test/pwsh/stand-in.js';
+import { CLI, figure, type Figure } from '../support/measure.js';
+
+/** What a new WinRM connection costs on a real network: a Kerberos handshake, often a second or more. */
+const CONNECTION_DELAY_MS = 1_000;
+const SERVERS = [...POOL_A.servers, ...POOL_B.servers];
+
+interface WholeRun {
+	seconds: number;
+	/** Connections asked for per server by each invocation (the run, then its --resume after the CU). */
+	perServer: number[];
+}
+
+/**
+ * A whole `run --yes` on real pwsh with the stand-in module: the run stops for the Cumulative Update the operator
+ * re-applies by hand, then `--resume` finishes it. Each invocation is its own process with its own sessions, so the
+ * connections are counted per invocation and per server.
+ */
+function wholeRun(pwsh: string, connectionDelayMs: number): WholeRun {
+	const farm = createStandInFarm((state) => {
+		state.connectionDelayMs = connectionDelayMs;
+	});
+	const stateDir = mkdtempSync(path.join(tmpdir(), 'sfb-pair-bench-connections-'));
+	const env = { ...process.env, SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(path.delimiter) };
+	const run = (extra: string[], expected: number) => {
+		const args = [CLI, 'run', '--pool', POOL_A.fqdn, '--backup', POOL_B.fqdn, '--yes', '--sync-poll', '1', '--service-settle', '1', ...extra];
+		const result = spawnSync(process.execPath, [...args, '--live', '--powershell', pwsh, '--state-dir', stateDir], { encoding: 'utf8', env, timeout: 600_000 });
+		if (result.status !== expected) throw new Error(`run ${extra.join(' ')} exited ${result.status}, not ${expected}: ${result.stdout}${result.stderr}`);
+		const counted = farm.read().connections;
+		farm.update((state) => {
+			state.connections = {};
+		});
+		return SERVERS.map((server) => counted[server] ?? 0);
+	};
+	try {
+		const started = performance.now();
+		const first = run([], 3);
+		farm.reapplyCumulativeUpdate(SERVERS);
+		const resumed = run(['--resume'], 0);
+		return { seconds: (performance.now() - started) / 1000, perServer: [...first, ...resumed] };
+	} finally {
+		farm.remove();
+		rmSync(stateDir, { recursive: true, force: true });
+	}
+}
+
+/** Connections per server over a whole live run, and what a slow handshake adds to its wall time (side by side). */
+export function remoteConnections(runs: number): Figure[] {
+	const pwsh = locatePwsh();
+	if (pwsh === undefined) return [];
+	const connections: number[] = [];
+	const ratios: number[] = [];
+	for (let attempt = 0; attempt < runs; attempt++) {
+		const quick = wholeRun(pwsh, 0);
+		const slow = wholeRun(pwsh, CONNECTION_DELAY_MS);
+		connections.push(Math.max(...quick.perServer, ...slow.perServer));
+		ratios.push(slow.seconds / quick.seconds);
+	}
+	const note = `${SERVERS.length} Front Ends in 2 pools; the run and its --resume after the CU, each counted on its own; pwsh ${pwsh}`;
+	return [
+		figure('remote.connections-per-server', 'remote connections per server over a whole run --yes', 'count', connections, { limit: 1, comparison: '<=' }, note),
+		figure('remote.slow-handshake', `wall time with a ${CONNECTION_DELAY_MS / 1000} s delay per new connection / without`, 'ratio', ratios, { limit: 1.05, comparison: '<=' }),
+	];
+}
