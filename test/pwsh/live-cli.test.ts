@@ -44,17 +44,32 @@ describeWithPwsh('sfb-pair run --live on pwsh with the stand-in module', (pwsh) 
 			[POOL_B.fqdn, true],
 		]);
 
+		const everyServer = [...POOL_A.servers, ...POOL_B.servers];
+		const oneEach = Object.fromEntries(everyServer.map((server) => [server, 1]));
+		const sessionsOpenedAndClosed = () => {
+			const { connections, closedSessions } = farm.read();
+			farm.update((state) => {
+				state.connections = {};
+				state.closedSessions = {};
+			});
+			return { connections, closedSessions };
+		};
+		// Each invocation opens one remote session per server and closes them when it ends.
+		expect(sessionsOpenedAndClosed()).toEqual({ connections: oneEach, closedSessions: oneEach });
+
 		const first = cli(...run);
 		expect(first.status, first.stdout + first.stderr).toBe(3);
 		expect(first.stdout).toMatch(/LIVE · pwsh 7\.\d+\.\d+ · SkypeForBusiness/);
 		expect(first.stdout).toContain('pairing read back from the published configuration');
 		for (const server of [...POOL_A.servers, ...POOL_B.servers]) expect(first.stdout).toContain(`${server}: Bootstrapper succeeded (exit 0), verified on the farm`);
 		expect(first.stdout).toMatch(/re-apply the Cumulative Update on every server .* --resume: each server's Backup Service version is checked/);
+		expect(sessionsOpenedAndClosed()).toEqual({ connections: oneEach, closedSessions: oneEach });
 
-		farm.reapplyCumulativeUpdate([...POOL_A.servers, ...POOL_B.servers]);
+		farm.reapplyCumulativeUpdate(everyServer);
 		const resumed = cli(...run, '--resume');
 		expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
 		expect(resumed.stdout).toContain(`done: ${POOL_A.fqdn} and ${POOL_B.fqdn} are paired`);
+		expect(sessionsOpenedAndClosed()).toEqual({ connections: oneEach, closedSessions: oneEach });
 		expect(resumed.stdout).not.toContain('Bootstrapper started');
 		expect(resumed.stdout).toContain('step CU Cumulative Update: done');
 		expect(first.stdout.match(/pairing written and topology enabled/g)).toHaveLength(1);

@@ -63,7 +63,7 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		const first = await drive();
 		expect(first.outcome).toBe('needs-operator');
 		expect(first.reason).toMatch(new RegExp(`^could not tell on ${sea02.replace(/\./g, '\\.')} whether it is deployed: unknown \\(unreachable\\): `));
-		expect(first.reason).toContain('The RPC server is unavailable');
+		expect(first.reason).toContain('cannot be reached over PowerShell remoting (WinRM)');
 		const tasks = first.session.state.servers[sea02]!.tasks;
 		expect(Object.values(tasks).map((task) => task.state)).toEqual(['pending', 'pending', 'pending']);
 		expect(first.session.state.steps.bootstrapper.status).toBe('pending');

@@ -87,14 +87,16 @@ describeWithPwsh('values reach PowerShell as data, never as code', (pwsh) => {
 		expect(await session.run(powershellLiteral(value), { action: 'echo', timeoutMs: 30_000 })).toBe(value);
 	});
 
-	it('hands a hostile server name to the cmdlet exactly as given, through the adapter', async () => {
+	it('hands a hostile server name to New-PSSession exactly as given, through the adapter', async () => {
 		await fc.assert(
-			fc.asyncProperty(hostileValues(sentinel), async (server) => {
+			// A server name is never empty (the topology reader refuses one), and New-PSSession refuses it before anything else.
+			fc.asyncProperty(hostileValues(sentinel).filter((value) => value !== ''), async (server) => {
 				const error = await environment.readService(server, 'RTCSRV').catch((caught: unknown) => caught);
 				expect(error).toBeInstanceOf(EnvironmentError);
 				expect((error as EnvironmentError).kind).toBe('unreachable');
-				const calls = farm.read().calls.filter((call) => call.cmdlet === 'Get-CsWindowsService');
-				expect(calls.at(-1)?.parameters).toEqual({ Name: 'RTCSRV', ComputerName: server, ErrorAction: 'Stop' });
+				const calls = farm.read().calls.filter((call) => call.cmdlet === 'New-PSSession');
+				// The stand-in's log keeps a one-name list as that name.
+				expect(calls.at(-1)?.parameters).toEqual({ ComputerName: server, ErrorAction: 'Stop' });
 				expect(existsSync(sentinel)).toBe(false);
 			}),
 			{ numRuns: 40 },

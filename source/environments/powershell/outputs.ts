@@ -160,15 +160,22 @@ const validateServiceOutput = ajv.compile<ServiceOutput>({
 	required: ['installed'],
 });
 
-export interface LineEvent {
-	kind: 'line';
-	text: string;
+/** One look at a remote job running Bootstrapper.exe: what it printed since the last look (lines, then its outcome). */
+export interface BootstrapperPoll {
+	finished: boolean;
+	/** The job failed because its session to the server broke. */
+	lost: boolean;
+	items: ({ kind: 'line'; text: string } | { kind: string; [key: string]: unknown })[];
 }
 
-const validateLineEvent = ajv.compile<LineEvent>({
+const validateBootstrapperPoll = ajv.compile<BootstrapperPoll>({
 	type: 'object',
-	properties: { kind: { const: 'line' }, text: { type: 'string' } },
-	required: ['kind', 'text'],
+	properties: {
+		finished: { type: 'boolean' },
+		lost: { type: 'boolean' },
+		items: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, text: { type: 'string' } }, required: ['kind'] } },
+	},
+	required: ['finished', 'lost', 'items'],
 });
 
 /** A frame's payload: base64 of UTF-8 JSON. */
@@ -192,7 +199,7 @@ export const parseSessionInfo = checked(validateSessionInfo, 'The PowerShell ses
 export const parseInventoryOutput = checked(validateInventory, 'Get-CsTopology -AsXml with Get-CsService -Registrar');
 export const parsePairingOutput = checked(validatePairing, 'Get-CsService with Get-CsPoolBackupRelationship');
 export const parseBootstrapperRun = checked(validateBootstrapperRun, 'The Bootstrapper.exe run');
-export const parseLineEvent = checked(validateLineEvent, 'A line of output');
+export const parseBootstrapperPoll = checked(validateBootstrapperPoll, 'The Bootstrapper.exe job');
 
 /**
  * `Get-CsServerPatchVersion` on the server (ComponentName, Version: the names Microsoft's own scripts read; the

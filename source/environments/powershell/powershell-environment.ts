@@ -1,5 +1,4 @@
 import path from 'node:path';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_FOLDERS, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { FrontEndPool, PairingRequest, PoolInventory, TopologyDocument } from '../../sfb/model.js';
@@ -33,12 +32,12 @@ import { resolvePowerShellExecutable } from './executable.js';
 import {
 	parseBackupRelationship,
 	parseBackupStatus,
+	parseBootstrapperPoll,
 	parseBootstrapperRun,
 	parseComponents,
 	parseReplication,
 	parseFrontEndProbes,
 	parseInventoryOutput,
-	parseLineEvent,
 	parsePairingOutput,
 	parseRegistrars,
 	parseServiceStatus,
@@ -46,6 +45,7 @@ import {
 	asList,
 } from './outputs.js';
 import {
+	closeRemoteSessionsScript,
 	probeFrontEndScript,
 	readBackupStatusScript,
 	readComponentVersionsScript,
@@ -54,9 +54,11 @@ import {
 	readPairingScript,
 	readServiceScript,
 	readTopologyScript,
-	runBootstrapperScript,
+	receiveBootstrapperScript,
 	startBackupSyncScript,
+	startBootstrapperScript,
 	startServiceScript,
+	stopRemoteJobScript,
 	writePairingScript,
 	type SessionInfo,
 } from './scripts.js';
@@ -81,10 +83,14 @@ const START_TIMEOUT_MS = 180_000;
 /** Bootstrapper.exe installs roles and can take a long time; the operator can still cancel it. */
 const BOOTSTRAPPER_TIMEOUT_MS = 60 * 60_000;
 /**
- * Sessions run side by side, one per command in flight: Bootstrapper.exe on several servers at once
- * streams each server's lines through its own session (see bench/powershell-sessions.ts for the measurements).
+ * PowerShell processes run side by side, one per command in flight (see bench/powershell-sessions.ts for the
+ * measurements). A Front End's remote session lives in one of them, so its commands go there.
  */
 export const MAX_SESSIONS = 6;
+/** How often a running Bootstrapper.exe is asked for the lines it printed. */
+const BOOTSTRAPPER_POLL_MS = 200;
+/** Closing the remote sessions at the end must not hold the exit for long when a server has gone away. */
+const CLOSE_TIMEOUT_MS = 15_000;
 const TAIL_LINES = 20;
 const TRANSCRIPT_FILE = 'powershell-transcript.log';
 
@@ -124,9 +130,15 @@ function moduleMissing(executable: string, info: SessionInfo): EnvironmentError 
 export class PowerShellEnvironment implements Environment {
 	readonly kind = 'live' as const;
 	readonly description: string;
-	private readonly idle: PowerShellSession[];
-	private readonly active = new Set<PowerShellSession>();
-	private readonly limit: LimitFunction;
+	/** Every PowerShell process started and not yet ended. */
+	private readonly processes = new Set<PowerShellSession>();
+	private readonly busy = new Set<PowerShellSession>();
+	private starting = 0;
+	private readonly maxProcesses: number;
+	/** Which process holds each Front End's remote session (by lower-case name). */
+	private readonly hosts = new Map<string, PowerShellSession>();
+	/** Commands waiting for a process to come free. */
+	private waiting: (() => void)[] = [];
 	private readonly timeoutMs: number;
 	private disposed = false;
 
@@ -136,8 +148,8 @@ export class PowerShellEnvironment implements Environment {
 		private readonly startSession: () => Promise<PowerShellSession>,
 		private readonly options: PowerShellEnvironmentOptions,
 	) {
-		this.idle = [first];
-		this.limit = pLimit(options.sessions ?? MAX_SESSIONS);
+		this.processes.add(first);
+		this.maxProcesses = options.sessions ?? MAX_SESSIONS;
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		const shell = info.edition === 'Desktop' ? 'Windows PowerShell' : 'pwsh';
 		this.description = `LIVE · ${shell} ${info.version} · ${info.module ?? 'no module'}`;
@@ -166,11 +178,7 @@ export class PowerShellEnvironment implements Environment {
 		}
 
 		const servers = [...new Set(document.frontEndPools.flatMap((pool) => pool.servers))];
-		const probes = parseFrontEndProbes(
-			servers.length === 0
-				? []
-				: await this.run(probeFrontEndScript(servers), { action: `Get-CsWindowsService -Name '${FRONT_END_SERVICE}' on every Front End` }),
-		);
+		const probes = await this.probeFrontEnds(servers);
 		const installed = new Map(probes.map((probe) => [probe.server.toLowerCase(), 'installed' in probe ? probe.installed : null]));
 		// A server that could not be asked leaves its pool's deployment unknown (null), never "not deployed".
 		const deployed = Object.fromEntries(
@@ -182,6 +190,26 @@ export class PowerShellEnvironment implements Environment {
 		);
 
 		return { topologySignature: signature, pools: document.frontEndPools, pairings, deployed };
+	}
+
+	/**
+	 * Asks each server for its Front End service. Servers whose sessions one process already holds are asked there;
+	 * the others together, in one process that opens their sessions side by side.
+	 */
+	private async probeFrontEnds(servers: string[]) {
+		const byHost = new Map<PowerShellSession | undefined, string[]>();
+		for (const server of servers) {
+			const host = this.hostOf(server);
+			byHost.set(host, [...(byHost.get(host) ?? []), server]);
+		}
+		const answers = await Promise.all(
+			[...byHost.values()].map(async (group) =>
+				parseFrontEndProbes(
+					await this.run(probeFrontEndScript(group), { action: `Get-CsWindowsService -Name '${FRONT_END_SERVICE}' on every Front End`, remote: group }),
+				),
+			),
+		);
+		return answers.flat();
 	}
 
 	async snapshotTopology(file: string): Promise<string> {
@@ -228,18 +256,12 @@ export class PowerShellEnvironment implements Environment {
 
 	async runBootstrapper(server: string, options: RunOptions = {}): Promise<CommandOutcome> {
 		const tail: string[] = [];
-		const value = await this.run(runBootstrapperScript(server), {
-			action: `Bootstrapper.exe on ${server}`,
-			server,
-			timeoutMs: BOOTSTRAPPER_TIMEOUT_MS,
-			...(options.signal === undefined ? {} : { signal: options.signal }),
-			onEvent: (payload) => {
-				const { text } = parseLineEvent(payload);
-				tail.push(text);
-				if (tail.length > TAIL_LINES) tail.shift();
-				options.onLine?.(text);
-			},
-		});
+		const onLine = (text: string) => {
+			tail.push(text);
+			if (tail.length > TAIL_LINES) tail.shift();
+			options.onLine?.(text);
+		};
+		const value = await this.runBootstrapperJob(server, onLine, options.signal);
 		const run = parseBootstrapperRun(value);
 		if (run.kind === 'missing') {
 			const folders = Object.values(BOOTSTRAPPER_FOLDERS).join(', ');
@@ -259,6 +281,56 @@ export class PowerShellEnvironment implements Environment {
 		return { exitCode: run.exitCode, rebootRequired: run.exitCode === BOOTSTRAPPER_REBOOT_REQUIRED, tail };
 	}
 
+	/**
+	 * Bootstrapper.exe runs as a job in the server's session, looked at every BOOTSTRAPPER_POLL_MS; between looks the
+	 * process that holds the session runs other servers' commands. A cancel or the timeout stops the job, which stops
+	 * Bootstrapper.exe on the server, and leaves the session open. A job whose session broke is started once more in a
+	 * re-opened session (Bootstrapper installs only what is missing, so a second run is safe).
+	 */
+	private async runBootstrapperJob(server: string, onLine: (text: string) => void, signal: AbortSignal | undefined): Promise<unknown> {
+		const action = `Bootstrapper.exe on ${server}`;
+		const remote = { action, server, remote: [server] };
+		// The signal is looked at between looks, never handed to a script: a script it cuts short ends its process,
+		// and with it every session that process holds.
+		const start = async (reopen: boolean) => {
+			const id = await this.run(startBootstrapperScript(server, reopen), remote);
+			if (typeof id !== 'number') unexpected(`${action}: starting it as a job did not answer the job's id`, JSON.stringify(id));
+			return id;
+		};
+		if (signal?.aborted) throw abortReason(signal);
+		const deadline = Date.now() + BOOTSTRAPPER_TIMEOUT_MS;
+		let job = await start(false);
+		let restarted = false;
+		let outcome: unknown;
+		for (;;) {
+			const poll = parseBootstrapperPoll(await this.run(receiveBootstrapperScript(server, job), { ...remote, unrecorded: true }));
+			for (const item of poll.items) {
+				if (signal?.aborted) break;
+				if (item.kind === 'line') onLine(String(item.text));
+				else outcome = item;
+			}
+			if (poll.finished && poll.lost && !restarted) {
+				restarted = true;
+				job = await start(true);
+				continue;
+			}
+			if (poll.finished && poll.lost) {
+				throw new EnvironmentError('unreachable', `${server}: its remote session broke while Bootstrapper.exe ran, and again once re-opened: check the network and WinRM on ${server}, then retry this server`);
+			}
+			if (poll.finished) return outcome ?? { kind: 'none' };
+			const stopping = signal?.aborted
+				? abortReason(signal)
+				: Date.now() > deadline
+					? new EnvironmentError('timeout', `${action} did not finish within ${BOOTSTRAPPER_TIMEOUT_MS / 60_000} min: it was stopped on the server`)
+					: undefined;
+			if (stopping !== undefined) {
+				await this.run(stopRemoteJobScript(job), remote).catch(() => undefined);
+				throw stopping;
+			}
+			await pause(BOOTSTRAPPER_POLL_MS, signal);
+		}
+	}
+
 	/** The CU installer's location and version are the operator's knowledge, not the topology's: say so. */
 	async reapplyCumulativeUpdate(server: string): Promise<CommandOutcome> {
 		throw new EnvironmentError(
@@ -268,11 +340,11 @@ export class PowerShellEnvironment implements Environment {
 	}
 
 	async startService(server: string, name: string): Promise<void> {
-		await this.run(startServiceScript(server, name), { action: startServiceCommand(server, name), server });
+		await this.run(startServiceScript(server, name), { action: startServiceCommand(server, name), server, remote: [server] });
 	}
 
 	async readService(server: string, name: string): Promise<ServiceStatus> {
-		const value = await this.run(readServiceScript(server, name), { action: readServiceCommand(server, name), server });
+		const value = await this.run(readServiceScript(server, name), { action: readServiceCommand(server, name), server, remote: [server] });
 		return parseServiceStatus(server, name, value);
 	}
 
@@ -281,7 +353,7 @@ export class PowerShellEnvironment implements Environment {
 	}
 
 	async readComponentVersions(server: string): Promise<ComponentVersions> {
-		const value = await this.run(readComponentVersionsScript(server), { action: patchVersionCommand(server), server });
+		const value = await this.run(readComponentVersionsScript(server), { action: patchVersionCommand(server), server, remote: [server] });
 		const output = parseComponents(server, value);
 		return { components: output.components, source: output.source, raw: JSON.stringify(value) };
 	}
@@ -295,11 +367,25 @@ export class PowerShellEnvironment implements Environment {
 		return parseBackupStatus(pool, asList(value));
 	}
 
+	/**
+	 * Closes every remote session (Remove-PSSession) in the processes that hold them, then ends every process. A
+	 * process still running a command is given until CLOSE_TIMEOUT_MS to finish it.
+	 */
 	async dispose(): Promise<void> {
+		if (this.disposed) return;
 		this.disposed = true;
-		const sessions = [...this.idle, ...this.active];
-		this.idle.length = 0;
-		await Promise.all(sessions.map((session) => session.dispose()));
+		this.wakeWaiting();
+		const holding = new Set(this.hosts.values());
+		this.hosts.clear();
+		await Promise.all(
+			[...this.processes].map(async (shell) => {
+				if (holding.has(shell) && (await this.idleWithin(shell, CLOSE_TIMEOUT_MS))) {
+					await shell.run(closeRemoteSessionsScript(), { action: 'Remove-PSSession', timeoutMs: CLOSE_TIMEOUT_MS }).catch(() => undefined);
+				}
+				await shell.dispose();
+			}),
+		);
+		this.processes.clear();
 	}
 
 	private async readTopologyXml(): Promise<string> {
@@ -307,34 +393,102 @@ export class PowerShellEnvironment implements Environment {
 		return typeof value === 'string' ? value : unexpected('Get-CsTopology -AsXml did not return the topology document', JSON.stringify(value));
 	}
 
-	/** Runs a script body on an idle session (starting one when none is idle), and notes it in the transcript. */
-	private run(body: string, run: Omit<ScriptRun, 'timeoutMs'> & { timeoutMs?: number }): Promise<unknown> {
-		return this.limit(async () => {
-			if (this.disposed) throw new EnvironmentError('failed', `${run.action} could not run: the PowerShell environment was closed`);
-			const session = this.takeIdleSession() ?? (await this.startSession());
-			this.active.add(session);
-			const started = new Date();
-			try {
-				const value = await session.run(body, { ...run, timeoutMs: run.timeoutMs ?? this.timeoutMs });
-				await this.note(started, run.action, body, 'done');
-				return value;
-			} catch (error) {
-				await this.note(started, run.action, body, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-				throw error;
-			} finally {
-				this.active.delete(session);
-				if (session.alive && !this.disposed) this.idle.push(session);
-				else await session.dispose();
-			}
-		});
+	/**
+	 * Runs a script body in a PowerShell process, and notes it in the transcript (a routine look at a running job
+	 * only when it fails: five a second for an hour would bury what ran). A script that reaches servers
+	 * (`remote`) runs in the process holding their sessions, waiting for it if it is busy; else in any free process,
+	 * one started when none is free and fewer than the maximum run.
+	 */
+	private async run(body: string, run: Omit<ScriptRun, 'timeoutMs'> & { timeoutMs?: number; remote?: string[]; unrecorded?: boolean }): Promise<unknown> {
+		const { remote = [], unrecorded = false, ...script } = run;
+		const shell = await this.acquire(remote);
+		for (const server of remote) this.hosts.set(server.toLowerCase(), shell);
+		const started = new Date();
+		try {
+			const value = await shell.run(body, { ...script, timeoutMs: run.timeoutMs ?? this.timeoutMs });
+			if (!unrecorded) await this.note(started, run.action, body, 'done');
+			return value;
+		} catch (error) {
+			await this.note(started, run.action, body, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+			throw error;
+		} finally {
+			this.release(shell);
+		}
 	}
 
-	/** An idle session whose process is still running; one that died while idle is let go. */
-	private takeIdleSession(): PowerShellSession | undefined {
-		for (let session = this.idle.pop(); session !== undefined; session = this.idle.pop()) {
-			if (session.alive) return session;
+	private async acquire(remote: string[]): Promise<PowerShellSession> {
+		for (;;) {
+			if (this.disposed) throw new EnvironmentError('failed', 'The PowerShell environment was closed');
+			const host = remote.length > 0 ? this.hostOf(remote[0]!) : undefined;
+			const free = host !== undefined ? (this.busy.has(host) ? undefined : host) : this.freeProcess();
+			if (free !== undefined) {
+				this.busy.add(free);
+				return free;
+			}
+			if (host === undefined && this.processes.size + this.starting < this.maxProcesses) {
+				this.starting++;
+				try {
+					const started = await this.startSession();
+					if (this.disposed) {
+						await started.dispose();
+						continue;
+					}
+					this.processes.add(started);
+					this.busy.add(started);
+					return started;
+				} finally {
+					this.starting--;
+					this.wakeWaiting();
+				}
+			}
+			await new Promise<void>((resolve) => this.waiting.push(resolve));
 		}
+	}
+
+	/** A free process, preferring one that holds no remote session so that those stay free for their servers. */
+	private freeProcess(): PowerShellSession | undefined {
+		const holding = new Set(this.hosts.values());
+		const free = [...this.processes].filter((shell) => shell.alive && !this.busy.has(shell));
+		return free.find((shell) => !holding.has(shell)) ?? free[0];
+	}
+
+	/** The process holding a server's session; one whose process has ended is forgotten (its sessions ended with it). */
+	private hostOf(server: string): PowerShellSession | undefined {
+		const host = this.hosts.get(server.toLowerCase());
+		if (host === undefined || host.alive) return host;
+		this.hosts.delete(server.toLowerCase());
 		return undefined;
+	}
+
+	private release(shell: PowerShellSession): void {
+		this.busy.delete(shell);
+		if (!shell.alive || this.disposed) {
+			this.processes.delete(shell);
+			for (const [server, host] of this.hosts) if (host === shell) this.hosts.delete(server);
+			if (!this.disposed) void shell.dispose();
+		}
+		this.wakeWaiting();
+	}
+
+	private wakeWaiting(): void {
+		const waiting = this.waiting;
+		this.waiting = [];
+		for (const wake of waiting) wake();
+	}
+
+	/** Whether the process is free, or comes free within `ms`. */
+	private async idleWithin(shell: PowerShellSession, ms: number): Promise<boolean> {
+		const deadline = Date.now() + ms;
+		while (this.busy.has(shell) && Date.now() < deadline) {
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, deadline - Date.now());
+				this.waiting.push(() => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+		}
+		return !this.busy.has(shell) && shell.alive;
 	}
 
 	/**
@@ -345,6 +499,23 @@ export class PowerShellEnvironment implements Environment {
 		const entry = `=== ${started.toISOString()} ${action}\n${body}\n--- ${outcome}\n\n`;
 		await appendPrivateFile(path.join(this.options.stateDir, TRANSCRIPT_FILE), entry).catch(() => undefined);
 	}
+}
+
+function abortReason(signal: AbortSignal): unknown {
+	return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
+
+/** Waits `ms`, or less when the signal aborts (the caller looks at the signal next). */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal?.addEventListener('abort', done, { once: true });
+	});
 }
 
 function readPublishedTopology(xml: string): TopologyDocument {

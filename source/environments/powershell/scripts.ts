@@ -66,6 +66,99 @@ function global:Test-SfbPairNotFound {
 	# ObjectNotFound is how a missing service or object is reported [unverified]; a missing cmdlet shares the category.
 	[string]$ErrorRecord.CategoryInfo.Category -eq 'ObjectNotFound' -and -not ($ErrorRecord.Exception -is [System.Management.Automation.CommandNotFoundException])
 }
+# One PSSession per server, opened when first needed and kept in this process; one that is no longer Opened
+# (Broken by the network, Closed by the server) is removed and opened again.
+$global:SfbPairRemoteSessions = @{}
+function global:Get-SfbPairRemoteSession {
+	param([string]$ComputerName, [switch]$Reopen)
+	$key = $ComputerName.ToLowerInvariant()
+	$session = $global:SfbPairRemoteSessions[$key]
+	if ($null -ne $session -and ($Reopen -or [string]$session.State -ne 'Opened')) {
+		Remove-PSSession -Session $session -ErrorAction SilentlyContinue
+		$global:SfbPairRemoteSessions.Remove($key)
+		$session = $null
+	}
+	if ($null -eq $session) {
+		$session = New-PSSession -ComputerName $ComputerName -ErrorAction Stop
+		$global:SfbPairRemoteSessions[$key] = $session
+	}
+	$session
+}
+function global:Open-SfbPairRemoteSessions {
+	param([string[]]$ComputerName)
+	$missing = @($ComputerName | Where-Object {
+			$open = $global:SfbPairRemoteSessions[$_.ToLowerInvariant()]
+			$null -eq $open -or [string]$open.State -ne 'Opened'
+		})
+	if ($missing.Count -eq 0) { return }
+	# One call opens its connections side by side, so the servers share one handshake's wait. A server it could
+	# not open is left out here and asked again on its own, for an error that names it.
+	foreach ($session in @(New-PSSession -ComputerName $missing -ErrorAction SilentlyContinue)) {
+		$global:SfbPairRemoteSessions[([string]$session.ComputerName).ToLowerInvariant()] = $session
+	}
+}
+function global:Test-SfbPairSessionLost {
+	param($ErrorRecord, $Session)
+	[string]$Session.State -ne 'Opened' -or $ErrorRecord.Exception -is [System.Management.Automation.Remoting.PSRemotingTransportException]
+}
+function global:Invoke-SfbPairRemote {
+	param([string]$ComputerName, [scriptblock]$ScriptBlock, [object[]]$ArgumentList = @())
+	$session = Get-SfbPairRemoteSession -ComputerName $ComputerName
+	try {
+		Invoke-Command -Session $session -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList -ErrorAction Stop
+	} catch {
+		if (-not (Test-SfbPairSessionLost -ErrorRecord $_ -Session $session)) { throw }
+		$session = Get-SfbPairRemoteSession -ComputerName $ComputerName -Reopen
+		Invoke-Command -Session $session -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList -ErrorAction Stop
+	}
+}
+function global:Start-SfbPairRemoteJob {
+	param([string]$ComputerName, [scriptblock]$ScriptBlock, [object[]]$ArgumentList = @(), [switch]$Reopen)
+	$session = Get-SfbPairRemoteSession -ComputerName $ComputerName -Reopen:$Reopen
+	try {
+		$job = Invoke-Command -Session $session -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList -AsJob -ErrorAction Stop
+	} catch {
+		if (-not (Test-SfbPairSessionLost -ErrorRecord $_ -Session $session)) { throw }
+		$session = Get-SfbPairRemoteSession -ComputerName $ComputerName -Reopen
+		$job = Invoke-Command -Session $session -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList -AsJob -ErrorAction Stop
+	}
+	$job.Id
+}
+function global:Receive-SfbPairRemoteJob {
+	param([int]$Id, [string]$ComputerName)
+	$job = Get-Job -Id $Id -ErrorAction Stop
+	$jobErrors = @()
+	$items = @(Receive-Job -Job $job -ErrorAction SilentlyContinue -ErrorVariable jobErrors)
+	$state = [string]$job.State
+	# A job whose session lost its network and could not reconnect waits Disconnected for good: its session is lost.
+	$finished = @('Completed', 'Failed', 'Stopped', 'Disconnected') -contains $state
+	$lost = $state -eq 'Disconnected'
+	if ($finished) {
+		if ($lost) { Stop-Job -Job $job }
+		Remove-Job -Job $job -Force
+		if ($state -eq 'Failed') {
+			$session = $global:SfbPairRemoteSessions[$ComputerName.ToLowerInvariant()]
+			$transport = @($jobErrors | Where-Object { $_.Exception -is [System.Management.Automation.Remoting.PSRemotingTransportException] })
+			$lost = $null -eq $session -or [string]$session.State -ne 'Opened' -or $transport.Count -gt 0
+			if (-not $lost -and $jobErrors.Count -gt 0) { throw $jobErrors[0] }
+		}
+	}
+	@{ items = $items; finished = $finished; lost = $lost }
+}
+function global:Stop-SfbPairRemoteJob {
+	param([int]$Id)
+	$job = Get-Job -Id $Id -ErrorAction SilentlyContinue
+	if ($null -ne $job) {
+		Stop-Job -Job $job
+		Remove-Job -Job $job -Force
+	}
+}
+function global:Close-SfbPairRemoteSessions {
+	Get-Job | Stop-Job
+	Get-Job | Remove-Job -Force
+	foreach ($session in @($global:SfbPairRemoteSessions.Values)) { Remove-PSSession -Session $session -ErrorAction SilentlyContinue }
+	$global:SfbPairRemoteSessions.Clear()
+}
 function global:ConvertTo-SfbPairFailure {
 	param($ErrorRecord)
 	$exceptionTypes = @()
@@ -168,20 +261,47 @@ $registrars = @(Get-CsService -Registrar | ForEach-Object { ConvertTo-SfbPairRec
 }
 
 /**
- * Whether each server has the Front End service, which is what deploying a pool installs. A service that is not
- * there is reported with error category ObjectNotFound [unverified]; any other error means the server could not tell.
+ * The first lines of every block that runs on a Front End: the server's own SkypeForBusiness (or Lync) module, for the
+ * Cs cmdlets, and errors that stop the block, as they stop the scripts here. Without -ComputerName the service cmdlets
+ * act on the local computer (CMDLET Get-CsWindowsService, Start-CsWindowsService), here the server: their own
+ * -ComputerName would open a connection of another kind (service control and performance counters over RPC).
+ */
+const onTheServer = String.raw`	$ErrorActionPreference = 'Stop'
+	if (-not (Get-Command -Name Get-CsWindowsService -ErrorAction SilentlyContinue)) {
+		foreach ($module in @('SkypeForBusiness', 'Lync')) {
+			Import-Module -Name $module -ErrorAction SilentlyContinue
+			if (Get-Command -Name Get-CsWindowsService -ErrorAction SilentlyContinue) { break }
+		}
+	}`;
+
+/** Inside a block on the server: whether the error in $_ says the object is not there [unverified], as Test-SfbPairNotFound does here. */
+const notFoundOnTheServer = String.raw`([string]$_.CategoryInfo.Category -eq 'ObjectNotFound' -and -not ($_.Exception -is [System.Management.Automation.CommandNotFoundException]))`;
+
+/**
+ * Whether each server has the Front End service, which is what deploying a pool installs, asked on each server
+ * through its session (all opened in one call). A service that is not there is reported with error category
+ * ObjectNotFound [unverified]; any other error means the server could not tell.
  */
 export function probeFrontEndScript(servers: string[]): string {
-	return String.raw`foreach ($server in ${arrayLiteral(servers)}) {
+	return String.raw`$servers = ${arrayLiteral(servers)}
+Open-SfbPairRemoteSessions -ComputerName $servers
+$remote = {
+	param([string]$Name)
+${onTheServer}
 	try {
-		$null = Get-CsWindowsService -Name ${powershellLiteral(FRONT_END_SERVICE)} -ComputerName $server -ErrorAction Stop
-		@{ server = $server; installed = $true }
+		$null = Get-CsWindowsService -Name $Name -ErrorAction Stop
+		$true
 	} catch {
-		if (Test-SfbPairNotFound -ErrorRecord $_) {
-			@{ server = $server; installed = $false }
-		} else {
-			@{ server = $server; error = (ConvertTo-SfbPairFailure -ErrorRecord $_).error }
-		}
+		if (${notFoundOnTheServer}) { return $false }
+		throw
+	}
+}
+foreach ($server in $servers) {
+	try {
+		$installed = [bool]@(Invoke-SfbPairRemote -ComputerName $server -ScriptBlock $remote -ArgumentList ${powershellLiteral(FRONT_END_SERVICE)})[0]
+		@{ server = $server; installed = $installed }
+	} catch {
+		@{ server = $server; error = (ConvertTo-SfbPairFailure -ErrorRecord $_).error }
 	}
 }`;
 }
@@ -237,7 +357,7 @@ export const remoteComponentVersionsBlock = String.raw`{
 
 export function readComponentVersionsScript(server: string): string {
 	return String.raw`$remote = ${remoteComponentVersionsBlock}
-$found = @(Invoke-Command -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ErrorAction Stop)
+$found = @(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote)
 foreach ($result in $found) {
 	@{ source = [string]$result.Source; components = @(foreach ($component in @($result.Components)) { @{ name = [string]$component.Name; version = [string]$component.Version } }) }
 }`;
@@ -293,52 +413,77 @@ export const remoteBootstrapperBlock = String.raw`{
 	[pscustomobject]@{ Kind = 'exit'; Code = $LASTEXITCODE; Path = $bootstrapper }
 }`;
 
-/** Bootstrapper.exe on one server through remoting; each line it prints becomes an event as it arrives. */
-export function runBootstrapperScript(server: string): string {
-	return String.raw`$outcome = $null
-$remote = ${remoteBootstrapperBlock}
-Invoke-Command -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral(BOOTSTRAPPER_CANDIDATES)}) -ErrorAction Stop | ForEach-Object {
-	if ($_.Kind -eq 'line') {
-		Write-SfbPairEvent -Payload @{ kind = 'line'; text = [string]$_.Text }
-	} else {
-		$outcome = $_
-	}
+/**
+ * Bootstrapper.exe on one server, started as a job in the server's session so that this PowerShell stays free for the
+ * other servers' commands while it runs (an hour or more on a real farm). Answers the job's id.
+ */
+export function startBootstrapperScript(server: string, reopen: boolean): string {
+	return String.raw`$remote = ${remoteBootstrapperBlock}
+Start-SfbPairRemoteJob -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral(BOOTSTRAPPER_CANDIDATES)})${reopen ? ' -Reopen' : ''}`;
 }
-if ($null -eq $outcome) { return @{ kind = 'none' } }
-@{ kind = [string]$outcome.Kind; exitCode = $outcome.Code; path = [string]$outcome.Path; drives = [string]$outcome.Drives }`;
+
+/** What the Bootstrapper job printed since the last look, whether it has finished, and whether its session was lost. */
+export function receiveBootstrapperScript(server: string, job: number): string {
+	return String.raw`$received = Receive-SfbPairRemoteJob -Id ${jobId(job)} -ComputerName ${powershellLiteral(server)}
+@{
+	finished = [bool]$received.finished
+	lost = [bool]$received.lost
+	items = @(foreach ($item in $received.items) { @{ kind = [string]$item.Kind; text = [string]$item.Text; exitCode = $item.Code; path = [string]$item.Path; drives = [string]$item.Drives } })
+}`;
+}
+
+/** Stops a remote job (the command on the server is stopped with it); the session stays open for the next command. */
+export function stopRemoteJobScript(job: number): string {
+	return `Stop-SfbPairRemoteJob -Id ${jobId(job)}\n$null`;
+}
+
+/** Stops this PowerShell's remote jobs and closes its sessions to the servers. */
+export function closeRemoteSessionsScript(): string {
+	return 'Close-SfbPairRemoteSessions\n$null';
 }
 
 /**
- * One Windows service on one server. When the Backup Service is not running, the newest Event 4007 from
+ * One Windows service, asked on its server. When the Backup Service is not running, the newest Event 4007 from
  * its event source says whether it crashed because the Cumulative Update was not re-applied.
  */
 export function readServiceScript(server: string, name: string): string {
 	const crashLookup =
 		name.toUpperCase() === BACKUP_SERVICE
 			? String.raw`
-if ($status -ne 'Running') {
-	try {
-		$crash = Get-WinEvent -ComputerName ${powershellLiteral(server)} -FilterHashtable @{ ProviderName = ${powershellLiteral(BACKUP_CRASH_PROVIDER)}; Id = ${BACKUP_CRASH_EVENT_ID} } -MaxEvents 1 -ErrorAction Stop
-		$result.crash = @{ time = $crash.TimeCreated.ToString('yyyy-MM-dd HH:mm:ss'); message = [string]$crash.Message }
-	} catch {
-		# No such event is the usual answer (NoMatchingEventsFound); the event log is a hint, not a requirement.
-		$result.crash = $null
-	}
-}`
+	if ($status -ne 'Running') {
+		try {
+			$crash = Get-WinEvent -FilterHashtable @{ ProviderName = ${powershellLiteral(BACKUP_CRASH_PROVIDER)}; Id = ${BACKUP_CRASH_EVENT_ID} } -MaxEvents 1 -ErrorAction Stop
+			$result.crash = @{ time = $crash.TimeCreated.ToString('yyyy-MM-dd HH:mm:ss'); message = [string]$crash.Message }
+		} catch {
+			# No such event is the usual answer (NoMatchingEventsFound); the event log is a hint, not a requirement.
+			$result.crash = $null
+		}
+	}`
 			: '';
-	return String.raw`try {
-	$service = @(Get-CsWindowsService -Name ${powershellLiteral(name)} -ComputerName ${powershellLiteral(server)} -ErrorAction Stop)[0]
-} catch {
-	if (Test-SfbPairNotFound -ErrorRecord $_) { return @{ installed = $false } }
-	throw
+	return String.raw`$remote = {
+	param([string]$Name)
+${onTheServer}
+	try {
+		$service = @(Get-CsWindowsService -Name $Name -ErrorAction Stop)[0]
+	} catch {
+		if (${notFoundOnTheServer}) { return @{ installed = $false } }
+		throw
+	}
+	$status = [string]$service.Status
+	$result = @{ installed = $true; status = $status }${crashLookup}
+	$result
 }
-$status = [string]$service.Status
-$result = @{ installed = $true; status = $status }${crashLookup}
-$result`;
+@(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(name)})[0]`;
 }
 
 export function startServiceScript(server: string, name: string): string {
-	return `$null = Start-CsWindowsService -Name ${powershellLiteral(name)} -ComputerName ${powershellLiteral(server)}\n$null`;
+	return String.raw`$remote = {
+	param([string]$Name)
+${onTheServer}
+	$null = Start-CsWindowsService -Name $Name
+}
+$null = Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(name)}
+$null`;
 }
 
 export function startBackupSyncScript(pool: string): string {
@@ -347,6 +492,11 @@ export function startBackupSyncScript(pool: string): string {
 
 export function readBackupStatusScript(pool: string): string {
 	return `@(Get-CsBackupServiceStatus -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ -Depth 3 })`;
+}
+
+function jobId(job: number): string {
+	if (!Number.isSafeInteger(job) || job < 0) throw new RangeError(`A PowerShell job id is a whole number, not ${job}`);
+	return String(job);
 }
 
 export function arrayLiteral(values: string[]): string {

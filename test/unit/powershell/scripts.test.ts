@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { powershellLiteral } from '../../../source/environments/powershell/literal.js';
 import {
 	probeFrontEndScript,
+	readComponentVersionsScript,
 	readServiceScript,
-	runBootstrapperScript,
+	receiveBootstrapperScript,
 	sessionStartScript,
+	startBootstrapperScript,
 	startServiceScript,
 	transportLine,
 	wrapScript,
@@ -47,7 +49,8 @@ describe('script builders', () => {
 			probeFrontEndScript([hostile]),
 			readServiceScript(hostile, 'LYNCBACKUP'),
 			startServiceScript(hostile, hostile),
-			runBootstrapperScript(hostile),
+			startBootstrapperScript(hostile, true),
+			receiveBootstrapperScript(hostile, 7),
 			writePairingScript({ ...request, pool: hostile }, intervals, false),
 		];
 		for (const script of scripts) {
@@ -62,11 +65,26 @@ describe('script builders', () => {
 	});
 
 	it('probes the three product folders, as data, for Bootstrapper.exe', () => {
-		const script = runBootstrapperScript('fe01.contoso.com');
+		const script = startBootstrapperScript('fe01.contoso.com', false);
 		expect(script).toContain(
 			"@('Program Files\\Skype for Business Server 2019\\Deployment\\Bootstrapper.exe', 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe', 'Program Files\\Microsoft Lync Server 2013\\Deployment\\Bootstrapper.exe')",
 		);
-		expect(script).toContain("Invoke-Command -ComputerName 'fe01.contoso.com' -ScriptBlock $remote");
+		expect(script).toContain("Start-SfbPairRemoteJob -ComputerName 'fe01.contoso.com' -ScriptBlock $remote");
+		expect(script).not.toContain('-Reopen');
+	});
+
+	it('runs every command for a server in its one remote session, never with a connection of its own', () => {
+		const scripts = [
+			probeFrontEndScript(['fe01.contoso.com']),
+			readServiceScript('fe01.contoso.com', 'LYNCBACKUP'),
+			startServiceScript('fe01.contoso.com', 'LYNCBACKUP'),
+			readComponentVersionsScript('fe01.contoso.com'),
+			startBootstrapperScript('fe01.contoso.com', false),
+		];
+		for (const script of scripts) {
+			expect(script).not.toMatch(/(Invoke-Command|Get-CsWindowsService|Start-CsWindowsService|Get-WinEvent)[^\n]*-ComputerName/);
+			expect(script).toMatch(/(Invoke|Start)-SfbPairRemote(Job)? -ComputerName/);
+		}
 	});
 
 	it('puts the module path first on PSModulePath only when given', () => {

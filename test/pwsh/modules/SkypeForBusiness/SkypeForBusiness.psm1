@@ -448,6 +448,7 @@ function New-StandInConnectError {
 function New-PSSession {
 	[CmdletBinding()]
 	param([Parameter(Position = 0, Mandatory)][string[]]$ComputerName)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
 	Connect-StandInServer -Server $ComputerName
 	$state = Use-StandInState -Action { param($state) $state }
 	foreach ($computer in $ComputerName) {
@@ -475,9 +476,10 @@ function Remove-PSSession {
 	}
 }
 
-# A server named in breakSessions loses its session once, as a dropped network or a restarted WinRM service does.
-function Assert-StandInSessionUsable {
-	param($Session, [System.Management.Automation.PSCmdlet]$Cmdlet)
+# A server named in breakSessions loses its session once, the next time it is used, as a dropped network or a
+# restarted WinRM service does: the session turns Broken and the command fails with a transport error.
+function Test-StandInSessionBreaks {
+	param($Session)
 	$computer = [string]$Session.ComputerName
 	$breaks = Use-StandInState -Write -Action {
 		param($state)
@@ -486,11 +488,13 @@ function Assert-StandInSessionUsable {
 		$listed
 	}
 	if ($breaks) { $Session.State = 'Broken' }
-	if ($Session.State -ne 'Opened') {
-		$message = "Processing data from remote server $computer failed with the following error message : The WinRM client cannot process the request because the server name cannot be resolved. For more information, see the about_Remote_Troubleshooting Help topic."
-		$exception = [System.Management.Automation.Remoting.PSRemotingTransportException]::new($message)
-		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception $exception -ErrorId 'JobFailure' -Category OpenError -Target $computer))
-	}
+	$Session.State -ne 'Opened'
+}
+
+function New-StandInSessionLost {
+	param([string]$Computer)
+	$message = "Processing data from remote server $Computer failed with the following error message : The WinRM client cannot process the request because the network connection was interrupted. For more information, see the about_Remote_Troubleshooting Help topic."
+	New-StandInError -Exception ([System.Management.Automation.Remoting.PSRemotingTransportException]::new($message)) -ErrorId 'JobFailure' -Category OpenError -Target $Computer
 }
 
 # The remote side of the farm: a script block run as it would run on $Computer, seeing these functions instead of the
@@ -525,6 +529,11 @@ function Invoke-StandInRemote {
 		foreach ($component in $components) { [pscustomobject]@{ DisplayName = $component.ComponentName; DisplayVersion = $component.Version } }
 	}
 	function Import-Module { param([string]$Name) }
+	# The server's module lacks the cmdlets the jump box's lacks (missingCmdlets): calling one fails as a missing command does.
+	foreach ($missing in @($state.missingCmdlets)) {
+		$notFound = New-StandInError -Exception ([System.Management.Automation.CommandNotFoundException]::new("The term '$missing' is not recognized as a name of a cmdlet, function, script file, or executable program.")) -ErrorId 'CommandNotFoundException' -Category ObjectNotFound -Target $missing
+		Set-Item -Path ('function:' + $missing) -Value { throw $notFound }.GetNewClosure()
+	}
 	if ($standInServer.bootstrapperPath) {
 		$bootstrapperServer = $Computer
 		Set-Item -Path ('function:' + $standInServer.bootstrapperPath) -Value { Invoke-StandInBootstrapper -Server $bootstrapperServer }
@@ -554,8 +563,13 @@ function Invoke-Command {
 	} | Out-Null
 	if ($PSCmdlet.ParameterSetName -eq 'Session') {
 		foreach ($target in $Session) {
-			Assert-StandInSessionUsable -Session $target -Cmdlet $PSCmdlet
-			if ($AsJob) {
+			$lost = Test-StandInSessionBreaks -Session $target
+			if ($lost -and $AsJob) {
+				# As a job, the break shows in the job: it fails with the transport error.
+				Start-ThreadJob -Name ([string]$target.ComputerName) -ArgumentList (New-StandInSessionLost -Computer ([string]$target.ComputerName)) -ScriptBlock { param($failure) throw $failure }
+			} elseif ($lost) {
+				$PSCmdlet.ThrowTerminatingError((New-StandInSessionLost -Computer ([string]$target.ComputerName)))
+			} elseif ($AsJob) {
 				Start-ThreadJob -Name ([string]$target.ComputerName) -ArgumentList $target, $ScriptBlock.ToString(), $ArgumentList -ScriptBlock {
 					param($target, $text, $arguments)
 					Import-Module SkypeForBusiness
