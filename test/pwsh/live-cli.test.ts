@@ -77,6 +77,26 @@ describeWithPwsh('sfb-pair run --live on pwsh with the stand-in module', (pwsh) 
 		expect(farm.read().registrars[POOL_A.fqdn]?.backupRegistrar).toMatch(/pool02\.contoso\.com/);
 	}, 600_000);
 
+	it('stopped by a signal during Bootstrapper: exits 130, Bootstrapper is stopped on the server, and every remote session is closed', async () => {
+		farm.update((state) => {
+			state.servers[sea01]!.bootstrapper.lineDelayMs = 1_000;
+		});
+		const status = await new Promise<number | null>((resolve, reject) => {
+			const child = spawn(process.execPath, args(run), { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+			let signalled = false;
+			createInterface({ input: child.stdout }).on('line', (line) => {
+				if (!signalled && line.includes(`${sea01}: Bootstrapper.exe version`)) signalled = child.kill('SIGTERM');
+			});
+			child.on('error', reject);
+			child.on('close', (code) => (signalled ? resolve(code) : reject(new Error('the run ended before Bootstrapper ran on sea-fe01'))));
+		});
+		expect(status).toBe(130);
+		const { connections, closedSessions, servers } = farm.read();
+		expect(closedSessions).toEqual(connections);
+		expect(connections[sea01]).toBe(1);
+		expect(servers[sea01]!.services.LYNCBACKUP).toBeUndefined();
+	}, 600_000);
+
 	it('killed during Bootstrapper: the resumed record says the run started and its outcome is unknown, then what the farm showed', async () => {
 		farm.update((state) => {
 			state.servers[sea01]!.bootstrapper.lineDelayMs = 300;

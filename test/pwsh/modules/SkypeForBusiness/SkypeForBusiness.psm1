@@ -449,6 +449,10 @@ function New-PSSession {
 	[CmdletBinding()]
 	param([Parameter(Position = 0, Mandatory)][string[]]$ComputerName)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	Use-StandInState -Write -Action {
+		param($state)
+		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); pid = $PID; parameters = @{ ComputerName = @($ComputerName) } }
+	} | Out-Null
 	Connect-StandInServer -Server $ComputerName
 	$state = Use-StandInState -Action { param($state) $state }
 	foreach ($computer in $ComputerName) {
@@ -556,11 +560,8 @@ function Invoke-Command {
 		[object[]]$ArgumentList = @(),
 		[switch]$AsJob
 	)
-	$targets = if ($PSCmdlet.ParameterSetName -eq 'Session') { @($Session | ForEach-Object { [string]$_.ComputerName }) } else { @($ComputerName) }
-	Use-StandInState -Write -Action {
-		param($state)
-		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); pid = $PID; parameters = @{ ComputerName = $targets; Session = ($PSCmdlet.ParameterSetName -eq 'Session') } }
-	} | Out-Null
+	# A command in an open session is not logged: the cmdlets it runs on the server are, and every write of the state
+	# file is a chance to lose a test's own unlocked update of it.
 	if ($PSCmdlet.ParameterSetName -eq 'Session') {
 		foreach ($target in $Session) {
 			$lost = Test-StandInSessionBreaks -Session $target
@@ -591,6 +592,10 @@ function Invoke-Command {
 		}
 		return
 	}
+	Use-StandInState -Write -Action {
+		param($state)
+		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); pid = $PID; parameters = @{ ComputerName = @($ComputerName) } }
+	} | Out-Null
 	Connect-StandInServer -Server $ComputerName
 	$state = Use-StandInState -Action { param($state) $state }
 	foreach ($computer in $ComputerName) {
