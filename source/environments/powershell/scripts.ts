@@ -127,9 +127,10 @@ function global:Start-SfbPairRemoteJob {
 function global:Receive-SfbPairRemoteJob {
 	param([int]$Id, [string]$ComputerName)
 	$job = Get-Job -Id $Id -ErrorAction Stop
+	# The state is read before the output: a job that finishes while its output is received has output left to give.
+	$state = [string]$job.State
 	$jobErrors = @()
 	$items = @(Receive-Job -Job $job -ErrorAction SilentlyContinue -ErrorVariable jobErrors)
-	$state = [string]$job.State
 	# A job whose session lost its network and could not reconnect waits Disconnected for good: its session is lost.
 	$finished = @('Completed', 'Failed', 'Stopped', 'Disconnected') -contains $state
 	$lost = $state -eq 'Disconnected'
