@@ -23,7 +23,7 @@ describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real t
 	afterEach(async () => {
 		await terminal?.dispose();
 		farm.remove();
-		rmSync(stateDir, { recursive: true, force: true });
+		rmSync(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 	});
 
 	const standInEnvironment = () => ({ SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) });

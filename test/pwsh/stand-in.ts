@@ -186,7 +186,8 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 					if (entry) entry.cuReapplied = true;
 				}
 			}),
-		remove: () => rmSync(dir, { recursive: true, force: true }),
+		// A session the test left behind may still be replacing the state when the test ends: retry while it finishes.
+		remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
 	};
 }
 
