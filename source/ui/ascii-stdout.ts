@@ -1,3 +1,5 @@
+import { transformedStdout } from './transformed-stdout.js';
+
 const REPLACEMENTS: Record<string, string> = {
 	'·': '.',
 	'–': '-',
@@ -24,16 +26,7 @@ export function toAscii(text: string): string {
 
 /** The terminal stream with every write passed through `toAscii`; sizes and resize events are the terminal's. */
 export function asciiStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
-	return new Proxy(stream, {
-		get(target, property, receiver) {
-			if (property === 'write') {
-				return (chunk: unknown, ...rest: unknown[]) =>
-					(target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? toAscii(chunk) : chunk, ...rest);
-			}
-			const value: unknown = Reflect.get(target, property, receiver);
-			return typeof value === 'function' ? value.bind(target) : value;
-		},
-	});
+	return transformedStdout(stream, toAscii);
 }
 
 /** Terminals that cannot show Unicode get ASCII; state is always a symbol and a word, never colour alone. */

@@ -1,3 +1,5 @@
+import { transformedStdout } from './transformed-stdout.js';
+
 const SPOKEN: [RegExp, string][] = [
 	[/ · /g, ', '],
 	[/·/g, ','],
@@ -19,14 +21,5 @@ export function spoken(text: string): string {
 
 /** The terminal stream with every write passed through `spoken`; Ink's screen-reader mode lays nothing out on a grid. */
 export function spokenStdout(stream: NodeJS.WriteStream): NodeJS.WriteStream {
-	return new Proxy(stream, {
-		get(target, property, receiver) {
-			if (property === 'write') {
-				return (chunk: unknown, ...rest: unknown[]) =>
-					(target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? spoken(chunk) : chunk, ...rest);
-			}
-			const value: unknown = Reflect.get(target, property, receiver);
-			return typeof value === 'function' ? value.bind(target) : value;
-		},
-	});
+	return transformedStdout(stream, spoken);
 }
