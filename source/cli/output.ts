@@ -1,3 +1,4 @@
+import { EXIT } from './exit-codes.js';
 import { describeFsError } from '../session/private-fs.js';
 import { sanitizeLine } from '../text/sanitize.js';
 
@@ -11,7 +12,10 @@ import { sanitizeLine } from '../text/sanitize.js';
 export interface Output {
 	/** Writes `text`, one or more lines, each sanitised. */
 	write(text: string): void;
-	/** The exit code, raised to 1 (and the reason said) when the output could not be written. */
+	/**
+	 * The exit code, and the reason said, when the output could not be written: 1 in place of 0 or 3, whose
+	 * meaning ("done", "work remains") was in the lines nobody got; failures, usage errors and cancels keep theirs.
+	 */
 	finish(code: number): number;
 }
 
@@ -53,7 +57,7 @@ export function processOutput(stream: NodeJS.WriteStream = process.stdout): Outp
 			if (errored && !gone.has(errored.code ?? '')) lost ??= errored;
 			if (lost === undefined) return code;
 			stderrLine(`sfb-pair: cannot write to standard output: ${describeFsError(lost)}`);
-			return code === 0 ? 1 : code;
+			return code === EXIT.done || code === EXIT.waitingOnOperator ? EXIT.failed : code;
 		},
 	};
 }

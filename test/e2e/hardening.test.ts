@@ -115,6 +115,14 @@ describe('output that cannot be written', () => {
 		expect(outcome.stderr).toBe('sfb-pair: cannot write to standard output: the disk is full\n');
 	});
 
+	it('status > /dev/full exits 1, not the 3 of "work remains" that nobody read', () => {
+		const stateDir = folders.make();
+		expect(sfbPair(['status', '--pool', 'se-redmond.contoso.com', ...lab(stateDir)]).status, 'unpaired: work remains').toBe(3);
+		const outcome = execShell(`node '${CLI}' status --pool se-redmond.contoso.com ${lab(stateDir).join(' ')} > /dev/full`);
+		expect(outcome.status).toBe(1);
+		expect(outcome.stderr).toBe('sfb-pair: cannot write to standard output: the disk is full\n');
+	});
+
 	it('run > /dev/full finishes the work, keeps the record, releases the pair, and exits 1', () => {
 		const stateDir = folders.make();
 		const outcome = execShell(`node '${CLI}' run ${SE_PAIR.join(' ')} --yes ${lab(stateDir).join(' ')} > /dev/full`);
