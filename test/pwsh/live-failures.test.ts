@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EnvironmentError } from '../../source/environments/port.js';
 import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
+import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
 import { describeWithPwsh } from './pwsh-available.js';
-import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
+import { createStandInFarm, POOL_A, POOL_B, SITES, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
 
 const [fe01, fe02, fe03] = POOL_A.servers as [string, string, string];
 const [dub01, dub02, dub03] = POOL_B.servers as [string, string, string];
@@ -107,6 +108,22 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		farm.update((state) => {
 			state.relationshipShape = 'string';
 		});
+	});
+
+	it('refuses a published topology that names one pool twice in different case, naming both spellings', async () => {
+		const twice = { ...POOL_B, fqdn: POOL_A.fqdn.toUpperCase() };
+		writeFileSync(path.join(farm.dir, 'case-twice.xml'), renderTopologyDocument({ signature: farm.read().signature, sites: SITES, pools: [POOL_A, twice] }));
+		farm.update((state) => {
+			state.topologyFile = 'case-twice.xml';
+		});
+		const error = await failure(environment.readInventory());
+		farm.update((state) => {
+			state.topologyFile = 'topology.xml';
+		});
+		expect(error.kind).toBe('unexpected-output');
+		expect(error.message).toBe(
+			`The published topology names one Front End pool twice, as ${POOL_A.fqdn} and ${twice.fqdn} (host names ignore case): correct it in Topology Builder before pairing`,
+		);
 	});
 
 	it('reports a pool whose servers lack the Front End service as not deployed, and one with a server that cannot be asked as unknown', async () => {
