@@ -39,6 +39,29 @@ export interface ReplicaStatus {
 	raw: string;
 }
 
+/**
+ * One entry of `Get-CsService -CentralManagementDatabase`. The cmdlet's output objects are not described by a public
+ * source [unverified]: the SQL Server is read from `PoolFqdn` (as for every Get-CsService role), else from the
+ * `CentralMgmtStore:<fqdn>` identity; `raw` keeps every property.
+ */
+export interface CentralManagementDatabase {
+	identity: string;
+	sqlServer: string;
+	instance?: string;
+	raw: string;
+}
+
+/**
+ * What `Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn <sql>` said. `succeeded` is the `Succeed` property
+ * [unverified name], undefined when the output had no such property: then nobody can tell.
+ */
+export interface DatabaseCheck {
+	succeeded: boolean | undefined;
+	/** What it said, on one line: the database, its versions, or the error. */
+	detail: string;
+	raw: string;
+}
+
 export interface ComponentVersions {
 	components: ComponentVersion[];
 	/** Which read gave them, for the evidence: a cmdlet, or the registry where the cmdlet is missing. */
@@ -107,6 +130,11 @@ export interface Environment {
 	readReplication(server: string): Promise<ReplicaStatus>;
 	/** The versions of the Skype for Business Server components installed on one server (Core Components, Backup Service…). */
 	readComponentVersions(server: string): Promise<ComponentVersions>;
+
+	/** `Get-CsService -CentralManagementDatabase`: the Central Management databases the topology defines (active and standby). */
+	readCentralManagementDatabases(): Promise<CentralManagementDatabase[]>;
+	/** `Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn <sqlServer> [-SqlInstanceName <instance>]` */
+	testCentralManagementDatabase(sqlServer: string, instance?: string): Promise<DatabaseCheck>;
 
 	/** `Invoke-CsBackupServiceSync -PoolFqdn <pool>` */
 	startBackupSync(pool: string): Promise<void>;

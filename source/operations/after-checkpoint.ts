@@ -27,6 +27,8 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		readComponentVersions: (server) => environment.readComponentVersions(server),
 		startBackupSync: (pool) => then(() => environment.startBackupSync(pool)),
 		readBackupStatus: (pool) => environment.readBackupStatus(pool),
+		readCentralManagementDatabases: () => environment.readCentralManagementDatabases(),
+		testCentralManagementDatabase: (sqlServer, instance) => environment.testCentralManagementDatabase(sqlServer, instance),
 		dispose: () => environment.dispose(),
 	};
 }

@@ -1,7 +1,17 @@
 import { BACKUP_SERVICE, EnvironmentError, FRONT_END_SERVICE, type Environment, type ReplicaStatus } from '../environments/port.js';
 import { judgeDirection, type BackupModuleStatus } from '../sfb/backup-status.js';
-import { patchVersionCommand, readServiceCommand, registrarReadCommand, relationshipCommand, replicationCommand, statusCommand } from '../sfb/commands.js';
+import {
+	CMS_DATABASES_COMMAND,
+	patchVersionCommand,
+	readServiceCommand,
+	registrarReadCommand,
+	relationshipCommand,
+	replicationCommand,
+	statusCommand,
+	testCmsDatabaseCommand,
+} from '../sfb/commands.js';
 import { judgeCumulativeUpdate } from '../sfb/cumulative-update.js';
+import type { BackEnd } from '../sfb/model.js';
 import { done, notDone, unknown, type Observation, type UnknownReason } from '../sfb/observation.js';
 
 /**
@@ -23,7 +33,12 @@ export type ProbeRequest =
 	/** LYNCBACKUP is Running on the server (step 9; staying up is judged by reading it again after the settle time). */
 	| { kind: 'backup-service-running'; server: string }
 	/** One direction of the Backup Service is in steady state (step 10). */
-	| { kind: 'sync'; pool: string; hostsCentralManagementStore: boolean };
+	| { kind: 'sync'; pool: string; hostsCentralManagementStore: boolean }
+	/**
+	 * The standby Central Management store that pairing the CMS pool defines on its partner's back end: two Central
+	 * Management databases, one of them on `partnerBackEnd`, and that one answers `Test-CsDatabase` (sfb-facts.md §8).
+	 */
+	| { kind: 'standby-store'; partner: string; partnerBackEnd: BackEnd | undefined };
 
 const REASONS: Record<EnvironmentError['kind'], UnknownReason> = {
 	'access-denied': 'access-denied',
@@ -98,7 +113,41 @@ export function probe(environment: Environment, request: ProbeRequest): Promise<
 		}
 		case 'sync':
 			return probeSync(environment, request.pool, request.hostsCentralManagementStore).then((direction) => direction.observation);
+		case 'standby-store':
+			return probeStandbyStore(environment, request.partner, request.partnerBackEnd);
 	}
+}
+
+/**
+ * Not done only when the farm says so: fewer than two Central Management databases, none on the partner's back end,
+ * or the standby's own test failing. A back end the topology does not name, an error, or a test result without a
+ * readable `Succeed` is unknown.
+ */
+async function probeStandbyStore(environment: Environment, partner: string, backEnd: BackEnd | undefined): Promise<Observation> {
+	if (!backEnd) {
+		return unknown('unexpected-output', `the topology names no back end (user store SQL Server) for ${partner}, so where its standby Central Management store belongs cannot be told`);
+	}
+	const databases = await asking(CMS_DATABASES_COMMAND, async () => {
+		const found = await environment.readCentralManagementDatabases();
+		const listed = found.map((database) => database.sqlServer).join(', ') || 'none';
+		const standby = found.find((database) => sameHost(database.sqlServer, backEnd.sqlServer));
+		const counted = `${CMS_DATABASES_COMMAND}: ${found.length} Central Management database${found.length === 1 ? '' : 's'} (${listed})`;
+		if (found.length < 2 || !standby) return notDone(`${counted}, none on ${backEnd.sqlServer}, the back end of ${partner}`, { value: 'no standby' });
+		return done(counted, standby.instance ?? '');
+	});
+	if (databases.state !== 'done') return databases;
+	const instance = databases.value || backEnd.instance;
+	const command = testCmsDatabaseCommand(backEnd.sqlServer, instance);
+	const tested = await asking(command, async () => {
+		const check = await environment.testCentralManagementDatabase(backEnd.sqlServer, instance);
+		if (check.succeeded === undefined) return unknown('unexpected-output', `${command}: no Succeed in its output (${check.detail})`, check.raw);
+		return check.succeeded ? done(`${command}: Succeed True`, 'standby') : notDone(`${command}: Succeed False (${check.detail})`, { value: 'failed', broken: true });
+	});
+	return tested.state === 'done' ? done(`${databases.evidence}; ${tested.evidence}`, 'standby') : tested;
+}
+
+function sameHost(left: string, right: string): boolean {
+	return left.trim().toLowerCase() === right.trim().toLowerCase();
 }
 
 /** One direction of the Backup Service, with its modules for the panels and tables. */

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Environment } from '../environments/port.js';
-import { assessPicture, describePicture, PHASE_OUTCOMES, summariseRemaining, type DirectionPicture, type PairPicture, type ServerPicture } from '../procedure/picture.js';
+import { assessPicture, describePicture, isPairedBothWays, PHASE_OUTCOMES, summariseRemaining, type DirectionPicture, type PairPicture, type ServerPicture } from '../procedure/picture.js';
 import type { UnfinishedPair } from '../procedure/operator.js';
 import { PHASE_NAMES, SERVER_PHASES, type ServerPhase } from '../procedure/state.js';
 import { bootstrapperCommand, cumulativeUpdateCommand, startServiceCommand, writePairingSummary } from '../sfb/commands.js';
@@ -81,6 +81,19 @@ export function publishedPairs(inventory: PoolInventory): { pool: FrontEndPool; 
 		pairs.push({ pool, backup });
 	}
 	return pairs;
+}
+
+/**
+ * The standby Central Management store, probed once the pool that hosts the store is paired both ways (the pictures
+ * say so): before that, no standby is expected. Undefined when there is nothing to probe.
+ */
+export async function observeStandbyStore(environment: Environment, inventory: PoolInventory, pictures: PairPicture[]): Promise<Observation | undefined> {
+	const host = inventory.pools.find((pool) => pool.hostsCentralManagementStore);
+	const picture = host && pictures.find((each) => [each.pool, each.backup].some((fqdn) => fqdn.toLowerCase() === host.fqdn.toLowerCase()));
+	if (!host || !picture || !isPairedBothWays(picture)) return undefined;
+	const partner = picture.pool.toLowerCase() === host.fqdn.toLowerCase() ? picture.backup : picture.pool;
+	const backEnd = Object.entries(inventory.backEnds ?? {}).find(([pool]) => pool.toLowerCase() === partner.toLowerCase())?.[1];
+	return probe(environment, { kind: 'standby-store', partner, partnerBackEnd: backEnd });
 }
 
 /** Each pair already published whose picture is not complete, for the wizard to offer before new pools are chosen. */

@@ -1,7 +1,7 @@
 import { BACKUP_SERVICE } from '../environments/port.js';
 import { CMS_MASTER_MODULE } from '../sfb/backup-status.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
-import type { Observation, UnknownReason } from '../sfb/observation.js';
+import { describeObservation, type Observation, type UnknownReason } from '../sfb/observation.js';
 import { assessPair, assessPools, findPool } from '../sfb/pairing-rules.js';
 import { assessPicture, isPairedBothWays, pictureItems, type PairPicture, type PictureItem } from './picture.js';
 import { PHASE_NAMES } from './state.js';
@@ -65,8 +65,11 @@ export interface CentralManagementStoreReadiness {
 	active: string | null;
 	/** The partner of the pool that hosts the store: the pairing sets up the standby store there. */
 	standby: string | null;
-	/** The store's own module in the active pool's direction, CentralMgmt.CMSMaster. */
-	state: 'steady' | 'waiting' | 'failed' | 'unknown' | 'no-standby' | 'not-found';
+	/**
+	 * The standby database as the standby-store probe found it (`no-database`: the pairing is published without one), then
+	 * the store's own module in the active pool's direction, CentralMgmt.CMSMaster.
+	 */
+	state: 'steady' | 'waiting' | 'failed' | 'unknown' | 'no-standby' | 'no-database' | 'not-found';
 	evidence: string;
 }
 
@@ -85,8 +88,12 @@ export function readinessExitCode(estate: EstateReadiness): 0 | 1 | 3 {
 	return 0;
 }
 
-/** `pictures`: one per published pair, as observePair took it; a pair without one is judged unknown. */
-export function judgeEstate(inventory: PoolInventory, pictures: PairPicture[], readAt: number): EstateReadiness {
+/**
+ * `pictures`: one per published pair, as observePair took it; a pair without one is judged unknown. `standbyStore`: the
+ * standby-store probe, where the pool that hosts the Central Management store is paired both ways; without it the
+ * standby is inferred from the pairing and the Backup Service.
+ */
+export function judgeEstate(inventory: PoolInventory, pictures: PairPicture[], readAt: number, standbyStore?: Observation): EstateReadiness {
 	const pictureOf = (fqdn: string) => pictures.find((picture) => same(picture.pool, fqdn) || same(picture.backup, fqdn));
 	const eligibility = assessPools(inventory);
 	const pools = eligibility.map((entry): PoolReadiness => {
@@ -130,8 +137,43 @@ export function judgeEstate(inventory: PoolInventory, pictures: PairPicture[], r
 		}
 		return { ...base, ...pairedPool(entry.pool, partner, picture, warnings, rules.refusals.length > 0) };
 	});
-	return { readAt: iso(readAt), pools, centralManagementStore: judgeStore(inventory, pools, pictures) };
+	const store = judgeStore(inventory, pools, pictures, standbyStore);
+	const partnerEdition = pools.find((pool) => pool.centralManagementStore === 'standby')?.edition;
+	return {
+		readAt: iso(readAt),
+		pools: standbyStore ? pools.map((pool) => withStandbyStore(pool, store, standbyStore, partnerEdition)) : pools,
+		centralManagementStore: store,
+	};
 }
+
+const STANDBY_STORE_ACTION = 'define the standby store';
+
+/**
+ * The pair that holds the Central Management store is ready only with its standby database: where the probe says it is
+ * missing or failing, or cannot tell, both pools of the pair say so; the pool that hosts the store says what to do.
+ */
+function withStandbyStore(pool: PoolReadiness, store: CentralManagementStoreReadiness, probe: Observation, partnerEdition: string | undefined): PoolReadiness {
+	if (pool.centralManagementStore === null || store.standby === null || probe.state === 'done') return pool;
+	const readiness: Readiness = probe.state === 'unknown' ? 'unknown' : probe.broken ? 'failed' : 'work';
+	const worse = RANK[readiness] > RANK[pool.readiness] ? readiness : pool.readiness;
+	if (pool.centralManagementStore === 'standby') {
+		return { ...pool, readiness: worse, next: pool.next.length > 0 ? pool.next : [{ action: `see ${store.active}`, detail: `what remains is on ${store.active}` }] };
+	}
+	const install = partnerEdition === 'Standard' ? `, after Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${store.standby} -SqlInstanceName rtc` : '';
+	const detail =
+		probe.state === 'unknown'
+			? `could not tell whether the standby Central Management store on ${store.standby} exists: ask again with sfb-pair status --all`
+			: `in Topology Builder, publish the pairing of ${store.active} again with the Central Management store database on the back end of ${store.standby}${install}; Test-CsDatabase -CentralManagementDatabase then checks it`;
+	const evidence = probe.state === 'unknown' || probe.broken ? [`standby Central Management store: ${describeObservation(probe)}`] : [];
+	return {
+		...pool,
+		readiness: worse,
+		next: [...pool.next, { action: probe.state === 'unknown' ? 'ask again' : STANDBY_STORE_ACTION, detail }],
+		evidence: [...pool.evidence, ...evidence],
+	};
+}
+
+const RANK: Record<Readiness, number> = { ready: 0, work: 1, unknown: 2, failed: 3 };
 
 type Judged = Omit<PoolReadiness, 'pool' | 'site' | 'edition' | 'version' | 'centralManagementStore'>;
 
@@ -271,11 +313,11 @@ function cmsRole(inventory: PoolInventory, pool: FrontEndPool): PoolReadiness['c
 }
 
 /**
- * Where the store is, where its standby is, and whether the store's data reaches it. Whether the standby database
- * itself exists is not probed (`Get-CsService -CentralManagementDatabase`, sfb-facts.md §8): the pairing sets it up
- * at publish, and the CMS module's export to the partner is what the Backup Service shows of it.
+ * Where the store is, where its standby is, and whether the store's data reaches it. Given the standby-store probe
+ * (`Get-CsService -CentralManagementDatabase`, `Test-CsDatabase`, sfb-facts.md §8), the standby database must be there
+ * first; without it, only the pairing and the CMS module's export to the partner tell of the standby.
  */
-function judgeStore(inventory: PoolInventory, pools: PoolReadiness[], pictures: PairPicture[]): CentralManagementStoreReadiness {
+function judgeStore(inventory: PoolInventory, pools: PoolReadiness[], pictures: PairPicture[], probe: Observation | undefined): CentralManagementStoreReadiness {
 	const host = inventory.pools.find((pool) => pool.hostsCentralManagementStore);
 	if (!host) return { active: null, standby: null, state: 'not-found', evidence: 'no Front End pool of the topology hosts the active Central Management store' };
 	const standby = pools.find((pool) => pool.centralManagementStore === 'standby')?.pool ?? null;
@@ -285,13 +327,17 @@ function judgeStore(inventory: PoolInventory, pools: PoolReadiness[], pictures: 
 	if (!picture || !direction) {
 		return { active: host.fqdn, standby, state: 'waiting', evidence: `the pairing of ${host.fqdn} is not published both ways yet: nothing is synced to the standby` };
 	}
-	if (direction.observation.state === 'unknown') return { active: host.fqdn, standby, state: 'unknown', evidence: direction.observation.evidence };
+	const at = { active: host.fqdn, standby };
+	if (probe?.state === 'unknown') return { ...at, state: 'unknown', evidence: probe.evidence };
+	if (probe?.state === 'not-done') return { ...at, state: probe.broken ? 'failed' : 'no-database', evidence: probe.evidence };
+	const database = probe ? `; ${probe.evidence}` : '';
+	if (direction.observation.state === 'unknown') return { ...at, state: 'unknown', evidence: direction.observation.evidence + database };
 	const module = direction.modules.find((entry) => entry.identity === CMS_MASTER_MODULE);
-	if (!module) return { active: host.fqdn, standby, state: 'waiting', evidence: `Get-CsBackupServiceStatus -PoolFqdn ${host.fqdn} lists no ${CMS_MASTER_MODULE} module yet` };
-	const said = `${CMS_MASTER_MODULE} ${module.exportStatus}/${module.importStatus}`;
-	if (module.exportStatus === 'ErrorState' || module.importStatus === 'ErrorState') return { active: host.fqdn, standby, state: 'failed', evidence: said };
+	if (!module) return { ...at, state: 'waiting', evidence: `Get-CsBackupServiceStatus -PoolFqdn ${host.fqdn} lists no ${CMS_MASTER_MODULE} module yet${database}` };
+	const said = `${CMS_MASTER_MODULE} ${module.exportStatus}/${module.importStatus}${database}`;
+	if (module.exportStatus === 'ErrorState' || module.importStatus === 'ErrorState') return { ...at, state: 'failed', evidence: said };
 	const steady = (module.exportStatus === 'FinalState' || module.exportStatus === 'SteadyState') && module.importStatus === 'NormalState';
-	return { active: host.fqdn, standby, state: steady ? 'steady' : 'waiting', evidence: said };
+	return { ...at, state: steady ? 'steady' : 'waiting', evidence: said };
 }
 
 function same(left: string, right: string): boolean {

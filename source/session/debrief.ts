@@ -150,6 +150,9 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 		}
 		case 'replica-behind':
 			return { met: failedOn(fault.server, BOOTSTRAPPER), server: fault.server, phase: 'bootstrapper' };
+		case 'no-standby-store':
+			// Only `status --all` probes the standby store today; a pairing run does not meet it.
+			return {};
 		case 'sync-slow':
 			return {
 				met: statusOf(fault.pool, 'interrupted', /NonSteadyState/) ?? entries.find((entry) => entry.type === 'decision' && /sync not steady/.test(entry.what)),
@@ -217,6 +220,8 @@ function describeFault(fault: LabFault): string {
 			return `Get-CsBackupServiceStatus refused${fault.pool ? ` for ${fault.pool}` : ''}`;
 		case 'topology-changed':
 			return 'someone else publishes between the plan and the publish';
+		case 'no-standby-store':
+			return 'the pairing of the Central Management store pool was published without its standby store';
 		case 'server-output':
 			return `Bootstrapper on ${fault.server} prints unexpected output`;
 	}

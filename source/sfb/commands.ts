@@ -69,3 +69,9 @@ export function patchVersionCommand(server: string): string {
 export function interPoolCommand(pool: string): string {
 	return `Debug-CsInterPoolReplication -PoolFqdn ${q(pool)}`;
 }
+
+export const CMS_DATABASES_COMMAND = 'Get-CsService -CentralManagementDatabase';
+
+export function testCmsDatabaseCommand(sqlServer: string, instance?: string): string {
+	return `Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${q(sqlServer)}${instance ? ` -SqlInstanceName ${q(instance)}` : ''}`;
+}

@@ -29,6 +29,12 @@ export interface FrontEndPool {
 	operatingSystem?: string;
 }
 
+/** A pool's back end: the SQL Server (and named instance, where there is one) that holds its user store. */
+export interface BackEnd {
+	sqlServer: string;
+	instance?: string;
+}
+
 /** What the topology document says: its pools, and every other cluster, so nothing it holds is silently lost. */
 export interface TopologyDocument {
 	signature?: string;
@@ -36,6 +42,8 @@ export interface TopologyDocument {
 	frontEndPools: FrontEndPool[];
 	/** Clusters that are not Front End pools (Directors, Edge, Mediation, SQL, file stores), with the reason. */
 	otherClusters: { fqdn: string; site: string; roles: string[] }[];
+	/** Front End pool FQDN → its back end, where the topology says (a Standard Edition server is its own). */
+	backEnds: Record<string, BackEnd>;
 }
 
 /** The farm as the wizard sees it: the pools, who is paired with whom, and which pools are deployed. */
@@ -47,6 +55,8 @@ export interface PoolInventory {
 	pairings: Record<string, string>;
 	/** pool FQDN → whether the pool has been deployed (its servers installed), not just defined; null: could not tell. */
 	deployed: Record<string, boolean | null>;
+	/** Front End pool FQDN → its back end, as the topology names it; absent where it could not be read. */
+	backEnds?: Record<string, BackEnd>;
 }
 
 export interface VoiceResiliency {

@@ -1,4 +1,4 @@
-import type { Edition, FrontEndPool, Site, TopologyDocument } from './model.js';
+import type { BackEnd, Edition, FrontEndPool, Site, TopologyDocument } from './model.js';
 import { productVersionOf } from './product-version.js';
 
 /**
@@ -28,6 +28,7 @@ interface ServiceRecord {
 	role: string;
 	clusterKey?: string;
 	sqlInstanceClusterKey?: string;
+	sqlInstanceName?: string;
 	serviceVersion?: number;
 	isDirector: boolean;
 	isActiveCms: boolean;
@@ -128,7 +129,9 @@ export class TopologyElements {
 			case Frame.InstalledOn: {
 				const service = last(this.services);
 				if (name === 'ClusterId') service.clusterKey ??= clusterKey(attributes);
-				return name === 'SqlInstanceId' ? Frame.SqlInstanceId : Frame.Ignored;
+				if (name !== 'SqlInstanceId') return Frame.Ignored;
+				service.sqlInstanceName ??= attribute(attributes, 'Name');
+				return Frame.SqlInstanceId;
 			}
 			case Frame.SqlInstanceId:
 				if (name === 'ClusterId') last(this.services).sqlInstanceClusterKey ??= clusterKey(attributes);
@@ -223,6 +226,7 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 	}
 
 	const frontEndPools: FrontEndPool[] = [];
+	const backEnds: TopologyDocument['backEnds'] = {};
 	const otherClusters: TopologyDocument['otherClusters'] = [];
 	for (const cluster of clusters) {
 		const hosted = cluster.key === undefined ? [] : (servicesOnCluster.get(cluster.key) ?? []);
@@ -240,13 +244,15 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 				servers: [...cluster.machines].sort((a, b) => a.ordinal - b.ordinal).map((machine) => machine.fqdn.value ?? ''),
 				hostsCentralManagementStore: hosted.some((service) => service.role === 'CentralMgmt' && service.isActiveCms),
 			});
+			const backEnd = backEndOf(userServices, servicesByKey, clusters);
+			if (backEnd) backEnds[fqdn] = backEnd;
 		} else {
 			const roles = [...new Set(hosted.map((service) => (service.isDirector ? 'Director' : service.role)))];
 			otherClusters.push({ fqdn, site: siteName(cluster.siteId), roles });
 		}
 	}
 
-	return { ...(signature === undefined ? {} : { signature }), sites, frontEndPools, otherClusters };
+	return { ...(signature === undefined ? {} : { signature }), sites, frontEndPools, otherClusters, backEnds };
 }
 
 /**
@@ -266,6 +272,15 @@ function editionOf(
 		? (userStore.clusterKey ?? userStore.sqlInstanceClusterKey) === cluster.key
 		: hosted.some((service) => service.role === 'UserStore');
 	return ownsUserStore ? 'Standard' : 'Enterprise';
+}
+
+/** The SQL Server (and instance) of the pool's user store: where a standby Central Management store goes when it is paired. */
+function backEndOf(userServices: ServiceRecord, servicesByKey: Map<string, ServiceRecord>, clusters: ClusterRecord[]): BackEnd | undefined {
+	const userStore = userServices.dependsOn.map((key) => servicesByKey.get(key)).find((service) => service?.role === 'UserStore');
+	const onCluster = userStore?.sqlInstanceClusterKey ?? userStore?.clusterKey;
+	const sqlServer = clusters.find((cluster) => cluster.key !== undefined && cluster.key === onCluster)?.fqdn.value;
+	if (!userStore || !sqlServer) return undefined;
+	return { sqlServer, ...(userStore.sqlInstanceName ? { instance: userStore.sqlInstanceName } : {}) };
 }
 
 function clusterKey(attributes: Attributes): string {

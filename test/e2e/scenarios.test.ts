@@ -109,6 +109,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'enterprise-happy',
 			'standard-edition',
 			'cms-standard-partner',
+			'cms-no-standby',
 			'not-deployed',
 			'mixed-deployment',
 			'unsupported-pairs',

@@ -43,7 +43,9 @@ describe.concurrent('sfb-pair status --all on the lab', { timeout: 60_000 }, () 
 		const lines = result.stdout.split('\n');
 		expect(lines[1]).toMatch(/^Disaster-recovery readiness of 9 Front End pools, read \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: 2 ready, 5 with work left, 2 could not be told$/);
 		expect(lines).toContain(
-			'Central Management store: pool-redmond.contoso.com, standby on pool-dublin.contoso.com: in sync (CentralMgmt.CMSMaster SteadyState/NormalState)',
+			'Central Management store: pool-redmond.contoso.com, standby on pool-dublin.contoso.com: in sync (CentralMgmt.CMSMaster SteadyState/NormalState; ' +
+				'Get-CsService -CentralManagementDatabase: 2 Central Management databases (pool-redmond-sql.contoso.com, pool-dublin-sql.contoso.com); ' +
+				"Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn 'pool-dublin-sql.contoso.com' -SqlInstanceName 'rtc': Succeed True)",
 		);
 		const row = (pool: string) => lines.find((line) => line.startsWith(`${pool} `))?.split(/ {2,}/);
 		expect(lines.find((line) => line.startsWith('POOL '))?.split(/ {2,}/)).toEqual(['POOL', 'PAIRED WITH', 'SYNC OUT', 'SYNC IN', 'LYNCBACKUP', 'CMS', 'STATE', 'NEXT']);
@@ -133,6 +135,29 @@ describe.concurrent('sfb-pair status --all on the lab', { timeout: 60_000 }, () 
 			for (const word of ['pool-frankfurt.contoso.com', 'syd-fe02.contoso.com', 'Start-CsWindowsService', 'sea-fe02.contoso.com']) expect(words).toContain(word);
 		} finally {
 			await terminal.dispose();
+		}
+	});
+
+	it('cms-no-standby: the CMS pair published without its standby store is work left, the store line says so, exit 3', async () => {
+		const own = mkdtempSync(join(tmpdir(), 'sfb-pair-cms-no-standby-'));
+		try {
+			const result = await cli(['status', '--all', '--lab', '--scenario', 'cms-no-standby', '--state-dir', own]);
+			expect(result.code, result.stdout + result.stderr).toBe(3);
+			const lines = result.stdout.split('\n');
+			expect(lines[2]).toBe(
+				'Central Management store: pool-redmond.contoso.com, standby on pool-dublin.contoso.com: no standby database (Get-CsService -CentralManagementDatabase: ' +
+					'1 Central Management database (pool-redmond-sql.contoso.com), none on pool-dublin-sql.contoso.com, the back end of pool-dublin.contoso.com)',
+			);
+			const row = (pool: string) => lines.find((line) => line.startsWith(`${pool} `))?.split(/ {2,}/);
+			expect(row('pool-redmond.contoso.com')?.slice(-3)).toEqual(['active', 'work left', 'define the standby store']);
+			expect(row('pool-dublin.contoso.com')?.slice(-3)).toEqual(['standby', 'work left', 'see pool-redmond.contoso.com']);
+			expect(row('pool-redmond-b.contoso.com')?.at(-1)).toBe('ready');
+			expect(result.stdout).toContain(
+				'  pool-redmond.contoso.com: in Topology Builder, publish the pairing of pool-redmond.contoso.com again with the Central Management store database on the back end of pool-dublin.contoso.com;',
+			);
+			expect(result.stdout).not.toContain('could not tell, or failed');
+		} finally {
+			rmSync(own, { recursive: true, force: true });
 		}
 	});
 });

@@ -9,6 +9,8 @@ import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm }
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const [, , sea03] = POOL_A.servers as [string, string, string];
 const [, dub02] = POOL_B.servers as [string, string];
+const SQL_A = 'pool01-sql.contoso.com';
+const SQL_B = 'pool02-sql.contoso.com';
 
 describeWithPwsh('sfb-pair status --all --live on pwsh with the stand-in module', (pwsh) => {
 	let farm: StandInFarm;
@@ -38,12 +40,38 @@ describeWithPwsh('sfb-pair status --all --live on pwsh with the stand-in module'
 		const lines = result.stdout.split('\n');
 		expect(lines[0]).toMatch(/^LIVE · pwsh 7\.\d+\.\d+ · SkypeForBusiness/);
 		expect(lines[1]).toMatch(/^Disaster-recovery readiness of 2 Front End pools, read .* UTC: 0 ready, 2 could not be told$/);
-		expect(lines[2]).toBe(`Central Management store: ${POOL_A.fqdn}, standby on ${POOL_B.fqdn}: waiting (CentralMgmt.CMSMaster NotInitialized/NormalState)`);
+		expect(lines[2]).toBe(
+			`Central Management store: ${POOL_A.fqdn}, standby on ${POOL_B.fqdn}: waiting (CentralMgmt.CMSMaster NotInitialized/NormalState; ` +
+				`Get-CsService -CentralManagementDatabase: 2 Central Management databases (${SQL_A}, ${SQL_B}); ` +
+				`Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn '${SQL_B}' -SqlInstanceName 'rtc': Succeed True)`,
+		);
 		const row = (pool: string) => lines.find((line) => line.startsWith(`${pool} `))?.split(/ {2,}/);
 		expect(row(POOL_A.fqdn)).toEqual([POOL_A.fqdn, POOL_B.fqdn, 'waiting', 'waiting', '2/3 running', 'active', 'UNKNOWN', 'start LYNCBACKUP']);
 		expect(row(POOL_B.fqdn)).toEqual([POOL_B.fqdn, POOL_A.fqdn, 'waiting', 'waiting', '2/3 running, 1 unknown', 'standby', 'UNKNOWN', 'could not tell']);
 		expect(lines).toContain(`  ${POOL_A.fqdn}: start LYNCBACKUP on ${sea03}: Start-CsWindowsService -Name LYNCBACKUP -ComputerName ${sea03}`);
 		expect(lines).toContain(`  ${POOL_B.fqdn}: could not tell on ${dub02} (unreachable): check that it is up and reachable over PowerShell remoting (WinRM), then ask again`);
 		expect(result.stdout).toMatch(new RegExp(`^ {2}- ${dub02.replace(/\./g, '\\.')}: deployed: Get-CsWindowsService -Name 'RTCSRV' -ComputerName '${dub02.replace(/\./g, '\\.')}': `, 'm'));
+	}, 300_000);
+
+	it('probes the standby store: a pairing published without it is work left on both pools, with what to do in Topology Builder', () => {
+		farm.update((state) => {
+			state.standbyStoreMissing = true;
+			state.servers[dub02]!.reachable = true;
+			state.servers[sea03]!.services.LYNCBACKUP = 'Running';
+		});
+		const env = { ...process.env, NO_COLOR: '1', SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) };
+		const result = spawnSync(process.execPath, [CLI, 'status', '--all', '--live', '--powershell', pwsh, '--state-dir', stateDir], { encoding: 'utf8', timeout: 240_000, env });
+		const lines = result.stdout.split('\n');
+		expect(lines[2], result.stdout + result.stderr).toBe(
+			`Central Management store: ${POOL_A.fqdn}, standby on ${POOL_B.fqdn}: no standby database ` +
+				`(Get-CsService -CentralManagementDatabase: 1 Central Management database (${SQL_A}), none on ${SQL_B}, the back end of ${POOL_B.fqdn})`,
+		);
+		const row = (pool: string) => lines.find((line) => line.startsWith(`${pool} `))?.split(/ {2,}/);
+		expect(row(POOL_A.fqdn)?.slice(6)).toEqual(['work left', 'define the standby store']);
+		expect(row(POOL_B.fqdn)?.slice(6)).toEqual(['work left', `see ${POOL_A.fqdn}`]);
+		expect(result.stdout).toContain(`  ${POOL_A.fqdn}: in Topology Builder, publish the pairing of ${POOL_A.fqdn} again with the Central Management store database on the back end of ${POOL_B.fqdn};`);
+		expect(result.status, result.stdout + result.stderr).toBe(3);
+		const tested = farm.read().calls.filter((call) => call.cmdlet === 'Test-CsDatabase');
+		expect(tested, 'no standby database listed: nothing to test').toEqual([]);
 	}, 300_000);
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FrontEndPool, Site } from '../../source/sfb/model.js';
+import type { BackEnd, FrontEndPool, Site } from '../../source/sfb/model.js';
+import { readTopologyDocument } from '../../source/sfb/topology-reader.js';
 import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
 
 /** The folder that holds the stand-in SkypeForBusiness module, for PSModulePath. */
@@ -74,6 +75,10 @@ export interface StandInState {
 	/** 'unrecognised' answers with an object that names no backup pool. */
 	relationshipShape: 'object' | 'string' | 'unrecognised';
 	cmsPool: string;
+	/** Each pool's back end, as the topology document names it (ours: where the stand-in keeps its CMS databases). */
+	backEnds: Record<string, BackEnd>;
+	/** The fault: the pairing of the CMS pool was published without its standby store (ours). */
+	standbyStoreMissing: boolean;
 	pools: Record<string, string[]>;
 	servers: Record<string, StandInServer>;
 	crashAfterMs: number;
@@ -128,7 +133,8 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 	const statePath = path.join(dir, 'farm.json');
 	const pools = [POOL_A, POOL_B];
 	const signature = '5f0c8e42-9a1d-4b7e-8c3f-2d6a1e9b7c40';
-	writeFileSync(path.join(dir, 'topology.xml'), renderTopologyDocument({ signature, sites: SITES, pools }));
+	const topology = renderTopologyDocument({ signature, sites: SITES, pools });
+	writeFileSync(path.join(dir, 'topology.xml'), topology);
 
 	const unpaired = (): StandInRegistrar => ({
 		backupRegistrar: null,
@@ -147,6 +153,8 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 		backupRegistrarShape: 'string',
 		relationshipShape: 'object',
 		cmsPool: POOL_A.fqdn,
+		backEnds: readTopologyDocument(topology, 'topology.xml').backEnds,
+		standbyStoreMissing: false,
 		pools: Object.fromEntries(pools.map((pool) => [pool.fqdn, pool.servers])),
 		servers: Object.fromEntries(pools.flatMap((pool) => pool.servers.map((server) => [server, standInServer()]))),
 		crashAfterMs: 150,

@@ -37,6 +37,8 @@ const samples: Record<string, unknown[][]> = {
 	readBackupStatusScript: [['pool01.contoso.com'], [hostile]],
 	readReplicationScript: [['sea-fe01.contoso.com'], [hostile]],
 	readComponentVersionsScript: [['sea-fe01.contoso.com'], [hostile]],
+	readCmsDatabasesScript: [[]],
+	testCmsDatabaseScript: [['sql01.contoso.com'], ['sql01.contoso.com', 'SFBBE'], [hostile, hostile]],
 };
 
 type Builder = (...args: unknown[]) => string;

@@ -92,6 +92,15 @@ describe('readTopologyDocument on contoso-two-sites.xml', () => {
 		]);
 	});
 
+	it("names each pool's back end, the SQL Server and instance of its user store: a Standard Edition server is its own", () => {
+		expect(document.backEnds).toEqual({
+			'pool01.contoso.com': { sqlServer: 'sea-sql01.contoso.com', instance: 'SFBBE' },
+			'sea-se01.contoso.com': { sqlServer: 'sea-se01.contoso.com', instance: 'rtc' },
+			'pool02.contoso.com': { sqlServer: 'dub-sql01.contoso.com', instance: 'SFBBE' },
+			'dub-se01.contoso.com': { sqlServer: 'dub-se01.contoso.com', instance: 'rtc' },
+		});
+	});
+
 	it('keeps the Director, Edge, Mediation, SQL and file store clusters out of the pools, with their roles', () => {
 		expect(document.otherClusters).toEqual([
 			{ fqdn: 'sea-sql01.contoso.com', site: 'Contoso Seattle', roles: ['UserStore', 'ApplicationStore', 'CentralMgmtStore'] },

@@ -1,12 +1,13 @@
 import stringWidth from 'string-width';
 import { BACKUP_SERVICE, type Environment } from '../../environments/port.js';
-import { observePair, publishedPairs } from '../../operations/reconcile.js';
+import { observePair, observeStandbyStore, publishedPairs } from '../../operations/reconcile.js';
 import { judgeEstate, readinessExitCode, type BackupServiceCount, type EstateReadiness, type PoolReadiness, type Readiness, type SyncReading } from '../../procedure/readiness.js';
 import { terminalSafeJson } from '../../text/sanitize.js';
 import { wrapWords } from '../../text/wrap.js';
 import { table } from '../text-table.js';
 
 const READINESS_WORDS: Record<Readiness, string> = { ready: 'ready', work: 'work left', failed: 'FAILED', unknown: 'UNKNOWN' };
+const STORE_WORDS: Partial<Record<EstateReadiness['centralManagementStore']['state'], string>> = { steady: 'in sync', 'no-database': 'no standby database' };
 const SYNC_WORDS: Record<SyncReading['state'], string> = { steady: 'steady', waiting: 'waiting', failed: 'FAILED', unknown: 'unknown' };
 
 /**
@@ -18,7 +19,7 @@ const SYNC_WORDS: Record<SyncReading['state'], string> = { steady: 'steady', wai
 export async function statusAllCommand(environment: Environment, json: boolean, write: (text: string) => void, width?: number): Promise<number> {
 	const inventory = await environment.readInventory();
 	const pictures = await Promise.all(publishedPairs(inventory).map(({ pool, backup }) => observePair(environment, pool, backup)));
-	const estate = judgeEstate(inventory, pictures, Date.now());
+	const estate = judgeEstate(inventory, pictures, Date.now(), await observeStandbyStore(environment, inventory, pictures));
 	const exitCode = readinessExitCode(estate);
 	if (json) {
 		write(terminalSafeJson({ environment: environment.kind, topologySignature: inventory.topologySignature, readAt: estate.readAt, exitCode, summary: summary(estate), centralManagementStore: estate.centralManagementStore, pools: estate.pools }));
@@ -105,7 +106,7 @@ function storeLine(estate: EstateReadiness): string {
 	const store = estate.centralManagementStore;
 	if (store.active === null) return `Central Management store: ${store.evidence}`;
 	if (store.standby === null) return `Central Management store: ${store.active}, no standby (${store.evidence})`;
-	return `Central Management store: ${store.active}, standby on ${store.standby}: ${store.state === 'steady' ? 'in sync' : store.state} (${store.evidence})`;
+	return `Central Management store: ${store.active}, standby on ${store.standby}: ${STORE_WORDS[store.state] ?? store.state} (${store.evidence})`;
 }
 
 const syncWord = (reading: SyncReading | null) => (reading ? SYNC_WORDS[reading.state] : '-');

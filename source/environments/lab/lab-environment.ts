@@ -3,14 +3,17 @@ import path from 'node:path';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { statusCommand } from '../../sfb/commands.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
-import type { FrontEndPool, PairingRequest, PoolInventory } from '../../sfb/model.js';
+import type { BackEnd, FrontEndPool, PairingRequest, PoolInventory } from '../../sfb/model.js';
+import { readTopologyDocument } from '../../sfb/topology-reader.js';
 import { renderTopologyDocument } from '../../sfb/topology-writer.js';
 import {
 	BACKUP_SERVICE,
 	EnvironmentError,
 	FRONT_END_SERVICE,
+	type CentralManagementDatabase,
 	type CommandOutcome,
 	type ComponentVersions,
+	type DatabaseCheck,
 	type Environment,
 	type ReplicaStatus,
 	type RunOptions,
@@ -64,6 +67,7 @@ export class LabEnvironment implements Environment {
 	private readonly poolsByFqdn: Map<string, ScenarioPool>;
 	private readonly poolOfServer: Map<string, ScenarioPool>;
 	private inventoryReads = 0;
+	private backEndsRead: Record<string, BackEnd> | undefined;
 
 	constructor(
 		stateDir: string,
@@ -91,6 +95,7 @@ export class LabEnvironment implements Environment {
 			pools: this.scenario.pools.map(toFrontEndPool),
 			pairings: Object.fromEntries(Object.entries(farm.pairings).map(([pool, pairing]) => [pool, pairing.backup])),
 			deployed: Object.fromEntries(this.scenario.pools.map((pool) => [pool.fqdn, pool.deployed])),
+			backEnds: this.backEnds(),
 		};
 		// Counted per opened lab, so a `pools` or `plan` run beforehand does not move the moment the fault strikes.
 		this.inventoryReads += 1;
@@ -105,14 +110,7 @@ export class LabEnvironment implements Environment {
 	}
 
 	async snapshotTopology(file: string): Promise<string> {
-		const farm = this.readFarm();
-		const document = renderTopologyDocument({
-			signature: farm.topologySignature,
-			sites: this.scenario.sites,
-			pools: this.scenario.pools.map(toFrontEndPool),
-			otherClusters: this.scenario.otherClusters,
-		});
-		return writePrivateSnapshot(path.resolve(file), document);
+		return writePrivateSnapshot(path.resolve(file), this.topologyDocument(this.readFarm().topologySignature));
 	}
 
 	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<void> {
@@ -300,6 +298,35 @@ export class LabEnvironment implements Environment {
 		return { components, source: 'Get-CsServerPatchVersion', raw: JSON.stringify(components) };
 	}
 
+	/**
+	 * The active store on the back end of the pool that hosts it; once that pool is paired, the standby on its partner's
+	 * back end, as publishing the pairing in Topology Builder defines it, unless the scenario's `no-standby-store` fault
+	 * says it was published without one.
+	 */
+	async readCentralManagementDatabases(): Promise<CentralManagementDatabase[]> {
+		const host = this.scenario.pools.find((pool) => pool.hostsCentralManagementStore);
+		if (!host) return [];
+		const backEnds = this.backEnds();
+		const partner = this.readFarm().pairings[host.fqdn]?.backup;
+		const standbyMissing = this.scenario.faults.some((fault) => fault.type === 'no-standby-store');
+		const pools = partner === undefined || standbyMissing ? [host.fqdn] : [host.fqdn, partner];
+		return pools.flatMap((pool) => {
+			const backEnd = backEnds[pool];
+			if (!backEnd) return [];
+			const identity = `CentralMgmtStore:${backEnd.sqlServer}`;
+			const database = { identity, sqlServer: backEnd.sqlServer, ...(backEnd.instance ? { instance: backEnd.instance } : {}) };
+			return [{ ...database, raw: JSON.stringify({ Identity: identity, PoolFqdn: backEnd.sqlServer, SqlInstanceName: backEnd.instance ?? null }) }];
+		});
+	}
+
+	async testCentralManagementDatabase(sqlServer: string, instance?: string): Promise<DatabaseCheck> {
+		const databases = await this.readCentralManagementDatabases();
+		const found = databases.some((database) => database.sqlServer.toLowerCase() === sqlServer.toLowerCase());
+		const where = instance ? `${sqlServer}\\${instance}` : sqlServer;
+		const detail = found ? `xds on ${where}, installed version matches the expected version` : `no Central Management database (xds) on ${where}`;
+		return { succeeded: found, detail, raw: JSON.stringify({ SqlServerFqdn: sqlServer, SqlInstanceName: instance ?? null, DatabaseName: 'xds', Succeed: found }) };
+	}
+
 	async startBackupSync(pool: string): Promise<void> {
 		this.frontEndPool(pool);
 		const farm = this.readFarm();
@@ -329,6 +356,21 @@ export class LabEnvironment implements Environment {
 	}
 
 	async dispose(): Promise<void> {}
+
+	private topologyDocument(signature: string): string {
+		return renderTopologyDocument({
+			signature,
+			sites: this.scenario.sites,
+			pools: this.scenario.pools.map(toFrontEndPool),
+			otherClusters: this.scenario.otherClusters,
+		});
+	}
+
+	/** Where the lab's topology document puts each pool's user store: read once, as the document never changes it. */
+	private backEnds(): Record<string, BackEnd> {
+		this.backEndsRead ??= readTopologyDocument(this.topologyDocument(this.scenario.signature ?? 'lab'), 'the lab topology').backEnds;
+		return this.backEndsRead;
+	}
 
 	private readonly toWallMs = (realisticSeconds: number): number => (realisticSeconds * 1000) / this.timeScale;
 

@@ -1,7 +1,7 @@
 import { Ajv, type JSONSchemaType } from 'ajv';
 import type { BackupModuleStatus, BackupServiceStatus } from '../../sfb/backup-status.js';
-import { patchVersionCommand, readServiceCommand, relationshipCommand, replicationCommand, statusCommand } from '../../sfb/commands.js';
-import { EnvironmentError, type ReplicaStatus, type ServiceState, type ServiceStatus } from '../port.js';
+import { CMS_DATABASES_COMMAND, patchVersionCommand, readServiceCommand, relationshipCommand, replicationCommand, statusCommand } from '../../sfb/commands.js';
+import { EnvironmentError, type CentralManagementDatabase, type DatabaseCheck, type ReplicaStatus, type ServiceState, type ServiceStatus } from '../port.js';
 import { BACKUP_CRASH_EVENT_ID, BACKUP_CRASH_PROVIDER, type SessionInfo } from './scripts.js';
 
 /**
@@ -287,6 +287,45 @@ function hasProperty(record: PowerShellRecord, name: string): boolean {
 function property(record: PowerShellRecord, name: string): unknown {
 	const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
 	return key === undefined ? undefined : record[key];
+}
+
+/**
+ * `Get-CsService -CentralManagementDatabase` [unverified shape]: the SQL Server from `PoolFqdn` (as every
+ * Get-CsService object carries it) or the `CentralMgmtStore:<fqdn>` identity, the instance from `SqlInstanceName`.
+ * An object that names no SQL Server makes the whole answer unknown, so a database is never dropped from the count.
+ */
+export function parseCmsDatabases(value: unknown): CentralManagementDatabase[] {
+	const raw = JSON.stringify(value);
+	return asList(value).map((record) => {
+		const sqlServer = fqdnFromValue(record);
+		if (sqlServer === undefined) throw new EnvironmentError('unexpected-output', `${CMS_DATABASES_COMMAND} returned a database that names no SQL Server`, raw);
+		const text = isRecord(record) ? record['#text'] : record;
+		const identity = typeof text === 'string' && text.trim() !== '' ? text.trim() : `CentralMgmtStore:${sqlServer}`;
+		const instance = isRecord(record) ? property(record, 'SqlInstanceName') : undefined;
+		return { identity, sqlServer, ...(typeof instance === 'string' && instance.trim() !== '' ? { instance: instance.trim() } : {}), raw: JSON.stringify(record) };
+	});
+}
+
+/**
+ * `Test-CsDatabase` [unverified shape]: every result must carry `Succeed`; the check succeeded when each does. Anything
+ * else (no result, no Succeed, a value that is not True or False) leaves `succeeded` undefined: nobody can tell.
+ */
+export function parseDatabaseCheck(value: unknown): DatabaseCheck {
+	const raw = JSON.stringify(value);
+	const records = asList(value).filter(isRecord);
+	const verdicts = records.map((record) => {
+		const succeed = property(record, 'Succeed');
+		if (typeof succeed === 'boolean') return succeed;
+		return /^(true|false)$/i.test(String(succeed)) ? /^true$/i.test(String(succeed)) : undefined;
+	});
+	const said = (name: string) => {
+		const values = records.map((record) => property(record, name)).filter((each): each is string => typeof each === 'string' && each.trim() !== '');
+		return values.length === 0 ? [] : [`${name} ${values.join('/')}`];
+	};
+	const named = [...said('DatabaseName'), ...said('InstalledVersion'), ...said('ExpectedVersion')].join(', ');
+	const detail = named || (records.length === 0 ? 'no result' : 'no database named');
+	const succeeded = records.length === 0 || verdicts.includes(undefined) ? undefined : verdicts.every(Boolean);
+	return { succeeded, detail, raw };
 }
 
 export interface RegistrarSetting {

@@ -6,6 +6,8 @@ import { sameNameTwice } from '../../sfb/pairing-rules.js';
 import { readTopologyDocument, TopologyReadError } from '../../sfb/topology-reader.js';
 import { formatTimeSpan } from '../../sfb/voice-resiliency.js';
 import {
+	type CentralManagementDatabase,
+	type DatabaseCheck,
 	EnvironmentError,
 	FRONT_END_SERVICE,
 	type CommandOutcome,
@@ -18,6 +20,7 @@ import {
 } from '../port.js';
 import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
 import {
+	CMS_DATABASES_COMMAND,
 	patchVersionCommand,
 	readServiceCommand,
 	registrarReadCommand,
@@ -26,6 +29,7 @@ import {
 	startServiceCommand,
 	statusCommand,
 	syncCommand,
+	testCmsDatabaseCommand,
 	writePairingSummary,
 } from '../../sfb/commands.js';
 import { resolvePowerShellExecutable } from './executable.js';
@@ -34,7 +38,9 @@ import {
 	parseBackupStatus,
 	parseBootstrapperPoll,
 	parseBootstrapperRun,
+	parseCmsDatabases,
 	parseComponents,
+	parseDatabaseCheck,
 	parseReplication,
 	parseFrontEndProbes,
 	parseInventoryOutput,
@@ -48,6 +54,7 @@ import {
 	closeRemoteSessionsScript,
 	probeFrontEndScript,
 	readBackupStatusScript,
+	readCmsDatabasesScript,
 	readComponentVersionsScript,
 	readInventoryScript,
 	readReplicationScript,
@@ -59,6 +66,7 @@ import {
 	startBootstrapperScript,
 	startServiceScript,
 	stopRemoteJobScript,
+	testCmsDatabaseScript,
 	writePairingScript,
 	type SessionInfo,
 } from './scripts.js';
@@ -189,7 +197,7 @@ export class PowerShellEnvironment implements Environment {
 			}),
 		);
 
-		return { topologySignature: signature, pools: document.frontEndPools, pairings, deployed };
+		return { topologySignature: signature, pools: document.frontEndPools, pairings, deployed, backEnds: document.backEnds };
 	}
 
 	/**
@@ -356,6 +364,14 @@ export class PowerShellEnvironment implements Environment {
 		const value = await this.run(readComponentVersionsScript(server), { action: patchVersionCommand(server), server, remote: [server] });
 		const output = parseComponents(server, value);
 		return { components: output.components, source: output.source, raw: JSON.stringify(value) };
+	}
+
+	async readCentralManagementDatabases(): Promise<CentralManagementDatabase[]> {
+		return parseCmsDatabases(await this.run(readCmsDatabasesScript(), { action: CMS_DATABASES_COMMAND }));
+	}
+
+	async testCentralManagementDatabase(sqlServer: string, instance?: string): Promise<DatabaseCheck> {
+		return parseDatabaseCheck(await this.run(testCmsDatabaseScript(sqlServer, instance), { action: testCmsDatabaseCommand(sqlServer, instance) }));
 	}
 
 	async startBackupSync(pool: string): Promise<void> {

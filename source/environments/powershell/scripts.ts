@@ -495,6 +495,17 @@ export function readBackupStatusScript(pool: string): string {
 	return `@(Get-CsBackupServiceStatus -PoolFqdn ${powershellLiteral(pool)} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ -Depth 3 })`;
 }
 
+/** Every Central Management database the topology defines, each object kept whole: its shape is [unverified]. */
+export function readCmsDatabasesScript(): string {
+	return '@(Get-CsService -CentralManagementDatabase | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })';
+}
+
+/** The Central Management database on one SQL Server; its result objects are kept whole ([unverified] shape). */
+export function testCmsDatabaseScript(sqlServer: string, instance?: string): string {
+	const named = instance === undefined ? '' : ` -SqlInstanceName ${powershellLiteral(instance)}`;
+	return `@(Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${powershellLiteral(sqlServer)}${named} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })`;
+}
+
 function jobId(job: number): string {
 	if (!Number.isSafeInteger(job) || job < 0) throw new RangeError(`A PowerShell job id is a whole number, not ${job}`);
 	return String(job);

@@ -616,3 +616,28 @@ describe('the farm on disk', () => {
 		expect((await openLab()).lab.readFarm().pairingWrites).toBe(0);
 	});
 });
+
+describe('the Central Management store and its standby', () => {
+	it('lists the active database alone until the CMS pool is paired, then the standby on the partner back end too, which Test-CsDatabase passes', async () => {
+		const { lab } = await openLab();
+		expect((await lab.readCentralManagementDatabases()).map((database) => database.sqlServer)).toEqual(['pool-redmond-sql.contoso.com']);
+		expect(await lab.testCentralManagementDatabase('pool-dublin-sql.contoso.com', 'rtc')).toMatchObject({ succeeded: false });
+		await pairRedmondDublin(lab);
+		expect((await lab.readCentralManagementDatabases()).map((database) => [database.identity, database.sqlServer, database.instance])).toEqual([
+			['CentralMgmtStore:pool-redmond-sql.contoso.com', 'pool-redmond-sql.contoso.com', 'rtc'],
+			['CentralMgmtStore:pool-dublin-sql.contoso.com', 'pool-dublin-sql.contoso.com', 'rtc'],
+		]);
+		expect(await lab.testCentralManagementDatabase('POOL-DUBLIN-SQL.contoso.com', 'rtc')).toMatchObject({ succeeded: true });
+		expect((await lab.readInventory()).backEnds?.[DUB]).toEqual({ sqlServer: 'pool-dublin-sql.contoso.com', instance: 'rtc' });
+	});
+
+	it('no-standby-store: the pairing published without the standby lists only the active database, and the partner fails the test', async () => {
+		const { lab } = await openLab({ faults: [{ type: 'no-standby-store' }] });
+		await pairRedmondDublin(lab);
+		expect((await lab.readCentralManagementDatabases()).map((database) => database.sqlServer)).toEqual(['pool-redmond-sql.contoso.com']);
+		expect(await lab.testCentralManagementDatabase('pool-dublin-sql.contoso.com', 'rtc')).toMatchObject({
+			succeeded: false,
+			detail: 'no Central Management database (xds) on pool-dublin-sql.contoso.com\\rtc',
+		});
+	});
+});

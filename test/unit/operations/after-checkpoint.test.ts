@@ -21,6 +21,8 @@ function fakeFarm(): Environment {
 		readComponentVersions: call,
 		startBackupSync: call,
 		readBackupStatus: call,
+		readCentralManagementDatabases: call,
+		testCentralManagementDatabase: call,
 		dispose: call,
 	};
 }
@@ -60,7 +62,11 @@ describe('afterCheckpoint and reads', () => {
 		const gated = afterCheckpoint(farm, { checkpointed: () => never });
 		await gated.readService('fe01.contoso.com', 'LYNCBACKUP');
 		await gated.readComponentVersions('fe01.contoso.com');
+		await gated.readCentralManagementDatabases();
+		await gated.testCentralManagementDatabase('sql02.contoso.com', 'rtc');
 		expect(farm.readService).toHaveBeenCalledWith('fe01.contoso.com', 'LYNCBACKUP');
 		expect(farm.readComponentVersions).toHaveBeenCalled();
+		expect(farm.readCentralManagementDatabases).toHaveBeenCalled();
+		expect(farm.testCentralManagementDatabase).toHaveBeenCalledWith('sql02.contoso.com', 'rtc');
 	});
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EnvironmentError, type Environment, type ServiceStatus } from '../../../source/environments/port.js';
 import { judgeReplication, probe } from '../../../source/operations/probes.js';
 
@@ -22,6 +22,8 @@ function farm(reads: Partial<Environment>): Environment {
 		readComponentVersions: refuse,
 		startBackupSync: refuse,
 		readBackupStatus: refuse,
+		readCentralManagementDatabases: refuse,
+		testCentralManagementDatabase: refuse,
 		dispose: async () => undefined,
 		...reads,
 	};
@@ -123,5 +125,73 @@ describe('replication', () => {
 
 	it('cannot tell against a publish time without a readable LastUpdateCreation', () => {
 		expect(judgeReplication({ upToDate: true, lastUpdateCreation: 'yesterday', raw: 'r' }, command, '2026-11-30T10:00:00Z')).toMatchObject({ state: 'unknown', raw: 'r' });
+	});
+});
+
+describe('the standby Central Management store', () => {
+	const backEnd = { sqlServer: 'sql-dub.contoso.com', instance: 'rtc' };
+	const request = { kind: 'standby-store', partner: 'pool-dub.contoso.com', partnerBackEnd: backEnd } as const;
+	const database = (sqlServer: string, instance?: string) => ({ identity: `CentralMgmtStore:${sqlServer}`, sqlServer, ...(instance ? { instance } : {}), raw: '{}' });
+	const both = async () => [database('sql-red.contoso.com'), database('SQL-DUB.contoso.com', 'rtc')];
+	const tested = (succeeded: boolean | undefined) => async () => ({ succeeded, detail: 'DatabaseName xds', raw: 'test raw' });
+
+	it('is done with two databases, one on the partner back end, and that one passing Test-CsDatabase', async () => {
+		const testing = vi.fn(tested(true));
+		const observation = await probe(farm({ readCentralManagementDatabases: both, testCentralManagementDatabase: testing }), request);
+		expect(observation).toEqual({
+			state: 'done',
+			value: 'standby',
+			evidence:
+				'Get-CsService -CentralManagementDatabase: 2 Central Management databases (sql-red.contoso.com, SQL-DUB.contoso.com); ' +
+				"Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn 'sql-dub.contoso.com' -SqlInstanceName 'rtc': Succeed True",
+		});
+		expect(testing).toHaveBeenCalledWith('sql-dub.contoso.com', 'rtc');
+	});
+
+	it('is not done when only the active database exists, or none is on the partner back end, naming where it belongs', async () => {
+		const one = await probe(farm({ readCentralManagementDatabases: async () => [database('sql-red.contoso.com')] }), request);
+		expect(one).toEqual({
+			state: 'not-done',
+			value: 'no standby',
+			evidence:
+				'Get-CsService -CentralManagementDatabase: 1 Central Management database (sql-red.contoso.com), none on sql-dub.contoso.com, the back end of pool-dub.contoso.com',
+		});
+		const elsewhere = await probe(farm({ readCentralManagementDatabases: async () => [database('sql-red.contoso.com'), database('sql-other.contoso.com')] }), request);
+		expect(elsewhere).toMatchObject({ state: 'not-done', value: 'no standby' });
+	});
+
+	it('is not done, and broken, when the standby fails its test', async () => {
+		expect(await probe(farm({ readCentralManagementDatabases: both, testCentralManagementDatabase: tested(false) }), request)).toMatchObject({
+			state: 'not-done',
+			broken: true,
+			evidence: "Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn 'sql-dub.contoso.com' -SqlInstanceName 'rtc': Succeed False (DatabaseName xds)",
+		});
+	});
+
+	it('never says no when it cannot tell: an error, an unreadable test result, or a back end the topology does not name', async () => {
+		const denied = farm({
+			readCentralManagementDatabases: async () => {
+				throw new EnvironmentError('access-denied', 'Access is denied', 'raw denied');
+			},
+		});
+		expect(await probe(denied, request)).toEqual({
+			state: 'unknown',
+			reason: 'access-denied',
+			evidence: 'Get-CsService -CentralManagementDatabase: Access is denied',
+			raw: 'raw denied',
+		});
+		const testFails = farm({
+			readCentralManagementDatabases: both,
+			testCentralManagementDatabase: async () => {
+				throw new EnvironmentError('unreachable', 'cannot reach SQL', 'raw sql');
+			},
+		});
+		expect(await probe(testFails, request)).toMatchObject({ state: 'unknown', reason: 'unreachable', raw: 'raw sql' });
+		expect(await probe(farm({ readCentralManagementDatabases: both, testCentralManagementDatabase: tested(undefined) }), request)).toMatchObject({
+			state: 'unknown',
+			reason: 'unexpected-output',
+			raw: 'test raw',
+		});
+		expect(await probe(farm({}), { ...request, partnerBackEnd: undefined })).toMatchObject({ state: 'unknown', reason: 'unexpected-output' });
 	});
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../../source/environments/port.js';
 import {
+	parseCmsDatabases,
+	parseDatabaseCheck,
 	asList,
 	classifyFailure,
 	parseBackupRelationship,
@@ -144,6 +146,36 @@ describe('replica status (UpToDate and LastUpdateCreation are the documented pro
 		expect(thrown(() => parseReplication('fe01', [])).message).toBe("Get-CsManagementStoreReplicationStatus -ReplicaFqdn 'fe01' returned no replica");
 		expect(thrown(() => parseReplication('fe01', [{ upToDate: true, record: {} }, { upToDate: true, record: {} }])).kind).toBe('unexpected-output');
 		expect(thrown(() => parseReplication('fe01', { upToDate: 'maybe', record: {} })).message).toMatch(/no readable UpToDate$/);
+	});
+});
+
+describe('Central Management databases and Test-CsDatabase (shapes are [unverified])', () => {
+	it('reads the SQL Server from PoolFqdn or the CentralMgmtStore identity, and the instance where given', () => {
+		expect(
+			parseCmsDatabases([
+				{ '#text': 'CentralMgmtStore:sql01.contoso.com', PoolFqdn: 'sql01.contoso.com', SqlInstanceName: 'SFBBE' },
+				{ '#text': 'CentralMgmtStore:sql02.contoso.com', Identity: 'CentralMgmtStore:sql02.contoso.com' },
+			]).map(({ raw: _raw, ...database }) => database),
+		).toEqual([
+			{ identity: 'CentralMgmtStore:sql01.contoso.com', sqlServer: 'sql01.contoso.com', instance: 'SFBBE' },
+			{ identity: 'CentralMgmtStore:sql02.contoso.com', sqlServer: 'sql02.contoso.com' },
+		]);
+		expect(parseCmsDatabases(null)).toEqual([]);
+	});
+
+	it('refuses a database that names no SQL Server, rather than count one fewer', () => {
+		expect(() => parseCmsDatabases([{ '#text': 'Microsoft.Rtc.Management.Xds.Service', Role: 'CentralMgmtStore' }])).toThrow(EnvironmentError);
+	});
+
+	it('Test-CsDatabase: Succeed True or False counts; no result, or a Succeed it cannot read, is undefined: nobody can tell', () => {
+		expect(parseDatabaseCheck({ Succeed: true, DatabaseName: 'xds', InstalledVersion: '10.13.2', ExpectedVersion: '10.13.2' })).toMatchObject({
+			succeeded: true,
+			detail: 'DatabaseName xds, InstalledVersion 10.13.2, ExpectedVersion 10.13.2',
+		});
+		expect(parseDatabaseCheck([{ Succeed: 'True', DatabaseName: 'xds' }, { Succeed: 'False', DatabaseName: 'xds' }]).succeeded).toBe(false);
+		expect(parseDatabaseCheck([]).succeeded).toBeUndefined();
+		expect(parseDatabaseCheck({ Result: 'Success' }).succeeded).toBeUndefined();
+		expect(parseDatabaseCheck({ Succeed: 'maybe' }).succeeded).toBeUndefined();
 	});
 });
 

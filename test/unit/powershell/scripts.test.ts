@@ -11,6 +11,7 @@ import {
 	transportLine,
 	wrapScript,
 	writePairingScript,
+	testCmsDatabaseScript,
 } from '../../../source/environments/powershell/scripts.js';
 import type { PairingRequest } from '../../../source/sfb/model.js';
 
@@ -52,6 +53,7 @@ describe('script builders', () => {
 			startBootstrapperScript(hostile, true),
 			receiveBootstrapperScript(hostile, 7),
 			writePairingScript({ ...request, pool: hostile }, intervals, false),
+			testCmsDatabaseScript(hostile, hostile),
 		];
 		for (const script of scripts) {
 			const outsideLiterals = script.split(powershellLiteral(hostile)).join('').split(powershellLiteral(`Registrar:${hostile}`)).join('');

@@ -89,6 +89,44 @@ describe('the disaster-recovery readiness of an estate', () => {
 		expect(estate.centralManagementStore).toEqual({ active: RED.fqdn, standby: DUB.fqdn, state: 'steady', evidence: 'CentralMgmt.CMSMaster SteadyState/NormalState' });
 	});
 
+	it('with the standby-store probe: a standby database found keeps the pair ready; none is work left on both pools, saying what to do', () => {
+		const farm = inventory([RED, DUB, PAR, FRA], [[RED, DUB], [PAR, FRA]]);
+		const pictures = [observed(RED, DUB), observed(PAR, FRA)];
+		const found = done('Get-CsService -CentralManagementDatabase: 2 Central Management databases; Test-CsDatabase …: Succeed True', 'standby');
+		const withStandby = judgeEstate(farm, pictures, NOW, found);
+		expect(readinessExitCode(withStandby)).toBe(0);
+		expect(withStandby.centralManagementStore).toEqual({ active: RED.fqdn, standby: DUB.fqdn, state: 'steady', evidence: `CentralMgmt.CMSMaster SteadyState/NormalState; ${found.evidence}` });
+
+		const missing = notDone('Get-CsService -CentralManagementDatabase: 1 Central Management database (sql-red), none on sql-dub, the back end of dub', { value: 'no standby' });
+		const without = judgeEstate(farm, pictures, NOW, missing);
+		expect(without.centralManagementStore).toEqual({ active: RED.fqdn, standby: DUB.fqdn, state: 'no-database', evidence: missing.evidence });
+		const red = byName(without.pools, RED.fqdn);
+		expect(red.readiness).toBe('work');
+		expect(red.next).toEqual([
+			{
+				action: 'define the standby store',
+				detail: `in Topology Builder, publish the pairing of ${RED.fqdn} again with the Central Management store database on the back end of ${DUB.fqdn}; Test-CsDatabase -CentralManagementDatabase then checks it`,
+			},
+		]);
+		expect(red.evidence, 'not done is no "could not tell"').toEqual([]);
+		expect(byName(without.pools, DUB.fqdn)).toMatchObject({ readiness: 'work', next: [{ action: `see ${RED.fqdn}` }] });
+		expect(byName(without.pools, PAR.fqdn).readiness).toBe('ready');
+		expect(readinessExitCode(without)).toBe(3);
+	});
+
+	it('with the standby-store probe: a failing standby fails the pair, and one that cannot be told is unknown, never ready', () => {
+		const farm = inventory([RED, DUB], [[RED, DUB]]);
+		const failing = judgeEstate(farm, [observed(RED, DUB)], NOW, notDone('Test-CsDatabase …: Succeed False', { value: 'failed', broken: true }));
+		expect(failing.centralManagementStore.state).toBe('failed');
+		expect(failing.pools.map((each) => each.readiness)).toEqual(['failed', 'failed']);
+		const untold = judgeEstate(farm, [observed(RED, DUB)], NOW, unknown('access-denied', 'Get-CsService -CentralManagementDatabase: Access is denied'));
+		expect(untold.centralManagementStore).toMatchObject({ state: 'unknown', evidence: 'Get-CsService -CentralManagementDatabase: Access is denied' });
+		expect(untold.pools.map((each) => each.readiness)).toEqual(['unknown', 'unknown']);
+		expect(byName(untold.pools, RED.fqdn).next.at(-1)?.action).toBe('ask again');
+		expect(byName(untold.pools, RED.fqdn).evidence).toEqual(['standby Central Management store: unknown (access denied): Get-CsService -CentralManagementDatabase: Access is denied']);
+		expect(readinessExitCode(untold)).toBe(1);
+	});
+
 	it('an unpaired pool is work left (exit 3), and its next step names a partner the rules allow, in another site first', () => {
 		const bellevue = pool('bel.contoso.com', 'Redmond');
 		const estate = judgeEstate(inventory([RED, DUB, SEA, bellevue, PAR], [[RED, DUB]]), [observed(RED, DUB)], NOW);

@@ -20,6 +20,7 @@
 		'Get-WinEvent'
 		'New-PSSession'
 		'Remove-PSSession'
+		'Test-CsDatabase'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()

@@ -198,9 +198,10 @@ function ConvertTo-StandInRegistrar {
 
 function Get-CsService {
 	[CmdletBinding()]
-	param([string]$Identity, [switch]$Registrar, [string]$PoolFqdn)
+	param([string]$Identity, [switch]$Registrar, [string]$PoolFqdn, [switch]$CentralManagementDatabase)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
 	$state = Use-StandInState -Action { param($state) $state }
+	if ($CentralManagementDatabase) { return Get-StandInCmsDatabase -State $state }
 	$pools = @($state.registrars.Keys)
 	if ($Identity) {
 		$wanted = Get-RegistrarPool $Identity
@@ -608,10 +609,56 @@ function Invoke-Command {
 	}
 }
 
+#region Central Management store and its standby (issue 13 item 3)
+# Where the Central Management databases are: the active one on the back end of the pool that hosts the store
+# (cmsPool), and, once that pool is paired, the standby on its partner's back end, as publishing the pairing in
+# Topology Builder defines it (sfb-facts.md §8). backEnds (pool -> sqlServer, instance) and standbyStoreMissing (the
+# fault: the pairing published without the standby) are ours. The output objects' properties are [unverified]: the
+# stand-in gives Identity "CentralMgmtStore:<sql>", PoolFqdn (the SQL Server) and SqlInstanceName.
+function Get-StandInCmsDatabase {
+	param($State)
+	$pools = @($State.cmsPool)
+	$setting = $State.registrars[$State.cmsPool]
+	if ($null -ne $setting -and $setting.backupRegistrar -and -not $State.standbyStoreMissing) {
+		$pools += Get-RegistrarPool $setting.backupRegistrar
+	}
+	foreach ($pool in $pools) {
+		$backEnd = $State.backEnds[$pool]
+		if ($null -eq $backEnd) { continue }
+		[pscustomobject]@{
+			Identity = "CentralMgmtStore:$($backEnd.sqlServer)"
+			PoolFqdn = $backEnd.sqlServer
+			SqlInstanceName = $backEnd.instance
+			Role = 'CentralMgmtStore'
+		}
+	}
+}
+
+# Test-CsDatabase -CentralManagementDatabase: Succeed True where the SQL Server holds a Central Management database
+# (xds), False where it does not. Succeed, DatabaseName, InstalledVersion, ExpectedVersion are [unverified] names.
+function Test-CsDatabase {
+	[CmdletBinding()]
+	param([switch]$CentralManagementDatabase, [Parameter(Mandatory)][string]$SqlServerFqdn, [string]$SqlInstanceName)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$held = @(Get-StandInCmsDatabase -State $state | Where-Object { $_.PoolFqdn -eq $SqlServerFqdn }).Count -gt 0
+	[pscustomobject]@{
+		SqlServerFqdn = $SqlServerFqdn
+		SqlInstanceName = $SqlInstanceName
+		DatabaseName = 'xds'
+		DataSource = "$SqlServerFqdn\$SqlInstanceName"
+		InstalledVersion = $(if ($held) { '10.13.2' } else { '' })
+		ExpectedVersion = '10.13.2'
+		Succeed = $held
+	}
+}
+#endregion
+
 $exported = @(
 	'Get-CsTopology', 'Enable-CsTopology', 'Get-CsService', 'Set-CsRegistrar', 'Get-CsPoolBackupRelationship',
 	'Get-CsWindowsService', 'Start-CsWindowsService', 'Invoke-CsBackupServiceSync', 'Get-CsBackupServiceStatus',
-	'Get-CsManagementStoreReplicationStatus', 'Invoke-Command', 'Get-WinEvent', 'New-PSSession', 'Remove-PSSession'
+	'Get-CsManagementStoreReplicationStatus', 'Invoke-Command', 'Get-WinEvent', 'New-PSSession', 'Remove-PSSession',
+	'Test-CsDatabase'
 )
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
 if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {
