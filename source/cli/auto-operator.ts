@@ -1,10 +1,13 @@
 import type { CumulativeUpdateChoice, FailureDecision, Operator, ServerFailure, UnknownDecision, UnknownObservation } from '../procedure/operator.js';
+import { topologyBuilderSteps } from '../procedure/topology-builder-steps.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 
 /**
  * The operator of `run --yes`: the pair and voice settings come from the command line, a failed server is retried
  * once, then left for a person (exit 3) while the others finish. A probe that cannot tell is asked again as often,
- * then the run stops (exit 3) naming the server and why: what it could not see is never taken as not done.
+ * then the run stops (exit 3) naming the server and why: what it could not see is never taken as not done. A pair that
+ * holds the Central Management store is paired in Topology Builder only: the steps are printed and the run stops (exit 3)
+ * before it changes anything, unless the farm already shows the pairing and the standby store.
  */
 export function autoOperator(
 	request: { pool: string; backup: string; voice: VoiceResiliency; voiceNote?: string; retries: number },
@@ -17,9 +20,15 @@ export function autoOperator(
 		chooseVoice: async () => ({ ...request.voice, ...(request.voiceNote ? { note: request.voiceNote } : {}) }),
 		confirmPlan: async (plan) => {
 			if (plan.notice) write(`notice: ${plan.notice}`);
-			return 'publish';
+			return plan.centralManagementStore ? 'topology-builder' : 'publish';
 		},
-		awaitTopologyBuilder: async () => 'cancel',
+		// Nobody can click Topology Builder for the operator: the steps are printed, and the run waits for a person.
+		awaitTopologyBuilder: async (plan, lastCheck) => {
+			if (lastCheck) write(lastCheck);
+			write('In Topology Builder:');
+			for (const step of topologyBuilderSteps(plan)) write(`  ${step}`);
+			return 'stop';
+		},
 		chooseCumulativeUpdate: async (_servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice> =>
 			canRunRemotely ? 'run' : 'later',
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>

@@ -113,6 +113,13 @@ export interface Environment {
 	readInventory(): Promise<PoolInventory>;
 	/** Saves the published topology document (`Get-CsTopology -AsXml`) to a file; returns the path. */
 	snapshotTopology(file: string): Promise<string>;
+	/** The published topology document, `Get-CsTopology -AsXml`, as text. */
+	readTopologyDocument(): Promise<string>;
+	/**
+	 * The lab only: plays the operator's publish in Topology Builder for a training run (the pairing both ways and, for a
+	 * pair that holds the Central Management store, its standby). A live farm has none: a person clicks.
+	 */
+	publishAsTopologyBuilder?(request: PairingRequest): Promise<void>;
 	/** Writes the pairing in both directions and enables the topology. With whatIf, changes nothing. */
 	writePairing(request: PairingRequest, options?: WritePairingOptions): Promise<void>;
 	/** The backup pool the published configuration names for `pool`, if any. */

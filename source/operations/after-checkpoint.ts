@@ -17,6 +17,8 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		...(environment.timeScale === undefined ? {} : { timeScale: environment.timeScale }),
 		readInventory: () => environment.readInventory(),
 		snapshotTopology: (file) => then(() => environment.snapshotTopology(file)),
+		readTopologyDocument: () => environment.readTopologyDocument(),
+		...(environment.publishAsTopologyBuilder ? { publishAsTopologyBuilder: (request) => then(() => environment.publishAsTopologyBuilder!(request)) } : {}),
 		writePairing: (request, options) => then(() => environment.writePairing(request, options)),
 		readPairing: (pool) => environment.readPairing(pool),
 		runBootstrapper: (server, options) => then(() => environment.runBootstrapper(server, options)),

@@ -1,15 +1,18 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
 import { BACK, OperatorLeft, type Back, type BackupCandidate, type VoiceChoice } from '../procedure/operator.js';
 import { assessPicture, PHASE_OUTCOMES, type PairPicture, type PairingPicture } from '../procedure/picture.js';
-import { buildPlan, MANAGEMENT_SHELL, NOT_DEPLOYED, publishCommands, type Plan } from '../procedure/plan.js';
+import { buildPlan, centralManagementPlan, MANAGEMENT_SHELL, NOT_DEPLOYED, publishCommands, type CentralManagementPlan, type Plan } from '../procedure/plan.js';
 import { PHASE_NAMES, SERVER_PHASES, type OutcomeKind, type ServerPhase } from '../procedure/state.js';
 import { STEPS, type StepId } from '../procedure/steps.js';
-import { relationshipCommand, startServiceCommand } from '../sfb/commands.js';
+import { installStandbyCommand, relationshipCommand, startServiceCommand } from '../sfb/commands.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
 import { describeObservation, type Observation } from '../sfb/observation.js';
 import { assessPair, assessPools, findPool, pairedBothWays } from '../sfb/pairing-rules.js';
+import { describeTopologyChange, diffTopologies } from '../sfb/topology-diff.js';
+import { TopologyReadError } from '../sfb/topology-reader.js';
 import { iso, type OperationContext } from './context.js';
 import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
@@ -309,14 +312,20 @@ const bothDone = (observations: Observation[]) => observations.length === 2 && o
 async function publish(context: OperationContext, firstInventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool, picture: PairPicture): Promise<Back | undefined> {
 	const { session, environment, operator, recorder } = context;
 	const readBack = await readBackBothWays(context, pool, backup, picture.pairing);
-	if (bothDone(readBack)) {
+	const cms = centralManagementPlan(firstInventory, pool, backup);
+	const standby = bothDone(readBack) && cms ? await settleStandbyStore(context, cms) : undefined;
+	if (bothDone(readBack) && standby?.state !== 'not-done') {
 		if (session.state.publish.verified && isFinished(context, 'publish')) return;
 		startStep(context, 'publish');
 		session.dispatch({ type: 'pairing-verified' });
 		const why = session.state.publish.snapshotPath ? 'the write was made before the interruption and is on the farm' : 'they were paired before this session';
-		recorder?.note(`Read back: ${pool.fqdn} and ${backup.fqdn} are already paired (${why}); nothing written again.`, iso(Date.now()));
+		const store = standby ? `, with the standby Central Management store (${standby.evidence})` : '';
+		recorder?.note(`Read back: ${pool.fqdn} and ${backup.fqdn} are already paired (${why})${store}; nothing written again.`, iso(Date.now()));
 		finishStep(context, 'publish', 'done', 'already paired: nothing written');
 		return;
+	}
+	if (standby?.state === 'not-done') {
+		recorder?.note(`${pool.fqdn} and ${backup.fqdn} are paired both ways, but ${missingStandby(standby)}: the Topology Builder steps are shown again.`, iso(Date.now()));
 	}
 	if (session.state.publish.verified && isFinished(context, 'publish')) {
 		recorder?.note(
@@ -333,9 +342,9 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 		if (notice) recorder?.note(notice, iso(Date.now()));
 		const choice = await operator.confirmPlan(plan);
 		if (choice === BACK) return BACK;
-		recorder?.decision({ what: 'publish the pairing', choice, at: iso(Date.now()) });
-		if (choice === 'topology-builder') {
-			if (await awaitTopologyBuilder(context, plan)) break;
+		recorder?.decision({ what: 'publish the pairing', choice, ...(cms ? { reason: `${cms.host} holds the Central Management store: Topology Builder is the only path` } : {}), at: iso(Date.now()) });
+		if (choice === 'topology-builder' || cms) {
+			if (await awaitTopologyBuilder(context, plan, standby?.state === 'not-done' && cms ? standbyCheck(cms, standby) : undefined)) break;
 			continue;
 		}
 		const current = await environment.readInventory();
@@ -383,19 +392,85 @@ async function takeSnapshot(context: OperationContext) {
 	session.dispatch({ type: 'snapshot-taken', path });
 }
 
-async function awaitTopologyBuilder(context: OperationContext, plan: Plan): Promise<boolean> {
+/**
+ * The operator pairs the pools in Topology Builder; the farm says when it is done: the pairing read back both ways and,
+ * for a pair that holds the Central Management store, the standby store. Then the topology before and after is compared.
+ * In the lab the operator may have the lab play the publish. Returns false when the operator goes back to the plan.
+ */
+async function awaitTopologyBuilder(context: OperationContext, plan: Plan, firstCheck?: string): Promise<boolean> {
+	const { environment, recorder } = context;
 	await takeSnapshot(context);
-	let lastCheck: string | undefined;
+	let lastCheck = firstCheck;
 	for (;;) {
-		const answer = await context.operator.awaitTopologyBuilder(plan, lastCheck);
+		const answer = await context.operator.awaitTopologyBuilder(plan, lastCheck, { canSimulate: environment.publishAsTopologyBuilder !== undefined });
 		if (answer === 'cancel') return false;
-		const readBack = await readBackBothWays(context, plan.pool, plan.backup);
-		if (bothDone(readBack)) {
-			context.session.dispatch({ type: 'pairing-written', method: 'topology-builder' });
-			context.recorder?.decision({ what: 'publish the pairing', choice: 'done in Topology Builder by the operator', at: iso(Date.now()) });
-			return true;
+		if (answer === 'stop') {
+			const who = plan.centralManagementStore ? `${plan.centralManagementStore.host} holds the Central Management store, which Microsoft documents pairing only in Topology Builder` : 'the pairing is yours to publish in Topology Builder';
+			return stop('needs-operator', `${who}: nothing was changed; pair ${plan.pool.fqdn} with ${plan.backup.fqdn} there (the steps above), then run again: the farm is checked first`);
 		}
-		lastCheck = `Not paired yet: ${relationshipCommand(plan.pool.fqdn)} does not name ${plan.backup.fqdn} (${readBack.map(describeObservation).join('; ')}). Publish in Topology Builder, then check again.`;
+		if (answer === 'simulate' && environment.publishAsTopologyBuilder) {
+			await environment.publishAsTopologyBuilder({ pool: plan.pool.fqdn, backup: plan.backup.fqdn, voice: plan.voice });
+			recorder?.note('Lab: the operator\'s publish in Topology Builder was played by the lab.', iso(Date.now()));
+		}
+		const readBack = await readBackBothWays(context, plan.pool, plan.backup);
+		if (!bothDone(readBack)) {
+			lastCheck = `Not paired yet: ${relationshipCommand(plan.pool.fqdn)} does not name ${plan.backup.fqdn} (${readBack.map(describeObservation).join('; ')}). Publish in Topology Builder, then check again.`;
+			continue;
+		}
+		const cms = plan.centralManagementStore;
+		const standby = cms ? await settleStandbyStore(context, cms) : undefined;
+		if (cms && standby && standby.state !== 'done') {
+			lastCheck = standbyCheck(cms, standby);
+			recorder?.note(`No standby Central Management store after the publish in Topology Builder: ${describeObservation(standby)}`, iso(Date.now()));
+			continue;
+		}
+		const changes = await topologyChanges(context);
+		context.session.dispatch({ type: 'pairing-written', method: 'topology-builder', ...(changes ? { changes } : {}) });
+		context.recorder?.decision({
+			what: 'publish the pairing',
+			choice: 'done in Topology Builder by the operator',
+			...(standby ? { reason: `standby Central Management store: ${standby.evidence}` } : {}),
+			at: iso(Date.now()),
+		});
+		return true;
+	}
+}
+
+/** The standby store, as its probe says; while it cannot tell, the operator decides (probe again or stop). */
+async function settleStandbyStore(context: OperationContext, cms: CentralManagementPlan): Promise<Observation> {
+	const question = { subject: cms.host, what: `its standby Central Management store is on the back end of ${cms.partner}`, canSkip: false };
+	const settled = await settleObservation(context, question, () => probe(context.environment, { kind: 'standby-store', partner: cms.partner, partnerBackEnd: cms.partnerBackEnd }));
+	if (settled.kind !== 'answered') return stop('needs-operator', couldNotTell(question, settled.observation));
+	return settled.observation;
+}
+
+function missingStandby(observation: Observation): string {
+	return `the standby Central Management store is not there (${describeObservation(observation)})`;
+}
+
+/** What the operator reads when the pairing is published but its standby store is not there, and what to do. */
+function standbyCheck(cms: CentralManagementPlan, observation: Observation): string {
+	const install = cms.partnerIsStandard ? ` Run ${installStandbyCommand(cms.partner)} first, then publish` : ' Publish';
+	return `Paired both ways, but ${missingStandby(observation)}.${install} again in Topology Builder with the Central Management store database on the back end of ${cms.partner}, then check again.`;
+}
+
+/**
+ * The topology saved before the publish against the one published now, in a few lines, for the screen and the record.
+ * A document that cannot be read or compared is said so: the publish itself stands, as the read-backs showed.
+ */
+async function topologyChanges(context: OperationContext): Promise<string[] | undefined> {
+	const saved = context.session.state.publish.snapshotPath;
+	if (!saved) return undefined;
+	try {
+		const change = diffTopologies(await readFile(saved, 'utf8'), await context.environment.readTopologyDocument());
+		const lines = describeTopologyChange(change);
+		context.recorder?.note(`The topology before (${saved}) and after the publish in Topology Builder:\n${lines.join('\n')}`, iso(Date.now()));
+		return lines;
+	} catch (error) {
+		if (!(error instanceof EnvironmentError || error instanceof TopologyReadError || (error as NodeJS.ErrnoException).code !== undefined)) throw error;
+		const why = `the topology before and after could not be compared: ${error instanceof Error ? error.message : String(error)}`;
+		context.recorder?.note(why, iso(Date.now()));
+		return [why];
 	}
 }
 

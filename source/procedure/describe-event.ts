@@ -24,7 +24,8 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 		case 'snapshot-taken':
 			return `topology snapshot saved: ${event.path}`;
 		case 'pairing-written':
-			return event.method === 'cmdlets' ? 'pairing written and topology enabled' : 'pairing published in Topology Builder';
+			if (event.method === 'cmdlets') return 'pairing written and topology enabled';
+			return ['pairing published in Topology Builder', ...(event.changes ?? []).map((change, index) => `${index === 0 ? 'topology before → after: ' : '  '}${sanitizeLine(change)}`)].join('\n');
 		case 'pairing-verified':
 			return 'pairing read back from the published configuration';
 		case 'farm-observed':

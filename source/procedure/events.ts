@@ -16,7 +16,8 @@ export type ProcedureEvent = Timed<
 	| { type: 'voice-set'; voice: VoiceResiliency }
 	| { type: 'snapshot-taken'; path: string }
 	| { type: 'pairing-write-started' }
-	| { type: 'pairing-written'; method: 'cmdlets' | 'topology-builder' }
+	/** `changes`: the topology before and after a publish in Topology Builder, in a few lines (describeTopologyChange). */
+	| { type: 'pairing-written'; method: 'cmdlets' | 'topology-builder'; changes?: string[] }
 	| { type: 'pairing-verified' }
 	| { type: 'servers-planned'; servers: { fqdn: string; pool: string }[] }
 	| { type: 'task-started'; phase: ServerPhase; server: string }

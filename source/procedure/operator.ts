@@ -25,6 +25,8 @@ export type VoiceChoice = VoiceResiliency & { note?: string };
 
 export type PublishChoice = 'publish' | 'topology-builder' | Back;
 
+export type TopologyBuilderAnswer = 'check' | 'cancel' | 'stop' | 'simulate';
+
 export type FailureDecision =
 	| { action: 'retry' }
 	/** Retry this server and every other server of this step that is failed right now. */
@@ -86,8 +88,12 @@ export interface Operator {
 	chooseBackup(pool: FrontEndPool, candidates: BackupCandidate[]): Promise<string | Back>;
 	chooseVoice(current: VoiceResiliency): Promise<VoiceChoice | Back>;
 	confirmPlan(plan: Plan): Promise<PublishChoice>;
-	/** The operator pairs the pools in Topology Builder; resolves 'check' to read back, 'cancel' to return to the plan. */
-	awaitTopologyBuilder(plan: Plan, lastCheck?: string): Promise<'check' | 'cancel'>;
+	/**
+	 * The operator pairs the pools in Topology Builder; resolves 'check' to read back, 'cancel' to return to the plan (not
+	 * offered where Topology Builder is the only path), 'stop' to leave it for a person (the session waits, exit 3), and in
+	 * the lab 'simulate' to have the lab play the operator's publish.
+	 */
+	awaitTopologyBuilder(plan: Plan, lastCheck?: string, options?: { canSimulate: boolean }): Promise<TopologyBuilderAnswer>;
 	chooseCumulativeUpdate(servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice>;
 	decideFailure(failure: ServerFailure): Promise<FailureDecision>;
 	decideUnknown(unknown: UnknownObservation): Promise<UnknownDecision>;

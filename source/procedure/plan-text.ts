@@ -21,6 +21,18 @@ export function planSummary(plan: Plan): string[] {
 	const after = plan.deployed
 		? `Next: Bootstrapper, CU, ${BACKUP_SERVICE} on ${plural(servers, 'server')}; then the sync both ways.`
 		: 'The pools were never deployed: deploying them completes the pairing.';
+	const cms = plan.centralManagementStore;
+	if (cms) {
+		const standby = cms.partnerBackEnd ? `${cms.partnerBackEnd.sqlServer}, the back end of ${cms.partner}` : `the back end of ${cms.partner}`;
+		return [
+			`Plan: 2 changes, made by you in Topology Builder (${cms.host} holds the Central Management store)`,
+			`  ~ ${pool.padEnd(width)}  backed up by ${backup}`,
+			`  ~ ${backup.padEnd(width)}  backed up by ${pool}`,
+			`  Voice automatic failover: ${voice}`,
+			`  + standby Central Management store on ${sanitizeLine(standby)}`,
+			`  ${after}`,
+		];
+	}
 	return [
 		'Plan: 2 changes, written when you confirm',
 		`  ~ ${pool.padEnd(width)}  backed up by ${backup}`,

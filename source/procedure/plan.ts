@@ -1,4 +1,7 @@
 import {
+	CMS_DATABASES_COMMAND,
+	installStandbyCommand,
+	testCmsDatabaseCommand,
 	bootstrapperCommand,
 	cumulativeUpdateCommand,
 	registrarCommand,
@@ -7,8 +10,9 @@ import {
 	statusCommand,
 	syncCommand,
 } from '../sfb/commands.js';
-import type { FrontEndPool, PoolInventory, VoiceResiliency } from '../sfb/model.js';
+import type { BackEnd, FrontEndPool, PoolInventory, VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
+import { holdsCentralManagementStore } from '../sfb/pairing-rules.js';
 import { BACKUP_SERVICE } from '../environments/port.js';
 import { isPairedBothWays, type PairPicture, type ServerPicture } from './picture.js';
 import { SERVER_PHASES, type ServerPhase } from './state.js';
@@ -46,6 +50,20 @@ export interface Plan {
 	steps: PlannedStep[];
 	/** Why the operator sees this plan again, e.g. the topology changed since the last one. */
 	notice?: string;
+	/**
+	 * A pool of the pair hosts the Central Management store: Microsoft documents pairing it only in Topology Builder, which
+	 * also defines the standby store on the partner's back end. sfb-pair then writes nothing: it guides and verifies.
+	 */
+	centralManagementStore?: CentralManagementPlan;
+}
+
+export interface CentralManagementPlan {
+	host: string;
+	partner: string;
+	/** Where the standby store goes, as the topology names the partner's back end; absent where it does not. */
+	partnerBackEnd?: BackEnd;
+	/** A Standard Edition partner keeps the standby in its own SQL Express, which Install-CsDatabase prepares first. */
+	partnerIsStandard: boolean;
 }
 
 export const MANAGEMENT_SHELL = 'Management Shell';
@@ -56,6 +74,31 @@ export function publishCommands(pool: string, backup: string, voice: VoiceResili
 		{ command: registrarCommand(pool, backup, voice), target: MANAGEMENT_SHELL },
 		{ command: registrarCommand(backup, pool, voice), target: MANAGEMENT_SHELL },
 		{ command: 'Enable-CsTopology', target: MANAGEMENT_SHELL },
+		{ command: relationshipCommand(pool), target: MANAGEMENT_SHELL },
+		{ command: relationshipCommand(backup), target: MANAGEMENT_SHELL },
+	];
+}
+
+export const TOPOLOGY_BUILDER = 'Topology Builder (you)';
+
+/** The pair's Central Management store, when a pool of it hosts the store. */
+export function centralManagementPlan(inventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool): CentralManagementPlan | undefined {
+	if (!holdsCentralManagementStore(pool, backup)) return undefined;
+	const host = pool.hostsCentralManagementStore ? pool : backup;
+	const partner = host === pool ? backup : pool;
+	const backEnd = Object.entries(inventory.backEnds ?? {}).find(([fqdn]) => fqdn.toLowerCase() === partner.fqdn.toLowerCase())?.[1];
+	return { host: host.fqdn, partner: partner.fqdn, ...(backEnd ? { partnerBackEnd: backEnd } : {}), partnerIsStandard: partner.edition === 'Standard' };
+}
+
+/** The Topology Builder path: what the operator does there, then what sfb-pair reads back; the pairing's read-backs come last, as in the cmdlet path. */
+function topologyBuilderCommands(pool: string, backup: string, cms: CentralManagementPlan): PlannedCommand[] {
+	const standby = cms.partnerBackEnd;
+	return [
+		{ command: '(Get-CsTopology -AsXml).ToString()  # snapshot saved to the state folder', target: MANAGEMENT_SHELL },
+		...(cms.partnerIsStandard ? [{ command: installStandbyCommand(cms.partner), target: MANAGEMENT_SHELL }] : []),
+		{ command: `Edit Properties of ${pool}: Resiliency, Associated Backup Pool ${backup}; then Action, Topology, Publish`, target: TOPOLOGY_BUILDER },
+		{ command: CMS_DATABASES_COMMAND, target: MANAGEMENT_SHELL },
+		...(standby ? [{ command: testCmsDatabaseCommand(standby.sqlServer, standby.instance), target: MANAGEMENT_SHELL }] : []),
 		{ command: relationshipCommand(pool), target: MANAGEMENT_SHELL },
 		{ command: relationshipCommand(backup), target: MANAGEMENT_SHELL },
 	];
@@ -124,7 +167,9 @@ export function buildPlan(inventory: PoolInventory, pool: FrontEndPool, backup: 
 	const voiceText = voice.automaticFailover
 		? `automatic failover and failback for Voice on: failover after ${voice.failoverSeconds} s, failback after ${voice.failbackSeconds} s`
 		: 'automatic failover and failback for Voice off';
-	const publish = publishCommands(pool.fqdn, backup.fqdn, voice);
+	const cms = centralManagementPlan(inventory, pool, backup);
+	const publish = cms ? topologyBuilderCommands(pool.fqdn, backup.fqdn, cms) : publishCommands(pool.fqdn, backup.fqdn, voice);
+	const readBacks = publish.length - 2;
 	const pairings = picture?.pairing ?? [];
 	const syncDirections = [pool, backup].flatMap((member) => {
 		const observation = picture?.sync.find((direction) => direction.pool === member.fqdn)?.observation;
@@ -141,9 +186,17 @@ export function buildPlan(inventory: PoolInventory, pool: FrontEndPool, backup: 
 		voice,
 		topologySignature: inventory.topologySignature,
 		deployed: everyServerDeployed,
+		...(cms ? { centralManagementStore: cms } : {}),
 		changes: paired
 			? [`${pool.fqdn} and ${backup.fqdn} are already paired both ways: nothing is written; the published voice settings are kept`]
-			: [
+			: cms
+				? [
+						`${pool.fqdn} and ${backup.fqdn} paired in Topology Builder, by you: ${cms.host} holds the Central Management store, and Microsoft documents pairing it only there`,
+						voiceText,
+						`the standby Central Management store defined on the back end of ${cms.partner}${cms.partnerBackEnd ? ` (${cms.partnerBackEnd.sqlServer})` : ''} by the same publish`,
+						'sfb-pair writes nothing here: it saves the topology, shows the steps, then checks the pairing both ways and the standby store',
+					]
+				: [
 					`${pool.fqdn}: backup Registrar set to ${backup.fqdn}`,
 					`${backup.fqdn}: backup Registrar set to ${pool.fqdn}`,
 					voiceText,
@@ -152,8 +205,12 @@ export function buildPlan(inventory: PoolInventory, pool: FrontEndPool, backup: 
 		steps: [
 			step(
 				'publish',
-				'Snapshot the topology, write the pairing both ways, enable, read it back.',
-				pairings.length === 2 ? publish.map((command, index) => (index >= 4 ? { ...command, observation: pairings[index - 4]!.observation } : command)) : publish,
+				cms
+					? 'Snapshot the topology; you pair and publish in Topology Builder; the pairing and the standby store are read back.'
+					: 'Snapshot the topology, write the pairing both ways, enable, read it back.',
+				pairings.length === 2
+					? publish.map((command, index) => (index >= readBacks && index < readBacks + 2 ? { ...command, observation: pairings[index - readBacks]!.observation } : command))
+					: publish,
 				paired ? 'already paired both ways: nothing to write' : undefined,
 			),
 			step('bootstrapper', `Bootstrapper on ${servers.length} Front End servers.`, perServer('bootstrapper', bootstrapperCommand), serverStepSkip),

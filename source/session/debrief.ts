@@ -151,8 +151,7 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 		case 'replica-behind':
 			return { met: failedOn(fault.server, BOOTSTRAPPER), server: fault.server, phase: 'bootstrapper' };
 		case 'no-standby-store':
-			// Only `status --all` probes the standby store today; a pairing run does not meet it.
-			return {};
+			return { met: entries.find((entry) => entry.type === 'note' && entry.text.startsWith('No standby Central Management store')) };
 		case 'sync-slow':
 			return {
 				met: statusOf(fault.pool, 'interrupted', /NonSteadyState/) ?? entries.find((entry) => entry.type === 'decision' && /sync not steady/.test(entry.what)),

@@ -75,3 +75,8 @@ export const CMS_DATABASES_COMMAND = 'Get-CsService -CentralManagementDatabase';
 export function testCmsDatabaseCommand(sqlServer: string, instance?: string): string {
 	return `Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${q(sqlServer)}${instance ? ` -SqlInstanceName ${q(instance)}` : ''}`;
 }
+
+/** What a Standard Edition partner of the CMS pool needs before the publish, for its standby store (sfb-facts.md §1). */
+export function installStandbyCommand(partner: string): string {
+	return `Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${q(partner)} -SqlInstanceName 'rtc'`;
+}

@@ -44,6 +44,8 @@ export interface TopologyDocument {
 	otherClusters: { fqdn: string; site: string; roles: string[] }[];
 	/** Front End pool FQDN → its back end, where the topology says (a Standard Edition server is its own). */
 	backEnds: Record<string, BackEnd>;
+	/** The SQL Servers that hold a Central Management store (CentralMgmtStore): the active one, and a standby once the CMS pool is paired. */
+	centralManagementStores: string[];
 }
 
 /** The farm as the wizard sees it: the pools, who is paired with whom, and which pools are deployed. */

@@ -147,18 +147,25 @@ function warningsFor(pool: FrontEndPool, backup: FrontEndPool): string[] {
 		}
 	}
 
-	for (const [cmsHost, partner] of [
-		[pool, backup],
-		[backup, pool],
-	] as const) {
-		if (cmsHost.hostsCentralManagementStore && partner.edition === 'Standard') {
-			warnings.push(
-				`${cmsHost.fqdn} hosts the Central Management store, so its Standard Edition partner ${partner.fqdn} will hold ` +
-					`the standby store: first run Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${partner.fqdn} -SqlInstanceName rtc`,
-			);
-		}
+	const cmsHost = [pool, backup].find((member) => member.hostsCentralManagementStore);
+	if (cmsHost) {
+		const partner = cmsHost === pool ? backup : pool;
+		warnings.push(
+			partner.edition === 'Standard'
+				? `${cmsHost.fqdn} holds the Central Management store: pair it in Topology Builder, and first run ` +
+						`Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${partner.fqdn} -SqlInstanceName rtc for the standby store on ${partner.fqdn}`
+				: `${cmsHost.fqdn} holds the Central Management store: pair it in Topology Builder, which defines the standby store on the back end of ${partner.fqdn}`,
+		);
 	}
 	return warnings;
+}
+
+/**
+ * Either pool hosts the Central Management store: Microsoft documents pairing it only through Topology Builder, which
+ * also defines the standby store on the partner's back end (sfb-facts.md §8).
+ */
+export function holdsCentralManagementStore(pool: FrontEndPool, backup: FrontEndPool): boolean {
+	return pool.hostsCentralManagementStore || backup.hostsCentralManagementStore;
 }
 
 /** Both Registrars name each other: the pairing is published both ways (a write cut short may leave one). */

@@ -252,7 +252,11 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 		}
 	}
 
-	return { ...(signature === undefined ? {} : { signature }), sites, frontEndPools, otherClusters, backEnds };
+	const clusterFqdn = (key: string | undefined) => clusters.find((cluster) => cluster.key !== undefined && cluster.key === key)?.fqdn.value;
+	const centralManagementStores = named
+		.filter((service) => service.role === 'CentralMgmtStore')
+		.flatMap((service) => clusterFqdn(service.sqlInstanceClusterKey ?? service.clusterKey) ?? []);
+	return { ...(signature === undefined ? {} : { signature }), sites, frontEndPools, otherClusters, backEnds, centralManagementStores };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface TopologyWriterInput {
 	pools: FrontEndPool[];
 	/** Directors, Edge, Mediation, SQL and file store clusters; a Director is the role 'Director'. */
 	otherClusters?: TopologyDocument['otherClusters'];
+	/** The pool on whose back end the standby Central Management store is defined, once the CMS pool is paired. */
+	standbyStorePool?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export function renderTopologyDocument(input: TopologyWriterInput): string {
 			? cluster
 			: (sharedCluster(pool.site, 'FileStore') ?? builder.addStoreCluster(pool.site, siblingFqdn(pool.fqdn, 'fs')));
 		builder.addFrontEndServices(cluster, { backEnd, fileServer, version, hostsCms: pool.hostsCentralManagementStore, fqdn: pool.fqdn });
+		if (input.standbyStorePool === pool.fqdn) builder.addStandbyStore(backEnd, version);
 	});
 
 	const otherVersion = input.pools.map((pool) => serviceVersionOf(pool.version) ?? pool.serviceVersion).find(Boolean);
@@ -172,6 +175,11 @@ class TopologyBuilder {
 				settings: `<CentralMgmtService xmlns="${SERVICE_ROLES_NAMESPACE}" IsActive="true" />`,
 			});
 		}
+	}
+
+	/** The standby Central Management store: a CentralMgmtStore on the partner's back end, which no CentralMgmt service uses until a failover. */
+	addStandbyStore(backEnd: ClusterRef, version: number | undefined): void {
+		this.addService({ id: this.allocate(backEnd.siteId, 'CentralMgmtStore'), on: backEnd, version });
 	}
 
 	/** Services for a cluster that is not a Front End pool; roles a pool already placed there are not repeated. */

@@ -8,6 +8,7 @@ import type {
 	Operator,
 	PublishChoice,
 	ServerFailure,
+	TopologyBuilderAnswer,
 	VoiceChoice,
 	UnfinishedPair,
 	UnknownDecision,
@@ -25,7 +26,7 @@ export type Prompt =
 	| { kind: 'choose-backup'; pool: FrontEndPool; candidates: BackupCandidate[] }
 	| { kind: 'voice'; current: VoiceResiliency }
 	| { kind: 'confirm-plan'; plan: Plan }
-	| { kind: 'topology-builder'; plan: Plan; lastCheck?: string }
+	| { kind: 'topology-builder'; plan: Plan; lastCheck?: string; canSimulate: boolean }
 	| { kind: 'cumulative-update'; servers: string[]; canRun: boolean }
 	| { kind: 'failure'; failure: ServerFailure }
 	| { kind: 'unknown'; unknown: UnknownObservation }
@@ -119,8 +120,8 @@ export class PromptBridge implements Operator {
 		return this.ask<PublishChoice>({ kind: 'confirm-plan', plan });
 	}
 
-	awaitTopologyBuilder(plan: Plan, lastCheck?: string) {
-		return this.ask<'check' | 'cancel'>({ kind: 'topology-builder', plan, ...(lastCheck ? { lastCheck } : {}) });
+	awaitTopologyBuilder(plan: Plan, lastCheck?: string, options: { canSimulate: boolean } = { canSimulate: false }) {
+		return this.ask<TopologyBuilderAnswer>({ kind: 'topology-builder', plan, ...(lastCheck ? { lastCheck } : {}), canSimulate: options.canSimulate });
 	}
 
 	chooseCumulativeUpdate(servers: string[], canRun: boolean) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { FrontEndPool, PoolInventory } from '../../source/sfb/model.js';
-import { assessPair, assessPools, findPool, pairedBothWays, unknownPoolMessage } from '../../source/sfb/pairing-rules.js';
+import { assessPair, assessPools, findPool, holdsCentralManagementStore, pairedBothWays, unknownPoolMessage } from '../../source/sfb/pairing-rules.js';
 import { readTopologyDocument } from '../../source/sfb/topology-reader.js';
 
 function pool(fqdn: string, overrides: Partial<FrontEndPool> = {}): FrontEndPool {
@@ -203,13 +203,24 @@ describe('assessPair warnings', () => {
 		const cmsHost = pool('se1.contoso.com', { edition: 'Standard', servers: ['se1.contoso.com'], hostsCentralManagementStore: true });
 		const partner = pool('se2.contoso.com', { site: 'Dublin', edition: 'Standard', servers: ['se2.contoso.com'] });
 		const expected = [
-			'se1.contoso.com hosts the Central Management store, so its Standard Edition partner se2.contoso.com will hold the standby store: ' +
-				'first run Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn se2.contoso.com -SqlInstanceName rtc',
+			'se1.contoso.com holds the Central Management store: pair it in Topology Builder, and first run ' +
+				'Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn se2.contoso.com -SqlInstanceName rtc for the standby store on se2.contoso.com',
 		];
 		expect(assessPair(inventory([cmsHost, partner]), 'se1.contoso.com', 'se2.contoso.com').warnings).toEqual(expected);
 		expect(assessPair(inventory([cmsHost, partner]), 'se2.contoso.com', 'se1.contoso.com').warnings).toEqual(expected);
+	});
+
+	it('warns for every pair that holds the Central Management store, Enterprise too, in one line: Topology Builder, and where the standby goes', () => {
 		const enterpriseCms = pool('pool01.contoso.com', { hostsCentralManagementStore: true });
-		expect(assessPair(inventory([enterpriseCms, dublin]), 'pool01.contoso.com', 'pool02.contoso.com').warnings).toEqual([]);
+		const expected = [
+			'pool01.contoso.com holds the Central Management store: pair it in Topology Builder, which defines the standby store on the back end of pool02.contoso.com',
+		];
+		expect(assessPair(inventory([enterpriseCms, dublin]), 'pool01.contoso.com', 'pool02.contoso.com').warnings).toEqual(expected);
+		expect(assessPair(inventory([enterpriseCms, dublin]), 'pool02.contoso.com', 'pool01.contoso.com').warnings).toEqual(expected);
+		expect(assessPair(inventory([enterpriseCms, dublin, paris]), 'pool02.contoso.com', 'pool03.contoso.com').warnings).toEqual([]);
+		expect(holdsCentralManagementStore(enterpriseCms, dublin)).toBe(true);
+		expect(holdsCentralManagementStore(dublin, enterpriseCms)).toBe(true);
+		expect(holdsCentralManagementStore(dublin, paris)).toBe(false);
 	});
 });
 
@@ -223,10 +234,12 @@ describe('pairing rules on the fabrikam topology', () => {
 	it('warns about the two-server Rotterdam pool and the Lync 2013 pool in the CMS site', () => {
 		expect(assessPair(farm, 'ams-pool.fabrikam.com', 'rtm-pool.fabrikam.com').warnings).toEqual([
 			'rtm-pool.fabrikam.com is a Skype for Business Server 2019 Enterprise Edition pool with 2 Front End servers: a 2019 Enterprise pool needs at least 3',
+			'ams-pool.fabrikam.com holds the Central Management store: pair it in Topology Builder, which defines the standby store on the back end of rtm-pool.fabrikam.com',
 		]);
 		expect(assessPair(farm, 'ams-pool.fabrikam.com', 'lync-pool.fabrikam.com').warnings.map((warning) => warning.split(':')[0])).toEqual([
 			'ams-pool.fabrikam.com and lync-pool.fabrikam.com are both in site Amsterdam',
 			'ams-pool.fabrikam.com runs Skype for Business Server 2019 and lync-pool.fabrikam.com runs Lync Server 2013',
+			'ams-pool.fabrikam.com holds the Central Management store',
 		]);
 	});
 });

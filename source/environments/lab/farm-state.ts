@@ -52,6 +52,8 @@ export interface FarmState {
 	createdAt?: number;
 	/** When a pairing was last published; each replica catches up from then (fault `replica-behind`). */
 	publishedAt?: number;
+	/** The pairing of the pool that hosts the Central Management store was published without its standby store (fault `no-standby-store`). */
+	standbyStoreMissing?: boolean;
 }
 
 const LONG_AGO_MS = 24 * 60 * 60 * 1000;
@@ -114,6 +116,7 @@ export function initialFarm(scenario: Scenario, now: number): FarmState {
 		syncRequests,
 		faultAttempts: {},
 		createdAt: now,
+		...(scenario.faults.some((fault) => fault.type === 'no-standby-store') ? { standbyStoreMissing: true } : {}),
 	};
 }
 
@@ -193,6 +196,7 @@ const farmSchema = {
 		timeScale: { type: 'number', minimum: TIME_SCALE.min, maximum: TIME_SCALE.max },
 		createdAt: instant,
 		publishedAt: instant,
+		standbyStoreMissing: { type: 'boolean' },
 	},
 };
 

@@ -110,7 +110,15 @@ export class LabEnvironment implements Environment {
 	}
 
 	async snapshotTopology(file: string): Promise<string> {
-		return writePrivateSnapshot(path.resolve(file), this.topologyDocument(this.readFarm().topologySignature));
+		return writePrivateSnapshot(path.resolve(file), await this.readTopologyDocument());
+	}
+
+	/** The document as published now: the standby Central Management store is in it once the CMS pool's pairing defined one. */
+	async readTopologyDocument(): Promise<string> {
+		const farm = this.readFarm();
+		const host = this.scenario.pools.find((pool) => pool.hostsCentralManagementStore);
+		const standby = host && !farm.standbyStoreMissing ? farm.pairings[host.fqdn]?.backup : undefined;
+		return this.topologyDocument(farm.topologySignature, standby);
 	}
 
 	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<void> {
@@ -300,16 +308,16 @@ export class LabEnvironment implements Environment {
 
 	/**
 	 * The active store on the back end of the pool that hosts it; once that pool is paired, the standby on its partner's
-	 * back end, as publishing the pairing in Topology Builder defines it, unless the scenario's `no-standby-store` fault
-	 * says it was published without one.
+	 * back end, as publishing the pairing in Topology Builder defines it, unless it was published without one (fault
+	 * `no-standby-store`).
 	 */
 	async readCentralManagementDatabases(): Promise<CentralManagementDatabase[]> {
 		const host = this.scenario.pools.find((pool) => pool.hostsCentralManagementStore);
 		if (!host) return [];
 		const backEnds = this.backEnds();
-		const partner = this.readFarm().pairings[host.fqdn]?.backup;
-		const standbyMissing = this.scenario.faults.some((fault) => fault.type === 'no-standby-store');
-		const pools = partner === undefined || standbyMissing ? [host.fqdn] : [host.fqdn, partner];
+		const farm = this.readFarm();
+		const partner = farm.pairings[host.fqdn]?.backup;
+		const pools = partner === undefined || farm.standbyStoreMissing ? [host.fqdn] : [host.fqdn, partner];
 		return pools.flatMap((pool) => {
 			const backEnd = backEnds[pool];
 			if (!backEnd) return [];
@@ -317,6 +325,24 @@ export class LabEnvironment implements Environment {
 			const database = { identity, sqlServer: backEnd.sqlServer, ...(backEnd.instance ? { instance: backEnd.instance } : {}) };
 			return [{ ...database, raw: JSON.stringify({ Identity: identity, PoolFqdn: backEnd.sqlServer, SqlInstanceName: backEnd.instance ?? null }) }];
 		});
+	}
+
+	/**
+	 * The operator's publish in Topology Builder, played by the lab for a training run: the pairing both ways and, where a
+	 * pool holds the Central Management store, its standby on the partner's back end, unless the scenario's
+	 * `no-standby-store` fault has an attempt left (the operator left the database out).
+	 */
+	async publishAsTopologyBuilder(request: PairingRequest): Promise<void> {
+		await this.writePairing(request);
+		const farm = this.readFarm();
+		const holdsStore = [request.pool, request.backup].some((fqdn) => this.poolsByFqdn.get(fqdn)?.hostsCentralManagementStore);
+		if (!holdsStore) return;
+		const forgotten = this.activeFault(farm, (fault) => fault.type === 'no-standby-store');
+		if (forgotten) this.strike(farm, forgotten);
+		farm.standbyStoreMissing = forgotten !== undefined;
+		farm.publishedAt = this.clock.now();
+		changeSignature(farm, this.scenario);
+		saveFarm(this.farmPath, farm);
 	}
 
 	async testCentralManagementDatabase(sqlServer: string, instance?: string): Promise<DatabaseCheck> {
@@ -357,12 +383,13 @@ export class LabEnvironment implements Environment {
 
 	async dispose(): Promise<void> {}
 
-	private topologyDocument(signature: string): string {
+	private topologyDocument(signature: string, standbyStorePool?: string): string {
 		return renderTopologyDocument({
 			signature,
 			sites: this.scenario.sites,
 			pools: this.scenario.pools.map(toFrontEndPool),
 			otherClusters: this.scenario.otherClusters,
+			...(standbyStorePool === undefined ? {} : { standbyStorePool }),
 		});
 	}
 

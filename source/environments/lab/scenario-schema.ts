@@ -140,7 +140,7 @@ export const scenarioSchema = {
 					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
 					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1, maximum: 1000 } }, ['afterInventoryReads']),
-					faultShape('no-standby-store', {}, []),
+					faultShape('no-standby-store', { attempts }, []),
 					faultShape(
 						'server-output',
 						{ ...serverFault, lines: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', maxLength: 1000 } } },

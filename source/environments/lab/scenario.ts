@@ -10,6 +10,7 @@ import accessDeniedScenario from './scenarios/access-denied.json' with { type: '
 import anotherVersionScenario from './scenarios/another-version.json' with { type: 'json' };
 import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with { type: 'json' };
 import cmsNoStandbyScenario from './scenarios/cms-no-standby.json' with { type: 'json' };
+import cmsPairScenario from './scenarios/cms-pair.json' with { type: 'json' };
 import cmsStandardPartnerScenario from './scenarios/cms-standard-partner.json' with { type: 'json' };
 import cuNotReappliedScenario from './scenarios/cu-not-reapplied.json' with { type: 'json' };
 import defaultScenario from './scenarios/default.json' with { type: 'json' };
@@ -70,7 +71,7 @@ export type LabFault =
 	| { type: 'sync-error'; pool: string; module: string }
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
 	| { type: 'topology-changed'; afterInventoryReads: number }
-	| { type: 'no-standby-store' }
+	| { type: 'no-standby-store'; attempts: number }
 	| { type: 'server-output'; server: string; lines: string[]; attempts: number };
 
 /** A validated scenario: every optional field of the file has its value. */
@@ -118,6 +119,7 @@ const builtInScenarios: Record<string, unknown> = {
 	'enterprise-happy': enterpriseHappyScenario,
 	'standard-edition': standardEditionScenario,
 	'cms-standard-partner': cmsStandardPartnerScenario,
+	'cms-pair': cmsPairScenario,
 	'cms-no-standby': cmsNoStandbyScenario,
 	'not-deployed': notDeployedScenario,
 	'mixed-deployment': mixedDeploymentScenario,

@@ -221,7 +221,7 @@ export class PowerShellEnvironment implements Environment {
 	}
 
 	async snapshotTopology(file: string): Promise<string> {
-		const xml = await this.readTopologyXml();
+		const xml = await this.readTopologyDocument();
 		readPublishedTopology(xml);
 		return writePrivateSnapshot(path.resolve(this.options.stateDir, file), xml);
 	}
@@ -232,7 +232,7 @@ export class PowerShellEnvironment implements Environment {
 			failback: timeSpan(request.voice.failbackSeconds, 'failback'),
 		};
 		if (options.expectedSignature !== undefined) {
-			const xml = await this.readTopologyXml();
+			const xml = await this.readTopologyDocument();
 			const current = readPublishedTopology(xml).signature;
 			if (current !== options.expectedSignature) {
 				throw new EnvironmentError(
@@ -404,7 +404,7 @@ export class PowerShellEnvironment implements Environment {
 		this.processes.clear();
 	}
 
-	private async readTopologyXml(): Promise<string> {
+	async readTopologyDocument(): Promise<string> {
 		const value = await this.run(readTopologyScript(), { action: 'Get-CsTopology -AsXml' });
 		return typeof value === 'string' ? value : unexpected('Get-CsTopology -AsXml did not return the topology document', JSON.stringify(value));
 	}

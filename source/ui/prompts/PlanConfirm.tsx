@@ -22,11 +22,16 @@ export function PlanConfirm({ plan, rows, onAnswer }: { plan: Plan; rows: number
 	const [attempt, setAttempt] = useState(0);
 	const [viewing, setViewing] = useState(false);
 	const { columns } = useTerminalSize();
-	useKeyHints(viewing ? undefined : `type ${CONFIRM_WORD}, then Enter · Tab the whole plan · Esc back to Voice`);
+	const topologyBuilderOnly = plan.centralManagementStore !== undefined;
+	useKeyHints(
+		viewing ? undefined : topologyBuilderOnly ? 'Enter the Topology Builder steps · Tab the whole plan · Esc back to Voice' : `type ${CONFIRM_WORD}, then Enter · Tab the whole plan · Esc back to Voice`,
+	);
 	useKeys(
 		(_input, key) => {
-			if (!key.tab) return false;
-			setViewing(true);
+			if (key.tab) setViewing(true);
+			else if (topologyBuilderOnly && key.return) onAnswer('topology-builder');
+			else if (topologyBuilderOnly && key.escape) onAnswer(BACK);
+			else return false;
 			return true;
 		},
 		{ isActive: !viewing },
@@ -46,25 +51,33 @@ export function PlanConfirm({ plan, rows, onAnswer }: { plan: Plan; rows: number
 					{line}
 				</Text>
 			))}
-			<Text>
-				Type <Text bold>{CONFIRM_WORD}</Text> and press Enter to write the pairing, or <Text bold>{TOPOLOGY_BUILDER_WORD}</Text> to do it yourself in
-				Topology Builder. Nothing has been written yet.
-			</Text>
-			<Text>
-				{'> '}
-				<TextInput
-					key={attempt}
-					onSubmit={(text) => {
-						if (text === CONFIRM_WORD) onAnswer('publish');
-						else if (text === TOPOLOGY_BUILDER_WORD) onAnswer('topology-builder');
-						else {
-							setMessage(`Not published: only the word ${CONFIRM_WORD}, in lower case, confirms (you typed "${text}").`);
-							setAttempt((count) => count + 1);
-						}
-					}}
-					onBack={() => onAnswer(BACK)}
-				/>
-			</Text>
+			{topologyBuilderOnly ? (
+				<Text>
+					Microsoft documents pairing it only in Topology Builder: press <Text bold>Enter</Text> for the steps; sfb-pair then checks the farm.
+				</Text>
+			) : (
+				<Text>
+					Type <Text bold>{CONFIRM_WORD}</Text> and press Enter to write the pairing, or <Text bold>{TOPOLOGY_BUILDER_WORD}</Text> to do it yourself in
+					Topology Builder. Nothing has been written yet.
+				</Text>
+			)}
+			{!topologyBuilderOnly && (
+				<Text>
+					{'> '}
+					<TextInput
+						key={attempt}
+						onSubmit={(text) => {
+							if (text === CONFIRM_WORD) onAnswer('publish');
+							else if (text === TOPOLOGY_BUILDER_WORD) onAnswer('topology-builder');
+							else {
+								setMessage(`Not published: only the word ${CONFIRM_WORD}, in lower case, confirms (you typed "${text}").`);
+								setAttempt((count) => count + 1);
+							}
+						}}
+						onBack={() => onAnswer(BACK)}
+					/>
+				</Text>
+			)}
 			{message && <Text color="yellow">{message}</Text>}
 		</Box>
 	);

@@ -25,9 +25,12 @@ afterEach(async () => {
 	await rm(stateDir, { recursive: true, force: true });
 });
 
-/** The default farm, with the test's faults or timings; timeScale 1 so the lab clock reads realistic seconds. */
+/**
+ * The default farm with the Central Management store on Redmond (cms-pair), with the test's faults or timings; timeScale
+ * 1 so the lab clock reads realistic seconds.
+ */
 function testScenario(extra: Omit<ScenarioInput, 'name' | 'description'> = {}) {
-	return parseScenario({ extends: 'default', name: 'test', description: 'default farm under test', ...extra }, 'test.json');
+	return parseScenario({ extends: 'cms-pair', name: 'test', description: 'default farm under test, the CMS on Redmond', ...extra }, 'test.json');
 }
 
 async function openLab(extra: Omit<ScenarioInput, 'name' | 'description'> = {}, clock = new ManualClock({ start: 0 })) {

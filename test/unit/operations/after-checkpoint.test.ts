@@ -11,6 +11,7 @@ function fakeFarm(): Environment {
 		timeScale: 20,
 		readInventory: call,
 		snapshotTopology: call,
+		readTopologyDocument: call,
 		writePairing: call,
 		readPairing: call,
 		runBootstrapper: vi.fn(async () => ({ exitCode: 0, rebootRequired: false, tail: [] })),

@@ -12,6 +12,7 @@ function farm(reads: Partial<Environment>): Environment {
 		description: 'test',
 		readInventory: refuse,
 		snapshotTopology: refuse,
+		readTopologyDocument: refuse,
 		writePairing: refuse,
 		readPairing: refuse,
 		runBootstrapper: refuse,

@@ -228,7 +228,8 @@ describe('the procedure runner against the lab', () => {
 		expect(cmsNormal?.explanations).toContain(
 			`CentralMgmt.CMSMaster NotInitialized is normal here: ${BACKUP} does not host the Central Management store, so it is not the active CMS master and has nothing of it to export`,
 		);
-		expect(statuses.filter((entry) => entry.pool === POOL).flatMap((entry) => entry.explanations ?? []).join('\n')).not.toContain('is normal here');
+		// Neither pool of the default pair holds the store (pool-redmond-b does): both directions explain it.
+		expect(statuses.filter((entry) => entry.pool === POOL).flatMap((entry) => entry.explanations ?? []).join('\n')).toContain(`${POOL} does not host the Central Management store`);
 
 		const phases = entries.flatMap((entry) => (entry.type === 'command' && entry.phase ? [`${entry.target} ${entry.phase}`] : []));
 		for (const server of result.session.state.serverOrder) {
@@ -411,6 +412,77 @@ describe('the farm decides what is done', () => {
 		expect(offered).toHaveLength(1);
 		expect(offered[0]).toMatchObject([{ pool: POOL, backup: BACKUP, state: 'unfinished', summary: 'CU re-apply on 6, sync on 2' }]);
 		expect(Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns)).toEqual(runs);
+		expect(environment.readFarm().pairingWrites).toBe(1);
+	});
+});
+
+describe('a pair that holds the Central Management store, issue 13 item 3', () => {
+	const auto = () => autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }, (line) => printed.push(line));
+	let printed: string[] = [];
+	beforeEach(() => {
+		printed = [];
+	});
+
+	it('run --yes changes nothing and stops waiting on the operator, with the Topology Builder steps and the standby store named', async () => {
+		const environment = await lab(await loadScenario('cms-pair'));
+		const result = await drive(environment, auto());
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toBe(
+			`${POOL} holds the Central Management store, which Microsoft documents pairing only in Topology Builder: nothing was changed; pair ${POOL} with ${BACKUP} there (the steps above), then run again: the farm is checked first`,
+		);
+		expect(environment.readFarm().pairingWrites).toBe(0);
+		expect(environment.readFarm().pairings[POOL]).toBeUndefined();
+		expect(printed).toContain(`  2. Right-click ${POOL}, then Edit Properties.`);
+		expect(printed.join('\n')).toContain('the standby Central Management store on pool-dublin-sql.contoso.com\\rtc');
+	});
+
+	it('run --yes goes on from what the farm shows once the operator has published the pairing and its standby', async () => {
+		const environment = await lab(await loadScenario('cms-pair'));
+		await environment.publishAsTopologyBuilder({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE });
+		const result = await drive(environment, auto());
+		expect(result.outcome, result.reason).toBe('done');
+		const record = readFileSync(result.recordPath!.replace(/\.md$/, '.jsonl'), 'utf8');
+		expect(record).toContain('with the standby Central Management store (Get-CsService -CentralManagementDatabase: 2 Central Management databases');
+	});
+
+	it('run --yes stops when the pairing is published without the standby store, saying so and what to do', async () => {
+		const environment = await lab(await loadScenario('cms-no-standby'));
+		await environment.publishAsTopologyBuilder({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE });
+		const result = await drive(environment, auto());
+		expect(result.outcome).toBe('needs-operator');
+		expect(printed[0]).toMatch(/^Paired both ways, but the standby Central Management store is not there \(not done: Get-CsService -CentralManagementDatabase: 1 Central Management database \(pool-redmond-sql\.contoso\.com\), none on pool-dublin-sql\.contoso\.com/);
+		expect(printed[0]).toContain(`Publish again in Topology Builder with the Central Management store database on the back end of ${BACKUP}, then check again.`);
+	});
+
+	it('the wizard path: the lab plays the publish, a standby left out is found and named, the second publish verifies, and the topology difference is shown', async () => {
+		const environment = await lab(await loadScenario('cms-no-standby'));
+		const checks: (string | undefined)[] = [];
+		const confirmed: string[] = [];
+		const operator: Operator = {
+			...auto(),
+			confirmPlan: async (plan) => {
+				confirmed.push(plan.centralManagementStore ? 'topology-builder only' : 'publish offered');
+				return 'topology-builder';
+			},
+			awaitTopologyBuilder: async (_plan, lastCheck, options) => {
+				checks.push(lastCheck);
+				expect(options).toEqual({ canSimulate: true });
+				return 'simulate';
+			},
+		};
+		const result = await drive(environment, operator);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(confirmed).toEqual(['topology-builder only']);
+		expect(checks).toHaveLength(2);
+		expect(checks[0]).toBeUndefined();
+		expect(checks[1]).toMatch(/^Paired both ways, but the standby Central Management store is not there/);
+		expect(result.session.state.publish.method).toBe('topology-builder');
+		const record = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl'));
+		const notes = record.flatMap((entry) => (entry.type === 'note' ? [entry.text] : []));
+		expect(notes.some((note) => note.startsWith('No standby Central Management store after the publish in Topology Builder: not done: Get-CsService -CentralManagementDatabase'))).toBe(true);
+		const difference = notes.find((note) => note.startsWith('The topology before ('))?.split('\n') ?? [];
+		expect(difference[1]).toMatch(/^~ Signature \S+ → \S+$/);
+		expect(difference).toContain('+ Central Management store (CentralMgmtStore) on pool-dublin-sql.contoso.com: the standby store');
 		expect(environment.readFarm().pairingWrites).toBe(1);
 	});
 });
