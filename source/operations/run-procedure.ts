@@ -448,10 +448,10 @@ function missingStandby(observation: Observation): string {
 	return `the standby Central Management store is not there (${describeObservation(observation)})`;
 }
 
-/** What the operator reads when the pairing is published but its standby store is not there, and what to do. */
+/** What the operator reads when the pairing is published but its standby store is not there (the evidence), and what to do. */
 function standbyCheck(cms: CentralManagementPlan, observation: Observation): string {
-	const install = cms.partnerIsStandard ? ` Run ${installStandbyCommand(cms.partner)} first, then publish` : ' Publish';
-	return `Paired both ways, but ${missingStandby(observation)}.${install} again in Topology Builder with the Central Management store database on the back end of ${cms.partner}, then check again.`;
+	const install = cms.partnerIsStandard ? ` Run ${installStandbyCommand(cms.partner)}, then publish` : ' Publish';
+	return `Paired, but no standby Central Management store: ${observation.evidence}.${install} again with its database, then check again.`;
 }
 
 /**

@@ -23,9 +23,9 @@ export function planSummary(plan: Plan): string[] {
 		: 'The pools were never deployed: deploying them completes the pairing.';
 	const cms = plan.centralManagementStore;
 	if (cms) {
-		const standby = cms.partnerBackEnd ? `${cms.partnerBackEnd.sqlServer}, the back end of ${cms.partner}` : `the back end of ${cms.partner}`;
+		const standby = cms.partnerBackEnd?.sqlServer ?? `the back end of ${cms.partner}`;
 		return [
-			`Plan: 2 changes, made by you in Topology Builder (${cms.host} holds the Central Management store)`,
+			'Plan: 2 changes, made by you in Topology Builder',
 			`  ~ ${pool.padEnd(width)}  backed up by ${backup}`,
 			`  ~ ${backup.padEnd(width)}  backed up by ${pool}`,
 			`  Voice automatic failover: ${voice}`,

@@ -193,7 +193,7 @@ export function buildPlan(inventory: PoolInventory, pool: FrontEndPool, backup: 
 				? [
 						`${pool.fqdn} and ${backup.fqdn} paired in Topology Builder, by you: ${cms.host} holds the Central Management store, and Microsoft documents pairing it only there`,
 						voiceText,
-						`the standby Central Management store defined on the back end of ${cms.partner}${cms.partnerBackEnd ? ` (${cms.partnerBackEnd.sqlServer})` : ''} by the same publish`,
+						`the standby Central Management store defined on the back end of ${cms.partner}${cms.partnerBackEnd && cms.partnerBackEnd.sqlServer.toLowerCase() !== cms.partner.toLowerCase() ? ` (${cms.partnerBackEnd.sqlServer})` : ''} by the same publish`,
 						'sfb-pair writes nothing here: it saves the topology, shows the steps, then checks the pairing both ways and the standby store',
 					]
 				: [

@@ -9,19 +9,17 @@ import type { Plan } from './plan.js';
 export function topologyBuilderSteps(plan: Plan): string[] {
 	const cms = plan.centralManagementStore;
 	const voice = plan.voice.automaticFailover
-		? `tick "Automatic failover and failback for Voice", failover ${plan.voice.failoverSeconds} s, failback ${plan.voice.failbackSeconds} s`
-		: 'leave "Automatic failover and failback for Voice" unticked';
+		? `Tick "Automatic failover and failback for Voice" (${plan.voice.failoverSeconds} s / ${plan.voice.failbackSeconds} s), then OK.`
+		: 'Leave "Automatic failover and failback for Voice" unticked, then OK.';
 	const standbyOn = cms?.partnerBackEnd ? `${cms.partnerBackEnd.sqlServer}${cms.partnerBackEnd.instance ? `\\${cms.partnerBackEnd.instance}` : ''}` : `the back end of ${cms?.partner}`;
 	const steps = [
 		...(cms?.partnerIsStandard ? [`First, in the Management Shell: ${installStandbyCommand(cms.partner)}`] : []),
-		'Topology Builder: download the topology from the existing deployment.',
+		'Download the topology from the existing deployment.',
 		`Right-click ${plan.pool.fqdn}, then Edit Properties.`,
-		`Resiliency (left pane), Associated Backup Pool: select ${plan.backup.fqdn}.`,
-		`${voice.charAt(0).toUpperCase()}${voice.slice(1)}, then OK.`,
-		cms
-			? `Action, Topology, Publish; let it create the databases it lists, the standby Central Management store on ${standbyOn} among them.`
-			: 'Action, Topology, Publish.',
-		'Read the publish wizard to its end (its warnings too), then come back here.',
+		`Resiliency, Associated Backup Pool: ${plan.backup.fqdn}.`,
+		voice,
+		cms ? `Action, Topology, Publish; let it create the databases it lists: the standby Central Management store on ${standbyOn}.` : 'Action, Topology, Publish.',
+		'Read the publish wizard to its end, warnings too, then come back here.',
 	];
 	return steps.map((step, index) => `${index + 1}. ${step}`);
 }

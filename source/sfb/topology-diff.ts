@@ -99,10 +99,14 @@ function difference(from: string[], without: string[]): string[] {
 	});
 }
 
-/** Elements whose parent is not itself in the list, each with how many of the list sit inside it. */
+/**
+ * Elements whose parent is not itself in the list, each with how many of the list sit inside it. Parents are taken
+ * first: where several elements share a path, which of them is the new one is not known, so document order cannot tell.
+ */
 function outermost(paths: string[]): ElementChange[] {
 	const changes: ElementChange[] = [];
-	for (const path of paths) {
+	const depth = (path: string) => path.split(SEPARATOR).length;
+	for (const path of [...paths].sort((left, right) => depth(left) - depth(right))) {
 		const parent = changes.find((change) => path.startsWith(change.path + SEPARATOR));
 		if (parent) parent.inside += 1;
 		else changes.push({ path, inside: 0 });

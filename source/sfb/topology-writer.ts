@@ -1,4 +1,4 @@
-import type { FrontEndPool, Site, TopologyDocument } from './model.js';
+import type { BackEnd, FrontEndPool, Site, TopologyDocument } from './model.js';
 import { serviceVersionOf } from './product-version.js';
 import { TOPOLOGY_NAMESPACE } from './topology-reader.js';
 
@@ -56,6 +56,22 @@ export function renderTopologyDocument(input: TopologyWriterInput): string {
 	});
 
 	return builder.render(input.signature, defaultDomain(input.pools));
+}
+
+/**
+ * Where `renderTopologyDocument` puts each pool's user store, without writing or reading a document (a lab's names may
+ * hold what no XML document can): a Standard Edition server's own SQL Express, else its site's SQL cluster from
+ * `otherClusters`, else the back end generated for it.
+ */
+export function backEndsOf(input: Pick<TopologyWriterInput, 'pools' | 'otherClusters'>): Record<string, BackEnd> {
+	const otherClusters = input.otherClusters ?? [];
+	return Object.fromEntries(
+		input.pools.map((pool) => {
+			const shared = otherClusters.find((cluster) => cluster.site === pool.site && cluster.roles.includes('UserStore'));
+			const sqlServer = pool.edition === 'Standard' ? pool.fqdn : (shared?.fqdn ?? siblingFqdn(pool.fqdn, 'sql'));
+			return [pool.fqdn, { sqlServer, instance: SQL_INSTANCE }];
+		}),
+	);
 }
 
 interface ClusterRef {

@@ -49,7 +49,7 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 		case 'confirm-plan':
 			return <PlanConfirm plan={prompt.plan} rows={rows} onAnswer={answer} />;
 		case 'topology-builder':
-			return <TopologyBuilderWait plan={prompt.plan} canSimulate={prompt.canSimulate} {...(prompt.lastCheck ? { lastCheck: prompt.lastCheck } : {})} onAnswer={answer} />;
+			return <TopologyBuilderWait plan={prompt.plan} canSimulate={prompt.canSimulate} rows={rows} {...(prompt.lastCheck ? { lastCheck: prompt.lastCheck } : {})} onAnswer={answer} />;
 		case 'cumulative-update':
 			return <CumulativeUpdatePrompt servers={prompt.servers} canRun={prompt.canRun} onAnswer={answer} />;
 		case 'failure':

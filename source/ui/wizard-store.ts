@@ -100,7 +100,9 @@ export class WizardStore {
 		}
 		session.subscribe((state, event) => {
 			this.keepOutput(event);
-			const logged = LOGGED.has(event.type) || (this.options.announceStarts && event.type === 'task-started');
+			// A publish in Topology Builder is the operator's: its line carries the topology before and after.
+			const byOperator = event.type === 'pairing-written' && event.method === 'topology-builder';
+			const logged = LOGGED.has(event.type) || byOperator || (this.options.announceStarts && event.type === 'task-started');
 			const text = logged ? describeEvent(state, event) : undefined;
 			if (text) {
 				const color = COLORS[event.type];

@@ -64,7 +64,7 @@ describe('dist/sfb-pair.mjs alone in an empty folder', () => {
 	it('pools --lab lists the lab farm', () => {
 		const outcome = bundled(['pools', '--lab', '--state-dir', stateDir()]);
 		expect(outcome.status, outcome.stderr).toBe(0);
-		expect(outcome.stdout).toMatch(/^pool-redmond\.contoso\.com \(CMS\) +Redmond +Enterprise/m);
+		expect(outcome.stdout).toMatch(/^pool-redmond-b\.contoso\.com \(CMS\) +Redmond +Enterprise/m);
 	});
 
 	it('run --lab --yes pairs two pools to a steady sync and writes the change record', () => {

@@ -109,6 +109,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'enterprise-happy',
 			'standard-edition',
 			'cms-standard-partner',
+			'cms-pair',
 			'cms-no-standby',
 			'not-deployed',
 			'mixed-deployment',
@@ -149,18 +150,25 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		await expectSteadyBothWays('standard-edition', stateDir, 'bos-se01.tailspintoys.com', 'chi-se01.tailspintoys.com');
 	});
 
-	it('cms-standard-partner: the plan and the run warn to install the standby Central Management store first', async () => {
+	it('cms-standard-partner: the plan and the run say Topology Builder only, Install-CsDatabase first; run changes nothing and waits, exit 3', async () => {
 		const stateDir = newStateDir('cms-standard-partner');
+		const [pool, backup] = ['lon-se01.woodgrovebank.com', 'edi-se01.woodgrovebank.com'];
 		const warning =
-			'lon-se01.woodgrovebank.com hosts the Central Management store, so its Standard Edition partner edi-se01.woodgrovebank.com will hold the standby store: ' +
-			'first run Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn edi-se01.woodgrovebank.com -SqlInstanceName rtc';
-		const plan = await cli(['plan', ...lab('cms-standard-partner', stateDir), '--pool', 'lon-se01.woodgrovebank.com', '--backup', 'edi-se01.woodgrovebank.com', '--json']);
+			`${pool} holds the Central Management store: pair it in Topology Builder, and first run ` +
+			`Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${backup} -SqlInstanceName rtc for the standby store on ${backup}`;
+		const plan = await cli(['plan', ...lab('cms-standard-partner', stateDir), '--pool', pool, '--backup', backup, '--json']);
 		expect(plan.code).toBe(0);
 		expect((JSON.parse(plan.stdout) as { warnings: string[] }).warnings).toEqual([warning]);
+		const text = await cli(['plan', ...lab('cms-standard-partner', stateDir), '--pool', pool, '--backup', backup]);
+		expect(text.stdout).toMatch(/^ {2}to do: Topology Builder \(you\) +Edit Properties of lon-se01\.woodgrovebank\.com: Resiliency, Associated Backup Pool edi-se01\.woodgrovebank\.com; then Action, Topology, Publish$/m);
+		expect(text.stdout).not.toContain('Set-CsRegistrar');
 
-		const result = await run('cms-standard-partner', stateDir, 'lon-se01.woodgrovebank.com', 'edi-se01.woodgrovebank.com');
-		expect(result.code, result.stdout).toBe(0);
+		const result = await run('cms-standard-partner', stateDir, pool, backup);
+		expect(result.code, result.stdout).toBe(3);
 		expect(lines(result.stdout)).toContain(`warning: ${warning}`);
+		expect(lines(result.stdout)).toContain(`  1. First, in the Management Shell: Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn '${backup}' -SqlInstanceName 'rtc'`);
+		expect(result.stdout).toMatch(/needs-operator: lon-se01\.woodgrovebank\.com holds the Central Management store, which Microsoft documents pairing only in Topology Builder: nothing was changed/);
+		expect((await status('cms-standard-partner', stateDir, pool)).pairedWith).toBeNull();
 	});
 
 	it('not-deployed: the pairing is published, then step 7 ends the run with exit 3 and says to deploy the pools', async () => {
@@ -200,7 +208,9 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		const stateDir = newStateDir('unsupported-pairs');
 		const plan = await cli(['plan', ...lab('unsupported-pairs', stateDir), '--pool', SEA, '--backup', 'pool-phx.adatum.com', '--json']);
 		expect(plan.code, plan.stderr).toBe(0);
-		expect((JSON.parse(plan.stdout) as { warnings: string[] }).warnings).toEqual([]);
+		expect((JSON.parse(plan.stdout) as { warnings: string[] }).warnings).toEqual([
+			`${SEA} holds the Central Management store: pair it in Topology Builder, which defines the standby store on the back end of pool-phx.adatum.com`,
+		]);
 	});
 
 	it('server-unreachable: the WinRM failure is shown, the server is retried once and the run finishes, exit 0', async () => {

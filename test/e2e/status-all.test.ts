@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,22 +138,23 @@ describe.concurrent('sfb-pair status --all on the lab', { timeout: 60_000 }, () 
 		}
 	});
 
-	it('cms-no-standby: the CMS pair published without its standby store is work left, the store line says so, exit 3', async () => {
-		const own = mkdtempSync(join(tmpdir(), 'sfb-pair-cms-no-standby-'));
+	it('no-standby-store: the CMS pair published without its standby store is work left, the store line says so, exit 3', async () => {
+		const own = mkdtempSync(join(tmpdir(), 'sfb-pair-no-standby-'));
 		try {
-			const result = await cli(['status', '--all', '--lab', '--scenario', 'cms-no-standby', '--state-dir', own]);
+			const scenario = join(own, 'no-standby.json');
+			writeFileSync(scenario, JSON.stringify({ extends: 'default', name: 'no-standby', description: 'default, published without the standby store', faults: [{ type: 'no-standby-store' }] }));
+			const result = await cli(['status', '--all', '--lab', '--scenario', scenario, '--state-dir', own]);
 			expect(result.code, result.stdout + result.stderr).toBe(3);
 			const lines = result.stdout.split('\n');
 			expect(lines[2]).toBe(
-				'Central Management store: pool-redmond.contoso.com, standby on pool-dublin.contoso.com: no standby database (Get-CsService -CentralManagementDatabase: ' +
-					'1 Central Management database (pool-redmond-sql.contoso.com), none on pool-dublin-sql.contoso.com, the back end of pool-dublin.contoso.com)',
+				'Central Management store: pool-redmond-b.contoso.com, standby on pool-dublin-b.contoso.com: no standby database (Get-CsService -CentralManagementDatabase: ' +
+					'1 Central Management database (pool-redmond-b-sql.contoso.com), none on pool-dublin-b-sql.contoso.com, the back end of pool-dublin-b.contoso.com)',
 			);
 			const row = (pool: string) => lines.find((line) => line.startsWith(`${pool} `))?.split(/ {2,}/);
-			expect(row('pool-redmond.contoso.com')?.slice(-3)).toEqual(['active', 'work left', 'define the standby store']);
-			expect(row('pool-dublin.contoso.com')?.slice(-3)).toEqual(['standby', 'work left', 'see pool-redmond.contoso.com']);
-			expect(row('pool-redmond-b.contoso.com')?.at(-1)).toBe('ready');
+			expect(row('pool-redmond-b.contoso.com')?.slice(-3)).toEqual(['active', 'work left', 'define the standby store']);
+			expect(row('pool-dublin-b.contoso.com')?.slice(-3)).toEqual(['standby', 'work left', 'see pool-redmond-b.contoso.com']);
 			expect(result.stdout).toContain(
-				'  pool-redmond.contoso.com: in Topology Builder, publish the pairing of pool-redmond.contoso.com again with the Central Management store database on the back end of pool-dublin.contoso.com;',
+				'  pool-redmond-b.contoso.com: in Topology Builder, publish the pairing of pool-redmond-b.contoso.com again with the Central Management store database on the back end of pool-dublin-b.contoso.com;',
 			);
 			expect(result.stdout).not.toContain('could not tell, or failed');
 		} finally {

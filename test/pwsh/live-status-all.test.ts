@@ -25,7 +25,7 @@ describeWithPwsh('sfb-pair status --all --live on pwsh with the stand-in module'
 			state.servers[sea03]!.services.LYNCBACKUP = 'Stopped';
 			state.servers[dub02]!.reachable = false;
 			state.syncRequestedAt = { [POOL_A.fqdn]: Date.now() - 3_600_000, [POOL_B.fqdn]: Date.now() - 3_600_000 };
-		});
+		}, { centralManagementStore: true });
 		stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-live-status-all-'));
 	});
 	afterEach(() => {

@@ -20,7 +20,9 @@ export const POOL_A: FrontEndPool = {
 	edition: 'Enterprise',
 	version: 'Skype for Business Server 2015',
 	servers: ['sea-fe01.contoso.com', 'sea-fe02.contoso.com', 'sea-fe03.contoso.com'],
-	hostsCentralManagementStore: true,
+	// The store is elsewhere unless a test asks for it here (createStandInFarm's centralManagementStore): a pair that
+	// holds it is paired in Topology Builder only.
+	hostsCentralManagementStore: false,
 };
 
 export const POOL_B: FrontEndPool = {
@@ -104,6 +106,11 @@ export interface StandInFarm {
 	statePath: string;
 	read(): StandInState;
 	update(change: (state: StandInState) => void): void;
+	/**
+	 * What the operator does in Topology Builder (ours): pairs POOL_A and POOL_B both ways and publishes; the topology
+	 * document then holds the standby Central Management store on POOL_B's back end, unless standbyStoreMissing.
+	 */
+	publishInTopologyBuilder(): void;
 	/** What the operator does by hand on each server: run the CU installer, so the Backup Service stops crashing. */
 	reapplyCumulativeUpdate(servers: string[]): void;
 	remove(): void;
@@ -127,11 +134,14 @@ export function standInServer(overrides: Partial<StandInServer> = {}): StandInSe
 	};
 }
 
-/** A two-pool farm on disk, unpaired and deployed; `customise` adjusts the state before it is written. */
-export function createStandInFarm(customise: (state: StandInState) => void = () => undefined): StandInFarm {
+/**
+ * A two-pool farm on disk, unpaired and deployed; `customise` adjusts the state before it is written. With
+ * `centralManagementStore`, POOL_A hosts the Central Management store (else no pool of the topology does).
+ */
+export function createStandInFarm(customise: (state: StandInState) => void = () => undefined, options: { centralManagementStore?: boolean } = {}): StandInFarm {
 	const dir = mkdtempSync(path.join(tmpdir(), 'sfb-standin-'));
 	const statePath = path.join(dir, 'farm.json');
-	const pools = [POOL_A, POOL_B];
+	const pools = [{ ...POOL_A, hostsCentralManagementStore: options.centralManagementStore === true }, POOL_B];
 	const signature = '5f0c8e42-9a1d-4b7e-8c3f-2d6a1e9b7c40';
 	const topology = renderTopologyDocument({ signature, sites: SITES, pools });
 	writeFileSync(path.join(dir, 'topology.xml'), topology);
@@ -152,7 +162,7 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 		registrars: Object.fromEntries(pools.map((pool) => [pool.fqdn, unpaired()])),
 		backupRegistrarShape: 'string',
 		relationshipShape: 'object',
-		cmsPool: POOL_A.fqdn,
+		cmsPool: options.centralManagementStore ? POOL_A.fqdn : '',
 		backEnds: readTopologyDocument(topology, 'topology.xml').backEnds,
 		standbyStoreMissing: false,
 		pools: Object.fromEntries(pools.map((pool) => [pool.fqdn, pool.servers])),
@@ -187,6 +197,16 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 		statePath,
 		read,
 		update,
+		publishInTopologyBuilder: () =>
+			update((current) => {
+				current.registrars[POOL_A.fqdn]!.backupRegistrar = `Registrar:${POOL_B.fqdn}`;
+				current.registrars[POOL_B.fqdn]!.backupRegistrar = `Registrar:${POOL_A.fqdn}`;
+				current.signature = '9a1b7c40-5f0c-4b7e-8c3f-2d6a1e9b8e42';
+				current.enabledSignature = current.signature;
+				current.publishedAt = Date.now();
+				const standby = current.standbyStoreMissing ? {} : { standbyStorePool: POOL_B.fqdn };
+				writeFileSync(path.join(dir, current.topologyFile), renderTopologyDocument({ signature: current.signature, sites: SITES, pools, ...standby }));
+			}),
 		reapplyCumulativeUpdate: (servers) =>
 			update((current) => {
 				for (const server of servers) {

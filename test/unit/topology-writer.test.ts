@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FrontEndPool, ProductVersion, Site } from '../../source/sfb/model.js';
 import { readTopologyDocument } from '../../source/sfb/topology-reader.js';
-import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
+import { backEndsOf, renderTopologyDocument } from '../../source/sfb/topology-writer.js';
 
 const fixtureDirectory = fileURLToPath(new URL('../fixtures/topology/', import.meta.url));
 const readFixture = (name: string) => readTopologyDocument(readFileSync(fixtureDirectory + name, 'utf8'), name);
@@ -26,6 +26,18 @@ describe('renderTopologyDocument', () => {
 		expect(written.frontEndPools).toEqual(original.frontEndPools);
 		// Given SQL and file store clusters are reused as back ends, so no cluster is added or lost.
 		expect(sortedRoles(written.otherClusters)).toEqual(sortedRoles(original.otherClusters));
+		expect(written.backEnds).toEqual(backEndsOf({ pools: original.frontEndPools, otherClusters: original.otherClusters }));
+		expect(written.backEnds['pool01.contoso.com']).toEqual({ sqlServer: 'sea-sql01.contoso.com', instance: 'rtc' });
+	});
+
+	it('puts the standby Central Management store on the back end of the pool it is given, beside the active one', () => {
+		const original = readFixture('fabrikam-2019.xml');
+		const input = { signature: 's', sites: original.sites, pools: original.frontEndPools };
+		expect(readTopologyDocument(renderTopologyDocument(input), 'w.xml').centralManagementStores).toEqual(['ams-pool-sql.fabrikam.com']);
+		const paired = readTopologyDocument(renderTopologyDocument({ ...input, standbyStorePool: 'rtm-pool.fabrikam.com' }), 'w.xml');
+		expect(paired.centralManagementStores).toEqual(['ams-pool-sql.fabrikam.com', 'rtm-pool-sql.fabrikam.com']);
+		expect(paired.backEnds).toEqual(backEndsOf(input));
+		expect(paired.frontEndPools).toEqual(original.frontEndPools);
 	});
 
 	it('gives each Enterprise pool a generated back end and file store when none is given', () => {

@@ -4,8 +4,7 @@ import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { statusCommand } from '../../sfb/commands.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { BackEnd, FrontEndPool, PairingRequest, PoolInventory } from '../../sfb/model.js';
-import { readTopologyDocument } from '../../sfb/topology-reader.js';
-import { renderTopologyDocument } from '../../sfb/topology-writer.js';
+import { backEndsOf, renderTopologyDocument } from '../../sfb/topology-writer.js';
 import {
 	BACKUP_SERVICE,
 	EnvironmentError,
@@ -393,9 +392,9 @@ export class LabEnvironment implements Environment {
 		});
 	}
 
-	/** Where the lab's topology document puts each pool's user store: read once, as the document never changes it. */
+	/** Where the lab's topology document puts each pool's user store: worked out once, as the scenario never changes it. */
 	private backEnds(): Record<string, BackEnd> {
-		this.backEndsRead ??= readTopologyDocument(this.topologyDocument(this.scenario.signature ?? 'lab'), 'the lab topology').backEnds;
+		this.backEndsRead ??= backEndsOf({ pools: this.scenario.pools.map(toFrontEndPool), otherClusters: this.scenario.otherClusters });
 		return this.backEndsRead;
 	}
 

@@ -53,7 +53,8 @@ export function PlanConfirm({ plan, rows, onAnswer }: { plan: Plan; rows: number
 			))}
 			{topologyBuilderOnly ? (
 				<Text>
-					Microsoft documents pairing it only in Topology Builder: press <Text bold>Enter</Text> for the steps; sfb-pair then checks the farm.
+					{plan.centralManagementStore?.host} holds the Central Management store, which Microsoft documents pairing only in Topology Builder: press{' '}
+					<Text bold>Enter</Text> for the steps; sfb-pair then checks the farm.
 				</Text>
 			) : (
 				<Text>

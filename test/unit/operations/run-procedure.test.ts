@@ -433,7 +433,7 @@ describe('a pair that holds the Central Management store, issue 13 item 3', () =
 		expect(environment.readFarm().pairingWrites).toBe(0);
 		expect(environment.readFarm().pairings[POOL]).toBeUndefined();
 		expect(printed).toContain(`  2. Right-click ${POOL}, then Edit Properties.`);
-		expect(printed.join('\n')).toContain('the standby Central Management store on pool-dublin-sql.contoso.com\\rtc');
+		expect(printed).toContain('  5. Action, Topology, Publish; let it create the databases it lists: the standby Central Management store on pool-dublin-sql.contoso.com\\rtc.');
 	});
 
 	it('run --yes goes on from what the farm shows once the operator has published the pairing and its standby', async () => {
@@ -450,8 +450,10 @@ describe('a pair that holds the Central Management store, issue 13 item 3', () =
 		await environment.publishAsTopologyBuilder({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE });
 		const result = await drive(environment, auto());
 		expect(result.outcome).toBe('needs-operator');
-		expect(printed[0]).toMatch(/^Paired both ways, but the standby Central Management store is not there \(not done: Get-CsService -CentralManagementDatabase: 1 Central Management database \(pool-redmond-sql\.contoso\.com\), none on pool-dublin-sql\.contoso\.com/);
-		expect(printed[0]).toContain(`Publish again in Topology Builder with the Central Management store database on the back end of ${BACKUP}, then check again.`);
+		expect(printed[0]).toBe(
+			'Paired, but no standby Central Management store: Get-CsService -CentralManagementDatabase: 1 Central Management database (pool-redmond-sql.contoso.com), ' +
+				`none on pool-dublin-sql.contoso.com, the back end of ${BACKUP}. Publish again with its database, then check again.`,
+		);
 	});
 
 	it('the wizard path: the lab plays the publish, a standby left out is found and named, the second publish verifies, and the topology difference is shown', async () => {
@@ -475,7 +477,7 @@ describe('a pair that holds the Central Management store, issue 13 item 3', () =
 		expect(confirmed).toEqual(['topology-builder only']);
 		expect(checks).toHaveLength(2);
 		expect(checks[0]).toBeUndefined();
-		expect(checks[1]).toMatch(/^Paired both ways, but the standby Central Management store is not there/);
+		expect(checks[1]).toMatch(/^Paired, but no standby Central Management store: Get-CsService -CentralManagementDatabase: 1 Central Management database/);
 		expect(result.session.state.publish.method).toBe('topology-builder');
 		const record = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl'));
 		const notes = record.flatMap((entry) => (entry.type === 'note' ? [entry.text] : []));
