@@ -31,7 +31,8 @@ describeWithPwsh('the live environment on pwsh with the stand-in SkypeForBusines
 	let environment: PowerShellEnvironment;
 
 	beforeAll(async () => {
-		farm = createStandInFarm();
+		// The environment itself, with POOL_A holding the Central Management store: its CMS master module must export.
+		farm = createStandInFarm(() => undefined, { centralManagementStore: true });
 		process.env.SFB_STANDIN_STATE = farm.statePath;
 		environment = await createPowerShellEnvironment({
 			executable: pwsh,
