@@ -22,6 +22,7 @@ import {
 	readServiceCommand,
 	registrarReadCommand,
 	relationshipCommand,
+	pushReplicationCommand,
 	replicationCommand,
 	startServiceCommand,
 	statusCommand,
@@ -55,6 +56,7 @@ import {
 	readServiceScript,
 	readTopologyScript,
 	receiveBootstrapperScript,
+	pushReplicationScript,
 	startBackupSyncScript,
 	startBootstrapperScript,
 	startServiceScript,
@@ -356,6 +358,10 @@ export class PowerShellEnvironment implements Environment {
 		const value = await this.run(readComponentVersionsScript(server), { action: patchVersionCommand(server), server, remote: [server] });
 		const output = parseComponents(server, value);
 		return { components: output.components, source: output.source, raw: JSON.stringify(value) };
+	}
+
+	async pushReplication(server: string): Promise<void> {
+		await this.run(pushReplicationScript(server), { action: pushReplicationCommand(server) });
 	}
 
 	async startBackupSync(pool: string): Promise<void> {

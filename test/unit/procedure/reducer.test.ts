@@ -178,6 +178,29 @@ describe('the farm observed at a start', () => {
 		expect(tasksOf(state, fe1)).toEqual(['pending', 'pending', 'pending']);
 	});
 
+	it('counts the publish from the start of the write: the replicas take its first change then', () => {
+		const written = apply(start(), { type: 'step-started', step: 'publish' }, { type: 'pairing-write-started' }, { type: 'step-started', step: 'publish' }, { type: 'pairing-written', method: 'cmdlets' });
+		expect(written.publish.writtenAt).toBe(2);
+	});
+
+	it('keeps when each replica was first seen behind until it is read up to date, and starts a new gate once one has settled', () => {
+		const behind = { state: 'not-done' as const, evidence: 'UpToDate False' };
+		const current = { state: 'done' as const, evidence: 'UpToDate True' };
+		const state = apply(
+			start(),
+			{ type: 'replication-polled', since: 'T', replicas: [{ server: 'fe1', observation: behind }, { server: 'fe2', observation: current }] },
+			{ type: 'replication-pushed', servers: ['fe1'] },
+			{ type: 'replication-polled', replicas: [{ server: 'fe1', observation: behind }] },
+		);
+		expect(state.replication).toMatchObject({ since: 'T', startedAt: 1, polls: 2, pushed: { at: 2, servers: ['fe1'] } });
+		expect(state.replication?.replicas).toEqual({ fe1: { observation: behind, behindSince: 1 }, fe2: { observation: current } });
+		const caughtUp = apply(state, { type: 'replication-polled', replicas: [{ server: 'fe1', observation: current }] }, { type: 'replication-settled', note: 'every replica' });
+		expect(caughtUp.replication?.replicas.fe1).toEqual({ observation: current });
+		expect(caughtUp.replication?.settled).toEqual({ at: 2, note: 'every replica' });
+		const next = apply(caughtUp, { type: 'replication-polled', replicas: [{ server: 'fe2', observation: behind }] });
+		expect(next.replication).toEqual({ startedAt: 1, polls: 1, replicas: { fe2: { observation: behind, behindSince: 1 } } });
+	});
+
 	it('remembers a pairing write started and not seen to end, until it is written', () => {
 		const started = apply(start(), { type: 'pairing-write-started' });
 		expect(started.publish.writeStartedAt).toBe(1);
