@@ -3,7 +3,7 @@ import type { VoiceResiliency } from '../sfb/model.js';
 
 /**
  * The operator of `run --yes`: the pair and voice settings come from the command line, a failed server is retried
- * once, then left for a person (exit 3) while the others finish. A probe that cannot tell is asked again as often,
+ * once, then left for a person (exit 3) while the others finish; one held for a restart (Bootstrapper exit 3010) is left at once. A probe that cannot tell is asked again as often,
  * then the run stops (exit 3) naming the server and why: what it could not see is never taken as not done. Replicas
  * behind the publish are pushed once (Invoke-CsManagementStoreReplication), waited for, then the run stops naming them.
  */
@@ -23,8 +23,9 @@ export function autoOperator(
 		awaitTopologyBuilder: async () => 'cancel',
 		chooseCumulativeUpdate: async (_servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice> =>
 			canRunRemotely ? 'run' : 'later',
+		// A server held for a restart is not run again until someone has restarted it.
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
-			failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
+			!failure.rebootRequired && failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
 		decideUnknown: async (unknown: UnknownObservation): Promise<UnknownDecision> =>
 			unknown.attempts <= request.retries ? { action: 'retry' } : { action: 'stop' },
 		decideReplication: async (behind) => {

@@ -42,6 +42,8 @@ export interface ServerFailure {
 	server: string;
 	pool: string;
 	message: string;
+	/** Bootstrapper exited 3010: the server is held until it is restarted, then it runs there again. */
+	rebootRequired?: boolean;
 	attempts: number;
 	lines: string[];
 	/** Other servers of the same step that are failed at this moment. */

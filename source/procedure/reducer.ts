@@ -1,6 +1,6 @@
 import type { ProcedureEvent } from './events.js';
 import { isPairedBothWays, type PairPicture } from './picture.js';
-import { emptyTask, OUTPUT_LINES_KEPT, SERVER_PHASES, type ProcedureState, type ReplicationGate, type ServerPhase, type ServerProgress, type ServerTask } from './state.js';
+import { emptyTask, isHeld, OUTPUT_LINES_KEPT, SERVER_PHASES, type ProcedureState, type ReplicationGate, type ServerPhase, type ServerProgress, type ServerTask } from './state.js';
 import { STEP_IDS, stepIndex } from './steps.js';
 
 /** The one place session state changes. Pure: the same events give the same state. */
@@ -70,6 +70,7 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				endedAt: event.at,
 				message: event.message,
 				...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+				...(event.rebootRequired ? { rebootRequired: true } : {}),
 				...(event.observation ? { observation: event.observation } : {}),
 			}));
 		case 'task-skipped':
@@ -165,6 +166,12 @@ function applyPicture(state: ProcedureState, picture: PairPicture): ProcedureSta
 		for (const phase of SERVER_PHASES) {
 			const task = tasks[phase];
 			const observation = seen[phase];
+			// Held for a restart (exit 3010): what it installed is not finished until it runs again there, whatever the probe sees.
+			if (isHeld(task)) {
+				tasks[phase] = { ...task, observation };
+				before = false;
+				continue;
+			}
 			if (before && observation.state === 'done') {
 				const { message: _message, ...kept } = task;
 				tasks[phase] = { ...kept, state: 'succeeded', observation };

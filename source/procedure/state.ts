@@ -129,6 +129,9 @@ export function initialState(sessionId: string, environment: ProcedureState['env
 	};
 }
 
+/** Bootstrapper exited 3010 on the server: it waits for a restart and a run again there. */
+export const isHeld = (task: ServerTask) => task.state === 'failed' && task.rebootRequired === true;
+
 export function emptyTask(): ServerTask {
 	return { state: 'pending', attempts: 0, lines: [] };
 }

@@ -4,6 +4,7 @@ import type { ProcedureEvent } from '../../source/procedure/events.js';
 import { reduce } from '../../source/procedure/reducer.js';
 import { initialState, type ProcedureState } from '../../source/procedure/state.js';
 import type { NewEvent } from '../../source/session/session.js';
+import type { Observation } from '../../source/sfb/observation.js';
 import { PromptBridge } from '../../source/ui/prompt-bridge.js';
 import { ReplicationPanel } from '../../source/ui/ReplicationPanel.js';
 import { plain } from '../helpers/frames.js';
@@ -18,7 +19,7 @@ function gateAfter(events: NewEvent[]): NonNullable<ProcedureState['replication'
 	return state.replication!;
 }
 
-const servers = (count: number, observation = current) => Array.from({ length: count }, (_, index) => ({ server: `fe${index + 1}.contoso.com`, observation }));
+const servers = (count: number, observation: Observation = current) => Array.from({ length: count }, (_, index) => ({ server: `fe${index + 1}.contoso.com`, observation }));
 
 describe('the replication panel', () => {
 	it('puts the replicas behind first, with the time each was first seen behind, whether it was pushed, and one it could not read', () => {

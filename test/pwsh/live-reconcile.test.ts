@@ -113,6 +113,23 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		expect(farm.read().servers[sea01]!.bootstrapper.runs).toBe(1);
 	}, 180_000);
 
+	it('Bootstrapper exit 3010 holds the server: the run stops naming it before the CU; the next start (after the restart) runs Bootstrapper there again', async () => {
+		await open((state) => {
+			state.servers[sea02]!.bootstrapper.exitCodes = [3010, 0];
+		});
+		const first = await drive();
+		expect(first.outcome).toBe('needs-operator');
+		expect(first.reason).toMatch(new RegExp(`^${sea02.replace(/\./g, '\\.')}: Bootstrapper exited with 3010: ${sea02.replace(/\./g, '\\.')} must restart before the Backup Service is usable; restart it, then run Bootstrapper there again`));
+		expect(first.session.state.servers[sea02]!.tasks.bootstrapper).toMatchObject({ state: 'failed', exitCode: 3010, rebootRequired: true });
+		expect(first.session.state.steps['cumulative-update'].status).toBe('pending');
+		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(1);
+
+		const second = await drive();
+		expect(second.reason).toMatch(/^re-apply the Cumulative Update on every server/);
+		expect(second.session.state.servers[sea02]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', exitCode: 0 });
+		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(2);
+	}, 180_000);
+
 	it('with the session file lost after publishing, a new start finishes the pair from what the farm shows: nothing written or bootstrapped twice', async () => {
 		await open();
 		const first = await drive();

@@ -7,7 +7,7 @@ import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
 import { EnvironmentError } from '../../../source/environments/port.js';
-import { BACK, OperatorLeft, type Operator, type UnfinishedPair, type UnknownObservation } from '../../../source/procedure/operator.js';
+import { BACK, OperatorLeft, type Operator, type ServerFailure, type UnfinishedPair, type UnknownObservation } from '../../../source/procedure/operator.js';
 import { recap } from '../../../source/procedure/recap.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { pairKey, sessionsDir } from '../../../source/session/session-files.js';
@@ -503,5 +503,57 @@ describe('the replication gate when the push itself fails', () => {
 		expect(result.reason).toContain(`; the push failed: Invoke-CsManagementStoreReplication is not available in the SkypeForBusiness module) is not up to date`);
 		// Read once, then once after the push: waiting out the timeout would read it every 10 s of lab time for 10 minutes.
 		expect(result.session.state.replication?.polls).toBe(2);
+	});
+});
+
+describe('Bootstrapper exit 3010', () => {
+	const HELD = 'dub-fe02.contoso.com';
+	const reboot = () => withFaults([{ type: 'reboot-required', server: HELD, attempts: 1 }]);
+
+	it('run --yes holds the server (not retried, not carried on to the CU or LYNCBACKUP) and stops naming it; restarted and resumed, Bootstrapper runs there again and the pair finishes', async () => {
+		const environment = await lab(await reboot());
+		const result = await drive(environment);
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toMatch(
+			/^dub-fe02\.contoso\.com: Bootstrapper exited with 3010: dub-fe02\.contoso\.com must restart before the Backup Service is usable; restart it, then run Bootstrapper there again \(the CU and LYNCBACKUP wait for it\)\. Fix it, then run again with --resume$/,
+		);
+		const held = result.session.state.servers[HELD]!.tasks;
+		expect(held.bootstrapper).toMatchObject({ state: 'failed', exitCode: 3010, rebootRequired: true, attempts: 1 });
+		expect([held['cumulative-update'].state, held['backup-service'].state]).toEqual(['pending', 'pending']);
+		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(1);
+		const entries = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl'));
+		expect(entries.some((entry) => entry.type === 'note' && entry.text.startsWith(`${HELD} is held: Bootstrapper exited with 3010`))).toBe(true);
+		expect(entries.some((entry) => entry.type === 'decision' && entry.what === `bootstrapper failed on ${HELD}` && entry.choice === 'defer')).toBe(true);
+
+		const resumed = await drive(environment);
+		expect(resumed.outcome, resumed.reason).toBe('done');
+		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(2);
+		expect(resumed.session.state.servers[HELD]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', exitCode: 0 });
+	});
+
+	it('in the wizard, "restarted, run again" runs Bootstrapper there once more; a skip carries no CU or LYNCBACKUP to it', async () => {
+		const asked: ServerFailure[] = [];
+		const again: Operator = {
+			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			decideFailure: async (failure) => {
+				asked.push(failure);
+				return { action: 'retry' };
+			},
+		};
+		const environment = await lab(await reboot());
+		const result = await drive(environment, again);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(asked.map((failure) => [failure.server, failure.rebootRequired])).toEqual([[HELD, true]]);
+		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(2);
+
+		rmSync(stateDir, { recursive: true, force: true });
+		stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-runner-'));
+		const skip: Operator = { ...again, decideFailure: async () => ({ action: 'skip', reason: 'restart next weekend' }) };
+		const skipped = await drive(await lab(await reboot()), skip);
+		const tasks = skipped.session.state.servers[HELD]!.tasks;
+		expect([tasks['cumulative-update'], tasks['backup-service']].map((task) => [task.state, task.message])).toEqual([
+			['skipped', 'skipped at Bootstrapper: restart next weekend'],
+			['skipped', 'skipped at Bootstrapper: restart next weekend'],
+		]);
 	});
 });

@@ -158,6 +158,16 @@ describe('the farm observed at a start', () => {
 		expect(state.servers[fe1]!.tasks['backup-service']).toMatchObject({ state: 'pending', observation: UNKNOWN });
 	});
 
+	it('keeps a server held for a restart (Bootstrapper exit 3010) held, with nothing after it counted, though the farm shows the Backup Service installed', () => {
+		const held = apply(planned(), { type: 'task-failed', phase: 'bootstrapper', server: fe1, message: 'exit 3010', exitCode: 3010, rebootRequired: true });
+		const state = apply(held, { type: 'farm-observed', picture: picture([seen(fe1, 'a.contoso.com'), seen(fe2, 'b.contoso.com')]) });
+		expect(tasksOf(state, fe1)).toEqual(['failed', 'pending', 'pending']);
+		expect(state.servers[fe1]!.tasks.bootstrapper).toMatchObject({ rebootRequired: true, exitCode: 3010, observation: DONE });
+		expect(tasksOf(state, fe2)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		const rerun = apply(state, { type: 'task-started', phase: 'bootstrapper', server: fe1 });
+		expect(rerun.servers[fe1]!.tasks.bootstrapper.rebootRequired).toBeUndefined();
+	});
+
 	it('keeps what the operator chose to skip, unless the farm shows it done', () => {
 		const skipped = apply(
 			planned(),
