@@ -4,10 +4,12 @@ import type { VoiceResiliency } from '../sfb/model.js';
 
 /**
  * The operator of `run --yes`: the pair and voice settings come from the command line, a failed server is retried
- * once, then left for a person (exit 3) while the others finish. A probe that cannot tell is asked again as often,
- * then the run stops (exit 3) naming the server and why: what it could not see is never taken as not done. A pair that
- * holds the Central Management store is paired in Topology Builder only: the steps are printed and the run stops (exit 3)
- * before it changes anything, unless the farm already shows the pairing and the standby store.
+ * once, then left for a person (exit 3) while the others finish; one held for a restart (Bootstrapper exit 3010) is
+ * left at once. A probe that cannot tell is asked again as often, then the run stops (exit 3) naming the server and
+ * why: what it could not see is never taken as not done. Replicas behind the publish are pushed once
+ * (Invoke-CsManagementStoreReplication), waited for, then the run stops naming them. A pair that holds the Central
+ * Management store is paired in Topology Builder only: the steps are printed and the run stops (exit 3) before it
+ * changes anything, unless the farm already shows the pairing and the standby store.
  */
 export function autoOperator(
 	request: { pool: string; backup: string; voice: VoiceResiliency; voiceNote?: string; retries: number },
@@ -31,10 +33,17 @@ export function autoOperator(
 		},
 		chooseCumulativeUpdate: async (_servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice> =>
 			canRunRemotely ? 'run' : 'later',
+		// A server held for a restart is not run again until someone has restarted it.
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
-			failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
+			!failure.rebootRequired && failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
 		decideUnknown: async (unknown: UnknownObservation): Promise<UnknownDecision> =>
 			unknown.attempts <= request.retries ? { action: 'retry' } : { action: 'stop' },
+		decideReplication: async (behind) => {
+			if (!behind.pushed) return 'push';
+			if (!behind.timedOut) return 'wait';
+			write(`replicas still behind the publish after Invoke-CsManagementStoreReplication: ${behind.servers.join(', ')}`);
+			return 'stop';
+		},
 		decideSyncTimeout: async (guidance: string[]) => {
 			write('the sync has not reached steady state in time. What to check:');
 			for (const line of guidance) write(`  - ${line}`);

@@ -45,6 +45,9 @@ export interface DriveResult extends ProcedureResult {
 }
 
 const second = 1000;
+/** Replication to a Front End normally takes seconds to a minute; ten minutes behind is a fault to look at. */
+export const REPLICATION_POLL_SECONDS = 10;
+export const REPLICATION_TIMEOUT_SECONDS = 10 * 60;
 
 
 const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
@@ -54,6 +57,8 @@ export interface PacingChoices {
 	syncPollSeconds?: number;
 	syncTimeoutSeconds?: number;
 	serviceSettleSeconds?: number;
+	replicationPollSeconds?: number;
+	replicationTimeoutSeconds?: number;
 }
 
 /** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
@@ -64,6 +69,8 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 		syncTimeoutMs: ((choices.syncTimeoutSeconds ?? 30 * 60) * second) / scale,
 		steadyPolls: STEADY_POLLS,
 		serviceSettleMs: ((choices.serviceSettleSeconds ?? 60) * second) / scale,
+		replicationPollMs: ((choices.replicationPollSeconds ?? REPLICATION_POLL_SECONDS) * second) / scale,
+		replicationTimeoutMs: ((choices.replicationTimeoutSeconds ?? REPLICATION_TIMEOUT_SECONDS) * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};
 }

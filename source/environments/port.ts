@@ -135,6 +135,8 @@ export interface Environment {
 	readService(server: string, name: string): Promise<ServiceStatus>;
 	/** `Get-CsManagementStoreReplicationStatus -ReplicaFqdn <server>`: is the server's copy of the topology current? */
 	readReplication(server: string): Promise<ReplicaStatus>;
+	/** `Invoke-CsManagementStoreReplication -ReplicaFqdn <server>`: asks the master to push the latest configuration to that replica now. */
+	pushReplication(server: string): Promise<void>;
 	/** The versions of the Skype for Business Server components installed on one server (Core Components, Backup Service…). */
 	readComponentVersions(server: string): Promise<ComponentVersions>;
 

@@ -26,6 +26,7 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		startService: (server, name) => then(() => environment.startService(server, name)),
 		readService: (server, name) => environment.readService(server, name),
 		readReplication: (server) => environment.readReplication(server),
+		pushReplication: (server) => then(() => environment.pushReplication(server)),
 		readComponentVersions: (server) => environment.readComponentVersions(server),
 		startBackupSync: (pool) => then(() => environment.startBackupSync(pool)),
 		readBackupStatus: (pool) => environment.readBackupStatus(pool),

@@ -15,6 +15,10 @@ export interface Pacing {
 	steadyPolls: number;
 	/** How long after a start LYNCBACKUP must still be Running to count as started. */
 	serviceSettleMs: number;
+	/** How long to wait between two reads of the replicas before Bootstrapper. */
+	replicationPollMs: number;
+	/** How long replicas may stay behind the publish (after a push, or a choice to wait) before the operator is asked again. */
+	replicationTimeoutMs: number;
 	/** Waits, unless the operator cancels first. */
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

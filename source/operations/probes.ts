@@ -181,8 +181,14 @@ async function probePairing(environment: Environment, pool: string, partner: str
 }
 
 /**
+ * `LastUpdateCreation` comes from the Central Management store's clock, `since` from this machine's: within the skew
+ * Kerberos tolerates (5 minutes) they cannot be told apart, and a replica `UpToDate` in that window counts as current.
+ */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
  * `UpToDate` and `LastUpdateCreation` are the two properties the cmdlet reference uses in its examples. A replica up to
- * date but last updated before `since` has not received the change made then.
+ * date but last updated before `since` (beyond the clocks' skew) has not received the change made then.
  */
 export function judgeReplication(status: ReplicaStatus, command: string, since?: string): Observation {
 	const created = status.lastUpdateCreation;
@@ -192,5 +198,5 @@ export function judgeReplication(status: ReplicaStatus, command: string, since?:
 	if (created === undefined || Number.isNaN(Date.parse(created))) {
 		return unknown('unexpected-output', `${evidence}: no readable LastUpdateCreation to compare with ${since}`, status.raw);
 	}
-	return Date.parse(created) >= Date.parse(since) ? done(evidence, 'up to date') : notDone(`${evidence}, before ${since}`, { value: 'behind' });
+	return Date.parse(created) >= Date.parse(since) - CLOCK_SKEW_MS ? done(evidence, 'up to date') : notDone(`${evidence}, before ${since}`, { value: 'behind' });
 }

@@ -16,6 +16,7 @@ import { TopologyReadError } from '../sfb/topology-reader.js';
 import { iso, type OperationContext } from './context.js';
 import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
+import { awaitReplication } from './replication-gate.js';
 import { runFleet, type FleetResult } from './server-fleet.js';
 import { backupServiceWork, bootstrapperWork, cumulativeUpdateWork } from './server-work.js';
 import { watchSync } from './sync-watch.js';
@@ -73,6 +74,7 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		if (deployment.deployed.length === 0) {
 			return end(context, 'needs-operator', `${pool.fqdn} and ${backup.fqdn} are paired but were never deployed: deploy them and the pairing is complete`);
 		}
+		await replicationGate(context);
 		await serverStep(context, 'bootstrapper', () => runFleet(context, bootstrapperWork(context, servers, [pool, backup])));
 		carrySkipsForward(context);
 		await cumulativeUpdateStep(context, servers);
@@ -520,6 +522,18 @@ const settledTask = (state: string | undefined) => state === 'succeeded' || stat
 
 function unsettledServers(context: OperationContext, phase: ServerPhase): string[] {
 	return context.session.state.serverOrder.filter((fqdn) => !settledTask(context.session.state.servers[fqdn]?.tasks[phase].state));
+}
+
+/** Before Bootstrapper: the servers it will run on hold the publish in their replica, or the procedure waits for the operator. */
+async function replicationGate(context: OperationContext) {
+	const servers = unsettledServers(context, 'bootstrapper');
+	if (servers.length === 0) return;
+	startStep(context, 'bootstrapper');
+	const result = await awaitReplication(context, servers);
+	if (result.kind === 'stopped') {
+		finishStep(context, 'bootstrapper', 'failed', 'replicas behind the publish');
+		stop('needs-operator', result.reason);
+	}
 }
 
 /** A server step runs where its work is not done; where the farm shows it all done, the step is done without running. */

@@ -20,6 +20,8 @@ export class TaskFailure extends Error {
 	constructor(
 		message: string,
 		readonly exitCode?: number,
+		/** Exit 3010: the work is not failed but held until the server restarts and it runs again there. */
+		readonly rebootRequired = false,
 	) {
 		super(message);
 	}
@@ -140,9 +142,11 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				return;
 			}
 			const exitCode = error instanceof TaskFailure ? error.exitCode : undefined;
+			const rebootRequired = error instanceof TaskFailure && error.rebootRequired;
 			const message = error instanceof Error ? error.message : String(error);
 			entry('failed', exitCode);
-			session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(exitCode === undefined ? {} : { exitCode }) });
+			if (rebootRequired) recorder?.note(`${server} is held: ${message}`, iso(Date.now()));
+			session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(exitCode === undefined ? {} : { exitCode }), ...(rebootRequired ? { rebootRequired } : {}) });
 			track(decide(server, message));
 			return;
 		}
@@ -180,6 +184,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				server,
 				pool: poolOf.get(server) ?? '',
 				message,
+				...(task?.rebootRequired ? { rebootRequired: true } : {}),
 				attempts: task?.attempts ?? 1,
 				lines: task?.lines ?? [],
 				otherFailures: work.servers

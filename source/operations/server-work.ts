@@ -22,8 +22,14 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 				const last = outcome.tail.findLast((line) => !/exited with/i.test(line));
 				throw new TaskFailure(`Bootstrapper exited with ${outcome.exitCode}${last ? `: ${last}` : ''}`, outcome.exitCode);
 			}
-			if (outcome.rebootRequired) onLine('Exit code 3010: restart this server when convenient, then run Bootstrapper once more.');
-			return { exitCode: outcome.exitCode, rebootRequired: outcome.rebootRequired };
+			if (outcome.rebootRequired) {
+				throw new TaskFailure(
+					`Bootstrapper exited with 3010: ${server} must restart before the Backup Service is usable; restart it, then run Bootstrapper there again (the CU and LYNCBACKUP wait for it)`,
+					outcome.exitCode,
+					true,
+				);
+			}
+			return { exitCode: outcome.exitCode };
 		},
 		verify: (server) => probe(context.environment, { kind: 'backup-service-installed', server }),
 		/**

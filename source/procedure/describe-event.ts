@@ -3,6 +3,7 @@ import { describePicture } from './picture.js';
 import { PHASE_NAMES, type ProcedureState } from './state.js';
 import { STEPS } from './steps.js';
 import { sanitizeLine } from '../text/sanitize.js';
+import { stateWord } from '../sfb/observation.js';
 
 /**
  * An event in words, one line or a few; undefined for events not worth a line. The plain output and the wizard's log
@@ -40,11 +41,23 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}${checked}`;
 		}
 		case 'task-failed':
-			return `${event.server}: ${PHASE_NAMES[event.phase]} FAILED: ${sanitizeLine(event.message)}`;
+			return `${event.server}: ${PHASE_NAMES[event.phase]} ${event.rebootRequired ? 'HELD (restart needed)' : 'FAILED'}: ${sanitizeLine(event.message)}`;
 		case 'task-skipped':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} skipped: ${sanitizeLine(event.reason)}`;
 		case 'task-reset':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} will run again`;
+		case 'replication-polled': {
+			// A line when something changed: the gate's first read, a replica caught up, newly behind, or not readable.
+			const changed = event.replicas.some(({ server, observation }) => observation.state !== 'not-done' || state.replication?.replicas[server]?.behindSince === event.at);
+			if (state.replication?.polls !== 1 && !changed) return undefined;
+			const behind = event.replicas.filter((replica) => replica.observation.state !== 'done');
+			const read = `replication: ${event.replicas.length - behind.length} of ${event.replicas.length} read up to date`;
+			return behind.length === 0 ? read : `${read}; ${behind.map((replica) => `${replica.server} ${stateWord(replica.observation)} (${sanitizeLine(replica.observation.evidence)})`).join('; ')}`;
+		}
+		case 'replication-pushed':
+			return `replication pushed (Invoke-CsManagementStoreReplication) to ${event.servers.join(', ')}`;
+		case 'replication-settled':
+			return `replication: ${sanitizeLine(event.note)}`;
 		case 'sync-requested':
 			return `sync requested for ${event.pool}`;
 		case 'sync-polled':

@@ -25,9 +25,12 @@ export type ProcedureEvent = Timed<
 	| { type: 'farm-observed'; picture: PairPicture }
 	| { type: 'task-observed'; phase: ServerPhase; server: string; observation: Observation }
 	| { type: 'task-succeeded'; phase: ServerPhase; server: string; exitCode?: number; rebootRequired?: boolean; observation?: Observation }
-	| { type: 'task-failed'; phase: ServerPhase; server: string; message: string; exitCode?: number; observation?: Observation }
+	| { type: 'task-failed'; phase: ServerPhase; server: string; message: string; exitCode?: number; rebootRequired?: boolean; observation?: Observation }
 	| { type: 'task-skipped'; phase: ServerPhase; server: string; reason: string }
 	| { type: 'task-reset'; phase: ServerPhase; server: string }
+	| { type: 'replication-polled'; since?: string; replicas: { server: string; observation: Observation }[] }
+	| { type: 'replication-pushed'; servers: string[] }
+	| { type: 'replication-settled'; note: string }
 	| { type: 'sync-requested'; pool: string }
 	| {
 			type: 'sync-polled';

@@ -44,6 +44,8 @@ export interface ServerFailure {
 	server: string;
 	pool: string;
 	message: string;
+	/** Bootstrapper exited 3010: the server is held until it is restarted, then it runs there again. */
+	rebootRequired?: boolean;
 	attempts: number;
 	lines: string[];
 	/** Other servers of the same step that are failed at this moment. */
@@ -77,6 +79,18 @@ export interface UnfinishedPair {
 	remaining: string[];
 }
 
+/** Replicas of the Central Management store that do not hold the publish yet, as the gate before Bootstrapper sees them. */
+export interface ReplicasBehind {
+	servers: string[];
+	/** `Invoke-CsManagementStoreReplication` has already been sent to them in this wait. */
+	pushed: boolean;
+	/** The wait has run out: asked again rather than waiting on. */
+	timedOut: boolean;
+}
+
+/** Push the configuration to them now, keep waiting, or stop (the session kept to resume). */
+export type ReplicationDecision = 'push' | 'wait' | 'stop';
+
 /**
  * Every decision the procedure needs from a person, as a promise. The wizard answers them on screen;
  * `run --yes` answers them from the command line. Returning BACK steps back where that is safe.
@@ -97,6 +111,11 @@ export interface Operator {
 	chooseCumulativeUpdate(servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice>;
 	decideFailure(failure: ServerFailure): Promise<FailureDecision>;
 	decideUnknown(unknown: UnknownObservation): Promise<UnknownDecision>;
+	/**
+	 * Replicas are behind the publish. Asked while the gate keeps reading them: when they catch up first, `signal` aborts
+	 * and the question is withdrawn (the answer is then ignored).
+	 */
+	decideReplication(behind: ReplicasBehind, signal: AbortSignal): Promise<ReplicationDecision>;
 	/** Sync has not reached steady state in time: keep waiting, or stop and leave the session resumable. */
 	decideSyncTimeout(guidance: string[]): Promise<'wait' | 'stop'>;
 }

@@ -1,4 +1,4 @@
-import { PHASE_NAMES, type ProcedureState, type ServerPhase } from './state.js';
+import { isHeld, PHASE_NAMES, type ProcedureState, type ServerPhase } from './state.js';
 
 export interface PhaseProgress {
 	phase: ServerPhase;
@@ -7,6 +7,8 @@ export interface PhaseProgress {
 	finished: number;
 	running: number;
 	failed: number;
+	/** Held for a restart (Bootstrapper exit 3010), counted apart from the failed. */
+	held: number;
 	/** Time left, from the durations seen so far in this phase (or the expected one before any); undefined when unknown. */
 	leftMs?: number;
 }
@@ -40,7 +42,8 @@ export function phaseProgress(state: ProcedureState, phase: ServerPhase, now: nu
 		total: servers.length,
 		finished: tasks.filter((task) => task.state === 'succeeded' || task.state === 'skipped').length,
 		running: tasks.filter((task) => task.state === 'running').length,
-		failed: tasks.filter((task) => task.state === 'failed').length,
+		failed: tasks.filter((task) => task.state === 'failed' && !isHeld(task)).length,
+		held: tasks.filter(isHeld).length,
 	};
 	const each = meanDuration(state, phase) ?? estimate.expectedMs;
 	if (each === undefined) return progress;
@@ -77,10 +80,11 @@ export function formatTimeLeft(ms: number): string {
 /** "Bootstrapper 5 of 24 servers · about 40 min left · 2 running": the least needed last, where a narrow screen cuts. */
 export function describeProgress(progress: PhaseProgress): string {
 	const parts = [`${PHASE_NAMES[progress.phase]} ${progress.finished} of ${progress.total} server${progress.total === 1 ? '' : 's'}`];
-	if (progress.finished + progress.failed < progress.total) {
+	if (progress.finished + progress.failed + progress.held < progress.total) {
 		parts.push(progress.leftMs === undefined ? 'time left known once a server finishes' : formatTimeLeft(progress.leftMs));
 	}
 	if (progress.failed > 0) parts.push(`${progress.failed} failed`);
+	if (progress.held > 0) parts.push(`${progress.held} held for a restart`);
 	if (progress.running > 0) parts.push(`${progress.running} running`);
 	return parts.join(' · ');
 }

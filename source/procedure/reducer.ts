@@ -1,6 +1,6 @@
 import type { ProcedureEvent } from './events.js';
 import { isPairedBothWays, type PairPicture } from './picture.js';
-import { emptyTask, OUTPUT_LINES_KEPT, SERVER_PHASES, type ProcedureState, type ServerPhase, type ServerProgress, type ServerTask } from './state.js';
+import { emptyTask, isHeld, OUTPUT_LINES_KEPT, SERVER_PHASES, type ProcedureState, type ReplicationGate, type ServerPhase, type ServerProgress, type ServerTask } from './state.js';
 import { STEP_IDS, stepIndex } from './steps.js';
 
 /** The one place session state changes. Pure: the same events give the same state. */
@@ -31,7 +31,8 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			return { ...next, publish: { ...state.publish, writeStartedAt: event.at } };
 		case 'pairing-written': {
 			const { writeStartedAt: _started, ...publish } = state.publish;
-			return { ...next, publish: { ...publish, written: true, method: event.method, writtenAt: event.at } };
+			// A replica holds the publish when its last update is no older than the write's start (Set-CsRegistrar's changes come then).
+			return { ...next, publish: { ...publish, written: true, method: event.method, writtenAt: state.publish.writeStartedAt ?? event.at } };
 		}
 		case 'pairing-verified':
 			return { ...next, publish: { ...state.publish, written: true, verified: true } };
@@ -69,6 +70,7 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				endedAt: event.at,
 				message: event.message,
 				...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+				...(event.rebootRequired ? { rebootRequired: true } : {}),
 				...(event.observation ? { observation: event.observation } : {}),
 			}));
 		case 'task-skipped':
@@ -85,6 +87,12 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				lines: task.lines,
 				...(task.observation ? { observation: task.observation } : {}),
 			}));
+		case 'replication-polled':
+			return { ...next, replication: pollReplicas(state.replication, event) };
+		case 'replication-pushed':
+			return state.replication ? { ...next, replication: { ...state.replication, pushed: { at: event.at, servers: event.servers } } } : next;
+		case 'replication-settled':
+			return state.replication ? { ...next, replication: { ...state.replication, settled: { at: event.at, note: event.note } } } : next;
 		case 'sync-requested':
 			return {
 				...next,
@@ -117,6 +125,18 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 	}
 }
 
+/** A new gate starts once the last one has let Bootstrapper go; a server keeps the time it was first seen behind. */
+function pollReplicas(gate: ReplicationGate | undefined, event: Extract<ProcedureEvent, { type: 'replication-polled' }>): ReplicationGate {
+	const current = gate && !gate.settled ? gate : { startedAt: event.at, polls: 0, replicas: {} };
+	const replicas = { ...current.replicas };
+	for (const { server, observation } of event.replicas) {
+		const behind = observation.state === 'not-done';
+		const behindSince = behind ? (current.replicas[server]?.behindSince ?? event.at) : undefined;
+		replicas[server] = { observation, ...(behindSince === undefined ? {} : { behindSince }) };
+	}
+	return { ...current, ...(event.since === undefined ? {} : { since: event.since }), polls: current.polls + 1, replicas };
+}
+
 function planServers(state: ProcedureState, servers: { fqdn: string; pool: string }[]): Pick<ProcedureState, 'servers' | 'serverOrder'> {
 	return {
 		serverOrder: servers.map((server) => server.fqdn),
@@ -146,6 +166,12 @@ function applyPicture(state: ProcedureState, picture: PairPicture): ProcedureSta
 		for (const phase of SERVER_PHASES) {
 			const task = tasks[phase];
 			const observation = seen[phase];
+			// Held for a restart (exit 3010): what it installed is not finished until it runs again there, whatever the probe sees.
+			if (isHeld(task)) {
+				tasks[phase] = { ...task, observation };
+				before = false;
+				continue;
+			}
 			if (before && observation.state === 'done') {
 				const { message: _message, ...kept } = task;
 				tasks[phase] = { ...kept, state: 'succeeded', observation };

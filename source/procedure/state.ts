@@ -59,6 +59,26 @@ export interface SyncProgress {
 	directions: Record<string, SyncDirection>;
 }
 
+/** One server's replica of the Central Management store, as the gate before Bootstrapper last read it. */
+export interface ReplicaProgress {
+	observation: Observation;
+	/** Since when it has been seen behind, without a read in between that found it up to date. */
+	behindSince?: number;
+}
+
+/** The gate after publishing, before Bootstrapper: every replica up to date and holding the publish. */
+export interface ReplicationGate {
+	/** The publish the replicas must hold (ISO 8601); absent when it was made before this session. */
+	since?: string;
+	startedAt: number;
+	polls: number;
+	replicas: Record<string, ReplicaProgress>;
+	/** When `Invoke-CsManagementStoreReplication` was last sent, and to which servers. */
+	pushed?: { at: number; servers: string[] };
+	/** Set once the gate has let Bootstrapper go, with why (every replica current, or a server skipped). */
+	settled?: { at: number; note: string };
+}
+
 export type OutcomeKind = 'done' | 'failed' | 'needs-operator' | 'cancelled';
 
 export interface ProcedureState {
@@ -78,12 +98,13 @@ export interface ProcedureState {
 		verified: boolean;
 		/** The write was started and not seen to end: on resume its outcome is unknown until the read-back says. */
 		writeStartedAt?: number;
-		/** When the pairing was written, so a replica can be checked for an update made after it. */
+		/** When the pairing write started (cmdlets) or was seen published (Topology Builder), so a replica can be checked for an update made after it. */
 		writtenAt?: number;
 	};
 	servers: Record<string, ServerProgress>;
 	serverOrder: string[];
 	sync: SyncProgress;
+	replication?: ReplicationGate;
 	/** What the farm showed at the last start, probed before anything else was done. */
 	picture?: PairPicture;
 	outcome?: { kind: OutcomeKind; reason: string; at: number };
@@ -107,6 +128,9 @@ export function initialState(sessionId: string, environment: ProcedureState['env
 		sync: { requested: [], polls: 0, consecutiveSteady: 0, directions: {} },
 	};
 }
+
+/** Bootstrapper exited 3010 on the server: it waits for a restart and a run again there. */
+export const isHeld = (task: ServerTask) => task.state === 'failed' && task.rebootRequired === true;
 
 export function emptyTask(): ServerTask {
 	return { state: 'pending', attempts: 0, lines: [] };

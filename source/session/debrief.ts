@@ -148,8 +148,11 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 			const caught = failedOn(fault.server, CUMULATIVE_UPDATE);
 			return caught ? { met: caught, server: fault.server, phase: 'cumulative-update' } : { met: failedOn(fault.server, SERVICE), server: fault.server, phase: 'backup-service' };
 		}
-		case 'replica-behind':
-			return { met: failedOn(fault.server, BOOTSTRAPPER), server: fault.server, phase: 'bootstrapper' };
+		case 'replica-behind': {
+			// The gate before Bootstrapper meets it first; a Bootstrapper run on a replica skipped at the gate meets it after.
+			const atGate = entries.find((entry) => entry.type === 'note' && entry.text.startsWith(`${fault.server}: its replica of the Central Management store is behind the publish`));
+			return { met: atGate ?? failedOn(fault.server, BOOTSTRAPPER), server: fault.server, phase: 'bootstrapper' };
+		}
 		case 'no-standby-store':
 			return { met: entries.find((entry) => entry.type === 'note' && entry.text.startsWith('No standby Central Management store')) };
 		case 'sync-slow':
@@ -206,7 +209,7 @@ function describeFault(fault: LabFault): string {
 		case 'unreachable':
 			return `${fault.server} unreachable over WinRM during ${{ bootstrapper: 'Bootstrapper', service: 'the service start', deployment: 'the deployment check' }[fault.during]}`;
 		case 'replica-behind':
-			return `the replica on ${fault.server} catches up ${fault.seconds} s after the publish: Bootstrapper before then installs nothing`;
+			return `the replica on ${fault.server} catches up ${fault.seconds} s after the publish${fault.pushIgnored ? ', whatever is pushed' : ''}: Bootstrapper before then installs nothing`;
 		case 'reboot-required':
 			return `Bootstrapper asks for a restart of ${fault.server}`;
 		case 'cumulative-update-not-applied':
@@ -226,11 +229,18 @@ function describeFault(fault: LabFault): string {
 	}
 }
 
+/** The replication gate's decisions name the servers behind after this. */
+const REPLICAS_BEHIND = 'replicas behind the publish: ';
+
 const PHASE_COMMANDS: Record<string, RegExp> = { bootstrapper: BOOTSTRAPPER, 'cumulative-update': CUMULATIVE_UPDATE, 'backup-service': SERVICE };
 
 function handlingOnServer(entries: ChangeRecordEntry[], server: string, phase: string, at: (iso: string) => string): string {
 	const choices = entries
-		.filter((entry): entry is DecisionRecord => entry.type === 'decision' && entry.what === `${phase} failed on ${server}`)
+		.filter(
+			(entry): entry is DecisionRecord =>
+				entry.type === 'decision' &&
+				(entry.what === `${phase} failed on ${server}` || (phase === 'bootstrapper' && entry.what.startsWith(REPLICAS_BEHIND) && entry.what.slice(REPLICAS_BEHIND.length).split(', ').includes(server))),
+		)
 		.map((decision) => (decision.reason ? `${decision.choice} (${decision.reason})` : decision.choice));
 	const command = PHASE_COMMANDS[phase] ?? BOOTSTRAPPER;
 	const success = entries.find(

@@ -13,6 +13,7 @@ import { OutputView } from './OutputView.js';
 import type { PromptBridge } from './prompt-bridge.js';
 import { PromptView, isBlockingPrompt } from './PromptView.js';
 import { QuitQuestion } from './QuitQuestion.js';
+import { ReplicationPanel } from './ReplicationPanel.js';
 import { SCREEN_CLOCK_MS, ServerPanels } from './ServerPanels.js';
 import { StepRail } from './StepRail.js';
 import { Summary } from './Summary.js';
@@ -137,7 +138,8 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	if (finished && state) {
 		main = <Summary state={state} rows={bodyRows} columns={columns} notices={store.notices} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
 	} else {
-		const serverPhase = state && !blocking && isServerPhase(state.current) ? state.current : undefined;
+		const gate = state?.current === 'bootstrapper' && state.replication && !state.replication.settled ? state.replication : undefined;
+		const serverPhase = state && !blocking && !gate && isServerPhase(state.current) ? state.current : undefined;
 		main = (
 			<Box flexDirection="column">
 				{state && serverPhase && (
@@ -149,9 +151,10 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 						progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
 					/>
 				)}
+				{gate && !blocking && <ReplicationPanel gate={gate} rows={panelsRows} now={now} />}
 				{state && !blocking && state.current === 'sync' && <SyncPanels state={state} columns={columns} now={now} steadyPolls={steadyPolls} />}
 				{pending && <PromptView key={pending.id} pending={pending} rows={bodyRows} state={state} kind={store.kind} previous={(kind) => bridge.previous(kind)} />}
-				{!pending && !serverPhase && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
+				{!pending && !serverPhase && !gate && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
 			</Box>
 		);
 	}

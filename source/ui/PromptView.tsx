@@ -7,6 +7,7 @@ import { FailurePrompt } from './prompts/FailurePrompt.js';
 import { FinishPairOffer } from './prompts/FinishPairOffer.js';
 import { PlanConfirm } from './prompts/PlanConfirm.js';
 import { PoolPicker } from './prompts/PoolPicker.js';
+import { ReplicationPrompt } from './prompts/ReplicationPrompt.js';
 import { ResumeOffer } from './prompts/ResumeOffer.js';
 import { SyncTimeoutPrompt } from './prompts/SyncTimeoutPrompt.js';
 import { TopologyBuilderWait } from './prompts/TopologyBuilderWait.js';
@@ -15,7 +16,7 @@ import { VoiceForm } from './prompts/VoiceForm.js';
 
 /** Prompts that replace the live panels; the others (a failed server, a slow sync) show below them. */
 export function isBlockingPrompt(prompt: Prompt): boolean {
-	return prompt.kind !== 'failure' && prompt.kind !== 'unknown' && prompt.kind !== 'sync-timeout';
+	return prompt.kind !== 'failure' && prompt.kind !== 'unknown' && prompt.kind !== 'sync-timeout' && prompt.kind !== 'replication';
 }
 
 interface Props {
@@ -58,5 +59,7 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 			return <UnknownPrompt key={`${prompt.unknown.subject}-${prompt.unknown.what}-${prompt.unknown.attempts}`} unknown={prompt.unknown} onAnswer={answer} />;
 		case 'sync-timeout':
 			return <SyncTimeoutPrompt guidance={prompt.guidance} onAnswer={answer} />;
+		case 'replication':
+			return <ReplicationPrompt behind={prompt.behind} onAnswer={answer} />;
 	}
 }

@@ -1,5 +1,5 @@
 import { Box, Text, useIsScreenReaderEnabled } from 'ink';
-import type { ProcedureState, ServerPhase, ServerTask } from '../procedure/state.js';
+import { isHeld, type ProcedureState, type ServerPhase, type ServerTask } from '../procedure/state.js';
 import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { Elapsed } from './Elapsed.js';
@@ -19,7 +19,7 @@ function symbolFor(task: ServerTask, symbols: Symbols): string {
 		case 'succeeded':
 			return symbols.done;
 		case 'failed':
-			return symbols.failed;
+			return isHeld(task) ? symbols.warning : symbols.failed;
 		case 'skipped':
 			return symbols.skipped;
 		case 'running':
@@ -30,7 +30,7 @@ function symbolFor(task: ServerTask, symbols: Symbols): string {
 }
 
 const colorFor = (task: ServerTask) =>
-	task.state === 'failed' ? 'red' : task.state === 'succeeded' ? 'green' : task.state === 'running' ? 'cyan' : task.state === 'skipped' ? 'yellow' : 'gray';
+	isHeld(task) ? 'yellow' : task.state === 'failed' ? 'red' : task.state === 'succeeded' ? 'green' : task.state === 'running' ? 'cyan' : task.state === 'skipped' ? 'yellow' : 'gray';
 
 /**
  * The screen's one clock while work runs: it turns every spinner, counts the elapsed times and brings in the output
@@ -44,7 +44,7 @@ const EXPLANATION_GIVES_WAY = 1000;
 
 function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; task: ServerTask; now: number }) {
 	const symbols = useSymbols();
-	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}${task.rebootRequired ? ' (reboot required)' : ''}`;
+	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}`;
 	const attempt = task.attempts > 1 ? ` try ${task.attempts}` : '';
 	const after = `${exit}${attempt}${task.state === 'skipped' && task.message ? `: ${sanitizeLine(task.message)}` : ''}`;
 	return (
@@ -57,7 +57,7 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
 				</Text>
 			</Box>
 			<Text wrap="truncate-end" color={colorFor(task)}>
-				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {STATE_WORDS[task.state]}
+				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {isHeld(task) ? 'HELD: restart it' : STATE_WORDS[task.state]}
 			</Text>
 			{task.startedAt ? (
 				<Box marginLeft={1} flexShrink={0}>

@@ -7,6 +7,8 @@ import type {
 	FailureDecision,
 	Operator,
 	PublishChoice,
+	ReplicasBehind,
+	ReplicationDecision,
 	ServerFailure,
 	TopologyBuilderAnswer,
 	VoiceChoice,
@@ -30,7 +32,8 @@ export type Prompt =
 	| { kind: 'cumulative-update'; servers: string[]; canRun: boolean }
 	| { kind: 'failure'; failure: ServerFailure }
 	| { kind: 'unknown'; unknown: UnknownObservation }
-	| { kind: 'sync-timeout'; guidance: string[] };
+	| { kind: 'sync-timeout'; guidance: string[] }
+	| { kind: 'replication'; behind: ReplicasBehind };
 
 export interface PendingPrompt {
 	/** A new one for each question, so a prompt asked again starts afresh on screen. */
@@ -73,9 +76,21 @@ export class PromptBridge implements Operator {
 		this.notify();
 	}
 
-	ask<T>(prompt: Prompt): Promise<T> {
+	/** `withdrawn`: the question no longer stands once its signal aborts; the prompt leaves the screen and resolves with `value`. */
+	ask<T>(prompt: Prompt, withdrawn?: { signal: AbortSignal; value: T }): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			if (this.cancelled) return reject(this.cancelled);
+			if (withdrawn?.signal.aborted) return resolve(withdrawn.value);
+			withdrawn?.signal.addEventListener(
+				'abort',
+				() => {
+					if (this.pending?.prompt !== prompt) return;
+					this.pending = undefined;
+					this.notify();
+					resolve(withdrawn.value);
+				},
+				{ once: true },
+			);
 			this.pending = {
 				id: ++this.asked,
 				prompt,
@@ -134,6 +149,10 @@ export class PromptBridge implements Operator {
 
 	decideUnknown(unknown: UnknownObservation) {
 		return this.ask<UnknownDecision>({ kind: 'unknown', unknown });
+	}
+
+	decideReplication(behind: ReplicasBehind, signal: AbortSignal) {
+		return this.ask<ReplicationDecision>({ kind: 'replication', behind }, { signal, value: 'wait' });
 	}
 
 	decideSyncTimeout(guidance: string[]) {

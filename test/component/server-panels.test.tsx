@@ -65,3 +65,18 @@ describe('server panels', () => {
 		view.unmount();
 	});
 });
+
+describe('a server held for a restart', () => {
+	it('reads HELD with its exit code, not FAILED', () => {
+		const held = stateWith([
+			{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
+			{ type: 'task-failed', phase: 'bootstrapper', server: 'fe1.contoso.com', message: 'exit 3010', exitCode: 3010, rebootRequired: true },
+		]);
+		const view = render(<ServerPanels state={held} phase="bootstrapper" rows={20} now={10_000} progress={progress(held)} />);
+		const frame = plain(view.lastFrame());
+		expect(frame.split('\n')[0]).toBe('Bootstrapper 0 of 5 servers · about 4 min left · 1 held for a restart');
+		expect(frame).toMatch(/! +fe1\.contoso\.com pool-a HELD: restart it .* exit 3010/);
+		expect(frame).not.toMatch(/fe1\.contoso\.com pool-a FAILED/);
+		view.unmount();
+	});
+});

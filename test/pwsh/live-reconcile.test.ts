@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { autoOperator } from '../../source/cli/auto-operator.js';
-import { driveProcedure } from '../../source/cli/procedure-driver.js';
+import { driveProcedure, type PacingChoices } from '../../source/cli/procedure-driver.js';
 import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
 import { readChangeRecord } from '../../source/session/change-record.js';
 import { findSessions, pairKey, sessionsDir } from '../../source/session/session-files.js';
@@ -37,7 +37,7 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		rmSync(stateDir, { recursive: true, force: true });
 	});
 
-	const drive = (options: { cumulativeUpdateDoneByHand?: boolean } = {}) => {
+	const drive = (options: { cumulativeUpdateDoneByHand?: boolean; pacing?: PacingChoices } = {}) => {
 		const resume = findSessions(stateDir).unfinished[0];
 		return driveProcedure({
 			environment,
@@ -78,28 +78,56 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(1);
 	}, 180_000);
 
-	it('Bootstrapper exit 0 without the Backup Service is a failure that names the replica behind; once replicated, the next start installs it', async () => {
+	it('a replica behind the publish holds Bootstrapper back until Invoke-CsManagementStoreReplication brings it up to date; Bootstrapper then runs there once', async () => {
 		await open((state) => {
 			state.servers[sea01]!.replicaLagMs = 3_600_000;
 		});
 		const first = await drive();
+		expect(first.reason, first.reason).toMatch(/^re-apply the Cumulative Update on every server/);
+		const pushes = farm.read().calls.filter((call) => call.cmdlet === 'Invoke-CsManagementStoreReplication');
+		expect(pushes.map((call) => call.parameters)).toEqual([{ ReplicaFqdn: sea01 }]);
+		expect(first.session.state.servers[sea01]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', attempts: 1 });
+		expect(bootstrapperRuns()).toEqual(Object.fromEntries(EVERY_SERVER.map((server) => [server, 1])));
+		expect(first.session.state.replication?.settled?.note).toMatch(/^every Front End's replica of the Central Management store holds the publish of /);
+	}, 180_000);
+
+	it('a replica a push does not reach stops the run before any Bootstrapper, naming it; once it has replicated, the next start installs it', async () => {
+		await open((state) => {
+			state.servers[sea01]!.replicaLagMs = 3_600_000;
+			state.servers[sea01]!.replicaPushIgnored = true;
+		});
+		const first = await drive({ pacing: { syncPollSeconds: 0.2, serviceSettleSeconds: 0.3, replicationPollSeconds: 0.2, replicationTimeoutSeconds: 1 } });
 		expect(first.outcome).toBe('needs-operator');
-		const failure = first.session.state.servers[sea01]!.tasks.bootstrapper;
-		expect(failure).toMatchObject({ state: 'failed', exitCode: 0, attempts: 2 });
-		expect(failure.message).toMatch(
+		expect(first.reason).toMatch(
 			new RegExp(
-				`^Bootstrapper exited with 0 but LYNCBACKUP is not installed on ${sea01.replace(/\./g, '\\.')} .*: its replica of the Central Management store is not up to date \\(Get-CsManagementStoreReplicationStatus -ReplicaFqdn '${sea01.replace(/\./g, '\\.')}': UpToDate False, LastUpdateCreation [^)]*\\); wait for replication`,
+				`^the replica of the Central Management store on ${sea01.replace(/\./g, '\\.')} \\(Get-CsManagementStoreReplicationStatus -ReplicaFqdn '${sea01.replace(/\./g, '\\.')}': UpToDate False, LastUpdateCreation \\S+\\) is not up to date with the publish of \\S+ after \\d+ s, even after Invoke-CsManagementStoreReplication: `,
 			),
 		);
-		for (const server of EVERY_SERVER.filter((each) => each !== sea01)) expect(first.session.state.servers[server]!.tasks.bootstrapper.state).toBe('succeeded');
+		expect(Object.values(bootstrapperRuns())).toEqual(EVERY_SERVER.map(() => 0));
 
 		farm.update((state) => {
 			state.servers[sea01]!.replicaLagMs = 0;
 		});
 		const second = await drive();
 		expect(second.reason).toMatch(/^re-apply the Cumulative Update on every server/);
-		expect(farm.read().servers[sea01]!.services.LYNCBACKUP).toBe('Stopped');
-		expect(farm.read().servers[sea01]!.bootstrapper.runs).toBe(3);
+		expect(farm.read().servers[sea01]!.bootstrapper.runs).toBe(1);
+	}, 180_000);
+
+	it('Bootstrapper exit 3010 holds the server: the run stops naming it before the CU; the next start (after the restart) runs Bootstrapper there again', async () => {
+		await open((state) => {
+			state.servers[sea02]!.bootstrapper.exitCodes = [3010, 0];
+		});
+		const first = await drive();
+		expect(first.outcome).toBe('needs-operator');
+		expect(first.reason).toMatch(new RegExp(`^${sea02.replace(/\./g, '\\.')}: Bootstrapper exited with 3010: ${sea02.replace(/\./g, '\\.')} must restart before the Backup Service is usable; restart it, then run Bootstrapper there again`));
+		expect(first.session.state.servers[sea02]!.tasks.bootstrapper).toMatchObject({ state: 'failed', exitCode: 3010, rebootRequired: true });
+		expect(first.session.state.steps['cumulative-update'].status).toBe('pending');
+		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(1);
+
+		const second = await drive();
+		expect(second.reason).toMatch(/^re-apply the Cumulative Update on every server/);
+		expect(second.session.state.servers[sea02]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', exitCode: 0 });
+		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(2);
 	}, 180_000);
 
 	it('with the session file lost after publishing, a new start finishes the pair from what the farm shows: nothing written or bootstrapped twice', async () => {

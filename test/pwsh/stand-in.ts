@@ -52,6 +52,10 @@ export interface StandInServer {
 	patchVersionCmdlet: boolean;
 	/** How long after a publish this server's replica of the Central Management store is up to date (ours). */
 	replicaLagMs: number;
+	/** Invoke-CsManagementStoreReplication does not bring this replica up to date (ours: its replication is broken). */
+	replicaPushIgnored?: boolean;
+	/** When Invoke-CsManagementStoreReplication last pushed to this replica (ours). */
+	replicationPushedAt?: number;
 	backupCrashAt: number | null;
 	events: { providerName: string; id: number; time: string; message: string }[];
 }

@@ -36,6 +36,7 @@ const samples: Record<string, unknown[][]> = {
 	startBackupSyncScript: [['pool01.contoso.com'], [hostile]],
 	readBackupStatusScript: [['pool01.contoso.com'], [hostile]],
 	readReplicationScript: [['sea-fe01.contoso.com'], [hostile]],
+	pushReplicationScript: [['sea-fe01.contoso.com'], [hostile]],
 	readComponentVersionsScript: [['sea-fe01.contoso.com'], [hostile]],
 	readCmsDatabasesScript: [[]],
 	testCmsDatabaseScript: [['sql01.contoso.com'], ['sql01.contoso.com', 'SFBBE'], [hostile, hostile]],

@@ -28,6 +28,8 @@ export interface ServerFarmState {
 	/** The CU was re-applied after the last Bootstrapper run (which puts the Backup Service back to RTM binaries). */
 	cuReapplied: boolean;
 	lyncBackup: { state: 'Running' | 'Stopped'; startedAt?: number };
+	/** When `Invoke-CsManagementStoreReplication` last pushed the configuration to this server's replica. */
+	replicationPushedAt?: number;
 }
 
 /** The farm as it stands on disk. Times are the lab clock's milliseconds. */

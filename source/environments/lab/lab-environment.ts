@@ -297,6 +297,13 @@ export class LabEnvironment implements Environment {
 		};
 	}
 
+	async pushReplication(server: string): Promise<void> {
+		this.deployedPoolOf(server);
+		this.updateServer(server, (state) => {
+			state.replicationPushedAt = this.clock.now();
+		});
+	}
+
 	async readComponentVersions(server: string): Promise<ComponentVersions> {
 		const pool = this.deployedPoolOf(server);
 		const farm = this.readFarm();
@@ -449,8 +456,10 @@ export class LabEnvironment implements Environment {
 	}
 
 	private replicaOf(farm: FarmState, server: string, at: number) {
-		const lag = this.scenario.faults.reduce((seconds, fault) => (fault.type === 'replica-behind' && fault.server === server ? seconds + fault.seconds : seconds), 0);
-		return simulatedReplica(farm, this.toWallMs(lag), at);
+		const faults = this.scenario.faults.filter((fault) => fault.type === 'replica-behind' && fault.server === server);
+		const lag = faults.reduce((seconds, fault) => (fault.type === 'replica-behind' ? seconds + fault.seconds : seconds), 0);
+		const pushIgnored = faults.some((fault) => fault.type === 'replica-behind' && fault.pushIgnored);
+		return simulatedReplica(farm, this.toWallMs(lag), at, pushIgnored ? undefined : farm.servers[server]?.replicationPushedAt);
 	}
 
 	private throwIfUnreachable(farm: FarmState, server: string, during: 'service' | 'deployment'): void {

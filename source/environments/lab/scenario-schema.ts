@@ -133,7 +133,7 @@ export const scenarioSchema = {
 					faultShape('bootstrapper-exit', { ...serverFault, exitCode: { type: 'integer', minimum: -2147483648, maximum: 4294967295, not: { enum: [0, 3010] } } }, ['server', 'exitCode']),
 					faultShape('another-version-installed', serverFault, ['server']),
 					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service', 'deployment'], default: 'bootstrapper' } }, ['server']),
-					faultShape('replica-behind', { server: fqdn, seconds }, ['server', 'seconds']),
+					faultShape('replica-behind', { server: fqdn, seconds, pushIgnored: { type: 'boolean', default: false } }, ['server', 'seconds']),
 					faultShape('reboot-required', serverFault, ['server']),
 					faultShape('cumulative-update-not-applied', serverFault, ['server']),
 					faultShape('sync-slow', { pool: fqdn, extraSeconds: seconds }, ['pool', 'extraSeconds']),

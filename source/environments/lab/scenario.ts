@@ -64,7 +64,8 @@ export type LabFault =
 	| { type: 'bootstrapper-exit'; server: string; exitCode: number; attempts: number }
 	| { type: 'another-version-installed'; server: string; attempts: number }
 	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' | 'deployment' }
-	| { type: 'replica-behind'; server: string; seconds: number }
+	/** `pushIgnored`: Invoke-CsManagementStoreReplication does not bring it up to date either (its replication is broken). */
+	| { type: 'replica-behind'; server: string; seconds: number; pushIgnored: boolean }
 	| { type: 'reboot-required'; server: string; attempts: number }
 	| { type: 'cumulative-update-not-applied'; server: string; attempts: number }
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }

@@ -115,11 +115,13 @@ export function simulatedComponentVersions(server: ServerFarmState, pool: Scenar
 
 /**
  * The server's replica of the Central Management store: current from the moment of a publish plus the replica's lag
- * (fault `replica-behind`); before that it still holds the update before the publish.
+ * (fault `replica-behind`), or from a push made after the publish (`pushedAt`, unless the fault ignores pushes);
+ * before that it still holds the update before the publish.
  */
-export function simulatedReplica(farm: FarmState, lagMs: number, now: number): { upToDate: boolean; lastUpdateCreation: number } {
+export function simulatedReplica(farm: FarmState, lagMs: number, now: number, pushedAt?: number): { upToDate: boolean; lastUpdateCreation: number } {
 	const publishedAt = farm.publishedAt;
 	if (publishedAt === undefined) return { upToDate: true, lastUpdateCreation: farm.createdAt ?? now };
-	const current = publishedAt + lagMs;
+	const pushed = pushedAt !== undefined && pushedAt >= publishedAt ? pushedAt : Number.POSITIVE_INFINITY;
+	const current = Math.min(publishedAt + lagMs, pushed);
 	return now >= current ? { upToDate: true, lastUpdateCreation: current } : { upToDate: false, lastUpdateCreation: farm.createdAt ?? publishedAt };
 }

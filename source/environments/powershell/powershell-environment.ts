@@ -25,6 +25,7 @@ import {
 	readServiceCommand,
 	registrarReadCommand,
 	relationshipCommand,
+	pushReplicationCommand,
 	replicationCommand,
 	startServiceCommand,
 	statusCommand,
@@ -62,6 +63,7 @@ import {
 	readServiceScript,
 	readTopologyScript,
 	receiveBootstrapperScript,
+	pushReplicationScript,
 	startBackupSyncScript,
 	startBootstrapperScript,
 	startServiceScript,
@@ -372,6 +374,10 @@ export class PowerShellEnvironment implements Environment {
 
 	async testCentralManagementDatabase(sqlServer: string, instance?: string): Promise<DatabaseCheck> {
 		return parseDatabaseCheck(await this.run(testCmsDatabaseScript(sqlServer, instance), { action: testCmsDatabaseCommand(sqlServer, instance) }));
+	}
+
+	async pushReplication(server: string): Promise<void> {
+		await this.run(pushReplicationScript(server), { action: pushReplicationCommand(server) });
 	}
 
 	async startBackupSync(pool: string): Promise<void> {

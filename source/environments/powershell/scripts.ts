@@ -337,6 +337,11 @@ export function readReplicationScript(server: string): string {
 }`;
 }
 
+/** Asks the master to push the latest configuration to one replica now; the cmdlet returns nothing. */
+export function pushReplicationScript(server: string): string {
+	return `$null = Invoke-CsManagementStoreReplication -ReplicaFqdn ${powershellLiteral(server)}\n$null`;
+}
+
 /**
  * Runs on the server: the component versions from `Get-CsServerPatchVersion` (SfB 2015 CU of November 2015 and later;
  * it reads the local server only), else from the installed products in the registry's Uninstall keys. Win32_Product is

@@ -9,7 +9,7 @@ import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { ReasonField } from './ReasonField.js';
 
-type Action = 'retry' | 'retry-all-failed' | 'skip' | 'abort';
+type Action = 'retry' | 'retry-all-failed' | 'skip' | 'abort' | 'defer';
 
 /** What the operator should know about an Event 4007 crash, in words true for where the wizard runs. */
 function crashAdvice(kind: EnvironmentKind): string {
@@ -27,16 +27,24 @@ export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFail
 	const [last, setLast] = useState<Action | undefined>();
 	const symbols = useSymbols();
 	const crashed = failure.phase === 'backup-service' && EVENT_4007.test(failure.message);
-	const options: { label: string; value: Action }[] = [
-		{ label: crashed && kind === 'lab' ? 'Retry: re-apply the CU, then start LYNCBACKUP again' : `Retry ${failure.server}`, value: 'retry' },
-		...(othersFailed > 0 ? [{ label: `Retry it and the ${othersFailed} other failed server${othersFailed === 1 ? '' : 's'}`, value: 'retry-all-failed' as const }] : []),
-		{ label: `Skip ${failure.server} (you give a reason)`, value: 'skip' },
-		{ label: 'Abort: stop every server, keep the session to resume', value: 'abort' },
-	];
+	const options: { label: string; value: Action }[] = failure.rebootRequired
+		? [
+				{ label: 'Restarted: run Bootstrapper there again', value: 'retry' },
+				{ label: 'Skip it: no CU or LYNCBACKUP there (give a reason)', value: 'skip' },
+				{ label: 'Stop once the others finish; restart it, then resume', value: 'defer' },
+			]
+		: [
+				{ label: crashed && kind === 'lab' ? 'Retry: re-apply the CU, then start LYNCBACKUP again' : `Retry ${failure.server}`, value: 'retry' },
+				...(othersFailed > 0 ? [{ label: `Retry it and the ${othersFailed} other failed server${othersFailed === 1 ? '' : 's'}`, value: 'retry-all-failed' as const }] : []),
+				{ label: `Skip ${failure.server} (you give a reason)`, value: 'skip' },
+				{ label: 'Abort: stop every server, keep the session to resume', value: 'abort' },
+			];
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1}>
-			<Text color="red" bold>
-				{symbols.failed} {PHASE_NAMES[failure.phase]} failed on {failure.server} (attempt {failure.attempts})
+		<Box flexDirection="column" borderStyle="round" borderColor={failure.rebootRequired ? 'yellow' : 'red'} paddingX={1}>
+			<Text color={failure.rebootRequired ? 'yellow' : 'red'} bold>
+				{failure.rebootRequired
+					? `${symbols.warning} ${failure.server} is held: it must restart (exit 3010)`
+					: `${symbols.failed} ${PHASE_NAMES[failure.phase]} failed on ${failure.server} (attempt ${failure.attempts})`}
 			</Text>
 			<Text>{sanitizeLine(failure.message)}</Text>
 			{crashed && <Text color="yellow">{crashAdvice(kind)}</Text>}

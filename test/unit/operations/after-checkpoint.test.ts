@@ -19,6 +19,7 @@ function fakeFarm(): Environment {
 		startService: call,
 		readService: call,
 		readReplication: call,
+		pushReplication: call,
 		readComponentVersions: call,
 		startBackupSync: call,
 		readBackupStatus: call,

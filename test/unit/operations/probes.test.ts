@@ -20,6 +20,7 @@ function farm(reads: Partial<Environment>): Environment {
 		startService: refuse,
 		readService: refuse,
 		readReplication: refuse,
+		pushReplication: refuse,
 		readComponentVersions: refuse,
 		startBackupSync: refuse,
 		readBackupStatus: refuse,
@@ -122,6 +123,11 @@ describe('replication', () => {
 			evidence: `${command}: UpToDate False, LastUpdateCreation 2026-11-30T09:00:00Z`,
 		});
 		expect(judgeReplication({ upToDate: true, lastUpdateCreation: '2026-11-30T09:00:00Z', raw: '' }, command, '2026-11-30T10:00:00Z').state).toBe('not-done');
+	});
+
+	it("allows the skew Kerberos tolerates between the Central Management store's clock and this machine's, and no more", () => {
+		expect(judgeReplication({ upToDate: true, lastUpdateCreation: '2026-11-30T09:56:00Z', raw: '' }, command, '2026-11-30T10:00:00Z').state).toBe('done');
+		expect(judgeReplication({ upToDate: true, lastUpdateCreation: '2026-11-30T09:54:59Z', raw: '' }, command, '2026-11-30T10:00:00Z').state).toBe('not-done');
 	});
 
 	it('cannot tell against a publish time without a readable LastUpdateCreation', () => {

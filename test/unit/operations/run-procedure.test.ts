@@ -6,7 +6,8 @@ import { autoOperator } from '../../../source/cli/auto-operator.js';
 import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
-import { BACK, OperatorLeft, type Operator, type UnfinishedPair, type UnknownObservation } from '../../../source/procedure/operator.js';
+import { EnvironmentError } from '../../../source/environments/port.js';
+import { BACK, OperatorLeft, type Operator, type ServerFailure, type UnfinishedPair, type UnknownObservation } from '../../../source/procedure/operator.js';
 import { recap } from '../../../source/procedure/recap.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { pairKey, sessionsDir } from '../../../source/session/session-files.js';
@@ -43,7 +44,7 @@ describe('the procedure runner against the lab', () => {
 	it('pairs, bootstraps, re-applies the CU, starts LYNCBACKUP and reaches steady sync', async () => {
 		const environment = await lab();
 		const result = await drive(environment);
-		expect(result.outcome).toBe('done');
+		expect(result.outcome, result.reason).toBe('done');
 		const state = result.session.state;
 		expect(Object.values(state.steps).map((step) => step.status)).toEqual(Array(10).fill('done'));
 		for (const fqdn of state.serverOrder) {
@@ -486,5 +487,147 @@ describe('a pair that holds the Central Management store, issue 13 item 3', () =
 		expect(difference[1]).toMatch(/^~ Signature \S+ → \S+$/);
 		expect(difference).toContain('+ Central Management store (CentralMgmtStore) on pool-dublin-sql.contoso.com: the standby store');
 		expect(environment.readFarm().pairingWrites).toBe(1);
+	});
+});
+
+describe('the replication gate before Bootstrapper', () => {
+	const BEHIND = 'dub-fe02.contoso.com';
+	const entriesOf = (recordPath: string | undefined) => readChangeRecord(recordPath!.replace(/\.md$/, '.jsonl'));
+	const runsOn = (environment: LabEnvironment) => Object.fromEntries(Object.entries(environment.readFarm().servers).map(([fqdn, server]) => [fqdn, server.bootstrapperRuns]));
+
+	it('run --yes pushes replication to a replica behind the publish, waits for it, then runs Bootstrapper there once', async () => {
+		// An hour behind: without the push the replica would still be behind when Bootstrapper runs.
+		const environment = await lab(await withFaults([{ type: 'replica-behind', server: BEHIND, seconds: 3600 }]));
+		const result = await drive(environment);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(runsOn(environment)[BEHIND]).toBe(1);
+		const entries = entriesOf(result.recordPath);
+		const pushes = entries.filter((entry) => entry.type === 'command' && entry.command.startsWith('Invoke-CsManagementStoreReplication'));
+		expect(pushes.map((entry) => entry.type === 'command' && [entry.command, entry.outcome])).toEqual([[`Invoke-CsManagementStoreReplication -ReplicaFqdn '${BEHIND}'`, 'succeeded']]);
+		expect(entries.some((entry) => entry.type === 'decision' && entry.what === `replicas behind the publish: ${BEHIND}` && entry.choice === 'push')).toBe(true);
+		const gate = result.session.state.replication!;
+		expect(gate.settled?.note).toMatch(/^every Front End's replica of the Central Management store holds the publish of \d{4}-/);
+		expect(gate.pushed?.servers).toEqual([BEHIND]);
+	});
+
+	it('run --yes stops with the servers still behind after the push and the wait, before Bootstrapper runs anywhere', async () => {
+		const environment = await lab(await withFaults([{ type: 'replica-behind', server: BEHIND, seconds: 86400, pushIgnored: true }]));
+		const result = await drive(environment);
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toMatch(
+			new RegExp(`^the replica of the Central Management store on ${BEHIND.replace(/\./g, '\\.')} \\(Get-CsManagementStoreReplicationStatus -ReplicaFqdn '${BEHIND.replace(/\./g, '\\.')}': UpToDate False, LastUpdateCreation \\S+\\) is not up to date with the publish of \\S+ after \\d+ s, even after Invoke-CsManagementStoreReplication: Bootstrapper run there now would install nothing\\..*then run again with --resume$`),
+		);
+		const pairServers = result.session.state.serverOrder;
+		expect(pairServers).toHaveLength(6);
+		expect(pairServers.map((fqdn) => runsOn(environment)[fqdn])).toEqual([0, 0, 0, 0, 0, 0]);
+		expect(result.session.state.steps.bootstrapper).toMatchObject({ status: 'failed', note: 'replicas behind the publish' });
+		const decisions = entriesOf(result.recordPath).filter((entry) => entry.type === 'decision' && entry.what.startsWith('replicas behind'));
+		expect(decisions.map((entry) => entry.type === 'decision' && entry.choice)).toEqual(['push', 'stop']);
+	});
+
+	it('withdraws the question when the replica catches up by itself while the operator has not answered', async () => {
+		const environment = await lab(await withFaults([{ type: 'replica-behind', server: BEHIND, seconds: 300 }]));
+		const asked: boolean[] = [];
+		const waiting: Operator = {
+			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			decideReplication: (_behind, signal) =>
+				new Promise((resolve) => {
+					asked.push(signal.aborted);
+					signal.addEventListener('abort', () => resolve('stop'));
+				}),
+		};
+		const result = await drive(environment, waiting);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(asked).toEqual([false]);
+		expect(runsOn(environment)[BEHIND]).toBe(1);
+		expect(entriesOf(result.recordPath).some((entry) => entry.type === 'command' && entry.command.startsWith('Invoke-CsManagementStoreReplication'))).toBe(false);
+	});
+
+	it('a replica that cannot be read is asked about, never taken as current or behind', async () => {
+		const environment = await lab();
+		const readReplication = environment.readReplication.bind(environment);
+		let refusals = 0;
+		environment.readReplication = async (server) => {
+			if (server === BEHIND && refusals++ < 1) throw new EnvironmentError('unreachable', `Connecting to remote server ${server} failed`);
+			return readReplication(server);
+		};
+		const unknowns: UnknownObservation[] = [];
+		const operator: Operator = {
+			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			decideUnknown: async (unknown) => {
+				unknowns.push(unknown);
+				return { action: 'retry' };
+			},
+		};
+		const result = await drive(environment, operator);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(unknowns.map((unknown) => [unknown.subject, unknown.what, unknown.observation.reason])).toEqual([[BEHIND, 'its replica of the Central Management store holds the publish', 'unreachable']]);
+	});
+});
+
+describe('the replication gate when the push itself fails', () => {
+	it('run --yes stops at once with the push failure named, rather than waiting out the timeout', async () => {
+		const BEHIND = 'dub-fe02.contoso.com';
+		const environment = await lab(await withFaults([{ type: 'replica-behind', server: BEHIND, seconds: 86400 }]));
+		environment.pushReplication = async () => {
+			throw new EnvironmentError('cmdlet-missing', 'Invoke-CsManagementStoreReplication is not available in the SkypeForBusiness module');
+		};
+		const result = await drive(environment);
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toContain(`; the push failed: Invoke-CsManagementStoreReplication is not available in the SkypeForBusiness module) is not up to date`);
+		// Read once, then once after the push: waiting out the timeout would read it every 10 s of lab time for 10 minutes.
+		expect(result.session.state.replication?.polls).toBe(2);
+	});
+});
+
+describe('Bootstrapper exit 3010', () => {
+	const HELD = 'dub-fe02.contoso.com';
+	const reboot = () => withFaults([{ type: 'reboot-required', server: HELD, attempts: 1 }]);
+
+	it('run --yes holds the server (not retried, not carried on to the CU or LYNCBACKUP) and stops naming it; restarted and resumed, Bootstrapper runs there again and the pair finishes', async () => {
+		const environment = await lab(await reboot());
+		const result = await drive(environment);
+		expect(result.outcome).toBe('needs-operator');
+		expect(result.reason).toMatch(
+			/^dub-fe02\.contoso\.com: Bootstrapper exited with 3010: dub-fe02\.contoso\.com must restart before the Backup Service is usable; restart it, then run Bootstrapper there again \(the CU and LYNCBACKUP wait for it\)\. Fix it, then run again with --resume$/,
+		);
+		const held = result.session.state.servers[HELD]!.tasks;
+		expect(held.bootstrapper).toMatchObject({ state: 'failed', exitCode: 3010, rebootRequired: true, attempts: 1 });
+		expect([held['cumulative-update'].state, held['backup-service'].state]).toEqual(['pending', 'pending']);
+		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(1);
+		const entries = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl'));
+		expect(entries.some((entry) => entry.type === 'note' && entry.text.startsWith(`${HELD} is held: Bootstrapper exited with 3010`))).toBe(true);
+		expect(entries.some((entry) => entry.type === 'decision' && entry.what === `bootstrapper failed on ${HELD}` && entry.choice === 'defer')).toBe(true);
+
+		const resumed = await drive(environment);
+		expect(resumed.outcome, resumed.reason).toBe('done');
+		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(2);
+		expect(resumed.session.state.servers[HELD]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', exitCode: 0 });
+	});
+
+	it('in the wizard, "restarted, run again" runs Bootstrapper there once more; a skip carries no CU or LYNCBACKUP to it', async () => {
+		const asked: ServerFailure[] = [];
+		const again: Operator = {
+			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			decideFailure: async (failure) => {
+				asked.push(failure);
+				return { action: 'retry' };
+			},
+		};
+		const environment = await lab(await reboot());
+		const result = await drive(environment, again);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(asked.map((failure) => [failure.server, failure.rebootRequired])).toEqual([[HELD, true]]);
+		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(2);
+
+		rmSync(stateDir, { recursive: true, force: true });
+		stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-runner-'));
+		const skip: Operator = { ...again, decideFailure: async () => ({ action: 'skip', reason: 'restart next weekend' }) };
+		const skipped = await drive(await lab(await reboot()), skip);
+		const tasks = skipped.session.state.servers[HELD]!.tasks;
+		expect([tasks['cumulative-update'], tasks['backup-service']].map((task) => [task.state, task.message])).toEqual([
+			['skipped', 'skipped at Bootstrapper: restart next weekend'],
+			['skipped', 'skipped at Bootstrapper: restart next weekend'],
+		]);
 	});
 });

@@ -38,7 +38,7 @@ async function watch(exports: ExportState[]) {
 		session,
 		operator: autoOperator({ pool: pools[0]!.fqdn, backup: pools[1]!.fqdn, voice: DEFAULT_VOICE, retries: 0 }),
 		recorder,
-		pacing: { syncPollMs: 0, syncTimeoutMs: 60_000, steadyPolls: 3, serviceSettleMs: 0, sleep: async () => undefined },
+		pacing: { syncPollMs: 0, syncTimeoutMs: 60_000, steadyPolls: 3, serviceSettleMs: 0, replicationPollMs: 0, replicationTimeoutMs: 0, sleep: async () => undefined },
 		perPool: 1,
 		snapshotDir: '',
 		signal: new AbortController().signal,

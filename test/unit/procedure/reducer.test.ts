@@ -158,6 +158,16 @@ describe('the farm observed at a start', () => {
 		expect(state.servers[fe1]!.tasks['backup-service']).toMatchObject({ state: 'pending', observation: UNKNOWN });
 	});
 
+	it('keeps a server held for a restart (Bootstrapper exit 3010) held, with nothing after it counted, though the farm shows the Backup Service installed', () => {
+		const held = apply(planned(), { type: 'task-failed', phase: 'bootstrapper', server: fe1, message: 'exit 3010', exitCode: 3010, rebootRequired: true });
+		const state = apply(held, { type: 'farm-observed', picture: picture([seen(fe1, 'a.contoso.com'), seen(fe2, 'b.contoso.com')]) });
+		expect(tasksOf(state, fe1)).toEqual(['failed', 'pending', 'pending']);
+		expect(state.servers[fe1]!.tasks.bootstrapper).toMatchObject({ rebootRequired: true, exitCode: 3010, observation: DONE });
+		expect(tasksOf(state, fe2)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		const rerun = apply(state, { type: 'task-started', phase: 'bootstrapper', server: fe1 });
+		expect(rerun.servers[fe1]!.tasks.bootstrapper.rebootRequired).toBeUndefined();
+	});
+
 	it('keeps what the operator chose to skip, unless the farm shows it done', () => {
 		const skipped = apply(
 			planned(),
@@ -176,6 +186,29 @@ describe('the farm observed at a start', () => {
 	it('before the pair is published, nothing on a server counts: a Backup Service of an earlier pairing is not this one', () => {
 		const state = apply(planned(), { type: 'farm-observed', picture: picture([seen(fe1, 'a.contoso.com')], { pairing: [NOT_DONE, NOT_DONE] }) });
 		expect(tasksOf(state, fe1)).toEqual(['pending', 'pending', 'pending']);
+	});
+
+	it('counts the publish from the start of the write: the replicas take its first change then', () => {
+		const written = apply(start(), { type: 'step-started', step: 'publish' }, { type: 'pairing-write-started' }, { type: 'step-started', step: 'publish' }, { type: 'pairing-written', method: 'cmdlets' });
+		expect(written.publish.writtenAt).toBe(2);
+	});
+
+	it('keeps when each replica was first seen behind until it is read up to date, and starts a new gate once one has settled', () => {
+		const behind = { state: 'not-done' as const, evidence: 'UpToDate False' };
+		const current = { state: 'done' as const, evidence: 'UpToDate True' };
+		const state = apply(
+			start(),
+			{ type: 'replication-polled', since: 'T', replicas: [{ server: 'fe1', observation: behind }, { server: 'fe2', observation: current }] },
+			{ type: 'replication-pushed', servers: ['fe1'] },
+			{ type: 'replication-polled', replicas: [{ server: 'fe1', observation: behind }] },
+		);
+		expect(state.replication).toMatchObject({ since: 'T', startedAt: 1, polls: 2, pushed: { at: 2, servers: ['fe1'] } });
+		expect(state.replication?.replicas).toEqual({ fe1: { observation: behind, behindSince: 1 }, fe2: { observation: current } });
+		const caughtUp = apply(state, { type: 'replication-polled', replicas: [{ server: 'fe1', observation: current }] }, { type: 'replication-settled', note: 'every replica' });
+		expect(caughtUp.replication?.replicas.fe1).toEqual({ observation: current });
+		expect(caughtUp.replication?.settled).toEqual({ at: 2, note: 'every replica' });
+		const next = apply(caughtUp, { type: 'replication-polled', replicas: [{ server: 'fe2', observation: behind }] });
+		expect(next.replication).toEqual({ startedAt: 1, polls: 1, replicas: { fe2: { observation: behind, behindSince: 1 } } });
 	});
 
 	it('remembers a pairing write started and not seen to end, until it is written', () => {

@@ -16,6 +16,7 @@
 		'Invoke-CsBackupServiceSync'
 		'Get-CsBackupServiceStatus'
 		'Get-CsManagementStoreReplicationStatus'
+		'Invoke-CsManagementStoreReplication'
 		'Invoke-Command'
 		'Get-WinEvent'
 		'New-PSSession'

@@ -269,7 +269,7 @@ function Get-CsPoolBackupRelationship {
 # passed since the last publish; before that it still holds the update before the publish.
 function Test-StandInReplicaCurrent {
 	param($State, $Server, [long]$At)
-	$null -eq $State.publishedAt -or $At -ge ([long]$State.publishedAt + [long]$Server.replicaLagMs)
+	$null -eq $State.publishedAt -or $At -ge (Get-StandInReplicaCurrentAt -State $State -Server $Server)
 }
 
 function Get-CsManagementStoreReplicationStatus {
@@ -281,7 +281,7 @@ function Get-CsManagementStoreReplicationStatus {
 	foreach ($name in @($state.servers.Keys | Where-Object { -not $ReplicaFqdn -or $_ -eq $ReplicaFqdn } | Sort-Object)) {
 		$server = $state.servers[$name]
 		$current = Test-StandInReplicaCurrent -State $state -Server $server -At $now
-		$created = if ($null -eq $state.publishedAt) { $state.createdAt } elseif ($current) { [long]$state.publishedAt + [long]$server.replicaLagMs } else { $state.createdAt }
+		$created = if ($null -eq $state.publishedAt) { $state.createdAt } elseif ($current) { Get-StandInReplicaCurrentAt -State $state -Server $server } else { $state.createdAt }
 		[pscustomobject]@{
 			ReplicaFqdn = $name
 			UpToDate = [bool]$current
@@ -654,10 +654,34 @@ function Test-CsDatabase {
 }
 #endregion
 
+#region Gates (issue 13 items 2 and 4): replication pushed before Bootstrapper
+# When a server's replica took the last publish: once its lag has passed (replicaLagMs, ours), or at a push made after
+# the publish (Invoke-CsManagementStoreReplication), unless its replication ignores pushes (replicaPushIgnored, ours).
+function Get-StandInReplicaCurrentAt {
+	param($State, $Server)
+	$at = [long]$State.publishedAt + [long]$Server.replicaLagMs
+	$pushed = $Server['replicationPushedAt']
+	if ($null -ne $pushed -and -not $Server['replicaPushIgnored'] -and [long]$pushed -ge [long]$State.publishedAt) { $at = [Math]::Min($at, [long]$pushed) }
+	$at
+}
+
+# The cmdlet reference: -ReplicaFqdn names the replica to update; without it every replica is. It returns nothing.
+function Invoke-CsManagementStoreReplication {
+	[CmdletBinding()]
+	param([Parameter(Position = 0)][string]$ReplicaFqdn)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	Use-StandInState -Write -Action {
+		param($state)
+		$now = Get-StandInNow
+		foreach ($name in @($state.servers.Keys | Where-Object { -not $ReplicaFqdn -or $_ -eq $ReplicaFqdn })) { $state.servers[$name].replicationPushedAt = $now }
+	} | Out-Null
+}
+#endregion
+
 $exported = @(
 	'Get-CsTopology', 'Enable-CsTopology', 'Get-CsService', 'Set-CsRegistrar', 'Get-CsPoolBackupRelationship',
 	'Get-CsWindowsService', 'Start-CsWindowsService', 'Invoke-CsBackupServiceSync', 'Get-CsBackupServiceStatus',
-	'Get-CsManagementStoreReplicationStatus', 'Invoke-Command', 'Get-WinEvent', 'New-PSSession', 'Remove-PSSession',
+	'Get-CsManagementStoreReplicationStatus', 'Invoke-CsManagementStoreReplication', 'Invoke-Command', 'Get-WinEvent', 'New-PSSession', 'Remove-PSSession',
 	'Test-CsDatabase'
 )
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
