@@ -1,19 +1,21 @@
-// `npm run build`: dist/cli.js and its chunks, from cli.tsx and source/. Beside them, dist/build-stamp.json
-// records a digest of every input and of every output. `npm start` runs this with --if-stale, which builds only
+// `npm run build`: dist/cli.js and its chunks, from cli.tsx, source/ and the packages they use, bundled in
+// (scripts/esbuild-options.mjs). Beside them, dist/build-stamp.json records a digest of every input and of every
+// output. `npm start` runs this with --if-stale, which builds only
 // when the stamp no longer matches: an input changed, appeared or went away (by content, whatever the file
 // times say), or an output is missing or changed. The digest of the inputs is taken before building, so a file
 // saved during a build leaves the stamp stale and the next start builds again.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { distOptions, licenceFooter } from './esbuild-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const stampFile = path.join(dist, 'build-stamp.json');
 /** Besides every file under source/: what decides what esbuild writes (its version is in the lock). */
-const INPUT_FILES = ['cli.tsx', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
+const INPUT_FILES = ['cli.tsx', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/esbuild-options.mjs'];
 
 function inputDigest() {
 	const hash = createHash('sha256');
@@ -61,22 +63,6 @@ function isUpToDate(inputs) {
 	});
 }
 
-/** The options the build always had: one entry, shared code in chunks, packages left to node_modules. */
-const buildOptions = {
-	absWorkingDir: root,
-	entryPoints: ['cli.tsx'],
-	outdir: 'dist',
-	bundle: true,
-	splitting: true,
-	platform: 'node',
-	format: 'esm',
-	packages: 'external',
-	jsx: 'automatic',
-	chunkNames: 'chunks/[name]-[hash]',
-	metafile: true,
-	logLevel: 'warning',
-};
-
 async function build(inputs) {
 	// Loaded only to build, so a start with an up-to-date dist needs no development packages.
 	const esbuild = await import('esbuild');
@@ -85,12 +71,15 @@ async function build(inputs) {
 	rmSync(path.join(dist, 'chunks'), { recursive: true, force: true });
 	let result;
 	try {
-		result = await esbuild.build(buildOptions);
+		result = await esbuild.build(distOptions(root));
 	} catch (error) {
 		if (!Array.isArray(error?.errors)) throw error;
 		// esbuild has printed its errors; no stamp is written, so the next start builds again.
 		process.exit(1);
 	}
+	// The licences of every package bundled into any chunk travel at the end of the entry file.
+	const entry = path.join(dist, 'cli.js');
+	appendFileSync(entry, licenceFooter(root, Object.keys(result.metafile.inputs)).text);
 	const outputs = Object.fromEntries(
 		Object.keys(result.metafile.outputs).map((output) => {
 			const file = path.join(root, output);

@@ -8,7 +8,7 @@ const BUNDLE = path.join(ROOT, 'dist/sfb-pair.mjs');
 
 /**
  * Cold starts in an 80×24 pty, alternated within each run: a bare one-line Ink app, `sfb-pair --lab` as
- * installed (the `bin`, dist/cli.js with its chunks and node_modules) and as the single file of `npm run bundle`.
+ * installed (the `bin`, dist/cli.js and its chunks) and as the single file of `npm run bundle`.
  */
 export function firstFrame(runs: number): Figure[] {
 	const baseline = path.join(BUILD_DIR, 'first-frame-baseline.js');
@@ -34,13 +34,16 @@ export function firstFrame(runs: number): Figure[] {
 		if (result.error) errors.add(result.error);
 		return result.firstFrameMs;
 	};
+	const commands = (stateDir: string) => [[process.execPath, baseline], [process.execPath, CLI, '--lab', '--state-dir', stateDir], [process.execPath, BUNDLE, '--lab', '--state-dir', stateDir]];
 	for (let run = 0; run < runs; run++) {
 		const state = temporaryDir('first-frame');
 		try {
-			const ink = time([process.execPath, baseline]);
-			const installed = time([process.execPath, CLI, '--lab', '--state-dir', state.dir]);
-			const single = time([process.execPath, BUNDLE, '--lab', '--state-dir', state.dir]);
-			if (ink !== null && installed !== null && single !== null) {
+			// Each run starts with the next of the three, so none always starts right after another or first.
+			const order = [0, 1, 2].map((offset) => (run + offset) % 3);
+			const measured: (number | null)[] = [];
+			for (const which of order) measured[which] = time(commands(state.dir)[which]!);
+			const [ink, installed, single] = measured;
+			if (ink != null && installed != null && single != null) {
 				bare.push(ink);
 				bin.push(installed);
 				bundle.push(single);

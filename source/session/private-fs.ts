@@ -232,28 +232,29 @@ export function createPrivateFileSync(file: string, text: string): boolean {
  * Replaces `file` with `contents` so that a reader, or a crash, sees the old file or the new one, never half of
  * one: a temporary file beside it, synced, then renamed over it. Written here rather than with atomically,
  * whose process-wide signal handlers delete a temporary file still being written and then raise the signal
- * again, which turned a Ctrl+C during a checkpoint write into a failed run.
+ * again, which turned a Ctrl+C during a checkpoint write into a failed run. `durable: false` leaves out the
+ * sync: a killed process still leaves the old file or the new one whole, a power cut may leave neither.
  */
-export async function replaceFile(file: string, contents: string): Promise<void> {
+export async function replaceFile(file: string, contents: string, { durable = true }: { durable?: boolean } = {}): Promise<void> {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
 		const handle = await openPrivate(temporary, 'w');
 		try {
 			await handle.writeFile(contents);
-			await handle.sync();
+			if (durable) await handle.sync();
 		} finally {
 			await handle.close();
 		}
 		await renameRetrying(temporary, file);
 	} catch (error) {
-		await fsPromises.rm(temporary, { force: true });
+		// What went wrong is the write's failure, not the clean-up's (a folder in the temporary file's place).
+		await fsPromises.rm(temporary, { force: true }).catch(() => undefined);
 		throw error;
 	}
 }
 
-/** `replaceFile`, blocking the event loop while it writes. */
-export function replaceFileSync(file: string, contents: string): void {
-	const temporary = `${file}.${process.pid}.tmp`;
+/** `replaceFile`, blocking the event loop while it writes; `temporary` names the file written before the rename. */
+export function replaceFileSync(file: string, contents: string, { temporary = `${file}.${process.pid}.tmp` }: { temporary?: string } = {}): void {
 	try {
 		const descriptor = openPrivateSync(temporary, 'w');
 		try {
@@ -264,7 +265,11 @@ export function replaceFileSync(file: string, contents: string): void {
 		}
 		fs.renameSync(temporary, file);
 	} catch (error) {
-		fs.rmSync(temporary, { force: true });
+		try {
+			fs.rmSync(temporary, { force: true });
+		} catch {
+			// As in replaceFile: the write's failure is the one to report.
+		}
 		throw error;
 	}
 }

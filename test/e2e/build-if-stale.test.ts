@@ -20,7 +20,7 @@ beforeEach(() => {
 	project = mkdtempSync(path.join(tmpdir(), 'sfb-pair-build-'));
 	mkdirSync(path.join(project, 'scripts'));
 	mkdirSync(path.join(project, 'source', 'text'), { recursive: true });
-	copyFileSync(path.join(PROJECT_ROOT, 'scripts', 'build.mjs'), path.join(project, 'scripts', 'build.mjs'));
+	for (const script of ['build.mjs', 'esbuild-options.mjs']) copyFileSync(path.join(PROJECT_ROOT, 'scripts', script), path.join(project, 'scripts', script));
 	symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
 	write('package.json', JSON.stringify({ name: 'tiny', type: 'module' }));
 	write('package-lock.json', JSON.stringify({ name: 'tiny', lockfileVersion: 3 }));

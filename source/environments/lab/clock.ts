@@ -38,8 +38,8 @@ interface PendingSleep {
  * A clock for tests. `advance(ms)` moves time and wakes every sleep that has come due, earliest first.
  * With `autoAdvance` (the default) a sleep needs no test code: once the current turn of work has settled,
  * time jumps to the earliest pending sleep, so concurrent sleeps overlap as they would on a real clock and
- * a simulated ten-minute run finishes in a few milliseconds. The lab's own disk I/O is synchronous, so
- * "settled" is well defined and runs are deterministic.
+ * a simulated ten-minute run finishes in a few milliseconds. The lab reads its farm synchronously and no
+ * lab call sleeps on its farm's writes, so when things happen depends on the sleeps alone.
  */
 export class ManualClock implements Clock {
 	private current: number;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { readBoundedFileSync } from '../../session/bounded-read.js';
@@ -63,11 +62,6 @@ const KEPT_SYNC_REQUESTS = 20;
 
 export function labFarmPath(stateDir: string, scenarioName: string): string {
 	return path.join(stateDir, 'lab', `${scenarioName}.farm.json`);
-}
-
-/** Forgets the farm's state: the next use starts again from the scenario. */
-export async function resetLabFarm(stateDir: string, scenarioName: string): Promise<void> {
-	await rm(labFarmPath(stateDir, scenarioName), { force: true });
 }
 
 export function topologySignatureFor(scenario: Scenario, change: number): string {
@@ -280,18 +274,34 @@ export function openFarm(file: string, scenario: Scenario, now: number): { farm:
 /** Folders already made private by this process: a farm is saved at every step of every server. */
 const preparedFolders = new Set<string>();
 
-/** Temp file then rename, so a reader in another process sees the old farm or the new one, never half of one. */
+/** Makes the farm's folder private, once per process. */
+export function prepareFarmFolder(file: string): void {
+	const folder = path.dirname(file);
+	if (preparedFolders.has(folder)) return;
+	privateSubfolder(path.dirname(folder), path.basename(folder));
+	preparedFolders.add(folder);
+}
+
+export function farmText(farm: FarmState): string {
+	return `${JSON.stringify(farm, null, '\t')}\n`;
+}
+
+/** A failure to write the farm, as the one line every command gives for a file it cannot use (exit 2). */
+export function farmWriteProblem(file: string, error: unknown): FileProblem {
+	return error instanceof FileProblem ? error : new FileProblem(file, describeFsError(error), { cause: error });
+}
+
+/**
+ * Temp file then rename, so a reader in another process sees the old farm or the new one, never half of one.
+ * Blocks the event loop: for a farm made or set aside as a command opens the lab; the work itself saves through
+ * FarmFile (farm-file.ts), off the event loop.
+ */
 export function saveFarm(file: string, farm: FarmState): void {
 	try {
-		const folder = path.dirname(file);
-		if (!preparedFolders.has(folder)) {
-			privateSubfolder(path.dirname(folder), path.basename(folder));
-			preparedFolders.add(folder);
-		}
-		replaceFileSync(file, `${JSON.stringify(farm, null, '\t')}\n`);
+		prepareFarmFolder(file);
+		replaceFileSync(file, farmText(farm));
 	} catch (error) {
-		if (error instanceof FileProblem) throw error;
-		throw new FileProblem(file, describeFsError(error), { cause: error });
+		throw farmWriteProblem(file, error);
 	}
 }
 

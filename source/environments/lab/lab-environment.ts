@@ -20,7 +20,8 @@ import {
 	type WritePairingOptions,
 } from '../port.js';
 import { DEFAULT_LAB_TIME_SCALE, systemClock, type Clock } from './clock.js';
-import { labFarmPath, loadFarm, openFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState } from './farm-state.js';
+import { farmFileAt, type FarmFile } from './farm-file.js';
+import { labFarmPath, openFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState } from './farm-state.js';
 import { checkBounds, TIME_SCALE } from '../../text/bounded-values.js';
 import { writePrivateSnapshot } from '../../session/private-fs.js';
 import { jitter, seededRandom } from './random.js';
@@ -44,7 +45,10 @@ const liveRunIds = new Set<string>();
 
 export async function openLabEnvironment(options: LabEnvironmentOptions): Promise<LabEnvironment> {
 	const clock = options.clock ?? systemClock;
-	const opened = openFarm(labFarmPath(options.stateDir, options.scenario.name), options.scenario, clock.now());
+	const file = labFarmPath(options.stateDir, options.scenario.name);
+	// A lab opened before on the same farm in this process may still be writing it.
+	await farmFileAt(file).written();
+	const opened = openFarm(file, options.scenario, clock.now());
 	const timeScale = options.timeScale ?? opened.farm.timeScale ?? DEFAULT_LAB_TIME_SCALE;
 	const scale = checkBounds(timeScale, TIME_SCALE);
 	if (!scale.ok) throw new EnvironmentError('failed', `the lab time scale ${scale.reason}`);
@@ -55,13 +59,14 @@ export async function openLabEnvironment(options: LabEnvironmentOptions): Promis
 }
 
 /**
- * A simulated Skype for Business farm whose state lives on disk, re-read at every call, so a wizard that dies
- * mid-step (or a second process) finds the farm as it was left. Behaviour follows sfb-facts.md.
+ * A simulated Skype for Business farm whose state lives on disk, re-read at every call (farm-file.ts), so a wizard
+ * that dies mid-step (or a second process) finds the farm as it was left. Behaviour follows sfb-facts.md.
  */
 export class LabEnvironment implements Environment {
 	readonly kind = 'lab';
 	readonly description: string;
 	readonly farmPath: string;
+	private readonly farmFile: FarmFile;
 
 	private readonly poolsByFqdn: Map<string, ScenarioPool>;
 	private readonly poolOfServer: Map<string, ScenarioPool>;
@@ -78,13 +83,14 @@ export class LabEnvironment implements Environment {
 	) {
 		this.description = `LAB · scenario ${scenario.name} · simulated farm`;
 		this.farmPath = labFarmPath(stateDir, scenario.name);
+		this.farmFile = farmFileAt(this.farmPath);
 		this.poolsByFqdn = new Map(scenario.pools.map((pool) => [pool.fqdn, pool]));
 		this.poolOfServer = new Map(scenario.pools.flatMap((pool) => pool.servers.map((server) => [server, pool] as const)));
 	}
 
 	/** The farm as it stands now; a run whose process is gone reads as `interrupted`. */
 	readFarm(): FarmState {
-		return settleRuns(loadFarm(this.farmPath, this.scenario, this.clock.now()), isLiveRun);
+		return settleRuns(this.farmFile.load(this.scenario, this.clock.now()), isLiveRun);
 	}
 
 	async readInventory(): Promise<PoolInventory> {
@@ -103,7 +109,8 @@ export class LabEnvironment implements Environment {
 		if (publish) {
 			this.strike(farm, publish);
 			changeSignature(farm, this.scenario);
-			saveFarm(this.farmPath, farm);
+			this.farmFile.save(farm);
+			await this.farmFile.written();
 		}
 		return inventory;
 	}
@@ -149,7 +156,8 @@ export class LabEnvironment implements Environment {
 		farm.pairingWrites += 1;
 		farm.publishedAt = this.clock.now();
 		changeSignature(farm, this.scenario);
-		saveFarm(this.farmPath, farm);
+		this.farmFile.save(farm);
+		await this.farmFile.written();
 	}
 
 	async readPairing(pool: string): Promise<string | undefined> {
@@ -163,7 +171,8 @@ export class LabEnvironment implements Environment {
 		const unreachable = this.activeFault(farm, (fault) => fault.type === 'unreachable' && fault.server === server && fault.during === 'bootstrapper');
 		if (unreachable) {
 			this.strike(farm, unreachable);
-			saveFarm(this.farmPath, farm);
+			this.farmFile.save(farm);
+			await this.farmFile.written();
 			throw unreachableError(server);
 		}
 		const current = farm.servers[server]?.bootstrapper;
@@ -183,7 +192,7 @@ export class LabEnvironment implements Environment {
 		serverState.cuReapplied = false;
 		// It reads the roles from the server's replica of the topology: one not yet updated by the publish shows none.
 		const installsBackupService = farm.pairings[pool.fqdn] !== undefined && this.replicaOf(farm, server, startedAt).upToDate;
-		saveFarm(this.farmPath, farm);
+		this.farmFile.save(farm);
 		liveRunIds.add(runId);
 
 		const runs = serverState.bootstrapperRuns;
@@ -194,7 +203,7 @@ export class LabEnvironment implements Environment {
 		);
 		try {
 			const tail = await this.play(transcript, durationMs, options);
-			this.updateServer(server, (state) => {
+			await this.updateServer(server, (state) => {
 				if (state.bootstrapper.state !== 'running' || state.bootstrapper.runId !== runId) return;
 				const finishedAt = this.clock.now();
 				const succeeded = isBootstrapperSuccess(transcript.exitCode);
@@ -203,7 +212,7 @@ export class LabEnvironment implements Environment {
 			});
 			return { exitCode: transcript.exitCode, rebootRequired: transcript.exitCode === BOOTSTRAPPER_REBOOT_REQUIRED, tail };
 		} catch (error) {
-			this.updateServer(server, (state) => {
+			await this.updateServer(server, (state) => {
 				if (state.bootstrapper.state === 'running' && state.bootstrapper.runId === runId) state.bootstrapper = { state: 'interrupted', startedAt };
 			});
 			throw error;
@@ -222,7 +231,7 @@ export class LabEnvironment implements Environment {
 			: undefined;
 		if (missed) {
 			this.strike(farm, missed);
-			saveFarm(this.farmPath, farm);
+			this.farmFile.save(farm);
 		}
 		const transcript = cumulativeUpdateTranscript({
 			server,
@@ -234,7 +243,7 @@ export class LabEnvironment implements Environment {
 		const random = seededRandom(this.scenario.seed, 'cumulative-update', server, state.bootstrapperRuns);
 		const durationMs = this.toWallMs(jitter(random, this.scenario.timings.cumulativeUpdateSeconds, this.scenario.timings.jitter));
 		const tail = await this.play(transcript, durationMs, options);
-		this.updateServer(server, (updated) => {
+		await this.updateServer(server, (updated) => {
 			if (!missed) updated.cuReapplied = true;
 			// The installer stops the services it patches; the operator starts LYNCBACKUP again (step 9).
 			updated.lyncBackup = { state: 'Stopped' };
@@ -264,11 +273,11 @@ export class LabEnvironment implements Environment {
 		if (reading.status.state === 'Running') return;
 		if (reading.status.state !== 'StartPending') {
 			state.lyncBackup = { state: 'Running', startedAt: this.clock.now() };
-			saveFarm(this.farmPath, farm);
+			this.farmFile.save(farm);
 		}
 		const startedAt = state.lyncBackup.startedAt ?? this.clock.now();
 		const remaining = startedAt + this.toWallMs(this.scenario.timings.serviceStartSeconds) - this.clock.now();
-		await this.clock.sleep(Math.max(0, remaining));
+		await Promise.all([this.farmFile.written(), this.clock.sleep(Math.max(0, remaining))]);
 	}
 
 	async readService(server: string, name: string): Promise<ServiceStatus> {
@@ -366,7 +375,8 @@ export class LabEnvironment implements Environment {
 			throw new EnvironmentError('failed', `Invoke-CsBackupServiceSync: ${pool} has no backup pool; publish the pairing first`);
 		}
 		recordSyncRequest(farm, pool, this.clock.now());
-		saveFarm(this.farmPath, farm);
+		this.farmFile.save(farm);
+		await this.farmFile.written();
 	}
 
 	async readBackupStatus(pool: string): Promise<BackupServiceStatus> {
@@ -375,7 +385,8 @@ export class LabEnvironment implements Environment {
 		const denied = this.activeFault(farm, (fault) => fault.type === 'status-access-denied' && (fault.pool === undefined || fault.pool === pool));
 		if (denied) {
 			this.strike(farm, denied);
-			saveFarm(this.farmPath, farm);
+			this.farmFile.save(farm);
+			await this.farmFile.written();
 			throw new EnvironmentError(
 				'access-denied',
 				`${statusCommand(pool)}: access denied; the account running it must be a member of RTCUniversalServerAdmins`,
@@ -387,7 +398,10 @@ export class LabEnvironment implements Environment {
 		return simulateBackupStatus({ scenario: this.scenario, farm, pool: scenarioPool, backupPool, now: this.clock.now(), toWallMs: this.toWallMs });
 	}
 
-	async dispose(): Promise<void> {}
+	/** Returns once the farm on disk holds every change of this process. */
+	async dispose(): Promise<void> {
+		await this.farmFile.written();
+	}
 
 	private topologyDocument(signature: string, standbyStorePool?: string): string {
 		return renderTopologyDocument({
@@ -466,14 +480,15 @@ export class LabEnvironment implements Environment {
 		const fault = this.activeFault(farm, (candidate) => candidate.type === 'unreachable' && candidate.server === server && candidate.during === during);
 		if (!fault) return;
 		this.strike(farm, fault);
-		saveFarm(this.farmPath, farm);
+		this.farmFile.save(farm);
 		throw unreachableError(server);
 	}
 
-	private updateServer(server: string, change: (state: FarmState['servers'][string]) => void): void {
+	private async updateServer(server: string, change: (state: FarmState['servers'][string]) => void): Promise<void> {
 		const farm = this.readFarm();
 		change(this.serverState(farm, server));
-		saveFarm(this.farmPath, farm);
+		this.farmFile.save(farm);
+		await this.farmFile.written();
 	}
 
 	private serverState(farm: FarmState, server: string): FarmState['servers'][string] {

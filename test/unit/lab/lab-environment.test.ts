@@ -7,7 +7,8 @@ import { judgeBothDirections, judgeDirection } from '../../../source/sfb/backup-
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 import { BACKUP_SERVICE, EnvironmentError } from '../../../source/environments/port.js';
 import { DEFAULT_LAB_TIME_SCALE, ManualClock } from '../../../source/environments/lab/clock.js';
-import { LabFarmDamaged, labFarmPath, resetLabFarm, type FarmState } from '../../../source/environments/lab/farm-state.js';
+import { resetLabFarm } from '../../../source/environments/lab/farm-file.js';
+import { LabFarmDamaged, labFarmPath, type FarmState } from '../../../source/environments/lab/farm-state.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { parseScenario, type ScenarioInput } from '../../../source/environments/lab/scenario.js';
 
