@@ -308,7 +308,7 @@ export class LabEnvironment implements Environment {
 
 	async pushReplication(server: string): Promise<void> {
 		this.deployedPoolOf(server);
-		this.updateServer(server, (state) => {
+		await this.updateServer(server, (state) => {
 			state.replicationPushedAt = this.clock.now();
 		});
 	}
@@ -357,7 +357,8 @@ export class LabEnvironment implements Environment {
 		farm.standbyStoreMissing = forgotten !== undefined;
 		farm.publishedAt = this.clock.now();
 		changeSignature(farm, this.scenario);
-		saveFarm(this.farmPath, farm);
+		this.farmFile.save(farm);
+		await this.farmFile.written();
 	}
 
 	async testCentralManagementDatabase(sqlServer: string, instance?: string): Promise<DatabaseCheck> {
