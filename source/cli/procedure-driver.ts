@@ -64,6 +64,8 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 		syncTimeoutMs: ((choices.syncTimeoutSeconds ?? 30 * 60) * second) / scale,
 		steadyPolls: STEADY_POLLS,
 		serviceSettleMs: ((choices.serviceSettleSeconds ?? 60) * second) / scale,
+		readinessPollMs: (30 * second) / scale,
+		readinessTimeoutMs: (30 * 60 * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};
 }

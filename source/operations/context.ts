@@ -2,6 +2,7 @@ import type { Environment } from '../environments/port.js';
 import type { Operator } from '../procedure/operator.js';
 import type { ChangeRecord } from '../session/change-record.js';
 import type { Session } from '../session/session.js';
+import type { PoolOrder } from '../sfb/upgrade-domains.js';
 
 /** Where the change record goes: every command run and every decision taken. */
 export type Recorder = Pick<ChangeRecord, 'command' | 'decision' | 'status' | 'note' | 'snapshot' | 'ended'>;
@@ -15,6 +16,10 @@ export interface Pacing {
 	steadyPolls: number;
 	/** How long after a start LYNCBACKUP must still be Running to count as started. */
 	serviceSettleMs: number;
+	/** How often a pool's upgrade readiness is asked while the next upgrade domain waits for it. */
+	readinessPollMs?: number;
+	/** Stop waiting for a pool to be ready for its next upgrade domain after this long (the operator is told why). */
+	readinessTimeoutMs?: number;
 	/** Waits, unless the operator cancels first. */
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
@@ -32,6 +37,8 @@ export interface OperationContext {
 	signal: AbortSignal;
 	/** The operator said the Cumulative Update is already re-applied (run --yes on a live farm): checked, not believed. */
 	cumulativeUpdateDoneByHand?: boolean;
+	/** The Cumulative Update's pools: one after another (the default, the partner backs up the pool being patched) or side by side. */
+	cumulativeUpdatePools?: PoolOrder;
 	/** The pair named on the command line (`run`): chosen without asking, whether it is new or already published. */
 	requestedPair?: { pool: string; backup: string };
 }

@@ -1,6 +1,6 @@
 import { BACKUP_SERVICE, EnvironmentError, FRONT_END_SERVICE, type Environment, type ReplicaStatus } from '../environments/port.js';
 import { judgeDirection, type BackupModuleStatus } from '../sfb/backup-status.js';
-import { patchVersionCommand, readServiceCommand, registrarReadCommand, relationshipCommand, replicationCommand, statusCommand } from '../sfb/commands.js';
+import { failBackCommand, patchVersionCommand, readServiceCommand, registrarReadCommand, relationshipCommand, replicationCommand, statusCommand } from '../sfb/commands.js';
 import { judgeCumulativeUpdate } from '../sfb/cumulative-update.js';
 import { done, notDone, unknown, type Observation, type UnknownReason } from '../sfb/observation.js';
 
@@ -83,7 +83,12 @@ export function probe(environment: Environment, request: ProbeRequest): Promise<
 			return asking(command, async () => {
 				const versions = await environment.readComponentVersions(request.server);
 				const observation = judgeCumulativeUpdate(versions.components, versions.source);
-				return observation.state === 'unknown' ? { ...observation, raw: versions.raw } : observation;
+				if (observation.state === 'unknown') return { ...observation, raw: versions.raw };
+				// Patched the way Microsoft patches a pool, a server is done only once it takes users again.
+				if (observation.state === 'done' && (await environment.patching?.isFailedOver(request.server))) {
+					return notDone(`${observation.evidence}; but ${request.server} is failed over and not failed back (${failBackCommand(request.server)})`, { value: 'failed-over' });
+				}
+				return observation;
 			});
 		}
 		case 'backup-service-running': {

@@ -14,7 +14,8 @@ import { iso, type OperationContext } from './context.js';
 import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
 import { runFleet, type FleetResult } from './server-fleet.js';
-import { backupServiceWork, bootstrapperWork, cumulativeUpdateWork } from './server-work.js';
+import { backupServiceWork, bootstrapperWork } from './server-work.js';
+import { cumulativeUpdateByDomainsWork } from './upgrade-domain-work.js';
 import { watchSync } from './sync-watch.js';
 import { couldNotTell, settleObservation } from './unknowns.js';
 
@@ -72,7 +73,7 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		}
 		await serverStep(context, 'bootstrapper', () => runFleet(context, bootstrapperWork(context, servers, [pool, backup])));
 		carrySkipsForward(context);
-		await cumulativeUpdateStep(context, servers);
+		await cumulativeUpdateStep(context, servers, [pool, backup]);
 		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));
 		if (deployment.notDeployed.length > 0) {
 			const names = undeployedNames([pool, backup], deployment.notDeployed);
@@ -473,6 +474,10 @@ function settle(context: OperationContext, step: ServerPhase, result: FleetResul
 		const failures = result.servers.map((server) => `${server}: ${context.session.state.servers[server]?.tasks[step].message ?? 'failed'}`);
 		stop('needs-operator', `${failures.join('; ')}. Fix it, then run again with --resume`);
 	}
+	if (result.kind === 'not-ready') {
+		finishStep(context, step, 'failed', 'a pool is not ready for its next upgrade domain');
+		stop('needs-operator', `${result.reasons.join('; ')}. Bring the pool back, then run again with --resume`);
+	}
 	finishStep(context, step, 'done', noteFor(context, step));
 }
 
@@ -490,7 +495,7 @@ function carrySkipsForward(context: OperationContext) {
 	}
 }
 
-async function cumulativeUpdateStep(context: OperationContext, servers: Servers) {
+async function cumulativeUpdateStep(context: OperationContext, servers: Servers, pools: FrontEndPool[]) {
 	const { session, operator, recorder } = context;
 	const pending = unsettledServers(context, 'cumulative-update');
 	if (pending.length === 0) {
@@ -498,7 +503,8 @@ async function cumulativeUpdateStep(context: OperationContext, servers: Servers)
 		return;
 	}
 	startStep(context, 'cumulative-update');
-	const canRun = context.environment.kind === 'lab';
+	const patching = context.environment.patching;
+	const canRun = patching !== undefined;
 	const choice = context.cumulativeUpdateDoneByHand ? 'done-by-hand' : await operator.chooseCumulativeUpdate(pending, canRun);
 	recorder?.decision({
 		what: 're-apply the Cumulative Update',
@@ -507,7 +513,8 @@ async function cumulativeUpdateStep(context: OperationContext, servers: Servers)
 		at: iso(Date.now()),
 	});
 	if (choice === 'run') {
-		settle(context, 'cumulative-update', await runFleet(context, cumulativeUpdateWork(context, servers)));
+		if (!patching) return stop('needs-operator', 'this environment cannot run the update installer itself: re-apply the Cumulative Update by hand, then run again with --resume');
+		settle(context, 'cumulative-update', await runFleet(context, await cumulativeUpdateByDomainsWork(context, patching, servers, pools)));
 		return;
 	}
 	if (choice === 'later') {

@@ -69,3 +69,16 @@ export function patchVersionCommand(server: string): string {
 export function interPoolCommand(pool: string): string {
 	return `Debug-CsInterPoolReplication -PoolFqdn ${q(pool)}`;
 }
+
+export function failOverCommand(server: string): string {
+	return `Invoke-CsComputerFailOver -ComputerName ${q(server)}`;
+}
+
+export function failBackCommand(server: string): string {
+	return `Invoke-CsComputerFailBack -ComputerName ${q(server)}`;
+}
+
+/** Runs only on a Front End of the pool it reports on (cmdlet reference), so it goes there. */
+export function upgradeReadinessCommand(server: string): string {
+	return `Invoke-Command -ComputerName ${q(server)} { Get-CsPoolUpgradeReadinessState }`;
+}

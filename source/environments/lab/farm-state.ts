@@ -28,6 +28,8 @@ export interface ServerFarmState {
 	/** The CU was re-applied after the last Bootstrapper run (which puts the Backup Service back to RTM binaries). */
 	cuReapplied: boolean;
 	lyncBackup: { state: 'Running' | 'Stopped'; startedAt?: number };
+	/** Invoke-CsComputerFailOver has run and Invoke-CsComputerFailBack not since: the server takes no users. */
+	failedOver?: boolean;
 }
 
 /** The farm as it stands on disk. Times are the lab clock's milliseconds. */
@@ -185,6 +187,7 @@ const farmSchema = {
 					backupServiceInstalled: { type: 'boolean' },
 					cuReapplied: { type: 'boolean' },
 					lyncBackup: { type: 'object', required: ['state'], properties: { state: { enum: ['Running', 'Stopped'] }, startedAt: instant } },
+					failedOver: { type: 'boolean' },
 				},
 			},
 		},
