@@ -44,7 +44,13 @@ const checked = (check: (text: string) => Checked) => (text: string) => {
 };
 
 export const timeScale = checked((text) => checkNumber(text, TIME_SCALE));
-export const parallel = checked((text) => checkNumber(text, PARALLEL, { integer: true }));
+/** `--parallel N` servers at once inside each pool, or `--parallel domain`: one upgrade domain at a time per pool. */
+export const parallel = (text: string): number | 'domain' => {
+	if (text.trim().toLowerCase() === 'domain') return 'domain';
+	const result = checkNumber(text, PARALLEL, { integer: true });
+	if (!result.ok) throw new InvalidArgumentError(`${result.reason}, nor domain`);
+	return result.value;
+};
 const duration = (bounds: Bounds) => checked((text) => checkDuration(text, bounds));
 
 export function withCommonOptions(command: Command): Command {

@@ -120,7 +120,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.helpOption('-h, --help', 'show this help')
 		.option('--resume', 'continue the unfinished session without asking')
 		.option('--fresh', 'archive any unfinished session and start over')
-		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
+		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
 		.option('--explain', 'explain beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.option('--ascii', 'draw with ASCII characters only (also SFB_PAIR_ASCII=1)')
@@ -146,7 +146,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.enablePositionalOptions()
 		.allowExcessArguments(true)
 		.exitOverride()
-		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean; ascii?: boolean; operator?: string; screenReader?: boolean }, command: Command) => {
+		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; explain?: boolean; ascii?: boolean; operator?: string; screenReader?: boolean }, command: Command) => {
 			if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'`, { exitCode: EXIT.usage });
 			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
@@ -228,7 +228,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--yes', 'confirm the change: publish the pairing without asking')
 		.option('--resume', 'continue the unfinished session for this pair')
 		.option('--fresh', 'archive the unfinished session for this pair and start over')
-		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
+		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
@@ -238,7 +238,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 			(
 				flags: CommonFlags &
 					VoiceFlags &
-					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean; operator?: string },
+					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuReapplied?: boolean; explain?: boolean; operator?: string },
 			) =>
 				exitWith(
 					withEnvironment(flags, async (environment, options, signal) =>

@@ -14,13 +14,16 @@ import { debriefPathFor, writeDebrief, type DebriefScenario } from '../session/d
 import type { RunIdentity } from '../session/change-record.js';
 import { STEADY_POLLS } from '../sfb/backup-status.js';
 
+export type Parallelism = number | 'domain';
+
 export interface DriveOptions {
 	environment: Environment;
 	stateDir: string;
 	operator: Operator;
 	/** An unfinished session to continue; without it a new one starts. */
 	resume?: StoredSession;
-	perPool: number;
+	/** Servers at once inside each pool during Bootstrapper, or one upgrade domain at a time per pool. */
+	perPool: Parallelism;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
 	/** The pair named on the command line: chosen without asking. */
@@ -133,7 +136,8 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 				return recorder;
 			},
 			pacing: pacingFor(environment, options.pacing),
-			perPool: options.perPool,
+			perPool: typeof options.perPool === 'number' ? options.perPool : 1,
+			...(options.perPool === 'domain' ? { parallelDomains: true } : {}),
 			snapshotDir: snapshotsDir(stateDir),
 			signal: options.signal,
 			...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),

@@ -32,6 +32,8 @@ export interface OperationContext {
 	pacing: Pacing;
 	/** Servers at once inside each pool (a pool keeps quorum while one server is busy). */
 	perPool: number;
+	/** Bootstrapper by upgrade domains instead: one domain at a time per pool, the pools side by side (`--parallel domain`). */
+	parallelDomains?: boolean;
 	/** Where topology snapshots are saved before a change. */
 	snapshotDir: string;
 	signal: AbortSignal;

@@ -15,7 +15,8 @@ import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
 import { runFleet, type FleetResult } from './server-fleet.js';
 import { backupServiceWork, bootstrapperWork } from './server-work.js';
-import { cumulativeUpdateByDomainsWork } from './upgrade-domain-work.js';
+import { cumulativeUpdateByDomainsWork, upgradeDomainsOfPools } from './upgrade-domain-work.js';
+import { upgradeSchedule } from '../sfb/upgrade-domains.js';
 import { watchSync } from './sync-watch.js';
 import { couldNotTell, settleObservation } from './unknowns.js';
 
@@ -71,7 +72,13 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		if (deployment.deployed.length === 0) {
 			return end(context, 'needs-operator', `${pool.fqdn} and ${backup.fqdn} are paired but were never deployed: deploy them and the pairing is complete`);
 		}
-		await serverStep(context, 'bootstrapper', () => runFleet(context, bootstrapperWork(context, servers, [pool, backup])));
+		await serverStep(context, 'bootstrapper', async () => {
+			const work = bootstrapperWork(context, servers, [pool, backup]);
+			if (!context.parallelDomains) return runFleet(context, work);
+			// Bootstrapper stops a server's services: one upgrade domain at a time keeps each pool's quorum, the pools side by side.
+			const domains = upgradeSchedule(await upgradeDomainsOfPools(context.environment.patching, [pool, backup]), 'side-by-side');
+			return runFleet(context, { ...work, domains });
+		});
 		carrySkipsForward(context);
 		await cumulativeUpdateStep(context, servers, [pool, backup]);
 		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));

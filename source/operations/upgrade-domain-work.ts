@@ -3,7 +3,7 @@ import type { PatchStage } from '../procedure/state.js';
 import { cumulativeUpdateCommand, failBackCommand, failOverCommand, upgradeReadinessCommand } from '../sfb/commands.js';
 import { judgeCumulativeUpdate } from '../sfb/cumulative-update.js';
 import type { FrontEndPool } from '../sfb/model.js';
-import { upgradeDomainsOf, upgradeSchedule, type ScheduledDomain } from '../sfb/upgrade-domains.js';
+import { upgradeDomainsOf, upgradeSchedule, type PoolUpgradeDomains, type ScheduledDomain } from '../sfb/upgrade-domains.js';
 import { describeReadiness, domainsNamed, readyForDomain, type PoolUpgradeReadiness } from '../sfb/upgrade-readiness.js';
 import { iso, type OperationContext } from './context.js';
 import { probe } from './probes.js';
@@ -24,6 +24,17 @@ async function askReadiness(patching: PoolPatching, pool: FrontEndPool): Promise
 	}
 }
 
+/** Each pool's upgrade domains: as its readiness output names them where it can be asked, else the lab's rule [unverified]. */
+export async function upgradeDomainsOfPools(patching: PoolPatching | undefined, pools: FrontEndPool[]): Promise<PoolUpgradeDomains[]> {
+	const domains = [];
+	for (const pool of pools) {
+		const readiness = patching ? await askReadiness(patching, pool) : undefined;
+		const named = readiness === undefined || 'failed' in readiness ? undefined : domainsNamed(readiness);
+		domains.push(upgradeDomainsOf(pool, named && Object.fromEntries(pool.servers.map((server) => [server, named[server.toLowerCase()] ?? ''] as const))));
+	}
+	return domains;
+}
+
 /**
  * The Cumulative Update done the way Microsoft patches a pool: per upgrade domain, once the pool is ready, each server
  * of the domain failed over, updated in silent mode, failed back. The domains come from the pools' readiness output,
@@ -32,13 +43,7 @@ async function askReadiness(patching: PoolPatching, pool: FrontEndPool): Promise
  */
 export async function cumulativeUpdateByDomainsWork(context: OperationContext, patching: PoolPatching, servers: Servers, pools: FrontEndPool[]): Promise<FleetWork> {
 	const { session, environment, pacing } = context;
-	const domainsOfPools = [];
-	for (const pool of pools) {
-		const readiness = await askReadiness(patching, pool);
-		const named = 'failed' in readiness ? undefined : domainsNamed(readiness);
-		const lowerCased = named && Object.fromEntries(pool.servers.map((server) => [server, named[server.toLowerCase()] ?? ''] as const));
-		domainsOfPools.push(upgradeDomainsOf(pool, lowerCased));
-	}
+	const domainsOfPools = await upgradeDomainsOfPools(patching, pools);
 	const poolByName = new Map(pools.map((pool) => [pool.fqdn, pool]));
 
 	const stage = (server: string, value: PatchStage, onLine: (line: string) => void, command: string) => {

@@ -10,7 +10,7 @@ import { syncFailedOnFarm, syncGuidance } from '../../operations/sync-watch.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
-import { driveProcedure, type PacingChoices } from '../procedure-driver.js';
+import { driveProcedure, type PacingChoices, type Parallelism } from '../procedure-driver.js';
 import { runIdentity } from '../run-identity.js';
 import { closingLines } from '../closing-lines.js';
 
@@ -21,7 +21,7 @@ export interface RunRequest {
 	yes: boolean;
 	resume: boolean;
 	fresh: boolean;
-	perPool: number;
+	perPool: Parallelism;
 	cumulativeUpdateReapplied: boolean;
 	retries: number;
 	explain: boolean;

@@ -20,7 +20,7 @@ const serversOf = (prefix: string, count: number) => Array.from({ length: count 
 const RED = serversOf('red', 10);
 const DUB = serversOf('dub', 4);
 
-type Call = { server: string; what: 'failover' | 'install' | 'failback'; startedAt: number; endedAt?: number };
+type Call = { server: string; what: 'failover' | 'install' | 'failback' | 'bootstrapper'; startedAt: number; endedAt?: number };
 
 let stateDir: string;
 beforeEach(() => {
@@ -35,7 +35,7 @@ async function lab(faults: unknown[] = []): Promise<{ environment: LabEnvironmen
 	const scenario = parseScenario({ ...base, name: 'domains', pools, faults }, 'domains.json');
 	const environment = await openLabEnvironment({ stateDir, scenario, timeScale: SCALE });
 	const calls: Call[] = [];
-	const watch = <K extends 'failOver' | 'failBack' | 'reapplyCumulativeUpdate'>(method: K, what: Call['what']) => {
+	const watch = <K extends 'failOver' | 'failBack' | 'reapplyCumulativeUpdate' | 'runBootstrapper'>(method: K, what: Call['what']) => {
 		const original = environment[method].bind(environment);
 		environment[method] = (async (server: string, options?: object) => {
 			const call: Call = { server, what, startedAt: performance.now() };
@@ -50,15 +50,22 @@ async function lab(faults: unknown[] = []): Promise<{ environment: LabEnvironmen
 	watch('failOver', 'failover');
 	watch('reapplyCumulativeUpdate', 'install');
 	watch('failBack', 'failback');
+	watch('runBootstrapper', 'bootstrapper');
 	return { environment, calls };
 }
 
-function drive(environment: LabEnvironment, operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }), signal = new AbortController().signal) {
+function drive(
+	environment: LabEnvironment,
+	operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+	signal = new AbortController().signal,
+	perPool: number | 'domain' = 1,
+) {
 	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal, identity: IDENTITY, onSession: () => undefined });
+	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool, signal, identity: IDENTITY, onSession: () => undefined });
 }
 
-const callsOn = (calls: Call[], server: string) => calls.filter((call) => call.server === server).map((call) => call.what);
+const patchingCalls = (calls: Call[]) => calls.filter((call) => call.what !== 'bootstrapper');
+const callsOn = (calls: Call[], server: string) => patchingCalls(calls).filter((call) => call.server === server).map((call) => call.what);
 
 /** Each server's span, first failover to last failback. */
 function spans(calls: Call[]) {
@@ -93,10 +100,10 @@ describe('the Cumulative Update by upgrade domains in the lab', () => {
 		const result = await drive(environment);
 		expect(result.outcome).toBe('done');
 		for (const server of [...RED, ...DUB]) expect(callsOn(calls, server)).toEqual(['failover', 'install', 'failback']);
-		expect(domainsOverlapping(calls, RED)).toEqual([]);
-		expect(domainsOverlapping(calls, DUB)).toEqual([]);
+		expect(domainsOverlapping(patchingCalls(calls), RED)).toEqual([]);
+		expect(domainsOverlapping(patchingCalls(calls), DUB)).toEqual([]);
 		// Servers sharing a domain go together: red-fe01 and red-fe09 share UpgradeDomain1.
-		const span = spans(calls);
+		const span = spans(patchingCalls(calls));
 		expect(span.get('red-fe09.contoso.com')!.from).toBeLessThan(span.get('red-fe01.contoso.com')!.to);
 		// By default the partner waits until the pool being patched is done: it is that pool's backup.
 		const lastRed = Math.max(...RED.map((server) => span.get(server)!.to));
@@ -154,5 +161,20 @@ describe('the Cumulative Update by upgrade domains in the lab', () => {
 		expect(callsOn(calls, RED[0]!)).toEqual(['failback']);
 		expect(callsOn(calls, RED[2]!)).toEqual(['failover', 'install', 'failback']);
 		expect(environment.readFarm().servers[RED[0]!]!.failedOver).toBe(false);
+	});
+});
+
+describe('Bootstrapper with --parallel domain', () => {
+	it('runs one upgrade domain at a time per pool, the servers sharing one together, the pools side by side', async () => {
+		const { environment, calls } = await lab();
+		const result = await drive(environment, undefined, undefined, 'domain');
+		expect(result.outcome).toBe('done');
+		const bootstrapper = calls.filter((call) => call.what === 'bootstrapper');
+		expect(bootstrapper.map((call) => call.server).sort()).toEqual([...RED, ...DUB].sort());
+		expect(domainsOverlapping(bootstrapper, RED)).toEqual([]);
+		expect(domainsOverlapping(bootstrapper, DUB)).toEqual([]);
+		const span = spans(bootstrapper);
+		expect(span.get('red-fe09.contoso.com')!.from).toBeLessThan(span.get('red-fe01.contoso.com')!.to);
+		expect(span.get('dub-fe01.contoso.com')!.from).toBeLessThan(span.get('red-fe01.contoso.com')!.to);
 	});
 });
