@@ -16,6 +16,8 @@ import {
 	environmentOptions,
 	pacingFrom,
 	parallel,
+	cuMinutes,
+	cumulativeUpdatePerServerMs,
 	voiceFrom,
 	voiceNoteFrom,
 	operatorOption,
@@ -179,16 +181,18 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.requiredOption('--pool <fqdn>', 'the pool to protect')
 		.requiredOption('--backup <fqdn>', 'its backup pool')
 		.option('--json', 'print JSON')
+		.addOption(new Option('--cu-minutes <n>', "one server's Cumulative Update (failover, installer, failback) in minutes, for the wall-time estimate (the lab: its scenario's)").argParser(cuMinutes))
 		.exitOverride()
-		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean }) =>
+		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean; cuMinutes?: number }) =>
 			exitWith(
-				withEnvironment(flags, async (environment) =>
+				withEnvironment(flags, async (environment, options) =>
 					(await import('./commands/plan.js')).planCommand(
 						environment,
 						{ pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) },
 						Boolean(flags.json),
 						write,
 						terminalWidth(),
+						cumulativeUpdatePerServerMs(flags.cuMinutes, options.labScenario),
 					),
 				),
 			),

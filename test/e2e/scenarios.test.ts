@@ -263,6 +263,22 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		expect(output.indexOf('dub-fe01.contoso.com: CU re-apply: failing over')).toBeGreaterThan(ready);
 	});
 
+	it('plan shows the Cumulative Update by upgrade domain with its wall time: the scenario\'s per server, or --cu-minutes; a bad --cu-minutes exits 2', async () => {
+		const stateDir = newStateDir('plan-domains');
+		const text = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA]);
+		expect(text.code, text.stderr).toBe(0);
+		const output = lines(text.stdout);
+		const cu = output.indexOf('  By upgrade domain: one domain at a time per pool, one pool after the other; each server failed over, updated, failed back.');
+		expect(cu).toBeGreaterThan(output.findIndex((line) => line.startsWith('Step CU')));
+		expect(output.slice(cu + 1, cu + 3)).toEqual(['    1. pool-ams UpgradeDomain1: ams-fe01', '    2. pool-ams UpgradeDomain2: ams-fe02']);
+		expect(output).toContain('    Expected wall time: about 33 min (6 min a server, plus the waits for each pool to be ready again).');
+		const json = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--json', '--cu-minutes', '20']);
+		expect(JSON.parse(json.stdout).cumulativeUpdateSchedule).toMatchObject({ order: 'one-after-another', perServerMinutes: 20, wallMinutes: 120 });
+		const bad = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--cu-minutes', '0']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--cu-minutes.*must be from 1 to 600, not 0/);
+	});
+
 	it('cu-installer-fails: fra-fe02 fails over, its installer exits 1603 and it is left failed over; the retry installs and fails it back, exit 0', async () => {
 		const result = await firstRun('cu-installer-fails');
 		expect(result.code, result.stdout).toBe(0);
