@@ -152,7 +152,7 @@ function expectedDurations(timings: LabTimings, environment: Environment, servic
 	const wall = (seconds: number) => (seconds * 1000) / (environment.timeScale ?? 1);
 	return {
 		bootstrapper: wall(timings.bootstrapperSeconds),
-		'cumulative-update': wall(timings.cumulativeUpdateSeconds),
+		'cumulative-update': wall(timings.failoverSeconds + timings.cumulativeUpdateSeconds + timings.failbackSeconds),
 		'backup-service': wall(timings.serviceStartSeconds) + serviceSettleMs,
 	};
 }

@@ -202,11 +202,11 @@ export function failoverTranscript(server: string, direction: 'failover' | 'fail
 		direction === 'failover'
 			? [
 					{ at: 0.2, text: 'Moving users and draining conferences to the other Front Ends of the pool...' },
-					{ at: 0.9, text: `Services stopped and disabled on ${server}.` },
+					{ at: 1, text: `Services stopped and disabled on ${server}.` },
 				]
 			: [
 					{ at: 0.3, text: `Services enabled and started on ${server}.` },
-					{ at: 0.9, text: `${server} takes users again.` },
+					{ at: 1, text: `${server} takes users again.` },
 				];
 	return { lines, exitCode: 0, durationFactor: 1 };
 }
