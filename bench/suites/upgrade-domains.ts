@@ -1,19 +1,10 @@
 import { assignUpgradeDomains } from '../../source/sfb/upgrade-domains.js';
 import { figure, runCli, temporaryDir, type Figure } from '../support/measure.js';
-import { poolFqdn, writeBenchScenario, type BenchTimings } from '../support/scenarios.js';
-import { bootstrapperSeconds, cumulativeUpdateSeconds } from './orchestration.js';
+import { poolFqdn, writeBenchScenario } from '../support/scenarios.js';
+import { bootstrapperSeconds, cumulativeUpdateSeconds, TIMINGS } from './orchestration.js';
 
 const SERVERS = 12;
 const TIME_SCALE = 100;
-const TIMINGS: BenchTimings = {
-	bootstrapperSeconds: 60,
-	cumulativeUpdateSeconds: 60,
-	failoverSeconds: 20,
-	failbackSeconds: 10,
-	serviceStartSeconds: 15,
-	notInitializedSeconds: 30,
-	nonSteadySeconds: 55,
-};
 /** Within this much of the ideal the lab's upgrade domains allow. */
 const SLACK = 1.05;
 
