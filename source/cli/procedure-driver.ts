@@ -26,6 +26,8 @@ export interface DriveOptions {
 	perPool: Parallelism;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
+	/** The operator said so (--cu-side-by-side): both pools patched at once, each still one upgrade domain at a time. */
+	cumulativeUpdateSideBySide?: boolean;
 	/** The pair named on the command line: chosen without asking. */
 	pair?: { pool: string; backup: string };
 	pacing?: PacingChoices;
@@ -141,6 +143,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 			snapshotDir: snapshotsDir(stateDir),
 			signal: options.signal,
 			...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
+			...(options.cumulativeUpdateSideBySide ? { cumulativeUpdatePools: 'side-by-side' as const } : {}),
 			...(options.pair ? { requestedPair: options.pair } : {}),
 		},
 		{ claimPair },

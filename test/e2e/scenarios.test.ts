@@ -274,6 +274,8 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		expect(output).toContain('    Expected wall time: about 33 min (6 min a server, plus the waits for each pool to be ready again).');
 		const json = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--json', '--cu-minutes', '20']);
 		expect(JSON.parse(json.stdout).cumulativeUpdateSchedule).toMatchObject({ order: 'one-after-another', perServerMinutes: 20, wallMinutes: 120 });
+		const sideBySide = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--json', '--cu-minutes', '20', '--cu-side-by-side']);
+		expect(JSON.parse(sideBySide.stdout).cumulativeUpdateSchedule).toMatchObject({ order: 'side-by-side', wallMinutes: 60 });
 		const bad = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--cu-minutes', '0']);
 		expect(bad.code).toBe(2);
 		expect(bad.stderr).toMatch(/--cu-minutes.*must be from 1 to 600, not 0/);

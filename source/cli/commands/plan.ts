@@ -4,7 +4,7 @@ import { assessPicture } from '../../procedure/picture.js';
 import { buildPlan, remainingCommands } from '../../procedure/plan.js';
 import { planText, scheduleText, type ScheduleView } from '../../procedure/plan-text.js';
 import { upgradeDomainsOfPools } from '../../operations/upgrade-domain-work.js';
-import { scheduleWallTime, upgradeSchedule } from '../../sfb/upgrade-domains.js';
+import { scheduleWallTime, upgradeSchedule, type PoolOrder } from '../../sfb/upgrade-domains.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
 import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
@@ -19,6 +19,7 @@ export async function planCommand(
 	width?: number,
 	/** One server's failover, installer and failback, from the scenario or --cu-minutes, for the wall-time estimate. */
 	cumulativeUpdatePerServerMs?: number,
+	cumulativeUpdatePools: PoolOrder = 'one-after-another',
 ): Promise<number> {
 	const inventory = await environment.readInventory();
 	for (const name of [request.pool, request.backup]) {
@@ -33,7 +34,7 @@ export async function planCommand(
 	const farm = assessPicture(picture);
 	const domains = await upgradeDomainsOfPools(environment.patching, [pool, backup]);
 	const schedule: ScheduleView = {
-		schedule: upgradeSchedule(domains, 'one-after-another'),
+		schedule: upgradeSchedule(domains, cumulativeUpdatePools),
 		pools: domains,
 		...(cumulativeUpdatePerServerMs === undefined ? {} : { perServerMs: cumulativeUpdatePerServerMs }),
 	};
@@ -55,7 +56,7 @@ export async function planCommand(
 					commands: step.commands.map((command) => ({ ...command, skipped: command.skipped ?? null, observation: command.observation ?? null })),
 				})),
 				cumulativeUpdateSchedule: {
-					order: 'one-after-another',
+					order: cumulativeUpdatePools,
 					domains: schedule.schedule.lanes.flat(),
 					domainSource: Object.fromEntries(domains.map((entry) => [entry.pool, entry.source])),
 					perServerMinutes: schedule.perServerMs === undefined ? null : schedule.perServerMs / 60_000,

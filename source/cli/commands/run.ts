@@ -23,6 +23,7 @@ export interface RunRequest {
 	fresh: boolean;
 	perPool: Parallelism;
 	cumulativeUpdateReapplied: boolean;
+	cumulativeUpdateSideBySide?: boolean;
 	retries: number;
 	explain: boolean;
 	pacing: PacingChoices;
@@ -100,6 +101,7 @@ async function runLocked(
 		heldLock: held,
 		pair: { pool: request.pool, backup: request.backup },
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
+		...(request.cumulativeUpdateSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 		pacing: request.pacing,
 		...(request.scenario ? { scenario: request.scenario } : {}),
 		identity: runIdentity(request.operator, 'run --yes (answers from the command line)'),

@@ -24,6 +24,7 @@ export interface WizardOptions {
 	resume: boolean;
 	fresh: boolean;
 	perPool: Parallelism;
+	cumulativeUpdateSideBySide?: boolean;
 	explain: boolean;
 	pacing: PacingChoices;
 	/** ASCII only; undefined: what the terminal can show. */
@@ -107,6 +108,7 @@ export async function wizardCommand(
 			operator: bridge,
 			...(resume ? { resume } : {}),
 			perPool: options.perPool,
+			...(options.cumulativeUpdateSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 			signal: controller.signal,
 			pacing: options.pacing,
 			...(opened.scenario ? { scenario: opened.scenario } : {}),

@@ -29,7 +29,7 @@ export function CumulativeUpdatePrompt({ servers, canRun, onAnswer }: { servers:
 			{canRun && (
 				<Text dimColor>
 					As Microsoft patches a pool: one upgrade domain at a time once the pool is ready, each server failed over, updated and
-					failed back; one pool after the other.
+					failed back.
 				</Text>
 			)}
 			{!canRun && (

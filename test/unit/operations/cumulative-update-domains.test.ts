@@ -59,9 +59,20 @@ function drive(
 	operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
 	signal = new AbortController().signal,
 	perPool: number | 'domain' = 1,
+	cumulativeUpdateSideBySide = false,
 ) {
 	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool, signal, identity: IDENTITY, onSession: () => undefined });
+	return driveProcedure({
+		environment,
+		stateDir,
+		operator,
+		...(resume ? { resume } : {}),
+		perPool,
+		cumulativeUpdateSideBySide,
+		signal,
+		identity: IDENTITY,
+		onSession: () => undefined,
+	});
 }
 
 const patchingCalls = (calls: Call[]) => calls.filter((call) => call.what !== 'bootstrapper');
@@ -109,6 +120,16 @@ describe('the Cumulative Update by upgrade domains in the lab', () => {
 		const lastRed = Math.max(...RED.map((server) => span.get(server)!.to));
 		expect(Math.min(...DUB.map((server) => span.get(server)!.from))).toBeGreaterThanOrEqual(lastRed);
 		expect(Object.values(environment.readFarm().servers).some((server) => server.failedOver)).toBe(false);
+	});
+
+	it('with --cu-side-by-side the pools are patched at once, each still one domain at a time', async () => {
+		const { environment, calls } = await lab();
+		const result = await drive(environment, undefined, undefined, 1, true);
+		expect(result.outcome).toBe('done');
+		expect(domainsOverlapping(patchingCalls(calls), RED)).toEqual([]);
+		expect(domainsOverlapping(patchingCalls(calls), DUB)).toEqual([]);
+		const span = spans(patchingCalls(calls));
+		expect(span.get('dub-fe01.contoso.com')!.from).toBeLessThan(span.get('red-fe01.contoso.com')!.to);
 	});
 
 	it('a pool that is not ready waits, says why in the record, and goes on once ready', async () => {
