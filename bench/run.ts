@@ -16,6 +16,7 @@ import { powershellRoundTrip } from './suites/powershell.js';
 import { remoteConnections } from './suites/remote-connections.js';
 import { renderCost } from './suites/render.js';
 import { topologyReading } from './suites/topology.js';
+import { upgradeDomainRuns } from './suites/upgrade-domains.js';
 import { workingDay } from './suites/working-day.js';
 
 const quick = process.argv.includes('--quick');
@@ -30,6 +31,8 @@ const suites: [string, () => Figure[] | Promise<Figure[]>][] = [
 	['topology reading', () => topologyReading(runs(21, 7))],
 	['time to first frame', () => firstFrame(runs(10, 3))],
 	['orchestration overhead', () => orchestration(runs(5, 2))],
+	// Two runs of Bootstrapper and the CU on 2 × 12 servers per attempt, about 40 s together.
+	['upgrade domains', () => upgradeDomainRuns(runs(3, 1))],
 	['render cost', () => renderCost(runs(5, 2))],
 	['memory', () => memory(runs(3, 1))],
 	// One run: a simulated working day takes about 5 minutes of real time on 2 cores (--quick: 2 hours).

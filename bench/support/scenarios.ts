@@ -4,6 +4,9 @@ import { writeJson } from './measure.js';
 export interface BenchTimings {
 	bootstrapperSeconds: number;
 	cumulativeUpdateSeconds: number;
+	/** Invoke-CsComputerFailOver and Invoke-CsComputerFailBack around each server's installer. */
+	failoverSeconds?: number;
+	failbackSeconds?: number;
 	serviceStartSeconds: number;
 	notInitializedSeconds: number;
 	nonSteadySeconds: number;
@@ -36,6 +39,8 @@ export function writeBenchScenario(dir: string, name: string, servers: number, t
 		timings: {
 			bootstrapperSeconds: timings.bootstrapperSeconds,
 			cumulativeUpdateSeconds: timings.cumulativeUpdateSeconds,
+			...(timings.failoverSeconds === undefined ? {} : { failoverSeconds: timings.failoverSeconds }),
+			...(timings.failbackSeconds === undefined ? {} : { failbackSeconds: timings.failbackSeconds }),
 			serviceStartSeconds: timings.serviceStartSeconds,
 			jitter: 0,
 			sync: { secondsNotInitialized: timings.notInitializedSeconds, secondsNonSteady: timings.nonSteadySeconds },

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
-import { checkDuration, checkNumber, PACING, PARALLEL, TIME_SCALE, type Bounds, type Checked } from '../text/bounded-values.js';
+import { checkDuration, checkNumber, CU_MINUTES, PACING, PARALLEL, TIME_SCALE, type Bounds, type Checked } from '../text/bounded-values.js';
+import type { Scenario } from '../environments/lab/scenario.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 import type { PacingChoices } from './procedure-driver.js';
 import { UsageError } from './exit-codes.js';
@@ -44,7 +45,23 @@ const checked = (check: (text: string) => Checked) => (text: string) => {
 };
 
 export const timeScale = checked((text) => checkNumber(text, TIME_SCALE));
-export const parallel = checked((text) => checkNumber(text, PARALLEL, { integer: true }));
+export const cuMinutes = checked((text) => checkNumber(text, CU_MINUTES));
+
+/** One server's Cumulative Update: what the operator said (--cu-minutes), else the lab scenario's failover, installer and failback. */
+export function cumulativeUpdatePerServerMs(minutes: number | undefined, scenario: Scenario | undefined): number | undefined {
+	if (minutes !== undefined) return minutes * 60_000;
+	if (scenario === undefined) return undefined;
+	const { failoverSeconds, cumulativeUpdateSeconds, failbackSeconds } = scenario.timings;
+	return (failoverSeconds + cumulativeUpdateSeconds + failbackSeconds) * 1000;
+}
+
+/** `--parallel N` servers at once inside each pool, or `--parallel domain`: one upgrade domain at a time per pool. */
+export const parallel = (text: string): number | 'domain' => {
+	if (text.trim().toLowerCase() === 'domain') return 'domain';
+	const result = checkNumber(text, PARALLEL, { integer: true });
+	if (!result.ok) throw new InvalidArgumentError(`${result.reason}, nor domain`);
+	return result.value;
+};
 const duration = (bounds: Bounds) => checked((text) => checkDuration(text, bounds));
 
 export function withCommonOptions(command: Command): Command {

@@ -16,6 +16,8 @@ import {
 	environmentOptions,
 	pacingFrom,
 	parallel,
+	cuMinutes,
+	cumulativeUpdatePerServerMs,
 	voiceFrom,
 	voiceNoteFrom,
 	operatorOption,
@@ -120,7 +122,8 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.helpOption('-h, --help', 'show this help')
 		.option('--resume', 'continue the unfinished session without asking')
 		.option('--fresh', 'archive any unfinished session and start over')
-		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
+		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
+		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
 		.option('--explain', 'explain beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.option('--ascii', 'draw with ASCII characters only (also SFB_PAIR_ASCII=1)')
@@ -146,7 +149,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.enablePositionalOptions()
 		.allowExcessArguments(true)
 		.exitOverride()
-		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number; explain?: boolean; ascii?: boolean; operator?: string; screenReader?: boolean }, command: Command) => {
+		.action(async (flags: CommonFlags & PacingFlags & { resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; explain?: boolean; ascii?: boolean; operator?: string; screenReader?: boolean }, command: Command) => {
 			if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'`, { exitCode: EXIT.usage });
 			// Loaded only here: Ink is most of the start-up time, and the plain commands never draw a frame.
 			const { wizardCommand } = await import('./commands/wizard.js');
@@ -156,6 +159,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 					resume: Boolean(flags.resume),
 					fresh: Boolean(flags.fresh),
 					perPool: flags.parallel ?? 1,
+					...(flags.cuSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 					explain: Boolean(flags.explain),
 					pacing: pacingFrom(flags),
 					ascii: asciiChoice(command, flags.ascii),
@@ -179,16 +183,20 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.requiredOption('--pool <fqdn>', 'the pool to protect')
 		.requiredOption('--backup <fqdn>', 'its backup pool')
 		.option('--json', 'print JSON')
+		.option('--cu-side-by-side', 'the Cumulative Update schedule with both pools at once (default: one pool after the other)')
+		.addOption(new Option('--cu-minutes <n>', "one server's Cumulative Update (failover, installer, failback) in minutes, for the wall-time estimate (the lab: its scenario's)").argParser(cuMinutes))
 		.exitOverride()
-		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean }) =>
+		.action((flags: CommonFlags & VoiceFlags & { pool: string; backup: string; json?: boolean; cuMinutes?: number; cuSideBySide?: boolean }) =>
 			exitWith(
-				withEnvironment(flags, async (environment) =>
+				withEnvironment(flags, async (environment, options) =>
 					(await import('./commands/plan.js')).planCommand(
 						environment,
 						{ pool: flags.pool, backup: flags.backup, voice: voiceFrom(flags) },
 						Boolean(flags.json),
 						write,
 						terminalWidth(),
+						cumulativeUpdatePerServerMs(flags.cuMinutes, options.labScenario),
+						flags.cuSideBySide ? 'side-by-side' : 'one-after-another',
 					),
 				),
 			),
@@ -228,7 +236,8 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--yes', 'confirm the change: publish the pairing without asking')
 		.option('--resume', 'continue the unfinished session for this pair')
 		.option('--fresh', 'archive the unfinished session for this pair and start over')
-		.addOption(new Option('--parallel <n>', 'servers at once inside each pool during Bootstrapper (default 1)').argParser(parallel))
+		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
+		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
@@ -238,7 +247,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 			(
 				flags: CommonFlags &
 					VoiceFlags &
-					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number; cuReapplied?: boolean; explain?: boolean; operator?: string },
+					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; cuReapplied?: boolean; explain?: boolean; operator?: string },
 			) =>
 				exitWith(
 					withEnvironment(flags, async (environment, options, signal) =>
@@ -254,6 +263,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								resume: Boolean(flags.resume),
 								fresh: Boolean(flags.fresh),
 								perPool: flags.parallel ?? 1,
+								...(flags.cuSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 								cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
 								retries: 1,
 								explain: Boolean(flags.explain),

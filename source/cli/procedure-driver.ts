@@ -14,15 +14,20 @@ import { debriefPathFor, writeDebrief, type DebriefScenario } from '../session/d
 import type { RunIdentity } from '../session/change-record.js';
 import { STEADY_POLLS } from '../sfb/backup-status.js';
 
+export type Parallelism = number | 'domain';
+
 export interface DriveOptions {
 	environment: Environment;
 	stateDir: string;
 	operator: Operator;
 	/** An unfinished session to continue; without it a new one starts. */
 	resume?: StoredSession;
-	perPool: number;
+	/** Servers at once inside each pool during Bootstrapper, or one upgrade domain at a time per pool. */
+	perPool: Parallelism;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
+	/** The operator said so (--cu-side-by-side): both pools patched at once, each still one upgrade domain at a time. */
+	cumulativeUpdateSideBySide?: boolean;
 	/** The pair named on the command line: chosen without asking. */
 	pair?: { pool: string; backup: string };
 	pacing?: PacingChoices;
@@ -71,6 +76,8 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 		serviceSettleMs: ((choices.serviceSettleSeconds ?? 60) * second) / scale,
 		replicationPollMs: ((choices.replicationPollSeconds ?? REPLICATION_POLL_SECONDS) * second) / scale,
 		replicationTimeoutMs: ((choices.replicationTimeoutSeconds ?? REPLICATION_TIMEOUT_SECONDS) * second) / scale,
+		readinessPollMs: (30 * second) / scale,
+		readinessTimeoutMs: (30 * 60 * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};
 }
@@ -138,10 +145,12 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 				return recorder;
 			},
 			pacing: pacingFor(environment, options.pacing),
-			perPool: options.perPool,
+			perPool: typeof options.perPool === 'number' ? options.perPool : 1,
+			...(options.perPool === 'domain' ? { parallelDomains: true } : {}),
 			snapshotDir: snapshotsDir(stateDir),
 			signal: options.signal,
 			...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
+			...(options.cumulativeUpdateSideBySide ? { cumulativeUpdatePools: 'side-by-side' as const } : {}),
 			...(options.pair ? { requestedPair: options.pair } : {}),
 		},
 		{ claimPair },

@@ -1,6 +1,7 @@
 import type { BackupServiceStatus } from '../sfb/backup-status.js';
 import type { ComponentVersion } from '../sfb/cumulative-update.js';
 import type { PairingRequest, PoolInventory } from '../sfb/model.js';
+import type { PoolUpgradeReadiness } from '../sfb/upgrade-readiness.js';
 
 export type EnvironmentKind = 'lab' | 'live';
 
@@ -98,6 +99,21 @@ export class EnvironmentError extends Error {
 }
 
 /**
+ * Patching a pool the way Microsoft patches one: per upgrade domain, each server failed over, updated and failed back.
+ * Present where the environment can run the update installer itself (the lab; live with --cu-installer).
+ */
+export interface PoolPatching {
+	/** The pool's upgrade readiness, asked on one of its Front Ends (the cmdlet runs only there). */
+	readUpgradeReadiness(pool: string): Promise<PoolUpgradeReadiness>;
+	/** `Invoke-CsComputerFailOver -ComputerName <server>`: its users move to the pool's other servers, its services stop. */
+	failOver(server: string, options?: RunOptions): Promise<CommandOutcome>;
+	/** `Invoke-CsComputerFailBack -ComputerName <server>`: the server takes users again. */
+	failBack(server: string, options?: RunOptions): Promise<CommandOutcome>;
+	/** Whether the server is failed over now (its Front End service stopped and held), from the farm. */
+	isFailedOver(server: string): Promise<boolean>;
+}
+
+/**
  * Where commands go. The wizard, the operations and the read-only commands use only this interface;
  * the lab (a simulated farm on disk) and the live side (SkypeForBusiness cmdlets through PowerShell)
  * implement it.
@@ -129,6 +145,9 @@ export interface Environment {
 	runBootstrapper(server: string, options?: RunOptions): Promise<CommandOutcome>;
 	/** The Cumulative Update installer re-run on one server, so the Backup Service matches the CU. */
 	reapplyCumulativeUpdate(server: string, options?: RunOptions): Promise<CommandOutcome>;
+
+	/** Upgrade domains, readiness, failover and failback, where this environment runs the installer itself. */
+	readonly patching?: PoolPatching;
 
 	startService(server: string, name: string): Promise<void>;
 	/** A Windows service on one server: LYNCBACKUP, or RTCSRV (installed on a server once its pool is deployed). */

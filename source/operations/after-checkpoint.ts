@@ -1,4 +1,13 @@
-import type { Environment } from '../environments/port.js';
+import type { Environment, PoolPatching } from '../environments/port.js';
+
+function patchingAfterCheckpoint(patching: PoolPatching, then: <T>(call: () => Promise<T>) => Promise<T>): PoolPatching {
+	return {
+		readUpgradeReadiness: (pool) => patching.readUpgradeReadiness(pool),
+		failOver: (server, options) => then(() => patching.failOver(server, options)),
+		failBack: (server, options) => then(() => patching.failBack(server, options)),
+		isFailedOver: (server) => patching.isFailedOver(server),
+	};
+}
 
 /**
  * The environment as operations must see it: every call that changes the farm first waits until the disk holds
@@ -15,6 +24,7 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		kind: environment.kind,
 		description: environment.description,
 		...(environment.timeScale === undefined ? {} : { timeScale: environment.timeScale }),
+		...(environment.patching === undefined ? {} : { patching: patchingAfterCheckpoint(environment.patching, then) }),
 		readInventory: () => environment.readInventory(),
 		snapshotTopology: (file) => then(() => environment.snapshotTopology(file)),
 		readTopologyDocument: () => environment.readTopologyDocument(),

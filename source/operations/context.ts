@@ -2,6 +2,7 @@ import type { Environment } from '../environments/port.js';
 import type { Operator } from '../procedure/operator.js';
 import type { ChangeRecord } from '../session/change-record.js';
 import type { Session } from '../session/session.js';
+import type { PoolOrder } from '../sfb/upgrade-domains.js';
 
 /** Where the change record goes: every command run and every decision taken. */
 export type Recorder = Pick<ChangeRecord, 'command' | 'decision' | 'status' | 'note' | 'snapshot' | 'ended'>;
@@ -19,6 +20,10 @@ export interface Pacing {
 	replicationPollMs: number;
 	/** How long replicas may stay behind the publish (after a push, or a choice to wait) before the operator is asked again. */
 	replicationTimeoutMs: number;
+	/** How often a pool's upgrade readiness is asked while the next upgrade domain waits for it. */
+	readinessPollMs?: number;
+	/** Stop waiting for a pool to be ready for its next upgrade domain after this long (the operator is told why). */
+	readinessTimeoutMs?: number;
 	/** Waits, unless the operator cancels first. */
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
@@ -31,11 +36,15 @@ export interface OperationContext {
 	pacing: Pacing;
 	/** Servers at once inside each pool (a pool keeps quorum while one server is busy). */
 	perPool: number;
+	/** Bootstrapper by upgrade domains instead: one domain at a time per pool, the pools side by side (`--parallel domain`). */
+	parallelDomains?: boolean;
 	/** Where topology snapshots are saved before a change. */
 	snapshotDir: string;
 	signal: AbortSignal;
 	/** The operator said the Cumulative Update is already re-applied (run --yes on a live farm): checked, not believed. */
 	cumulativeUpdateDoneByHand?: boolean;
+	/** The Cumulative Update's pools: one after another (the default, the partner backs up the pool being patched) or side by side. */
+	cumulativeUpdatePools?: PoolOrder;
 	/** The pair named on the command line (`run`): chosen without asking, whether it is new or already published. */
 	requestedPair?: { pool: string; backup: string };
 }

@@ -2,6 +2,7 @@ import { BACKUP_SERVICE, EnvironmentError, FRONT_END_SERVICE, type Environment, 
 import { judgeDirection, type BackupModuleStatus } from '../sfb/backup-status.js';
 import {
 	CMS_DATABASES_COMMAND,
+	failBackCommand,
 	patchVersionCommand,
 	readServiceCommand,
 	registrarReadCommand,
@@ -98,7 +99,12 @@ export function probe(environment: Environment, request: ProbeRequest): Promise<
 			return asking(command, async () => {
 				const versions = await environment.readComponentVersions(request.server);
 				const observation = judgeCumulativeUpdate(versions.components, versions.source);
-				return observation.state === 'unknown' ? { ...observation, raw: versions.raw } : observation;
+				if (observation.state === 'unknown') return { ...observation, raw: versions.raw };
+				// Patched the way Microsoft patches a pool, a server is done only once it takes users again.
+				if (observation.state === 'done' && (await environment.patching?.isFailedOver(request.server))) {
+					return notDone(`${observation.evidence}; but ${request.server} is failed over and not failed back (${failBackCommand(request.server)})`, { value: 'failed-over' });
+				}
+				return observation;
 			});
 		}
 		case 'backup-service-running': {

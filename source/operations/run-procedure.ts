@@ -18,7 +18,9 @@ import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
 import { awaitReplication } from './replication-gate.js';
 import { runFleet, type FleetResult } from './server-fleet.js';
-import { backupServiceWork, bootstrapperWork, cumulativeUpdateWork } from './server-work.js';
+import { backupServiceWork, bootstrapperWork } from './server-work.js';
+import { cumulativeUpdateByDomainsWork, upgradeDomainsOfPools } from './upgrade-domain-work.js';
+import { upgradeSchedule } from '../sfb/upgrade-domains.js';
 import { watchSync } from './sync-watch.js';
 import { couldNotTell, settleObservation } from './unknowns.js';
 
@@ -75,9 +77,15 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 			return end(context, 'needs-operator', `${pool.fqdn} and ${backup.fqdn} are paired but were never deployed: deploy them and the pairing is complete`);
 		}
 		await replicationGate(context);
-		await serverStep(context, 'bootstrapper', () => runFleet(context, bootstrapperWork(context, servers, [pool, backup])));
+		await serverStep(context, 'bootstrapper', async () => {
+			const work = bootstrapperWork(context, servers, [pool, backup]);
+			if (!context.parallelDomains) return runFleet(context, work);
+			// Bootstrapper stops a server's services: one upgrade domain at a time keeps each pool's quorum, the pools side by side.
+			const domains = upgradeSchedule(await upgradeDomainsOfPools(context.environment.patching, [pool, backup]), 'side-by-side');
+			return runFleet(context, { ...work, domains });
+		});
 		carrySkipsForward(context);
-		await cumulativeUpdateStep(context, servers);
+		await cumulativeUpdateStep(context, servers, [pool, backup]);
 		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));
 		if (deployment.notDeployed.length > 0) {
 			const names = undeployedNames([pool, backup], deployment.notDeployed);
@@ -562,6 +570,10 @@ function settle(context: OperationContext, step: ServerPhase, result: FleetResul
 		const failures = result.servers.map((server) => `${server}: ${context.session.state.servers[server]?.tasks[step].message ?? 'failed'}`);
 		stop('needs-operator', `${failures.join('; ')}. Fix it, then run again with --resume`);
 	}
+	if (result.kind === 'not-ready') {
+		finishStep(context, step, 'failed', 'a pool is not ready for its next upgrade domain');
+		stop('needs-operator', `${result.reasons.join('; ')}. Bring the pool back, then run again with --resume`);
+	}
 	finishStep(context, step, 'done', noteFor(context, step));
 }
 
@@ -579,7 +591,7 @@ function carrySkipsForward(context: OperationContext) {
 	}
 }
 
-async function cumulativeUpdateStep(context: OperationContext, servers: Servers) {
+async function cumulativeUpdateStep(context: OperationContext, servers: Servers, pools: FrontEndPool[]) {
 	const { session, operator, recorder } = context;
 	const pending = unsettledServers(context, 'cumulative-update');
 	if (pending.length === 0) {
@@ -587,7 +599,8 @@ async function cumulativeUpdateStep(context: OperationContext, servers: Servers)
 		return;
 	}
 	startStep(context, 'cumulative-update');
-	const canRun = context.environment.kind === 'lab';
+	const patching = context.environment.patching;
+	const canRun = patching !== undefined;
 	const choice = context.cumulativeUpdateDoneByHand ? 'done-by-hand' : await operator.chooseCumulativeUpdate(pending, canRun);
 	recorder?.decision({
 		what: 're-apply the Cumulative Update',
@@ -596,7 +609,8 @@ async function cumulativeUpdateStep(context: OperationContext, servers: Servers)
 		at: iso(Date.now()),
 	});
 	if (choice === 'run') {
-		settle(context, 'cumulative-update', await runFleet(context, cumulativeUpdateWork(context, servers)));
+		if (!patching) return stop('needs-operator', 'this environment cannot run the update installer itself: re-apply the Cumulative Update by hand, then run again with --resume');
+		settle(context, 'cumulative-update', await runFleet(context, await cumulativeUpdateByDomainsWork(context, patching, servers, pools)));
 		return;
 	}
 	if (choice === 'later') {

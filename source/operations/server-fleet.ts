@@ -5,6 +5,7 @@ import { PHASE_OUTCOMES } from '../procedure/picture.js';
 import { CheckpointFailure } from '../session/checkpoint-queue.js';
 import type { CommandResult } from '../session/change-record.js';
 import { describeObservation, type Observation } from '../sfb/observation.js';
+import { currentDomains, type ScheduledDomain, type UpgradeSchedule } from '../sfb/upgrade-domains.js';
 import type { ServerPhase } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
 import { iso } from './context.js';
@@ -32,6 +33,13 @@ export interface FleetWork {
 	servers: { fqdn: string; pool: string }[];
 	/** Override the context's per-pool concurrency (service starts are light and can all go at once). */
 	perPool?: number;
+	/**
+	 * Run by upgrade domains instead: a domain's servers at once, the next domain of a lane only once every server of
+	 * this one is settled, so never two domains of a pool at once.
+	 */
+	domains?: UpgradeSchedule;
+	/** Before a domain starts: wait until its pool may lose those servers, or say why it may not. */
+	beforeDomain?(domain: ScheduledDomain, signal: AbortSignal): Promise<{ ready: true } | { ready: false; reason: string }>;
 	commandFor(server: string): string;
 	run(server: string, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<WorkResult>;
 	/** The probe that says whether this phase's work is done on a server: an action counts when it says so. */
@@ -40,7 +48,12 @@ export interface FleetWork {
 	explain(server: string, observation: Observation, result: WorkResult, startedAt: number): Promise<string>;
 }
 
-export type FleetResult = { kind: 'completed' } | { kind: 'aborted' } | { kind: 'deferred'; servers: string[] };
+export type FleetResult =
+	| { kind: 'completed' }
+	| { kind: 'aborted' }
+	| { kind: 'deferred'; servers: string[] }
+	/** A pool never became ready for its next upgrade domain: those servers were not touched. */
+	| { kind: 'not-ready'; reasons: string[] };
 
 /**
  * Runs one phase on many servers: within a pool at most `perPool` at once, pools side by side. Each server's work
@@ -58,6 +71,8 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	const poolOf = new Map(work.servers.map((server) => [server.fqdn, server.pool]));
 	const inFlight = new Set<Promise<void>>();
 	const deferred: string[] = [];
+	const notReady: string[] = [];
+	const startedDomains = new Set<ScheduledDomain>();
 	let decisions: Promise<unknown> = Promise.resolve();
 	let abortedByOperator = false;
 	const retryWithoutAsking = new Set<string>();
@@ -77,7 +92,42 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	};
 	const askUnknown = (unknown: UnknownObservation): Promise<UnknownDecision | undefined> => inTurn(() => operator.decideUnknown(unknown));
 
+	const isSettled = (server: string) => {
+		const state = session.state.servers[server]?.tasks[work.phase].state;
+		return state === 'succeeded' || state === 'skipped';
+	};
+
+	/** Starts each lane's current domain once, after its gate; a lane whose domain is not finished waits for it. */
+	const advance = () => {
+		if (!work.domains || stop.signal.aborted) return;
+		for (const domain of currentDomains(work.domains, isSettled)) {
+			if (startedDomains.has(domain)) continue;
+			startedDomains.add(domain);
+			track(
+				(async () => {
+					let gate: Awaited<ReturnType<NonNullable<FleetWork['beforeDomain']>>> = { ready: true };
+					try {
+						if (work.beforeDomain) gate = await work.beforeDomain(domain, stop.signal);
+					} catch (error) {
+						if (stop.signal.aborted) return;
+						throw error;
+					}
+					if (stop.signal.aborted) return;
+					if (!gate.ready) {
+						notReady.push(gate.reason);
+						return;
+					}
+					for (const server of domain.servers) if (!isSettled(server)) schedule(server);
+				})(),
+			);
+		}
+	};
+
 	const schedule = (server: string) => {
+		if (work.domains) {
+			track(attempt(server).then(advance));
+			return;
+		}
 		const pool = poolOf.get(server) ?? '';
 		let limiter = limiters.get(pool);
 		if (!limiter) {
@@ -210,6 +260,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				return;
 			case 'skip':
 				session.dispatch({ type: 'task-skipped', phase: work.phase, server, reason: decision.reason });
+				advance();
 				return;
 			case 'abort':
 				abortedByOperator = true;
@@ -222,10 +273,8 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	};
 
 	try {
-		for (const { fqdn } of work.servers) {
-			const state = session.state.servers[fqdn]?.tasks[work.phase].state;
-			if (state !== 'succeeded' && state !== 'skipped') schedule(fqdn);
-		}
+		if (work.domains) advance();
+		else for (const { fqdn } of work.servers) if (!isSettled(fqdn)) schedule(fqdn);
 		while (inFlight.size > 0) await Promise.all([...inFlight]);
 	} catch (error) {
 		// The others stop too, and are recorded as interrupted before the run ends and its lock is released.
@@ -237,5 +286,6 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	}
 	if (abortedByOperator || context.signal.aborted) return { kind: 'aborted' };
 	if (deferred.length > 0) return { kind: 'deferred', servers: deferred };
+	if (notReady.length > 0) return { kind: 'not-ready', reasons: notReady };
 	return { kind: 'completed' };
 }

@@ -60,23 +60,6 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 	};
 }
 
-export function cumulativeUpdateWork(context: OperationContext, servers: Servers): FleetWork {
-	return {
-		phase: 'cumulative-update',
-		servers,
-		commandFor: cumulativeUpdateCommand,
-		async run(server, { signal, onLine }) {
-			const outcome = await context.environment.reapplyCumulativeUpdate(server, { signal, onLine });
-			if (outcome.exitCode !== 0 && !outcome.rebootRequired) {
-				throw new TaskFailure(`the update installer exited with ${outcome.exitCode}`, outcome.exitCode);
-			}
-			return { exitCode: outcome.exitCode, rebootRequired: outcome.rebootRequired };
-		},
-		verify: (server) => probe(context.environment, { kind: 'cumulative-update', server }),
-		explain: async (server, observation, result) => `the update installer ${exitWords(result.exitCode)} on ${server}, but ${observation.evidence}`,
-	};
-}
-
 export const EVENT_4007 = /\b4007\b/;
 
 /**

@@ -1,6 +1,6 @@
 import type { ProcedureEvent } from './events.js';
 import { describePicture } from './picture.js';
-import { PHASE_NAMES, type ProcedureState } from './state.js';
+import { PATCH_STAGE_WORDS, PHASE_NAMES, type ProcedureState } from './state.js';
 import { STEPS } from './steps.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { stateWord } from '../sfb/observation.js';
@@ -35,6 +35,10 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.server}: ${PHASE_NAMES[event.phase]} started`;
 		case 'task-output':
 			return `${event.server}: ${sanitizeLine(event.line)}`;
+		case 'task-stage':
+			return `${event.server}: ${PHASE_NAMES[event.phase]}: ${PATCH_STAGE_WORDS[event.stage]}`;
+		case 'readiness-observed':
+			return `upgrade readiness ${sanitizeLine(event.summary)}`;
 		case 'task-succeeded': {
 			const exit = event.exitCode === undefined ? '' : ` (exit ${event.exitCode}${event.rebootRequired ? ', reboot required' : ''})`;
 			const checked = event.observation ? ', verified on the farm' : '';

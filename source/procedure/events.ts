@@ -2,7 +2,7 @@ import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.
 import type { VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairPicture } from './picture.js';
-import type { OutcomeKind, ServerPhase } from './state.js';
+import type { OutcomeKind, PatchStage, ServerPhase } from './state.js';
 import type { StepId } from './steps.js';
 
 type Timed<T> = T & { at: number };
@@ -22,6 +22,8 @@ export type ProcedureEvent = Timed<
 	| { type: 'servers-planned'; servers: { fqdn: string; pool: string }[] }
 	| { type: 'task-started'; phase: ServerPhase; server: string }
 	| { type: 'task-output'; phase: ServerPhase; server: string; line: string }
+	| { type: 'task-stage'; phase: ServerPhase; server: string; stage: PatchStage }
+	| { type: 'readiness-observed'; pool: string; ready: boolean | undefined; summary: string }
 	| { type: 'farm-observed'; picture: PairPicture }
 	| { type: 'task-observed'; phase: ServerPhase; server: string; observation: Observation }
 	| { type: 'task-succeeded'; phase: ServerPhase; server: string; exitCode?: number; rebootRequired?: boolean; observation?: Observation }

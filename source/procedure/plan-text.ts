@@ -2,7 +2,9 @@ import { sanitizeLine } from '../text/sanitize.js';
 import { wrapCommand, wrapWords } from '../text/wrap.js';
 import { BACKUP_SERVICE } from '../environments/port.js';
 import { stateWord } from '../sfb/observation.js';
+import { scheduledDomains, scheduleWallTime, type PoolUpgradeDomains, type UpgradeSchedule } from '../sfb/upgrade-domains.js';
 import { remainingCommands, type Plan, type PlannedCommand } from './plan.js';
+import type { StepId } from './steps.js';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -55,7 +57,7 @@ function mark(command: PlannedCommand): string {
  * line per command). A command wider than the line breaks before a parameter and ends in a backtick, so it still
  * pastes into PowerShell as one command.
  */
-export function planText(plan: Plan, width: number | undefined, warnings: string[] = []): string[] {
+export function planText(plan: Plan, width: number | undefined, warnings: string[] = [], afterStep: Partial<Record<StepId, string[]>> = {}): string[] {
 	const words = (text: string, indent = '') =>
 		width === undefined ? [indent + sanitizeLine(text)] : wrapWords(sanitizeLine(text), width - indent.length, '  ').map((line) => indent + line);
 	const lines = [
@@ -80,6 +82,44 @@ export function planText(plan: Plan, width: number | undefined, warnings: string
 			// A part that cannot be broken (a long quoted path) still wraps, rather than be cut off at the edge.
 			for (const line of wrapCommand(sanitizeLine(command.command), width - 4, '    ')) lines.push(...wrapWords(line, width - 4, '      ').map((part) => `    ${part}`));
 		}
+		lines.push(...(afterStep[step.step] ?? []));
 	}
 	return lines;
+}
+
+/** The Cumulative Update's upgrade-domain schedule as the plan shows it, with the per-server time it was estimated from. */
+export interface ScheduleView {
+	schedule: UpgradeSchedule;
+	pools: PoolUpgradeDomains[];
+	/** One server's failover, installer and failback; undefined: not known (live without --cu-minutes). */
+	perServerMs?: number;
+}
+
+const shortHost = (fqdn: string) => fqdn.split('.')[0] ?? fqdn;
+
+function minutesText(ms: number): string {
+	const minutes = Math.round(ms / 60_000);
+	return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/**
+ * Which servers of the Cumulative Update go together and in what order, and how long that takes: each domain's servers
+ * at once, a pool's domains one after another, the pools one after the other.
+ */
+export function scheduleText(view: ScheduleView, width: number | undefined): string[] {
+	const words = (text: string, indent = '') =>
+		width === undefined ? [indent + sanitizeLine(text)] : wrapWords(sanitizeLine(text), width - 2 - indent.length, '  ').map((line) => indent + line);
+	const order = view.schedule.lanes.length > 1 ? 'the pools side by side' : 'one pool after the other';
+	const assumed = view.pools.filter((pool) => pool.source === 'assumed').map((pool) => shortHost(pool.pool));
+	const lines = [...words(`By upgrade domain: one domain at a time per pool, ${order}; each server failed over, updated, failed back.`)];
+	if (assumed.length > 0) lines.push(...words(`Domains of ${assumed.join(', ')} by the lab's rule (up to eight, servers dealt round them) [unverified]: the farm's readiness output decides when it runs.`, '  '));
+	for (const [index, stage] of scheduledDomains(view.schedule).entries()) {
+		lines.push(...words(`${index + 1}. ${shortHost(stage.pool)} ${stage.domain}: ${stage.servers.map(shortHost).join(', ')}`, '  '));
+	}
+	const estimate =
+		view.perServerMs === undefined
+			? 'Expected wall time: give --cu-minutes (one server\'s failover, installer and failback) for an estimate.'
+			: `Expected wall time: about ${minutesText(scheduleWallTime(view.schedule, view.perServerMs))} (${minutesText(view.perServerMs)} a server, plus the waits for each pool to be ready again).`;
+	lines.push(...words(estimate, '  '));
+	return lines.map((line) => `  ${line}`);
 }

@@ -54,6 +54,10 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				...task,
 				lines: [...task.lines, event.line].slice(-OUTPUT_LINES_KEPT),
 			}));
+		case 'task-stage':
+			return updateTask(next, event.server, event.phase, (task) => ({ ...task, stage: event.stage }));
+		case 'readiness-observed':
+			return { ...next, readiness: { ...state.readiness, [event.pool]: { ready: event.ready, summary: event.summary, at: event.at } } };
 		case 'task-succeeded':
 			return updateTask(next, event.server, event.phase, (task) => ({
 				...task,

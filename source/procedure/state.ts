@@ -23,6 +23,15 @@ export const PHASE_NAMES: Record<ServerPhase, string> = {
 
 export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
+/** Where a server is in its Cumulative Update, done the way Microsoft patches a pool. */
+export type PatchStage = 'failover' | 'install' | 'failback';
+
+export const PATCH_STAGE_WORDS: Record<PatchStage, string> = {
+	failover: 'failing over',
+	install: 'installing',
+	failback: 'failing back',
+};
+
 export interface ServerTask {
 	state: TaskState;
 	attempts: number;
@@ -34,6 +43,8 @@ export interface ServerTask {
 	message?: string;
 	/** The latest output lines, newest last. */
 	lines: string[];
+	/** Of failover, installer and failback, the one running or last run. */
+	stage?: PatchStage;
 	/** What the farm last said about this phase's work on this server: the probe, with its evidence. */
 	observation?: Observation;
 }
@@ -105,6 +116,8 @@ export interface ProcedureState {
 	serverOrder: string[];
 	sync: SyncProgress;
 	replication?: ReplicationGate;
+	/** pool → its upgrade readiness when last asked, while the Cumulative Update goes domain by domain. */
+	readiness?: Record<string, { ready: boolean | undefined; summary: string; at: number }>;
 	/** What the farm showed at the last start, probed before anything else was done. */
 	picture?: PairPicture;
 	outcome?: { kind: OutcomeKind; reason: string; at: number };

@@ -143,6 +143,10 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 				server: fault.server,
 				phase: 'bootstrapper',
 			};
+		case 'cumulative-update-exit':
+			return { met: failedOn(fault.server, CUMULATIVE_UPDATE), server: fault.server, phase: 'cumulative-update' };
+		case 'server-down':
+			return { met: entries.find((entry) => entry.type === 'note' && entry.text.includes('not ready') && entry.text.includes(fault.server)), server: fault.server, phase: 'cumulative-update' };
 		case 'cumulative-update-not-applied': {
 			// The version probe catches it after the installer; where the CU step was skipped, the crash at the service start does.
 			const caught = failedOn(fault.server, CUMULATIVE_UPDATE);
@@ -212,6 +216,10 @@ function describeFault(fault: LabFault): string {
 			return `the replica on ${fault.server} catches up ${fault.seconds} s after the publish${fault.pushIgnored ? ', whatever is pushed' : ''}: Bootstrapper before then installs nothing`;
 		case 'reboot-required':
 			return `Bootstrapper asks for a restart of ${fault.server}`;
+		case 'cumulative-update-exit':
+			return `the update installer exits ${fault.exitCode} on ${fault.server}`;
+		case 'server-down':
+			return `${fault.server} is down, so its pool is not ready for an upgrade`;
 		case 'cumulative-update-not-applied':
 			return `the Cumulative Update misses the Backup Service on ${fault.server}: Event 4007`;
 		case 'sync-slow':

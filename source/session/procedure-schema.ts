@@ -22,6 +22,7 @@ const task = {
 		rebootRequired: { type: 'boolean' },
 		message: { type: 'string' },
 		lines: { type: 'array', items: { type: 'string' } },
+		stage: { enum: ['failover', 'install', 'failback'] },
 		observation,
 	},
 };

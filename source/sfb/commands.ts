@@ -80,3 +80,16 @@ export function testCmsDatabaseCommand(sqlServer: string, instance?: string): st
 export function installStandbyCommand(partner: string): string {
 	return `Install-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${q(partner)} -SqlInstanceName 'rtc'`;
 }
+
+export function failOverCommand(server: string): string {
+	return `Invoke-CsComputerFailOver -ComputerName ${q(server)}`;
+}
+
+export function failBackCommand(server: string): string {
+	return `Invoke-CsComputerFailBack -ComputerName ${q(server)}`;
+}
+
+/** Runs only on a Front End of the pool it reports on (cmdlet reference), so it goes there. */
+export function upgradeReadinessCommand(server: string): string {
+	return `Invoke-Command -ComputerName ${q(server)} { Get-CsPoolUpgradeReadinessState }`;
+}

@@ -76,3 +76,5 @@ export const SCENARIO_SECONDS: Bounds = { min: 0, max: 24 * 60 * 60 };
 
 /** Servers at once inside a pool during Bootstrapper. */
 export const PARALLEL: Bounds = { min: 1, max: 64 };
+/** One server's Cumulative Update (failover, installer, failback), in minutes, for the plan's estimate. */
+export const CU_MINUTES: Bounds = { min: 1, max: 600 };

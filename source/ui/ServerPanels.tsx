@@ -1,5 +1,5 @@
 import { Box, Text, useIsScreenReaderEnabled } from 'ink';
-import { isHeld, type ProcedureState, type ServerPhase, type ServerTask } from '../procedure/state.js';
+import { isHeld, PATCH_STAGE_WORDS, type ProcedureState, type ServerPhase, type ServerTask } from '../procedure/state.js';
 import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { Elapsed } from './Elapsed.js';
@@ -47,6 +47,9 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
 	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}`;
 	const attempt = task.attempts > 1 ? ` try ${task.attempts}` : '';
 	const after = `${exit}${attempt}${task.state === 'skipped' && task.message ? `: ${sanitizeLine(task.message)}` : ''}`;
+	// Failing over, installing, failing back: while it runs, and where it stopped when it failed.
+	const stage = task.stage && (task.state === 'running' || task.state === 'failed') ? PATCH_STAGE_WORDS[task.stage] : undefined;
+	const state = stage === undefined ? STATE_WORDS[task.state] : task.state === 'running' ? stage : `${STATE_WORDS[task.state]} ${stage}`;
 	return (
 		<Box>
 			<Box width={3} flexShrink={0}>
@@ -57,7 +60,7 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
 				</Text>
 			</Box>
 			<Text wrap="truncate-end" color={colorFor(task)}>
-				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {isHeld(task) ? 'HELD: restart it' : STATE_WORDS[task.state]}
+				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {isHeld(task) ? 'HELD: restart it' : state}
 			</Text>
 			{task.startedAt ? (
 				<Box marginLeft={1} flexShrink={0}>
@@ -87,7 +90,14 @@ export function ServerPanels({ state, phase, rows, now, progress }: { state: Pro
 	// Read aloud, a panel that changes with every output line is noise: the scrollback announces each start and end.
 	const shownStates = screenReader ? ['failed'] : ['running', 'failed', 'pending'];
 	const unfinished = servers.filter((server) => shownStates.includes(server.tasks[phase].state)).sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
-	const room = Math.max(0, rows - 1);
+	// A pool not ready for its next upgrade domain holds that domain back: say so, and why, above the servers.
+	const waiting =
+		phase === 'cumulative-update'
+			? Object.entries(state.readiness ?? {}).flatMap(([pool, readiness]) =>
+					readiness.ready === true ? [] : [`${shortName(pool)} not ready: ${readiness.summary.replace(`${pool}: `, '')}`],
+				)
+			: [];
+	const room = Math.max(0, rows - 1 - waiting.length);
 	const folded = unfinished.length > room;
 	const shown = folded ? unfinished.slice(0, Math.max(0, room - 1)) : unfinished;
 	const hidden = unfinished.length - shown.length;
@@ -97,6 +107,12 @@ export function ServerPanels({ state, phase, rows, now, progress }: { state: Pro
 			<Text bold wrap="truncate-end">
 				{describeProgress(progress)}
 			</Text>
+			{waiting.map((summary) => (
+				<Text key={summary} color="yellow" wrap="truncate-end">
+					{'   '}
+					{sanitizeLine(summary)}
+				</Text>
+			))}
 			{shown.map((server) => {
 				const task = server.tasks[phase];
 				const detailRows = task.state === 'running' || task.state === 'failed' ? Math.min(2, spare, task.lines.length) : 0;

@@ -64,6 +64,30 @@ describe('server panels', () => {
 		expect(frame).not.toContain(unicodeSymbols.done);
 		view.unmount();
 	});
+
+	it('during the Cumulative Update, says which of failover, installer and failback each server is in, and a pool not ready', () => {
+		const phase = 'cumulative-update';
+		const state = stateWith([
+			{ type: 'task-started', phase, server: 'fe1.contoso.com' },
+			{ type: 'task-stage', phase, server: 'fe1.contoso.com', stage: 'failover' },
+			{ type: 'task-started', phase, server: 'fe2.contoso.com' },
+			{ type: 'task-stage', phase, server: 'fe2.contoso.com', stage: 'install' },
+			{ type: 'task-failed', phase, server: 'fe2.contoso.com', message: 'the update installer exited with 1603', exitCode: 1603 },
+			{ type: 'task-started', phase, server: 'fe3.contoso.com' },
+			{ type: 'task-stage', phase, server: 'fe3.contoso.com', stage: 'failback' },
+			{ type: 'readiness-observed', pool: 'pool-b.contoso.com', ready: false, summary: 'pool-b.contoso.com: 2 of 3 Front Ends active (Busy)' },
+			{ type: 'readiness-observed', pool: 'pool-a.contoso.com', ready: true, summary: 'pool-a.contoso.com: 5 of 5 Front Ends active (Ready)' },
+		]);
+		const cuProgress = phaseProgress(state, phase, 10_000, { perPool: 1 });
+		const view = render(<ServerPanels state={state} phase={phase} rows={20} now={10_000} progress={cuProgress} />);
+		const frame = plain(view.lastFrame());
+		expect(frame.split('\n')[1]).toBe('   pool-b not ready: 2 of 3 Front Ends active (Busy)');
+		expect(frame).not.toContain('pool-a not ready');
+		expect(frame).toMatch(/fe1\.contoso\.com pool-a failing over/);
+		expect(frame).toMatch(/fe2\.contoso\.com pool-a FAILED installing .*exit 1603/);
+		expect(frame).toMatch(/fe3\.contoso\.com pool-a failing back/);
+		view.unmount();
+	});
 });
 
 describe('a server held for a restart', () => {

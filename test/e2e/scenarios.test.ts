@@ -120,6 +120,8 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'bootstrap-failure',
 			'another-version',
 			'cu-not-reapplied',
+			'pool-not-ready',
+			'cu-installer-fails',
 			'sync-slow',
 			'sync-error',
 			'access-denied',
@@ -259,6 +261,58 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		expect(output.findIndex((line) => line.startsWith('fra-fe01.fabrikam.com: CU re-apply succeeded (exit 0), verified on the farm'))).toBeGreaterThan(caught);
 		expect(output.filter((line) => line.includes('LYNCBACKUP FAILED'))).toHaveLength(0);
 		await expectSteadyBothWays('cu-not-reapplied', result.stateDir, AMS, FRA);
+	});
+
+	it('pool-not-ready: the CU waits for pool-dublin to be ready for its first upgrade domain, saying why, then patches it; exit 0', async () => {
+		const result = await firstRun('pool-not-ready', 'pool-redmond.contoso.com', 'pool-dublin.contoso.com');
+		expect(result.code, result.stdout).toBe(0);
+		const output = lines(result.stdout);
+		const waiting = output.indexOf('upgrade readiness pool-dublin.contoso.com: 2 of 3 Front Ends active (InsufficientActiveFrontEnds)');
+		expect(waiting).toBeGreaterThan(-1);
+		const ready = output.indexOf('upgrade readiness pool-dublin.contoso.com: 3 of 3 Front Ends active (Ready)');
+		expect(ready).toBeGreaterThan(waiting);
+		expect(output.indexOf('dub-fe01.contoso.com: CU re-apply: failing over')).toBeGreaterThan(ready);
+	});
+
+	it('plan shows the Cumulative Update by upgrade domain with its wall time: the scenario\'s per server, or --cu-minutes; a bad --cu-minutes exits 2', async () => {
+		const stateDir = newStateDir('plan-domains');
+		const text = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA]);
+		expect(text.code, text.stderr).toBe(0);
+		const output = lines(text.stdout);
+		const cu = output.indexOf('  By upgrade domain: one domain at a time per pool, one pool after the other; each server failed over, updated, failed back.');
+		expect(cu).toBeGreaterThan(output.findIndex((line) => line.startsWith('Step CU')));
+		expect(output.slice(cu + 1, cu + 3)).toEqual(['    1. pool-ams UpgradeDomain1: ams-fe01', '    2. pool-ams UpgradeDomain2: ams-fe02']);
+		expect(output).toContain('    Expected wall time: about 33 min (6 min a server, plus the waits for each pool to be ready again).');
+		const json = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--json', '--cu-minutes', '20']);
+		expect(JSON.parse(json.stdout).cumulativeUpdateSchedule).toMatchObject({ order: 'one-after-another', perServerMinutes: 20, wallMinutes: 120 });
+		const sideBySide = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--json', '--cu-minutes', '20', '--cu-side-by-side']);
+		expect(JSON.parse(sideBySide.stdout).cumulativeUpdateSchedule).toMatchObject({ order: 'side-by-side', wallMinutes: 60 });
+		const bad = await cli(['plan', ...lab('enterprise-happy', stateDir), '--pool', AMS, '--backup', FRA, '--cu-minutes', '0']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--cu-minutes.*must be from 1 to 600, not 0/);
+	});
+
+	it('cu-installer-fails: fra-fe02 fails over, its installer exits 1603 and it is left failed over; the retry installs and fails it back, exit 0', async () => {
+		const result = await firstRun('cu-installer-fails');
+		expect(result.code, result.stdout).toBe(0);
+		const output = lines(result.stdout);
+		const server = 'fra-fe02.fabrikam.com';
+		const stages = output.filter((line) => line.startsWith(`${server}: CU re-apply`)).map((line) => line.slice(server.length + 2));
+		expect(stages).toEqual([
+			'CU re-apply started',
+			'CU re-apply: failing over',
+			'CU re-apply: installing',
+			`CU re-apply FAILED: the update installer exited with 1603; ${server} is left failed over (its users are on the pool's other servers): fix the installer and retry, or fail it back by hand (Invoke-CsComputerFailBack -ComputerName '${server}')`,
+			'CU re-apply will run again',
+			'CU re-apply started',
+			'CU re-apply: installing',
+			'CU re-apply: failing back',
+			'CU re-apply succeeded (exit 0), verified on the farm',
+		]);
+		// The next domain of the pool waits for this one: fra-fe03 starts only after fra-fe02 is done.
+		const done = output.indexOf(`${server}: CU re-apply succeeded (exit 0), verified on the farm`);
+		expect(output.indexOf('fra-fe03.fabrikam.com: CU re-apply started')).toBeGreaterThan(done);
+		await expectSteadyBothWays('cu-installer-fails', result.stateDir, AMS, FRA);
 	});
 
 	it('sync-slow: the watch times out with exit 3 and says to resume; --resume watches on to steady state, exit 0', async () => {

@@ -112,7 +112,7 @@ describe('settings change what the commands do; a variable beats a setting, a fl
 	it('--help says which values the settings and the environment changed, and from where', () => {
 		const { env, file } = configHome({ parallel: 4 });
 		const help = (args: string[], extra: NodeJS.ProcessEnv = {}) => sfbPair(args, { ...env, ...extra }).stdout.replace(/\s+/g, ' ');
-		expect(help(['run', '--help'])).toMatch(/--parallel <n> servers at once .* \[now 4, from the settings file /);
+		expect(help(['run', '--help'])).toMatch(/--parallel <n\|domain> servers at once .* \[now 4, from the settings file /);
 		expect(help(['run', '--help'])).toContain(file);
 		expect(help(['--help'], { SFB_PAIR_STATE_DIR: '/srv/sfb' })).toMatch(/--state-dir <dir> where .* \[now \/srv\/sfb, from SFB_PAIR_STATE_DIR\]/);
 	});

@@ -2,7 +2,9 @@ import type { Environment } from '../../environments/port.js';
 import { observePair } from '../../operations/reconcile.js';
 import { assessPicture } from '../../procedure/picture.js';
 import { buildPlan, remainingCommands } from '../../procedure/plan.js';
-import { planText } from '../../procedure/plan-text.js';
+import { planText, scheduleText, type ScheduleView } from '../../procedure/plan-text.js';
+import { upgradeDomainsOfPools } from '../../operations/upgrade-domain-work.js';
+import { scheduleWallTime, upgradeSchedule, type PoolOrder } from '../../sfb/upgrade-domains.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
 import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
@@ -15,6 +17,9 @@ export async function planCommand(
 	write: (text: string) => void,
 	/** The terminal's width when printing to one: long lines then break between words, commands before a parameter. */
 	width?: number,
+	/** One server's failover, installer and failback, from the scenario or --cu-minutes, for the wall-time estimate. */
+	cumulativeUpdatePerServerMs?: number,
+	cumulativeUpdatePools: PoolOrder = 'one-after-another',
 ): Promise<number> {
 	const inventory = await environment.readInventory();
 	for (const name of [request.pool, request.backup]) {
@@ -27,6 +32,12 @@ export async function planCommand(
 	const picture = await observePair(environment, pool, backup);
 	const plan = buildPlan(inventory, pool, backup, request.voice, picture);
 	const farm = assessPicture(picture);
+	const domains = await upgradeDomainsOfPools(environment.patching, [pool, backup]);
+	const schedule: ScheduleView = {
+		schedule: upgradeSchedule(domains, cumulativeUpdatePools),
+		pools: domains,
+		...(cumulativeUpdatePerServerMs === undefined ? {} : { perServerMs: cumulativeUpdatePerServerMs }),
+	};
 	if (json) {
 		write(
 			terminalSafeJson({
@@ -44,13 +55,21 @@ export async function planCommand(
 					remaining: remainingCommands(step).length,
 					commands: step.commands.map((command) => ({ ...command, skipped: command.skipped ?? null, observation: command.observation ?? null })),
 				})),
+				cumulativeUpdateSchedule: {
+					order: cumulativeUpdatePools,
+					domains: schedule.schedule.lanes.flat(),
+					domainSource: Object.fromEntries(domains.map((entry) => [entry.pool, entry.source])),
+					perServerMinutes: schedule.perServerMs === undefined ? null : schedule.perServerMs / 60_000,
+					wallMinutes: schedule.perServerMs === undefined ? null : scheduleWallTime(schedule.schedule, schedule.perServerMs) / 60_000,
+				},
 			}),
 		);
 		return 0;
 	}
 	write(environment.description);
 	if (farm.state === 'complete') write(sanitizeLine(`${plan.pool.fqdn} and ${plan.backup.fqdn} are paired and complete on the farm: nothing is left to do`));
-	for (const line of planText(plan, width, assessment.warnings)) write(line);
+	const cumulativeUpdate = plan.steps.some((step) => step.step === 'cumulative-update' && remainingCommands(step).length > 0);
+	for (const line of planText(plan, width, assessment.warnings, cumulativeUpdate ? { 'cumulative-update': scheduleText(schedule, width) } : {})) write(line);
 	const unclear = [...farm.failed, ...farm.unknown];
 	if (unclear.length > 0) {
 		write('');

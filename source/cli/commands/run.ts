@@ -10,7 +10,7 @@ import { syncFailedOnFarm, syncGuidance } from '../../operations/sync-watch.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
-import { driveProcedure, type PacingChoices } from '../procedure-driver.js';
+import { driveProcedure, type PacingChoices, type Parallelism } from '../procedure-driver.js';
 import { runIdentity } from '../run-identity.js';
 import { closingLines } from '../closing-lines.js';
 
@@ -21,8 +21,9 @@ export interface RunRequest {
 	yes: boolean;
 	resume: boolean;
 	fresh: boolean;
-	perPool: number;
+	perPool: Parallelism;
 	cumulativeUpdateReapplied: boolean;
+	cumulativeUpdateSideBySide?: boolean;
 	retries: number;
 	explain: boolean;
 	pacing: PacingChoices;
@@ -100,6 +101,7 @@ async function runLocked(
 		heldLock: held,
 		pair: { pool: request.pool, backup: request.backup },
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
+		...(request.cumulativeUpdateSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 		pacing: request.pacing,
 		...(request.scenario ? { scenario: request.scenario } : {}),
 		identity: runIdentity(request.operator, 'run --yes (answers from the command line)'),

@@ -15,7 +15,7 @@ import { spokenStdout } from '../../ui/spoken-stdout.js';
 import { asciiSymbols, screenReaderSymbols, unicodeSymbols } from '../../ui/symbols.js';
 import { WizardStore } from '../../ui/wizard-store.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
-import type { PacingChoices } from '../procedure-driver.js';
+import type { PacingChoices, Parallelism } from '../procedure-driver.js';
 import type { OpenedEnvironment } from '../open-environment.js';
 import { onCancelSignal } from '../signals.js';
 import { runIdentity } from '../run-identity.js';
@@ -23,7 +23,8 @@ import { runIdentity } from '../run-identity.js';
 export interface WizardOptions {
 	resume: boolean;
 	fresh: boolean;
-	perPool: number;
+	perPool: Parallelism;
+	cumulativeUpdateSideBySide?: boolean;
 	explain: boolean;
 	pacing: PacingChoices;
 	/** ASCII only; undefined: what the terminal can show. */
@@ -75,7 +76,7 @@ export async function wizardCommand(
 			symbols={screenReader ? screenReaderSymbols : ascii ? asciiSymbols : unicodeSymbols}
 			explain={options.explain}
 			steadyPolls={STEADY_POLLS}
-			perPool={options.perPool}
+			perPool={typeof options.perPool === 'number' ? options.perPool : 1}
 			keys={keys}
 			onQuit={() => leave('quit')}
 			onCancel={() => leave('cancel')}
@@ -107,6 +108,7 @@ export async function wizardCommand(
 			operator: bridge,
 			...(resume ? { resume } : {}),
 			perPool: options.perPool,
+			...(options.cumulativeUpdateSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 			signal: controller.signal,
 			pacing: options.pacing,
 			...(opened.scenario ? { scenario: opened.scenario } : {}),
@@ -152,7 +154,7 @@ function expectedDurations(timings: LabTimings, environment: Environment, servic
 	const wall = (seconds: number) => (seconds * 1000) / (environment.timeScale ?? 1);
 	return {
 		bootstrapper: wall(timings.bootstrapperSeconds),
-		'cumulative-update': wall(timings.cumulativeUpdateSeconds),
+		'cumulative-update': wall(timings.failoverSeconds + timings.cumulativeUpdateSeconds + timings.failbackSeconds),
 		'backup-service': wall(timings.serviceStartSeconds) + serviceSettleMs,
 	};
 }

@@ -29,6 +29,8 @@ export interface ServerFarmState {
 	lyncBackup: { state: 'Running' | 'Stopped'; startedAt?: number };
 	/** When `Invoke-CsManagementStoreReplication` last pushed the configuration to this server's replica. */
 	replicationPushedAt?: number;
+	/** Invoke-CsComputerFailOver has run and Invoke-CsComputerFailBack not since: the server takes no users. */
+	failedOver?: boolean;
 }
 
 /** The farm as it stands on disk. Times are the lab clock's milliseconds. */
@@ -184,6 +186,7 @@ const farmSchema = {
 					backupServiceInstalled: { type: 'boolean' },
 					cuReapplied: { type: 'boolean' },
 					lyncBackup: { type: 'object', required: ['state'], properties: { state: { enum: ['Running', 'Stopped'] }, startedAt: instant } },
+					failedOver: { type: 'boolean' },
 				},
 			},
 		},

@@ -14,6 +14,7 @@ import {
 	type ComponentVersions,
 	type DatabaseCheck,
 	type Environment,
+	type PoolPatching,
 	type ReplicaStatus,
 	type RunOptions,
 	type ServiceStatus,
@@ -27,7 +28,9 @@ import { writePrivateSnapshot } from '../../session/private-fs.js';
 import { jitter, seededRandom } from './random.js';
 import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
 import { readLyncBackup, simulateBackupStatus, simulatedComponentVersions, simulatedReplica } from './simulation.js';
-import { bootstrapperTranscript, cumulativeUpdateTranscript, withServerOutput, type BootstrapperOutcome, type Transcript } from './transcripts.js';
+import { assignUpgradeDomains } from '../../sfb/upgrade-domains.js';
+import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
+import { bootstrapperTranscript, cumulativeUpdateTranscript, failoverTranscript, withServerOutput, type BootstrapperOutcome, type Transcript } from './transcripts.js';
 
 export interface LabEnvironmentOptions {
 	/** Where the farm file lives: `<stateDir>/lab/<scenario>.farm.json`. */
@@ -62,8 +65,10 @@ export async function openLabEnvironment(options: LabEnvironmentOptions): Promis
  * A simulated Skype for Business farm whose state lives on disk, re-read at every call (farm-file.ts), so a wizard
  * that dies mid-step (or a second process) finds the farm as it was left. Behaviour follows sfb-facts.md.
  */
-export class LabEnvironment implements Environment {
+export class LabEnvironment implements Environment, PoolPatching {
 	readonly kind = 'lab';
+	/** The lab runs the update installer itself, domain by domain. */
+	readonly patching: PoolPatching = this;
 	readonly description: string;
 	readonly farmPath: string;
 	private readonly farmFile: FarmFile;
@@ -229,26 +234,81 @@ export class LabEnvironment implements Environment {
 		const missed = backupServiceNeedsUpdate
 			? this.activeFault(farm, (fault) => fault.type === 'cumulative-update-not-applied' && fault.server === server)
 			: undefined;
-		if (missed) {
-			this.strike(farm, missed);
-			this.farmFile.save(farm);
-		}
+		const fails = this.activeFault(farm, (fault) => fault.type === 'cumulative-update-exit' && fault.server === server);
+		for (const fault of [missed, fails]) if (fault) this.strike(farm, fault);
+		if (missed || fails) this.farmFile.save(farm);
 		const transcript = cumulativeUpdateTranscript({
 			server,
 			version: pool.version,
 			cumulativeUpdate: pool.cumulativeUpdate,
 			backupServiceNeedsUpdate,
 			skipsBackupService: missed !== undefined,
+			...(fails?.type === 'cumulative-update-exit' ? { failsWith: fails.exitCode } : {}),
 		});
 		const random = seededRandom(this.scenario.seed, 'cumulative-update', server, state.bootstrapperRuns);
 		const durationMs = this.toWallMs(jitter(random, this.scenario.timings.cumulativeUpdateSeconds, this.scenario.timings.jitter));
 		const tail = await this.play(transcript, durationMs, options);
+		if (fails) return { exitCode: transcript.exitCode, rebootRequired: false, tail };
 		await this.updateServer(server, (updated) => {
 			if (!missed) updated.cuReapplied = true;
 			// The installer stops the services it patches; the operator starts LYNCBACKUP again (step 9).
 			updated.lyncBackup = { state: 'Stopped' };
 		});
 		return { exitCode: transcript.exitCode, rebootRequired: false, tail };
+	}
+
+	/**
+	 * Ready while every Front End of the pool is active: one failed over or down makes it Busy until it is back. The
+	 * lab's rule; what SfB weighs exactly is not documented [unverified]. Each read counts against a `server-down` fault.
+	 */
+	async readUpgradeReadiness(pool: string): Promise<PoolUpgradeReadiness> {
+		const scenarioPool = this.frontEndPool(pool);
+		const farm = this.readFarm();
+		const down = scenarioPool.servers.filter((server) => {
+			const fault = this.activeFault(farm, (candidate) => candidate.type === 'server-down' && candidate.server === server);
+			if (fault) this.strike(farm, fault);
+			return fault !== undefined;
+		});
+		if (down.length > 0) this.farmFile.save(farm);
+		const inactive = new Set([...down, ...scenarioPool.servers.filter((server) => farm.servers[server]?.failedOver)]);
+		const domains = assignUpgradeDomains(scenarioPool.servers).map((domain) => ({ ...domain, ready: domain.servers.every((server) => !inactive.has(server)) }));
+		const ready = inactive.size === 0;
+		const state = ready ? 'Ready' : down.length > 0 ? 'InsufficientActiveFrontEnds' : 'Busy';
+		const raw = JSON.stringify({
+			PoolFqdn: pool,
+			State: state,
+			TotalFrontEnds: scenarioPool.servers.length,
+			TotalActiveFrontEnds: scenarioPool.servers.length - inactive.size,
+			InactiveFrontEnds: [...inactive],
+			UpgradeDomains: domains.map((domain) => ({ UpgradeDomain: domain.name, FrontEnds: domain.servers, ReadyForUpgrade: domain.ready })),
+		});
+		return { pool, ready, state, frontEnds: scenarioPool.servers.length, activeFrontEnds: scenarioPool.servers.length - inactive.size, domains, raw };
+	}
+
+	async failOver(server: string, options: RunOptions = {}): Promise<CommandOutcome> {
+		return this.moveUsers(server, 'failover', options);
+	}
+
+	async failBack(server: string, options: RunOptions = {}): Promise<CommandOutcome> {
+		return this.moveUsers(server, 'failback', options);
+	}
+
+	async isFailedOver(server: string): Promise<boolean> {
+		this.deployedPoolOf(server);
+		const farm = this.readFarm();
+		this.throwIfUnreachable(farm, server, 'service');
+		return this.serverState(farm, server).failedOver === true;
+	}
+
+	private async moveUsers(server: string, direction: 'failover' | 'failback', options: RunOptions): Promise<CommandOutcome> {
+		this.deployedPoolOf(server);
+		this.throwIfUnreachable(this.readFarm(), server, 'service');
+		const seconds = direction === 'failover' ? this.scenario.timings.failoverSeconds : this.scenario.timings.failbackSeconds;
+		const tail = await this.play(failoverTranscript(server, direction), this.toWallMs(seconds), options);
+		await this.updateServer(server, (state) => {
+			state.failedOver = direction === 'failover';
+		});
+		return { exitCode: 0, rebootRequired: false, tail };
 	}
 
 	async startService(server: string, name: string): Promise<void> {

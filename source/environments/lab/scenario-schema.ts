@@ -110,6 +110,8 @@ export const scenarioSchema = {
 				cumulativeUpdateSeconds: { ...seconds, default: 240 },
 				serviceStartSeconds: { ...seconds, default: 15 },
 				event4007CrashSeconds: { ...seconds, default: 40 },
+				failoverSeconds: { ...seconds, default: 60 },
+				failbackSeconds: { ...seconds, default: 30 },
 				jitter: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
 				sync: {
 					type: 'object',
@@ -136,6 +138,8 @@ export const scenarioSchema = {
 					faultShape('replica-behind', { server: fqdn, seconds, pushIgnored: { type: 'boolean', default: false } }, ['server', 'seconds']),
 					faultShape('reboot-required', serverFault, ['server']),
 					faultShape('cumulative-update-not-applied', serverFault, ['server']),
+					faultShape('cumulative-update-exit', { ...serverFault, exitCode: { type: 'integer', minimum: -2147483648, maximum: 4294967295, not: { enum: [0, 3010] } } }, ['server', 'exitCode']),
+					faultShape('server-down', serverFault, ['server']),
 					faultShape('sync-slow', { pool: fqdn, extraSeconds: seconds }, ['pool', 'extraSeconds']),
 					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),

@@ -12,12 +12,14 @@ import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with {
 import cmsNoStandbyScenario from './scenarios/cms-no-standby.json' with { type: 'json' };
 import cmsPairScenario from './scenarios/cms-pair.json' with { type: 'json' };
 import cmsStandardPartnerScenario from './scenarios/cms-standard-partner.json' with { type: 'json' };
+import cuInstallerFailsScenario from './scenarios/cu-installer-fails.json' with { type: 'json' };
 import cuNotReappliedScenario from './scenarios/cu-not-reapplied.json' with { type: 'json' };
 import defaultScenario from './scenarios/default.json' with { type: 'json' };
 import deploymentUnreachableScenario from './scenarios/deployment-unreachable.json' with { type: 'json' };
 import enterpriseHappyScenario from './scenarios/enterprise-happy.json' with { type: 'json' };
 import mixedDeploymentScenario from './scenarios/mixed-deployment.json' with { type: 'json' };
 import notDeployedScenario from './scenarios/not-deployed.json' with { type: 'json' };
+import poolNotReadyScenario from './scenarios/pool-not-ready.json' with { type: 'json' };
 import replicaBehindScenario from './scenarios/replica-behind.json' with { type: 'json' };
 import serverUnreachableScenario from './scenarios/server-unreachable.json' with { type: 'json' };
 import standardEditionScenario from './scenarios/standard-edition.json' with { type: 'json' };
@@ -55,6 +57,10 @@ export interface LabTimings {
 	serviceStartSeconds: number;
 	/** How long LYNCBACKUP runs before Event 4007 stops it when the CU was not re-applied. */
 	event4007CrashSeconds: number;
+	/** Invoke-CsComputerFailOver until the server's users are moved and its services stopped. */
+	failoverSeconds: number;
+	/** Invoke-CsComputerFailBack until the server takes users again. */
+	failbackSeconds: number;
 	/** Each run's duration varies by up to this fraction, from the seeded generator. */
 	jitter: number;
 	sync: { secondsNotInitialized: number; secondsNonSteady: number };
@@ -68,6 +74,8 @@ export type LabFault =
 	| { type: 'replica-behind'; server: string; seconds: number; pushIgnored: boolean }
 	| { type: 'reboot-required'; server: string; attempts: number }
 	| { type: 'cumulative-update-not-applied'; server: string; attempts: number }
+	| { type: 'cumulative-update-exit'; server: string; exitCode: number; attempts: number }
+	| { type: 'server-down'; server: string; attempts: number }
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }
 	| { type: 'sync-error'; pool: string; module: string }
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
@@ -131,6 +139,8 @@ const builtInScenarios: Record<string, unknown> = {
 	'bootstrap-failure': bootstrapFailureScenario,
 	'another-version': anotherVersionScenario,
 	'cu-not-reapplied': cuNotReappliedScenario,
+	'pool-not-ready': poolNotReadyScenario,
+	'cu-installer-fails': cuInstallerFailsScenario,
 	'sync-slow': syncSlowScenario,
 	'sync-error': syncErrorScenario,
 	'access-denied': accessDeniedScenario,

@@ -139,6 +139,8 @@ export function cumulativeUpdateTranscript(input: {
 	backupServiceNeedsUpdate: boolean;
 	/** The installer leaves the Backup Service at RTM (the file is held open), and still exits 0. */
 	skipsBackupService?: boolean;
+	/** The installer fails with this exit code, applying nothing. */
+	failsWith?: number;
 }): Transcript {
 	const product = productName(input.version);
 	const lines: ScriptedLine[] = [
@@ -168,6 +170,14 @@ export function cumulativeUpdateTranscript(input: {
 		{ at: 0.1, text: `  ${product}, Backup Service (LyncBackupService.msi): RTM, update required` },
 		{ at: 0.15, text: `Stopping ${product} services on ${input.server}...done` },
 	);
+	if (input.failsWith !== undefined) {
+		lines.push(
+			{ at: 0.2, text: `Applying ${update} to LyncBackupService.msi...` },
+			{ at: 0.3, text: `Applying ${update} to LyncBackupService.msi...failed: Fatal error during installation (MSI error ${input.failsWith})` },
+			{ at: 0.35, text: `SkypeServerUpdateInstaller exited with ${input.failsWith}` },
+		);
+		return { lines, exitCode: input.failsWith, durationFactor: 0.35 };
+	}
 	if (input.skipsBackupService) {
 		lines.push(
 			{ at: 0.2, text: `Applying ${update} to LyncBackupService.msi...` },
@@ -183,6 +193,21 @@ export function cumulativeUpdateTranscript(input: {
 		{ at: 0.95, text: 'Update installation completed: 1 update applied. Start the services again (Start-CsWindowsService).' },
 		{ at: 1, text: 'SkypeServerUpdateInstaller exited with 0' },
 	);
+	return { lines, exitCode: 0, durationFactor: 1 };
+}
+
+/** What `Invoke-CsComputerFailOver` or `Invoke-CsComputerFailBack` prints on one server, as the lab tells it [unverified wording]. */
+export function failoverTranscript(server: string, direction: 'failover' | 'failback'): Transcript {
+	const lines: ScriptedLine[] =
+		direction === 'failover'
+			? [
+					{ at: 0.2, text: 'Moving users and draining conferences to the other Front Ends of the pool...' },
+					{ at: 1, text: `Services stopped and disabled on ${server}.` },
+				]
+			: [
+					{ at: 0.3, text: `Services enabled and started on ${server}.` },
+					{ at: 1, text: `${server} takes users again.` },
+				];
 	return { lines, exitCode: 0, durationFactor: 1 };
 }
 

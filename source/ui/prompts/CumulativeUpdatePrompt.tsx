@@ -26,6 +26,12 @@ export function CumulativeUpdatePrompt({ servers, canRun, onAnswer }: { servers:
 				Bootstrapper installed the Backup Service from the original media. Re-apply the servers' Cumulative Update
 				(SkypeServerUpdateInstaller.exe), or the Backup Service crashes at start.
 			</Text>
+			{canRun && (
+				<Text dimColor>
+					As Microsoft patches a pool: one upgrade domain at a time once the pool is ready, each server failed over, updated and
+					failed back.
+				</Text>
+			)}
 			{!canRun && (
 				<Text dimColor>
 					On a live farm the wizard does not run the installer: run it on each server yourself (step 9 of Microsoft's current

@@ -645,3 +645,50 @@ describe('the Central Management store and its standby', () => {
 		});
 	});
 });
+
+describe('patching a pool in the lab: upgrade domains, readiness, failover and failback', () => {
+	it('readiness drops while a server is failed over and comes back when it is failed back', async () => {
+		const { lab } = await openLab();
+		expect(await lab.readUpgradeReadiness(RED)).toMatchObject({ ready: true, state: 'Ready', frontEnds: 3, activeFrontEnds: 3 });
+		const lines: string[] = [];
+		await lab.failOver('red-fe02.contoso.com', { onLine: (line) => lines.push(line) });
+		expect(lines.at(-1)).toBe('Services stopped and disabled on red-fe02.contoso.com.');
+		expect(await lab.isFailedOver('red-fe02.contoso.com')).toBe(true);
+		const busy = await lab.readUpgradeReadiness(RED);
+		expect(busy).toMatchObject({ ready: false, state: 'Busy', activeFrontEnds: 2 });
+		expect(busy.domains.map((domain) => domain.ready)).toEqual([true, false, true]);
+		expect(await lab.readUpgradeReadiness(DUB)).toMatchObject({ ready: true });
+		await lab.failBack('red-fe02.contoso.com');
+		expect(await lab.readUpgradeReadiness(RED)).toMatchObject({ ready: true, activeFrontEnds: 3 });
+	});
+
+	it('a server that is down keeps its pool from being ready for as many reads as the fault says', async () => {
+		const { lab } = await openLab({ faults: [{ type: 'server-down', server: 'dub-fe03.contoso.com', attempts: 2 }] });
+		const reads = [];
+		for (let read = 0; read < 3; read++) reads.push((await lab.readUpgradeReadiness(DUB)).state);
+		expect(reads).toEqual(['InsufficientActiveFrontEnds', 'InsufficientActiveFrontEnds', 'Ready']);
+	});
+
+	it('in a pool of twelve, servers share upgrade domains: eight domains', async () => {
+		const servers = Array.from({ length: 12 }, (_, index) => `big-fe${index + 1}.contoso.com`);
+		const { lab } = await openLab({
+			pools: [{ fqdn: 'pool-big.contoso.com', site: 'Redmond', edition: 'Enterprise', version: 'Skype for Business Server 2015', servers }],
+			pairings: [],
+		});
+		const readiness = await lab.readUpgradeReadiness('pool-big.contoso.com');
+		expect(readiness.domains).toHaveLength(8);
+		expect(readiness.domains[0]!.servers).toEqual(['big-fe1.contoso.com', 'big-fe9.contoso.com']);
+	});
+
+	it('a failing installer exits with its code and leaves the Backup Service behind', async () => {
+		const { lab } = await openLab({ faults: [{ type: 'cumulative-update-exit', server: 'red-fe01.contoso.com', exitCode: 1603, attempts: 1 }] });
+		await pairRedmondDublin(lab);
+		await lab.runBootstrapper('red-fe01.contoso.com');
+		const failed = await lab.reapplyCumulativeUpdate('red-fe01.contoso.com');
+		expect(failed.exitCode).toBe(1603);
+		expect(failed.tail.at(-1)).toBe('SkypeServerUpdateInstaller exited with 1603');
+		expect(lab.readFarm().servers['red-fe01.contoso.com']!.cuReapplied).toBe(false);
+		expect((await lab.reapplyCumulativeUpdate('red-fe01.contoso.com')).exitCode).toBe(0);
+		expect(lab.readFarm().servers['red-fe01.contoso.com']!.cuReapplied).toBe(true);
+	});
+});
