@@ -27,6 +27,10 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		readComponentVersions: (server) => environment.readComponentVersions(server),
 		startBackupSync: (pool) => then(() => environment.startBackupSync(pool)),
 		readBackupStatus: (pool) => environment.readBackupStatus(pool),
+		readAccount: () => environment.readAccount(),
+		readSetupPermission: (ou) => environment.readSetupPermission(ou),
+		probeServer: (server, request) => environment.probeServer(server, request),
+		readPoolFabric: (pool) => environment.readPoolFabric(pool),
 		dispose: () => environment.dispose(),
 	};
 }

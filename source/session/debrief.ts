@@ -173,6 +173,15 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 			);
 			return { met, server: fault.server, phase: 'bootstrapper' };
 		}
+		case 'smb-blocked':
+		case 'double-hop-denied':
+		case 'fabric-missing-replicas':
+		case 'front-end-stopped':
+		case 'not-rtc-admin':
+		case 'not-elevated':
+		case 'no-setup-rights':
+			// Pre-flight faults: \`sfb-pair doctor\` finds them before anything changes; a run records them as its pre-flight note.
+			return { met: noteMatching(entries, /^Pre-flight/) };
 		case 'topology-changed': {
 			const publishes = entries.filter((entry) => entry.type === 'decision' && entry.what === 'publish the pairing');
 			return { met: noteMatching(entries, /topology changed/i) ?? (publishes.length > 1 ? publishes[0] : undefined) };
@@ -219,6 +228,20 @@ function describeFault(fault: LabFault): string {
 			return 'someone else publishes between the plan and the publish';
 		case 'server-output':
 			return `Bootstrapper on ${fault.server} prints unexpected output`;
+		case 'smb-blocked':
+			return `${fault.server} cannot reach the partner pool's file store over SMB (TCP 445)`;
+		case 'double-hop-denied':
+			return `${fault.server} is refused the file store from a remote session (Kerberos double hop)`;
+		case 'fabric-missing-replicas':
+			return `${fault.pool}'s Windows Fabric misses ${fault.count} replica${fault.count === 1 ? '' : 's'}`;
+		case 'front-end-stopped':
+			return `the Front End service is stopped on ${fault.server}`;
+		case 'not-rtc-admin':
+			return 'the account is not in RTCUniversalServerAdmins';
+		case 'not-elevated':
+			return 'the shell is not elevated';
+		case 'no-setup-rights':
+			return 'the account may not enable the topology (not a Domain Admin, no setup permissions)';
 	}
 }
 

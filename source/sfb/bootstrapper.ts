@@ -5,6 +5,7 @@ export const BOOTSTRAPPER_FOLDERS: Record<Exclude<ProductVersion, 'unknown'>, st
 	'Skype for Business Server 2019': 'Program Files\\Skype for Business Server 2019\\Deployment',
 	'Skype for Business Server 2015': 'Program Files\\Skype for Business Server 2015\\Deployment',
 	'Lync Server 2013': 'Program Files\\Microsoft Lync Server 2013\\Deployment',
+	'Lync Server 2010': 'Program Files\\Microsoft Lync Server 2010\\Deployment',
 };
 
 export function bootstrapperPathForDisplay(version: ProductVersion): string {

@@ -51,7 +51,7 @@ export const scenarioSchema = {
 					site: { type: 'string', minLength: 1 },
 					edition: { enum: ['Enterprise', 'Standard'] },
 					version: {
-						enum: ['Lync Server 2013', 'Skype for Business Server 2015', 'Skype for Business Server 2019', 'unknown'],
+						enum: ['Lync Server 2010', 'Lync Server 2013', 'Skype for Business Server 2015', 'Skype for Business Server 2019', 'unknown'],
 					},
 					servers: { type: 'array', minItems: 1, items: fqdn },
 					platform: { enum: ['physical', 'virtual'] },
@@ -140,6 +140,13 @@ export const scenarioSchema = {
 					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
 					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1, maximum: 1000 } }, ['afterInventoryReads']),
+					faultShape('smb-blocked', { server: fqdn }, ['server']),
+					faultShape('double-hop-denied', { server: fqdn }, ['server']),
+					faultShape('fabric-missing-replicas', { pool: fqdn, count: { type: 'integer', minimum: 1, maximum: 100_000 } }, ['pool', 'count']),
+					faultShape('front-end-stopped', { server: fqdn }, ['server']),
+					faultShape('not-rtc-admin', {}, []),
+					faultShape('not-elevated', {}, []),
+					faultShape('no-setup-rights', {}, []),
 					faultShape(
 						'server-output',
 						{ ...serverFault, lines: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', maxLength: 1000 } } },

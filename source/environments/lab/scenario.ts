@@ -69,7 +69,15 @@ export type LabFault =
 	| { type: 'sync-error'; pool: string; module: string }
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
 	| { type: 'topology-changed'; afterInventoryReads: number }
-	| { type: 'server-output'; server: string; lines: string[]; attempts: number };
+	| { type: 'server-output'; server: string; lines: string[]; attempts: number }
+	// Pre-flight (sfb-pair doctor): what the account, the network and the pool's fabric can get wrong.
+	| { type: 'smb-blocked'; server: string }
+	| { type: 'double-hop-denied'; server: string }
+	| { type: 'fabric-missing-replicas'; pool: string; count: number }
+	| { type: 'front-end-stopped'; server: string }
+	| { type: 'not-rtc-admin' }
+	| { type: 'not-elevated' }
+	| { type: 'no-setup-rights' };
 
 /** A validated scenario: every optional field of the file has its value. */
 export interface Scenario {

@@ -2,15 +2,21 @@ import path from 'node:path';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_FOLDERS, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { FrontEndPool, PairingRequest, PoolInventory, TopologyDocument } from '../../sfb/model.js';
+import { fabricCommand, setupPermissionCommand } from '../../sfb/commands.js';
 import { sameNameTwice } from '../../sfb/pairing-rules.js';
 import { readTopologyDocument, TopologyReadError } from '../../sfb/topology-reader.js';
 import { formatTimeSpan } from '../../sfb/voice-resiliency.js';
 import {
 	EnvironmentError,
 	FRONT_END_SERVICE,
+	type AccountFacts,
+	type CmdletShape,
 	type CommandOutcome,
 	type ComponentVersions,
 	type Environment,
+	type FabricState,
+	type ServerFacts,
+	type ServerProbeRequest,
 	type ReplicaStatus,
 	type RunOptions,
 	type ServiceStatus,
@@ -29,6 +35,7 @@ import {
 	writePairingSummary,
 } from '../../sfb/commands.js';
 import { resolvePowerShellExecutable } from './executable.js';
+import { powershellLiteral } from './literal.js';
 import {
 	parseBackupRelationship,
 	parseBackupStatus,
@@ -63,6 +70,8 @@ import {
 	type SessionInfo,
 } from './scripts.js';
 import { PowerShellSession, type ScriptRun } from './session.js';
+import { parseAccount, parseFabric, parseServerFacts, parseSetupPermission } from './preflight-outputs.js';
+import { captureShapesScript, probeServerScript, readAccountScript, readPoolFabricScript, readSetupPermissionScript } from './preflight-scripts.js';
 
 export interface PowerShellEnvironmentOptions {
 	/** `--powershell PATH`; else NODE_POWERSHELL; else powershell.exe on Windows, pwsh elsewhere. */
@@ -356,6 +365,42 @@ export class PowerShellEnvironment implements Environment {
 		const value = await this.run(readComponentVersionsScript(server), { action: patchVersionCommand(server), server, remote: [server] });
 		const output = parseComponents(server, value);
 		return { components: output.components, source: output.source, raw: JSON.stringify(value) };
+	}
+
+	async readAccount(): Promise<AccountFacts> {
+		return parseAccount(await this.run(readAccountScript(), { action: 'whoami /groups' }));
+	}
+
+	async readSetupPermission(ou: string): Promise<boolean> {
+		const command = setupPermissionCommand(ou);
+		return parseSetupPermission(command, await this.run(readSetupPermissionScript(ou), { action: command }));
+	}
+
+	async probeServer(server: string, request: ServerProbeRequest): Promise<ServerFacts> {
+		const value = await this.run(probeServerScript(server, request.ownFileStore, request.partnerFileStoreHost), {
+			action: `Invoke-Command -ComputerName ${powershellLiteral(server)} (pre-flight: WinRM, the file stores, CIM)`,
+			server,
+			remote: [server],
+		});
+		const facts = parseServerFacts(server, value);
+		return {
+			...facts,
+			...(facts.fileStore && request.ownFileStore !== undefined ? { fileStore: { ...facts.fileStore, path: request.ownFileStore } } : {}),
+			...(facts.partnerFileStore && request.partnerFileStoreHost !== undefined ? { partnerFileStore: { ...facts.partnerFileStore, host: request.partnerFileStoreHost } } : {}),
+		};
+	}
+
+	async readPoolFabric(pool: string): Promise<FabricState> {
+		return parseFabric(await this.run(readPoolFabricScript(pool), { action: fabricCommand(pool) }));
+	}
+
+	async captureShapes(pools: FrontEndPool[]): Promise<CmdletShape[]> {
+		const servers = pools.flatMap((pool) => pool.servers.slice(0, 1));
+		const value = await this.run(captureShapesScript(pools), { action: 'doctor --capture: the shape of every cmdlet output read', remote: servers });
+		return asList(value).map((item) => {
+			const entry = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+			return { command: String(entry.command ?? ''), shape: entry.shape ?? null };
+		});
 	}
 
 	async startBackupSync(pool: string): Promise<void> {

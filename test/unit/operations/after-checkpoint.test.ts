@@ -21,6 +21,10 @@ function fakeFarm(): Environment {
 		readComponentVersions: call,
 		startBackupSync: call,
 		readBackupStatus: call,
+		readAccount: call,
+		readSetupPermission: call,
+		probeServer: call,
+		readPoolFabric: call,
 		dispose: call,
 	};
 }

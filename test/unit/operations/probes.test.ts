@@ -22,6 +22,10 @@ function farm(reads: Partial<Environment>): Environment {
 		readComponentVersions: refuse,
 		startBackupSync: refuse,
 		readBackupStatus: refuse,
+		readAccount: refuse,
+		readSetupPermission: refuse,
+		probeServer: refuse,
+		readPoolFabric: refuse,
 		dispose: async () => undefined,
 		...reads,
 	};

@@ -20,6 +20,10 @@
 		'Get-WinEvent'
 		'New-PSSession'
 		'Remove-PSSession'
+		# Pre-flight (sfb-pair doctor)
+		'whoami.exe'
+		'Test-CsSetupPermission'
+		'Get-CsPoolFabricState'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()
