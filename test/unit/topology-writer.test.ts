@@ -6,6 +6,9 @@ import type { FrontEndPool, ProductVersion, Site } from '../../source/sfb/model.
 import { readTopologyDocument } from '../../source/sfb/topology-reader.js';
 import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
 
+/** A pool as the writer is given it: the file store is not an input, the writer generates one (checked on its own below). */
+const definitionOf = ({ fileStore: _fileStore, ...pool }: FrontEndPool): FrontEndPool => pool;
+
 const fixtureDirectory = fileURLToPath(new URL('../fixtures/topology/', import.meta.url));
 const readFixture = (name: string) => readTopologyDocument(readFileSync(fixtureDirectory + name, 'utf8'), name);
 const sortedRoles = (clusters: { fqdn: string; site: string; roles: string[] }[]) =>
@@ -23,7 +26,7 @@ describe('renderTopologyDocument', () => {
 		const written = readTopologyDocument(xml, 'written.xml');
 		expect(written.signature).toBe(original.signature);
 		expect(written.sites).toEqual(original.sites);
-		expect(written.frontEndPools).toEqual(original.frontEndPools);
+		expect(written.frontEndPools.map(definitionOf)).toEqual(original.frontEndPools.map(definitionOf));
 		// Given SQL and file store clusters are reused as back ends, so no cluster is added or lost.
 		expect(sortedRoles(written.otherClusters)).toEqual(sortedRoles(original.otherClusters));
 	});
@@ -34,7 +37,7 @@ describe('renderTopologyDocument', () => {
 			renderTopologyDocument({ signature: 'c2a7d913-4e58-4f0b-b6a1-8e3d5f72019a', sites: original.sites, pools: original.frontEndPools }),
 			'written.xml',
 		);
-		expect(written.frontEndPools).toEqual(original.frontEndPools);
+		expect(written.frontEndPools.map(definitionOf)).toEqual(original.frontEndPools.map(definitionOf));
 		expect(written.otherClusters).toEqual([
 			{ fqdn: 'ams-pool-sql.fabrikam.com', site: 'Amsterdam', roles: ['UserStore', 'CentralMgmtStore'] },
 			{ fqdn: 'ams-pool-fs.fabrikam.com', site: 'Amsterdam', roles: ['FileStore'] },
@@ -60,7 +63,7 @@ describe('renderTopologyDocument', () => {
 			{ fqdn: 'edge.lab.local', site: 'HQ', roles: ['EdgeServer'] },
 		];
 		const written = readTopologyDocument(renderTopologyDocument({ signature: 's', sites, pools: [pool], otherClusters }), 'w.xml');
-		expect(written.frontEndPools).toEqual([pool]);
+		expect(written.frontEndPools.map(definitionOf)).toEqual([pool]);
 		expect(written.otherClusters).toEqual(expect.arrayContaining(otherClusters));
 	});
 
@@ -75,7 +78,7 @@ describe('renderTopologyDocument', () => {
 			hostsCentralManagementStore: false,
 		};
 		const sites = [{ id: '1', name: 'HQ' }];
-		expect(readTopologyDocument(renderTopologyDocument({ signature: 's', sites, pools: [pool] }), 'w.xml').frontEndPools).toEqual([pool]);
+		expect(readTopologyDocument(renderTopologyDocument({ signature: 's', sites, pools: [pool] }), 'w.xml').frontEndPools.map(definitionOf)).toEqual([pool]);
 	});
 
 	it('refuses a pool whose site is not among the sites, in one line', () => {
@@ -125,7 +128,7 @@ describe('renderTopologyDocument', () => {
 				}));
 				const written = readTopologyDocument(renderTopologyDocument({ signature: 'sig', sites, pools: frontEndPools }), 'p.xml');
 				expect(written.sites).toEqual(sites);
-				expect(written.frontEndPools).toEqual(frontEndPools);
+				expect(written.frontEndPools.map(definitionOf)).toEqual(frontEndPools);
 			}),
 			{ numRuns: 60 },
 		);
@@ -143,6 +146,6 @@ describe('renderTopologyDocument', () => {
 		}));
 		const written = readTopologyDocument(renderTopologyDocument({ signature: 'bench', sites, pools }), 'bench.xml');
 		expect(written.frontEndPools).toHaveLength(200);
-		expect(written.frontEndPools).toEqual(pools);
+		expect(written.frontEndPools.map(definitionOf)).toEqual(pools);
 	});
 });

@@ -192,7 +192,7 @@ export function productName(version: ProductVersion): string {
 }
 
 function folderOf(version: ProductVersion): string {
-	return BOOTSTRAPPER_FOLDERS[version === 'unknown' ? 'Skype for Business Server 2015' : version];
+	return BOOTSTRAPPER_FOLDERS[version === 'unknown' || version === 'Lync Server 2010' ? 'Skype for Business Server 2015' : version];
 }
 
 /** A version of another product, as the field report's refusal names it. */
