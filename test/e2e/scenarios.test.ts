@@ -122,6 +122,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'sync-error',
 			'access-denied',
 			'topology-changed',
+			'preflight-blocked',
 		]);
 	});
 

@@ -76,7 +76,7 @@ export async function doctorCommand(environment: Environment, options: DoctorOpt
 	return exitCode;
 }
 
-/** The checks as a table (state, check, subject, evidence), or one paragraph a check where the table is wider than the terminal. */
+/** The checks as a table (state, check, subject, evidence), or a line or two a check where the table is wider than the terminal. */
 function renderChecks(checks: Check[], write: (text: string) => void, lines: (text: string, indent?: string, hanging?: string) => void, width: number | undefined): void {
 	const wide = table(
 		['STATE', 'CHECK', 'SUBJECT', 'EVIDENCE'],
@@ -88,9 +88,10 @@ function renderChecks(checks: Check[], write: (text: string) => void, lines: (te
 		for (const line of wide) write(line);
 		return;
 	}
+	// A check that passed is one line here (its evidence is in --json, or on a wider terminal); one that did not keeps it.
 	for (const check of checks) {
 		lines(`${STATUS_WORDS[check.status]} · ${CHECK_TITLES[check.id]} · ${check.subject}`);
-		lines(check.evidence, '    ', '  ');
+		if (check.status !== 'ok') lines(check.evidence, '    ', '  ');
 	}
 }
 

@@ -22,6 +22,7 @@ import standardEditionScenario from './scenarios/standard-edition.json' with { t
 import syncErrorScenario from './scenarios/sync-error.json' with { type: 'json' };
 import syncSlowScenario from './scenarios/sync-slow.json' with { type: 'json' };
 import topologyChangedScenario from './scenarios/topology-changed.json' with { type: 'json' };
+import preflightBlockedScenario from './scenarios/preflight-blocked.json' with { type: 'json' };
 import unsupportedPairsScenario from './scenarios/unsupported-pairs.json' with { type: 'json' };
 
 export interface ScenarioPool {
@@ -137,6 +138,7 @@ const builtInScenarios: Record<string, unknown> = {
 	'sync-error': syncErrorScenario,
 	'access-denied': accessDeniedScenario,
 	'topology-changed': topologyChangedScenario,
+	'preflight-blocked': preflightBlockedScenario,
 };
 
 /** Compiled on first use: compiling costs a noticeable part of start-up, and an overlay is rarely given. */
