@@ -229,8 +229,13 @@ function frontEndsRunning(pool: FrontEndPool, servers: ServerReadings[]): Check 
 	const states = servers.map((entry) => (entry.facts.ok ? entry.facts.value.frontEndService : undefined));
 	const running = states.filter((state) => state === 'Running').length;
 	const unknown = states.filter((state) => state === undefined || state === 'Unknown').length;
-	const stopped = servers.filter((_, index) => states[index] !== undefined && states[index] !== 'Running' && states[index] !== 'Unknown').map((entry) => entry.server);
-	const evidence = `Get-CsWindowsService -Name 'RTCSRV' on each server: ${running} of ${servers.length} Running${stopped.length > 0 ? `; not running on ${stopped.join(', ')}` : ''}${unknown > 0 ? `; ${unknown} could not be asked` : ''}`;
+	const notInstalled = servers.filter((_, index) => states[index] === 'NotInstalled').map((entry) => entry.server);
+	const stopped = servers.filter((_, index) => states[index] !== undefined && !['Running', 'Unknown', 'NotInstalled'].includes(states[index] ?? '')).map((entry) => entry.server);
+	const evidence = `Get-CsWindowsService -Name 'RTCSRV' on each server: ${running} of ${servers.length} Running${stopped.length > 0 ? `; not running on ${stopped.join(', ')}` : ''}${notInstalled.length > 0 ? `; not installed on ${notInstalled.join(', ')}` : ''}${unknown > 0 ? `; ${unknown} could not be asked` : ''}`;
+	if (notInstalled.length > 0 && stopped.length === 0) {
+		// A pool defined but not (yet wholly) deployed: the procedure publishes the pairing and stops at its deployment step.
+		return warning('front-ends-running', pool.fqdn, evidence, `deploy Skype for Business Server on ${notInstalled.join(', ')}: pairing stops at the deployment step until it is`);
+	}
 	if (pool.edition === 'Standard') {
 		return running === 1 ? ok('front-ends-running', pool.fqdn, evidence) : unknown > 0 ? couldNotTell('front-ends-running', pool.fqdn, evidence) : blocking('front-ends-running', pool.fqdn, evidence, `start the Front End service: Start-CsWindowsService -Name RTCSRV on ${pool.fqdn}`);
 	}

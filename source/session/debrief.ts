@@ -133,6 +133,7 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 		case 'another-version-installed':
 			return { met: failedOn(fault.server, BOOTSTRAPPER, /Another .* is already installed/), server: fault.server, phase: 'bootstrapper' };
 		case 'unreachable': {
+			if (fault.during === 'preflight') return { met: noteMatching(entries, /^Pre-flight/) };
 			if (fault.during === 'deployment') return { met: entries.find((entry) => entry.type === 'decision' && entry.what.startsWith(`could not tell on ${fault.server}`)) };
 			const command = fault.during === 'bootstrapper' ? BOOTSTRAPPER : SERVICE;
 			return { met: failedOn(fault.server, command), server: fault.server, phase: fault.during === 'bootstrapper' ? 'bootstrapper' : 'backup-service' };
@@ -211,7 +212,7 @@ function describeFault(fault: LabFault): string {
 		case 'another-version-installed':
 			return `another product version installed on ${fault.server}`;
 		case 'unreachable':
-			return `${fault.server} unreachable over WinRM during ${{ bootstrapper: 'Bootstrapper', service: 'the service start', deployment: 'the deployment check' }[fault.during]}`;
+			return `${fault.server} unreachable over WinRM during ${{ bootstrapper: 'Bootstrapper', service: 'the service start', deployment: 'the deployment check', preflight: 'the pre-flight (sfb-pair doctor)' }[fault.during]}`;
 		case 'replica-behind':
 			return `the replica on ${fault.server} catches up ${fault.seconds} s after the publish: Bootstrapper before then installs nothing`;
 		case 'reboot-required':

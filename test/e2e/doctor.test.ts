@@ -20,6 +20,19 @@ describe.concurrent('sfb-pair doctor, the built CLI on the lab', { timeout: 60_0
 		expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('Pairing would fail or break a rule: fix the blocking checks, then run sfb-pair doctor again.');
 	});
 
+	it('run stops before it changes anything when a pre-flight check blocks: exit 1, naming each, the pools left unpaired', () => {
+		const stateDir = folders.make();
+		const run = sfbPair(['run', '--scenario', 'preflight-blocked', '--state-dir', stateDir, '--pool', AMS, '--backup', FRA, '--yes']);
+		expect(run.status, run.stderr).toBe(1);
+		const output = run.stdout.split('\n');
+		expect(output[1]).toBe('Pre-flight (sfb-pair doctor): 3 blocking, 1 warning, 30 ok');
+		expect(output.filter((line) => line.startsWith('  BLOCKING ')).map((line) => line.split(',')[0]?.trim())).toEqual(['BLOCKING elevated shell', 'BLOCKING SMB to partner file store', 'BLOCKING Windows Fabric replicas']);
+		expect(run.stdout).toContain('Nothing was changed: fix the blocking checks, then run again');
+		expect(run.stdout).not.toMatch(/pairing written|Bootstrapper (started|succeeded)|step 6/);
+		const pools = sfbPair(['pools', '--json', '--scenario', 'preflight-blocked', '--state-dir', stateDir]);
+		expect((JSON.parse(pools.stdout) as { pools: { fqdn: string; pairedWith: string | null }[] }).pools.map((pool) => pool.pairedWith ?? null)).toEqual([null, null]);
+	});
+
 	it('warnings alone exit 0', () => {
 		const folder = folders.make();
 		const scenario = `${folder}/hop.json`;

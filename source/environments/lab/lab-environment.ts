@@ -358,7 +358,7 @@ export class LabEnvironment implements Environment {
 	async probeServer(server: string, request: ServerProbeRequest): Promise<ServerFacts> {
 		const pool = this.deployedPoolOf(server);
 		const farm = this.readFarm();
-		this.throwIfUnreachable(farm, server, 'deployment');
+		this.throwIfUnreachable(farm, server, 'preflight');
 		const faulted = (type: LabFault['type']) => this.activeFault(farm, (fault) => fault.type === type && 'server' in fault && fault.server === server) !== undefined;
 		const virtual = pool.platform === 'virtual';
 		const doubleHopDenied = faulted('double-hop-denied');
@@ -458,7 +458,7 @@ export class LabEnvironment implements Environment {
 		return simulatedReplica(farm, this.toWallMs(lag), at);
 	}
 
-	private throwIfUnreachable(farm: FarmState, server: string, during: 'service' | 'deployment'): void {
+	private throwIfUnreachable(farm: FarmState, server: string, during: 'service' | 'deployment' | 'preflight'): void {
 		const fault = this.activeFault(farm, (candidate) => candidate.type === 'unreachable' && candidate.server === server && candidate.during === during);
 		if (!fault) return;
 		this.strike(farm, fault);

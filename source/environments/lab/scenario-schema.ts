@@ -132,7 +132,7 @@ export const scenarioSchema = {
 				oneOf: [
 					faultShape('bootstrapper-exit', { ...serverFault, exitCode: { type: 'integer', minimum: -2147483648, maximum: 4294967295, not: { enum: [0, 3010] } } }, ['server', 'exitCode']),
 					faultShape('another-version-installed', serverFault, ['server']),
-					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service', 'deployment'], default: 'bootstrapper' } }, ['server']),
+					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service', 'deployment', 'preflight'], default: 'bootstrapper' } }, ['server']),
 					faultShape('replica-behind', { server: fqdn, seconds }, ['server', 'seconds']),
 					faultShape('reboot-required', serverFault, ['server']),
 					faultShape('cumulative-update-not-applied', serverFault, ['server']),

@@ -62,7 +62,7 @@ export interface LabTimings {
 export type LabFault =
 	| { type: 'bootstrapper-exit'; server: string; exitCode: number; attempts: number }
 	| { type: 'another-version-installed'; server: string; attempts: number }
-	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' | 'deployment' }
+	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' | 'deployment' | 'preflight' }
 	| { type: 'replica-behind'; server: string; seconds: number }
 	| { type: 'reboot-required'; server: string; attempts: number }
 	| { type: 'cumulative-update-not-applied'; server: string; attempts: number }

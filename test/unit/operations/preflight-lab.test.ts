@@ -97,7 +97,7 @@ describe('sfb-pair doctor on the lab', () => {
 	});
 
 	it('blocks on a Front End WinRM cannot reach, and says what it could not read there instead of guessing', async () => {
-		const { code, failing } = await doctor({ faults: [{ type: 'unreachable', server: 'fra-fe02.fabrikam.com', during: 'deployment' }] });
+		const { code, failing } = await doctor({ faults: [{ type: 'unreachable', server: 'fra-fe02.fabrikam.com', during: 'preflight' }] });
 		expect(failing.filter((check) => check.status === 'blocking')).toEqual([
 			expect.objectContaining({ id: 'winrm', subject: 'fra-fe02.fabrikam.com', action: expect.stringMatching(/WinRM \(TCP 5985\)/) }),
 		]);
