@@ -255,7 +255,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		});
 
 	withPacingOptions(withVoiceOptions(withCommonOptions(program.command('run'))))
-		.description('the whole procedure without prompts, as plain timestamped lines (needs --yes)')
+		.description("the whole procedure without prompts, as plain timestamped lines (needs --yes); a new session first runs doctor's checks for the pair and stops, changing nothing, when one blocks")
 		.requiredOption('--pool <fqdn>', 'the pool to protect')
 		.requiredOption('--backup <fqdn>', 'its backup pool')
 		.option('--yes', 'confirm the change: publish the pairing without asking')
