@@ -5,7 +5,7 @@ import { readPreflight } from '../../operations/preflight.js';
 import { CHECK_TITLES, judgePreflight, type Check, type CheckStatus, type PreflightReport } from '../../procedure/preflight.js';
 import { writeCapture } from '../../session/capture-file.js';
 import type { FrontEndPool, PoolInventory } from '../../sfb/model.js';
-import { terminalSafeJson } from '../../text/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
 import { wrapWords } from '../../text/wrap.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { table } from '../text-table.js';
@@ -47,8 +47,10 @@ export async function doctorCommand(environment: Environment, options: DoctorOpt
 		write(terminalSafeJson({ environment: environment.kind, readAt, exitCode, ...(pair ? { pool: pair.pool.fqdn, backup: pair.backup.fqdn } : {}), counts: report.counts, checks: report.checks, ...(options.capture ? { capture: options.capture } : {}) }));
 		return exitCode;
 	}
+	// Evidence quotes what the farm said (error messages, names): control characters never reach the terminal.
 	const lines = (text: string, indent = '', hanging = '  ') => {
-		for (const line of width === undefined ? [indent + text] : wrapWords(text, Math.max(20, width - indent.length), hanging).map((each) => indent + each)) write(line);
+		const clean = sanitizeLine(text);
+		for (const line of width === undefined ? [indent + clean] : wrapWords(clean, Math.max(20, width - indent.length), hanging).map((each) => indent + each)) write(line);
 	};
 	write(environment.description);
 	const what = pair ? `${pair.pool.fqdn} ↔ ${pair.backup.fqdn}` : `every Front End pool (${inventory.pools.length})`;

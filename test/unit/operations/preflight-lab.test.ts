@@ -6,6 +6,7 @@ import { doctorCommand } from '../../../source/cli/commands/doctor.js';
 import { ManualClock } from '../../../source/environments/lab/clock.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { parseScenario, type ScenarioInput } from '../../../source/environments/lab/scenario.js';
+import { EnvironmentError } from '../../../source/environments/port.js';
 import type { Check } from '../../../source/procedure/preflight.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
@@ -119,6 +120,24 @@ describe('sfb-pair doctor on the lab', () => {
 		const { code, failing } = await doctor({ pools: [pool(AMS, 'Amsterdam', 'ams', { hostsCentralManagementStore: true }), pool(FRA, 'Frankfurt', 'fra', change)] });
 		expect(failing).toEqual([expect.objectContaining({ id, status: 'blocking', subject: `${AMS} ↔ ${FRA}`, evidence: expect.stringMatching(evidence) })]);
 		expect(code).toBe(1);
+	});
+
+	it('on a narrow terminal: no line wider than it, a passed check on one line, a failed one with its evidence, and no escape code from the farm', async () => {
+		const scenario = parseScenario({ extends: 'enterprise-happy', name: 'narrow', description: 'narrow terminal', faults: [{ type: 'smb-blocked', server: 'fra-fe02.fabrikam.com' }] }, 'narrow.json');
+		const lab = await openLabEnvironment({ stateDir, scenario, timeScale: 1 });
+		const hostile = Object.create(lab) as LabEnvironment;
+		hostile.probeServer = async (server, request) => {
+			if (server === 'ams-fe02.fabrikam.com') throw new EnvironmentError('failed', `WinRM said \u001b[31mred\u001b[0m and \u0007 on ${server}`);
+			return lab.probeServer(server, request);
+		};
+		const lines: string[] = [];
+		expect(await doctorCommand(hostile, { json: false, pool: AMS, backup: FRA }, (text) => lines.push(text), 60)).toBe(1);
+		for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(60);
+		expect(lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+		expect(lines).toContain('ok · WinRM · ams-fe01.fabrikam.com');
+		const smb = lines.indexOf('BLOCKING · SMB to partner file store · fra-fe02.fabrikam.com');
+		expect(lines[smb + 1]).toMatch(/^ {4}Test-NetConnection -ComputerName/);
+		expect(lines.join(' ')).toMatch(/WinRM said .*red.* on ams-fe02/);
 	});
 
 	it('without --pool and --backup checks every pool, and compares the published pairs', async () => {
