@@ -133,6 +133,7 @@ describe('sfb-pair doctor on the lab', () => {
 		const lines: string[] = [];
 		expect(await doctorCommand(hostile, { json: false, pool: AMS, backup: FRA }, (text) => lines.push(text), 60)).toBe(1);
 		for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(60);
+		// eslint-disable-next-line no-control-regex -- looking for the control characters themselves
 		expect(lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
 		expect(lines).toContain('ok · WinRM · ams-fe01.fabrikam.com');
 		const smb = lines.indexOf('BLOCKING · SMB to partner file store · fra-fe02.fabrikam.com');
