@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_FOLDERS, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { FrontEndPool, PairingRequest, PoolInventory, TopologyDocument } from '../../sfb/model.js';
-import { fabricCommand, setupPermissionCommand } from '../../sfb/commands.js';
 import { sameNameTwice } from '../../sfb/pairing-rules.js';
 import { readTopologyDocument, TopologyReadError } from '../../sfb/topology-reader.js';
 import { formatTimeSpan } from '../../sfb/voice-resiliency.js';
@@ -24,11 +23,13 @@ import {
 } from '../port.js';
 import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
 import {
+	fabricCommand,
 	patchVersionCommand,
 	readServiceCommand,
 	registrarReadCommand,
 	relationshipCommand,
 	replicationCommand,
+	setupPermissionCommand,
 	startServiceCommand,
 	statusCommand,
 	syncCommand,
@@ -382,12 +383,7 @@ export class PowerShellEnvironment implements Environment {
 			server,
 			remote: [server],
 		});
-		const facts = parseServerFacts(server, value);
-		return {
-			...facts,
-			...(facts.fileStore && request.ownFileStore !== undefined ? { fileStore: { ...facts.fileStore, path: request.ownFileStore } } : {}),
-			...(facts.partnerFileStore && request.partnerFileStoreHost !== undefined ? { partnerFileStore: { ...facts.partnerFileStore, host: request.partnerFileStoreHost } } : {}),
-		};
+		return parseServerFacts(server, value, request);
 	}
 
 	async readPoolFabric(pool: string): Promise<FabricState> {

@@ -1,4 +1,4 @@
-import { EnvironmentError, type AccountFacts, type FabricState, type ServerFacts, type ServiceState } from '../port.js';
+import { EnvironmentError, type AccountFacts, type FabricState, type ServerFacts, type ServerProbeRequest, type ServiceState } from '../port.js';
 import { asList } from './outputs.js';
 
 /**
@@ -45,7 +45,8 @@ export function parseSetupPermission(command: string, value: unknown): boolean {
 
 const SERVICE_STATES = new Set<ServiceState>(['Running', 'Stopped', 'StartPending', 'StopPending', 'NotInstalled', 'Unknown']);
 
-export function parseServerFacts(server: string, value: unknown): ServerFacts {
+/** What one Front End said; the file store and the partner's file server are the ones `request` asked about. */
+export function parseServerFacts(server: string, value: unknown, request: ServerProbeRequest): ServerFacts {
 	const raw = JSON.stringify(value);
 	const output = record(value);
 	const facts = record(output?.facts);
@@ -60,8 +61,8 @@ export function parseServerFacts(server: string, value: unknown): ServerFacts {
 		manufacturer: text(facts.manufacturer).trim(),
 		model: text(facts.model).trim(),
 		...(text(facts.distinguishedName) ? { distinguishedName: text(facts.distinguishedName) } : {}),
-		...(fileStore === undefined ? {} : { fileStore: { path: '', reachable: fileStore.reachable === true, detail: text(fileStore.detail) } }),
-		...(typeof facts.partnerSmb === 'boolean' ? { partnerFileStore: { host: '', open: facts.partnerSmb } } : {}),
+		...(fileStore === undefined || request.ownFileStore === undefined ? {} : { fileStore: { path: request.ownFileStore, reachable: fileStore.reachable === true, detail: text(fileStore.detail) } }),
+		...(typeof facts.partnerSmb !== 'boolean' || request.partnerFileStoreHost === undefined ? {} : { partnerFileStore: { host: request.partnerFileStoreHost, open: facts.partnerSmb } }),
 	};
 }
 
