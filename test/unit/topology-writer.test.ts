@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FrontEndPool, ProductVersion, Site } from '../../source/sfb/model.js';
 import { readTopologyDocument } from '../../source/sfb/topology-reader.js';
-import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
+import { renderTopologyDocument, writtenFileStore } from '../../source/sfb/topology-writer.js';
 
 /** A pool as the writer is given it: the file store is not an input, the writer generates one (checked on its own below). */
 const definitionOf = ({ fileStore: _fileStore, ...pool }: FrontEndPool): FrontEndPool => pool;
@@ -46,6 +46,15 @@ describe('renderTopologyDocument', () => {
 			{ fqdn: 'rtm-pool-sql.fabrikam.com', site: 'Rotterdam', roles: ['UserStore'] },
 			{ fqdn: 'rtm-pool-fs.fabrikam.com', site: 'Rotterdam', roles: ['FileStore'] },
 		]);
+	});
+
+	it('says which file store it gives each pool without writing the document (the lab uses it), as the document reads back', () => {
+		for (const fixture of ['contoso-two-sites.xml', 'fabrikam-2019.xml']) {
+			const original = readFixture(fixture);
+			const otherClusters = fixture.startsWith('contoso') ? original.otherClusters : [];
+			const written = readTopologyDocument(renderTopologyDocument({ signature: 's', sites: original.sites, pools: original.frontEndPools, otherClusters }), 'w.xml');
+			expect(written.frontEndPools.map((pool) => pool.fileStore)).toEqual(original.frontEndPools.map((pool) => writtenFileStore(pool, otherClusters)));
+		}
 	});
 
 	it('writes a Director and an Edge pool that the reader keeps out of the Front End pools', () => {

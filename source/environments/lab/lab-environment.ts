@@ -4,8 +4,7 @@ import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { statusCommand } from '../../sfb/commands.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { FrontEndPool, PairingRequest, PoolInventory } from '../../sfb/model.js';
-import { readTopologyDocument } from '../../sfb/topology-reader.js';
-import { renderTopologyDocument } from '../../sfb/topology-writer.js';
+import { renderTopologyDocument, writtenFileStore } from '../../sfb/topology-writer.js';
 import {
 	BACKUP_SERVICE,
 	EnvironmentError,
@@ -69,8 +68,6 @@ export class LabEnvironment implements Environment {
 	private readonly poolsByFqdn: Map<string, ScenarioPool>;
 	private readonly poolOfServer: Map<string, ScenarioPool>;
 	private inventoryReads = 0;
-	/** Each pool's file store, as the topology the lab publishes names it (worked out once: the scenario does not change). */
-	private fileStores: Map<string, string> | undefined;
 
 	constructor(
 		stateDir: string,
@@ -95,10 +92,7 @@ export class LabEnvironment implements Environment {
 		const farm = this.readFarm();
 		const inventory: PoolInventory = {
 			topologySignature: farm.topologySignature,
-			pools: this.scenario.pools.map((pool) => {
-				const fileStore = this.fileStoreOf(pool.fqdn);
-				return { ...toFrontEndPool(pool), ...(fileStore === undefined ? {} : { fileStore }) };
-			}),
+			pools: this.scenario.pools.map((pool) => ({ ...toFrontEndPool(pool), fileStore: writtenFileStore(toFrontEndPool(pool), this.scenario.otherClusters) })),
 			pairings: Object.fromEntries(Object.entries(farm.pairings).map(([pool, pairing]) => [pool, pairing.backup])),
 			deployed: Object.fromEntries(this.scenario.pools.map((pool) => [pool.fqdn, pool.deployed])),
 		};
@@ -392,16 +386,6 @@ export class LabEnvironment implements Environment {
 	}
 
 	async dispose(): Promise<void> {}
-
-	private fileStoreOf(pool: string): string | undefined {
-		this.fileStores ??= new Map(
-			readTopologyDocument(
-				renderTopologyDocument({ signature: 'lab', sites: this.scenario.sites, pools: this.scenario.pools.map(toFrontEndPool), otherClusters: this.scenario.otherClusters }),
-				'the lab topology',
-			).frontEndPools.flatMap((each) => (each.fileStore === undefined ? [] : [[each.fqdn, each.fileStore] as const])),
-		);
-		return this.fileStores.get(pool);
-	}
 
 	private readonly toWallMs = (realisticSeconds: number): number => (realisticSeconds * 1000) / this.timeScale;
 
