@@ -140,6 +140,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
 				'  sfb-pair status --all                      every pool: paired, steady, and what to do next',
+				'  sfb-pair doctor --pool pool1.contoso.com --backup pool2.contoso.com   the read-only pre-flight (exit 0 with warnings)',
 				'',
 				'Settings (sfb-pair config list) preset these options; a flag beats an environment variable, which beats a setting.',
 				'Every start probes the farm and continues from the first step not done; every action counts only once its probe says so.',
@@ -229,8 +230,40 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 			);
 		});
 
+	withCommonOptions(program.command('doctor'))
+		.description(
+			'the read-only pre-flight: the account, WinRM to every Front End (timed), the Kerberos double hop, SMB to the partner\'s file store, pool health, the same CU, OS and platform, no Lync Server 2010, replication. Exit 0 when nothing blocks (warnings allowed), 1 when a check blocks',
+		)
+		.option('--pool <fqdn>', 'the pool to protect (with --backup); without both, every Front End pool is checked')
+		.option('--backup <fqdn>', 'its backup pool (with --pool)')
+		.option('--json', 'print JSON')
+		.option('--capture <file>', 'live only: also write the shape (property names and types, no values) of every cmdlet output sfb-pair reads, readable by you alone')
+		.option('--ascii', 'print with ASCII characters only (also SFB_PAIR_ASCII=1)')
+		.option('--no-ascii', 'print with Unicode, whatever SFB_PAIR_ASCII or the settings say')
+		.exitOverride()
+		.action((flags: CommonFlags & { pool?: string; backup?: string; json?: boolean; capture?: string; ascii?: boolean }, command: Command) => {
+			if ((flags.pool === undefined) !== (flags.backup === undefined)) {
+				return exitWith(Promise.reject(new UsageError('doctor checks a pair with --pool and --backup together, or every pool with neither')));
+			}
+			const ascii = asciiChoice(command, flags.ascii) ?? !supportsUnicode();
+			const print = ascii && !flags.json ? (text: string) => write(toAscii(text)) : write;
+			return exitWith(
+				(async () => {
+					const capture = flags.capture === undefined ? undefined : (await import('../session/capture-file.js')).checkCapturePath(flags.capture);
+					return withEnvironment(flags, async (environment) =>
+						(await import('./commands/doctor.js')).doctorCommand(
+							environment,
+							{ json: Boolean(flags.json), ...(flags.pool === undefined ? {} : { pool: flags.pool }), ...(flags.backup === undefined ? {} : { backup: flags.backup }), ...(capture === undefined ? {} : { capture }) },
+							print,
+							terminalWidth(),
+						),
+					);
+				})(),
+			);
+		});
+
 	withPacingOptions(withVoiceOptions(withCommonOptions(program.command('run'))))
-		.description('the whole procedure without prompts, as plain timestamped lines (needs --yes)')
+		.description("the whole procedure without prompts, as plain timestamped lines (needs --yes); a new session first runs doctor's checks for the pair and stops, changing nothing, when one blocks")
 		.requiredOption('--pool <fqdn>', 'the pool to protect')
 		.requiredOption('--backup <fqdn>', 'its backup pool')
 		.option('--yes', 'confirm the change: publish the pairing without asking')

@@ -1,6 +1,6 @@
 import type { BackupServiceStatus } from '../sfb/backup-status.js';
 import type { ComponentVersion } from '../sfb/cumulative-update.js';
-import type { PairingRequest, PoolInventory } from '../sfb/model.js';
+import type { FrontEndPool, PairingRequest, PoolInventory } from '../sfb/model.js';
 import type { PoolUpgradeReadiness } from '../sfb/upgrade-readiness.js';
 
 export type EnvironmentKind = 'lab' | 'live';
@@ -68,6 +68,60 @@ export interface ComponentVersions {
 	/** Which read gave them, for the evidence: a cmdlet, or the registry where the cmdlet is missing. */
 	source: string;
 	raw: string;
+}
+
+/** The account sfb-pair runs as, from its security token on the jump box (`whoami /groups`). */
+export interface AccountFacts {
+	user: string;
+	/** Member of RTCUniversalServerAdmins (by name: the group has no well-known SID). */
+	rtcUniversalServerAdmins: boolean;
+	/** Member of the domain's Domain Admins (SID ending -512), even where the token holds it for deny only. */
+	domainAdmins: boolean;
+	/** The token is elevated: its integrity level is High (S-1-16-12288) or System; null when the token names no level. */
+	elevated: boolean | null;
+	/** How many groups the token holds, for the evidence. */
+	groupCount: number;
+}
+
+/** What one Front End says when asked through its remote session (pre-flight). */
+export interface ServerFacts {
+	/** How long opening the session (if it was not open) and the first command took, in milliseconds. */
+	connectMs: number;
+	/** The Front End service (RTCSRV) on the server. */
+	frontEndService: ServiceState;
+	/** `Win32_OperatingSystem.Caption`, e.g. "Microsoft Windows Server 2019 Datacenter". */
+	operatingSystem: string;
+	/** `Win32_ComputerSystem.Manufacturer` and `.Model`, e.g. "Microsoft Corporation" / "Virtual Machine". */
+	manufacturer: string;
+	model: string;
+	/** The server's own computer account, from its Group Policy state in the registry [unverified where no GPO applied]. */
+	distinguishedName?: string;
+	/** The own pool's file store listed from the server: a command that needs the Kerberos double hop. */
+	fileStore?: { path: string; reachable: boolean; detail: string };
+	/** TCP 445 from the server to the partner pool's file store. */
+	partnerFileStore?: { host: string; open: boolean };
+}
+
+export interface ServerProbeRequest {
+	/** UNC path of the server's own pool's file store (the double-hop test). */
+	ownFileStore?: string;
+	/** Host of the partner pool's file store (the SMB test). */
+	partnerFileStoreHost?: string;
+}
+
+/** `Get-CsPoolFabricState -PoolFqdn <pool>`, read tolerantly: its output is not documented [unverified]. */
+export interface FabricState {
+	/** Each count of services missing a replica the output states, e.g. missing primary, missing secondaries. */
+	missing: { what: string; count: number }[];
+	/** Every line of the output, for the evidence when no count could be read. */
+	raw: string;
+}
+
+/** The shape of one cmdlet's output for `doctor --capture`: names and types, never values. */
+export interface CmdletShape {
+	command: string;
+	/** What came back: the type name and each property's name and type, nested a few levels; or the error. */
+	shape: unknown;
 }
 
 export interface RunOptions {
@@ -163,6 +217,16 @@ export interface Environment {
 	readCentralManagementDatabases(): Promise<CentralManagementDatabase[]>;
 	/** `Test-CsDatabase -CentralManagementDatabase -SqlServerFqdn <sqlServer> [-SqlInstanceName <instance>]` */
 	testCentralManagementDatabase(sqlServer: string, instance?: string): Promise<DatabaseCheck>;
+	/** Pre-flight: the account this program runs as. */
+	readAccount(): Promise<AccountFacts>;
+	/** Pre-flight: `Test-CsSetupPermission -ComputerOU <ou>`, whether the OU holds the rights Enable-CsTopology needs. */
+	readSetupPermission(ou: string): Promise<boolean>;
+	/** Pre-flight: one Front End through its remote session: the time it took, its OS and platform, the file stores. */
+	probeServer(server: string, request: ServerProbeRequest): Promise<ServerFacts>;
+	/** Pre-flight: `Get-CsPoolFabricState -PoolFqdn <pool>`. */
+	readPoolFabric(pool: string): Promise<FabricState>;
+	/** `doctor --capture`: the shape of every cmdlet output the live side reads; absent where there are no cmdlets (the lab). */
+	captureShapes?(pools: FrontEndPool[]): Promise<CmdletShape[]>;
 
 	/** `Invoke-CsBackupServiceSync -PoolFqdn <pool>` */
 	startBackupSync(pool: string): Promise<void>;

@@ -42,6 +42,10 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		readBackupStatus: (pool) => environment.readBackupStatus(pool),
 		readCentralManagementDatabases: () => environment.readCentralManagementDatabases(),
 		testCentralManagementDatabase: (sqlServer, instance) => environment.testCentralManagementDatabase(sqlServer, instance),
+		readAccount: () => environment.readAccount(),
+		readSetupPermission: (ou) => environment.readSetupPermission(ou),
+		probeServer: (server, request) => environment.probeServer(server, request),
+		readPoolFabric: (pool) => environment.readPoolFabric(pool),
 		dispose: () => environment.dispose(),
 	};
 }

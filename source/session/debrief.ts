@@ -133,6 +133,7 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 		case 'another-version-installed':
 			return { met: failedOn(fault.server, BOOTSTRAPPER, /Another .* is already installed/), server: fault.server, phase: 'bootstrapper' };
 		case 'unreachable': {
+			if (fault.during === 'preflight') return { met: noteMatching(entries, /^Pre-flight/) };
 			if (fault.during === 'deployment') return { met: entries.find((entry) => entry.type === 'decision' && entry.what.startsWith(`could not tell on ${fault.server}`)) };
 			const command = fault.during === 'bootstrapper' ? BOOTSTRAPPER : SERVICE;
 			return { met: failedOn(fault.server, command), server: fault.server, phase: fault.during === 'bootstrapper' ? 'bootstrapper' : 'backup-service' };
@@ -182,6 +183,15 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 			);
 			return { met, server: fault.server, phase: 'bootstrapper' };
 		}
+		case 'smb-blocked':
+		case 'double-hop-denied':
+		case 'fabric-missing-replicas':
+		case 'front-end-stopped':
+		case 'not-rtc-admin':
+		case 'not-elevated':
+		case 'no-setup-rights':
+			// Pre-flight faults: \`sfb-pair doctor\` finds them before anything changes; a run records them as its pre-flight note.
+			return { met: noteMatching(entries, /^Pre-flight/) };
 		case 'topology-changed': {
 			const publishes = entries.filter((entry) => entry.type === 'decision' && entry.what === 'publish the pairing');
 			return { met: noteMatching(entries, /topology changed/i) ?? (publishes.length > 1 ? publishes[0] : undefined) };
@@ -211,7 +221,7 @@ function describeFault(fault: LabFault): string {
 		case 'another-version-installed':
 			return `another product version installed on ${fault.server}`;
 		case 'unreachable':
-			return `${fault.server} unreachable over WinRM during ${{ bootstrapper: 'Bootstrapper', service: 'the service start', deployment: 'the deployment check' }[fault.during]}`;
+			return `${fault.server} unreachable over WinRM during ${{ bootstrapper: 'Bootstrapper', service: 'the service start', deployment: 'the deployment check', preflight: 'the pre-flight (sfb-pair doctor)' }[fault.during]}`;
 		case 'replica-behind':
 			return `the replica on ${fault.server} catches up ${fault.seconds} s after the publish${fault.pushIgnored ? ', whatever is pushed' : ''}: Bootstrapper before then installs nothing`;
 		case 'reboot-required':
@@ -234,6 +244,20 @@ function describeFault(fault: LabFault): string {
 			return 'the pairing of the Central Management store pool was published without its standby store';
 		case 'server-output':
 			return `Bootstrapper on ${fault.server} prints unexpected output`;
+		case 'smb-blocked':
+			return `${fault.server} cannot reach the partner pool's file store over SMB (TCP 445)`;
+		case 'double-hop-denied':
+			return `${fault.server} is refused the file store from a remote session (Kerberos double hop)`;
+		case 'fabric-missing-replicas':
+			return `${fault.pool}'s Windows Fabric misses ${fault.count} replica${fault.count === 1 ? '' : 's'}`;
+		case 'front-end-stopped':
+			return `the Front End service is stopped on ${fault.server}`;
+		case 'not-rtc-admin':
+			return 'the account is not in RTCUniversalServerAdmins';
+		case 'not-elevated':
+			return 'the shell is not elevated';
+		case 'no-setup-rights':
+			return 'the account may not enable the topology (not a Domain Admin, no setup permissions)';
 	}
 }
 

@@ -54,6 +54,14 @@ export function statusCommand(pool: string): string {
 	return `Get-CsBackupServiceStatus -PoolFqdn ${q(pool)}`;
 }
 
+export function fabricCommand(pool: string): string {
+	return `Get-CsPoolFabricState -PoolFqdn ${q(pool)}`;
+}
+
+export function setupPermissionCommand(ou: string): string {
+	return `Test-CsSetupPermission -ComputerOU ${q(ou)}`;
+}
+
 export function replicationCommand(server: string): string {
 	return `Get-CsManagementStoreReplicationStatus -ReplicaFqdn ${q(server)}`;
 }

@@ -56,3 +56,10 @@ export function judgeCumulativeUpdate(components: ComponentVersion[], source: st
 		value: backupText,
 	});
 }
+
+/** The server's Core Components version (the level its Cumulative Update brought it to), or undefined when unreadable. */
+export function coreComponentsVersion(components: ComponentVersion[]): string | undefined {
+	const versions = components.filter((component) => CORE_COMPONENTS.test(component.name)).map((component) => parseVersion(component.version));
+	if (versions.length === 0 || versions.some((version) => version === undefined)) return undefined;
+	return (versions as number[][]).sort(compareVersions).at(-1)!.join('.');
+}

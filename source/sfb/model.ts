@@ -1,6 +1,8 @@
 export type Edition = 'Enterprise' | 'Standard';
 
 export type ProductVersion =
+	/** Lync Server 2010 has no Backup Service (it came with Lync Server 2013): it cannot be paired. */
+	| 'Lync Server 2010'
 	| 'Lync Server 2013'
 	| 'Skype for Business Server 2015'
 	| 'Skype for Business Server 2019'
@@ -24,6 +26,8 @@ export interface FrontEndPool {
 	servers: string[];
 	/** True when this pool hosts the active Central Management store. */
 	hostsCentralManagementStore: boolean;
+	/** The UNC path of the pool's file store (`\\fs.contoso.com\share`), where the topology names it. */
+	fileStore?: string;
 	/** Known only where a lab scenario says so; the topology document does not record it. */
 	platform?: Platform;
 	operatingSystem?: string;

@@ -116,6 +116,11 @@ function refusalsFor(inventory: PoolInventory, pool: FrontEndPool, backup: Front
 				'both pools must run the same base operating system',
 		);
 	}
+	for (const member of [pool, backup]) {
+		if (member.version === 'Lync Server 2010') {
+			refusals.push(`${member.fqdn} is a Lync Server 2010 pool: it has no Backup Service (that came with Lync Server 2013), so it cannot be paired`);
+		}
+	}
 	return refusals;
 }
 

@@ -2,9 +2,11 @@ import type { ProductVersion } from './model.js';
 
 /**
  * The Registrar's ServiceVersion in an exported topology document, per product (sfb-facts.md §3).
- * 7 and 8 were seen in real 2015 and 2019 topologies; 6 for Lync Server 2013 is not confirmed by a public source.
+ * 7 and 8 were seen in real 2015 and 2019 topologies; 6 for Lync Server 2013 and 5 for Lync Server 2010 are not
+ * confirmed by a public source [unverified].
  */
 const serviceVersions: ReadonlyArray<readonly [number, Exclude<ProductVersion, 'unknown'>]> = [
+	[5, 'Lync Server 2010'],
 	[6, 'Lync Server 2013'],
 	[7, 'Skype for Business Server 2015'],
 	[8, 'Skype for Business Server 2019'],
@@ -25,6 +27,7 @@ export function describeVersion(version: ProductVersion, serviceVersion?: number
 }
 
 const shortNames: Record<ProductVersion, string> = {
+	'Lync Server 2010': 'Lync 2010',
 	'Lync Server 2013': 'Lync 2013',
 	'Skype for Business Server 2015': 'SfB 2015',
 	'Skype for Business Server 2019': 'SfB 2019',

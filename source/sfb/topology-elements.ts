@@ -33,6 +33,8 @@ interface ServiceRecord {
 	isDirector: boolean;
 	isActiveCms: boolean;
 	dependsOn: string[];
+	/** A FileStoreService's ShareName. */
+	shareName?: string;
 	seenInstalledOn: boolean;
 	seenDependsOn: boolean;
 }
@@ -186,6 +188,9 @@ export class TopologyElements {
 			case 'CentralMgmtService':
 				service.isActiveCms ||= isTrue(attributes.IsActive);
 				return Frame.Ignored;
+			case 'FileStoreService':
+				service.shareName ??= attribute(attributes, 'ShareName');
+				return Frame.Ignored;
 			default:
 				return Frame.Ignored;
 		}
@@ -225,6 +230,13 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 		servicesOnCluster.set(onCluster, list);
 	}
 
+	const clustersByKey = new Map(clusters.flatMap((cluster) => (cluster.key === undefined ? [] : [[cluster.key, cluster] as const])));
+	const fileStoreOf = (userServices: ServiceRecord): string | undefined => {
+		const store = userServices.dependsOn.map((key) => servicesByKey.get(key)).find((service) => service?.role === 'FileStore');
+		const host = store?.clusterKey === undefined ? undefined : clustersByKey.get(store.clusterKey)?.fqdn.value;
+		return host && store?.shareName ? `\\\\${host}\\${store.shareName}` : undefined;
+	};
+
 	const frontEndPools: FrontEndPool[] = [];
 	const backEnds: TopologyDocument['backEnds'] = {};
 	const otherClusters: TopologyDocument['otherClusters'] = [];
@@ -235,6 +247,7 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 		const fqdn = cluster.fqdn.value ?? '';
 		if (registrar && userServices) {
 			const version = productVersionOf(registrar.serviceVersion);
+			const fileStore = fileStoreOf(userServices);
 			frontEndPools.push({
 				fqdn,
 				site: siteName(cluster.siteId),
@@ -243,6 +256,7 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 				...(version === 'unknown' && registrar.serviceVersion !== undefined ? { serviceVersion: registrar.serviceVersion } : {}),
 				servers: [...cluster.machines].sort((a, b) => a.ordinal - b.ordinal).map((machine) => machine.fqdn.value ?? ''),
 				hostsCentralManagementStore: hosted.some((service) => service.role === 'CentralMgmt' && service.isActiveCms),
+				...(fileStore === undefined ? {} : { fileStore }),
 			});
 			const backEnd = backEndOf(userServices, servicesByKey, clusters);
 			if (backEnd) backEnds[fqdn] = backEnd;

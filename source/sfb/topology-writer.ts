@@ -9,6 +9,21 @@ const STORE_ROLES = new Set(['UserStore', 'ApplicationStore', 'CentralMgmtStore'
 /** Standard Edition keeps its databases in SQL Express; the same instance name serves the generated back ends. */
 const SQL_INSTANCE = 'rtc';
 
+/** The share every file store the writer defines holds the pool's files in. */
+const FILE_SHARE = 'share';
+
+/**
+ * The file store `renderTopologyDocument` gives a pool, as a UNC path, without writing the document: a Standard
+ * Edition server's own share, else the file store cluster of its site from `otherClusters`, else one generated for it.
+ */
+export function writtenFileStore(pool: FrontEndPool, otherClusters: TopologyDocument['otherClusters'] = []): string {
+	const host =
+		pool.edition === 'Standard'
+			? pool.fqdn
+			: (otherClusters.find((cluster) => cluster.site === pool.site && cluster.roles.includes('FileStore'))?.fqdn ?? siblingFqdn(pool.fqdn, 'fs'));
+	return `\\\\${host}\\${FILE_SHARE}`;
+}
+
 export interface TopologyWriterInput {
 	signature: string;
 	sites: Site[];
@@ -148,7 +163,7 @@ class TopologyBuilder {
 			on: layout.fileServer,
 			version,
 			type: 'FileStoreService',
-			settings: `<FileStoreService xmlns="${SERVICE_ROLES_NAMESPACE}" ShareName="share" />`,
+			settings: `<FileStoreService xmlns="${SERVICE_ROLES_NAMESPACE}" ShareName="${FILE_SHARE}" />`,
 		});
 		this.addService({ id: userServices, on: cluster, version, roleVersion: 2, dependsOn: [userStore, fileStore, confServices] });
 		this.addService({

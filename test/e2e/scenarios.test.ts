@@ -126,6 +126,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'sync-error',
 			'access-denied',
 			'topology-changed',
+			'preflight-blocked',
 		]);
 	});
 

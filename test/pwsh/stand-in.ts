@@ -58,6 +58,15 @@ export interface StandInServer {
 	replicationPushedAt?: number;
 	backupCrashAt: number | null;
 	events: { providerName: string; id: number; time: string; message: string }[];
+	// Pre-flight (sfb-pair doctor), each absent by default: what CIM, the registry and the network say on the server.
+	operatingSystem?: string;
+	manufacturer?: string;
+	model?: string;
+	distinguishedName?: string;
+	/** Its remote session is refused the file store (the Kerberos double hop). */
+	doubleHopDenied?: boolean;
+	/** TCP 445 to the partner pool's file store is closed. */
+	smbBlocked?: boolean;
 }
 
 export interface StandInRegistrar {
@@ -101,6 +110,10 @@ export interface StandInState {
 	closedSessions: Record<string, number>;
 	/** Servers whose open session breaks the next time it is used, once each (ours). */
 	breakSessions: string[];
+	/** Pre-flight (sfb-pair doctor): the jump box's token (each false fails its check) and Test-CsSetupPermission's answer. */
+	account?: { user?: string; rtcUniversalServerAdmins?: boolean; domainAdmins?: boolean; elevated?: boolean; setupPermission?: boolean };
+	/** Pre-flight: services missing a replica per pool, in Get-CsPoolFabricState's output (ours). */
+	fabricMissing?: Record<string, number>;
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */
 	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
 }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
+import * as preflightScripts from '../../source/environments/powershell/preflight-scripts.js';
 import * as scripts from '../../source/environments/powershell/scripts.js';
+import type { FrontEndPool } from '../../source/sfb/model.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { describeWithPwsh } from './pwsh-available.js';
 
@@ -40,10 +42,19 @@ const samples: Record<string, unknown[][]> = {
 	readComponentVersionsScript: [['sea-fe01.contoso.com'], [hostile]],
 	readCmsDatabasesScript: [[]],
 	testCmsDatabaseScript: [['sql01.contoso.com'], ['sql01.contoso.com', 'SFBBE'], [hostile, hostile]],
+	readAccountScript: [[]],
+	readSetupPermissionScript: [['OU=Skype Servers,DC=contoso,DC=com'], [hostile]],
+	probeServerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\share', 'fs02.contoso.com'], [hostile, undefined, undefined], [hostile, hostile, hostile]],
+	readPoolFabricScript: [['pool01.contoso.com'], [hostile]],
+	captureShapesScript: [[[frontEndPool('pool01.contoso.com', ['sea-fe01.contoso.com']), frontEndPool(hostile, [hostile])]], [[frontEndPool('se01.contoso.com', [])]]],
 };
 
+function frontEndPool(fqdn: string, servers: string[]): FrontEndPool {
+	return { fqdn, site: 'Seattle', edition: 'Enterprise', version: 'Skype for Business Server 2019', servers, hostsCentralManagementStore: false };
+}
+
 type Builder = (...args: unknown[]) => string;
-const builders = Object.entries(scripts).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
+const builders = Object.entries({ ...scripts, ...preflightScripts }).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
 
 /** What the adapter sends: the body, wrapped so it always answers, on the one line that goes to stdin. */
 function everyGeneratedScript(): { name: string; text: string }[] {

@@ -25,6 +25,18 @@ const seattle = pool('Pool01.contoso.com');
 const dublin = pool('pool02.contoso.com', { site: 'Dublin' });
 const paris = pool('pool03.contoso.com', { site: 'Paris' });
 
+describe('Lync Server 2010', () => {
+	it('is refused as either end of a pair, never only warned about: it has no Backup Service', () => {
+		const lync = pool('lync2010.contoso.com', { site: 'Dublin', version: 'Lync Server 2010' });
+		for (const [left, right] of [
+			[seattle.fqdn, lync.fqdn],
+			[lync.fqdn, seattle.fqdn],
+		] as const) {
+			expect(assessPair(inventory([seattle, lync]), left, right).refusals).toContainEqual(expect.stringMatching(/lync2010\.contoso\.com is a Lync Server 2010 pool: it has no Backup Service/));
+		}
+	});
+});
+
 describe('findPool and unknownPoolMessage', () => {
 	const farm = inventory([seattle, dublin]);
 

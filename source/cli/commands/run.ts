@@ -1,5 +1,5 @@
 import type { Environment } from '../../environments/port.js';
-import type { VoiceResiliency } from '../../sfb/model.js';
+import type { PoolInventory, VoiceResiliency } from '../../sfb/model.js';
 import type { DebriefScenario } from '../../session/debrief.js';
 import { assessPair, findPool, unknownPoolMessage } from '../../sfb/pairing-rules.js';
 import { findSessions, pairKey } from '../../session/session-files.js';
@@ -7,6 +7,8 @@ import { acquireSessionLock, type SessionLock } from '../../session/session-lock
 import { sanitizeLine } from '../../text/sanitize.js';
 import { redactSecrets } from '../../session/redact.js';
 import { syncFailedOnFarm, syncGuidance } from '../../operations/sync-watch.js';
+import { readPreflight } from '../../operations/preflight.js';
+import { CHECK_TITLES, judgePreflight } from '../../procedure/preflight.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
@@ -32,6 +34,23 @@ export interface RunRequest {
 	operator?: string;
 	/** A note about the voice settings given (a failover interval raised to the floor), for the record. */
 	voiceNote?: string;
+}
+
+/**
+ * The doctor's checks for the pair, before anything changes (a new session only: a resumed one has changed the farm
+ * already, and its own probes take over). Prints one line, or every blocking check with what to do; answers how many block.
+ */
+async function preflightBlocks(environment: Environment, inventory: PoolInventory, pool: string, backup: string, print: (line: string) => void): Promise<number> {
+	const pair = { pool: findPool(inventory, pool)!, backup: findPool(inventory, backup)! };
+	const report = judgePreflight(await readPreflight(environment, inventory, pair));
+	const { ok, warning, blocking } = report.counts;
+	print(`Pre-flight (sfb-pair doctor): ${blocking > 0 ? `${blocking} blocking, ` : ''}${warning} warning${warning === 1 ? '' : 's'}, ${ok} ok`);
+	for (const check of report.checks.filter((each) => each.status !== 'ok').sort((a, b) => (a.status === b.status ? 0 : a.status === 'blocking' ? -1 : 1))) {
+		print(`  ${check.status === 'blocking' ? 'BLOCKING' : 'WARNING'} ${CHECK_TITLES[check.id]}, ${check.subject}: ${check.evidence}`);
+		print(`    do: ${check.action}`);
+	}
+	if (blocking > 0) print(`Nothing was changed: fix the blocking checks, then run again (sfb-pair doctor --pool ${pool} --backup ${backup} checks them alone).`);
+	return blocking;
 }
 
 /** The whole procedure without prompts, plain timestamped lines, the same checkpoints and record as the wizard. */
@@ -78,8 +97,9 @@ async function runLocked(
 	}
 	if (previous && request.fresh) write(`Archived the earlier session: ${previous.store.archive()}`);
 	const resume = request.resume ? previous : undefined;
+	let inventory: PoolInventory | undefined;
 	if (!resume) {
-		const inventory = await environment.readInventory();
+		inventory = await environment.readInventory();
 		for (const name of [request.pool, request.backup]) {
 			if (!findPool(inventory, name)) throw new UsageError(unknownPoolMessage(inventory, name));
 		}
@@ -91,6 +111,7 @@ async function runLocked(
 	const print = (line: string) => write(redactSecrets(sanitizeLine(line)));
 	const report = plainReporter(print, { explain: request.explain });
 	write(environment.description);
+	if (inventory !== undefined && (await preflightBlocks(environment, inventory, request.pool, request.backup, print)) > 0) return EXIT.failed;
 	const result = await driveProcedure({
 		environment,
 		stateDir,

@@ -4,17 +4,21 @@ import type { BackupServiceStatus } from '../../sfb/backup-status.js';
 import { statusCommand } from '../../sfb/commands.js';
 import { isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { BackEnd, FrontEndPool, PairingRequest, PoolInventory } from '../../sfb/model.js';
-import { backEndsOf, renderTopologyDocument } from '../../sfb/topology-writer.js';
+import { backEndsOf, renderTopologyDocument, writtenFileStore } from '../../sfb/topology-writer.js';
 import {
 	BACKUP_SERVICE,
 	EnvironmentError,
 	FRONT_END_SERVICE,
 	type CentralManagementDatabase,
+	type AccountFacts,
 	type CommandOutcome,
 	type ComponentVersions,
 	type DatabaseCheck,
 	type Environment,
 	type PoolPatching,
+	type FabricState,
+	type ServerFacts,
+	type ServerProbeRequest,
 	type ReplicaStatus,
 	type RunOptions,
 	type ServiceStatus,
@@ -102,7 +106,7 @@ export class LabEnvironment implements Environment, PoolPatching {
 		const farm = this.readFarm();
 		const inventory: PoolInventory = {
 			topologySignature: farm.topologySignature,
-			pools: this.scenario.pools.map(toFrontEndPool),
+			pools: this.scenario.pools.map((pool) => ({ ...toFrontEndPool(pool), fileStore: writtenFileStore(toFrontEndPool(pool), this.scenario.otherClusters) })),
 			pairings: Object.fromEntries(Object.entries(farm.pairings).map(([pool, pairing]) => [pool, pairing.backup])),
 			deployed: Object.fromEntries(this.scenario.pools.map((pool) => [pool.fqdn, pool.deployed])),
 			backEnds: this.backEnds(),
@@ -480,6 +484,59 @@ export class LabEnvironment implements Environment, PoolPatching {
 		return this.backEndsRead;
 	}
 
+	async readAccount(): Promise<AccountFacts> {
+		const farm = this.readFarm();
+		const faulted = (type: LabFault['type']) => this.activeFault(farm, (fault) => fault.type === type) !== undefined;
+		const domain = (this.scenario.pools[0]?.fqdn ?? 'lab.local').split('.').slice(1).join('.') || 'lab.local';
+		return {
+			user: `${domain.split('.')[0]?.toUpperCase() ?? 'LAB'}\\sfbadmin`,
+			rtcUniversalServerAdmins: !faulted('not-rtc-admin'),
+			domainAdmins: !faulted('no-setup-rights'),
+			elevated: !faulted('not-elevated'),
+			groupCount: 14,
+		};
+	}
+
+	async readSetupPermission(): Promise<boolean> {
+		return this.activeFault(this.readFarm(), (fault) => fault.type === 'no-setup-rights') === undefined;
+	}
+
+	async probeServer(server: string, request: ServerProbeRequest): Promise<ServerFacts> {
+		const pool = this.deployedPoolOf(server);
+		const farm = this.readFarm();
+		this.throwIfUnreachable(farm, server, 'preflight');
+		const faulted = (type: LabFault['type']) => this.activeFault(farm, (fault) => fault.type === type && 'server' in fault && fault.server === server) !== undefined;
+		const virtual = pool.platform === 'virtual';
+		const doubleHopDenied = faulted('double-hop-denied');
+		const [name = server, ...domain] = server.split('.');
+		return {
+			connectMs: Math.round(jitter(seededRandom(this.scenario.seed, 'winrm', server), 180, 0.4)),
+			frontEndService: faulted('front-end-stopped') ? 'Stopped' : 'Running',
+			operatingSystem: `Microsoft ${pool.operatingSystem ?? 'Windows Server 2019'} Datacenter`,
+			manufacturer: virtual ? 'Microsoft Corporation' : 'Dell Inc.',
+			model: virtual ? 'Virtual Machine' : 'PowerEdge R740',
+			distinguishedName: `CN=${name.toUpperCase()},OU=Skype Servers,${domain.map((part) => `DC=${part}`).join(',')}`,
+			...(request.ownFileStore === undefined
+				? {}
+				: {
+						fileStore: {
+							path: request.ownFileStore,
+							reachable: !doubleHopDenied,
+							detail: doubleHopDenied ? `Access to the path '${request.ownFileStore}' is denied.` : 'listed',
+						},
+					}),
+			...(request.partnerFileStoreHost === undefined ? {} : { partnerFileStore: { host: request.partnerFileStoreHost, open: !faulted('smb-blocked') } }),
+		};
+	}
+
+	async readPoolFabric(pool: string): Promise<FabricState> {
+		this.frontEndPool(pool);
+		const fault = this.activeFault(this.readFarm(), (candidate) => candidate.type === 'fabric-missing-replicas' && candidate.pool === pool);
+		const count = fault?.type === 'fabric-missing-replicas' ? fault.count : 0;
+		const lines = [`Pool Fqdn: ${pool}`, 'Total number of services: 48', `Services with missing replicas: ${count}`];
+		return { missing: [{ what: 'Services with missing replicas', count }], raw: lines.join('\n') };
+	}
+
 	private readonly toWallMs = (realisticSeconds: number): number => (realisticSeconds * 1000) / this.timeScale;
 
 	private bootstrapperSeconds(server: string): number {
@@ -537,7 +594,7 @@ export class LabEnvironment implements Environment, PoolPatching {
 		return simulatedReplica(farm, this.toWallMs(lag), at, pushIgnored ? undefined : farm.servers[server]?.replicationPushedAt);
 	}
 
-	private throwIfUnreachable(farm: FarmState, server: string, during: 'service' | 'deployment'): void {
+	private throwIfUnreachable(farm: FarmState, server: string, during: 'service' | 'deployment' | 'preflight'): void {
 		const fault = this.activeFault(farm, (candidate) => candidate.type === 'unreachable' && candidate.server === server && candidate.during === during);
 		if (!fault) return;
 		this.strike(farm, fault);

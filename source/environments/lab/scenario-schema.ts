@@ -51,7 +51,7 @@ export const scenarioSchema = {
 					site: { type: 'string', minLength: 1 },
 					edition: { enum: ['Enterprise', 'Standard'] },
 					version: {
-						enum: ['Lync Server 2013', 'Skype for Business Server 2015', 'Skype for Business Server 2019', 'unknown'],
+						enum: ['Lync Server 2010', 'Lync Server 2013', 'Skype for Business Server 2015', 'Skype for Business Server 2019', 'unknown'],
 					},
 					servers: { type: 'array', minItems: 1, items: fqdn },
 					platform: { enum: ['physical', 'virtual'] },
@@ -134,7 +134,7 @@ export const scenarioSchema = {
 				oneOf: [
 					faultShape('bootstrapper-exit', { ...serverFault, exitCode: { type: 'integer', minimum: -2147483648, maximum: 4294967295, not: { enum: [0, 3010] } } }, ['server', 'exitCode']),
 					faultShape('another-version-installed', serverFault, ['server']),
-					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service', 'deployment'], default: 'bootstrapper' } }, ['server']),
+					faultShape('unreachable', { ...serverFault, during: { enum: ['bootstrapper', 'service', 'deployment', 'preflight'], default: 'bootstrapper' } }, ['server']),
 					faultShape('replica-behind', { server: fqdn, seconds, pushIgnored: { type: 'boolean', default: false } }, ['server', 'seconds']),
 					faultShape('reboot-required', serverFault, ['server']),
 					faultShape('cumulative-update-not-applied', serverFault, ['server']),
@@ -145,6 +145,13 @@ export const scenarioSchema = {
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
 					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1, maximum: 1000 } }, ['afterInventoryReads']),
 					faultShape('no-standby-store', { attempts }, []),
+					faultShape('smb-blocked', { server: fqdn }, ['server']),
+					faultShape('double-hop-denied', { server: fqdn }, ['server']),
+					faultShape('fabric-missing-replicas', { pool: fqdn, count: { type: 'integer', minimum: 1, maximum: 100_000 } }, ['pool', 'count']),
+					faultShape('front-end-stopped', { server: fqdn }, ['server']),
+					faultShape('not-rtc-admin', {}, []),
+					faultShape('not-elevated', {}, []),
+					faultShape('no-setup-rights', {}, []),
 					faultShape(
 						'server-output',
 						{ ...serverFault, lines: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', maxLength: 1000 } } },

@@ -26,6 +26,7 @@ import standardEditionScenario from './scenarios/standard-edition.json' with { t
 import syncErrorScenario from './scenarios/sync-error.json' with { type: 'json' };
 import syncSlowScenario from './scenarios/sync-slow.json' with { type: 'json' };
 import topologyChangedScenario from './scenarios/topology-changed.json' with { type: 'json' };
+import preflightBlockedScenario from './scenarios/preflight-blocked.json' with { type: 'json' };
 import unsupportedPairsScenario from './scenarios/unsupported-pairs.json' with { type: 'json' };
 
 export interface ScenarioPool {
@@ -69,7 +70,7 @@ export interface LabTimings {
 export type LabFault =
 	| { type: 'bootstrapper-exit'; server: string; exitCode: number; attempts: number }
 	| { type: 'another-version-installed'; server: string; attempts: number }
-	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' | 'deployment' }
+	| { type: 'unreachable'; server: string; attempts: number; during: 'bootstrapper' | 'service' | 'deployment' | 'preflight' }
 	/** `pushIgnored`: Invoke-CsManagementStoreReplication does not bring it up to date either (its replication is broken). */
 	| { type: 'replica-behind'; server: string; seconds: number; pushIgnored: boolean }
 	| { type: 'reboot-required'; server: string; attempts: number }
@@ -81,7 +82,15 @@ export type LabFault =
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
 	| { type: 'topology-changed'; afterInventoryReads: number }
 	| { type: 'no-standby-store'; attempts: number }
-	| { type: 'server-output'; server: string; lines: string[]; attempts: number };
+	| { type: 'server-output'; server: string; lines: string[]; attempts: number }
+	// Pre-flight (sfb-pair doctor): what the account, the network and the pool's fabric can get wrong.
+	| { type: 'smb-blocked'; server: string }
+	| { type: 'double-hop-denied'; server: string }
+	| { type: 'fabric-missing-replicas'; pool: string; count: number }
+	| { type: 'front-end-stopped'; server: string }
+	| { type: 'not-rtc-admin' }
+	| { type: 'not-elevated' }
+	| { type: 'no-setup-rights' };
 
 /** A validated scenario: every optional field of the file has its value. */
 export interface Scenario {
@@ -145,6 +154,7 @@ const builtInScenarios: Record<string, unknown> = {
 	'sync-error': syncErrorScenario,
 	'access-denied': accessDeniedScenario,
 	'topology-changed': topologyChangedScenario,
+	'preflight-blocked': preflightBlockedScenario,
 };
 
 /** Compiled on first use: compiling costs a noticeable part of start-up, and an overlay is rarely given. */

@@ -28,6 +28,7 @@ const BACKUP_SERVICE_LABEL = 'LyncBackupService (Skype for Business Server Backu
 
 /** RTM build numbers of the products, for the "another version" refusal and the component versions. */
 export const rtmBuilds: Record<Exclude<ProductVersion, 'unknown'>, string> = {
+	'Lync Server 2010': '4.0.7577.0',
 	'Lync Server 2013': '5.0.8308.0',
 	'Skype for Business Server 2015': '6.0.9319.0',
 	'Skype for Business Server 2019': '7.0.2046.0',
@@ -216,7 +217,7 @@ export function productName(version: ProductVersion): string {
 }
 
 function folderOf(version: ProductVersion): string {
-	return BOOTSTRAPPER_FOLDERS[version === 'unknown' ? 'Skype for Business Server 2015' : version];
+	return BOOTSTRAPPER_FOLDERS[version === 'unknown' || version === 'Lync Server 2010' ? 'Skype for Business Server 2015' : version];
 }
 
 /** A version of another product, as the field report's refusal names it. */

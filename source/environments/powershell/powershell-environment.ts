@@ -10,9 +10,14 @@ import {
 	type DatabaseCheck,
 	EnvironmentError,
 	FRONT_END_SERVICE,
+	type AccountFacts,
+	type CmdletShape,
 	type CommandOutcome,
 	type ComponentVersions,
 	type Environment,
+	type FabricState,
+	type ServerFacts,
+	type ServerProbeRequest,
 	type ReplicaStatus,
 	type RunOptions,
 	type ServiceStatus,
@@ -21,12 +26,14 @@ import {
 import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
 import {
 	CMS_DATABASES_COMMAND,
+	fabricCommand,
 	patchVersionCommand,
 	readServiceCommand,
 	registrarReadCommand,
 	relationshipCommand,
 	pushReplicationCommand,
 	replicationCommand,
+	setupPermissionCommand,
 	startServiceCommand,
 	statusCommand,
 	syncCommand,
@@ -34,6 +41,7 @@ import {
 	writePairingSummary,
 } from '../../sfb/commands.js';
 import { resolvePowerShellExecutable } from './executable.js';
+import { powershellLiteral } from './literal.js';
 import {
 	parseBackupRelationship,
 	parseBackupStatus,
@@ -73,6 +81,8 @@ import {
 	type SessionInfo,
 } from './scripts.js';
 import { PowerShellSession, type ScriptRun } from './session.js';
+import { parseAccount, parseFabric, parseServerFacts, parseSetupPermission } from './preflight-outputs.js';
+import { captureShapesScript, probeServerScript, readAccountScript, readPoolFabricScript, readSetupPermissionScript } from './preflight-scripts.js';
 
 export interface PowerShellEnvironmentOptions {
 	/** `--powershell PATH`; else NODE_POWERSHELL; else powershell.exe on Windows, pwsh elsewhere. */
@@ -378,6 +388,37 @@ export class PowerShellEnvironment implements Environment {
 
 	async pushReplication(server: string): Promise<void> {
 		await this.run(pushReplicationScript(server), { action: pushReplicationCommand(server) });
+	}
+
+	async readAccount(): Promise<AccountFacts> {
+		return parseAccount(await this.run(readAccountScript(), { action: 'whoami /groups' }));
+	}
+
+	async readSetupPermission(ou: string): Promise<boolean> {
+		const command = setupPermissionCommand(ou);
+		return parseSetupPermission(command, await this.run(readSetupPermissionScript(ou), { action: command }));
+	}
+
+	async probeServer(server: string, request: ServerProbeRequest): Promise<ServerFacts> {
+		const value = await this.run(probeServerScript(server, request.ownFileStore, request.partnerFileStoreHost), {
+			action: `Invoke-Command -ComputerName ${powershellLiteral(server)} (pre-flight: WinRM, the file stores, CIM)`,
+			server,
+			remote: [server],
+		});
+		return parseServerFacts(server, value, request);
+	}
+
+	async readPoolFabric(pool: string): Promise<FabricState> {
+		return parseFabric(await this.run(readPoolFabricScript(pool), { action: fabricCommand(pool) }));
+	}
+
+	async captureShapes(pools: FrontEndPool[]): Promise<CmdletShape[]> {
+		const servers = pools.flatMap((pool) => pool.servers.slice(0, 1));
+		const value = await this.run(captureShapesScript(pools), { action: 'doctor --capture: the shape of every cmdlet output read', remote: servers });
+		return asList(value).map((item) => {
+			const entry = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+			return { command: String(entry.command ?? ''), shape: entry.shape ?? null };
+		});
 	}
 
 	async startBackupSync(pool: string): Promise<void> {

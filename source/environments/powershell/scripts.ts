@@ -267,7 +267,7 @@ $registrars = @(Get-CsService -Registrar | ForEach-Object { ConvertTo-SfbPairRec
  * act on the local computer (CMDLET Get-CsWindowsService, Start-CsWindowsService), here the server: their own
  * -ComputerName would open a connection of another kind (service control and performance counters over RPC).
  */
-const onTheServer = String.raw`	$ErrorActionPreference = 'Stop'
+export const onTheServer = String.raw`	$ErrorActionPreference = 'Stop'
 	if (-not (Get-Command -Name Get-CsWindowsService -ErrorAction SilentlyContinue)) {
 		foreach ($module in @('SkypeForBusiness', 'Lync')) {
 			Import-Module -Name $module -ErrorAction SilentlyContinue
@@ -276,7 +276,7 @@ const onTheServer = String.raw`	$ErrorActionPreference = 'Stop'
 	}`;
 
 /** Inside a block on the server: whether the error in $_ says the object is not there [unverified], as Test-SfbPairNotFound does here. */
-const notFoundOnTheServer = String.raw`([string]$_.CategoryInfo.Category -eq 'ObjectNotFound' -and -not ($_.Exception -is [System.Management.Automation.CommandNotFoundException]))`;
+export const notFoundOnTheServer = String.raw`([string]$_.CategoryInfo.Category -eq 'ObjectNotFound' -and -not ($_.Exception -is [System.Management.Automation.CommandNotFoundException]))`;
 
 /**
  * Whether each server has the Front End service, which is what deploying a pool installs, asked on each server

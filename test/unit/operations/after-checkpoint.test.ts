@@ -25,6 +25,10 @@ function fakeFarm(): Environment {
 		readBackupStatus: call,
 		readCentralManagementDatabases: call,
 		testCentralManagementDatabase: call,
+		readAccount: call,
+		readSetupPermission: call,
+		probeServer: call,
+		readPoolFabric: call,
 		dispose: call,
 	};
 }

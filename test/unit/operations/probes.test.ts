@@ -26,6 +26,10 @@ function farm(reads: Partial<Environment>): Environment {
 		readBackupStatus: refuse,
 		readCentralManagementDatabases: refuse,
 		testCentralManagementDatabase: refuse,
+		readAccount: refuse,
+		readSetupPermission: refuse,
+		probeServer: refuse,
+		readPoolFabric: refuse,
 		dispose: async () => undefined,
 		...reads,
 	};

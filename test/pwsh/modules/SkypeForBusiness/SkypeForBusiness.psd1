@@ -22,6 +22,10 @@
 		'New-PSSession'
 		'Remove-PSSession'
 		'Test-CsDatabase'
+		# Pre-flight (sfb-pair doctor)
+		'whoami.exe'
+		'Test-CsSetupPermission'
+		'Get-CsPoolFabricState'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()

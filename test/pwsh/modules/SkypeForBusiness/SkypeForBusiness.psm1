@@ -534,6 +534,7 @@ function Invoke-StandInRemote {
 		foreach ($component in $components) { [pscustomobject]@{ DisplayName = $component.ComponentName; DisplayVersion = $component.Version } }
 	}
 	function Import-Module { param([string]$Name) }
+	. Add-StandInPreflightServer -Server $standInServer
 	# The server's module lacks the cmdlets the jump box's lacks (missingCmdlets): calling one fails as a missing command does.
 	foreach ($missing in @($state.missingCmdlets)) {
 		$notFound = New-StandInError -Exception ([System.Management.Automation.CommandNotFoundException]::new("The term '$missing' is not recognized as a name of a cmdlet, function, script file, or executable program.")) -ErrorId 'CommandNotFoundException' -Category ObjectNotFound -Target $missing
@@ -551,6 +552,100 @@ function Invoke-StandInRemote {
 		$script:RemoteServer = $outerServer
 	}
 }
+
+#region Pre-flight (sfb-pair doctor): the account, the pool's fabric, and what each server says about itself
+# Faults in the state: account.rtcUniversalServerAdmins / domainAdmins / elevated / setupPermission (false to fail),
+# fabricMissing[pool] (services missing a replica), and per server operatingSystem, manufacturer, model,
+# doubleHopDenied (its session is refused the file store), smbBlocked (TCP 445 to the partner's file store closed).
+
+# whoami.exe as the jump box's token shows it: the user, or with /groups the groups as CSV without a header
+# (name, type, SID, attributes), the integrity level last. A function named whoami.exe wins over the program.
+function whoami.exe {
+	$account = Use-StandInState -Action { param($state) $state['account'] }
+	if ($null -eq $account) { $account = @{} }
+	$user = if ($account['user']) { [string]$account['user'] } else { 'CONTOSO\sfbadmin' }
+	if ($args -notcontains '/groups') { return $user.ToLowerInvariant() }
+	$domainSid = 'S-1-5-21-1004336348-1177238915-682003330'
+	$enabled = 'Mandatory group, Enabled by default, Enabled group'
+	$lines = @(
+		'"Everyone","Well-known group","S-1-1-0","' + $enabled + '"'
+		'"BUILTIN\Users","Alias","S-1-5-32-545","' + $enabled + '"'
+		'"CONTOSO\Domain Users","Group","' + $domainSid + '-513","' + $enabled + '"'
+	)
+	if ($account['domainAdmins'] -ne $false) {
+		$attributes = if ($account['elevated'] -ne $false) { $enabled } else { 'Group used for deny only' }
+		$lines += '"CONTOSO\Domain Admins","Group","' + $domainSid + '-512","' + $attributes + '"'
+	}
+	if ($account['rtcUniversalServerAdmins'] -ne $false) {
+		$lines += '"CONTOSO\RTCUniversalServerAdmins","Group","' + $domainSid + '-1121","' + $enabled + '"'
+	}
+	$lines += if ($account['elevated'] -ne $false) { '"Mandatory Label\High Mandatory Level","Label","S-1-16-12288",""' } else { '"Mandatory Label\Medium Mandatory Level","Label","S-1-16-8192",""' }
+	$global:LASTEXITCODE = 0
+	$lines
+}
+
+# True when the OU holds the setup permissions (Grant-CsSetupPermission); the account's setupPermission, false by default.
+function Test-CsSetupPermission {
+	[CmdletBinding()]
+	param([Parameter(Mandatory)][string]$ComputerOU, [string]$Domain, [string]$DomainController)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$account = Use-StandInState -Action { param($state) $state['account'] }
+	[bool]($null -ne $account -and $account['setupPermission'] -eq $true)
+}
+
+# The fabric's state as text lines (ours: the real output is not documented).
+function Get-CsPoolFabricState {
+	[CmdletBinding()]
+	param([Parameter(Mandatory)][string]$PoolFqdn, [string]$Type, [switch]$Force)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	if (-not $state.pools.ContainsKey($PoolFqdn)) {
+		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.ArgumentException]::new("Cannot find pool '$PoolFqdn' in the topology.")) -ErrorId 'PoolNotFound' -Category ObjectNotFound -Target $PoolFqdn))
+	}
+	$missing = 0
+	if ($null -ne $state['fabricMissing'] -and $state['fabricMissing'].ContainsKey($PoolFqdn)) { $missing = [int]$state['fabricMissing'][$PoolFqdn] }
+	"Pool Fqdn: $PoolFqdn"
+	'Total number of services: 48'
+	"Services with missing primary: 0"
+	"Services with missing secondaries: $missing"
+}
+
+# Dot-sourced into a server's remote scope: CIM's operating system and computer system, the computer account's place
+# in AD from the registry, the file store listed over the second hop, TCP 445 to another host.
+function Add-StandInPreflightServer {
+	param($Server)
+	$drivesCim = ${function:Get-CimInstance}
+	function Get-CimInstance {
+		param([string]$ClassName, [string]$Filter, $ErrorAction)
+		switch ($ClassName) {
+			'Win32_OperatingSystem' {
+				$caption = if ($Server['operatingSystem']) { $Server['operatingSystem'] } else { 'Microsoft Windows Server 2019 Datacenter' }
+				[pscustomobject]@{ Caption = $caption; Version = '10.0.17763'; BuildNumber = '17763' }
+			}
+			'Win32_ComputerSystem' {
+				$maker = if ($Server['manufacturer']) { $Server['manufacturer'] } else { 'Microsoft Corporation' }
+				$model = if ($Server['model']) { $Server['model'] } else { 'Virtual Machine' }
+				[pscustomobject]@{ Manufacturer = $maker; Model = $model; Domain = 'contoso.com' }
+			}
+			default { & $drivesCim -ClassName $ClassName -Filter $Filter }
+		}
+	}
+	function Get-ItemPropertyValue {
+		param([string]$Path, [string]$Name, $ErrorAction)
+		if ($Server['distinguishedName']) { return $Server['distinguishedName'] }
+		throw [System.Management.Automation.PSArgumentException]::new("Property $Name does not exist at path $Path.")
+	}
+	function Get-ChildItem {
+		param([string]$LiteralPath, $ErrorAction)
+		if ($Server['doubleHopDenied']) { throw [System.UnauthorizedAccessException]::new("Access to the path '$LiteralPath' is denied.") }
+		[pscustomobject]@{ Name = 'LyncFileStore'; FullName = "$LiteralPath\1-ApplicationServer-1" }
+	}
+	function Test-NetConnection {
+		param([string]$ComputerName, [int]$Port, [string]$InformationLevel, $WarningAction)
+		-not $Server['smbBlocked']
+	}
+}
+#endregion
 
 function Invoke-Command {
 	[CmdletBinding(DefaultParameterSetName = 'ComputerName')]
@@ -684,6 +779,8 @@ $exported = @(
 	'Get-CsManagementStoreReplicationStatus', 'Invoke-CsManagementStoreReplication', 'Invoke-Command', 'Get-WinEvent', 'New-PSSession', 'Remove-PSSession',
 	'Test-CsDatabase'
 )
+# Pre-flight (sfb-pair doctor)
+$exported += @('whoami.exe', 'Test-CsSetupPermission', 'Get-CsPoolFabricState')
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
 if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {
 	$missing = @(Use-StandInState -Action { param($state) $state.missingCmdlets })

@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneLineRefusal, sfbPair, temporaryFolders } from '../helpers/cli.js';
+
+const AMS = 'pool-ams.fabrikam.com';
+const FRA = 'pool-fra.fabrikam.com';
+const folders = temporaryFolders('sfb-pair-doctor-e2e-');
+afterAll(() => folders.removeAll());
+
+describe.concurrent('sfb-pair doctor, the built CLI on the lab', { timeout: 60_000 }, () => {
+	it('preflight-blocked: exit 1, each blocking check with its evidence and what to do, the warning after them', () => {
+		const run = sfbPair(['doctor', '--scenario', 'preflight-blocked', '--state-dir', folders.make(), '--pool', AMS, '--backup', FRA]);
+		expect(run.status, run.stderr).toBe(1);
+		expect(run.stdout).toMatch(/^LAB · scenario preflight-blocked/);
+		expect(run.stdout).toMatch(/Pre-flight of pool-ams\.fabrikam\.com ↔ pool-fra\.fabrikam\.com, read .* UTC: 3 blocking, 1 warning, 30 ok/);
+		// Not a terminal: the table, one line a check, whatever its length.
+		expect(run.stdout).toMatch(/^BLOCKING +SMB to partner file store +fra-fe02\.fabrikam\.com +Test-NetConnection -ComputerName 'pool-ams-fs\.fabrikam\.com' -Port 445 in its remote session: closed$/m);
+		const toDo = run.stdout.slice(run.stdout.indexOf('What to do:')).split('\n').slice(1, 5);
+		expect(toDo.map((line) => line.trim().split(',')[0])).toEqual(['BLOCKING elevated shell', 'BLOCKING SMB to partner file store', 'BLOCKING Windows Fabric replicas', 'WARNING Kerberos double hop']);
+		expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('Pairing would fail or break a rule: fix the blocking checks, then run sfb-pair doctor again.');
+	});
+
+	it('run stops before it changes anything when a pre-flight check blocks: exit 1, naming each, the pools left unpaired', () => {
+		const stateDir = folders.make();
+		const run = sfbPair(['run', '--scenario', 'preflight-blocked', '--state-dir', stateDir, '--pool', AMS, '--backup', FRA, '--yes']);
+		expect(run.status, run.stderr).toBe(1);
+		const output = run.stdout.split('\n');
+		expect(output[1]).toBe('Pre-flight (sfb-pair doctor): 3 blocking, 1 warning, 30 ok');
+		expect(output.filter((line) => line.startsWith('  BLOCKING ')).map((line) => line.split(',')[0]?.trim())).toEqual(['BLOCKING elevated shell', 'BLOCKING SMB to partner file store', 'BLOCKING Windows Fabric replicas']);
+		expect(run.stdout).toContain('Nothing was changed: fix the blocking checks, then run again');
+		expect(run.stdout).not.toMatch(/pairing written|Bootstrapper (started|succeeded)|step 6/);
+		const pools = sfbPair(['pools', '--json', '--scenario', 'preflight-blocked', '--state-dir', stateDir]);
+		expect((JSON.parse(pools.stdout) as { pools: { fqdn: string; pairedWith: string | null }[] }).pools.map((pool) => pool.pairedWith ?? null)).toEqual([null, null]);
+	});
+
+	it('warnings alone exit 0', () => {
+		const folder = folders.make();
+		const scenario = `${folder}/hop.json`;
+		writeFileSync(scenario, JSON.stringify({ extends: 'enterprise-happy', name: 'hop', description: 'the double hop refused on one server', faults: [{ type: 'double-hop-denied', server: 'fra-fe03.fabrikam.com' }] }));
+		const run = sfbPair(['doctor', '--scenario', scenario, '--state-dir', folder, '--pool', AMS, '--backup', FRA, '--json']);
+		expect(run.status, run.stderr).toBe(0);
+		const output = JSON.parse(run.stdout) as { exitCode: number; counts: Record<string, number>; checks: { id: string; status: string; subject: string }[] };
+		expect(output.counts).toMatchObject({ blocking: 0, warning: 1 });
+		expect(output.checks.filter((check) => check.status !== 'ok')).toEqual([expect.objectContaining({ id: 'double-hop', status: 'warning', subject: 'fra-fe03.fabrikam.com' })]);
+	});
+
+	it.each([
+		[['--pool', AMS], /--pool and --backup together/],
+		[['--pool', AMS, '--backup', 'nowhere.fabrikam.com'], /--backup nowhere\.fabrikam\.com is not a Front End pool of the published topology \(its pools: pool-ams\.fabrikam\.com, pool-fra\.fabrikam\.com\)/],
+		[['--pool', AMS, '--backup', AMS.toUpperCase()], /name the same pool/],
+		[['--capture', 'shapes.json'], /--capture records what a real farm's cmdlets return: the lab farm has no cmdlets/],
+	])('refuses %j in one line, exit 2', (extra, reason) => {
+		expectOneLineRefusal(sfbPair(['doctor', '--scenario', 'enterprise-happy', '--state-dir', folders.make(), ...extra]), 2, reason);
+	});
+});
