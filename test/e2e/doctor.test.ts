@@ -30,7 +30,11 @@ describe.concurrent('sfb-pair doctor, the built CLI on the lab', { timeout: 60_0
 		expect(run.stdout).toContain('Nothing was changed: fix the blocking checks, then run again');
 		expect(run.stdout).not.toMatch(/pairing written|Bootstrapper (started|succeeded)|step 6/);
 		const pools = sfbPair(['pools', '--json', '--scenario', 'preflight-blocked', '--state-dir', stateDir]);
-		expect((JSON.parse(pools.stdout) as { pools: { fqdn: string; pairedWith: string | null }[] }).pools.map((pool) => pool.pairedWith ?? null)).toEqual([null, null]);
+		expect((JSON.parse(pools.stdout) as { pools: { fqdn: string; pairedWith: string | null }[] }).pools.map((pool) => [pool.fqdn, pool.pairedWith ?? null])).toEqual([
+			[AMS, null],
+			[FRA, null],
+			['utr-se01.fabrikam.com', null],
+		]);
 	});
 
 	it('warnings alone exit 0', () => {
@@ -46,7 +50,7 @@ describe.concurrent('sfb-pair doctor, the built CLI on the lab', { timeout: 60_0
 
 	it.each([
 		[['--pool', AMS], /--pool and --backup together/],
-		[['--pool', AMS, '--backup', 'nowhere.fabrikam.com'], /--backup nowhere\.fabrikam\.com is not a Front End pool of the published topology \(its pools: pool-ams\.fabrikam\.com, pool-fra\.fabrikam\.com\)/],
+		[['--pool', AMS, '--backup', 'nowhere.fabrikam.com'], /--backup nowhere\.fabrikam\.com is not a Front End pool of the published topology \(its pools: pool-ams\.fabrikam\.com, pool-fra\.fabrikam\.com, utr-se01\.fabrikam\.com\)/],
 		[['--pool', AMS, '--backup', AMS.toUpperCase()], /name the same pool/],
 		[['--capture', 'shapes.json'], /--capture records what a real farm's cmdlets return: the lab farm has no cmdlets/],
 	])('refuses %j in one line, exit 2', (extra, reason) => {
