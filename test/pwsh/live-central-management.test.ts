@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { autoOperator } from '../../source/cli/auto-operator.js';
-import { driveProcedure } from '../../source/cli/procedure-driver.js';
 import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
 import type { Operator } from '../../source/procedure/operator.js';
 import { readChangeRecord } from '../../source/session/change-record.js';
-import { findSessions } from '../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
 import { describeWithPwsh } from './pwsh-available.js';
-import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm, type StandInState } from './stand-in.js';
+import { createStandInFarm, driveStandInPair, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm, type StandInState } from './stand-in.js';
 
 const SQL_B = 'pool02-sql.contoso.com';
 
@@ -40,21 +38,7 @@ describeWithPwsh('pairs that hold the Central Management store, live (pwsh, stan
 	});
 
 	const auto = () => autoOperator({ pool: POOL_A.fqdn, backup: POOL_B.fqdn, voice: DEFAULT_VOICE, retries: 1 }, (line) => printed.push(line));
-	const drive = (operator: Operator = auto()) => {
-		const resume = findSessions(stateDir).unfinished[0];
-		return driveProcedure({
-			environment,
-			stateDir,
-			operator,
-			...(resume ? { resume } : {}),
-			pair: { pool: POOL_A.fqdn, backup: POOL_B.fqdn },
-			perPool: 3,
-			signal: new AbortController().signal,
-			pacing: { syncPollSeconds: 0.2, serviceSettleSeconds: 0.3 },
-			identity: { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' },
-			onSession: () => undefined,
-		});
-	};
+	const drive = (operator: Operator = auto()) => driveStandInPair(environment, stateDir, { operator });
 	const calls = (cmdlet: string) => farm.read().calls.filter((call) => call.cmdlet === cmdlet);
 
 	it('run --yes writes nothing and waits for the operator; once the farm shows the pairing and its standby, it goes on', async () => {

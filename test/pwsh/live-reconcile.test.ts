@@ -2,14 +2,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { autoOperator } from '../../source/cli/auto-operator.js';
-import { driveProcedure, type PacingChoices } from '../../source/cli/procedure-driver.js';
+import type { PacingChoices } from '../../source/cli/procedure-driver.js';
 import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
 import { readChangeRecord } from '../../source/session/change-record.js';
-import { findSessions, pairKey, sessionsDir } from '../../source/session/session-files.js';
-import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
+import { pairKey, sessionsDir } from '../../source/session/session-files.js';
 import { describeWithPwsh } from './pwsh-available.js';
-import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm, type StandInState } from './stand-in.js';
+import { createStandInFarm, driveStandInPair, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm, type StandInState } from './stand-in.js';
 
 const [sea01, sea02] = POOL_A.servers as [string, string, string];
 const EVERY_SERVER = [...POOL_A.servers, ...POOL_B.servers];
@@ -37,22 +35,7 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		rmSync(stateDir, { recursive: true, force: true });
 	});
 
-	const drive = (options: { cumulativeUpdateDoneByHand?: boolean; pacing?: PacingChoices } = {}) => {
-		const resume = findSessions(stateDir).unfinished[0];
-		return driveProcedure({
-			environment,
-			stateDir,
-			operator: autoOperator({ pool: POOL_A.fqdn, backup: POOL_B.fqdn, voice: DEFAULT_VOICE, retries: 1 }),
-			...(resume ? { resume } : {}),
-			pair: { pool: POOL_A.fqdn, backup: POOL_B.fqdn },
-			perPool: 3,
-			signal: new AbortController().signal,
-			pacing: { syncPollSeconds: 0.2, serviceSettleSeconds: 0.3 },
-			identity: { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' },
-			...options,
-			onSession: () => undefined,
-		});
-	};
+	const drive = (options: { cumulativeUpdateDoneByHand?: boolean; pacing?: PacingChoices } = {}) => driveStandInPair(environment, stateDir, options);
 	const calls = (cmdlet: string) => farm.read().calls.filter((call) => call.cmdlet === cmdlet).length;
 	const bootstrapperRuns = () => Object.fromEntries(EVERY_SERVER.map((server) => [server, farm.read().servers[server]!.bootstrapper.runs]));
 

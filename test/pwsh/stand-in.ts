@@ -2,9 +2,14 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { autoOperator } from '../../source/cli/auto-operator.js';
+import { driveProcedure, type DriveOptions, type DriveResult } from '../../source/cli/procedure-driver.js';
+import type { Environment } from '../../source/environments/port.js';
+import { findSessions } from '../../source/session/session-files.js';
 import type { BackEnd, FrontEndPool, Site } from '../../source/sfb/model.js';
 import { readTopologyDocument } from '../../source/sfb/topology-reader.js';
 import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
+import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
 
 /** The folder that holds the stand-in SkypeForBusiness module, for PSModulePath. */
 export const STAND_IN_MODULES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'modules');
@@ -236,3 +241,23 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 	};
 }
 
+/**
+ * The procedure on the stand-in pair (POOL_A backed up by POOL_B), driven in this process as `run --yes` drives it,
+ * continuing the unfinished session in `stateDir` when there is one. `options` replace the defaults.
+ */
+export function driveStandInPair(environment: Environment, stateDir: string, options: Partial<DriveOptions> = {}): Promise<DriveResult> {
+	const resume = findSessions(stateDir).unfinished[0];
+	return driveProcedure({
+		environment,
+		stateDir,
+		operator: autoOperator({ pool: POOL_A.fqdn, backup: POOL_B.fqdn, voice: DEFAULT_VOICE, retries: 1 }),
+		...(resume ? { resume } : {}),
+		pair: { pool: POOL_A.fqdn, backup: POOL_B.fqdn },
+		perPool: 3,
+		signal: new AbortController().signal,
+		pacing: { syncPollSeconds: 0.2, serviceSettleSeconds: 0.3 },
+		identity: { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' },
+		...options,
+		onSession: () => undefined,
+	});
+}
