@@ -21,6 +21,14 @@ export interface ServiceStatus {
 	detail?: string;
 }
 
+/** What Enable-CsTopology said while it enabled the topology. */
+export interface PublishReport {
+	/** Its warnings, from its warning stream and its -Report file, each once. */
+	warnings: string[];
+	/** A copy of its -Report file in the state folder, when it wrote one. */
+	reportPath?: string;
+}
+
 export interface WritePairingOptions {
 	whatIf?: boolean;
 	/**
@@ -190,8 +198,11 @@ export interface Environment {
 	 * pair that holds the Central Management store, its standby). A live farm has none: a person clicks.
 	 */
 	publishAsTopologyBuilder?(request: PairingRequest): Promise<void>;
-	/** Writes the pairing in both directions and enables the topology. With whatIf, changes nothing. */
-	writePairing(request: PairingRequest, options?: WritePairingOptions): Promise<void>;
+	/**
+	 * Writes the pairing in both directions and enables the topology. With whatIf, changes nothing. The publish, once
+	 * started, runs to its end whatever is cancelled meanwhile: a topology enabled half way is worse than a late stop.
+	 */
+	writePairing(request: PairingRequest, options?: WritePairingOptions): Promise<PublishReport | void>;
 	/** The backup pool the published configuration names for `pool`, if any. */
 	readPairing(pool: string): Promise<string | undefined>;
 
@@ -233,7 +244,15 @@ export interface Environment {
 	/** `Get-CsBackupServiceStatus -PoolFqdn <pool>` */
 	readBackupStatus(pool: string): Promise<BackupServiceStatus>;
 
-	dispose(): Promise<void>;
+	/**
+	 * Ends the environment's work. A publish under way is waited for, never cut short; `onWait` is called first, for
+	 * the operator to be told.
+	 */
+	dispose(options?: DisposeOptions): Promise<void>;
+}
+
+export interface DisposeOptions {
+	onWait?: () => void;
 }
 
 export const BACKUP_SERVICE = 'LYNCBACKUP';

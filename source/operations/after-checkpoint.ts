@@ -46,6 +46,6 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		readSetupPermission: (ou) => environment.readSetupPermission(ou),
 		probeServer: (server, request) => environment.probeServer(server, request),
 		readPoolFabric: (pool) => environment.readPoolFabric(pool),
-		dispose: () => environment.dispose(),
+		dispose: (options) => environment.dispose(options),
 	};
 }

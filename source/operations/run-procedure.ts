@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
+import { BACKUP_SERVICE, EnvironmentError, type PublishReport } from '../environments/port.js';
 import { BACK, OperatorLeft, type Back, type BackupCandidate, type VoiceChoice } from '../procedure/operator.js';
 import { assessPicture, PHASE_OUTCOMES, type PairPicture, type PairingPicture } from '../procedure/picture.js';
 import { buildPlan, centralManagementPlan, MANAGEMENT_SHELL, NOT_DEPLOYED, publishCommands, type CentralManagementPlan, type Plan } from '../procedure/plan.js';
@@ -366,8 +366,9 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 		await takeSnapshot(context);
 		const startedAt = Date.now();
 		session.dispatch({ type: 'pairing-write-started' });
+		let published: PublishReport | void;
 		try {
-			await environment.writePairing({ pool: pool.fqdn, backup: backup.fqdn, voice: session.state.voice }, { expectedSignature: plan.topologySignature });
+			published = await environment.writePairing({ pool: pool.fqdn, backup: backup.fqdn, voice: session.state.voice }, { expectedSignature: plan.topologySignature });
 		} catch (error) {
 			if (error instanceof EnvironmentError && error.kind === 'stale-topology') {
 				inventory = await environment.readInventory();
@@ -379,7 +380,10 @@ async function publish(context: OperationContext, firstInventory: PoolInventory,
 		for (const command of publishCommands(pool.fqdn, backup.fqdn, session.state.voice).slice(1, 4)) {
 			recorder?.command({ command: command.command, target: MANAGEMENT_SHELL, startedAt: iso(startedAt), endedAt: iso(Date.now()), outcome: 'succeeded' });
 		}
-		session.dispatch({ type: 'pairing-written', method: 'cmdlets' });
+		const warnings = published?.warnings ?? [];
+		for (const warning of warnings) recorder?.note(`Enable-CsTopology warned: ${warning}`, iso(Date.now()));
+		if (published?.reportPath) recorder?.note(`Enable-CsTopology's report (-Report) is kept in ${published.reportPath}`, iso(Date.now()));
+		session.dispatch({ type: 'pairing-written', method: 'cmdlets', ...(warnings.length > 0 ? { warnings } : {}), ...(published?.reportPath ? { reportPath: published.reportPath } : {}) });
 		break;
 	}
 	const written = await readBackBothWays(context, pool, backup);

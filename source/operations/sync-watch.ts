@@ -7,6 +7,7 @@ import { couldNotTell, unknownDecisionTitle } from './unknowns.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { iso, type OperationContext } from './context.js';
+import { isFileSharePermissionsWarning, publishWarningAdvice } from '../sfb/publish-warnings.js';
 
 export type SyncResult =
 	| { kind: 'steady' }
@@ -16,10 +17,15 @@ export type SyncResult =
 	| { kind: 'unknown'; reason: string }
 	| { kind: 'aborted' };
 
-/** What an admin checks when the sync does not reach steady state, or fails. */
-export function syncGuidance(pools: Pick<FrontEndPool, 'fqdn'>[]): string[] {
+/**
+ * What an admin checks when the sync does not reach steady state, or fails; first, when the publish warned that it
+ * could not set the file share permissions, that warning, since it is the likeliest cause.
+ */
+export function syncGuidance(pools: Pick<FrontEndPool, 'fqdn'>[], publishWarnings: string[] = []): string[] {
 	const [first, second] = pools.map((pool) => pool.fqdn);
+	const shareWarning = publishWarnings.find(isFileSharePermissionsWarning);
 	return [
+		...(shareWarning ? [`When it published, Enable-CsTopology warned: ${shareWarning}. ${publishWarningAdvice(publishWarnings)}`] : []),
 		`Check LYNCBACKUP is Running on every server: ${readServiceCommand('<server>')}`,
 		'Look in the Lync Server event log for Event 4007 (re-apply the CU), 4069/4070 (SQL errors, invalid SIP addresses)',
 		`Compare the pools' data: ${interPoolCommand(first ?? '')} (and ${second ?? ''})`,
@@ -76,7 +82,7 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 		if (verdict.state === 'failed') recorder?.note(`${verdict.reason}: poll ${failing} of ${ERROR_POLLS} in a row before it counts as a failure (an ErrorState can clear by itself)`, iso(Date.now()));
 		if (steady) return { kind: 'steady' };
 		if (Date.now() >= deadline) {
-			const choice = await context.operator.decideSyncTimeout(syncGuidance(pools));
+			const choice = await context.operator.decideSyncTimeout(syncGuidance(pools, context.session.state.publish.warnings));
 			recorder?.decision({ what: 'sync not steady in time', choice, at: iso(Date.now()) });
 			if (choice === 'stop') {
 				recordPoll(directions, state.sync.polls, 'stopped');

@@ -4,6 +4,7 @@ import { PATCH_STAGE_WORDS, PHASE_NAMES, type ProcedureState } from './state.js'
 import { STEPS } from './steps.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { stateWord } from '../sfb/observation.js';
+import { publishWarningAdvice } from '../sfb/publish-warnings.js';
 
 /**
  * An event in words, one line or a few; undefined for events not worth a line. The plain output and the wizard's log
@@ -25,7 +26,14 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 		case 'snapshot-taken':
 			return `topology snapshot saved: ${event.path}`;
 		case 'pairing-written':
-			if (event.method === 'cmdlets') return 'pairing written and topology enabled';
+			if (event.method === 'cmdlets') {
+				return [
+					'pairing written and topology enabled',
+					...(event.warnings ?? []).map((warning) => `warning: Enable-CsTopology: ${sanitizeLine(warning)}`),
+					...(event.warnings?.length ? [publishWarningAdvice(event.warnings) ?? 'Read each warning before going on: the Backup Service depends on what the publish set up'] : []),
+					...(event.reportPath ? [`Enable-CsTopology report: ${event.reportPath}`] : []),
+				].join('\n');
+			}
 			return ['pairing published in Topology Builder', ...(event.changes ?? []).map((change, index) => `${index === 0 ? 'topology before → after: ' : '  '}${sanitizeLine(change)}`)].join('\n');
 		case 'pairing-verified':
 			return 'pairing read back from the published configuration';

@@ -17,7 +17,8 @@ export type ProcedureEvent = Timed<
 	| { type: 'snapshot-taken'; path: string }
 	| { type: 'pairing-write-started' }
 	/** `changes`: the topology before and after a publish in Topology Builder, in a few lines (describeTopologyChange). */
-	| { type: 'pairing-written'; method: 'cmdlets' | 'topology-builder'; changes?: string[] }
+	/** `warnings`: what Enable-CsTopology warned about (cmdlets); `reportPath`: the copy of its -Report file. */
+	| { type: 'pairing-written'; method: 'cmdlets' | 'topology-builder'; changes?: string[]; warnings?: string[]; reportPath?: string }
 	| { type: 'pairing-verified' }
 	| { type: 'servers-planned'; servers: { fqdn: string; pool: string }[] }
 	| { type: 'task-started'; phase: ServerPhase; server: string }

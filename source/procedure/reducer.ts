@@ -32,7 +32,8 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 		case 'pairing-written': {
 			const { writeStartedAt: _started, ...publish } = state.publish;
 			// A replica holds the publish when its last update is no older than the write's start (Set-CsRegistrar's changes come then).
-			return { ...next, publish: { ...publish, written: true, method: event.method, writtenAt: state.publish.writeStartedAt ?? event.at } };
+			const warnings = event.warnings && event.warnings.length > 0 ? { warnings: event.warnings } : {};
+			return { ...next, publish: { ...publish, written: true, method: event.method, writtenAt: state.publish.writeStartedAt ?? event.at, ...warnings } };
 		}
 		case 'pairing-verified':
 			return { ...next, publish: { ...state.publish, written: true, verified: true } };

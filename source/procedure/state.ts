@@ -111,6 +111,8 @@ export interface ProcedureState {
 		writeStartedAt?: number;
 		/** When the pairing write started (cmdlets) or was seen published (Topology Builder), so a replica can be checked for an update made after it. */
 		writtenAt?: number;
+		/** What Enable-CsTopology warned about when sfb-pair published (e.g. it could not set the file share permissions). */
+		warnings?: string[];
 	};
 	servers: Record<string, ServerProgress>;
 	serverOrder: string[];

@@ -160,6 +160,8 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 		}
 		case 'no-standby-store':
 			return { met: entries.find((entry) => entry.type === 'note' && entry.text.startsWith('No standby Central Management store')) };
+		case 'file-share-permissions':
+			return { met: entries.find((entry) => entry.type === 'note' && entry.text.startsWith('Enable-CsTopology warned:') && entry.text.includes(fault.pool)) };
 		case 'sync-slow':
 			return {
 				met: statusOf(fault.pool, 'interrupted', /NonSteadyState/) ?? entries.find((entry) => entry.type === 'decision' && /sync not steady/.test(entry.what)),
@@ -242,6 +244,8 @@ function describeFault(fault: LabFault): string {
 			return 'someone else publishes between the plan and the publish';
 		case 'no-standby-store':
 			return 'the pairing of the Central Management store pool was published without its standby store';
+		case 'file-share-permissions':
+			return `Enable-CsTopology cannot set the permissions on ${fault.pool}'s file store`;
 		case 'server-output':
 			return `Bootstrapper on ${fault.server} prints unexpected output`;
 		case 'smb-blocked':

@@ -108,7 +108,7 @@ export function Summary({
 	const resumeHint = outcome.kind === 'done' ? undefined : 'Run sfb-pair again to resume: the farm is re-checked first.';
 	const notes = notices.map((notice) => `${symbols.warning} ${sanitizeLine(notice)}`);
 	// After a module's ErrorState, not when the farm could not be asked at all (access denied): then the headline says why.
-	const guidance = syncFailedOnFarm(state) && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }]).map((line) => `  - ${line}`)] : [];
+	const guidance = syncFailedOnFarm(state) && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }], state.publish.warnings).map((line) => `  - ${line}`)] : [];
 	// Everything but the server rows, as tall as it will be drawn: the frame must stay shorter than the screen.
 	const around = [headline, 'heading', legend, ...guidance, snapshot, ...notes, ...files, resumeHint]
 		.filter((text): text is string => Boolean(text))

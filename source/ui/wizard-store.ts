@@ -100,12 +100,14 @@ export class WizardStore {
 		}
 		session.subscribe((state, event) => {
 			this.keepOutput(event);
-			// A publish in Topology Builder is the operator's: its line carries the topology before and after.
+			// A publish in Topology Builder is the operator's: its line carries the topology before and after. One by
+			// sfb-pair is worth lines of its own when Enable-CsTopology warned.
 			const byOperator = event.type === 'pairing-written' && event.method === 'topology-builder';
-			const logged = LOGGED.has(event.type) || byOperator || (this.options.announceStarts && event.type === 'task-started');
+			const warned = event.type === 'pairing-written' && (event.warnings?.length ?? 0) > 0;
+			const logged = LOGGED.has(event.type) || byOperator || warned || (this.options.announceStarts && event.type === 'task-started');
 			const text = logged ? describeEvent(state, event) : undefined;
 			if (text) {
-				const color = COLORS[event.type];
+				const color = warned ? 'yellow' : COLORS[event.type];
 				this.log = [...this.log, ...text.split('\n').map((line, index) => ({ id: this.log.length + index, text: sanitizeLine(line), ...(color ? { color } : {}) }))];
 			}
 			if (event.type === 'task-output' && !text) this.notifySoon();

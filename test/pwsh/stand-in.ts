@@ -117,6 +117,8 @@ export interface StandInState {
 	breakSessions: string[];
 	/** Pre-flight (sfb-pair doctor): the jump box's token (each false fails its check) and Test-CsSetupPermission's answer. */
 	account?: { user?: string; rtcUniversalServerAdmins?: boolean; domainAdmins?: boolean; elevated?: boolean; setupPermission?: boolean };
+	/** Enable-CsTopology's warnings, written to its warning stream and its -Report file (ours; fault). */
+	publishWarnings?: string[];
 	/** Pre-flight: services missing a replica per pool, in Get-CsPoolFabricState's output (ours). */
 	fabricMissing?: Record<string, number>;
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */

@@ -29,6 +29,7 @@ const samples: Record<string, unknown[][]> = {
 	probeFrontEndScript: [[['sea-fe01.contoso.com', 'sea-fe02.contoso.com']], [[]], [[hostile]]],
 	readPairingScript: [['pool01.contoso.com'], [hostile]],
 	writePairingScript: [[paired, intervals, false], [paired, intervals, true], [hostilePair, { failover: '00:01:30', failback: '1.00:00:00' }, false]],
+	publishRunspaceScript: [[]],
 	startBootstrapperScript: [['sea-fe01.contoso.com', false], [hostile, true]],
 	receiveBootstrapperScript: [['sea-fe01.contoso.com', 3], [hostile, 0]],
 	stopRemoteJobScript: [[3]],

@@ -1,3 +1,4 @@
+import { PUBLISH_WAIT_NOTICE, publishUnderWay } from '../../procedure/publish-wait.js';
 import type { Environment } from '../../environments/port.js';
 import type { PoolInventory, VoiceResiliency } from '../../sfb/model.js';
 import type { DebriefScenario } from '../../session/debrief.js';
@@ -127,11 +128,14 @@ async function runLocked(
 		...(request.scenario ? { scenario: request.scenario } : {}),
 		identity: runIdentity(request.operator, 'run --yes (answers from the command line)'),
 		onRecordGap: (text) => write(`warning: ${sanitizeLine(text)}`),
-		onSession: (session) => session.subscribe(report),
+		onSession: (session) => {
+			session.subscribe(report);
+			signal.addEventListener('abort', () => publishUnderWay(session.state) && print(PUBLISH_WAIT_NOTICE), { once: true });
+		},
 	});
 	if (syncFailedOnFarm(result.session.state)) {
 		write('What to check:');
-		for (const line of syncGuidance([{ fqdn: request.pool }, { fqdn: request.backup }])) write(`  - ${line}`);
+		for (const line of syncGuidance([{ fqdn: request.pool }, { fqdn: request.backup }], result.session.state.publish.warnings)) write(`  - ${line}`);
 	}
 	for (const line of closingLines(result.session.state, Date.now())) write(line);
 	if (result.recordPath) write(`change record: ${result.recordPath}`);

@@ -18,6 +18,7 @@ import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import type { PacingChoices, Parallelism } from '../procedure-driver.js';
 import type { OpenedEnvironment } from '../open-environment.js';
 import { onCancelSignal } from '../signals.js';
+import { PUBLISH_WAIT_NOTICE, publishUnderWay } from '../../procedure/publish-wait.js';
 import { runIdentity } from '../run-identity.js';
 
 export interface WizardOptions {
@@ -62,6 +63,7 @@ export async function wizardCommand(
 	let leaving: 'quit' | 'cancel' | undefined;
 	const leave = (how: 'quit' | 'cancel') => {
 		leaving ??= how;
+		if (!controller.signal.aborted && store.session && publishUnderWay(store.session.state)) store.notice(PUBLISH_WAIT_NOTICE);
 		controller.abort(how === 'quit' ? new OperatorLeft() : new Error('cancelled'));
 		bridge.cancel(controller.signal.reason);
 	};
@@ -128,7 +130,7 @@ export async function wizardCommand(
 		stopClearingOnShrink();
 		app.unmount();
 		await exited;
-		await environment?.dispose();
+		await environment?.dispose({ onWait: () => process.stderr.write(`${PUBLISH_WAIT_NOTICE}\n`) });
 	}
 }
 

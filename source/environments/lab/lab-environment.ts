@@ -12,6 +12,7 @@ import {
 	type CentralManagementDatabase,
 	type AccountFacts,
 	type CommandOutcome,
+	type PublishReport,
 	type ComponentVersions,
 	type DatabaseCheck,
 	type Environment,
@@ -136,7 +137,7 @@ export class LabEnvironment implements Environment, PoolPatching {
 		return this.topologyDocument(farm.topologySignature, standby);
 	}
 
-	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<void> {
+	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<PublishReport | undefined> {
 		const farm = this.readFarm();
 		if (options.expectedSignature !== undefined && options.expectedSignature !== farm.topologySignature) {
 			throw new EnvironmentError(
@@ -158,15 +159,21 @@ export class LabEnvironment implements Environment, PoolPatching {
 		}
 		const existing = farm.pairings[request.pool];
 		const unchanged = existing?.backup === request.backup && sameVoice(existing.voice, request.voice);
-		if (options.whatIf || unchanged) return;
+		if (options.whatIf || unchanged) return undefined;
 
 		farm.pairings[request.pool] = { backup: request.backup, voice: { ...request.voice } };
 		farm.pairings[request.backup] = { backup: request.pool, voice: { ...request.voice } };
 		farm.pairingWrites += 1;
 		farm.publishedAt = this.clock.now();
 		changeSignature(farm, this.scenario);
+		const warnings = this.scenario.faults.flatMap((fault) => {
+			if (fault.type !== 'file-share-permissions' || ![request.pool, request.backup].includes(fault.pool) || !this.activeFault(farm, (active) => active === fault)) return [];
+			this.strike(farm, fault);
+			return [filePermissionsWarning(this.frontEndPool(fault.pool))];
+		});
 		this.farmFile.save(farm);
 		await this.farmFile.written();
+		return { warnings };
 	}
 
 	async readPairing(pool: string): Promise<string | undefined> {
@@ -688,4 +695,10 @@ function isLiveRun(run: { runId: string; pid: number }): boolean {
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
+}
+
+/** The lab's wording of Enable-CsTopology's warning (ours: the real wording is [unverified]). */
+function filePermissionsWarning(pool: FrontEndPool): string {
+	const store = pool.fileStore ?? `\\\\fs.${pool.fqdn.split('.').slice(1).join('.')}\\share`;
+	return `Could not set file share permissions on ${store} for ${pool.fqdn}: Access is denied. The RTC service groups may be unable to use the file store.`;
 }

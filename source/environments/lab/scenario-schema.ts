@@ -145,6 +145,7 @@ export const scenarioSchema = {
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
 					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1, maximum: 1000 } }, ['afterInventoryReads']),
 					faultShape('no-standby-store', { attempts }, []),
+					faultShape('file-share-permissions', { pool: fqdn, attempts }, ['pool']),
 					faultShape('smb-blocked', { server: fqdn }, ['server']),
 					faultShape('double-hop-denied', { server: fqdn }, ['server']),
 					faultShape('fabric-missing-replicas', { pool: fqdn, count: { type: 'integer', minimum: 1, maximum: 100_000 } }, ['pool', 'count']),

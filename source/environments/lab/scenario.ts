@@ -24,6 +24,7 @@ import replicaBehindScenario from './scenarios/replica-behind.json' with { type:
 import serverUnreachableScenario from './scenarios/server-unreachable.json' with { type: 'json' };
 import standardEditionScenario from './scenarios/standard-edition.json' with { type: 'json' };
 import syncErrorScenario from './scenarios/sync-error.json' with { type: 'json' };
+import fileSharePermissionsScenario from './scenarios/file-share-permissions.json' with { type: 'json' };
 import syncSlowScenario from './scenarios/sync-slow.json' with { type: 'json' };
 import topologyChangedScenario from './scenarios/topology-changed.json' with { type: 'json' };
 import preflightBlockedScenario from './scenarios/preflight-blocked.json' with { type: 'json' };
@@ -82,6 +83,8 @@ export type LabFault =
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
 	| { type: 'topology-changed'; afterInventoryReads: number }
 	| { type: 'no-standby-store'; attempts: number }
+	/** Enable-CsTopology warns that it could not set the permissions on `pool`'s file store, on each publish while attempts last. */
+	| { type: 'file-share-permissions'; pool: string; attempts: number }
 	| { type: 'server-output'; server: string; lines: string[]; attempts: number }
 	// Pre-flight (sfb-pair doctor): what the account, the network and the pool's fabric can get wrong.
 	| { type: 'smb-blocked'; server: string }
@@ -152,6 +155,7 @@ const builtInScenarios: Record<string, unknown> = {
 	'cu-installer-fails': cuInstallerFailsScenario,
 	'sync-slow': syncSlowScenario,
 	'sync-error': syncErrorScenario,
+	'file-share-permissions': fileSharePermissionsScenario,
 	'access-denied': accessDeniedScenario,
 	'topology-changed': topologyChangedScenario,
 	'preflight-blocked': preflightBlockedScenario,

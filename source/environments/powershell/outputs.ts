@@ -512,3 +512,18 @@ export function classifyFailure(failure: PowerShellFailure, context: FailureCont
 function firstLineOf(text: string): string {
 	return text.split(/\r?\n/).find((line) => line.trim() !== '')?.trim() ?? 'PowerShell gave no reason';
 }
+
+export interface PublishOutput {
+	warnings: string[];
+	report?: string;
+}
+
+/**
+ * What the publish answered: its warning stream's messages and its -Report file's text, if it wrote one. Read
+ * tolerantly: a warning that is not text is skipped, and a report that is not text is taken as none [unverified].
+ */
+export function parsePublishOutput(value: unknown): PublishOutput {
+	if (!isRecord(value)) throw new EnvironmentError('unexpected-output', 'Enable-CsTopology -Report: the publish answered no warnings and no report', JSON.stringify(value));
+	const warnings = asList(value.warnings).filter((warning): warning is string => typeof warning === 'string');
+	return { warnings, ...(typeof value.report === 'string' && value.report !== '' ? { report: value.report } : {}) };
+}

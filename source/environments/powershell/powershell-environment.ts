@@ -5,6 +5,7 @@ import type { FrontEndPool, PairingRequest, PoolInventory, TopologyDocument } fr
 import { sameNameTwice } from '../../sfb/pairing-rules.js';
 import { readTopologyDocument, TopologyReadError } from '../../sfb/topology-reader.js';
 import { formatTimeSpan } from '../../sfb/voice-resiliency.js';
+import { publishWarnings } from '../../sfb/publish-warnings.js';
 import {
 	type CentralManagementDatabase,
 	type DatabaseCheck,
@@ -12,6 +13,8 @@ import {
 	FRONT_END_SERVICE,
 	type AccountFacts,
 	type CmdletShape,
+	type DisposeOptions,
+	type PublishReport,
 	type CommandOutcome,
 	type ComponentVersions,
 	type Environment,
@@ -54,6 +57,7 @@ import {
 	parseFrontEndProbes,
 	parseInventoryOutput,
 	parsePairingOutput,
+	parsePublishOutput,
 	parseRegistrars,
 	parseServiceStatus,
 	sameFqdn,
@@ -161,6 +165,8 @@ export class PowerShellEnvironment implements Environment {
 	private waiting: (() => void)[] = [];
 	private readonly timeoutMs: number;
 	private disposed = false;
+	/** The publish under way, if any: nothing may end the process running it. */
+	private publishing: Promise<unknown> | undefined;
 
 	constructor(
 		first: PowerShellSession,
@@ -238,7 +244,7 @@ export class PowerShellEnvironment implements Environment {
 		return writePrivateSnapshot(path.resolve(this.options.stateDir, file), xml);
 	}
 
-	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<void> {
+	async writePairing(request: PairingRequest, options: WritePairingOptions = {}): Promise<PublishReport | undefined> {
 		const intervals = {
 			failover: timeSpan(request.voice.failoverSeconds, 'failover'),
 			failback: timeSpan(request.voice.failbackSeconds, 'failback'),
@@ -254,9 +260,24 @@ export class PowerShellEnvironment implements Environment {
 			}
 		}
 		const whatIf = options.whatIf === true;
-		await this.run(writePairingScript(request, intervals, whatIf), {
-			action: whatIf ? `${writePairingSummary(request.pool, request.backup).replace(/; Enable-CsTopology$/, '')} -WhatIf` : writePairingSummary(request.pool, request.backup),
-		});
+		const summary = writePairingSummary(request.pool, request.backup);
+		if (whatIf) {
+			await this.run(writePairingScript(request, intervals, true), { action: `${summary.replace(/; Enable-CsTopology$/, '')} -WhatIf` });
+			return undefined;
+		}
+		// No timeout, and no signal: the publish is waited for however long it takes (dispose waits for it too).
+		const publish = this.run(writePairingScript(request, intervals, false), { action: `${summary} -Report`, timeoutMs: null });
+		this.publishing = publish;
+		try {
+			const output = parsePublishOutput(await publish);
+			const warnings = publishWarnings(output.warnings, output.report);
+			if (output.report === undefined) return { warnings };
+			const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+			const reportPath = await writePrivateSnapshot(path.resolve(this.options.stateDir, 'reports', `Enable-CsTopology-${stamp}.html`), output.report).catch(() => undefined);
+			return { warnings, ...(reportPath === undefined ? {} : { reportPath }) };
+		} finally {
+			if (this.publishing === publish) this.publishing = undefined;
+		}
 	}
 
 	async readPairing(pool: string): Promise<string | undefined> {
@@ -434,8 +455,12 @@ export class PowerShellEnvironment implements Environment {
 	 * Closes every remote session (Remove-PSSession) in the processes that hold them, then ends every process. A
 	 * process still running a command is given until CLOSE_TIMEOUT_MS to finish it.
 	 */
-	async dispose(): Promise<void> {
+	async dispose(options: DisposeOptions = {}): Promise<void> {
 		if (this.disposed) return;
+		if (this.publishing !== undefined) {
+			options.onWait?.();
+			await this.publishing.catch(() => undefined);
+		}
 		this.disposed = true;
 		this.wakeWaiting();
 		const holding = new Set(this.hosts.values());
@@ -462,13 +487,13 @@ export class PowerShellEnvironment implements Environment {
 	 * (`remote`) runs in the process holding their sessions, waiting for it if it is busy; else in any free process,
 	 * one started when none is free and fewer than the maximum run.
 	 */
-	private async run(body: string, run: Omit<ScriptRun, 'timeoutMs'> & { timeoutMs?: number; remote?: string[]; unrecorded?: boolean }): Promise<unknown> {
+	private async run(body: string, run: Omit<ScriptRun, 'timeoutMs'> & { timeoutMs?: number | null; remote?: string[]; unrecorded?: boolean }): Promise<unknown> {
 		const { remote = [], unrecorded = false, ...script } = run;
 		const shell = await this.acquire(remote);
 		for (const server of remote) this.hosts.set(server.toLowerCase(), shell);
 		const started = new Date();
 		try {
-			const value = await shell.run(body, { ...script, timeoutMs: run.timeoutMs ?? this.timeoutMs });
+			const value = await shell.run(body, { ...script, timeoutMs: run.timeoutMs === undefined ? this.timeoutMs : run.timeoutMs });
 			if (!unrecorded) await this.note(started, run.action, body, 'done');
 			return value;
 		} catch (error) {

@@ -374,7 +374,57 @@ export interface PairingIntervals {
 	failback: string;
 }
 
-/** Set-CsRegistrar for both directions (CMDLET Set-CsRegistrar, Example 3), then Enable-CsTopology unless whatIf. */
+/** The longest -Report text read back; a report is a page or two, and anything longer is kept in part. */
+export const PUBLISH_REPORT_MAX_CHARS = 1_000_000;
+
+/**
+ * The write itself, run in a runspace of its own: Set-CsRegistrar for both directions (CMDLET Set-CsRegistrar,
+ * Example 3), then `Enable-CsTopology -Report` (CMDLET Enable-CsTopology: "-Report: a file path for the log file created
+ * when the cmdlet runs") with its warnings captured. The report goes to a folder of its own under this account's temporary
+ * folder, is read back and removed. It answers with its own result frame, so that the answer reaches sfb-pair even when
+ * the pipeline that started it was stopped meanwhile.
+ */
+const publishBlock = String.raw`
+	param([string[]]$Writes, [string]$Folder, [int]$MaxReport)
+	$ErrorActionPreference = 'Stop'
+	$answer = $null
+	try {
+		foreach ($write in $Writes) { $null = & ([scriptblock]::Create($write)) }
+		$reportPath = Join-Path $Folder 'Enable-CsTopology.html'
+		$publishWarnings = @()
+		Enable-CsTopology -Report $reportPath -WarningVariable publishWarnings -WarningAction SilentlyContinue
+		$report = $null
+		if (Test-Path -LiteralPath $reportPath -PathType Leaf) {
+			$report = [System.IO.File]::ReadAllText($reportPath)
+			if ($report.Length -gt $MaxReport) { $report = $report.Substring(0, $MaxReport) }
+		}
+		$value = @{ warnings = @(foreach ($warning in $publishWarnings) { [string]$warning.Message }); report = $report }
+		$answer = @{ ok = $true; value = $value }
+	} catch {
+		$answer = ConvertTo-SfbPairFailure -ErrorRecord $_
+		$answer.record = $_
+	} finally {
+		Remove-Item -LiteralPath $Folder -Recurse -Force -ErrorAction SilentlyContinue
+	}
+	$frame = @{ ok = $answer.ok }
+	if ($answer.ok) { $frame.value = $answer.value } else { $frame.error = $answer.error }
+	Write-SfbPairFrame -Kind '${RESULT_FRAME}' -Payload $frame
+	$answer
+`;
+
+/** The script the publish's own runspace runs (exported so the 5.1 parser check reads it too). */
+export function publishRunspaceScript(): string {
+	return publishBlock;
+}
+
+/**
+ * Set-CsRegistrar for both directions, then Enable-CsTopology unless whatIf (then the writes only, with -WhatIf).
+ *
+ * The publish must never stop half way. Ctrl+C in the operator's console reaches this PowerShell too (it shares the
+ * console, or the process group), and the console host stops the running pipeline between two commands; a .NET call
+ * it cannot stop. So the writes run inside one call, `PowerShell.Invoke()` on a runspace of their own that imports the
+ * same module, and that runspace writes the result frame itself. Without a console (a service) nothing changes.
+ */
 export function writePairingScript(request: PairingRequest, intervals: PairingIntervals, whatIf: boolean): string {
 	const directions: [string, string][] = [
 		[request.pool, request.backup],
@@ -390,7 +440,31 @@ export function writePairingScript(request: PairingRequest, intervals: PairingIn
 			`Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${pool}`)} -BackupRegistrar ${powershellLiteral(`Registrar:${partner}`)} ` +
 			`${voice}${whatIfSwitch} -Confirm:$false`,
 	);
-	return [...writes, ...(whatIf ? [] : ['Enable-CsTopology']), '$null'].join('\n');
+	if (whatIf) return [...writes, '$null'].join('\n');
+	return String.raw`$module = @(Get-Module -Name SkypeForBusiness, Lync)[0]
+$folder = Join-Path ([System.IO.Path]::GetTempPath()) ('sfb-pair-' + [guid]::NewGuid().ToString('N'))
+if ($PSVersionTable.PSVersion.Major -ge 7 -and -not $IsWindows) {
+	# Elsewhere than Windows the temporary folder is shared: the report's folder is this account's alone.
+	$null = [System.IO.Directory]::CreateDirectory($folder, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+} else {
+	# On Windows the temporary folder is in the account's own profile.
+	$null = New-Item -ItemType Directory -Path $folder
+}
+$initial = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault()
+foreach ($name in @('Write-SfbPairFrame', 'ConvertTo-SfbPairFailure')) {
+	$initial.Commands.Add((New-Object System.Management.Automation.Runspaces.SessionStateFunctionEntry -ArgumentList $name, (Get-Item -LiteralPath ('function:' + $name)).Definition))
+}
+$initial.ImportPSModule(@($module.Path))
+$publish = [powershell]::Create($initial)
+try {
+	$null = $publish.AddScript(${powershellLiteral(publishRunspaceScript())}).AddArgument([string[]]${arrayLiteral(writes)}).AddArgument($folder).AddArgument(${PUBLISH_REPORT_MAX_CHARS})
+	$answer = @($publish.Invoke())[-1]
+	if ($null -eq $answer) { throw ($publish.Streams.Error | Select-Object -First 1) }
+} finally {
+	$publish.Dispose()
+}
+if (-not $answer.ok) { throw $answer.record }
+$answer.value`;
 }
 
 /**

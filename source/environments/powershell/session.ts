@@ -21,7 +21,8 @@ export interface ScriptRun {
 	action: string;
 	/** The server the script reaches, for unreachable and remoting errors. */
 	server?: string;
-	timeoutMs: number;
+	/** null: none, for a command that must run to its end (the publish). */
+	timeoutMs: number | null;
 	/** Receives each event frame's payload (e.g. a Bootstrapper output line) as it arrives. */
 	onEvent?: (payload: unknown) => void;
 	signal?: AbortSignal;
@@ -148,14 +149,17 @@ export class PowerShellSession {
 		let timer: NodeJS.Timeout | undefined;
 		let onAbort: (() => void) | undefined;
 		const interrupted = new Promise<never>((_resolve, reject) => {
-			timer = setTimeout(() => {
-				reject(
-					new EnvironmentError(
-						'timeout',
-						`${run.action} did not finish within ${run.timeoutMs / 1000} s: that PowerShell session was closed and the next command starts a fresh one`,
-					),
-				);
-			}, run.timeoutMs);
+			const timeoutMs = run.timeoutMs;
+			if (timeoutMs !== null) {
+				timer = setTimeout(() => {
+					reject(
+						new EnvironmentError(
+							'timeout',
+							`${run.action} did not finish within ${timeoutMs / 1000} s: that PowerShell session was closed and the next command starts a fresh one`,
+						),
+					);
+				}, timeoutMs);
+			}
 			if (run.signal) {
 				const signal = run.signal;
 				onAbort = () => reject(abortReason(signal));

@@ -9,6 +9,8 @@ import { loadScenario, parseScenario, type Scenario } from '../../../source/envi
 import { EnvironmentError } from '../../../source/environments/port.js';
 import { BACK, OperatorLeft, type Operator, type ServerFailure, type UnfinishedPair, type UnknownObservation } from '../../../source/procedure/operator.js';
 import { recap } from '../../../source/procedure/recap.js';
+import { plainReporter } from '../../../source/cli/plain-reporter.js';
+import { syncGuidance } from '../../../source/operations/sync-watch.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { pairKey, sessionsDir } from '../../../source/session/session-files.js';
 import { findSessions } from '../../../source/session/session-files.js';
@@ -113,6 +115,31 @@ describe('the procedure runner against the lab', () => {
 		expect(servers['dub-fe01.contoso.com']!.tasks.bootstrapper.attempts).toBe(1);
 		expect(servers['dub-fe02.contoso.com']!.tasks['backup-service'].state).toBe('succeeded');
 		expect(environment.readFarm().servers['dub-fe02.contoso.com']!.bootstrapper.state).toBe('done');
+	});
+
+	it("shows Enable-CsTopology's file share warning after the publish, records it, and names it first when the sync then fails", async () => {
+		const scenario = await withFaults([
+			{ type: 'file-share-permissions', pool: BACKUP },
+			{ type: 'sync-error', pool: BACKUP, module: 'ConfServices.DataConf' },
+		]);
+		const shown: string[] = [];
+		const report = plainReporter((line) => shown.push(line));
+		const result = await driveProcedure({
+			environment: await lab(scenario),
+			stateDir,
+			operator: autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			perPool: 1,
+			signal: new AbortController().signal,
+			identity: IDENTITY,
+			onSession: (session) => session.subscribe(report),
+		});
+		expect(result.outcome).toBe('failed');
+		const warnings = result.session.state.publish.warnings ?? [];
+		expect(warnings).toEqual([expect.stringMatching(/^Could not set file share permissions on .* for pool-dublin\.contoso\.com/)]);
+		expect(shown.join('\n')).toMatch(/pairing written and topology enabled\n.* warning: Enable-CsTopology: Could not set file share permissions/);
+		const notes = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl')).flatMap((entry) => (entry.type === 'note' ? [entry.text] : []));
+		expect(notes).toContain(`Enable-CsTopology warned: ${warnings[0]}`);
+		expect(syncGuidance([{ fqdn: POOL }, { fqdn: BACKUP }], warnings)[0]).toMatch(/^When it published, Enable-CsTopology warned: Could not set file share permissions.*local Administrator on the file server/);
 	});
 
 	it('shows the plan again when someone else publishes between the plan and the publish', async () => {

@@ -162,12 +162,25 @@ function Get-CsTopology {
 	[pscustomobject]@{ Signature = $state.signature; Document = $document }
 }
 
+# -Report writes the log of the run (CMDLET Enable-CsTopology: "-Report: a file path for the log file created when the
+# cmdlet runs"). Its layout here, and the wording of the warnings, are ours [unverified]. Fault publishWarnings (ours):
+# each is written as a warning and into the report, as when the account could not set a file store's permissions.
 function Enable-CsTopology {
 	[CmdletBinding(SupportsShouldProcess)]
-	param([switch]$Force)
+	param([switch]$Force, [string]$Report, [string]$GlobalCatalog, [string]$GlobalSettingsDomainController)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
 	if ($PSCmdlet.ShouldProcess('topology', 'Enable')) {
-		Use-StandInState -Write -Action { param($state) $state.enabledSignature = $state.signature } | Out-Null
+		$warnings = Use-StandInState -Write -Action {
+			param($state)
+			$state.enabledSignature = $state.signature
+			if ($state.Contains('publishWarnings')) { @($state.publishWarnings) } else { @() }
+		}
+		foreach ($warning in @($warnings)) { if ($warning) { $PSCmdlet.WriteWarning($warning) } }
+		if ($Report) {
+			$rows = @(foreach ($warning in @($warnings)) { if ($warning) { "<tr><td class=""warning"">Warning: $([System.Net.WebUtility]::HtmlEncode($warning))</td></tr>" } })
+			$html = "<html><head><title>Enable-CsTopology</title></head><body><table><tr><td>Enabling topology: Success</td></tr>$($rows -join '')</table></body></html>"
+			[System.IO.File]::WriteAllText($Report, $html)
+		}
 	}
 }
 

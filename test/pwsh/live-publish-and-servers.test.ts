@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
+import type { PairingRequest } from '../../source/sfb/model.js';
+import { describeWithPwsh } from './pwsh-available.js';
+import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
+
+const request: PairingRequest = {
+	pool: POOL_A.fqdn,
+	backup: POOL_B.fqdn,
+	voice: { automaticFailover: false, failoverSeconds: 300, failbackSeconds: 600 },
+};
+const SHARE_WARNING = 'Could not set file share permissions on \\\\fs01.contoso.com\\share: Access is denied.';
+
+/** Waits until the stand-in has logged a call to `cmdlet`, and answers the PowerShell process that made it. */
+async function processCalling(farm: StandInFarm, cmdlet: string): Promise<number> {
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const call = farm.read().calls.find((entry) => entry.cmdlet === cmdlet);
+		if (call?.pid !== undefined) return call.pid;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	throw new Error(`${cmdlet} was not called`);
+}
+
+describeWithPwsh('the live side: the publish, the Backup Service events and the Bootstrapper folder', (pwsh) => {
+	let farm: StandInFarm;
+	let environment: PowerShellEnvironment;
+
+	beforeAll(async () => {
+		farm = createStandInFarm((state) => {
+			state.publishWarnings = [SHARE_WARNING];
+			state.slowCmdlets = { 'Enable-CsTopology': 1500 };
+		});
+		process.env.SFB_STANDIN_STATE = farm.statePath;
+		environment = await createPowerShellEnvironment({ executable: pwsh, stateDir: path.join(farm.dir, 'state'), modulePath: STAND_IN_MODULES });
+	});
+
+	afterAll(async () => {
+		await environment?.dispose();
+		farm?.remove();
+	});
+
+	it('publishes through a Ctrl+C and a dispose, then answers Enable-CsTopology warnings and keeps its -Report file', async () => {
+		const publishing = environment.writePairing(request);
+		const pid = await processCalling(farm, 'Enable-CsTopology');
+		// A Ctrl+C in the console reaches PowerShell too; then the cancelled command closes the environment.
+		process.kill(pid, 'SIGINT');
+		let waitedFor = false;
+		const closing = environment.dispose({ onWait: () => (waitedFor = true) });
+		const published = await publishing;
+		await closing;
+
+		expect(waitedFor).toBe(true);
+		const state = farm.read();
+		expect(state.enabledSignature).toBe(state.signature);
+		expect(state.registrars[POOL_A.fqdn]?.backupRegistrar).toBe(`Registrar:${POOL_B.fqdn}`);
+		const enable = state.calls.find((call) => call.cmdlet === 'Enable-CsTopology');
+		expect(enable?.parameters.Report).toMatch(/Enable-CsTopology\.html$/);
+		expect(published?.warnings).toEqual([SHARE_WARNING]);
+		expect(readFileSync(published?.reportPath ?? '', 'utf8')).toContain('file share permissions');
+		// The report's private folder on the jump box is gone once it has been read.
+		expect(() => readFileSync(String(enable?.parameters.Report))).toThrow();
+	});
+});
