@@ -9,10 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { createPowerShellEnvironment } from '../source/environments/powershell/powershell-environment.js';
-import { arrayLiteral, BOOTSTRAPPER_CANDIDATES, remoteBootstrapperBlock } from '../source/environments/powershell/scripts.js';
+import { powershellLiteral } from '../source/environments/powershell/literal.js';
+import { arrayLiteral, remoteBootstrapperBlock } from '../source/environments/powershell/scripts.js';
 import { PowerShellSession } from '../source/environments/powershell/session.js';
 import { locatePwsh } from '../test/pwsh/pwsh-available.js';
-import { createStandInFarm, STAND_IN_MODULES, standInServer } from '../test/pwsh/stand-in.js';
+import { BOOTSTRAPPER_ON_D, createStandInFarm, STAND_IN_MODULES, standInServer } from '../test/pwsh/stand-in.js';
 
 const pwsh = locatePwsh();
 if (pwsh === undefined) {
@@ -60,7 +61,7 @@ try {
 
 	// B. One session, remoting jobs: Invoke-Command -AsJob per server, Receive-Job polled every 100 ms.
 	const jobsScript = (targets: string[]) => String.raw`$remote = ${remoteBootstrapperBlock}
-$jobs = @(foreach ($server in ${arrayLiteral(targets)}) { Invoke-Command -ComputerName $server -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral(BOOTSTRAPPER_CANDIDATES)}) -AsJob })
+$jobs = @(foreach ($server in ${arrayLiteral(targets)}) { Invoke-Command -ComputerName $server -ScriptBlock $remote -ArgumentList ${powershellLiteral(BOOTSTRAPPER_ON_D)} -AsJob })
 $exitCodes = @{}
 while ($true) {
 	foreach ($job in $jobs) {

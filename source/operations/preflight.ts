@@ -2,6 +2,9 @@ import { EnvironmentError, type Environment } from '../environments/port.js';
 import type { PoolReadings, PreflightReadings, Reading, ServerReadings } from '../procedure/preflight.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
 import { probe } from './probes.js';
+import { hostOfShare } from '../sfb/file-store.js';
+
+export { hostOfShare };
 
 /**
  * Reads everything `sfb-pair doctor` judges, changing nothing: the account, then every Front End of the pools
@@ -74,10 +77,6 @@ async function reading<T>(read: () => Promise<T>): Promise<Reading<T>> {
 	}
 }
 
-/** `\\fs01.contoso.com\share` → `fs01.contoso.com`. */
-export function hostOfShare(unc: string): string | undefined {
-	return /^\\\\([^\\]+)\\/.exec(unc)?.[1];
-}
 
 /** The container of a distinguished name: the name without its first part (a `\,` inside a part is not a separator). */
 export function parentOf(distinguishedName: string): string | undefined {

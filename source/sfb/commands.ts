@@ -46,6 +46,11 @@ export function readServiceCommand(server: string, name = BACKUP_SERVICE): strin
 	return `Get-CsWindowsService -Name ${q(name)} -ComputerName ${q(server)}`;
 }
 
+/** Where the Front End service is installed on a server, which says where Bootstrapper.exe is. */
+export function frontEndPathCommand(server: string): string {
+	return `Invoke-Command -ComputerName ${q(server)} { (Get-CimInstance -ClassName Win32_Service -Filter "Name = 'RTCSRV'").PathName }`;
+}
+
 export function syncCommand(pool: string): string {
 	return `Invoke-CsBackupServiceSync -PoolFqdn ${q(pool)}`;
 }

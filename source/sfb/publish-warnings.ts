@@ -55,3 +55,9 @@ export function publishWarningAdvice(warnings: string[]): string | undefined {
 	if (!warnings.some(isFileSharePermissionsWarning)) return undefined;
 	return 'Enable-CsTopology could not set the file share permissions: the Backup Service cannot write to the file store and goes to ErrorState. Run Enable-CsTopology again from an account that is a local Administrator on the file server (or grant the RTC groups their rights on the share), then check the share';
 }
+
+/** A -Report file's shape for `doctor --capture`: its markup's element names and how many warning lines, never its text. */
+export function reportShape(report: string): { type: string; elements: string[]; warningLines: number; characters: number } {
+	const elements = [...new Set([...report.matchAll(/<([A-Za-z][A-Za-z0-9:_-]*)/g)].map((match) => match[1]!.toLowerCase()))].sort();
+	return { type: elements.length > 0 ? 'markup' : 'text', elements, warningLines: warningsInReport(report).length, characters: report.length };
+}

@@ -123,6 +123,15 @@ describeWithPwsh('sfb-pair doctor on a live farm (pwsh, stand-in module)', (pwsh
 			for (const command of ['Get-CsTopology -AsXml', 'Get-CsService -Registrar', 'Get-CsPoolBackupRelationship -PoolFqdn pool1', 'Get-CsBackupServiceStatus -PoolFqdn pool2', 'Get-CsPoolFabricState -PoolFqdn pool1', 'Get-CsManagementStoreReplicationStatus -ReplicaFqdn pool1-fe1', 'on pool2-fe1: Get-CsServerPatchVersion', 'on pool1-fe1: Get-CimInstance -ClassName Win32_ComputerSystem']) {
 				expect(commands).toContain(command);
 			}
+			// The other reads of the live side: the account, the event log, the registry, SMB, RTCSRV's install path, the publish's report.
+			const shapeOf = (command: string) => capture.shapes.find((entry) => entry.command === command)?.shape;
+			expect(shapeOf('whoami.exe /groups /fo csv /nh')).toMatchObject({ items: [{ type: 'System.String' }] });
+			expect(shapeOf('Test-CsSetupPermission -ComputerOU <the first Front End OU>')).toMatchObject({ count: 1 });
+			expect(shapeOf(`on pool1-fe1: Get-CimInstance -ClassName Win32_Service -Filter "Name = 'RTCSRV'"`)).toMatchObject({ count: 1, items: [{ properties: { PathName: { type: 'System.String' } } }] });
+			expect(shapeOf("on pool2-fe1: Get-WinEvent -FilterHashtable @{ ProviderName = 'LS Backup Service'; Id = 4007 } -MaxEvents 1")).toMatchObject({ error: { errorId: expect.stringMatching(/^NoMatchingEventsFound/) } });
+			expect(shapeOf('on pool1-fe1: Get-ItemPropertyValue -Path <Group Policy State\\Machine> -Name Distinguished-Name')).toMatchObject({ items: [{ type: 'System.String' }] });
+			expect(shapeOf('on pool2-fe1: Test-NetConnection -ComputerName <the pool file server> -Port 445 -InformationLevel Quiet')).toMatchObject({ items: [{ type: 'System.Boolean' }] });
+			expect(shapeOf('Enable-CsTopology -Report (the newest report kept in the state folder)')).toEqual({ absent: 'sfb-pair has not published from this state folder' });
 			const replication = capture.shapes.find((entry) => entry.command.startsWith('Get-CsManagementStoreReplicationStatus'));
 			expect(replication?.shape).toMatchObject({ count: 1, items: [{ properties: { UpToDate: { type: 'System.Boolean' }, LastUpdateCreation: { type: 'System.DateTime' } } }] });
 			expect(text).not.toMatch(/contoso|sea-fe|dub-fe|pool0[12]|6\.0\.9319|Windows Server|Virtual Machine/i);

@@ -65,9 +65,11 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 				],
 			};
 			state.servers[dub02]!.bootstrapper.exitCodes = [3010];
+			// A custom install folder: found from the Front End service's install path, on no drive a guess would try.
 			state.servers[dub02]!.drives = ['C:', 'E:'];
-			state.servers[dub02]!.bootstrapperPath = 'E:\\Program Files\\Skype for Business Server 2019\\Deployment\\Bootstrapper.exe';
+			state.servers[dub02]!.bootstrapperPath = 'E:\\SfB\\Skype for Business Server 2019\\Deployment\\Bootstrapper.exe';
 			state.servers[dub03]!.bootstrapperPath = null;
+			state.servers[dub03]!.frontEndServicePath = '';
 			state.backupRegistrarShape = 'object';
 			state.relationshipShape = 'string';
 		});
@@ -201,17 +203,16 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		expect(await environment.runBootstrapper(dub01)).toMatchObject({ exitCode: 0, rebootRequired: false });
 	});
 
-	it('finds Bootstrapper on another fixed drive and reports exit code 3010 as a reboot to do', async () => {
+	it("finds Bootstrapper in a custom install folder from the Front End service's install path, and reports exit code 3010 as a reboot to do", async () => {
 		expect(await environment.runBootstrapper(dub02)).toMatchObject({ exitCode: 3010, rebootRequired: true });
 	});
 
-	it('says where it looked when Bootstrapper.exe is not on the server', async () => {
+	it("says why when the Front End service's install path cannot be read, and runs nothing on a guess", async () => {
+		const runs = farm.read().servers[dub03]!.bootstrapper.runs;
 		const error = await failure(environment.runBootstrapper(dub03));
 		expect(error.kind).toBe('failed');
-		expect(error.message).toBe(
-			`Bootstrapper.exe was not found on ${dub03}: looked in Program Files\\Skype for Business Server 2019\\Deployment, ` +
-				'Program Files\\Skype for Business Server 2015\\Deployment, Program Files\\Microsoft Lync Server 2013\\Deployment on its fixed drives (C:, D:)',
-		);
+		expect(error.message).toBe(`Bootstrapper.exe cannot be located on ${dub03}: the Front End service (RTCSRV) has no install path in Win32_Service's PathName`);
+		expect(farm.read().servers[dub03]!.bootstrapper.runs).toBe(runs);
 	});
 
 	it('stops a Bootstrapper run when the operator cancels, and carries on in the same session', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BACKUP_SERVICE } from '../../source/environments/port.js';
 import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { describeWithPwsh } from './pwsh-available.js';
@@ -39,6 +40,21 @@ describeWithPwsh('the live side: the publish, the Backup Service events and the 
 	afterAll(async () => {
 		await environment?.dispose();
 		farm?.remove();
+	});
+
+	it('counts only an Event 4007 logged since it started the Backup Service, not one from an earlier attempt', async () => {
+		const server = POOL_B.servers[0]!;
+		const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+		farm.update((state) => {
+			const entry = state.servers[server]!;
+			entry.services.LYNCBACKUP = 'Stopped';
+			entry.startPending = true;
+			entry.events = [{ providerName: 'LS Backup Service', id: 4007, time: anHourAgo, message: 'LyncBackupService.exe stopped unexpectedly. System.NullReferenceException' }];
+		});
+		expect((await environment.readService(server, BACKUP_SERVICE)).detail).toMatch(/4007/);
+
+		await environment.startService(server, BACKUP_SERVICE);
+		expect(await environment.readService(server, BACKUP_SERVICE)).toEqual({ state: 'StartPending' });
 	});
 
 	it('publishes through a Ctrl+C and a dispose, then answers Enable-CsTopology warnings and keeps its -Report file', async () => {

@@ -72,6 +72,10 @@ export interface StandInServer {
 	doubleHopDenied?: boolean;
 	/** TCP 445 to the partner pool's file store is closed. */
 	smbBlocked?: boolean;
+	/** Win32_Service RTCSRV's PathName (ours); absent: derived from bootstrapperPath, as the product lays its folders out. */
+	frontEndServicePath?: string | null;
+	/** A service started here reads StartPending until the test says otherwise (ours). */
+	startPending?: boolean;
 }
 
 export interface StandInRegistrar {

@@ -27,6 +27,8 @@ export interface ServerFarmState {
 	/** The CU was re-applied after the last Bootstrapper run (which puts the Backup Service back to RTM binaries). */
 	cuReapplied: boolean;
 	lyncBackup: { state: 'Running' | 'Stopped'; startedAt?: number };
+	/** When LYNCBACKUP logged Event 4007 in earlier runs (the current run's crash is worked out from its start). */
+	backupCrashEvents?: number[];
 	/** When `Invoke-CsManagementStoreReplication` last pushed the configuration to this server's replica. */
 	replicationPushedAt?: number;
 	/** Invoke-CsComputerFailOver has run and Invoke-CsComputerFailBack not since: the server takes no users. */
@@ -186,6 +188,7 @@ const farmSchema = {
 					backupServiceInstalled: { type: 'boolean' },
 					cuReapplied: { type: 'boolean' },
 					lyncBackup: { type: 'object', required: ['state'], properties: { state: { enum: ['Running', 'Stopped'] }, startedAt: instant } },
+					backupCrashEvents: { type: 'array', items: instant },
 					failedOver: { type: 'boolean' },
 				},
 			},

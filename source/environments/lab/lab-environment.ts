@@ -27,12 +27,12 @@ import {
 } from '../port.js';
 import { DEFAULT_LAB_TIME_SCALE, systemClock, type Clock } from './clock.js';
 import { farmFileAt, type FarmFile } from './farm-file.js';
-import { labFarmPath, openFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState } from './farm-state.js';
+import { labFarmPath, openFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState, type ServerFarmState } from './farm-state.js';
 import { checkBounds, TIME_SCALE } from '../../text/bounded-values.js';
 import { writePrivateSnapshot } from '../../session/private-fs.js';
 import { jitter, seededRandom } from './random.js';
 import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
-import { readLyncBackup, simulateBackupStatus, simulatedComponentVersions, simulatedReplica } from './simulation.js';
+import { crashTime, readLyncBackup, simulateBackupStatus, simulatedComponentVersions, simulatedReplica } from './simulation.js';
 import { assignUpgradeDomains } from '../../sfb/upgrade-domains.js';
 import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
 import { bootstrapperTranscript, cumulativeUpdateTranscript, failoverTranscript, withServerOutput, type BootstrapperOutcome, type Transcript } from './transcripts.js';
@@ -261,6 +261,7 @@ export class LabEnvironment implements Environment, PoolPatching {
 		const tail = await this.play(transcript, durationMs, options);
 		if (fails) return { exitCode: transcript.exitCode, rebootRequired: false, tail };
 		await this.updateServer(server, (updated) => {
+			this.keepCrashEvent(updated, this.deployedPoolOf(server));
 			if (!missed) updated.cuReapplied = true;
 			// The installer stops the services it patches; the operator starts LYNCBACKUP again (step 9).
 			updated.lyncBackup = { state: 'Stopped' };
@@ -343,6 +344,7 @@ export class LabEnvironment implements Environment, PoolPatching {
 		const reading = readLyncBackup(state, pool, this.scenario, this.clock.now(), this.toWallMs);
 		if (reading.status.state === 'Running') return;
 		if (reading.status.state !== 'StartPending') {
+			this.keepCrashEvent(state, pool);
 			state.lyncBackup = { state: 'Running', startedAt: this.clock.now() };
 			this.farmFile.save(farm);
 		}
@@ -583,6 +585,12 @@ export class LabEnvironment implements Environment, PoolPatching {
 			options.onLine?.(line.text);
 		}
 		return tail;
+	}
+
+	/** Before LYNCBACKUP's current run ends (a new start, the installer stopping it), its Event 4007, if it crashed, stays in the log. */
+	private keepCrashEvent(state: ServerFarmState, pool: ScenarioPool): void {
+		const crashedAt = crashTime(state, pool, this.scenario, this.toWallMs);
+		if (crashedAt !== undefined && crashedAt <= this.clock.now()) state.backupCrashEvents = [...(state.backupCrashEvents ?? []), crashedAt].slice(-10);
 	}
 
 	private activeFault(farm: FarmState, matches: (fault: LabFault) => boolean): LabFault | undefined {

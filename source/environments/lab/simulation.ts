@@ -26,15 +26,24 @@ export interface LyncBackupReading {
 export function readLyncBackup(server: ServerFarmState, pool: ScenarioPool, scenario: Scenario, now: number, toWallMs: ToWallMs): LyncBackupReading {
 	if (!server.backupServiceInstalled) return { status: { state: 'NotInstalled' } };
 	const { startedAt } = server.lyncBackup;
-	if (server.lyncBackup.state === 'Stopped' || startedAt === undefined) return { status: { state: 'Stopped' } };
+	// As the live side reads the event log: only an Event 4007 logged since the service was last started counts; with no
+	// start known, the newest one does.
+	const crashedSince = (since: number | undefined) => (server.backupCrashEvents ?? []).some((at) => since === undefined || at >= since);
+	const stopped = (state: 'Stopped' | 'StartPending'): LyncBackupReading => ({ status: { state, ...(crashedSince(startedAt) ? { detail: EVENT_4007_DETAIL } : {}) } });
+	if (server.lyncBackup.state === 'Stopped' || startedAt === undefined) return stopped('Stopped');
 
 	const runningSince = startedAt + toWallMs(scenario.timings.serviceStartSeconds);
-	if (now < runningSince) return { status: { state: 'StartPending' } };
-	const crashes = pool.cumulativeUpdate !== 'RTM' && !server.cuReapplied;
-	if (crashes && now >= runningSince + toWallMs(scenario.timings.event4007CrashSeconds)) {
-		return { status: { state: 'Stopped', detail: EVENT_4007_DETAIL } };
-	}
+	if (now < runningSince) return stopped('StartPending');
+	const crashAt = crashTime(server, pool, scenario, toWallMs);
+	if (crashAt !== undefined && now >= crashAt) return { status: { state: 'Stopped', detail: EVENT_4007_DETAIL } };
 	return { status: { state: 'Running' }, runningSince };
+}
+
+/** When the current run of LYNCBACKUP stops with Event 4007: a little after it starts, while the CU is not re-applied. */
+export function crashTime(server: ServerFarmState, pool: ScenarioPool, scenario: Scenario, toWallMs: ToWallMs): number | undefined {
+	const { startedAt } = server.lyncBackup;
+	if (server.lyncBackup.state !== 'Running' || startedAt === undefined || pool.cumulativeUpdate === 'RTM' || server.cuReapplied) return undefined;
+	return startedAt + toWallMs(scenario.timings.serviceStartSeconds) + toWallMs(scenario.timings.event4007CrashSeconds);
 }
 
 /**

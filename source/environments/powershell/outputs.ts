@@ -123,7 +123,7 @@ const validateComponents = ajv.compile<ComponentsOutput>({
 
 export type BootstrapperRun =
 	| { kind: 'exit'; exitCode: number; path: string }
-	| { kind: 'missing'; drives: string };
+	| { kind: 'missing'; path: string };
 
 const validateBootstrapperRun = ajv.compile<BootstrapperRun>({
 	oneOf: [
@@ -134,8 +134,8 @@ const validateBootstrapperRun = ajv.compile<BootstrapperRun>({
 		},
 		{
 			type: 'object',
-			properties: { kind: { const: 'missing' }, drives: { type: 'string' } },
-			required: ['kind', 'drives'],
+			properties: { kind: { const: 'missing' }, path: { type: 'string' } },
+			required: ['kind', 'path'],
 		},
 	],
 });

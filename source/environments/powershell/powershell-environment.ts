@@ -1,11 +1,12 @@
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupServiceStatus } from '../../sfb/backup-status.js';
-import { isBootstrapperSuccess, BOOTSTRAPPER_FOLDERS, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
+import { bootstrapperFromServicePath, isBootstrapperSuccess, BOOTSTRAPPER_REBOOT_REQUIRED } from '../../sfb/bootstrapper.js';
 import type { FrontEndPool, PairingRequest, PoolInventory, TopologyDocument } from '../../sfb/model.js';
 import { sameNameTwice } from '../../sfb/pairing-rules.js';
 import { readTopologyDocument, TopologyReadError } from '../../sfb/topology-reader.js';
 import { formatTimeSpan } from '../../sfb/voice-resiliency.js';
-import { publishWarnings } from '../../sfb/publish-warnings.js';
+import { publishWarnings, reportShape } from '../../sfb/publish-warnings.js';
 import {
 	type CentralManagementDatabase,
 	type DatabaseCheck,
@@ -30,6 +31,7 @@ import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from 
 import {
 	CMS_DATABASES_COMMAND,
 	fabricCommand,
+	frontEndPathCommand,
 	patchVersionCommand,
 	readServiceCommand,
 	registrarReadCommand,
@@ -73,6 +75,7 @@ import {
 	readReplicationScript,
 	readPairingScript,
 	readServiceScript,
+	readFrontEndPathScript,
 	readTopologyScript,
 	receiveBootstrapperScript,
 	pushReplicationScript,
@@ -117,6 +120,8 @@ const BOOTSTRAPPER_POLL_MS = 200;
 const CLOSE_TIMEOUT_MS = 15_000;
 const TAIL_LINES = 20;
 const TRANSCRIPT_FILE = 'powershell-transcript.log';
+/** Where copies of Enable-CsTopology's -Report files are kept, in the state folder. */
+const REPORTS_FOLDER = 'reports';
 
 export async function createPowerShellEnvironment(options: PowerShellEnvironmentOptions): Promise<PowerShellEnvironment> {
 	const executable = resolvePowerShellExecutable(options.executable);
@@ -165,6 +170,8 @@ export class PowerShellEnvironment implements Environment {
 	private waiting: (() => void)[] = [];
 	private readonly timeoutMs: number;
 	private disposed = false;
+	/** When this process last started each service (server's clock, ISO 8601): older events are not about that start. */
+	private readonly serviceStarts = new Map<string, string>();
 	/** The publish under way, if any: nothing may end the process running it. */
 	private publishing: Promise<unknown> | undefined;
 
@@ -273,7 +280,7 @@ export class PowerShellEnvironment implements Environment {
 			const warnings = publishWarnings(output.warnings, output.report);
 			if (output.report === undefined) return { warnings };
 			const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-			const reportPath = await writePrivateSnapshot(path.resolve(this.options.stateDir, 'reports', `Enable-CsTopology-${stamp}.html`), output.report).catch(() => undefined);
+			const reportPath = await writePrivateSnapshot(path.resolve(this.options.stateDir, REPORTS_FOLDER, `Enable-CsTopology-${stamp}.html`), output.report).catch(() => undefined);
 			return { warnings, ...(reportPath === undefined ? {} : { reportPath }) };
 		} finally {
 			if (this.publishing === publish) this.publishing = undefined;
@@ -302,13 +309,13 @@ export class PowerShellEnvironment implements Environment {
 			if (tail.length > TAIL_LINES) tail.shift();
 			options.onLine?.(text);
 		};
-		const value = await this.runBootstrapperJob(server, onLine, options.signal);
+		const bootstrapper = await this.locateBootstrapper(server);
+		const value = await this.runBootstrapperJob(server, bootstrapper.path, onLine, options.signal);
 		const run = parseBootstrapperRun(value);
 		if (run.kind === 'missing') {
-			const folders = Object.values(BOOTSTRAPPER_FOLDERS).join(', ');
 			throw new EnvironmentError(
 				'failed',
-				`Bootstrapper.exe was not found on ${server}: looked in ${folders} on its fixed drives (${run.drives || 'none reported'})`,
+				`Bootstrapper.exe is not on ${server} where its Front End service's install path puts it (${run.path}, from ${bootstrapper.servicePath}): check the installation there`,
 			);
 		}
 		if (!isBootstrapperSuccess(run.exitCode)) {
@@ -322,19 +329,28 @@ export class PowerShellEnvironment implements Environment {
 		return { exitCode: run.exitCode, rebootRequired: run.exitCode === BOOTSTRAPPER_REBOOT_REQUIRED, tail };
 	}
 
+	/** Bootstrapper.exe's path on the server, from its Front End service's install path; a path that cannot be read stops here. */
+	private async locateBootstrapper(server: string): Promise<{ path: string; servicePath: string }> {
+		const value = await this.run(readFrontEndPathScript(server), { action: frontEndPathCommand(server), server, remote: [server] });
+		const pathName = isObject(value) && typeof value.pathName === 'string' ? value.pathName : null;
+		const location = bootstrapperFromServicePath(pathName);
+		if ('reason' in location) throw new EnvironmentError('failed', `Bootstrapper.exe cannot be located on ${server}: ${location.reason}`, JSON.stringify(value));
+		return { path: location.path, servicePath: pathName ?? '' };
+	}
+
 	/**
 	 * Bootstrapper.exe runs as a job in the server's session, looked at every BOOTSTRAPPER_POLL_MS; between looks the
 	 * process that holds the session runs other servers' commands. A cancel or the timeout stops the job, which stops
 	 * Bootstrapper.exe on the server, and leaves the session open. A job whose session broke is started once more in a
 	 * re-opened session (Bootstrapper installs only what is missing, so a second run is safe).
 	 */
-	private async runBootstrapperJob(server: string, onLine: (text: string) => void, signal: AbortSignal | undefined): Promise<unknown> {
+	private async runBootstrapperJob(server: string, bootstrapper: string, onLine: (text: string) => void, signal: AbortSignal | undefined): Promise<unknown> {
 		const action = `Bootstrapper.exe on ${server}`;
 		const remote = { action, server, remote: [server] };
 		// The signal is looked at between looks, never handed to a script: a script it cuts short ends its process,
 		// and with it every session that process holds.
 		const start = async (reopen: boolean) => {
-			const id = await this.run(startBootstrapperScript(server, reopen), remote);
+			const id = await this.run(startBootstrapperScript(server, bootstrapper, reopen), remote);
 			if (typeof id !== 'number') unexpected(`${action}: starting it as a job did not answer the job's id`, JSON.stringify(id));
 			return id;
 		};
@@ -381,11 +397,14 @@ export class PowerShellEnvironment implements Environment {
 	}
 
 	async startService(server: string, name: string): Promise<void> {
-		await this.run(startServiceScript(server, name), { action: startServiceCommand(server, name), server, remote: [server] });
+		const startedAt = await this.run(startServiceScript(server, name), { action: startServiceCommand(server, name), server, remote: [server] });
+		// The server's clock, not this one's: the event log is filtered on the server, and the two may be minutes apart.
+		if (typeof startedAt === 'string' && !Number.isNaN(Date.parse(startedAt))) this.serviceStarts.set(serviceKey(server, name), startedAt);
 	}
 
 	async readService(server: string, name: string): Promise<ServiceStatus> {
-		const value = await this.run(readServiceScript(server, name), { action: readServiceCommand(server, name), server, remote: [server] });
+		const since = this.serviceStarts.get(serviceKey(server, name));
+		const value = await this.run(readServiceScript(server, name, since), { action: readServiceCommand(server, name), server, remote: [server] });
 		return parseServiceStatus(server, name, value);
 	}
 
@@ -436,10 +455,21 @@ export class PowerShellEnvironment implements Environment {
 	async captureShapes(pools: FrontEndPool[]): Promise<CmdletShape[]> {
 		const servers = pools.flatMap((pool) => pool.servers.slice(0, 1));
 		const value = await this.run(captureShapesScript(pools), { action: 'doctor --capture: the shape of every cmdlet output read', remote: servers });
-		return asList(value).map((item) => {
+		const shapes = asList(value).map((item) => {
 			const entry = typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
 			return { command: String(entry.command ?? ''), shape: entry.shape ?? null };
 		});
+		return [...shapes, await this.publishReportShape()];
+	}
+
+	/** The doctor publishes nothing: Enable-CsTopology's -Report is captured from the newest one kept in the state folder. */
+	private async publishReportShape(): Promise<CmdletShape> {
+		const command = 'Enable-CsTopology -Report (the newest report kept in the state folder)';
+		const folder = path.join(this.options.stateDir, REPORTS_FOLDER);
+		const newest = (await readdir(folder).catch(() => [] as string[])).filter((name) => /^Enable-CsTopology-.*\.html$/.test(name)).sort().at(-1);
+		if (newest === undefined) return { command, shape: { absent: 'sfb-pair has not published from this state folder' } };
+		const text = await readFile(path.join(folder, newest), 'utf8').catch(() => undefined);
+		return { command, shape: text === undefined ? { error: 'unreadable' } : reportShape(text) };
 	}
 
 	async startBackupSync(pool: string): Promise<void> {
@@ -629,4 +659,12 @@ function timeSpan(seconds: number, which: string): string {
 
 function unexpected(message: string, raw: string): never {
 	throw new EnvironmentError('unexpected-output', message, raw);
+}
+
+function serviceKey(server: string, name: string): string {
+	return `${server.toLowerCase()} ${name.toUpperCase()}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

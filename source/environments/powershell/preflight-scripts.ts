@@ -1,7 +1,8 @@
 import type { FrontEndPool } from '../../sfb/model.js';
+import { hostOfShare } from '../../sfb/file-store.js';
 import { BACKUP_SERVICE, FRONT_END_SERVICE } from '../port.js';
 import { powershellLiteral } from './literal.js';
-import { arrayLiteral, notFoundOnTheServer, onTheServer } from './scripts.js';
+import { arrayLiteral, BACKUP_CRASH_EVENT_ID, BACKUP_CRASH_PROVIDER, notFoundOnTheServer, onTheServer } from './scripts.js';
 
 /**
  * The scripts of `sfb-pair doctor`, the read-only pre-flight. Same rules as scripts.ts: every value is a literal from
@@ -126,7 +127,7 @@ function Get-SfbPairShapeOf {
 
 /** On one Front End: the shapes of what the live side reads there. */
 const remoteShapesBlock = String.raw`{
-	param([string[]]$Services)
+	param([string[]]$Services, [string]$GroupPolicyState, [string]$FileStoreHost)
 ${onTheServer}
 ${shapeFunction}
 	foreach ($service in $Services) {
@@ -135,6 +136,12 @@ ${shapeFunction}
 	Get-SfbPairShapeOf -Command 'Get-CsServerPatchVersion' -Read { Get-CsServerPatchVersion -ErrorAction Stop }
 	Get-SfbPairShapeOf -Command 'Get-CimInstance -ClassName Win32_OperatingSystem' -Read { Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop }
 	Get-SfbPairShapeOf -Command 'Get-CimInstance -ClassName Win32_ComputerSystem' -Read { Get-CimInstance -ClassName Win32_ComputerSystem -ErrorAction Stop }
+	Get-SfbPairShapeOf -Command ${powershellLiteral(`Get-CimInstance -ClassName Win32_Service -Filter "Name = '${FRONT_END_SERVICE}'"`)} -Read { Get-CimInstance -ClassName Win32_Service -Filter ${powershellLiteral(`Name = '${FRONT_END_SERVICE}'`)} -ErrorAction Stop }
+	Get-SfbPairShapeOf -Command ${powershellLiteral(`Get-WinEvent -FilterHashtable @{ ProviderName = '${BACKUP_CRASH_PROVIDER}'; Id = ${BACKUP_CRASH_EVENT_ID} } -MaxEvents 1`)} -Read { Get-WinEvent -FilterHashtable @{ ProviderName = ${powershellLiteral(BACKUP_CRASH_PROVIDER)}; Id = ${BACKUP_CRASH_EVENT_ID} } -MaxEvents 1 -ErrorAction Stop }
+	Get-SfbPairShapeOf -Command 'Get-ItemPropertyValue -Path <Group Policy State\Machine> -Name Distinguished-Name' -Read { Get-ItemPropertyValue -Path $GroupPolicyState -Name 'Distinguished-Name' -ErrorAction Stop }
+	if ($FileStoreHost) {
+		Get-SfbPairShapeOf -Command 'Test-NetConnection -ComputerName <the pool file server> -Port 445 -InformationLevel Quiet' -Read { Test-NetConnection -ComputerName $FileStoreHost -Port 445 -InformationLevel Quiet -WarningAction SilentlyContinue }
+	}
 }`;
 
 /**
@@ -157,14 +164,29 @@ export function captureShapesScript(pools: FrontEndPool[]): string {
 					? []
 					: [
 							`Get-SfbPairShapeOf -Command ${powershellLiteral(`Get-CsManagementStoreReplicationStatus -ReplicaFqdn ${first}`)} -Read { Get-CsManagementStoreReplicationStatus -ReplicaFqdn ${server} }`,
-							`try { @(Invoke-SfbPairRemote -ComputerName ${server} -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral([FRONT_END_SERVICE, BACKUP_SERVICE])})) | ForEach-Object { @{ command = ${powershellLiteral(`on ${first}: `)} + [string]$_.command; shape = $_.shape } } } catch { @{ command = ${powershellLiteral(`on ${first}`)}; shape = @{ error = @{ type = $_.Exception.GetType().FullName; category = [string]$_.CategoryInfo.Category; errorId = [string]$_.FullyQualifiedErrorId } } } }`,
+							`try { @(Invoke-SfbPairRemote -ComputerName ${server} -ScriptBlock $remote -ArgumentList ([string[]]${arrayLiteral([FRONT_END_SERVICE, BACKUP_SERVICE])}), ${powershellLiteral(GROUP_POLICY_STATE)}, ${powershellLiteral((pool.fileStore === undefined ? undefined : hostOfShare(pool.fileStore)) ?? '')}) | ForEach-Object { @{ command = ${powershellLiteral(`on ${first}: `)} + [string]$_.command; shape = $_.shape } } } catch { @{ command = ${powershellLiteral(`on ${first}`)}; shape = @{ error = @{ type = $_.Exception.GetType().FullName; category = [string]$_.CategoryInfo.Category; errorId = [string]$_.FullyQualifiedErrorId } } } }`,
 						]),
 			].join('\n');
 		})
 		.join('\n');
+	// Test-CsSetupPermission is asked about the OU of the first Front End the topology names, as the doctor asks it.
+	const firstServer = pools.flatMap((pool) => pool.servers)[0];
+	const setupPermission =
+		firstServer === undefined
+			? ''
+			: String.raw`$distinguishedName = ''
+try { $distinguishedName = [string]@(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(firstServer)} -ScriptBlock { param([string]$Path) Get-ItemPropertyValue -Path $Path -Name 'Distinguished-Name' -ErrorAction Stop } -ArgumentList ${powershellLiteral(GROUP_POLICY_STATE)})[0] } catch { $distinguishedName = '' }
+if ($distinguishedName -match '^CN=[^,]+,(.+)$') {
+	$organizationalUnit = $Matches[1]
+	Get-SfbPairShapeOf -Command 'Test-CsSetupPermission -ComputerOU <the first Front End OU>' -Read { Test-CsSetupPermission -ComputerOU $organizationalUnit }
+}`;
 	return String.raw`${shapeFunction}
 $remote = ${remoteShapesBlock}
 Get-SfbPairShapeOf -Command 'Get-CsTopology -AsXml' -Read { Get-CsTopology -AsXml }
 Get-SfbPairShapeOf -Command 'Get-CsService -Registrar' -Read { Get-CsService -Registrar }
-${perPool}`;
+Get-SfbPairShapeOf -Command 'whoami.exe' -Read { whoami.exe }
+Get-SfbPairShapeOf -Command 'whoami.exe /groups /fo csv /nh' -Read { whoami.exe /groups /fo csv /nh }
+${perPool}
+${setupPermission}`;
 }
+

@@ -1,5 +1,4 @@
 import type { PairingRequest } from '../../sfb/model.js';
-import { BOOTSTRAPPER_FOLDERS } from '../../sfb/bootstrapper.js';
 import { BACKUP_SERVICE, FRONT_END_SERVICE } from '../port.js';
 import { powershellLiteral } from './literal.js';
 
@@ -17,9 +16,6 @@ export const EVENT_FRAME = 'event';
 /** Event 4007 from "LS Backup Service": the Backup Service crashed because the CU was not re-applied (step 9 of the current deployment article). */
 export const BACKUP_CRASH_PROVIDER = 'LS Backup Service';
 export const BACKUP_CRASH_EVENT_ID = 4007;
-
-/** Bootstrapper.exe under each product's Deployment folder, relative to a drive root (sfb-facts.md §4). */
-export const BOOTSTRAPPER_CANDIDATES = Object.values(BOOTSTRAPPER_FOLDERS).map((folder) => `${folder}\\Bootstrapper.exe`);
 
 /**
  * Defined once per session: the functions that frame results and events, and that flatten cmdlet output
@@ -385,11 +381,22 @@ export const PUBLISH_REPORT_MAX_CHARS = 1_000_000;
  * the pipeline that started it was stopped meanwhile.
  */
 const publishBlock = String.raw`
-	param([string[]]$Writes, [string]$Folder, [int]$MaxReport)
+	param([string[]]$Identities, [string[]]$Backups, [bool]$Automatic, [string]$Failover, [string]$Failback, [string]$Folder, [int]$MaxReport)
 	$ErrorActionPreference = 'Stop'
+	if ($PSVersionTable.PSVersion.Major -lt 6) {
+		# As in the session: without this, Windows PowerShell 5.1 writes a wrapped array as {"value":[...],"Count":n}.
+		Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue
+	}
 	$answer = $null
 	try {
-		foreach ($write in $Writes) { $null = & ([scriptblock]::Create($write)) }
+		for ($index = 0; $index -lt $Identities.Count; $index++) {
+			$registrar = @{ Identity = $Identities[$index]; BackupRegistrar = $Backups[$index]; EnableAutomaticFailover = $Automatic; Confirm = $false }
+			if ($Automatic) {
+				$registrar.FailureDetectionInterval = $Failover
+				$registrar.FailbackDetectionInterval = $Failback
+			}
+			$null = Set-CsRegistrar @registrar
+		}
 		$reportPath = Join-Path $Folder 'Enable-CsTopology.html'
 		$publishWarnings = @()
 		Enable-CsTopology -Report $reportPath -WarningVariable publishWarnings -WarningAction SilentlyContinue
@@ -434,13 +441,24 @@ export function writePairingScript(request: PairingRequest, intervals: PairingIn
 	const voice = request.voice.automaticFailover
 		? `-EnableAutomaticFailover $true -FailureDetectionInterval ${powershellLiteral(intervals.failover)} -FailbackDetectionInterval ${powershellLiteral(intervals.failback)}`
 		: '-EnableAutomaticFailover $false';
-	const whatIfSwitch = whatIf ? ' -WhatIf' : '';
-	const writes = directions.map(
-		([pool, partner]) =>
-			`Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${pool}`)} -BackupRegistrar ${powershellLiteral(`Registrar:${partner}`)} ` +
-			`${voice}${whatIfSwitch} -Confirm:$false`,
-	);
-	if (whatIf) return [...writes, '$null'].join('\n');
+	if (whatIf) {
+		const writes = directions.map(
+			([pool, partner]) =>
+				`Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${pool}`)} -BackupRegistrar ${powershellLiteral(`Registrar:${partner}`)} ${voice} -WhatIf -Confirm:$false`,
+		);
+		return [...writes, '$null'].join('\n');
+	}
+	const registrar = (pool: string) => powershellLiteral(`Registrar:${pool}`);
+	const interval = (value: string) => (request.voice.automaticFailover ? powershellLiteral(value) : '$null');
+	const publishArguments = [
+		`[string[]]@(${directions.map(([pool]) => registrar(pool)).join(', ')})`,
+		`[string[]]@(${directions.map(([, partner]) => registrar(partner)).join(', ')})`,
+		request.voice.automaticFailover ? '$true' : '$false',
+		interval(intervals.failover),
+		interval(intervals.failback),
+		'$folder',
+		String(PUBLISH_REPORT_MAX_CHARS),
+	];
 	return String.raw`$module = @(Get-Module -Name SkypeForBusiness, Lync)[0]
 $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('sfb-pair-' + [guid]::NewGuid().ToString('N'))
 if ($PSVersionTable.PSVersion.Major -ge 7 -and -not $IsWindows) {
@@ -457,7 +475,7 @@ foreach ($name in @('Write-SfbPairFrame', 'ConvertTo-SfbPairFailure')) {
 $initial.ImportPSModule(@($module.Path))
 $publish = [powershell]::Create($initial)
 try {
-	$null = $publish.AddScript(${powershellLiteral(publishRunspaceScript())}).AddArgument([string[]]${arrayLiteral(writes)}).AddArgument($folder).AddArgument(${PUBLISH_REPORT_MAX_CHARS})
+	$null = $publish.AddScript(${powershellLiteral(publishRunspaceScript())})${publishArguments.map((argument) => `.AddArgument(${argument})`).join('')}
 	$answer = @($publish.Invoke())[-1]
 	if ($null -eq $answer) { throw ($publish.Streams.Error | Select-Object -First 1) }
 } finally {
@@ -468,38 +486,40 @@ $answer.value`;
 }
 
 /**
- * What runs on the server: probe every fixed drive for the product's Deployment folder, run the first
- * Bootstrapper.exe found, emit each output line as an object as it comes, then the exit code.
+ * The Front End service's image path on one server, from CIM (Win32_Service RTCSRV `PathName`), read in the server's
+ * session: Bootstrapper.exe is found from it (bootstrapperFromServicePath), not guessed from fixed drive paths.
  */
+export function readFrontEndPathScript(server: string): string {
+	return String.raw`$remote = {
+	param([string]$Name)
+	$ErrorActionPreference = 'Stop'
+	$service = @(Get-CimInstance -ClassName Win32_Service -Filter ("Name = '" + $Name + "'"))[0]
+	$path = $null
+	if ($null -ne $service) { $path = [string]$service.PathName }
+	@{ pathName = $path }
+}
+@(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(FRONT_END_SERVICE)})[0]`;
+}
+
+/** What runs on the server: Bootstrapper.exe at the path given, each output line as an object as it comes, then the exit code. */
 export const remoteBootstrapperBlock = String.raw`{
-	param([string[]]$Candidates)
+	param([string]$Bootstrapper)
 	$ErrorActionPreference = 'Continue'
-	$bootstrapper = $null
-	$disks = @(Get-CimInstance -ClassName Win32_LogicalDisk -Filter 'DriveType = 3')
-	:search foreach ($disk in $disks) {
-		foreach ($candidate in $Candidates) {
-			$path = $disk.DeviceID + '\' + $candidate
-			if (Test-Path -LiteralPath $path) {
-				$bootstrapper = $path
-				break search
-			}
-		}
-	}
-	if ($null -eq $bootstrapper) {
-		[pscustomobject]@{ Kind = 'missing'; Drives = (@($disks | ForEach-Object { $_.DeviceID }) -join ', ') }
+	if (-not (Test-Path -LiteralPath $Bootstrapper)) {
+		[pscustomobject]@{ Kind = 'missing'; Path = $Bootstrapper }
 		return
 	}
-	& $bootstrapper 2>&1 | ForEach-Object { [pscustomobject]@{ Kind = 'line'; Text = [string]$_ } }
-	[pscustomobject]@{ Kind = 'exit'; Code = $LASTEXITCODE; Path = $bootstrapper }
+	& $Bootstrapper 2>&1 | ForEach-Object { [pscustomobject]@{ Kind = 'line'; Text = [string]$_ } }
+	[pscustomobject]@{ Kind = 'exit'; Code = $LASTEXITCODE; Path = $Bootstrapper }
 }`;
 
 /**
  * Bootstrapper.exe on one server, started as a job in the server's session so that this PowerShell stays free for the
  * other servers' commands while it runs (an hour or more on a real farm). Answers the job's id.
  */
-export function startBootstrapperScript(server: string, reopen: boolean): string {
+export function startBootstrapperScript(server: string, bootstrapper: string, reopen: boolean): string {
 	return String.raw`$remote = ${remoteBootstrapperBlock}
-Start-SfbPairRemoteJob -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList (,[string[]]${arrayLiteral(BOOTSTRAPPER_CANDIDATES)})${reopen ? ' -Reopen' : ''}`;
+Start-SfbPairRemoteJob -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(bootstrapper)}${reopen ? ' -Reopen' : ''}`;
 }
 
 /** What the Bootstrapper job printed since the last look, whether it has finished, and whether its session was lost. */
@@ -508,7 +528,7 @@ export function receiveBootstrapperScript(server: string, job: number): string {
 @{
 	finished = [bool]$received.finished
 	lost = [bool]$received.lost
-	items = @(foreach ($item in $received.items) { @{ kind = [string]$item.Kind; text = [string]$item.Text; exitCode = $item.Code; path = [string]$item.Path; drives = [string]$item.Drives } })
+	items = @(foreach ($item in $received.items) { @{ kind = [string]$item.Kind; text = [string]$item.Text; exitCode = $item.Code; path = [string]$item.Path } })
 }`;
 }
 
@@ -524,15 +544,19 @@ export function closeRemoteSessionsScript(): string {
 
 /**
  * One Windows service, asked on its server. When the Backup Service is not running, the newest Event 4007 from
- * its event source says whether it crashed because the Cumulative Update was not re-applied.
+ * its event source says whether it crashed because the Cumulative Update was not re-applied; with `since` (the
+ * server's own clock when sfb-pair started the service, ISO 8601), only an event logged since then counts, so a crash
+ * from an earlier attempt is not taken for this one's.
  */
-export function readServiceScript(server: string, name: string): string {
+export function readServiceScript(server: string, name: string, since?: string): string {
 	const crashLookup =
 		name.toUpperCase() === BACKUP_SERVICE
 			? String.raw`
 	if ($status -ne 'Running') {
 		try {
-			$crash = Get-WinEvent -FilterHashtable @{ ProviderName = ${powershellLiteral(BACKUP_CRASH_PROVIDER)}; Id = ${BACKUP_CRASH_EVENT_ID} } -MaxEvents 1 -ErrorAction Stop
+			$filter = @{ ProviderName = ${powershellLiteral(BACKUP_CRASH_PROVIDER)}; Id = ${BACKUP_CRASH_EVENT_ID} }
+			if ($Since) { $filter.StartTime = [datetime]::Parse($Since, [System.Globalization.CultureInfo]::InvariantCulture, [System.Globalization.DateTimeStyles]::RoundtripKind) }
+			$crash = Get-WinEvent -FilterHashtable $filter -MaxEvents 1 -ErrorAction Stop
 			$result.crash = @{ time = $crash.TimeCreated.ToString('yyyy-MM-dd HH:mm:ss'); message = [string]$crash.Message }
 		} catch {
 			# No such event is the usual answer (NoMatchingEventsFound); the event log is a hint, not a requirement.
@@ -541,7 +565,7 @@ export function readServiceScript(server: string, name: string): string {
 	}`
 			: '';
 	return String.raw`$remote = {
-	param([string]$Name)
+	param([string]$Name, [string]$Since)
 ${onTheServer}
 	try {
 		$service = @(Get-CsWindowsService -Name $Name -ErrorAction Stop)[0]
@@ -553,17 +577,19 @@ ${onTheServer}
 	$result = @{ installed = $true; status = $status }${crashLookup}
 	$result
 }
-@(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(name)})[0]`;
+@(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(name)}, ${powershellLiteral(since ?? '')})[0]`;
 }
 
+/** Starts a service on its server; answers the server's own clock (UTC, ISO 8601) just before the start. */
 export function startServiceScript(server: string, name: string): string {
 	return String.raw`$remote = {
 	param([string]$Name)
 ${onTheServer}
+	$startedAt = [datetime]::UtcNow.ToString('o')
 	$null = Start-CsWindowsService -Name $Name
+	$startedAt
 }
-$null = Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(name)}
-$null`;
+[string]@(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(name)})[-1]`;
 }
 
 export function startBackupSyncScript(pool: string): string {

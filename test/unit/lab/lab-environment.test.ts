@@ -375,6 +375,23 @@ describe('Cumulative Update and LYNCBACKUP', () => {
 		);
 	});
 
+	it('an Event 4007 from an earlier run does not count against a fresh start, but stays the evidence of a stopped service', async () => {
+		const { lab, clock } = await openLab();
+		await pairRedmondDublin(lab);
+		await lab.runBootstrapper('red-fe01.contoso.com');
+		await lab.startService('red-fe01.contoso.com', BACKUP_SERVICE);
+		clock.advance(60 * SECOND);
+		await lab.reapplyCumulativeUpdate('red-fe01.contoso.com');
+		expect((await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE)).detail).toContain('Event 4007');
+
+		const starting = lab.startService('red-fe01.contoso.com', BACKUP_SERVICE);
+		expect(await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE)).toEqual({ state: 'StartPending' });
+		clock.advance(60 * SECOND);
+		await starting;
+		clock.advance(3600 * SECOND);
+		expect(await lab.readService('red-fe01.contoso.com', BACKUP_SERVICE)).toEqual({ state: 'Running' });
+	});
+
 	it('with the CU re-applied after Bootstrapper, LYNCBACKUP keeps running', async () => {
 		const { lab, clock } = await openLab();
 		await pairRedmondDublin(lab);

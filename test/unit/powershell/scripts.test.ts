@@ -4,6 +4,8 @@ import {
 	probeFrontEndScript,
 	readComponentVersionsScript,
 	readServiceScript,
+	publishRunspaceScript,
+	readFrontEndPathScript,
 	receiveBootstrapperScript,
 	sessionStartScript,
 	startBootstrapperScript,
@@ -24,13 +26,15 @@ const intervals = { failover: '00:05:00', failback: '00:10:00' };
 const hostile = `fe'01\u2019"$(Remove-Item C:\\)\`;\n`;
 
 describe('script builders', () => {
-	it('writes the pairing in both directions, then enables the topology', () => {
-		expect(writePairingScript(request, intervals, false).split('\n')).toEqual([
-			"Set-CsRegistrar -Identity 'Registrar:pool01.contoso.com' -BackupRegistrar 'Registrar:pool02.contoso.com' -EnableAutomaticFailover $true -FailureDetectionInterval '00:05:00' -FailbackDetectionInterval '00:10:00' -Confirm:$false",
-			"Set-CsRegistrar -Identity 'Registrar:pool02.contoso.com' -BackupRegistrar 'Registrar:pool01.contoso.com' -EnableAutomaticFailover $true -FailureDetectionInterval '00:05:00' -FailbackDetectionInterval '00:10:00' -Confirm:$false",
-			'Enable-CsTopology',
-			'$null',
-		]);
+	it('writes the pairing in both directions, then enables the topology with -Report, in a runspace of its own', () => {
+		const script = writePairingScript(request, intervals, false);
+		expect(script).toContain(
+			".AddArgument([string[]]@('Registrar:pool01.contoso.com', 'Registrar:pool02.contoso.com')).AddArgument([string[]]@('Registrar:pool02.contoso.com', 'Registrar:pool01.contoso.com')).AddArgument($true).AddArgument('00:05:00').AddArgument('00:10:00').AddArgument($folder)",
+		);
+		expect(script).toContain('[powershell]::Create($initial)');
+		const publish = publishRunspaceScript();
+		expect(publish).toContain('$null = Set-CsRegistrar @registrar');
+		expect(publish).toContain('Enable-CsTopology -Report $reportPath -WarningVariable publishWarnings -WarningAction SilentlyContinue');
 	});
 
 	it('with whatIf passes -WhatIf and does not enable the topology', () => {
@@ -41,8 +45,9 @@ describe('script builders', () => {
 
 	it('with automatic failover off sends no detection intervals: they mean nothing then', () => {
 		const script = writePairingScript({ ...request, voice: { ...request.voice, automaticFailover: false } }, intervals, false);
-		expect(script.match(/-EnableAutomaticFailover \$false -Confirm:\$false/g)).toHaveLength(2);
-		expect(script).not.toContain('DetectionInterval');
+		expect(script).toContain('.AddArgument($false).AddArgument($null).AddArgument($null)');
+		expect(script).not.toContain('00:05:00');
+		expect(publishRunspaceScript()).toMatch(/if \(\$Automatic\) \{\s+\$registrar\.FailureDetectionInterval = \$Failover/);
 	});
 
 	it('puts every value inside one single-quoted literal and nowhere else', () => {
@@ -50,13 +55,16 @@ describe('script builders', () => {
 			probeFrontEndScript([hostile]),
 			readServiceScript(hostile, 'LYNCBACKUP'),
 			startServiceScript(hostile, hostile),
-			startBootstrapperScript(hostile, true),
+			startBootstrapperScript(hostile, hostile, true),
+			readFrontEndPathScript(hostile),
+			readServiceScript(hostile, 'LYNCBACKUP', hostile),
 			receiveBootstrapperScript(hostile, 7),
 			writePairingScript({ ...request, pool: hostile }, intervals, false),
 			testCmsDatabaseScript(hostile, hostile),
 		];
 		for (const script of scripts) {
-			const outsideLiterals = script.split(powershellLiteral(hostile)).join('').split(powershellLiteral(`Registrar:${hostile}`)).join('');
+			// The publish's own script is a literal too, a fixed one that carries no value (its values are its arguments).
+			const outsideLiterals = [powershellLiteral(hostile), powershellLiteral(`Registrar:${hostile}`), powershellLiteral(publishRunspaceScript())].reduce((text, literal) => text.split(literal).join(''), script);
 			expect(outsideLiterals).not.toContain('Remove-Item');
 		}
 	});
@@ -66,12 +74,10 @@ describe('script builders', () => {
 		expect(readServiceScript('fe01', 'RTCSRV')).not.toContain('Get-WinEvent');
 	});
 
-	it('probes the three product folders, as data, for Bootstrapper.exe', () => {
-		const script = startBootstrapperScript('fe01.contoso.com', false);
-		expect(script).toContain(
-			"@('Program Files\\Skype for Business Server 2019\\Deployment\\Bootstrapper.exe', 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe', 'Program Files\\Microsoft Lync Server 2013\\Deployment\\Bootstrapper.exe')",
-		);
-		expect(script).toContain("Start-SfbPairRemoteJob -ComputerName 'fe01.contoso.com' -ScriptBlock $remote");
+	it('runs Bootstrapper.exe at the path it is given, as data, and guesses no drive', () => {
+		const script = startBootstrapperScript('fe01.contoso.com', 'D:\\SfB\\Deployment\\Bootstrapper.exe', false);
+		expect(script).toContain("Start-SfbPairRemoteJob -ComputerName 'fe01.contoso.com' -ScriptBlock $remote -ArgumentList 'D:\\SfB\\Deployment\\Bootstrapper.exe'");
+		expect(script).not.toContain('Win32_LogicalDisk');
 		expect(script).not.toContain('-Reopen');
 	});
 
@@ -81,7 +87,8 @@ describe('script builders', () => {
 			readServiceScript('fe01.contoso.com', 'LYNCBACKUP'),
 			startServiceScript('fe01.contoso.com', 'LYNCBACKUP'),
 			readComponentVersionsScript('fe01.contoso.com'),
-			startBootstrapperScript('fe01.contoso.com', false),
+			startBootstrapperScript('fe01.contoso.com', 'C:\\Deployment\\Bootstrapper.exe', false),
+			readFrontEndPathScript('fe01.contoso.com'),
 		];
 		for (const script of scripts) {
 			expect(script).not.toMatch(/(Invoke-Command|Get-CsWindowsService|Start-CsWindowsService|Get-WinEvent)[^\n]*-ComputerName/);

@@ -336,7 +336,10 @@ function Start-CsWindowsService {
 	Use-StandInState -Write -Action {
 		param($state)
 		$entry = $state.servers[$target]
-		if ($entry.services[$Name] -ne 'Running') {
+		if ($entry.Contains('startPending') -and $entry.startPending) {
+			# Fault (ours): the service is still starting when it is next read.
+			$entry.services[$Name] = 'StartPending'
+		} elseif ($entry.services[$Name] -ne 'Running') {
 			$entry.services[$Name] = 'Running'
 			if ($Name -eq 'LYNCBACKUP' -and -not $entry.cuReapplied) { $entry.backupCrashAt = (Get-StandInNow) + $state.crashAfterMs }
 		}
@@ -352,7 +355,8 @@ function Get-WinEvent {
 	$server = Assert-StandInServerReachable -State $state -Server $target -Cmdlet $PSCmdlet
 	$found = @($server.events | Where-Object {
 			(-not $FilterHashtable.ContainsKey('ProviderName') -or $_.providerName -eq $FilterHashtable.ProviderName) -and
-			(-not $FilterHashtable.ContainsKey('Id') -or $_.id -eq $FilterHashtable.Id)
+			(-not $FilterHashtable.ContainsKey('Id') -or $_.id -eq $FilterHashtable.Id) -and
+			(-not $FilterHashtable.ContainsKey('StartTime') -or ([datetime]$_.time).ToUniversalTime() -ge ([datetime]$FilterHashtable.StartTime).ToUniversalTime())
 		})
 	if ($found.Count -eq 0) {
 		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.Exception]::new('No events were found that match the specified selection criteria.')) -ErrorId 'NoMatchingEventsFound,Microsoft.PowerShell.Commands.GetWinEventCommand' -Category ObjectNotFound -Target $null))
@@ -521,8 +525,15 @@ function Invoke-StandInRemote {
 	param([string]$Computer, [string]$ScriptText, [object[]]$ArgumentList = @())
 	$state = Use-StandInState -Action { param($state) $state }
 	$standInServer = $state.servers[$Computer]
+	# The Front End service's image path: <install folder>\Server\Core\RTCSrv.exe beside the Deployment folder that holds
+	# Bootstrapper.exe [unverified beyond the default folders], or frontEndServicePath where the state gives one (ours).
 	function Get-CimInstance {
 		param([string]$ClassName, [string]$Filter)
+		if ($ClassName -eq 'Win32_Service') {
+			if ($Filter -notmatch "Name = 'RTCSRV'" -or -not $standInServer.services.ContainsKey('RTCSRV')) { return }
+			$pathName = if ($standInServer.Contains('frontEndServicePath')) { $standInServer.frontEndServicePath } elseif ($standInServer.bootstrapperPath) { '"' + ($standInServer.bootstrapperPath -replace '\\Deployment\\Bootstrapper\.exe$', '\Server\Core\RTCSrv.exe') + '"' } else { $null }
+			return [pscustomobject]@{ Name = 'RTCSRV'; PathName = $pathName; State = $standInServer.services['RTCSRV'] }
+		}
 		foreach ($drive in $standInServer.drives) { [pscustomobject]@{ DeviceID = $drive; DriveType = 3 } }
 	}
 	function Test-Path {
