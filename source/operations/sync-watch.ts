@@ -25,7 +25,7 @@ export function syncGuidance(pools: Pick<FrontEndPool, 'fqdn'>[], publishWarning
 	const [first, second] = pools.map((pool) => pool.fqdn);
 	const shareWarning = publishWarnings.find(isFileSharePermissionsWarning);
 	return [
-		...(shareWarning ? [`When it published, Enable-CsTopology warned: ${shareWarning}. ${publishWarningAdvice(publishWarnings)}`] : []),
+		...(shareWarning ? [`When it published, Enable-CsTopology warned: ${shareWarning.replace(/\.+$/, '')}. ${publishWarningAdvice(publishWarnings)}`] : []),
 		`Check LYNCBACKUP is Running on every server: ${readServiceCommand('<server>')}`,
 		'Look in the Lync Server event log for Event 4007 (re-apply the CU), 4069/4070 (SQL errors, invalid SIP addresses)',
 		`Compare the pools' data: ${interPoolCommand(first ?? '')} (and ${second ?? ''})`,

@@ -60,7 +60,7 @@ export const procedureStateSchema = {
 			},
 		},
 		warnings: { type: 'array', items: { type: 'string' } },
-		publish: { type: 'object', required: ['written', 'verified'] },
+		publish: { type: 'object', required: ['written', 'verified'], properties: { warnings: { type: 'array', items: { type: 'string' } } } },
 		servers: {
 			type: 'object',
 			additionalProperties: {

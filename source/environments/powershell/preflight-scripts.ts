@@ -179,6 +179,8 @@ try { $distinguishedName = [string]@(Invoke-SfbPairRemote -ComputerName ${powers
 if ($distinguishedName -match '^CN=[^,]+,(.+)$') {
 	$organizationalUnit = $Matches[1]
 	Get-SfbPairShapeOf -Command 'Test-CsSetupPermission -ComputerOU <the first Front End OU>' -Read { Test-CsSetupPermission -ComputerOU $organizationalUnit }
+} else {
+	@{ command = 'Test-CsSetupPermission -ComputerOU <the first Front End OU>'; shape = @{ skipped = 'the OU of the first Front End could not be read from its registry' } }
 }`;
 	return String.raw`${shapeFunction}
 $remote = ${remoteShapesBlock}
