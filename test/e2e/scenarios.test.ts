@@ -124,6 +124,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'cu-installer-fails',
 			'sync-slow',
 			'sync-error',
+			'file-share-permissions',
 			'access-denied',
 			'topology-changed',
 			'preflight-blocked',
