@@ -149,7 +149,9 @@ function isFinished(context: OperationContext, step: StepId): boolean {
 	return status === 'done' || status === 'skipped';
 }
 
+/** A step starts only while nobody has cancelled: work that would not stop half way (the publish) may outlast a cancel. */
 function startStep(context: OperationContext, step: StepId) {
+	if (context.signal.aborted) throw new Stop(stoppedByOperator(context, STEPS[context.session.state.current].title));
 	if (context.session.state.steps[step].status !== 'active' || context.session.state.current !== step) {
 		context.session.dispatch({ type: 'step-started', step });
 	}

@@ -142,6 +142,24 @@ describe('the procedure runner against the lab', () => {
 		expect(syncGuidance([{ fqdn: POOL }, { fqdn: BACKUP }], warnings)[0]).toMatch(/^When it published, Enable-CsTopology warned: Could not set file share permissions.*local Administrator on the file server/);
 	});
 
+	it('a cancel while the topology is published lets the publish finish, then stops before the next step', async () => {
+		const environment = await lab();
+		const controller = new AbortController();
+		const write = environment.writePairing.bind(environment);
+		environment.writePairing = async (request, options) => {
+			controller.abort(new Error('cancelled by SIGINT'));
+			return write(request, options);
+		};
+		const result = await drive(environment, undefined, controller.signal);
+		expect(result.outcome).toBe('cancelled');
+		expect(result.reason).toBe('cancelled by the operator during Confirm and publish');
+		expect(result.session.state.publish).toMatchObject({ written: true, verified: true });
+		expect(environment.readFarm().pairingWrites).toBe(1);
+		const servers = result.session.state.serverOrder;
+		expect(servers.length).toBeGreaterThan(0);
+		expect(servers.map((fqdn) => environment.readFarm().servers[fqdn]!.bootstrapperRuns)).toEqual(servers.map(() => 0));
+	});
+
 	it('shows the plan again when someone else publishes between the plan and the publish', async () => {
 		const scenario = await withFaults([{ type: 'topology-changed', afterInventoryReads: 1 }]);
 		const plans: (string | undefined)[] = [];
