@@ -20,6 +20,8 @@ export function autoOperator(
 		choosePool: async () => request.pool,
 		chooseBackup: async () => request.backup,
 		chooseVoice: async () => ({ ...request.voice, ...(request.voiceNote ? { note: request.voiceNote } : {}) }),
+		// `run` reads the pre-flight itself before the procedure starts; asked here, a blocking check still stops it.
+		reviewPreflight: async (report) => (report.counts.blocking > 0 ? 'stop' : 'continue'),
 		confirmPlan: async (plan) => {
 			if (plan.notice) write(`notice: ${plan.notice}`);
 			return plan.centralManagementStore ? 'topology-builder' : 'publish';

@@ -62,6 +62,8 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `replication pushed (Invoke-CsManagementStoreReplication) to ${event.servers.join(', ')}`;
 		case 'replication-settled':
 			return `replication: ${sanitizeLine(event.note)}`;
+		case 'preflight-accepted':
+			return sanitizeLine(event.note);
 		case 'sync-requested':
 			return `sync requested for ${event.pool}`;
 		case 'sync-polled':

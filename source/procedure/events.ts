@@ -2,6 +2,7 @@ import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.
 import type { VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairPicture } from './picture.js';
+import type { Check } from './preflight.js';
 import type { OutcomeKind, PatchStage, ServerPhase } from './state.js';
 import type { StepId } from './steps.js';
 
@@ -33,6 +34,10 @@ export type ProcedureEvent = Timed<
 	| { type: 'replication-polled'; since?: string; replicas: { server: string; observation: Observation }[] }
 	| { type: 'replication-pushed'; servers: string[] }
 	| { type: 'replication-settled'; note: string }
+	| { type: 'preflight-started'; pool: string; backup: string; subjects: string[] }
+	| { type: 'preflight-read'; subject: string; answered: boolean }
+	| { type: 'preflight-judged'; checks: Check[] }
+	| { type: 'preflight-accepted'; note: string }
 	| { type: 'sync-requested'; pool: string }
 	| {
 			type: 'sync-polled';

@@ -2,6 +2,7 @@ import type { PairAssessment, PoolEligibility } from '../sfb/pairing-rules.js';
 import type { FrontEndPool, VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairState } from './picture.js';
+import type { PreflightReport } from './preflight.js';
 import type { Plan } from './plan.js';
 import type { ServerPhase } from './state.js';
 
@@ -88,6 +89,9 @@ export interface ReplicasBehind {
 	timedOut: boolean;
 }
 
+/** Go on despite the warnings (never offered while a check blocks), read the farm again after fixing, or stop here. */
+export type PreflightDecision = 'continue' | 'recheck' | 'stop';
+
 /** Push the configuration to them now, keep waiting, or stop (the session kept to resume). */
 export type ReplicationDecision = 'push' | 'wait' | 'stop';
 
@@ -101,6 +105,8 @@ export interface Operator {
 	choosePool(pools: PoolEligibility[]): Promise<string>;
 	chooseBackup(pool: FrontEndPool, candidates: BackupCandidate[]): Promise<string | Back>;
 	chooseVoice(current: VoiceResiliency): Promise<VoiceChoice | Back>;
+	/** The doctor's checks for the pair found something not ok: asked before anything changes. */
+	reviewPreflight(report: PreflightReport): Promise<PreflightDecision>;
 	confirmPlan(plan: Plan): Promise<PublishChoice>;
 	/**
 	 * The operator pairs the pools in Topology Builder; resolves 'check' to read back, 'cancel' to return to the plan (not

@@ -106,9 +106,26 @@ export function judgePreflight(readings: PreflightReadings): PreflightReport {
 			return pools[0] && pools[1] ? judgePair(pools[0], pools[1]) : [];
 		}),
 	];
+	return { checks, counts: countChecks(checks) };
+}
+
+export function countChecks(checks: readonly Check[]): Record<CheckStatus, number> {
 	const counts = { ok: 0, warning: 0, blocking: 0 };
 	for (const check of checks) counts[check.status] += 1;
-	return { checks, counts };
+	return counts;
+}
+
+/** "2 blocking, 1 warning, 27 ok": what is not there is not said, except the ok count. */
+export function tallyChecks(counts: Record<CheckStatus, number>): string {
+	const { ok, warning, blocking } = counts;
+	return [blocking > 0 ? `${blocking} blocking` : '', warning > 0 ? `${warning} warning${warning === 1 ? '' : 's'}` : '', `${ok} ok`].filter(Boolean).join(', ');
+}
+
+const RANK: Record<CheckStatus, number> = { blocking: 0, warning: 1, ok: 2 };
+
+/** The checks that need a reader's attention, blocking before warning, each kept in the order it was judged. */
+export function checksToAct(checks: readonly Check[]): Check[] {
+	return checks.filter((check) => check.status !== 'ok').sort((a, b) => RANK[a.status] - RANK[b.status]);
 }
 
 export function judgeAccount(readings: Pick<PreflightReadings, 'account' | 'setupPermission'>): Check[] {

@@ -12,6 +12,7 @@ import { KeyProvider, PRIORITY, useKeys, type KeyPacer } from './keys/keys.js';
 import { OutputView } from './OutputView.js';
 import type { PromptBridge } from './prompt-bridge.js';
 import { PromptView, isBlockingPrompt } from './PromptView.js';
+import { PreflightPanel } from './PreflightPanel.js';
 import { QuitQuestion } from './QuitQuestion.js';
 import { ReplicationPanel } from './ReplicationPanel.js';
 import { SCREEN_CLOCK_MS, ServerPanels } from './ServerPanels.js';
@@ -75,7 +76,8 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	const prompt = pending?.prompt;
 	const failure = prompt?.kind === 'failure' ? prompt.failure : undefined;
 	const phase = failure?.phase ?? (state && isServerPhase(state.current) ? state.current : undefined);
-	const accepting = Boolean(pending) || Boolean(state?.outcome) || Boolean(state && WORKING.has(state.current) && state.steps[state.current].status === 'active');
+	const preflightReading = Boolean(state?.preflight && !state.preflight.checks);
+	const accepting = Boolean(pending) || Boolean(state?.outcome) || preflightReading || Boolean(state && WORKING.has(state.current) && state.steps[state.current].status === 'active');
 
 	// Keys typed ahead wait while the screen goes from one prompt to the next, and reach the next one.
 	useEffect(() => keys?.hold(!accepting), [keys, accepting]);
@@ -121,7 +123,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 		{ priority: PRIORITY.global, isActive: !finished },
 	);
 	useKeyHints(
-		finished || state?.outcome ? undefined : overlay === 'help' ? 'any key closes the keys' : overlay === 'quit' ? 'y leave · any other key stay' : working && !pending ? 'o a server\'s output · e explain · Ctrl+C stop now' : undefined,
+		finished || state?.outcome ? undefined : overlay === 'help' ? 'any key closes the keys' : overlay === 'quit' ? 'y leave · any other key stay' : preflightReading && !pending ? 'q quit · Ctrl+C stop now' : working && !pending ? 'o a server\'s output · e explain · Ctrl+C stop now' : undefined,
 	);
 
 	const step = state ? STEPS[state.current] : undefined;
@@ -140,6 +142,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	} else {
 		const gate = state?.current === 'bootstrapper' && state.replication && !state.replication.settled ? state.replication : undefined;
 		const serverPhase = state && !blocking && !gate && isServerPhase(state.current) ? state.current : undefined;
+		const preflight = state?.preflight && !state.preflight.accepted && !state.preflight.checks && !serverPhase && !gate ? state.preflight : undefined;
 		main = (
 			<Box flexDirection="column">
 				{state && serverPhase && (
@@ -151,10 +154,11 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 						progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
 					/>
 				)}
+				{preflight && !pending && <PreflightPanel preflight={preflight} rows={panelsRows} now={now} />}
 				{gate && !blocking && <ReplicationPanel gate={gate} rows={panelsRows} now={now} />}
 				{state && !blocking && state.current === 'sync' && <SyncPanels state={state} columns={columns} now={now} steadyPolls={steadyPolls} />}
 				{pending && <PromptView key={pending.id} pending={pending} rows={bodyRows} state={state} kind={store.kind} previous={(kind) => bridge.previous(kind)} />}
-				{!pending && !serverPhase && !gate && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
+				{!pending && !serverPhase && !gate && !preflight && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
 			</Box>
 		);
 	}

@@ -7,6 +7,7 @@ import { FailurePrompt } from './prompts/FailurePrompt.js';
 import { FinishPairOffer } from './prompts/FinishPairOffer.js';
 import { PlanConfirm } from './prompts/PlanConfirm.js';
 import { PoolPicker } from './prompts/PoolPicker.js';
+import { PreflightReview } from './prompts/PreflightReview.js';
 import { ReplicationPrompt } from './prompts/ReplicationPrompt.js';
 import { ResumeOffer } from './prompts/ResumeOffer.js';
 import { SyncTimeoutPrompt } from './prompts/SyncTimeoutPrompt.js';
@@ -47,6 +48,8 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 		}
 		case 'voice':
 			return <VoiceForm current={prompt.current} onAnswer={answer} />;
+		case 'preflight':
+			return <PreflightReview report={prompt.report} rows={rows} onAnswer={answer} />;
 		case 'confirm-plan':
 			return <PlanConfirm plan={prompt.plan} rows={rows} onAnswer={answer} />;
 		case 'topology-builder':

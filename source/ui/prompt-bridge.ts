@@ -6,6 +6,7 @@ import type {
 	CumulativeUpdateChoice,
 	FailureDecision,
 	Operator,
+	PreflightDecision,
 	PublishChoice,
 	ReplicasBehind,
 	ReplicationDecision,
@@ -17,6 +18,7 @@ import type {
 	UnknownObservation,
 } from '../procedure/operator.js';
 import type { Plan } from '../procedure/plan.js';
+import type { PreflightReport } from '../procedure/preflight.js';
 import type { SessionProblem, StoredSession } from '../session/session-files.js';
 
 export type ResumeChoice = { action: 'resume'; key: string } | { action: 'fresh' };
@@ -27,6 +29,7 @@ export type Prompt =
 	| { kind: 'choose-pool'; pools: PoolEligibility[] }
 	| { kind: 'choose-backup'; pool: FrontEndPool; candidates: BackupCandidate[] }
 	| { kind: 'voice'; current: VoiceResiliency }
+	| { kind: 'preflight'; report: PreflightReport }
 	| { kind: 'confirm-plan'; plan: Plan }
 	| { kind: 'topology-builder'; plan: Plan; lastCheck?: string; canSimulate: boolean }
 	| { kind: 'cumulative-update'; servers: string[]; canRun: boolean }
@@ -129,6 +132,10 @@ export class PromptBridge implements Operator {
 
 	chooseVoice(current: VoiceResiliency) {
 		return this.ask<VoiceChoice | Back>({ kind: 'voice', current });
+	}
+
+	reviewPreflight(report: PreflightReport) {
+		return this.ask<PreflightDecision>({ kind: 'preflight', report });
 	}
 
 	confirmPlan(plan: Plan) {

@@ -27,6 +27,7 @@ const LOGGED: ReadonlySet<ProcedureEvent['type']> = new Set([
 	'task-skipped',
 	'task-reset',
 	'procedure-resumed',
+	'preflight-accepted',
 ]);
 
 const COLORS: Partial<Record<ProcedureEvent['type'], string>> = {

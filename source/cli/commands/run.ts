@@ -8,7 +8,7 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import { redactSecrets } from '../../session/redact.js';
 import { syncFailedOnFarm, syncGuidance } from '../../operations/sync-watch.js';
 import { readPreflight } from '../../operations/preflight.js';
-import { CHECK_TITLES, judgePreflight } from '../../procedure/preflight.js';
+import { CHECK_TITLES, checksToAct, judgePreflight } from '../../procedure/preflight.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
@@ -45,7 +45,7 @@ async function preflightBlocks(environment: Environment, inventory: PoolInventor
 	const report = judgePreflight(await readPreflight(environment, inventory, pair));
 	const { ok, warning, blocking } = report.counts;
 	print(`Pre-flight (sfb-pair doctor): ${blocking > 0 ? `${blocking} blocking, ` : ''}${warning} warning${warning === 1 ? '' : 's'}, ${ok} ok`);
-	for (const check of report.checks.filter((each) => each.status !== 'ok').sort((a, b) => (a.status === b.status ? 0 : a.status === 'blocking' ? -1 : 1))) {
+	for (const check of checksToAct(report.checks)) {
 		print(`  ${check.status === 'blocking' ? 'BLOCKING' : 'WARNING'} ${CHECK_TITLES[check.id]}, ${check.subject}: ${check.evidence}`);
 		print(`    do: ${check.action}`);
 	}

@@ -1,0 +1,67 @@
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import type { PreflightDecision } from '../../procedure/operator.js';
+import { checksToAct, tallyChecks, type PreflightReport } from '../../procedure/preflight.js';
+import { allCheckLines, checkLines } from '../../procedure/preflight-text.js';
+import { useKeys } from '../keys/keys.js';
+import { Pager } from '../Pager.js';
+import { Picker } from '../Picker.js';
+import { useSymbols } from '../symbols.js';
+import { useTerminalSize } from '../use-terminal-size.js';
+
+/** Rows the question itself takes: its title, the ok line, the options and their hints. */
+const QUESTION_ROWS = 6;
+
+/**
+ * The pre-flight's result, before anything changes: the checks to act on, blocking first, each with its evidence and
+ * what to do; the ok ones in one line (Tab lists every check). A blocking check offers only a check again or a stop;
+ * warnings need an explicit "continue anyway".
+ */
+export function PreflightReview({ report, rows, onAnswer }: { report: PreflightReport; rows: number; onAnswer(value: PreflightDecision): void }) {
+	const symbols = useSymbols();
+	const { columns } = useTerminalSize();
+	const [viewing, setViewing] = useState(false);
+	useKeys(
+		(_input, key) => {
+			if (!key.tab) return false;
+			setViewing(true);
+			return true;
+		},
+		{ isActive: !viewing },
+	);
+	const width = Math.max(20, columns);
+	if (viewing) return <Pager title="Pre-flight: every check (nothing has been changed)" lines={allCheckLines(report.checks, width)} rows={rows} onClose={() => setViewing(false)} />;
+	const blocked = report.counts.blocking > 0;
+	const toAct = checksToAct(report.checks);
+	const room = Math.max(3, rows - QUESTION_ROWS);
+	const lines: string[] = [];
+	let listed = 0;
+	for (const check of toAct) {
+		const next = checkLines(check, width);
+		if (lines.length + next.length > room && listed > 0) break;
+		lines.push(...next);
+		listed++;
+	}
+	const unlisted = toAct.length - listed;
+	const options: { label: string; value: PreflightDecision }[] = [
+		...(blocked ? [] : [{ label: `Continue anyway: I have read the warning${report.counts.warning === 1 ? '' : 's'}`, value: 'continue' as const }]),
+		{ label: 'Check again (after fixing)', value: 'recheck' },
+		{ label: 'Quit: nothing has been changed', value: 'stop' },
+	];
+	return (
+		<Box flexDirection="column">
+			<Text bold color={blocked ? 'red' : 'yellow'} wrap="truncate-end">
+				{`${blocked ? symbols.failed : symbols.warning} Pre-flight: ${tallyChecks(report.counts)}${blocked ? ' · pairing would fail or break a rule' : ''}`}
+			</Text>
+			{lines.map((line, index) => (
+				<Text key={index} color={line.startsWith('BLOCKING') ? 'red' : line.startsWith('WARNING') ? 'yellow' : undefined} wrap="truncate-end">
+					{line}
+				</Text>
+			))}
+			<Text dimColor wrap="truncate-end">
+				{`${unlisted > 0 ? `and ${unlisted} more to act on · ` : ''}${report.counts.ok} check${report.counts.ok === 1 ? '' : 's'} ok · Tab every check`}
+			</Text>
+			<Picker options={options} hints="Tab every check" onSelect={onAnswer} />
+		</Box>
+	);
+}
