@@ -39,6 +39,8 @@ interface Props {
 
 type Overlay = 'help' | 'quit' | 'output';
 
+const PREFLIGHT_GUIDANCE = "Pre-flight · sfb-pair doctor's checks of the pair, read only: nothing changes until they pass, or you accept their warnings.";
+
 /** Steps that work without asking: the global keys apply while they run. */
 const WORKING: ReadonlySet<StepId> = new Set(['bootstrapper', 'cumulative-update', 'backup-service', 'sync']);
 
@@ -129,7 +131,8 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	const step = state ? STEPS[state.current] : undefined;
 	const width = Math.max(20, columns);
 	// The summary needs the rows more than the last step's purpose does.
-	const guidance = step && !finished ? wrapWords(`Step ${step.label} · ${step.title}: ${step.guidance}`, width) : [];
+	const preflightShown = preflightReading || prompt?.kind === 'preflight';
+	const guidance = step && !finished ? wrapWords(preflightShown ? PREFLIGHT_GUIDANCE : `Step ${step.label} · ${step.title}: ${step.guidance}`, width) : [];
 	const why = step && explain && !finished ? wrapWords(`Why: ${step.why} (${step.source})`, width) : [];
 	const chromeRows = 3 + store.notes.length + guidance.length + why.length + 1 + 1;
 	const bodyRows = Math.max(3, rows - 1 - chromeRows);

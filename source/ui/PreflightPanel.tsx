@@ -15,7 +15,7 @@ export function PreflightPanel({ preflight, rows, now }: { preflight: PreflightP
 	const back = preflight.subjects.filter((subject) => preflight.read[subject] !== undefined);
 	const waiting = preflight.subjects.filter((subject) => preflight.read[subject] === undefined);
 	const ordered = [...waiting, ...back];
-	const room = Math.max(2, rows - 2);
+	const room = Math.max(2, rows - 1);
 	const shown = ordered.length <= room ? ordered : ordered.slice(0, room - 1);
 	const hidden = ordered.length - shown.length;
 	const judging = waiting.length === 0;
@@ -25,9 +25,6 @@ export function PreflightPanel({ preflight, rows, now }: { preflight: PreflightP
 				<Text wrap="truncate-end">{`Pre-flight ${symbols.separator} ${back.length} of ${preflight.subjects.length} read${judging ? ', judging' : ''} ${symbols.separator} `}</Text>
 				{screenReader ? null : <Elapsed ms={now - preflight.startedAt} />}
 			</Box>
-			<Text dimColor wrap="truncate-end">
-				{`sfb-pair doctor's checks for ${sanitizeLine(preflight.pool)} ${symbols.pair} ${sanitizeLine(preflight.backup)}: nothing changes`}
-			</Text>
 			{shown.map((subject) => {
 				const answered = preflight.read[subject];
 				return (

@@ -9,9 +9,6 @@ import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 
-/** Rows the question itself takes: its title, the ok line, the options and their hints. */
-const QUESTION_ROWS = 6;
-
 /**
  * The pre-flight's result, before anything changes: the checks to act on, blocking first, each with its evidence and
  * what to do; the ok ones in one line (Tab lists every check). A blocking check offers only a check again or a stop;
@@ -33,7 +30,13 @@ export function PreflightReview({ report, rows, onAnswer }: { report: PreflightR
 	if (viewing) return <Pager title="Pre-flight: every check (nothing has been changed)" lines={allCheckLines(report.checks, width)} rows={rows} onClose={() => setViewing(false)} />;
 	const blocked = report.counts.blocking > 0;
 	const toAct = checksToAct(report.checks);
-	const room = Math.max(3, rows - QUESTION_ROWS);
+	const options: { label: string; value: PreflightDecision }[] = [
+		...(blocked ? [] : [{ label: `Continue anyway: I have read the warning${report.counts.warning === 1 ? '' : 's'}`, value: 'continue' as const }]),
+		{ label: 'Check again (after fixing)', value: 'recheck' },
+		{ label: 'Quit: nothing has been changed', value: 'stop' },
+	];
+	// The title, the line of ok checks and the options stay in view; the checks take the rows left.
+	const room = Math.max(3, rows - 2 - options.length);
 	const lines: string[] = [];
 	let listed = 0;
 	for (const check of toAct) {
@@ -43,11 +46,6 @@ export function PreflightReview({ report, rows, onAnswer }: { report: PreflightR
 		listed++;
 	}
 	const unlisted = toAct.length - listed;
-	const options: { label: string; value: PreflightDecision }[] = [
-		...(blocked ? [] : [{ label: `Continue anyway: I have read the warning${report.counts.warning === 1 ? '' : 's'}`, value: 'continue' as const }]),
-		{ label: 'Check again (after fixing)', value: 'recheck' },
-		{ label: 'Quit: nothing has been changed', value: 'stop' },
-	];
 	return (
 		<Box flexDirection="column">
 			<Text bold color={blocked ? 'red' : 'yellow'} wrap="truncate-end">
