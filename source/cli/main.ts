@@ -237,11 +237,12 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--pool <fqdn>', 'the pool to protect (with --backup); without both, every Front End pool is checked')
 		.option('--backup <fqdn>', 'its backup pool (with --pool)')
 		.option('--json', 'print JSON')
+		.option('--verbose', 'list the checks that passed too (otherwise counted on one line)')
 		.option('--capture <file>', 'live only: also write the shape (property names and types, no values) of every cmdlet output sfb-pair reads, readable by you alone')
 		.option('--ascii', 'print with ASCII characters only (also SFB_PAIR_ASCII=1)')
 		.option('--no-ascii', 'print with Unicode, whatever SFB_PAIR_ASCII or the settings say')
 		.exitOverride()
-		.action((flags: CommonFlags & { pool?: string; backup?: string; json?: boolean; capture?: string; ascii?: boolean }, command: Command) => {
+		.action((flags: CommonFlags & { pool?: string; backup?: string; json?: boolean; verbose?: boolean; capture?: string; ascii?: boolean }, command: Command) => {
 			if ((flags.pool === undefined) !== (flags.backup === undefined)) {
 				return exitWith(Promise.reject(new UsageError('doctor checks a pair with --pool and --backup together, or every pool with neither')));
 			}
@@ -253,7 +254,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 					return withEnvironment(flags, async (environment) =>
 						(await import('./commands/doctor.js')).doctorCommand(
 							environment,
-							{ json: Boolean(flags.json), ...(flags.pool === undefined ? {} : { pool: flags.pool }), ...(flags.backup === undefined ? {} : { backup: flags.backup }), ...(capture === undefined ? {} : { capture }) },
+							{ json: Boolean(flags.json), verbose: Boolean(flags.verbose), ...(flags.pool === undefined ? {} : { pool: flags.pool }), ...(flags.backup === undefined ? {} : { backup: flags.backup }), ...(capture === undefined ? {} : { capture }) },
 							print,
 							terminalWidth(),
 						),

@@ -14,6 +14,8 @@ export interface DoctorOptions {
 	pool?: string;
 	backup?: string;
 	json: boolean;
+	/** Every check in the text, the ok ones too; without it they are counted on one line (--json always has them all). */
+	verbose?: boolean;
 	/** The capture file, already checked (capture-file.ts checkCapturePath). */
 	capture?: string;
 }
@@ -56,9 +58,14 @@ export async function doctorCommand(environment: Environment, options: DoctorOpt
 	const what = pair ? `${pair.pool.fqdn} ↔ ${pair.backup.fqdn}` : `every Front End pool (${inventory.pools.length})`;
 	lines(`Pre-flight of ${what}, read ${readAt.slice(0, 10)} ${readAt.slice(11, 19)} UTC: ${tallyChecks(report.counts)}`);
 	write('');
-	renderChecks(report.checks, write, lines, width);
-
 	const toDo = checksToAct(report.checks);
+	if (options.verbose) renderChecks(report.checks, write, lines, width);
+	else {
+		if (toDo.length > 0) renderChecks(toDo, write, lines, width);
+		const { ok } = report.counts;
+		if (ok > 0) lines(`${toDo.length > 0 ? 'and ' : ''}${ok} check${ok === 1 ? '' : 's'} ok (--verbose lists them)`);
+	}
+
 	if (toDo.length > 0) {
 		write('');
 		write('What to do:');
