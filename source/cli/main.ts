@@ -273,6 +273,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
 		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
+		.option('--by-hand <servers>', 'Front Ends (comma-separated) where you run Bootstrapper and the Backup Service start yourself (remoting cannot: a double hop refused): their commands are printed, the run stops (exit 3) once the others finish, and --resume verifies them on the farm')
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.addOption(operatorOption())
@@ -281,7 +282,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 			(
 				flags: CommonFlags &
 					VoiceFlags &
-					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; cuReapplied?: boolean; explain?: boolean; operator?: string },
+					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; cuReapplied?: boolean; byHand?: string; explain?: boolean; operator?: string },
 			) =>
 				exitWith(
 					withEnvironment(flags, async (environment, options, signal) =>
@@ -299,6 +300,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								perPool: flags.parallel ?? 1,
 								...(flags.cuSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 								cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
+								...(flags.byHand === undefined ? {} : { byHand: flags.byHand.split(',').map((server) => server.trim()) }),
 								retries: 1,
 								explain: Boolean(flags.explain),
 								pacing: pacingFrom(flags),

@@ -26,6 +26,8 @@ export interface DriveOptions {
 	perPool: Parallelism;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
+	/** Servers whose work the operator runs themselves (`--by-hand`). */
+	byHand?: string[];
 	/** Review the doctor's checks for the pair with the operator once it is chosen, before anything changes. */
 	preflight?: boolean;
 	/** The operator said so (--cu-side-by-side): both pools patched at once, each still one upgrade domain at a time. */
@@ -153,6 +155,7 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 			signal: options.signal,
 			...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
 			...(options.preflight ? { preflight: true } : {}),
+			...(options.byHand?.length ? { byHand: options.byHand } : {}),
 			...(options.cumulativeUpdateSideBySide ? { cumulativeUpdatePools: 'side-by-side' as const } : {}),
 			...(options.pair ? { requestedPair: options.pair } : {}),
 		},

@@ -50,6 +50,8 @@ export interface OperationContext {
 	 * live farm; `run` reads them itself before it starts).
 	 */
 	preflight?: boolean;
+	/** Servers the operator runs Bootstrapper and the service start on themselves (`run --by-hand`): each verified by its probe. */
+	byHand?: string[];
 	/** The pair named on the command line (`run`): chosen without asking, whether it is new or already published. */
 	requestedPair?: { pool: string; backup: string };
 }

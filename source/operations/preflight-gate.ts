@@ -1,4 +1,5 @@
-import { CHECK_TITLES, checksToAct, judgePreflight, tallyChecks, type PreflightReport } from '../procedure/preflight.js';
+import { CHECK_TITLES, checksToAct, handRunCandidates, judgePreflight, tallyChecks, type PreflightReport } from '../procedure/preflight.js';
+import { markByHand } from './by-hand.js';
 import { PREFLIGHT_ACCOUNT, type OutcomeKind } from '../procedure/state.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
@@ -44,14 +45,16 @@ export async function preflightGate(context: OperationContext, inventory: PoolIn
 		}
 		context.recorder?.note([`Pre-flight (sfb-pair doctor) of ${pair}: ${tally}`, ...describeChecksToAct(report)].join('\n'), iso(Date.now()));
 		const decision = await operator.reviewPreflight(report);
-		const goOn = decision === 'continue' && report.counts.blocking === 0;
+		const goOn = (decision === 'continue' || decision === 'continue-by-hand') && report.counts.blocking === 0;
+		const byHand = decision === 'continue-by-hand' ? handRunCandidates(report.checks) : [];
 		context.recorder?.decision({
 			what: 'pre-flight',
-			choice: goOn ? 'continue anyway' : decision === 'recheck' ? 'check again' : 'stop',
+			choice: goOn ? (byHand.length > 0 ? `continue, by hand on ${byHand.join(', ')}` : 'continue anyway') : decision === 'recheck' ? 'check again' : 'stop',
 			reason: `${tally}${goOn ? `: accepted ${checksToAct(report.checks).map((check) => `${CHECK_TITLES[check.id]} (${check.subject})`).join(', ')}` : ''}`,
 			at: iso(Date.now()),
 		});
 		if (goOn) {
+			markByHand(context, byHand, 'chosen at the pre-flight: the double hop was refused');
 			session.dispatch({ type: 'preflight-accepted', note: `Pre-flight: continued with ${tally}, as the operator chose` });
 			return PASSED;
 		}

@@ -14,6 +14,7 @@ import { assessPair, assessPools, findPool, pairedBothWays } from '../sfb/pairin
 import { describeTopologyChange, diffTopologies } from '../sfb/topology-diff.js';
 import { TopologyReadError } from '../sfb/topology-reader.js';
 import { iso, type OperationContext } from './context.js';
+import { markByHand } from './by-hand.js';
 import { preflightGate } from './preflight-gate.js';
 import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
@@ -60,6 +61,7 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		const inventory = await readPools(context);
 		let pair = await choosePair(context, inventory, hooks);
 		await passPreflight(context, inventory, pair.pool, pair.backup);
+		markByHand(context, context.byHand ?? [], 'named with --by-hand');
 		let picture = await observeAtStart(context, pair.pool, pair.backup);
 		if (assessPicture(picture).state === 'complete') return alreadyComplete(context, pair.pool, pair.backup);
 		// Back from the plan goes to the voice settings, and from there back through the pickers.

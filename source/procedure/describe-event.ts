@@ -62,6 +62,13 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `replication pushed (Invoke-CsManagementStoreReplication) to ${event.servers.join(', ')}`;
 		case 'replication-settled':
 			return `replication: ${sanitizeLine(event.note)}`;
+		case 'by-hand-set':
+			return `${event.servers.join(', ')}: ${event.byHand ? 'done by hand (the operator runs the commands there; each is verified)' : 'run remotely again'}`;
+		case 'by-hand-asked':
+			return [
+				`${event.server}: ${PHASE_NAMES[event.phase]} by hand${event.lastCheck ? `, ${sanitizeLine(event.lastCheck)}` : ''}. Run on ${event.server}, in an elevated Management Shell:`,
+				...event.commands,
+			].join('\n');
 		case 'preflight-accepted':
 			return sanitizeLine(event.note);
 		case 'sync-requested':

@@ -34,6 +34,10 @@ export type ProcedureEvent = Timed<
 	| { type: 'replication-polled'; since?: string; replicas: { server: string; observation: Observation }[] }
 	| { type: 'replication-pushed'; servers: string[] }
 	| { type: 'replication-settled'; note: string }
+	/** The operator runs the work on these servers themselves (remoting cannot, or by choice); `false` hands one back. */
+	| { type: 'by-hand-set'; servers: string[]; byHand: boolean }
+	/** The commands shown to the operator for a server done by hand, and why the last check did not count it done. */
+	| { type: 'by-hand-asked'; phase: ServerPhase; server: string; commands: string[]; lastCheck?: string }
 	| { type: 'preflight-started'; pool: string; backup: string; subjects: string[] }
 	| { type: 'preflight-read'; subject: string; answered: boolean }
 	| { type: 'preflight-judged'; checks: Check[] }

@@ -121,6 +121,11 @@ export function tallyChecks(counts: Record<CheckStatus, number>): string {
 	return [blocking > 0 ? `${blocking} blocking` : '', warning > 0 ? `${warning} warning${warning === 1 ? '' : 's'}` : '', `${ok} ok`].filter(Boolean).join(', ');
 }
 
+/** Servers remoting cannot run Bootstrapper on as it stands (the double hop refused): the ones to offer to do by hand. */
+export function handRunCandidates(checks: readonly Check[]): string[] {
+	return checks.filter((check) => check.id === 'double-hop' && check.status !== 'ok').map((check) => check.subject);
+}
+
 const RANK: Record<CheckStatus, number> = { blocking: 0, warning: 1, ok: 2 };
 
 /** The checks that need a reader's attention, blocking before warning, each kept in the order it was judged. */
@@ -229,7 +234,7 @@ function doubleHop(server: string, store: NonNullable<ServerFacts['fileStore']>)
 		'double-hop',
 		server,
 		`${command}: ${firstLine(store.detail)}`,
-		`Bootstrapper run remotely may not reach AD or the file store: allow delegation (CredSSP, or Kerberos constrained delegation for ${server}), or run Bootstrapper on ${server} yourself`,
+		`Bootstrapper run remotely may not reach AD or the file store: allow delegation (CredSSP, or Kerberos constrained delegation for ${server}), or run Bootstrapper on ${server} yourself: sfb-pair run --by-hand ${server} prints its commands and verifies them, as the wizard's "I run Bootstrapper myself" does`,
 	);
 }
 

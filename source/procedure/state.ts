@@ -136,6 +136,8 @@ export interface ProcedureState {
 	sync: SyncProgress;
 	replication?: ReplicationGate;
 	preflight?: PreflightProgress;
+	/** Servers where the operator runs Bootstrapper and the service start themselves; each is verified by its probe. */
+	byHand?: string[];
 	/** pool → its upgrade readiness when last asked, while the Cumulative Update goes domain by domain. */
 	readiness?: Record<string, { ready: boolean | undefined; summary: string; at: number }>;
 	/** What the farm showed at the last start, probed before anything else was done. */

@@ -76,6 +76,7 @@ export const procedureStateSchema = {
 		serverOrder: { type: 'array', items: { type: 'string' } },
 		sync: { type: 'object', required: ['requested', 'polls', 'consecutiveSteady', 'directions'] },
 		replication: { type: 'object', required: ['startedAt', 'polls', 'replicas'], properties: { replicas: { type: 'object', additionalProperties: { type: 'object', required: ['observation'], properties: { observation } } } } },
+		byHand: { type: 'array', items: { type: 'string' } },
 		preflight: {
 			type: 'object',
 			required: ['pool', 'backup', 'startedAt', 'subjects', 'read'],

@@ -1,6 +1,7 @@
 import { Box, Static, Text, useApp, useIsScreenReaderEnabled } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import stringWidth from 'string-width';
 import { phaseProgress } from '../procedure/progress.js';
 import { isServerPhase, type ProcedureState } from '../procedure/state.js';
 import { STEPS, type StepId } from '../procedure/steps.js';
@@ -176,11 +177,17 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	return (
 		<>
 			<Static items={store.log}>
-				{(line) => (
-					<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
-						{line.text}
-					</Text>
-				)}
+				{(line) =>
+					line.verbatim ? (
+						<Box key={line.id} width={stringWidth(line.text) + 2} flexShrink={0}>
+							<Text>{`  ${line.text}`}</Text>
+						</Box>
+					) : (
+						<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
+							{line.text}
+						</Text>
+					)
+				}
 			</Static>
 			<Box flexDirection="column">
 					<Header state={state} kind={store.kind} notes={store.notes} />

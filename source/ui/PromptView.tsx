@@ -5,6 +5,7 @@ import { BackupPicker } from './prompts/BackupPicker.js';
 import { CumulativeUpdatePrompt } from './prompts/CumulativeUpdatePrompt.js';
 import { FailurePrompt } from './prompts/FailurePrompt.js';
 import { FinishPairOffer } from './prompts/FinishPairOffer.js';
+import { HandRunPrompt } from './prompts/HandRunPrompt.js';
 import { PlanConfirm } from './prompts/PlanConfirm.js';
 import { PoolPicker } from './prompts/PoolPicker.js';
 import { PreflightReview } from './prompts/PreflightReview.js';
@@ -17,7 +18,7 @@ import { VoiceForm } from './prompts/VoiceForm.js';
 
 /** Prompts that replace the live panels; the others (a failed server, a slow sync) show below them. */
 export function isBlockingPrompt(prompt: Prompt): boolean {
-	return prompt.kind !== 'failure' && prompt.kind !== 'unknown' && prompt.kind !== 'sync-timeout' && prompt.kind !== 'replication';
+	return prompt.kind !== 'failure' && prompt.kind !== 'by-hand' && prompt.kind !== 'unknown' && prompt.kind !== 'sync-timeout' && prompt.kind !== 'replication';
 }
 
 interface Props {
@@ -60,6 +61,8 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} kind={kind} onAnswer={answer} />;
 		case 'unknown':
 			return <UnknownPrompt key={`${prompt.unknown.subject}-${prompt.unknown.what}-${prompt.unknown.attempts}`} unknown={prompt.unknown} onAnswer={answer} />;
+		case 'by-hand':
+			return <HandRunPrompt key={`${prompt.request.server}-${prompt.request.phase}-${prompt.request.lastCheck ?? ''}`} request={prompt.request} onAnswer={answer} />;
 		case 'sync-timeout':
 			return <SyncTimeoutPrompt guidance={prompt.guidance} onAnswer={answer} />;
 		case 'replication':

@@ -5,6 +5,8 @@ import type {
 	BackupCandidate,
 	CumulativeUpdateChoice,
 	FailureDecision,
+	HandRun,
+	HandRunDecision,
 	Operator,
 	PreflightDecision,
 	PublishChoice,
@@ -35,6 +37,7 @@ export type Prompt =
 	| { kind: 'cumulative-update'; servers: string[]; canRun: boolean }
 	| { kind: 'failure'; failure: ServerFailure }
 	| { kind: 'unknown'; unknown: UnknownObservation }
+	| { kind: 'by-hand'; request: HandRun }
 	| { kind: 'sync-timeout'; guidance: string[] }
 	| { kind: 'replication'; behind: ReplicasBehind };
 
@@ -152,6 +155,10 @@ export class PromptBridge implements Operator {
 
 	decideFailure(failure: ServerFailure) {
 		return this.ask<FailureDecision>({ kind: 'failure', failure });
+	}
+
+	runByHand(request: HandRun) {
+		return this.ask<HandRunDecision>({ kind: 'by-hand', request });
 	}
 
 	decideUnknown(unknown: UnknownObservation) {

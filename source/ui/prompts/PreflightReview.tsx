@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { PreflightDecision } from '../../procedure/operator.js';
-import { checksToAct, tallyChecks, type PreflightReport } from '../../procedure/preflight.js';
+import { checksToAct, handRunCandidates, tallyChecks, type PreflightReport } from '../../procedure/preflight.js';
 import { allCheckLines, checkLines } from '../../procedure/preflight-text.js';
 import { useKeys } from '../keys/keys.js';
 import { Pager } from '../Pager.js';
@@ -29,9 +29,11 @@ export function PreflightReview({ report, rows, onAnswer }: { report: PreflightR
 	const width = Math.max(20, columns);
 	if (viewing) return <Pager title="Pre-flight: every check (nothing has been changed)" lines={allCheckLines(report.checks, width)} rows={rows} onClose={() => setViewing(false)} />;
 	const blocked = report.counts.blocking > 0;
+	const hand = handRunCandidates(report.checks);
 	const toAct = checksToAct(report.checks);
 	const options: { label: string; value: PreflightDecision }[] = [
 		...(blocked ? [] : [{ label: `Continue anyway: I have read the warning${report.counts.warning === 1 ? '' : 's'}`, value: 'continue' as const }]),
+		...(blocked || hand.length === 0 ? [] : [{ label: `Continue; I run Bootstrapper myself on ${hand.length === 1 ? hand[0] : `${hand.length} servers`} (double hop refused)`, value: 'continue-by-hand' as const }]),
 		{ label: 'Check again (after fixing)', value: 'recheck' },
 		{ label: 'Quit: nothing has been changed', value: 'stop' },
 	];
