@@ -45,7 +45,7 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}${checked}`;
 		}
 		case 'task-failed':
-			return `${event.server}: ${PHASE_NAMES[event.phase]} ${event.rebootRequired ? 'HELD (restart needed)' : 'FAILED'}: ${sanitizeLine(event.message)}`;
+			return `${event.server}: ${PHASE_NAMES[event.phase]} ${event.rebootRequired ? 'HELD (restart needed)' : state.byHand?.includes(event.server) ? 'WAITING ON YOU (by hand)' : 'FAILED'}: ${sanitizeLine(event.message)}`;
 		case 'task-skipped':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} skipped: ${sanitizeLine(event.reason)}`;
 		case 'task-reset':

@@ -75,6 +75,15 @@ describe('the pre-flight result', () => {
 		view.unmount();
 	});
 
+	it('offers to go on with the servers whose double hop was refused done by hand', async () => {
+		const onAnswer = vi.fn();
+		const view = render(<PreflightReview report={report([...oks, warning])} rows={20} onAnswer={onAnswer} />, { columns: 100 });
+		await waitForFrame(view, 'Continue; I run Bootstrapper myself on fe1.contoso.com (double hop refused)');
+		await press(view.stdin, KEYS.down, KEYS.enter);
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith('continue-by-hand'));
+		view.unmount();
+	});
+
 	it('keeps to a 60-column, 24-row terminal: no line wider, the options in view, the checks it cannot show counted', async () => {
 		const many = Array.from({ length: 6 }, (_, index) => ({ ...blocking, subject: `fe${index}.contoso.com` }));
 		const view = render(<PreflightReview report={report([...oks, ...many])} rows={16} onAnswer={() => undefined} />, { columns: 60, rows: 24 });

@@ -23,7 +23,7 @@ beforeEach(() => {
 afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
 /** The wizard's pre-flight on the lab: the operator answers the review with `answers`, in turn, and every review is kept. */
-async function drive(faults: unknown[], answers: PreflightDecision[]) {
+async function drive(faults: unknown[], answers: PreflightDecision[], byHand?: Operator['runByHand']) {
 	const base = await loadScenario('default');
 	const environment = await openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'preflight', faults }, 'preflight.json'), timeScale: 5000 });
 	const reviews: PreflightReport[] = [];
@@ -35,6 +35,7 @@ async function drive(faults: unknown[], answers: PreflightDecision[]) {
 			if (answer === undefined) throw new Error('the pre-flight was reviewed more often than the test expected');
 			return answer;
 		},
+		...(byHand ? { runByHand: byHand } : {}),
 	};
 	const resume = findSessions(stateDir).unfinished[0];
 	const result = await driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal: new AbortController().signal, identity: IDENTITY, preflight: true, onSession: () => undefined });
@@ -57,6 +58,17 @@ describe('the pre-flight before anything changes (the wizard on a live farm, her
 		expect(reviews).toHaveLength(1);
 		expect(reviews[0]!.counts).toMatchObject({ blocking: 0, warning: 1 });
 		expect(decisions.map((entry) => [entry.choice, entry.reason])).toEqual([['continue anyway', expect.stringMatching(/1 warning, \d+ ok: accepted Kerberos double hop \(red-fe01\.contoso\.com\)/)]]);
+	});
+
+	it('goes on with the servers whose double hop was refused done by hand, when the operator chooses it there', async () => {
+		const ran: string[] = [];
+		const { result, decisions } = await drive([{ type: 'double-hop-denied', server: 'red-fe01.contoso.com' }], ['continue-by-hand'], async (request) => {
+			ran.push(`${request.phase} ${request.server}`);
+			return { action: 'remote' };
+		});
+		expect(result.outcome, result.reason).toBe('done');
+		expect(decisions.map((entry) => entry.choice)).toEqual(['continue, by hand on red-fe01.contoso.com']);
+		expect(ran).toEqual(['bootstrapper red-fe01.contoso.com']);
 	});
 
 	it('stops on a blocking check before anything is written, after checking again as asked; a resume asks again', async () => {
