@@ -234,7 +234,7 @@ function doubleHop(server: string, store: NonNullable<ServerFacts['fileStore']>)
 		'double-hop',
 		server,
 		`${command}: ${firstLine(store.detail)}`,
-		`Bootstrapper run remotely may not reach AD or the file store: allow delegation (CredSSP, or Kerberos constrained delegation for ${server}), or run Bootstrapper on ${server} yourself: sfb-pair run --by-hand ${server} prints its commands and verifies them, as the wizard's "I run Bootstrapper myself" does`,
+		`Bootstrapper run remotely may not reach AD or the file store: allow delegation (CredSSP, or Kerberos constrained delegation for ${server}), or run Bootstrapper there yourself (sfb-pair run --by-hand ${server}, or the wizard's "I run Bootstrapper myself": the commands are printed and the result verified)`,
 	);
 }
 

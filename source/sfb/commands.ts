@@ -38,7 +38,7 @@ export function bootstrapperCommand(server: string, pool: FrontEndPool): string 
  * Bootstrapper as the operator runs it on the server itself (remoting cannot: a double hop refused, WinRM refused), in
  * an elevated Management Shell there: from the Deployment folder on the system drive, where Microsoft's procedure puts it.
  */
-export function bootstrapperOnServerCommand(pool: FrontEndPool): string {
+export function bootstrapperOnServerCommand(pool: Pick<FrontEndPool, 'version'>): string {
 	const folder = BOOTSTRAPPER_FOLDERS[pool.version === 'unknown' || pool.version === 'Lync Server 2010' ? 'Skype for Business Server 2015' : pool.version];
 	return `& (Join-Path $env:SystemDrive ${q(`${folder}\\Bootstrapper.exe`)})`;
 }

@@ -93,5 +93,12 @@ describe('the pre-flight result', () => {
 		expect(lines.length).toBeLessThanOrEqual(16);
 		expect(frame).toMatch(/and \d more to act on · 27 checks ok/);
 		view.unmount();
+
+		// One check longer than the rows left: its first lines, and Tab for the rest.
+		const tight = render(<PreflightReview report={report([...oks, warning])} rows={9} onAnswer={() => undefined} />, { columns: 40, rows: 24 });
+		const tightFrame = await waitForFrame(tight, 'Quit: nothing has been changed');
+		expect(tightFrame.split('\n').length).toBeLessThanOrEqual(9);
+		expect(tightFrame).toContain('… (Tab shows it whole)');
+		tight.unmount();
 	});
 });

@@ -44,7 +44,8 @@ export function PreflightReview({ report, rows, onAnswer }: { report: PreflightR
 	for (const check of toAct) {
 		const next = checkLines(check, width);
 		if (lines.length + next.length > room && listed > 0) break;
-		lines.push(...next);
+		// One check longer than the rows: its first lines, and Tab shows it whole.
+		lines.push(...(next.length > room ? [...next.slice(0, room - 1), '  … (Tab shows it whole)'] : next));
 		listed++;
 	}
 	const unlisted = toAct.length - listed;
