@@ -13,7 +13,7 @@ describe('a server done by hand', () => {
 		const view = render(<HandRunPrompt request={request} onAnswer={onAnswer} />, { columns: 80 });
 		const frame = await waitForFrame(view, 'Done: check it on the farm');
 		expect(frame).toContain('▸ Bootstrapper on dub-fe01.contoso.com, by you');
-		expect(frame.replace(/\s+/g, ' ')).toContain('Run the command printed above on dub-fe01.contoso.com, in an elevated Management Shell');
+		expect(frame.replace(/\s+/g, ' ')).toContain('Run the command printed above (scroll up to it) on dub-fe01.contoso.com, in an elevated Management Shell');
 		expect(frame).not.toContain('Not verified');
 		await press(view.stdin, KEYS.enter);
 		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith({ action: 'check' }));

@@ -30,7 +30,7 @@ export function HandRunPrompt({ request, onAnswer }: { request: HandRun; onAnswe
 				{`${symbols.running} ${PHASE_NAMES[request.phase]} on ${server}, by you`}
 			</Text>
 			{request.lastCheck && <Text color="yellow">{`${symbols.warning} Not verified: ${sanitizeLine(request.lastCheck)}`}</Text>}
-			<Text>{`Run the ${count === 1 ? 'command' : `${count} commands`} printed above on ${server}, in an elevated Management Shell; the farm then says whether it is done.`}</Text>
+			<Text>{`Run the ${count === 1 ? 'command' : `${count} commands`} printed above (scroll up to ${count === 1 ? 'it' : 'them'}) on ${server}, in an elevated Management Shell; the farm then says whether it is done.`}</Text>
 			{askingReason ? (
 				<ReasonField question={`Why skip ${server}?`} onReason={(reason) => onAnswer({ action: 'skip', reason })} onBack={() => setAskingReason(false)} />
 			) : (
