@@ -139,6 +139,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair --scenario bootstrap-failure --explain',
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
+				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes --by-hand fe01.contoso.com   you run Bootstrapper there',
 				'  sfb-pair status --all                      every pool: paired, steady, and what to do next',
 				'  sfb-pair doctor --pool pool1.contoso.com --backup pool2.contoso.com   the read-only pre-flight (exit 0 with warnings)',
 				'',
