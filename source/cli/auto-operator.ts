@@ -20,6 +20,8 @@ export function autoOperator(
 		choosePool: async () => request.pool,
 		chooseBackup: async () => request.backup,
 		chooseVoice: async () => ({ ...request.voice, ...(request.voiceNote ? { note: request.voiceNote } : {}) }),
+		// `run` reads the pre-flight itself before the procedure starts; asked here, a blocking check still stops it.
+		reviewPreflight: async (report) => (report.counts.blocking > 0 ? 'stop' : 'continue'),
 		confirmPlan: async (plan) => {
 			if (plan.notice) write(`notice: ${plan.notice}`);
 			return plan.centralManagementStore ? 'topology-builder' : 'publish';
@@ -36,6 +38,9 @@ export function autoOperator(
 		// A server held for a restart is not run again until someone has restarted it.
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
 			!failure.rebootRequired && failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
+		// Done by hand (--by-hand): the farm is checked first (it may be done already); not done, the run leaves the server
+		// waiting (exit 3 once the others finish), its commands printed; a resume checks it again.
+		runByHand: async (request) => (request.lastCheck === undefined ? { action: 'check' } : { action: 'defer' }),
 		decideUnknown: async (unknown: UnknownObservation): Promise<UnknownDecision> =>
 			unknown.attempts <= request.retries ? { action: 'retry' } : { action: 'stop' },
 		decideReplication: async (behind) => {

@@ -140,6 +140,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair --scenario bootstrap-failure --explain',
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
+				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes --by-hand fe01.contoso.com   you run Bootstrapper there',
 				'  sfb-pair status --all                      every pool: paired, steady, and what to do next',
 				'  sfb-pair doctor --pool pool1.contoso.com --backup pool2.contoso.com   the read-only pre-flight (exit 0 with warnings)',
 				'',
@@ -238,11 +239,12 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--pool <fqdn>', 'the pool to protect (with --backup); without both, every Front End pool is checked')
 		.option('--backup <fqdn>', 'its backup pool (with --pool)')
 		.option('--json', 'print JSON')
+		.option('--verbose', 'list the checks that passed too (otherwise counted on one line)')
 		.option('--capture <file>', 'live only: also write the shape (property names and types, no values) of every cmdlet output sfb-pair reads, readable by you alone')
 		.option('--ascii', 'print with ASCII characters only (also SFB_PAIR_ASCII=1)')
 		.option('--no-ascii', 'print with Unicode, whatever SFB_PAIR_ASCII or the settings say')
 		.exitOverride()
-		.action((flags: CommonFlags & { pool?: string; backup?: string; json?: boolean; capture?: string; ascii?: boolean }, command: Command) => {
+		.action((flags: CommonFlags & { pool?: string; backup?: string; json?: boolean; verbose?: boolean; capture?: string; ascii?: boolean }, command: Command) => {
 			if ((flags.pool === undefined) !== (flags.backup === undefined)) {
 				return exitWith(Promise.reject(new UsageError('doctor checks a pair with --pool and --backup together, or every pool with neither')));
 			}
@@ -254,7 +256,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 					return withEnvironment(flags, async (environment) =>
 						(await import('./commands/doctor.js')).doctorCommand(
 							environment,
-							{ json: Boolean(flags.json), ...(flags.pool === undefined ? {} : { pool: flags.pool }), ...(flags.backup === undefined ? {} : { backup: flags.backup }), ...(capture === undefined ? {} : { capture }) },
+							{ json: Boolean(flags.json), verbose: Boolean(flags.verbose), ...(flags.pool === undefined ? {} : { pool: flags.pool }), ...(flags.backup === undefined ? {} : { backup: flags.backup }), ...(capture === undefined ? {} : { capture }) },
 							print,
 							terminalWidth(),
 						),
@@ -273,6 +275,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
 		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
+		.option('--by-hand <servers>', 'Front Ends (comma-separated) where you run Bootstrapper and the Backup Service start yourself (remoting cannot: a double hop refused): their commands are printed, the run stops (exit 3) once the others finish, and --resume verifies them on the farm')
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.addOption(operatorOption())
@@ -281,7 +284,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 			(
 				flags: CommonFlags &
 					VoiceFlags &
-					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; cuReapplied?: boolean; explain?: boolean; operator?: string },
+					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; cuReapplied?: boolean; byHand?: string; explain?: boolean; operator?: string },
 			) =>
 				exitWith(
 					withEnvironment(flags, async (environment, options, signal) =>
@@ -299,6 +302,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								perPool: flags.parallel ?? 1,
 								...(flags.cuSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 								cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
+								...(flags.byHand === undefined ? {} : { byHand: flags.byHand.split(',').map((server) => server.trim()) }),
 								retries: 1,
 								explain: Boolean(flags.explain),
 								pacing: pacingFrom(flags),

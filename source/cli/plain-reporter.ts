@@ -18,6 +18,7 @@ export function plainReporter(write: (line: string) => void, options: { explain?
 		const text = explanation && described ? `${described}\n${explanation}` : described;
 		if (!text) return;
 		const time = new Date(event.at).toISOString().slice(11, 19);
-		for (const line of text.split('\n')) write(`${time} ${sanitizeLine(line)}`);
+		// The commands to run by hand are printed bare, so each line can be copied as it is.
+		for (const [index, line] of text.split('\n').entries()) write(event.type === 'by-hand-asked' && index > 0 ? `  ${sanitizeLine(line)}` : `${time} ${sanitizeLine(line)}`);
 	};
 }

@@ -26,6 +26,10 @@ export interface DriveOptions {
 	perPool: Parallelism;
 	signal: AbortSignal;
 	cumulativeUpdateDoneByHand?: boolean;
+	/** Servers whose work the operator runs themselves (`--by-hand`). */
+	byHand?: string[];
+	/** Review the doctor's checks for the pair with the operator once it is chosen, before anything changes. */
+	preflight?: boolean;
 	/** The operator said so (--cu-side-by-side): both pools patched at once, each still one upgrade domain at a time. */
 	cumulativeUpdateSideBySide?: boolean;
 	/** The pair named on the command line: chosen without asking. */
@@ -150,6 +154,8 @@ export async function driveProcedure(options: DriveOptions): Promise<DriveResult
 			snapshotDir: snapshotsDir(stateDir),
 			signal: options.signal,
 			...(options.cumulativeUpdateDoneByHand ? { cumulativeUpdateDoneByHand: true } : {}),
+			...(options.preflight ? { preflight: true } : {}),
+			...(options.byHand?.length ? { byHand: options.byHand } : {}),
 			...(options.cumulativeUpdateSideBySide ? { cumulativeUpdatePools: 'side-by-side' as const } : {}),
 			...(options.pair ? { requestedPair: options.pair } : {}),
 		},

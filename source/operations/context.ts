@@ -45,6 +45,13 @@ export interface OperationContext {
 	cumulativeUpdateDoneByHand?: boolean;
 	/** The Cumulative Update's pools: one after another (the default, the partner backs up the pool being patched) or side by side. */
 	cumulativeUpdatePools?: PoolOrder;
+	/**
+	 * Read the doctor's checks for the pair and review them with the operator before anything changes (the wizard on a
+	 * live farm; `run` reads them itself before it starts).
+	 */
+	preflight?: boolean;
+	/** Servers the operator runs Bootstrapper and the service start on themselves (`run --by-hand`): each verified by its probe. */
+	byHand?: string[];
 	/** The pair named on the command line (`run`): chosen without asking, whether it is new or already published. */
 	requestedPair?: { pool: string; backup: string };
 }

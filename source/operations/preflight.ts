@@ -1,6 +1,7 @@
 import { EnvironmentError, type Environment } from '../environments/port.js';
 import type { PoolReadings, PreflightReadings, Reading, ServerReadings } from '../procedure/preflight.js';
 import type { FrontEndPool, PoolInventory } from '../sfb/model.js';
+import { PREFLIGHT_ACCOUNT } from '../procedure/state.js';
 import { probe } from './probes.js';
 import { hostOfShare } from '../sfb/file-store.js';
 
@@ -11,7 +12,13 @@ export { hostOfShare };
  * (through its one remote session), each pool's fabric and each server's replica, side by side. A read that fails
  * is kept as its error: one server that cannot be reached never hides the others.
  */
-export async function readPreflight(environment: Environment, inventory: PoolInventory, pair?: { pool: FrontEndPool; backup: FrontEndPool }): Promise<PreflightReadings> {
+export async function readPreflight(
+	environment: Environment,
+	inventory: PoolInventory,
+	pair?: { pool: FrontEndPool; backup: FrontEndPool },
+	/** Told as each read comes back: PREFLIGHT_ACCOUNT, or a Front End by its name; `answered` false when it failed. */
+	onRead: (subject: string, answered: boolean) => void = () => undefined,
+): Promise<PreflightReadings> {
 	const checked: { pool: FrontEndPool; partner?: FrontEndPool }[] = pair
 		? [
 				{ pool: pair.pool, partner: pair.backup },
@@ -21,7 +28,13 @@ export async function readPreflight(environment: Environment, inventory: PoolInv
 				const partner = inventory.pools.find((candidate) => candidate.fqdn === inventory.pairings[pool.fqdn]);
 				return partner ? { pool, partner } : { pool };
 			});
-	const [account, pools] = await Promise.all([reading(() => environment.readAccount()), Promise.all(checked.map(({ pool, partner }) => readPool(environment, pool, partner)))]);
+	const [account, pools] = await Promise.all([
+		reading(() => environment.readAccount()).then((read) => {
+			onRead(PREFLIGHT_ACCOUNT, read.ok);
+			return read;
+		}),
+		Promise.all(checked.map(({ pool, partner }) => readPool(environment, pool, partner, onRead))),
+	]);
 
 	let setupPermission: PreflightReadings['setupPermission'];
 	if (account.ok && !account.value.domainAdmins) {
@@ -41,7 +54,7 @@ export async function readPreflight(environment: Environment, inventory: PoolInv
 	return { account, ...(setupPermission ? { setupPermission } : {}), pools, pairs };
 }
 
-async function readPool(environment: Environment, pool: FrontEndPool, partner: FrontEndPool | undefined): Promise<PoolReadings> {
+async function readPool(environment: Environment, pool: FrontEndPool, partner: FrontEndPool | undefined, onRead: (subject: string, answered: boolean) => void): Promise<PoolReadings> {
 	const partnerHost = partner?.fileStore === undefined ? undefined : hostOfShare(partner.fileStore);
 	if (pool.version === 'Lync Server 2010') {
 		return { pool, ...(partner ? { partner } : {}), fabric: { ok: false, kind: 'failed', message: 'not read: Lync Server 2010' }, servers: [] };
@@ -61,6 +74,7 @@ async function readPool(environment: Environment, pool: FrontEndPool, partner: F
 				]);
 				// A server that could not be reached is not asked again for its versions: the answer would be the same.
 				const versions = facts.ok ? await reading(() => environment.readComponentVersions(server)) : facts;
+				onRead(server, facts.ok && versions.ok && replication.state !== 'unknown');
 				return { server, facts, versions, replication };
 			}),
 		),

@@ -14,6 +14,8 @@ import { assessPair, assessPools, findPool, pairedBothWays } from '../sfb/pairin
 import { describeTopologyChange, diffTopologies } from '../sfb/topology-diff.js';
 import { TopologyReadError } from '../sfb/topology-reader.js';
 import { iso, type OperationContext } from './context.js';
+import { markByHand } from './by-hand.js';
+import { preflightGate } from './preflight-gate.js';
 import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
 import { awaitReplication } from './replication-gate.js';
@@ -58,12 +60,15 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		if (session.state.outcome) session.dispatch({ type: 'procedure-resumed' });
 		const inventory = await readPools(context);
 		let pair = await choosePair(context, inventory, hooks);
+		await passPreflight(context, inventory, pair.pool, pair.backup);
+		markByHand(context, context.byHand ?? [], 'named with --by-hand');
 		let picture = await observeAtStart(context, pair.pool, pair.backup);
 		if (assessPicture(picture).state === 'complete') return alreadyComplete(context, pair.pool, pair.backup);
 		// Back from the plan goes to the voice settings, and from there back through the pickers.
 		while ((await publish(context, inventory, pair.pool, pair.backup, picture)) === BACK) {
 			session.dispatch({ type: 'step-reopened', step: 'voice' });
 			const chosen = await choosePair(context, inventory, hooks);
+			await passPreflight(context, inventory, chosen.pool, chosen.backup);
 			if (chosen.pool !== pair.pool || chosen.backup !== pair.backup) {
 				picture = await observeAtStart(context, chosen.pool, chosen.backup);
 				if (assessPicture(picture).state === 'complete') return alreadyComplete(context, chosen.pool, chosen.backup);
@@ -220,6 +225,7 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 			startStep(context, 'choose-backup');
 			await claim(context, inventory, hooks, pool, backup, { pool: poolChosenAt, backup: Date.now() });
 			finishStep(context, 'choose-backup', 'done', backup.fqdn);
+			await passPreflight(context, inventory, pool, backup);
 			step = 'voice';
 		} else if (eligible.length < 2) {
 			const unpaired = assessPools(inventory).filter((entry) => entry.pairedWith === undefined).length;
@@ -251,6 +257,7 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 			backup = poolNamed(inventory, choice);
 			await claim(context, inventory, hooks, pool, backup, { pool: poolChosenAt, backup: Date.now() });
 			finishStep(context, 'choose-backup', 'done', backup.fqdn);
+			await passPreflight(context, inventory, pool, backup);
 			step = 'voice';
 		} else if (pool && backup) {
 			startStep(context, 'voice');
@@ -270,6 +277,12 @@ async function choosePair(context: OperationContext, inventory: PoolInventory, h
 			return { pool, backup };
 		}
 	}
+}
+
+/** Once the pair is known and before anything changes: the doctor's checks, where the context asks for them (preflight-gate.ts). */
+async function passPreflight(context: OperationContext, inventory: PoolInventory, pool: FrontEndPool, backup: FrontEndPool) {
+	const gate = await preflightGate(context, inventory, pool, backup);
+	if (gate.kind === 'stopped') stop(gate.outcome, gate.reason);
 }
 
 /** The voice settings go into the state as they are, and into the record as a decision with any adjustment made. */

@@ -41,6 +41,8 @@ export interface FleetWork {
 	/** Before a domain starts: wait until its pool may lose those servers, or say why it may not. */
 	beforeDomain?(domain: ScheduledDomain, signal: AbortSignal): Promise<{ ready: true } | { ready: false; reason: string }>;
 	commandFor(server: string): string;
+	/** The commands the operator runs on the server itself when it is done by hand; absent where that is not offered. */
+	handCommands?(server: string): string[];
 	run(server: string, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<WorkResult>;
 	/** The probe that says whether this phase's work is done on a server: an action counts when it says so. */
 	verify(server: string): Promise<Observation>;
@@ -158,10 +160,64 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		return true;
 	};
 
+	const byHand = (server: string) => work.handCommands !== undefined && (session.state.byHand ?? []).includes(server);
+
+	/**
+	 * The operator runs the work on the server: the commands are shown, and when they say so the probe checks the farm.
+	 * Not verified is said with the evidence, and asked again: check again, run it remotely after all, skip, or leave it.
+	 */
+	const handOff = async (server: string): Promise<'remote' | undefined> => {
+		const commands = work.handCommands?.(server) ?? [];
+		const startedAt = Date.now();
+		session.dispatch({ type: 'task-started', phase: work.phase, server });
+		let lastCheck: string | undefined;
+		for (;;) {
+			const request = { phase: work.phase, server, pool: poolOf.get(server) ?? '', commands, ...(lastCheck === undefined ? {} : { lastCheck }) };
+			const answer = await inTurn(() => {
+				session.dispatch({ type: 'by-hand-asked', phase: work.phase, server, commands, ...(lastCheck === undefined ? {} : { lastCheck }) });
+				return operator.runByHand(request);
+			});
+			if (!answer) return undefined;
+			recorder?.decision({ what: `${work.phase} on ${server}, by hand`, choice: answer.action, ...(answer.action === 'skip' ? { reason: answer.reason } : {}), at: iso(Date.now()) });
+			if (answer.action === 'remote') {
+				session.dispatch({ type: 'by-hand-set', servers: [server], byHand: false });
+				return 'remote';
+			}
+			if (answer.action === 'skip') {
+				session.dispatch({ type: 'task-skipped', phase: work.phase, server, reason: answer.reason });
+				return undefined;
+			}
+			if (answer.action === 'defer') {
+				const message = `to be run on ${server} by hand: ${commands.join(' ; ')}${lastCheck === undefined ? '' : ` (${lastCheck})`}`;
+				session.dispatch({ type: 'task-failed', phase: work.phase, server, message });
+				deferred.push(server);
+				return undefined;
+			}
+			const observation = await work.verify(server);
+			if (observation.state === 'done') {
+				recorder?.command({
+					command: commands.join(' ; '),
+					target: `${server} (run there by the operator)`,
+					phase: work.phase,
+					startedAt: iso(startedAt),
+					endedAt: iso(Date.now()),
+					outcome: 'succeeded',
+					verification: describeObservation(observation),
+				});
+				session.dispatch({ type: 'task-succeeded', phase: work.phase, server, observation });
+				return undefined;
+			}
+			session.dispatch({ type: 'task-observed', phase: work.phase, server, observation });
+			lastCheck = observation.state === 'unknown' ? `could not tell: ${describeObservation(observation)}` : `not done yet: ${observation.evidence}`;
+		}
+	};
+
 	const attempt = async (server: string) => {
 		if (stop.signal.aborted) return;
 		const before = session.state.servers[server]?.tasks[work.phase].observation;
 		if (before?.state === 'unknown' && !(await resolved(server, before))) return;
+		if (stop.signal.aborted) return;
+		if (byHand(server) && (await handOff(server)) !== 'remote') return;
 		if (stop.signal.aborted) return;
 		const startedAt = Date.now();
 		session.dispatch({ type: 'task-started', phase: work.phase, server });
@@ -237,6 +293,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				...(task?.rebootRequired ? { rebootRequired: true } : {}),
 				attempts: task?.attempts ?? 1,
 				lines: task?.lines ?? [],
+				...(work.handCommands ? { canRunByHand: true } : {}),
 				otherFailures: work.servers
 					.map(({ fqdn }) => fqdn)
 					.filter((fqdn) => fqdn !== server && session.state.servers[fqdn]?.tasks[work.phase].state === 'failed'),
@@ -255,6 +312,11 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				schedule(server);
 				return;
 			case 'retry':
+				session.dispatch({ type: 'task-reset', phase: work.phase, server });
+				schedule(server);
+				return;
+			case 'by-hand':
+				session.dispatch({ type: 'by-hand-set', servers: [server], byHand: true });
 				session.dispatch({ type: 'task-reset', phase: work.phase, server });
 				schedule(server);
 				return;

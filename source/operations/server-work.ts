@@ -1,5 +1,5 @@
 import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
-import { bootstrapperCommand, cumulativeUpdateCommand, pushReplicationCommand, replicationCommand, startServiceCommand } from '../sfb/commands.js';
+import { bootstrapperCommand, bootstrapperOnServerCommand, cumulativeUpdateCommand, pushReplicationCommand, replicationCommand, startServiceCommand, startServiceOnServerCommand } from '../sfb/commands.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
 import { judgeReplication, probe } from './probes.js';
@@ -16,6 +16,7 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 		phase: 'bootstrapper',
 		servers,
 		commandFor: (server) => bootstrapperCommand(server, poolOf(server)),
+		handCommands: (server) => [bootstrapperOnServerCommand(poolOf(server))],
 		async run(server, { signal, onLine }) {
 			const outcome = await context.environment.runBootstrapper(server, { signal, onLine });
 			if (outcome.exitCode !== 0 && !outcome.rebootRequired) {
@@ -74,6 +75,7 @@ export function backupServiceWork(context: OperationContext, servers: Servers): 
 		servers,
 		perPool: Number.MAX_SAFE_INTEGER,
 		commandFor: (server) => startServiceCommand(server),
+		handCommands: () => [startServiceOnServerCommand()],
 		async run(server, { signal, onLine }) {
 			const before = await environment.readService(server, BACKUP_SERVICE);
 			if (environment.kind === 'lab' && before.state !== 'Running' && EVENT_4007.test(before.detail ?? '')) {

@@ -53,7 +53,7 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}${checked}`;
 		}
 		case 'task-failed':
-			return `${event.server}: ${PHASE_NAMES[event.phase]} ${event.rebootRequired ? 'HELD (restart needed)' : 'FAILED'}: ${sanitizeLine(event.message)}`;
+			return `${event.server}: ${PHASE_NAMES[event.phase]} ${event.rebootRequired ? 'HELD (restart needed)' : state.byHand?.includes(event.server) ? 'WAITING ON YOU (by hand)' : 'FAILED'}: ${sanitizeLine(event.message)}`;
 		case 'task-skipped':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} skipped: ${sanitizeLine(event.reason)}`;
 		case 'task-reset':
@@ -70,6 +70,15 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `replication pushed (Invoke-CsManagementStoreReplication) to ${event.servers.join(', ')}`;
 		case 'replication-settled':
 			return `replication: ${sanitizeLine(event.note)}`;
+		case 'by-hand-set':
+			return `${event.servers.join(', ')}: ${event.byHand ? 'done by hand (the operator runs the commands there; each is verified)' : 'run remotely again'}`;
+		case 'by-hand-asked':
+			return [
+				`${event.server}: ${PHASE_NAMES[event.phase]} by hand${event.lastCheck ? `, ${sanitizeLine(event.lastCheck)}` : ''}. Run on ${event.server}, in an elevated Management Shell:`,
+				...event.commands,
+			].join('\n');
+		case 'preflight-accepted':
+			return sanitizeLine(event.note);
 		case 'sync-requested':
 			return `sync requested for ${event.pool}`;
 		case 'sync-polled':

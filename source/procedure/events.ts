@@ -2,6 +2,7 @@ import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.
 import type { VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairPicture } from './picture.js';
+import type { Check } from './preflight.js';
 import type { OutcomeKind, PatchStage, ServerPhase } from './state.js';
 import type { StepId } from './steps.js';
 
@@ -34,6 +35,14 @@ export type ProcedureEvent = Timed<
 	| { type: 'replication-polled'; since?: string; replicas: { server: string; observation: Observation }[] }
 	| { type: 'replication-pushed'; servers: string[] }
 	| { type: 'replication-settled'; note: string }
+	/** The operator runs the work on these servers themselves (remoting cannot, or by choice); `false` hands one back. */
+	| { type: 'by-hand-set'; servers: string[]; byHand: boolean }
+	/** The commands shown to the operator for a server done by hand, and why the last check did not count it done. */
+	| { type: 'by-hand-asked'; phase: ServerPhase; server: string; commands: string[]; lastCheck?: string }
+	| { type: 'preflight-started'; pool: string; backup: string; subjects: string[] }
+	| { type: 'preflight-read'; subject: string; answered: boolean }
+	| { type: 'preflight-judged'; checks: Check[] }
+	| { type: 'preflight-accepted'; note: string }
 	| { type: 'sync-requested'; pool: string }
 	| {
 			type: 'sync-polled';

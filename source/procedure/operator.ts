@@ -2,6 +2,7 @@ import type { PairAssessment, PoolEligibility } from '../sfb/pairing-rules.js';
 import type { FrontEndPool, VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairState } from './picture.js';
+import type { PreflightReport } from './preflight.js';
 import type { Plan } from './plan.js';
 import type { ServerPhase } from './state.js';
 
@@ -33,6 +34,8 @@ export type FailureDecision =
 	| { action: 'retry-all-failed' }
 	| { action: 'skip'; reason: string }
 	| { action: 'abort' }
+	/** The operator runs it on the server themselves: the commands are shown, and the probe verifies. */
+	| { action: 'by-hand' }
 	/** Leave the server failed; the procedure stops once the others finish and waits for the operator. */
 	| { action: 'defer' };
 
@@ -50,7 +53,23 @@ export interface ServerFailure {
 	lines: string[];
 	/** Other servers of the same step that are failed at this moment. */
 	otherFailures: string[];
+	/** This phase can be run by hand on the server (its commands are known): offered as a choice. */
+	canRunByHand?: boolean;
 }
+
+/** Work the operator runs on the server themselves: the exact commands, and what the last check of the farm said. */
+export interface HandRun {
+	phase: ServerPhase;
+	server: string;
+	pool: string;
+	/** Each a line to paste into an elevated Management Shell on the server, in order. */
+	commands: string[];
+	/** Why the last check did not count it done, with the probe's evidence. */
+	lastCheck?: string;
+}
+
+/** Check the farm now (the operator says it is done); run it remotely after all; skip it for a reason; or leave it (the session waits). */
+export type HandRunDecision = { action: 'check' } | { action: 'remote' } | { action: 'skip'; reason: string } | { action: 'defer' };
 
 /** A probe that could not tell: the operator decides, since "could not tell" is never "no". */
 export interface UnknownObservation {
@@ -88,6 +107,12 @@ export interface ReplicasBehind {
 	timedOut: boolean;
 }
 
+/**
+ * Go on despite the warnings (never offered while a check blocks), or go on with the servers whose double hop was
+ * refused done by hand (handServers); read the farm again after fixing; or stop here.
+ */
+export type PreflightDecision = 'continue' | 'recheck' | 'stop' | 'continue-by-hand';
+
 /** Push the configuration to them now, keep waiting, or stop (the session kept to resume). */
 export type ReplicationDecision = 'push' | 'wait' | 'stop';
 
@@ -101,6 +126,8 @@ export interface Operator {
 	choosePool(pools: PoolEligibility[]): Promise<string>;
 	chooseBackup(pool: FrontEndPool, candidates: BackupCandidate[]): Promise<string | Back>;
 	chooseVoice(current: VoiceResiliency): Promise<VoiceChoice | Back>;
+	/** The doctor's checks for the pair found something not ok: asked before anything changes. */
+	reviewPreflight(report: PreflightReport): Promise<PreflightDecision>;
 	confirmPlan(plan: Plan): Promise<PublishChoice>;
 	/**
 	 * The operator pairs the pools in Topology Builder; resolves 'check' to read back, 'cancel' to return to the plan (not
@@ -111,6 +138,8 @@ export interface Operator {
 	chooseCumulativeUpdate(servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice>;
 	decideFailure(failure: ServerFailure): Promise<FailureDecision>;
 	decideUnknown(unknown: UnknownObservation): Promise<UnknownDecision>;
+	/** The operator runs a server's work themselves: show the commands, and say when to check. */
+	runByHand(request: HandRun): Promise<HandRunDecision>;
 	/**
 	 * Replicas are behind the publish. Asked while the gate keeps reading them: when they catch up first, `signal` aborts
 	 * and the question is withdrawn (the answer is then ignored).

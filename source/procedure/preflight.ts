@@ -106,9 +106,31 @@ export function judgePreflight(readings: PreflightReadings): PreflightReport {
 			return pools[0] && pools[1] ? judgePair(pools[0], pools[1]) : [];
 		}),
 	];
+	return { checks, counts: countChecks(checks) };
+}
+
+export function countChecks(checks: readonly Check[]): Record<CheckStatus, number> {
 	const counts = { ok: 0, warning: 0, blocking: 0 };
 	for (const check of checks) counts[check.status] += 1;
-	return { checks, counts };
+	return counts;
+}
+
+/** "2 blocking, 1 warning, 27 ok": what is not there is not said, except the ok count. */
+export function tallyChecks(counts: Record<CheckStatus, number>): string {
+	const { ok, warning, blocking } = counts;
+	return [blocking > 0 ? `${blocking} blocking` : '', warning > 0 ? `${warning} warning${warning === 1 ? '' : 's'}` : '', `${ok} ok`].filter(Boolean).join(', ');
+}
+
+/** Servers remoting cannot run Bootstrapper on as it stands (the double hop refused): the ones to offer to do by hand. */
+export function handRunCandidates(checks: readonly Check[]): string[] {
+	return checks.filter((check) => check.id === 'double-hop' && check.status !== 'ok').map((check) => check.subject);
+}
+
+const RANK: Record<CheckStatus, number> = { blocking: 0, warning: 1, ok: 2 };
+
+/** The checks that need a reader's attention, blocking before warning, each kept in the order it was judged. */
+export function checksToAct(checks: readonly Check[]): Check[] {
+	return checks.filter((check) => check.status !== 'ok').sort((a, b) => RANK[a.status] - RANK[b.status]);
 }
 
 export function judgeAccount(readings: Pick<PreflightReadings, 'account' | 'setupPermission'>): Check[] {
@@ -212,7 +234,7 @@ function doubleHop(server: string, store: NonNullable<ServerFacts['fileStore']>)
 		'double-hop',
 		server,
 		`${command}: ${firstLine(store.detail)}`,
-		`Bootstrapper run remotely may not reach AD or the file store: allow delegation (CredSSP, or Kerberos constrained delegation for ${server}), or run Bootstrapper on ${server} yourself`,
+		`Bootstrapper run remotely may not reach AD or the file store: allow delegation (CredSSP, or Kerberos constrained delegation for ${server}), or run Bootstrapper there yourself (sfb-pair run --by-hand ${server}, or the wizard's "I run Bootstrapper myself": the commands are printed and the result verified)`,
 	);
 }
 

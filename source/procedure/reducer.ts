@@ -98,6 +98,20 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			return state.replication ? { ...next, replication: { ...state.replication, pushed: { at: event.at, servers: event.servers } } } : next;
 		case 'replication-settled':
 			return state.replication ? { ...next, replication: { ...state.replication, settled: { at: event.at, note: event.note } } } : next;
+		case 'by-hand-set': {
+			const kept = (state.byHand ?? []).filter((server) => !event.servers.includes(server));
+			return { ...next, byHand: event.byHand ? [...kept, ...event.servers] : kept };
+		}
+		case 'by-hand-asked':
+			return next;
+		case 'preflight-started':
+			return { ...next, preflight: { pool: event.pool, backup: event.backup, startedAt: event.at, subjects: event.subjects, read: {} } };
+		case 'preflight-read':
+			return state.preflight ? { ...next, preflight: { ...state.preflight, read: { ...state.preflight.read, [event.subject]: event.answered } } } : next;
+		case 'preflight-judged':
+			return state.preflight ? { ...next, preflight: { ...state.preflight, checks: event.checks } } : next;
+		case 'preflight-accepted':
+			return state.preflight ? { ...next, preflight: { ...state.preflight, accepted: { at: event.at, note: event.note } } } : next;
 		case 'sync-requested':
 			return {
 				...next,

@@ -3,6 +3,7 @@ import { BACKUP_SERVICE, type EnvironmentKind } from '../environments/port.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairPicture } from './picture.js';
+import type { Check } from './preflight.js';
 import { DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
 import { STEP_IDS, type StepId } from './steps.js';
 
@@ -90,6 +91,24 @@ export interface ReplicationGate {
 	settled?: { at: number; note: string };
 }
 
+/** Who the pre-flight read first: the account, then each Front End by its name. */
+export const PREFLIGHT_ACCOUNT = 'the account';
+
+/** The doctor's checks for the pair, read and reviewed with the operator before anything changes (the wizard on a live farm). */
+export interface PreflightProgress {
+	pool: string;
+	backup: string;
+	startedAt: number;
+	/** What is read, in order: the account, then each Front End. */
+	subjects: string[];
+	/** Subject → whether its read answered (false: it failed, and its checks say why). */
+	read: Record<string, boolean>;
+	/** The judgement, once every read is back. */
+	checks?: Check[];
+	/** The go-ahead: every check ok, or the warnings accepted by the operator. */
+	accepted?: { at: number; note: string };
+}
+
 export type OutcomeKind = 'done' | 'failed' | 'needs-operator' | 'cancelled';
 
 export interface ProcedureState {
@@ -118,6 +137,9 @@ export interface ProcedureState {
 	serverOrder: string[];
 	sync: SyncProgress;
 	replication?: ReplicationGate;
+	preflight?: PreflightProgress;
+	/** Servers where the operator runs Bootstrapper and the service start themselves; each is verified by its probe. */
+	byHand?: string[];
 	/** pool → its upgrade readiness when last asked, while the Cumulative Update goes domain by domain. */
 	readiness?: Record<string, { ready: boolean | undefined; summary: string; at: number }>;
 	/** What the farm showed at the last start, probed before anything else was done. */

@@ -76,6 +76,17 @@ export const procedureStateSchema = {
 		serverOrder: { type: 'array', items: { type: 'string' } },
 		sync: { type: 'object', required: ['requested', 'polls', 'consecutiveSteady', 'directions'] },
 		replication: { type: 'object', required: ['startedAt', 'polls', 'replicas'], properties: { replicas: { type: 'object', additionalProperties: { type: 'object', required: ['observation'], properties: { observation } } } } },
+		byHand: { type: 'array', items: { type: 'string' } },
+		preflight: {
+			type: 'object',
+			required: ['pool', 'backup', 'startedAt', 'subjects', 'read'],
+			properties: {
+				subjects: { type: 'array', items: { type: 'string' } },
+				read: { type: 'object', additionalProperties: { type: 'boolean' } },
+				checks: { type: 'array', items: { type: 'object', required: ['id', 'subject', 'status', 'evidence', 'action'], properties: { status: { enum: ['ok', 'warning', 'blocking'] } } } },
+				accepted: { type: 'object', required: ['at', 'note'] },
+			},
+		},
 		picture: {
 			type: 'object',
 			required: ['pool', 'backup', 'at', 'pairing', 'servers', 'sync'],

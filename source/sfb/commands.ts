@@ -1,6 +1,6 @@
 import { powershellLiteral as q } from '../environments/powershell/literal.js';
 import { BACKUP_SERVICE } from '../environments/port.js';
-import { bootstrapperPathForDisplay } from './bootstrapper.js';
+import { BOOTSTRAPPER_FOLDERS, bootstrapperPathForDisplay } from './bootstrapper.js';
 import type { FrontEndPool, VoiceResiliency } from './model.js';
 import { formatTimeSpan } from './voice-resiliency.js';
 
@@ -32,6 +32,20 @@ export function relationshipCommand(pool: string): string {
 
 export function bootstrapperCommand(server: string, pool: FrontEndPool): string {
 	return `Invoke-Command -ComputerName ${q(server)} { & ${q(bootstrapperPathForDisplay(pool.version))} }`;
+}
+
+/**
+ * Bootstrapper as the operator runs it on the server itself (remoting cannot: a double hop refused, WinRM refused), in
+ * an elevated Management Shell there: from the Deployment folder on the system drive, where Microsoft's procedure puts it.
+ */
+export function bootstrapperOnServerCommand(pool: Pick<FrontEndPool, 'version'>): string {
+	const folder = BOOTSTRAPPER_FOLDERS[pool.version === 'unknown' || pool.version === 'Lync Server 2010' ? 'Skype for Business Server 2015' : pool.version];
+	return `& (Join-Path $env:SystemDrive ${q(`${folder}\\Bootstrapper.exe`)})`;
+}
+
+/** The Backup Service started on the server itself, in its Management Shell. */
+export function startServiceOnServerCommand(name = BACKUP_SERVICE): string {
+	return `Start-CsWindowsService -Name ${q(name)}`;
 }
 
 export function cumulativeUpdateCommand(server: string): string {

@@ -1,6 +1,7 @@
 import { Box, Static, Text, useApp, useIsScreenReaderEnabled } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import stringWidth from 'string-width';
 import { phaseProgress } from '../procedure/progress.js';
 import { isServerPhase, type ProcedureState } from '../procedure/state.js';
 import { STEPS, type StepId } from '../procedure/steps.js';
@@ -12,6 +13,7 @@ import { KeyProvider, PRIORITY, useKeys, type KeyPacer } from './keys/keys.js';
 import { OutputView } from './OutputView.js';
 import type { PromptBridge } from './prompt-bridge.js';
 import { PromptView, isBlockingPrompt } from './PromptView.js';
+import { PreflightPanel } from './PreflightPanel.js';
 import { QuitQuestion } from './QuitQuestion.js';
 import { ReplicationPanel } from './ReplicationPanel.js';
 import { SCREEN_CLOCK_MS, ServerPanels } from './ServerPanels.js';
@@ -37,6 +39,8 @@ interface Props {
 }
 
 type Overlay = 'help' | 'quit' | 'output';
+
+const PREFLIGHT_GUIDANCE = "Pre-flight · sfb-pair doctor's checks of the pair, read only: nothing changes until they pass, or you accept their warnings.";
 
 /** Steps that work without asking: the global keys apply while they run. */
 const WORKING: ReadonlySet<StepId> = new Set(['bootstrapper', 'cumulative-update', 'backup-service', 'sync']);
@@ -75,7 +79,8 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	const prompt = pending?.prompt;
 	const failure = prompt?.kind === 'failure' ? prompt.failure : undefined;
 	const phase = failure?.phase ?? (state && isServerPhase(state.current) ? state.current : undefined);
-	const accepting = Boolean(pending) || Boolean(state?.outcome) || Boolean(state && WORKING.has(state.current) && state.steps[state.current].status === 'active');
+	const preflightReading = Boolean(state?.preflight && !state.preflight.checks);
+	const accepting = Boolean(pending) || Boolean(state?.outcome) || preflightReading || Boolean(state && WORKING.has(state.current) && state.steps[state.current].status === 'active');
 
 	// Keys typed ahead wait while the screen goes from one prompt to the next, and reach the next one.
 	useEffect(() => keys?.hold(!accepting), [keys, accepting]);
@@ -121,13 +126,14 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 		{ priority: PRIORITY.global, isActive: !finished },
 	);
 	useKeyHints(
-		finished || state?.outcome ? undefined : overlay === 'help' ? 'any key closes the keys' : overlay === 'quit' ? 'y leave · any other key stay' : working && !pending ? 'o a server\'s output · e explain · Ctrl+C stop now' : undefined,
+		finished || state?.outcome ? undefined : overlay === 'help' ? 'any key closes the keys' : overlay === 'quit' ? 'y leave · any other key stay' : preflightReading && !pending ? 'q quit · Ctrl+C stop now' : working && !pending ? 'o a server\'s output · e explain · Ctrl+C stop now' : undefined,
 	);
 
 	const step = state ? STEPS[state.current] : undefined;
 	const width = Math.max(20, columns);
 	// The summary needs the rows more than the last step's purpose does.
-	const guidance = step && !finished ? wrapWords(`Step ${step.label} · ${step.title}: ${step.guidance}`, width) : [];
+	const preflightShown = preflightReading || prompt?.kind === 'preflight';
+	const guidance = step && !finished ? wrapWords(preflightShown ? PREFLIGHT_GUIDANCE : `Step ${step.label} · ${step.title}: ${step.guidance}`, width) : [];
 	const why = step && explain && !finished ? wrapWords(`Why: ${step.why} (${step.source})`, width) : [];
 	const chromeRows = 3 + store.notes.length + guidance.length + why.length + 1 + 1;
 	const bodyRows = Math.max(3, rows - 1 - chromeRows);
@@ -140,6 +146,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	} else {
 		const gate = state?.current === 'bootstrapper' && state.replication && !state.replication.settled ? state.replication : undefined;
 		const serverPhase = state && !blocking && !gate && isServerPhase(state.current) ? state.current : undefined;
+		const preflight = state?.preflight && !state.preflight.accepted && !state.preflight.checks && !serverPhase && !gate ? state.preflight : undefined;
 		main = (
 			<Box flexDirection="column">
 				{state && serverPhase && (
@@ -151,10 +158,11 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 						progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
 					/>
 				)}
+				{preflight && !pending && <PreflightPanel preflight={preflight} rows={panelsRows} now={now} />}
 				{gate && !blocking && <ReplicationPanel gate={gate} rows={panelsRows} now={now} />}
 				{state && !blocking && state.current === 'sync' && <SyncPanels state={state} columns={columns} now={now} steadyPolls={steadyPolls} />}
 				{pending && <PromptView key={pending.id} pending={pending} rows={bodyRows} state={state} kind={store.kind} previous={(kind) => bridge.previous(kind)} />}
-				{!pending && !serverPhase && !gate && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
+				{!pending && !serverPhase && !gate && !preflight && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
 			</Box>
 		);
 	}
@@ -169,11 +177,17 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 	return (
 		<>
 			<Static items={store.log}>
-				{(line) => (
-					<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
-						{line.text}
-					</Text>
-				)}
+				{(line) =>
+					line.verbatim ? (
+						<Box key={line.id} width={stringWidth(line.text) + 2} flexShrink={0}>
+							<Text>{`  ${line.text}`}</Text>
+						</Box>
+					) : (
+						<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
+							{line.text}
+						</Text>
+					)
+				}
 			</Static>
 			<Box flexDirection="column">
 					<Header state={state} kind={store.kind} notes={store.notes} />

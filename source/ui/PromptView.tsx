@@ -5,8 +5,10 @@ import { BackupPicker } from './prompts/BackupPicker.js';
 import { CumulativeUpdatePrompt } from './prompts/CumulativeUpdatePrompt.js';
 import { FailurePrompt } from './prompts/FailurePrompt.js';
 import { FinishPairOffer } from './prompts/FinishPairOffer.js';
+import { HandRunPrompt } from './prompts/HandRunPrompt.js';
 import { PlanConfirm } from './prompts/PlanConfirm.js';
 import { PoolPicker } from './prompts/PoolPicker.js';
+import { PreflightReview } from './prompts/PreflightReview.js';
 import { ReplicationPrompt } from './prompts/ReplicationPrompt.js';
 import { ResumeOffer } from './prompts/ResumeOffer.js';
 import { SyncTimeoutPrompt } from './prompts/SyncTimeoutPrompt.js';
@@ -16,7 +18,7 @@ import { VoiceForm } from './prompts/VoiceForm.js';
 
 /** Prompts that replace the live panels; the others (a failed server, a slow sync) show below them. */
 export function isBlockingPrompt(prompt: Prompt): boolean {
-	return prompt.kind !== 'failure' && prompt.kind !== 'unknown' && prompt.kind !== 'sync-timeout' && prompt.kind !== 'replication';
+	return prompt.kind !== 'failure' && prompt.kind !== 'by-hand' && prompt.kind !== 'unknown' && prompt.kind !== 'sync-timeout' && prompt.kind !== 'replication';
 }
 
 interface Props {
@@ -47,6 +49,8 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 		}
 		case 'voice':
 			return <VoiceForm current={prompt.current} onAnswer={answer} />;
+		case 'preflight':
+			return <PreflightReview report={prompt.report} rows={rows} onAnswer={answer} />;
 		case 'confirm-plan':
 			return <PlanConfirm plan={prompt.plan} rows={rows} onAnswer={answer} />;
 		case 'topology-builder':
@@ -57,6 +61,8 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} kind={kind} onAnswer={answer} />;
 		case 'unknown':
 			return <UnknownPrompt key={`${prompt.unknown.subject}-${prompt.unknown.what}-${prompt.unknown.attempts}`} unknown={prompt.unknown} onAnswer={answer} />;
+		case 'by-hand':
+			return <HandRunPrompt key={`${prompt.request.server}-${prompt.request.phase}-${prompt.request.lastCheck ?? ''}`} request={prompt.request} onAnswer={answer} />;
 		case 'sync-timeout':
 			return <SyncTimeoutPrompt guidance={prompt.guidance} onAnswer={answer} />;
 		case 'replication':

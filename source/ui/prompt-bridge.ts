@@ -5,7 +5,10 @@ import type {
 	BackupCandidate,
 	CumulativeUpdateChoice,
 	FailureDecision,
+	HandRun,
+	HandRunDecision,
 	Operator,
+	PreflightDecision,
 	PublishChoice,
 	ReplicasBehind,
 	ReplicationDecision,
@@ -17,6 +20,7 @@ import type {
 	UnknownObservation,
 } from '../procedure/operator.js';
 import type { Plan } from '../procedure/plan.js';
+import type { PreflightReport } from '../procedure/preflight.js';
 import type { SessionProblem, StoredSession } from '../session/session-files.js';
 
 export type ResumeChoice = { action: 'resume'; key: string } | { action: 'fresh' };
@@ -27,11 +31,13 @@ export type Prompt =
 	| { kind: 'choose-pool'; pools: PoolEligibility[] }
 	| { kind: 'choose-backup'; pool: FrontEndPool; candidates: BackupCandidate[] }
 	| { kind: 'voice'; current: VoiceResiliency }
+	| { kind: 'preflight'; report: PreflightReport }
 	| { kind: 'confirm-plan'; plan: Plan }
 	| { kind: 'topology-builder'; plan: Plan; lastCheck?: string; canSimulate: boolean }
 	| { kind: 'cumulative-update'; servers: string[]; canRun: boolean }
 	| { kind: 'failure'; failure: ServerFailure }
 	| { kind: 'unknown'; unknown: UnknownObservation }
+	| { kind: 'by-hand'; request: HandRun }
 	| { kind: 'sync-timeout'; guidance: string[] }
 	| { kind: 'replication'; behind: ReplicasBehind };
 
@@ -131,6 +137,10 @@ export class PromptBridge implements Operator {
 		return this.ask<VoiceChoice | Back>({ kind: 'voice', current });
 	}
 
+	reviewPreflight(report: PreflightReport) {
+		return this.ask<PreflightDecision>({ kind: 'preflight', report });
+	}
+
 	confirmPlan(plan: Plan) {
 		return this.ask<PublishChoice>({ kind: 'confirm-plan', plan });
 	}
@@ -145,6 +155,10 @@ export class PromptBridge implements Operator {
 
 	decideFailure(failure: ServerFailure) {
 		return this.ask<FailureDecision>({ kind: 'failure', failure });
+	}
+
+	runByHand(request: HandRun) {
+		return this.ask<HandRunDecision>({ kind: 'by-hand', request });
 	}
 
 	decideUnknown(unknown: UnknownObservation) {

@@ -13,6 +13,8 @@ export interface LogLine {
 	id: number;
 	text: string;
 	color?: string;
+	/** A command to copy: never wrapped (the terminal folds it, so a copy of it stays one line). */
+	verbatim?: boolean;
 }
 
 /** Events written above the live screen, once, where they stay in the scrollback. */
@@ -27,6 +29,9 @@ const LOGGED: ReadonlySet<ProcedureEvent['type']> = new Set([
 	'task-skipped',
 	'task-reset',
 	'procedure-resumed',
+	'preflight-accepted',
+	'by-hand-set',
+	'by-hand-asked',
 ]);
 
 const COLORS: Partial<Record<ProcedureEvent['type'], string>> = {
@@ -108,7 +113,8 @@ export class WizardStore {
 			const text = logged ? describeEvent(state, event) : undefined;
 			if (text) {
 				const color = warned ? 'yellow' : COLORS[event.type];
-				this.log = [...this.log, ...text.split('\n').map((line, index) => ({ id: this.log.length + index, text: sanitizeLine(line), ...(color ? { color } : {}) }))];
+				const commands = event.type === 'by-hand-asked';
+				this.log = [...this.log, ...text.split('\n').map((line, index) => ({ id: this.log.length + index, text: sanitizeLine(line), ...(color ? { color } : {}), ...(commands && index > 0 ? { verbatim: true } : {}) }))];
 			}
 			if (event.type === 'task-output' && !text) this.notifySoon();
 			else this.notify();

@@ -37,6 +37,18 @@ describe.concurrent('sfb-pair doctor, the built CLI on the lab', { timeout: 60_0
 		]);
 	});
 
+	it('run --by-hand: the commands printed bare, the run stops (exit 3) once the others finish; a name not of the pair is refused', () => {
+		const stateDir = folders.make();
+		const pair = ['--scenario', 'default', '--time-scale', '2000', '--state-dir', stateDir, '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes'];
+		expectOneLineRefusal(sfbPair(['run', ...pair, '--by-hand', 'red-fe01.contoso.com']), 2, /--by-hand red-fe01\.contoso\.com is not a Front End of this pair \(its Front Ends: se-redmond\.contoso\.com, se-dublin\.contoso\.com\)/);
+		const run = sfbPair(['run', ...pair, '--by-hand', 'SE-DUBLIN.contoso.com']);
+		expect(run.status, run.stderr).toBe(3);
+		const lines = run.stdout.split('\n');
+		expect(lines).toContain("  & (Join-Path $env:SystemDrive 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe')");
+		expect(run.stdout).toMatch(/se-dublin\.contoso\.com: Bootstrapper WAITING ON YOU \(by hand\): to be run on se-dublin\.contoso\.com by hand: .* \(not done yet: Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName 'se-dublin\.contoso\.com': LYNCBACKUP is not installed\)/);
+		expect(run.stdout).toMatch(/se-redmond\.contoso\.com: Bootstrapper succeeded/);
+	});
+
 	it('warnings alone exit 0', () => {
 		const folder = folders.make();
 		const scenario = `${folder}/hop.json`;

@@ -33,11 +33,22 @@ describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real t
 			.map((line) => line.replace(/^│ /, ''))
 			.find((line) => line.startsWith('❯')) ?? '';
 
-	it('asks for the CU in live words, checks a re-apply said but not done, and after an Event 4007 crash says to re-apply it by hand, then Retry starts the service', async () => {
+	it('reads the pre-flight first and asks past its warning, asks for the CU in live words, checks a re-apply said but not done, and after an Event 4007 crash says to re-apply it by hand, then Retry starts the service', async () => {
+		const refused = POOL_B.servers[0]!;
+		farm.update((state) => (state.servers[refused]!.doubleHopDenied = true));
 		terminal = await TmuxTerminal.start(['--live', '--powershell', pwsh, '--sync-poll', '1', '--service-settle', '1'], { stateDir, env: standInEnvironment() });
 		await terminal.waitFor(SCREENS.poolPicker, 30_000);
 		await terminal.keys('Enter');
 		await terminal.waitFor(`Which pool will back up ${POOL_A.fqdn}?`);
+		await terminal.keys('Enter');
+
+		// Before anything changes: the doctor's reads for the pair, each Front End on the panel, then what is not ok.
+		await terminal.waitFor(/Pre-flight · \d of 7 read/, 60_000);
+		const review = await terminal.waitFor('Pre-flight: 1 warning', 90_000);
+		expect(review).toContain(`WARNING · Kerberos double hop · ${refused}`);
+		expect(review.replace(/\s+/g, ' ')).toMatch(/do: Bootstrapper run remotely may not reach AD or the file store/);
+		expect(review).toMatch(/\d+ checks ok · Tab every check/);
+		expect(focusedLine(review)).toContain('Continue anyway');
 		await terminal.keys('Enter');
 		await terminal.waitFor(SCREENS.voiceForm);
 		await terminal.keys('Enter');

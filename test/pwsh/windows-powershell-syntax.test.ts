@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import * as preflightScripts from '../../source/environments/powershell/preflight-scripts.js';
 import * as scripts from '../../source/environments/powershell/scripts.js';
+import { bootstrapperOnServerCommand, startServiceOnServerCommand } from '../../source/sfb/commands.js';
 import type { FrontEndPool } from '../../source/sfb/model.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { describeWithPwsh } from './pwsh-available.js';
@@ -86,6 +87,13 @@ function check(pwsh: string, entries: { name: string; text: string }[]): Record<
 	}
 }
 
+/** What the operator pastes into the Management Shell on a server done by hand: it must parse there too. */
+const handCommands = (['Skype for Business Server 2019', 'Skype for Business Server 2015', 'Lync Server 2013'] as const).map((version) => ({
+	name: `by hand: Bootstrapper, ${version}`,
+	text: bootstrapperOnServerCommand({ version }),
+}));
+handCommands.push({ name: 'by hand: the Backup Service start', text: startServiceOnServerCommand() });
+
 /** Constructs Windows PowerShell 5.1 lacks: the checker must flag each, or its silence proves nothing. */
 const controls: Record<string, string> = {
 	coalescing: '$a = $b ?? 1',
@@ -104,7 +112,7 @@ const controls: Record<string, string> = {
 };
 
 describeWithPwsh('every script the adapter generates parses as Windows PowerShell 5.1', (pwsh) => {
-	const generated = everyGeneratedScript();
+	const generated = [...everyGeneratedScript(), ...handCommands];
 	let problems: Record<string, string[]>;
 
 	beforeAll(() => {

@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { Environment } from '../../environments/port.js';
 import { readPreflight } from '../../operations/preflight.js';
-import { CHECK_TITLES, judgePreflight, type Check, type CheckStatus, type PreflightReport } from '../../procedure/preflight.js';
+import { CHECK_TITLES, checksToAct, judgePreflight, tallyChecks, type Check, type CheckStatus } from '../../procedure/preflight.js';
 import { writeCapture } from '../../session/capture-file.js';
 import type { FrontEndPool, PoolInventory } from '../../sfb/model.js';
 import { sanitizeLine, terminalSafeJson } from '../../text/sanitize.js';
@@ -14,6 +14,8 @@ export interface DoctorOptions {
 	pool?: string;
 	backup?: string;
 	json: boolean;
+	/** Every check in the text, the ok ones too; without it they are counted on one line (--json always has them all). */
+	verbose?: boolean;
 	/** The capture file, already checked (capture-file.ts checkCapturePath). */
 	capture?: string;
 }
@@ -54,15 +56,20 @@ export async function doctorCommand(environment: Environment, options: DoctorOpt
 	};
 	write(environment.description);
 	const what = pair ? `${pair.pool.fqdn} ↔ ${pair.backup.fqdn}` : `every Front End pool (${inventory.pools.length})`;
-	lines(`Pre-flight of ${what}, read ${readAt.slice(0, 10)} ${readAt.slice(11, 19)} UTC: ${tally(report)}`);
+	lines(`Pre-flight of ${what}, read ${readAt.slice(0, 10)} ${readAt.slice(11, 19)} UTC: ${tallyChecks(report.counts)}`);
 	write('');
-	renderChecks(report.checks, write, lines, width);
+	const toDo = checksToAct(report.checks);
+	if (options.verbose) renderChecks(report.checks, write, lines, width);
+	else {
+		if (toDo.length > 0) renderChecks(toDo, write, lines, width);
+		const { ok } = report.counts;
+		if (ok > 0) lines(`${toDo.length > 0 ? 'and ' : ''}${ok} check${ok === 1 ? '' : 's'} ok (--verbose lists them)`);
+	}
 
-	const toDo = report.checks.filter((check) => check.status !== 'ok');
 	if (toDo.length > 0) {
 		write('');
 		write('What to do:');
-		for (const check of [...toDo].sort((a, b) => rank(a.status) - rank(b.status))) {
+		for (const check of toDo) {
 			lines(`${STATUS_WORDS[check.status]} ${CHECK_TITLES[check.id]}, ${check.subject}: ${check.action}`, '  ', '    ');
 		}
 	}
@@ -108,13 +115,4 @@ function choosePair(inventory: PoolInventory, poolName: string, backupName: stri
 	const backup = find(backupName, '--backup');
 	if (pool === backup) throw new UsageError(`--pool and --backup name the same pool, ${pool.fqdn}: a pool cannot back itself up`);
 	return { pool, backup };
-}
-
-function tally(report: PreflightReport): string {
-	const { ok, warning, blocking } = report.counts;
-	return [blocking > 0 ? `${blocking} blocking` : '', warning > 0 ? `${warning} warning${warning === 1 ? '' : 's'}` : '', `${ok} ok`].filter(Boolean).join(', ');
-}
-
-function rank(status: CheckStatus): number {
-	return status === 'blocking' ? 0 : status === 'warning' ? 1 : 2;
 }

@@ -9,7 +9,7 @@ import { sanitizeLine } from '../../text/sanitize.js';
 import { redactSecrets } from '../../session/redact.js';
 import { syncFailedOnFarm, syncGuidance } from '../../operations/sync-watch.js';
 import { readPreflight } from '../../operations/preflight.js';
-import { CHECK_TITLES, judgePreflight } from '../../procedure/preflight.js';
+import { CHECK_TITLES, checksToAct, judgePreflight } from '../../procedure/preflight.js';
 import { autoOperator } from '../auto-operator.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { plainReporter } from '../plain-reporter.js';
@@ -33,6 +33,8 @@ export interface RunRequest {
 	scenario?: DebriefScenario;
 	/** Who runs it, for the change record: --operator, else the OS account. */
 	operator?: string;
+	/** Front Ends whose work the operator runs themselves (--by-hand), as typed. */
+	byHand?: string[];
 	/** A note about the voice settings given (a failover interval raised to the floor), for the record. */
 	voiceNote?: string;
 }
@@ -46,12 +48,21 @@ async function preflightBlocks(environment: Environment, inventory: PoolInventor
 	const report = judgePreflight(await readPreflight(environment, inventory, pair));
 	const { ok, warning, blocking } = report.counts;
 	print(`Pre-flight (sfb-pair doctor): ${blocking > 0 ? `${blocking} blocking, ` : ''}${warning} warning${warning === 1 ? '' : 's'}, ${ok} ok`);
-	for (const check of report.checks.filter((each) => each.status !== 'ok').sort((a, b) => (a.status === b.status ? 0 : a.status === 'blocking' ? -1 : 1))) {
+	for (const check of checksToAct(report.checks)) {
 		print(`  ${check.status === 'blocking' ? 'BLOCKING' : 'WARNING'} ${CHECK_TITLES[check.id]}, ${check.subject}: ${check.evidence}`);
 		print(`    do: ${check.action}`);
 	}
 	if (blocking > 0) print(`Nothing was changed: fix the blocking checks, then run again (sfb-pair doctor --pool ${pool} --backup ${backup} checks them alone).`);
 	return blocking;
+}
+
+/** The servers named with --by-hand, as the topology spells them; a name that is not a Front End of the pair is refused. */
+function handRunServers(named: string[], servers: string[]): string[] {
+	return named.map((name) => {
+		const server = servers.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+		if (server) return server;
+		throw new UsageError(`--by-hand ${name || '""'} is not a Front End of this pair (its Front Ends: ${servers.join(', ') || 'none'})`);
+	});
 }
 
 /** The whole procedure without prompts, plain timestamped lines, the same checkpoints and record as the wizard. */
@@ -108,6 +119,8 @@ async function runLocked(
 		if (!assessment.allowed) throw new UsageError(`cannot pair ${request.pool} with ${request.backup}: ${assessment.refusals.join('; ')}`);
 	}
 
+	const byHand = request.byHand === undefined ? [] : handRunServers(request.byHand, inventory ? [findPool(inventory, request.pool)!, findPool(inventory, request.backup)!].flatMap((pool) => pool.servers) : (resume?.state.serverOrder ?? []));
+
 	// What servers print may hold a password or a token: the screen gets what the change record gets.
 	const print = (line: string) => write(redactSecrets(sanitizeLine(line)));
 	const report = plainReporter(print, { explain: request.explain });
@@ -123,6 +136,7 @@ async function runLocked(
 		heldLock: held,
 		pair: { pool: request.pool, backup: request.backup },
 		cumulativeUpdateDoneByHand: request.cumulativeUpdateReapplied,
+		...(byHand.length > 0 ? { byHand } : {}),
 		...(request.cumulativeUpdateSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 		pacing: request.pacing,
 		...(request.scenario ? { scenario: request.scenario } : {}),

@@ -110,6 +110,8 @@ export async function wizardCommand(
 			operator: bridge,
 			...(resume ? { resume } : {}),
 			perPool: options.perPool,
+			// On a live farm the doctor's checks for the pair come first; the lab's scenarios carry their faults in the steps.
+			...(environment.kind === 'live' ? { preflight: true } : {}),
 			...(options.cumulativeUpdateSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 			signal: controller.signal,
 			pacing: options.pacing,

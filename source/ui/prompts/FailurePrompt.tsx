@@ -9,7 +9,7 @@ import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { ReasonField } from './ReasonField.js';
 
-type Action = 'retry' | 'retry-all-failed' | 'skip' | 'abort' | 'defer';
+type Action = 'retry' | 'retry-all-failed' | 'by-hand' | 'skip' | 'abort' | 'defer';
 
 /** What the operator should know about an Event 4007 crash, in words true for where the wizard runs. */
 function crashAdvice(kind: EnvironmentKind): string {
@@ -30,12 +30,14 @@ export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFail
 	const options: { label: string; value: Action }[] = failure.rebootRequired
 		? [
 				{ label: 'Restarted: run Bootstrapper there again', value: 'retry' },
+				...(failure.canRunByHand ? [{ label: `I will run it on ${failure.server} myself (show the commands)`, value: 'by-hand' as const }] : []),
 				{ label: 'Skip it: no CU or LYNCBACKUP there (give a reason)', value: 'skip' },
 				{ label: 'Stop once the others finish; restart it, then resume', value: 'defer' },
 			]
 		: [
 				{ label: crashed && kind === 'lab' ? 'Retry: re-apply the CU, then start LYNCBACKUP again' : `Retry ${failure.server}`, value: 'retry' },
 				...(othersFailed > 0 ? [{ label: `Retry it and the ${othersFailed} other failed server${othersFailed === 1 ? '' : 's'}`, value: 'retry-all-failed' as const }] : []),
+				...(failure.canRunByHand ? [{ label: `I will run it on ${failure.server} myself (show the commands)`, value: 'by-hand' as const }] : []),
 				{ label: `Skip ${failure.server} (you give a reason)`, value: 'skip' },
 				{ label: 'Abort: stop every server, keep the session to resume', value: 'abort' },
 			];

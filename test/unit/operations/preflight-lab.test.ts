@@ -131,7 +131,7 @@ describe('sfb-pair doctor on the lab', () => {
 			return lab.probeServer(server, request);
 		};
 		const lines: string[] = [];
-		expect(await doctorCommand(hostile, { json: false, pool: AMS, backup: FRA }, (text) => lines.push(text), 60)).toBe(1);
+		expect(await doctorCommand(hostile, { json: false, verbose: true, pool: AMS, backup: FRA }, (text) => lines.push(text), 60)).toBe(1);
 		for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(60);
 		// eslint-disable-next-line no-control-regex -- looking for the control characters themselves
 		expect(lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
@@ -139,6 +139,23 @@ describe('sfb-pair doctor on the lab', () => {
 		const smb = lines.indexOf('BLOCKING · SMB to partner file store · fra-fe02.fabrikam.com');
 		expect(lines[smb + 1]).toMatch(/^ {4}Test-NetConnection -ComputerName/);
 		expect(lines.join(' ')).toMatch(/WinRM said .*red.* on ams-fe02/);
+	});
+
+	it('counts the checks that passed on one line unless --verbose, and lists each that did not, blocking first', async () => {
+		const scenario = parseScenario({ extends: 'enterprise-happy', name: 'counted', description: 'counted', faults: [{ type: 'double-hop-denied', server: 'ams-fe01.fabrikam.com' }, { type: 'smb-blocked', server: 'fra-fe02.fabrikam.com' }] }, 'counted.json');
+		const lab = await openLabEnvironment({ stateDir, scenario, timeScale: 1 });
+		const lines: string[] = [];
+		expect(await doctorCommand(lab, { json: false, pool: AMS, backup: FRA }, (text) => lines.push(text))).toBe(1);
+		const table = lines.slice(lines.findIndex((line) => line.startsWith('STATE')) + 1, lines.findIndex((line) => line.startsWith('and ')));
+		expect(table.map((line) => line.split(/\s{2,}/).slice(0, 3))).toEqual([
+			['BLOCKING', 'SMB to partner file store', 'fra-fe02.fabrikam.com'],
+			['WARNING', 'Kerberos double hop', 'ams-fe01.fabrikam.com'],
+		]);
+		expect(lines).toContain('and 32 checks ok (--verbose lists them)');
+		const verbose: string[] = [];
+		await doctorCommand(lab, { json: false, verbose: true, pool: AMS, backup: FRA }, (text) => verbose.push(text));
+		expect(verbose.filter((line) => /^ok\b/.test(line))).toHaveLength(32);
+		expect(lines.some((line) => /^ok\b/.test(line))).toBe(false);
 	});
 
 	it('without --pool and --backup checks every pool, and compares the published pairs', async () => {

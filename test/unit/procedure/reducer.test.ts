@@ -32,6 +32,30 @@ describe('procedure reducer', () => {
 		expect(state.steps['choose-pool']).toEqual({ status: 'done', note: 'a' });
 	});
 
+	it('keeps the pre-flight of the pair: each read as it comes back, the checks, and the go-ahead; a new read starts afresh', () => {
+		const check = { id: 'smb' as const, subject: 'fe1.contoso.com', status: 'warning' as const, evidence: 'e', action: 'a' };
+		const read = apply(
+			start(),
+			{ type: 'preflight-started', pool: 'a.contoso.com', backup: 'b.contoso.com', subjects: ['the account', 'fe1.contoso.com'] },
+			{ type: 'preflight-read', subject: 'fe1.contoso.com', answered: false },
+			{ type: 'preflight-judged', checks: [check] },
+			{ type: 'preflight-accepted', note: 'continued' },
+		);
+		expect(read.preflight).toEqual({ pool: 'a.contoso.com', backup: 'b.contoso.com', startedAt: 1, subjects: ['the account', 'fe1.contoso.com'], read: { 'fe1.contoso.com': false }, checks: [check], accepted: { at: 4, note: 'continued' } });
+		const again = apply(read, { type: 'preflight-started', pool: 'a.contoso.com', backup: 'c.contoso.com', subjects: ['the account'] });
+		expect(again.preflight).toEqual({ pool: 'a.contoso.com', backup: 'c.contoso.com', startedAt: 1, subjects: ['the account'], read: {} });
+	});
+
+	it('adds servers done by hand once each, and hands one back', () => {
+		const state = apply(
+			start(),
+			{ type: 'by-hand-set', servers: ['fe1.contoso.com', 'fe2.contoso.com'], byHand: true },
+			{ type: 'by-hand-set', servers: ['fe1.contoso.com'], byHand: true },
+			{ type: 'by-hand-set', servers: ['fe2.contoso.com'], byHand: false },
+		);
+		expect(state.byHand).toEqual(['fe1.contoso.com']);
+	});
+
 	it('going back reopens a step and forgets the steps after it', () => {
 		const state = apply(
 			start(),

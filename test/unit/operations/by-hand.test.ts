@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autoOperator } from '../../../source/cli/auto-operator.js';
+import { driveProcedure } from '../../../source/cli/procedure-driver.js';
+import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
+import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
+import { BACKUP_SERVICE } from '../../../source/environments/port.js';
+import type { HandRun, HandRunDecision, Operator } from '../../../source/procedure/operator.js';
+import { readChangeRecord } from '../../../source/session/change-record.js';
+import { findSessions } from '../../../source/session/session-files.js';
+import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+
+const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
+const POOL = 'pool-redmond.contoso.com';
+const BACKUP = 'pool-dublin.contoso.com';
+const SERVER = 'red-fe02.contoso.com';
+const BOOTSTRAPPER_BY_HAND = "& (Join-Path $env:SystemDrive 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe')";
+let stateDir: string;
+
+beforeEach(() => {
+	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-by-hand-'));
+});
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+async function lab(faults: unknown[] = []): Promise<LabEnvironment> {
+	const base = await loadScenario('default');
+	return openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'by-hand', faults }, 'by-hand.json'), timeScale: 5000 });
+}
+
+/** What the operator does on the server when they say they ran the commands: the lab plays it on its farm. */
+async function runThere(environment: LabEnvironment, request: HandRun) {
+	if (request.phase === 'bootstrapper') await environment.runBootstrapper(request.server);
+	else await environment.startService(request.server, BACKUP_SERVICE);
+}
+
+function drive(environment: LabEnvironment, operator: Operator, byHand: string[] = [SERVER]) {
+	const resume = findSessions(stateDir).unfinished[0];
+	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal: new AbortController().signal, identity: IDENTITY, byHand, onSession: () => undefined });
+}
+
+const automatic = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+
+function handOperator(answer: (request: HandRun, asked: HandRun[]) => Promise<HandRunDecision>, base: Operator = automatic): { operator: Operator; asked: HandRun[] } {
+	const asked: HandRun[] = [];
+	return {
+		asked,
+		operator: {
+			...base,
+			runByHand: async (request) => {
+				asked.push(request);
+				return answer(request, asked);
+			},
+		},
+	};
+}
+
+const recordOf = (path: string | undefined) => readChangeRecord(path!.replace(/\.md$/, '.jsonl'));
+
+describe('a server done by hand (remoting cannot, or the operator chose it)', () => {
+	it('shows the exact commands for Bootstrapper and then the service start, and counts each only once the probe verifies it', async () => {
+		const environment = await lab();
+		const { operator, asked } = handOperator(async (request) => {
+			await runThere(environment, request);
+			return { action: 'check' };
+		});
+		const result = await drive(environment, operator);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(asked.map((request) => [request.phase, request.server, request.commands])).toEqual([
+			['bootstrapper', SERVER, [BOOTSTRAPPER_BY_HAND]],
+			['backup-service', SERVER, ["Start-CsWindowsService -Name 'LYNCBACKUP'"]],
+		]);
+		const state = result.session.state;
+		expect(state.byHand).toEqual([SERVER]);
+		expect(state.servers[SERVER]!.tasks.bootstrapper.observation?.state).toBe('done');
+		const record = recordOf(result.recordPath);
+		const byHand = record.flatMap((entry) => (entry.type === 'command' && entry.target.includes('(run there by the operator)') ? [entry] : []));
+		expect(byHand.map((entry) => [entry.phase, entry.command, entry.outcome])).toEqual([
+			['bootstrapper', BOOTSTRAPPER_BY_HAND, 'succeeded'],
+			['backup-service', "Start-CsWindowsService -Name 'LYNCBACKUP'", 'succeeded'],
+		]);
+		expect(record.some((entry) => entry.type === 'note' && /Done by hand on red-fe02\.contoso\.com \(named with --by-hand\)/.test(entry.text))).toBe(true);
+		// Nothing was run remotely there: the other servers' Bootstrapper ran through the environment, this one only by hand.
+		expect(record.filter((entry) => entry.type === 'command' && entry.target === SERVER && entry.phase === 'bootstrapper')).toEqual([]);
+	});
+
+	it('says "not verified" with the evidence when the operator says done but the farm does not, and can run it remotely after all', async () => {
+		const environment = await lab();
+		const { operator, asked } = handOperator(async (_request, all) => (all.length === 1 ? { action: 'check' } : { action: 'remote' }));
+		const result = await drive(environment, operator);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(asked[0]?.lastCheck).toBeUndefined();
+		expect(asked[1]?.lastCheck).toBe("not done yet: Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName 'red-fe02.contoso.com': LYNCBACKUP is not installed");
+		expect(asked).toHaveLength(2);
+		expect(result.session.state.byHand).toEqual([]);
+		const decisions = recordOf(result.recordPath).flatMap((entry) => (entry.type === 'decision' && entry.what.endsWith(', by hand') ? [entry.choice] : []));
+		expect(decisions).toEqual(['check', 'remote']);
+	});
+
+	it('run --by-hand: stops (exit 3) naming the commands once the others finish; each resume verifies on the farm', async () => {
+		const environment = await lab();
+		const first = await drive(environment, automatic);
+		expect(first.outcome).toBe('needs-operator');
+		expect(first.reason).toContain(`${SERVER}: to be run on ${SERVER} by hand: ${BOOTSTRAPPER_BY_HAND} (not done yet: `);
+		const others = first.session.state.serverOrder.filter((server) => server !== SERVER);
+		for (const server of others) expect(first.session.state.servers[server]!.tasks.bootstrapper.state).toBe('succeeded');
+
+		// Resumed without running it: still not done, and it says so again.
+		const unchanged = await drive(environment, automatic, []);
+		expect(unchanged.outcome).toBe('needs-operator');
+		expect(unchanged.reason).toContain(`to be run on ${SERVER} by hand`);
+
+		await environment.runBootstrapper(SERVER);
+		const afterBootstrapper = await drive(environment, automatic, []);
+		expect(afterBootstrapper.outcome).toBe('needs-operator');
+		expect(afterBootstrapper.reason).toContain(`to be run on ${SERVER} by hand: Start-CsWindowsService -Name 'LYNCBACKUP'`);
+
+		await environment.startService(SERVER, BACKUP_SERVICE);
+		const done = await drive(environment, automatic, []);
+		expect(done.outcome, done.reason).toBe('done');
+	});
+
+	it('is offered on a failed server: chosen there, the commands follow and the probe decides', async () => {
+		const environment = await lab([{ type: 'bootstrapper-exit', server: SERVER, exitCode: 1603, attempts: 1 }]);
+		const base: Operator = { ...automatic, decideFailure: async (failure) => (failure.canRunByHand ? { action: 'by-hand' } : { action: 'abort' }) };
+		const { operator, asked } = handOperator(async (request) => {
+			await runThere(environment, request);
+			return { action: 'check' };
+		}, base);
+		const result = await drive(environment, operator, []);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(asked.map((request) => request.phase)).toEqual(['bootstrapper', 'backup-service']);
+		expect(result.session.state.byHand).toEqual([SERVER]);
+	});
+});
