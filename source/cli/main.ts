@@ -17,6 +17,7 @@ import {
 	pacingFrom,
 	parallel,
 	cuMinutes,
+	cuInstallerOption,
 	cumulativeUpdatePerServerMs,
 	voiceFrom,
 	voiceNoteFrom,
@@ -124,6 +125,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--fresh', 'archive any unfinished session and start over')
 		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
 		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
+		.addOption(cuInstallerOption())
 		.option('--explain', 'explain beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.option('--ascii', 'draw with ASCII characters only (also SFB_PAIR_ASCII=1)')
@@ -238,6 +240,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--backup <fqdn>', 'its backup pool (with --pool)')
 		.option('--json', 'print JSON')
 		.option('--capture <file>', 'live only: also write the shape (property names and types, no values) of every cmdlet output sfb-pair reads, readable by you alone')
+		.addOption(cuInstallerOption())
 		.option('--ascii', 'print with ASCII characters only (also SFB_PAIR_ASCII=1)')
 		.option('--no-ascii', 'print with Unicode, whatever SFB_PAIR_ASCII or the settings say')
 		.exitOverride()
@@ -272,6 +275,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
 		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
+		.addOption(cuInstallerOption())
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.addOption(operatorOption())

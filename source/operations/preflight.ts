@@ -58,7 +58,9 @@ async function readPool(environment: Environment, pool: FrontEndPool, partner: F
 				]);
 				// A server that could not be reached is not asked again for its versions: the answer would be the same.
 				const versions = facts.ok ? await reading(() => environment.readComponentVersions(server)) : facts;
-				return { server, facts, versions, replication };
+				const readInstaller = environment.readInstallerAccess;
+				const installer = facts.ok && readInstaller ? await reading(() => readInstaller(server)) : undefined;
+				return { server, facts, versions, replication, ...(installer ? { installer } : {}) };
 			}),
 		),
 	]);
