@@ -135,6 +135,11 @@ ${shapeFunction}
 	Get-SfbPairShapeOf -Command 'Get-CsServerPatchVersion' -Read { Get-CsServerPatchVersion -ErrorAction Stop }
 	Get-SfbPairShapeOf -Command 'Get-CimInstance -ClassName Win32_OperatingSystem' -Read { Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop }
 	Get-SfbPairShapeOf -Command 'Get-CimInstance -ClassName Win32_ComputerSystem' -Read { Get-CimInstance -ClassName Win32_ComputerSystem -ErrorAction Stop }
+	# Patching (--cu-installer): the readiness cmdlet the server has (both read-only), and the Front End service's start mode.
+	foreach ($readiness in @('Get-CsUpgradeDomainInfo', 'Get-CsPoolUpgradeReadinessState')) {
+		if (Get-Command -Name $readiness -ErrorAction SilentlyContinue) { Get-SfbPairShapeOf -Command $readiness -Read { & $readiness -ErrorAction Stop } }
+	}
+	Get-SfbPairShapeOf -Command "Get-CimInstance -ClassName Win32_Service -Filter Name = 'RTCSRV'" -Read { Get-CimInstance -ClassName Win32_Service -Filter "Name = 'RTCSRV'" -ErrorAction Stop }
 }`;
 
 /**
