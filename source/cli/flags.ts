@@ -8,6 +8,7 @@ import { UsageError } from './exit-codes.js';
 import type { EnvironmentOptions } from './open-environment.js';
 import { operatorName } from './run-identity.js';
 import { defaultStateDir } from './state-dir.js';
+import { checkInstallerPath } from '../sfb/update-installer.js';
 
 /**
  * The option sets several commands share, and how their values become the options of the environment, the
@@ -23,6 +24,8 @@ export interface CommonFlags {
 	powershell?: string;
 	timeScale?: number;
 	color?: boolean;
+	/** `--cu-installer PATH`, on the commands that take it (the wizard, run, doctor). */
+	cuInstaller?: string;
 }
 
 export interface VoiceFlags {
@@ -46,6 +49,17 @@ const checked = (check: (text: string) => Checked) => (text: string) => {
 
 export const timeScale = checked((text) => checkNumber(text, TIME_SCALE));
 export const cuMinutes = checked((text) => checkNumber(text, CU_MINUTES));
+
+/** `--cu-installer PATH`: the UNC path of SkypeServerUpdateInstaller.exe, for the wizard, run and doctor. */
+export const cuInstallerOption = () =>
+	new Option(
+		'--cu-installer <path>',
+		'live: SkypeServerUpdateInstaller.exe on a share every Front End can read (\\\\server\\share\\...\\file.exe); the Cumulative Update step then runs it itself, per upgrade domain: failover, installer in silent mode, failback (doctor checks each Front End can read it)',
+	).argParser((text: string) => {
+		const result = checkInstallerPath(text);
+		if (!result.ok) throw new InvalidArgumentError(result.reason);
+		return result.value;
+	});
 
 /** One server's Cumulative Update: what the operator said (--cu-minutes), else the lab scenario's failover, installer and failback. */
 export function cumulativeUpdatePerServerMs(minutes: number | undefined, scenario: Scenario | undefined): number | undefined {
@@ -131,5 +145,6 @@ export function environmentOptions(flags: CommonFlags): EnvironmentOptions {
 		...(flags.topology ? { topology: flags.topology } : {}),
 		...(flags.powershell ? { powershell: flags.powershell } : {}),
 		...(flags.timeScale ? { timeScale: flags.timeScale } : {}),
+		...(flags.cuInstaller ? { cuInstaller: flags.cuInstaller } : {}),
 	};
 }

@@ -18,6 +18,7 @@ import {
 	pacingFrom,
 	parallel,
 	cuMinutes,
+	cuInstallerOption,
 	cumulativeUpdatePerServerMs,
 	voiceFrom,
 	voiceNoteFrom,
@@ -125,6 +126,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--fresh', 'archive any unfinished session and start over')
 		.addOption(new Option('--parallel <n|domain>', 'servers at once inside each pool during Bootstrapper (default 1), or domain: one upgrade domain at a time per pool').argParser(parallel))
 		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
+		.addOption(cuInstallerOption())
 		.option('--explain', 'explain beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.option('--ascii', 'draw with ASCII characters only (also SFB_PAIR_ASCII=1)')
@@ -241,6 +243,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--json', 'print JSON')
 		.option('--verbose', 'list the checks that passed too (otherwise counted on one line)')
 		.option('--capture <file>', 'live only: also write the shape (property names and types, no values) of every cmdlet output sfb-pair reads, readable by you alone')
+		.addOption(cuInstallerOption())
 		.option('--ascii', 'print with ASCII characters only (also SFB_PAIR_ASCII=1)')
 		.option('--no-ascii', 'print with Unicode, whatever SFB_PAIR_ASCII or the settings say')
 		.exitOverride()
@@ -276,6 +279,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
 		.option('--by-hand <servers>', 'Front Ends (comma-separated) where you run Bootstrapper and the Backup Service start yourself (remoting cannot: a double hop refused): their commands are printed, the run stops (exit 3) once the others finish, and --resume verifies them on the farm')
+		.addOption(cuInstallerOption())
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
 		.addOption(operatorOption())

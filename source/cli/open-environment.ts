@@ -14,6 +14,8 @@ export interface EnvironmentOptions {
 	stateDir: string;
 	powershell?: string;
 	timeScale?: number;
+	/** `--cu-installer`: the live side runs the Cumulative Update itself with this installer. */
+	cuInstaller?: string;
 }
 
 const MODULE_NAMES = ['SkypeForBusiness', 'Lync'];
@@ -81,10 +83,15 @@ export async function openEnvironment(options: EnvironmentOptions): Promise<Open
 		const scenario = await labScenario(options);
 		const { openLabEnvironment } = await import('../environments/lab/lab-environment.js');
 		const environment = await openLabEnvironment({ stateDir: options.stateDir, scenario, ...(options.timeScale ? { timeScale: options.timeScale } : {}) });
-		return { environment, scenario, notices: environment.notices };
+		const installerNote = options.cuInstaller ? ['--cu-installer is for a live farm: the lab runs its own simulated installer'] : [];
+		return { environment, scenario, notices: [...environment.notices, ...installerNote] };
 	}
 	// Loaded only for a live farm: node-powershell and its output schemas are of no use to the lab.
 	const { createPowerShellEnvironment } = await import('../environments/powershell/powershell-environment.js');
-	const environment = await createPowerShellEnvironment({ stateDir: options.stateDir, ...(options.powershell ? { executable: options.powershell } : {}) });
+	const environment = await createPowerShellEnvironment({
+		stateDir: options.stateDir,
+		...(options.powershell ? { executable: options.powershell } : {}),
+		...(options.cuInstaller ? { cuInstaller: options.cuInstaller } : {}),
+	});
 	return { environment, notices: [] };
 }

@@ -57,6 +57,9 @@ const second = 1000;
 /** Replication to a Front End normally takes seconds to a minute; ten minutes behind is a fault to look at. */
 export const REPLICATION_POLL_SECONDS = 10;
 export const REPLICATION_TIMEOUT_SECONDS = 10 * 60;
+/** Microsoft's patching article: a Busy pool is asked again after 10 minutes, three times; 30 s then 30 min here. */
+export const READINESS_POLL_SECONDS = 30;
+export const READINESS_TIMEOUT_SECONDS = 30 * 60;
 
 
 const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
@@ -68,6 +71,9 @@ export interface PacingChoices {
 	serviceSettleSeconds?: number;
 	replicationPollSeconds?: number;
 	replicationTimeoutSeconds?: number;
+	/** Between two asks of a pool's upgrade readiness, and how long a pool may stay not ready before the run stops. */
+	readinessPollSeconds?: number;
+	readinessTimeoutSeconds?: number;
 }
 
 /** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
@@ -80,8 +86,8 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 		serviceSettleMs: ((choices.serviceSettleSeconds ?? 60) * second) / scale,
 		replicationPollMs: ((choices.replicationPollSeconds ?? REPLICATION_POLL_SECONDS) * second) / scale,
 		replicationTimeoutMs: ((choices.replicationTimeoutSeconds ?? REPLICATION_TIMEOUT_SECONDS) * second) / scale,
-		readinessPollMs: (30 * second) / scale,
-		readinessTimeoutMs: (30 * 60 * second) / scale,
+		readinessPollMs: ((choices.readinessPollSeconds ?? READINESS_POLL_SECONDS) * second) / scale,
+		readinessTimeoutMs: ((choices.readinessTimeoutSeconds ?? READINESS_TIMEOUT_SECONDS) * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};
 }

@@ -132,6 +132,15 @@ export interface CmdletShape {
 	shape: unknown;
 }
 
+/** Whether one Front End can read the update installer on its share, from its own session (pre-flight). */
+export interface InstallerAccess {
+	/** The installer's UNC path (--cu-installer). */
+	path: string;
+	readable: boolean;
+	/** Its size when it could, else the error that refused it. */
+	detail: string;
+}
+
 export interface RunOptions {
 	onLine?: (line: string) => void;
 	signal?: AbortSignal;
@@ -234,6 +243,8 @@ export interface Environment {
 	readSetupPermission(ou: string): Promise<boolean>;
 	/** Pre-flight: one Front End through its remote session: the time it took, its OS and platform, the file stores. */
 	probeServer(server: string, request: ServerProbeRequest): Promise<ServerFacts>;
+	/** Pre-flight: can the server read the `--cu-installer` installer, from its own session? Present only with one (live). */
+	readonly readInstallerAccess?: (server: string) => Promise<InstallerAccess>;
 	/** Pre-flight: `Get-CsPoolFabricState -PoolFqdn <pool>`. */
 	readPoolFabric(pool: string): Promise<FabricState>;
 	/** `doctor --capture`: the shape of every cmdlet output the live side reads; absent where there are no cmdlets (the lab). */

@@ -74,8 +74,10 @@ async function readPool(environment: Environment, pool: FrontEndPool, partner: F
 				]);
 				// A server that could not be reached is not asked again for its versions: the answer would be the same.
 				const versions = facts.ok ? await reading(() => environment.readComponentVersions(server)) : facts;
-				onRead(server, facts.ok && versions.ok && replication.state !== 'unknown');
-				return { server, facts, versions, replication };
+				const readInstaller = environment.readInstallerAccess;
+				const installer = facts.ok && readInstaller ? await reading(() => readInstaller(server)) : undefined;
+				onRead(server, facts.ok && versions.ok && replication.state !== 'unknown' && (installer === undefined || installer.ok));
+				return { server, facts, versions, replication, ...(installer ? { installer } : {}) };
 			}),
 		),
 	]);

@@ -1,4 +1,4 @@
-import type { AccountFacts, ComponentVersions, EnvironmentError, FabricState, ServerFacts } from '../environments/port.js';
+import type { AccountFacts, ComponentVersions, EnvironmentError, FabricState, InstallerAccess, ServerFacts } from '../environments/port.js';
 import { coreComponentsVersion } from '../sfb/cumulative-update.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
@@ -26,7 +26,8 @@ export type CheckId =
 	| 'replication'
 	| 'cumulative-update'
 	| 'operating-system'
-	| 'platform';
+	| 'platform'
+	| 'cu-installer';
 
 export const CHECK_TITLES: Record<CheckId, string> = {
 	'rtc-admins': 'RTCUniversalServerAdmins',
@@ -42,6 +43,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
 	'cumulative-update': 'same Cumulative Update',
 	'operating-system': 'same operating system',
 	platform: 'both physical or both virtual',
+	'cu-installer': 'update installer readable',
 };
 
 export interface Check {
@@ -63,6 +65,8 @@ export interface ServerReadings {
 	facts: Reading<ServerFacts>;
 	versions: Reading<ComponentVersions>;
 	replication: Observation;
+	/** With --cu-installer: can the server read the installer from its own session? */
+	installer?: Reading<InstallerAccess>;
 }
 
 export interface PoolReadings {
@@ -211,6 +215,7 @@ export function judgePool(readings: PoolReadings): Check[] {
 	if (readings.partner) {
 		for (const { server, facts } of reached) checks.push(smb(server, readings.partner, facts.partnerFileStore));
 	}
+	for (const entry of readings.servers) if (entry.installer && entry.facts.ok) checks.push(installerReadable(entry.server, entry.installer));
 	checks.push(frontEndsRunning(pool, readings.servers));
 	checks.push(fabric(pool.fqdn, readings.fabric));
 	for (const entry of readings.servers) {
@@ -235,6 +240,19 @@ function doubleHop(server: string, store: NonNullable<ServerFacts['fileStore']>)
 		server,
 		`${command}: ${firstLine(store.detail)}`,
 		`Bootstrapper run remotely may not reach AD or the file store: allow delegation (CredSSP, or Kerberos constrained delegation for ${server}), or run Bootstrapper there yourself (sfb-pair run --by-hand ${server}, or the wizard's "I run Bootstrapper myself": the commands are printed and the result verified)`,
+	);
+}
+
+/** The server reads the installer itself, from its remote session: a refusal there is most often the double hop. */
+function installerReadable(server: string, access: Reading<InstallerAccess>): Check {
+	if (!access.ok) return couldNotTell('cu-installer', server, access.message);
+	const command = `Get-Item -LiteralPath ${q(access.value.path)} in its remote session`;
+	if (access.value.readable) return ok('cu-installer', server, `${command}: ${access.value.detail}`);
+	return blocking(
+		'cu-installer',
+		server,
+		`${command}: ${firstLine(access.value.detail)}`,
+		`give ${server}'s computer account read access to the share and allow the Kerberos double hop to the file server (resource-based constrained delegation, or CredSSP), or run the CU by hand without --cu-installer`,
 	);
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { checkDuration, checkNumber, formatDuration, PACING, PARALLEL, type Bounds, type Checked } from '../text/bounded-values.js';
 import { checkOperatorName, LONGEST_NAME } from '../cli/run-identity.js';
 import { FAILOVER_FLOOR_SECONDS } from '../sfb/voice-resiliency.js';
+import { checkInstallerPath } from '../sfb/update-installer.js';
 
 /**
  * Every setting `sfb-pair config` knows, in one table. Adding a setting is adding an entry here: its name
@@ -26,6 +27,8 @@ export interface SettingDefinition {
 	option: { attribute: string; from(value: SettingValue): unknown };
 	/** An environment variable that also sets it, and so beats the setting. */
 	env?: string;
+	/** What a value that misses the schema's pattern is not (default: printable characters only). */
+	patternReason?: string;
 }
 
 const fromChecked = (checked: Checked) => (checked.ok ? { ok: true as const, value: checked.value } : checked);
@@ -91,6 +94,17 @@ export const SETTINGS: readonly SettingDefinition[] = [
 	duration('sync-poll', 'time between two Backup Service status polls', PACING.syncPoll, 30, 'syncPoll'),
 	duration('sync-timeout', 'how long to wait for steady state before asking', PACING.syncTimeout, 30 * 60, 'syncTimeout'),
 	duration('service-settle', 'how long LYNCBACKUP must stay Running after a start', PACING.serviceSettle, 60, 'serviceSettle'),
+	{
+		key: 'cu-installer',
+		summary: 'live: SkypeServerUpdateInstaller.exe on a share every Front End can read; the Cumulative Update step runs it itself',
+		defaultText: 'none: the operator re-applies the CU by hand',
+		// A UNC path (\\server\share\...): a hand-edited file is held to what `config set` takes.
+		schema: { type: 'string', minLength: 1, maxLength: 260, pattern: '^\\\\\\\\[^\\\\]+\\\\[^\\\\]+\\\\.+\\.[eE][xX][eE]$' },
+		parse: checkInstallerPath,
+		show: String,
+		option: { attribute: 'cuInstaller', from: (value) => value },
+		patternReason: 'must be a UNC path to the installer (\\\\server\\share\\...\\file.exe)',
+	},
 	flag('explain', 'explain beside each step why it exists', false, 'explain'),
 	flag('ascii', 'draw with ASCII characters only', false, 'ascii', 'SFB_PAIR_ASCII'),
 	{
@@ -119,7 +133,7 @@ export function schemaProblem(setting: SettingDefinition, value: unknown): strin
 	if (maximum !== undefined && (value as number) > maximum) return `must be <= ${maximum}`;
 	if (minLength !== undefined && (value as string).length < minLength) return `must not be empty`;
 	if (maxLength !== undefined && (value as string).length > maxLength) return `must be at most ${maxLength} characters`;
-	if (pattern !== undefined && !new RegExp(pattern, 'u').test(value as string)) return 'must hold printable characters only';
+	if (pattern !== undefined && !new RegExp(pattern, 'u').test(value as string)) return setting.patternReason ?? 'must hold printable characters only';
 	return undefined;
 }
 

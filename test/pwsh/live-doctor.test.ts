@@ -121,7 +121,7 @@ describeWithPwsh('sfb-pair doctor on a live farm (pwsh, stand-in module)', (pwsh
 			const text = readFileSync(file, 'utf8');
 			const capture = JSON.parse(text) as { shapes: { command: string; shape: unknown }[] };
 			const commands = capture.shapes.map((entry) => entry.command);
-			for (const command of ['Get-CsTopology -AsXml', 'Get-CsService -Registrar', 'Get-CsPoolBackupRelationship -PoolFqdn pool1', 'Get-CsBackupServiceStatus -PoolFqdn pool2', 'Get-CsPoolFabricState -PoolFqdn pool1', 'Get-CsManagementStoreReplicationStatus -ReplicaFqdn pool1-fe1', 'on pool2-fe1: Get-CsServerPatchVersion', 'on pool1-fe1: Get-CimInstance -ClassName Win32_ComputerSystem']) {
+			for (const command of ['Get-CsTopology -AsXml', 'Get-CsService -Registrar', 'Get-CsPoolBackupRelationship -PoolFqdn pool1', 'Get-CsBackupServiceStatus -PoolFqdn pool2', 'Get-CsPoolFabricState -PoolFqdn pool1', 'Get-CsManagementStoreReplicationStatus -ReplicaFqdn pool1-fe1', 'on pool2-fe1: Get-CsServerPatchVersion', 'on pool1-fe1: Get-CimInstance -ClassName Win32_ComputerSystem', 'on pool1-fe1: Get-CsPoolUpgradeReadinessState', "on pool2-fe1: Get-CimInstance -ClassName Win32_Service -Filter Name = 'RTCSRV'"]) {
 				expect(commands).toContain(command);
 			}
 			// The other reads of the live side: the account, the event log, the registry, SMB, RTCSRV's install path, the publish's report.

@@ -58,7 +58,7 @@ describeWithPwsh('the wizard on a live farm (pwsh, stand-in module), in a real t
 		const update = await terminal.waitFor('I have re-applied the Cumulative Update on all 6 servers', 90_000);
 		expect(update).not.toContain('Run the update installer');
 		expect(update).not.toContain('choose the second line');
-		expect(update.replace(/\s+/g, ' ')).toContain('On a live farm the wizard does not run the installer: run it on each server yourself');
+		expect(update.replace(/\s+/g, ' ')).toContain('On a live farm without --cu-installer the wizard does not run the installer: run it on each server yourself');
 		expect(update).toContain('Stop here: I will re-apply it, then resume (sfb-pair --resume)');
 		expect(focusedLine(update)).toContain('I have re-applied');
 

@@ -76,6 +76,15 @@ export interface StandInServer {
 	frontEndServicePath?: string | null;
 	/** A service started here reads StartPending until the test says otherwise (ours). */
 	startPending?: boolean;
+	// Patching a pool (issue 14), each absent by default.
+	/** Invoke-CsComputerFailOver stopped and disabled its services, and Invoke-CsComputerFailBack has not undone it. */
+	failedOver?: boolean;
+	/** The fault: it counts as an inactive Front End, so its pool's PoolUpgradeState is InsufficientActiveFrontEnds. */
+	frontEndDown?: boolean;
+	/** Its session is refused the installer's share (the Kerberos double hop). */
+	shareDenied?: boolean;
+	/** The update installer's exit code for each run, the last repeated (default 0), and how many runs it had. */
+	installer?: { exitCodes: number[]; runs: number };
 }
 
 export interface StandInRegistrar {
@@ -125,6 +134,10 @@ export interface StandInState {
 	publishWarnings?: string[];
 	/** Pre-flight: services missing a replica per pool, in Get-CsPoolFabricState's output (ours). */
 	fabricMissing?: Record<string, number>;
+	/** Patching (ours): a UNC share root → the local folder that holds its files. */
+	shares?: Record<string, string>;
+	/** Patching (ours): every failover, installer run and failback, in the order they happened. */
+	patchingLog?: { action: 'failover' | 'install' | 'failback'; server: string; at: number }[];
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */
 	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
+import * as patchingScripts from '../../source/environments/powershell/patching-scripts.js';
 import * as preflightScripts from '../../source/environments/powershell/preflight-scripts.js';
 import * as scripts from '../../source/environments/powershell/scripts.js';
 import { bootstrapperOnServerCommand, startServiceOnServerCommand } from '../../source/sfb/commands.js';
@@ -49,6 +50,11 @@ const samples: Record<string, unknown[][]> = {
 	readSetupPermissionScript: [['OU=Skype Servers,DC=contoso,DC=com'], [hostile]],
 	probeServerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\share', 'fs02.contoso.com'], [hostile, undefined, undefined], [hostile, hostile, hostile]],
 	readPoolFabricScript: [['pool01.contoso.com'], [hostile]],
+	readReadinessScript: [['sea-fe01.contoso.com', 'Get-CsPoolUpgradeReadinessState'], [hostile, 'Get-CsUpgradeDomainInfo']],
+	startMoveScript: [['sea-fe01.contoso.com', 'Invoke-CsComputerFailOver'], [hostile, 'Invoke-CsComputerFailBack']],
+	startInstallerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\updates\\SkypeServerUpdateInstaller.exe', false], [hostile, hostile, true]],
+	readFailedOverScript: [['sea-fe01.contoso.com'], [hostile]],
+	probeInstallerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\updates\\SkypeServerUpdateInstaller.exe'], [hostile, hostile]],
 	captureShapesScript: [[[frontEndPool('pool01.contoso.com', ['sea-fe01.contoso.com']), frontEndPool(hostile, [hostile])]], [[frontEndPool('se01.contoso.com', [])]]],
 };
 
@@ -57,7 +63,7 @@ function frontEndPool(fqdn: string, servers: string[]): FrontEndPool {
 }
 
 type Builder = (...args: unknown[]) => string;
-const builders = Object.entries({ ...scripts, ...preflightScripts }).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
+const builders = Object.entries({ ...scripts, ...preflightScripts, ...patchingScripts }).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
 
 /** What the adapter sends: the body, wrapped so it always answers, on the one line that goes to stdin. */
 function everyGeneratedScript(): { name: string; text: string }[] {

@@ -26,7 +26,13 @@ import {
 	type RunOptions,
 	type ServiceStatus,
 	type WritePairingOptions,
+	type InstallerAccess,
+	type PoolPatching,
 } from '../port.js';
+import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
+import { INSTALLER_REBOOT_REQUIRED, INSTALLER_SILENT_SWITCH } from '../../sfb/update-installer.js';
+import { parseFailedOver, parseInstallerAccess, parseReadiness } from './patching-outputs.js';
+import { probeInstallerScript, readFailedOverScript, readinessCmdlet, readReadinessScript, startInstallerScript, startMoveScript, type MoveCmdlet } from './patching-scripts.js';
 import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
 import {
 	CMS_DATABASES_COMMAND,
@@ -102,6 +108,8 @@ export interface PowerShellEnvironmentOptions {
 	modulePath?: string;
 	/** PowerShell sessions at most, one per command in flight (default MAX_SESSIONS). */
 	sessions?: number;
+	/** `--cu-installer`: SkypeServerUpdateInstaller.exe on a share; with it the environment patches pools itself. */
+	cuInstaller?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -174,6 +182,10 @@ export class PowerShellEnvironment implements Environment {
 	private readonly serviceStarts = new Map<string, string>();
 	/** The publish under way, if any: nothing may end the process running it. */
 	private publishing: Promise<unknown> | undefined;
+	/** Each pool's Front Ends and version, from the last topology read: where a pool's readiness can be asked. */
+	private poolsRead = new Map<string, FrontEndPool>();
+	readonly patching?: PoolPatching;
+	readonly readInstallerAccess?: (server: string) => Promise<InstallerAccess>;
 
 	constructor(
 		first: PowerShellSession,
@@ -186,12 +198,22 @@ export class PowerShellEnvironment implements Environment {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		const shell = info.edition === 'Desktop' ? 'Windows PowerShell' : 'pwsh';
 		this.description = `LIVE · ${shell} ${info.version} · ${info.module ?? 'no module'}`;
+		if (options.cuInstaller !== undefined) {
+			this.patching = {
+				readUpgradeReadiness: (pool) => this.readUpgradeReadiness(pool),
+				failOver: (server, run) => this.moveUsers(server, 'Invoke-CsComputerFailOver', run),
+				failBack: (server, run) => this.moveUsers(server, 'Invoke-CsComputerFailBack', run),
+				isFailedOver: (server) => this.isFailedOver(server),
+			};
+			this.readInstallerAccess = (server) => this.installerAccess(server, options.cuInstaller!);
+		}
 	}
 
 	async readInventory(): Promise<PoolInventory> {
 		const action = 'Get-CsTopology -AsXml; Get-CsService -Registrar';
 		const output = parseInventoryOutput(await this.run(readInventoryScript(), { action }));
 		const document = readPublishedTopology(output.topology);
+		this.poolsRead = new Map(document.frontEndPools.map((pool) => [pool.fqdn.toLowerCase(), pool]));
 		const twice = sameNameTwice(document.frontEndPools);
 		if (twice) {
 			throw new EnvironmentError(
@@ -303,12 +325,7 @@ export class PowerShellEnvironment implements Environment {
 	}
 
 	async runBootstrapper(server: string, options: RunOptions = {}): Promise<CommandOutcome> {
-		const tail: string[] = [];
-		const onLine = (text: string) => {
-			tail.push(text);
-			if (tail.length > TAIL_LINES) tail.shift();
-			options.onLine?.(text);
-		};
+		const { tail, onLine } = tailOf(options.onLine);
 		const bootstrapper = await this.locateBootstrapper(server);
 		const value = await this.runBootstrapperJob(server, bootstrapper.path, onLine, options.signal);
 		const run = parseBootstrapperRun(value);
@@ -344,13 +361,27 @@ export class PowerShellEnvironment implements Environment {
 	 * Bootstrapper.exe on the server, and leaves the session open. A job whose session broke is started once more in a
 	 * re-opened session (Bootstrapper installs only what is missing, so a second run is safe).
 	 */
-	private async runBootstrapperJob(server: string, bootstrapper: string, onLine: (text: string) => void, signal: AbortSignal | undefined): Promise<unknown> {
-		const action = `Bootstrapper.exe on ${server}`;
+	private runBootstrapperJob(server: string, bootstrapper: string, onLine: (text: string) => void, signal: AbortSignal | undefined): Promise<unknown> {
+		return this.runRemoteJob(server, `Bootstrapper.exe on ${server}`, (reopen) => startBootstrapperScript(server, bootstrapper, reopen), { onLine, signal, restartable: true });
+	}
+
+	/**
+	 * A long command on one server, run as a job in its session and looked at every BOOTSTRAPPER_POLL_MS (see
+	 * runBootstrapperJob). Only a `restartable` command (one that does only what is missing) is started again when its
+	 * session breaks; any other is reported unreachable, and what it did is for the probes to tell.
+	 */
+	private async runRemoteJob(
+		server: string,
+		action: string,
+		script: (reopen: boolean) => string,
+		job_: { onLine: (text: string) => void; signal: AbortSignal | undefined; restartable: boolean },
+	): Promise<unknown> {
+		const { onLine, signal, restartable } = job_;
 		const remote = { action, server, remote: [server] };
 		// The signal is looked at between looks, never handed to a script: a script it cuts short ends its process,
 		// and with it every session that process holds.
 		const start = async (reopen: boolean) => {
-			const id = await this.run(startBootstrapperScript(server, bootstrapper, reopen), remote);
+			const id = await this.run(script(reopen), remote);
 			if (typeof id !== 'number') unexpected(`${action}: starting it as a job did not answer the job's id`, JSON.stringify(id));
 			return id;
 		};
@@ -366,13 +397,14 @@ export class PowerShellEnvironment implements Environment {
 				if (item.kind === 'line') onLine(String(item.text));
 				else outcome = item;
 			}
-			if (poll.finished && poll.lost && !restarted) {
+			if (poll.finished && poll.lost && restartable && !restarted) {
 				restarted = true;
 				job = await start(true);
 				continue;
 			}
 			if (poll.finished && poll.lost) {
-				throw new EnvironmentError('unreachable', `${server}: its remote session broke while Bootstrapper.exe ran, and again once re-opened: check the network and WinRM on ${server}, then retry this server`);
+				const again = restartable ? ', and again once re-opened' : '';
+				throw new EnvironmentError('unreachable', `${server}: its remote session broke while ${action.replace(/ on \S+$/, '')} ran${again}: check the network and WinRM on ${server}, then retry this server`);
 			}
 			if (poll.finished) return outcome ?? { kind: 'none' };
 			const stopping = signal?.aborted
@@ -388,12 +420,73 @@ export class PowerShellEnvironment implements Environment {
 		}
 	}
 
-	/** The CU installer's location and version are the operator's knowledge, not the topology's: say so. */
-	async reapplyCumulativeUpdate(server: string): Promise<CommandOutcome> {
-		throw new EnvironmentError(
-			'failed',
-			`The live environment cannot locate the Cumulative Update installer: run SkypeServerUpdateInstaller.exe on ${server} yourself, then confirm here that it finished`,
-		);
+	/**
+	 * The installer from `--cu-installer`, in silent mode, as a job in the server's session. Without it, its location
+	 * and version are the operator's knowledge, not the topology's: say so.
+	 */
+	async reapplyCumulativeUpdate(server: string, options: RunOptions = {}): Promise<CommandOutcome> {
+		const installer = this.options.cuInstaller;
+		if (installer === undefined) {
+			throw new EnvironmentError(
+				'failed',
+				`The live environment cannot locate the Cumulative Update installer: run SkypeServerUpdateInstaller.exe on ${server} yourself (or give --cu-installer), then confirm here that it finished`,
+			);
+		}
+		const action = `${installer} ${INSTALLER_SILENT_SWITCH} on ${server}`;
+		const { tail, onLine } = tailOf(options.onLine);
+		// The installer applies only the updates a server lacks, so a run cut off by a broken session is started again.
+		const items = await this.runRemoteJob(server, action, (reopen) => startInstallerScript(server, installer, reopen), { onLine, signal: options.signal, restartable: true });
+		const end = lastItem(items);
+		if (end?.kind === 'unreadable') {
+			throw new EnvironmentError(
+				'failed',
+				`${server} cannot read ${installer} from its session (${String(end.text).trim()}): give its computer account read access to the share, or allow the Kerberos double hop to the file server; sfb-pair doctor --cu-installer checks every Front End`,
+			);
+		}
+		const exitCode = end?.kind === 'exit' ? Number(end.exitCode) : Number.NaN;
+		if (!Number.isInteger(exitCode)) unexpected(`${action} ended without an exit code`, JSON.stringify(items));
+		return { exitCode, rebootRequired: exitCode === INSTALLER_REBOOT_REQUIRED, tail };
+	}
+
+	/** Asked on the pool's Front Ends in turn, in each one's session, until one answers (the cmdlets run only there). */
+	private async readUpgradeReadiness(pool: string): Promise<PoolUpgradeReadiness> {
+		const known = this.poolsRead.get(pool.toLowerCase()) ?? (await this.readInventory(), this.poolsRead.get(pool.toLowerCase()));
+		if (known === undefined || known.servers.length === 0) {
+			throw new EnvironmentError('failed', `${pool} is not a Front End pool of the published topology, or has no Front Ends: its upgrade readiness cannot be asked`);
+		}
+		const cmdlet = readinessCmdlet(known.version);
+		let lastError: EnvironmentError | undefined;
+		for (const server of known.servers) {
+			const command = `${cmdlet} on ${server}`;
+			try {
+				return parseReadiness(known.fqdn, command, await this.run(readReadinessScript(server, cmdlet), { action: command, server, remote: [server] }));
+			} catch (error) {
+				if (!(error instanceof EnvironmentError) || error.kind !== 'unreachable') throw error;
+				lastError = error;
+			}
+		}
+		throw lastError!;
+	}
+
+	/** Invoke-CsComputerFailOver or -FailBack for one server, run in its own session as a job (either can take a long while). */
+	private async moveUsers(server: string, cmdlet: MoveCmdlet, options: RunOptions = {}): Promise<CommandOutcome> {
+		const action = `${cmdlet} -ComputerName ${powershellLiteral(server)}`;
+		const { tail, onLine } = tailOf(options.onLine);
+		const items = await this.runRemoteJob(server, action, () => startMoveScript(server, cmdlet), { onLine, signal: options.signal, restartable: false });
+		const end = lastItem(items);
+		if (end?.kind === 'error') throw new EnvironmentError('failed', `${action} failed: ${String(end.text).trim() || 'it gave no reason'}`, tail.join('\n'));
+		if (end?.kind !== 'exit') unexpected(`${action} ended without saying so`, JSON.stringify(items));
+		return { exitCode: 0, rebootRequired: false, tail };
+	}
+
+	private async isFailedOver(server: string): Promise<boolean> {
+		const command = `Get-CimInstance Win32_Service -Filter "Name = '${FRONT_END_SERVICE}'" on ${server}`;
+		return parseFailedOver(server, command, await this.run(readFailedOverScript(server), { action: command, server, remote: [server] }));
+	}
+
+	private async installerAccess(server: string, installer: string): Promise<InstallerAccess> {
+		const command = `Get-Item -LiteralPath ${powershellLiteral(installer)} on ${server}`;
+		return parseInstallerAccess(installer, command, await this.run(probeInstallerScript(server, installer), { action: command, server, remote: [server] }));
 	}
 
 	async startService(server: string, name: string): Promise<void> {
@@ -617,6 +710,24 @@ export class PowerShellEnvironment implements Environment {
 		const entry = `=== ${started.toISOString()} ${action}\n${body}\n--- ${outcome}\n\n`;
 		await appendPrivateFile(path.join(this.options.stateDir, TRANSCRIPT_FILE), entry).catch(() => undefined);
 	}
+}
+
+/** The last lines a command printed, kept beside the caller's own onLine. */
+function tailOf(forward: ((line: string) => void) | undefined): { tail: string[]; onLine: (line: string) => void } {
+	const tail: string[] = [];
+	return {
+		tail,
+		onLine: (line) => {
+			tail.push(line);
+			if (tail.length > TAIL_LINES) tail.shift();
+			forward?.(line);
+		},
+	};
+}
+
+/** A remote job's outcome item (its kind and fields), as runRemoteJob gives it. */
+function lastItem(outcome: unknown): { kind: string; [key: string]: unknown } | undefined {
+	return typeof outcome === 'object' && outcome !== null && 'kind' in outcome ? (outcome as { kind: string }) : undefined;
 }
 
 function abortReason(signal: AbortSignal): unknown {

@@ -142,6 +142,10 @@ ${shapeFunction}
 	if ($FileStoreHost) {
 		Get-SfbPairShapeOf -Command 'Test-NetConnection -ComputerName <the pool file server> -Port 445 -InformationLevel Quiet' -Read { Test-NetConnection -ComputerName $FileStoreHost -Port 445 -InformationLevel Quiet -WarningAction SilentlyContinue }
 	}
+	# Patching (--cu-installer): the readiness cmdlet the server has (both read-only); the Front End service's start mode is in Win32_Service above.
+	foreach ($readiness in @('Get-CsUpgradeDomainInfo', 'Get-CsPoolUpgradeReadinessState')) {
+		if (Get-Command -Name $readiness -ErrorAction SilentlyContinue) { Get-SfbPairShapeOf -Command $readiness -Read { & $readiness -ErrorAction Stop } }
+	}
 }`;
 
 /**

@@ -34,7 +34,7 @@ export function CumulativeUpdatePrompt({ servers, canRun, onAnswer }: { servers:
 			)}
 			{!canRun && (
 				<Text dimColor>
-					On a live farm the wizard does not run the installer: run it on each server yourself (step 9 of Microsoft's current
+					On a live farm without --cu-installer the wizard does not run the installer: run it on each server yourself (step 9 of Microsoft's current
 					deployment article), then say so here.
 				</Text>
 			)}

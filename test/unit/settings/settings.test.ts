@@ -32,6 +32,14 @@ const EXAMPLES: Record<string, { text: string; stored: SettingValue; option: unk
 	'service-settle': { text: '90', stored: 90, option: 90, flag: ['--service-settle', '30'], flagValue: 30 },
 	explain: { text: 'on', stored: true, option: true, flag: ['--no-explain'], flagValue: false },
 	ascii: { text: 'yes', stored: true, option: true, flag: ['--no-ascii'], flagValue: false },
+	'cu-installer': {
+		text: ' \\\\fs01\\updates\\SkypeServerUpdateInstaller.exe ',
+		stored: '\\\\fs01\\updates\\SkypeServerUpdateInstaller.exe',
+		option: '\\\\fs01\\updates\\SkypeServerUpdateInstaller.exe',
+		flag: ['--cu-installer', '\\\\fs02\\cu\\SkypeServerUpdateInstaller.exe'],
+		flagValue: '\\\\fs02\\cu\\SkypeServerUpdateInstaller.exe',
+		refused: 'C:\\updates\\SkypeServerUpdateInstaller.exe',
+	},
 	operator: { text: ' CONTOSO\\alice ', stored: 'CONTOSO\\alice', option: 'CONTOSO\\alice', flag: ['--operator', 'CONTOSO\\bob'], flagValue: 'CONTOSO\\bob', refused: 'alice\u001B[2J' },
 };
 
@@ -59,6 +67,13 @@ describe('every setting', () => {
 			expect(operator.parse(hostile).ok, JSON.stringify(hostile)).toBe(false);
 		}
 		expect(schemaProblem(operator, 'Ælfrida Ó Briain (CONTOSO\\ae)')).toBeUndefined();
+	});
+
+	it('holds a hand-edited cu-installer to a UNC path to an .exe, and says so', () => {
+		const installer = SETTINGS.find((setting) => setting.key === 'cu-installer')!;
+		for (const bad of ['C:\\updates\\SkypeServerUpdateInstaller.exe', '\\\\fs01\\SkypeServerUpdateInstaller.exe', '\\\\fs01\\updates\\CU15']) {
+			expect(schemaProblem(installer, bad), bad).toBe('must be a UNC path to the installer (\\\\server\\share\\...\\file.exe)');
+		}
 	});
 
 	it('has an example here, so each one is tested', () => {

@@ -26,6 +26,11 @@
 		'whoami.exe'
 		'Test-CsSetupPermission'
 		'Get-CsPoolFabricState'
+		# Patching a pool (issue 14)
+		'Get-CsPoolUpgradeReadinessState'
+		'Get-CsUpgradeDomainInfo'
+		'Invoke-CsComputerFailOver'
+		'Invoke-CsComputerFailBack'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()

@@ -559,6 +559,7 @@ function Invoke-StandInRemote {
 	}
 	function Import-Module { param([string]$Name) }
 	. Add-StandInPreflightServer -Server $standInServer
+	. Add-StandInPatchingServer -Server $standInServer -Computer $Computer
 	# The server's module lacks the cmdlets the jump box's lacks (missingCmdlets): calling one fails as a missing command does.
 	foreach ($missing in @($state.missingCmdlets)) {
 		$notFound = New-StandInError -Exception ([System.Management.Automation.CommandNotFoundException]::new("The term '$missing' is not recognized as a name of a cmdlet, function, script file, or executable program.")) -ErrorId 'CommandNotFoundException' -Category ObjectNotFound -Target $missing
@@ -667,6 +668,162 @@ function Add-StandInPreflightServer {
 	function Test-NetConnection {
 		param([string]$ComputerName, [int]$Port, [string]$InformationLevel, $WarningAction)
 		-not $Server['smbBlocked']
+	}
+}
+#endregion
+
+#region Patching a pool (issue 14): upgrade readiness, computer failover and failback, the update installer on a share
+# Ours, per server: failedOver (Invoke-CsComputerFailOver stopped and disabled its services), frontEndDown (the fault: it
+# counts as an inactive Front End, so its pool is not ready), shareDenied (its session is refused the share: the Kerberos
+# double hop), installer { exitCodes, runs } (the exit code of each run, the last repeated). Ours, for the farm:
+# shares (UNC share root -> a local folder the test made), patchingLog (failover, installer and failback, in order).
+# PoolUpgradeState and ReadyForUpgrade are the documented names; the other properties of the readiness output are ours.
+
+function Add-StandInPatchingLog {
+	param($State, [string]$Action, [string]$Server)
+	$State['patchingLog'] = @(@($State['patchingLog']) + , @{ action = $Action; server = $Server; at = (Get-StandInNow) } | Where-Object { $null -ne $_ })
+}
+
+function Get-StandInPoolOf {
+	param($State, [string]$Server)
+	@($State.pools.Keys | Where-Object { @($State.pools[$_]) -contains $Server })[0]
+}
+
+# The readiness of the pool of the server it runs on (the cmdlets run only on a Front End of the pool).
+function Get-StandInUpgradeReadiness {
+	param([string]$Name, [hashtable]$Parameters, [System.Management.Automation.PSCmdlet]$Cmdlet)
+	Enter-StandInCmdlet -Name $Name -Parameters $Parameters -Cmdlet $Cmdlet
+	if (-not $script:RemoteServer) {
+		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new('This cmdlet must be run locally on a Front End server of the pool.')) -ErrorId "NotOnFrontEnd,$Name" -Category InvalidOperation -Target $Name))
+	}
+	$state = Use-StandInState -Action { param($state) $state }
+	$pool = Get-StandInPoolOf -State $state -Server $script:RemoteServer
+	$servers = @($state.pools[$pool])
+	$down = @($servers | Where-Object { $state.servers[$_]['frontEndDown'] })
+	$inactive = @($servers | Where-Object { $state.servers[$_]['frontEndDown'] -or $state.servers[$_]['failedOver'] })
+	$count = [Math]::Min($servers.Count, 8)
+	$domains = foreach ($index in 0..($count - 1)) {
+		$members = @(for ($at = $index; $at -lt $servers.Count; $at += $count) { $servers[$at] })
+		[pscustomobject]@{
+			UpgradeDomain = "UpgradeDomain$($index + 1)"
+			FrontEnds = $members
+			ReadyForUpgrade = (@($members | Where-Object { $inactive -contains $_ }).Count -eq 0)
+		}
+	}
+	$upgradeState = if ($down.Count -gt 0) { 'InsufficientActiveFrontEnds' } elseif ($inactive.Count -gt 0) { 'Busy' } else { 'Ready' }
+	[pscustomobject]@{
+		PoolFqdn = $pool
+		PoolUpgradeState = $upgradeState
+		TotalFrontEnds = $servers.Count
+		TotalActiveFrontEnds = $servers.Count - $inactive.Count
+		UpgradeDomains = @($domains)
+	}
+}
+
+function Get-CsPoolUpgradeReadinessState {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([switch]$Force, [switch]$SkipIdleSecondaryVerification)
+	Get-StandInUpgradeReadiness -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+}
+
+function Get-CsUpgradeDomainInfo {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([switch]$Force, [int]$QueryTimeout)
+	Get-StandInUpgradeReadiness -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+}
+
+# Failover stops the server's Front End service and disables it; failback enables and starts it again.
+function Invoke-StandInComputerMove {
+	param([string]$Name, [string]$ComputerName, [bool]$Over, [System.Management.Automation.PSCmdlet]$Cmdlet)
+	$already = Use-StandInState -Write -Action {
+		param($state)
+		$entry = $state.servers[$ComputerName]
+		if ($null -eq $entry) { return 'unknown' }
+		if ([bool]$entry['failedOver'] -eq $Over) { return 'already' }
+		$entry['failedOver'] = $Over
+		$entry.services['RTCSRV'] = $(if ($Over) { 'Stopped' } else { 'Running' })
+		Add-StandInPatchingLog -State $state -Action $(if ($Over) { 'failover' } else { 'failback' }) -Server $ComputerName
+		''
+	}
+	if ($already -eq 'unknown') {
+		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.ArgumentException]::new("Cannot find computer '$ComputerName' in a pool.")) -ErrorId "ComputerNotFound,$Name" -Category ObjectNotFound -Target $ComputerName))
+	}
+	if ($already -eq 'already') {
+		$word = if ($Over) { 'failed over' } else { 'active' }
+		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Computer '$ComputerName' is already $word.")) -ErrorId "AlreadyDone,$Name" -Category InvalidOperation -Target $ComputerName))
+	}
+	Write-Warning $(if ($Over) { "Draining and stopping services on $ComputerName." } else { "Starting services on $ComputerName." })
+}
+
+function Invoke-CsComputerFailOver {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([Parameter(Position = 0)][string]$ComputerName, [switch]$Force, [switch]$NoStop, [string]$Report, [TimeSpan]$WaitTime, [TimeSpan]$DrainingTimeout, [switch]$SkipFabricHealthCheck)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	Invoke-StandInComputerMove -Name $MyInvocation.MyCommand.Name -ComputerName $(if ($ComputerName) { $ComputerName } else { $script:RemoteServer }) -Over $true -Cmdlet $PSCmdlet
+}
+
+function Invoke-CsComputerFailBack {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([Parameter(Position = 0)][string]$ComputerName, [switch]$NoStart, [string]$Report, [TimeSpan]$WaitTime, [switch]$SkipFabricHealthCheck)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	Invoke-StandInComputerMove -Name $MyInvocation.MyCommand.Name -ComputerName $(if ($ComputerName) { $ComputerName } else { $script:RemoteServer }) -Over $false -Cmdlet $PSCmdlet
+}
+
+# A UNC path on a share the state maps to a local folder, or $null.
+function Resolve-StandInShare {
+	param($State, [string]$Path)
+	foreach ($root in @($State['shares'].Keys)) {
+		if ($Path.StartsWith($root + '\', [StringComparison]::OrdinalIgnoreCase)) {
+			return Join-Path $State['shares'][$root] ($Path.Substring($root.Length + 1) -replace '\\', '/')
+		}
+	}
+	$null
+}
+
+# The installer shim: each run recorded; its exit code from the server's installer.exitCodes; success re-applies the CU.
+function Invoke-StandInInstaller {
+	param([string]$Server, [string]$Installer, [string[]]$ArgumentList)
+	Use-StandInState -Write -Action {
+		param($state)
+		Add-StandInCall -State $state -Call @{ cmdlet = 'SkypeServerUpdateInstaller.exe'; at = (Get-StandInNow); pid = $PID; parameters = @{ Server = $Server; Path = $Installer; ArgumentList = @($ArgumentList) } }
+		$entry = $state.servers[$Server]
+		$installer = $entry['installer']
+		if ($null -eq $installer) { $installer = @{ exitCodes = @(0); runs = 0 }; $entry['installer'] = $installer }
+		$codes = @($installer.exitCodes)
+		$code = [int]$codes[[Math]::Min([int]$installer.runs, $codes.Count - 1)]
+		$installer.runs = [int]$installer.runs + 1
+		if ($code -eq 0 -or $code -eq 3010) { $entry.cuReapplied = $true }
+		Add-StandInPatchingLog -State $state -Action 'install' -Server $Server
+		$code
+	}
+}
+
+# Dot-sourced into a server's remote scope: the share read as that server (Get-Item), the installer started from it
+# (Start-Process -Wait -PassThru), and the Front End service's start mode (CIM Win32_Service).
+function Add-StandInPatchingServer {
+	param($Server, [string]$Computer)
+	$patchingComputer = $Computer
+	$cimBeforePatching = ${function:Get-CimInstance}
+	function Get-CimInstance {
+		param([string]$ClassName, [string]$Filter, $ErrorAction)
+		if ($ClassName -ne 'Win32_Service') { return & $cimBeforePatching -ClassName $ClassName -Filter $Filter }
+		$name = if ($Filter -match "Name\s*=\s*'([^']+)'") { $Matches[1] } else { '' }
+		if (-not $Server.services.ContainsKey($name)) { return }
+		$mode = if ($Server['failedOver']) { 'Disabled' } else { 'Auto' }
+		[pscustomobject]@{ Name = $name; State = $Server.services[$name]; StartMode = $mode }
+	}
+	function Get-Item {
+		param([string]$LiteralPath, $ErrorAction)
+		$state = Use-StandInState -Action { param($state) $state }
+		if ($Server['shareDenied']) { throw [System.UnauthorizedAccessException]::new("Access to the path '$LiteralPath' is denied.") }
+		$local = Resolve-StandInShare -State $state -Path $LiteralPath
+		if ($null -eq $local -or -not [System.IO.File]::Exists($local)) { throw [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$LiteralPath' because it does not exist.") }
+		[pscustomobject]@{ FullName = $LiteralPath; Length = ([System.IO.FileInfo]::new($local)).Length }
+	}
+	function Start-Process {
+		param([string]$FilePath, [string[]]$ArgumentList, [switch]$Wait, [switch]$PassThru, [switch]$NoNewWindow)
+		$null = Get-Item -LiteralPath $FilePath
+		[pscustomobject]@{ ExitCode = (Invoke-StandInInstaller -Server $patchingComputer -Installer $FilePath -ArgumentList $ArgumentList) }
 	}
 }
 #endregion
@@ -805,6 +962,8 @@ $exported = @(
 )
 # Pre-flight (sfb-pair doctor)
 $exported += @('whoami.exe', 'Test-CsSetupPermission', 'Get-CsPoolFabricState')
+# Patching a pool (issue 14)
+$exported += @('Get-CsPoolUpgradeReadinessState', 'Get-CsUpgradeDomainInfo', 'Invoke-CsComputerFailOver', 'Invoke-CsComputerFailBack')
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
 if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {
 	$missing = @(Use-StandInState -Action { param($state) $state.missingCmdlets })
