@@ -14,6 +14,8 @@ interface WholeRun {
 	seconds: number;
 	/** Connections asked for per server by each invocation (the run, then its --resume after the CU). */
 	perServer: number[];
+	/** Calls that opened connections, each waiting for one handshake, per invocation. */
+	handshakeWaits: number[];
 }
 
 /**
@@ -31,18 +33,19 @@ function wholeRun(pwsh: string, connectionDelayMs: number): WholeRun {
 		const args = [CLI, 'run', '--pool', POOL_A.fqdn, '--backup', POOL_B.fqdn, '--yes', '--sync-poll', '1', '--service-settle', '1', ...extra];
 		const result = spawnSync(process.execPath, [...args, '--live', '--powershell', pwsh, '--state-dir', stateDir], { encoding: 'utf8', env, timeout: 600_000 });
 		if (result.status !== expected) throw new Error(`run ${extra.join(' ')} exited ${result.status}, not ${expected}: ${result.stdout}${result.stderr}`);
-		const counted = farm.read().connections;
+		const { connections, handshakeWaits } = farm.read();
 		farm.update((state) => {
 			state.connections = {};
+			state.handshakeWaits = 0;
 		});
-		return SERVERS.map((server) => counted[server] ?? 0);
+		return { perServer: SERVERS.map((server) => connections[server] ?? 0), handshakeWaits };
 	};
 	try {
 		const started = performance.now();
 		const first = run([], 3);
 		farm.reapplyCumulativeUpdate(SERVERS);
 		const resumed = run(['--resume'], 0);
-		return { seconds: (performance.now() - started) / 1000, perServer: [...first, ...resumed] };
+		return { seconds: (performance.now() - started) / 1000, perServer: [...first.perServer, ...resumed.perServer], handshakeWaits: [first.handshakeWaits, resumed.handshakeWaits] };
 	} finally {
 		farm.remove();
 		rmSync(stateDir, { recursive: true, force: true });
@@ -55,15 +58,30 @@ export function remoteConnections(runs: number): Figure[] {
 	if (pwsh === undefined) return [];
 	const connections: number[] = [];
 	const ratios: number[] = [];
+	const added: number[] = [];
+	const undelayed: number[] = [];
+	const waits: number[] = [];
 	for (let attempt = 0; attempt < runs; attempt++) {
-		const quick = wholeRun(pwsh, 0);
-		const slow = wholeRun(pwsh, CONNECTION_DELAY_MS);
+		// Each attempt starts with the other side, so neither always runs first on a machine whose load drifts.
+		const order = attempt % 2 === 0 ? [0, CONNECTION_DELAY_MS] : [CONNECTION_DELAY_MS, 0];
+		const runsOf = new Map(order.map((delay) => [delay, wholeRun(pwsh, delay)] as const));
+		const quick = runsOf.get(0)!;
+		const slow = runsOf.get(CONNECTION_DELAY_MS)!;
 		connections.push(Math.max(...quick.perServer, ...slow.perServer));
 		ratios.push(slow.seconds / quick.seconds);
+		added.push(slow.seconds - quick.seconds);
+		undelayed.push(quick.seconds);
+		waits.push(...quick.handshakeWaits, ...slow.handshakeWaits);
 	}
-	const note = `${SERVERS.length} Front Ends in 2 pools; the run and its --resume after the CU, each counted on its own; pwsh ${pwsh}`;
+	// Opened once per server and side by side, the sessions wait for one handshake per invocation: the run and its --resume.
+	const least = (2 * CONNECTION_DELAY_MS) / 1000;
+	const note =
+		`${SERVERS.length} Front Ends in 2 pools; the run and its --resume after the CU, each counted on its own; pwsh ${pwsh}. ` +
+		`The delay added ${added.map((seconds) => seconds.toFixed(1)).join(', ')} s to whole runs of ${undelayed.map((seconds) => seconds.toFixed(0)).join(', ')} s ` +
+		`(${least} s if each invocation waits for one handshake)`;
 	return [
 		figure('remote.connections-per-server', 'remote connections per server over a whole run --yes', 'count', connections, { limit: 1, comparison: '<=' }, note),
+		figure('remote.handshake-waits', 'calls that waited for a handshake, per invocation', 'count', waits),
 		figure('remote.slow-handshake', `wall time with a ${CONNECTION_DELAY_MS / 1000} s delay per new connection / without`, 'ratio', ratios, { limit: 1.05, comparison: '<=' }),
 	];
 }

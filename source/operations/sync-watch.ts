@@ -55,6 +55,7 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 	let failing = 0;
 	for (;;) {
 		if (signal.aborted) return { kind: 'aborted' };
+		const polledAt = Date.now();
 		const polled = await poll(context, pools);
 		if (signal.aborted) return { kind: 'aborted' };
 		if ('unknown' in polled) {
@@ -91,7 +92,8 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 			deadline = Date.now() + pacing.syncTimeoutMs;
 		}
 		try {
-			await pacing.sleep(pacing.syncPollMs, signal);
+			// --sync-poll is the time from one poll to the next: a poll that took a while (two pools over WinRM) shortens the wait.
+			await pacing.sleep(Math.max(0, polledAt + pacing.syncPollMs - Date.now()), signal);
 		} catch {
 			return { kind: 'aborted' };
 		}

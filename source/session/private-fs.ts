@@ -228,28 +228,52 @@ export function createPrivateFileSync(file: string, text: string): boolean {
 	return true;
 }
 
+/** The replaces of each file still in flight in this process: the last one's rename, which the next waits for. */
+const lastRenames = new Map<string, { done: Promise<void>; temporaries: number }>();
+
 /**
  * Replaces `file` with `contents` so that a reader, or a crash, sees the old file or the new one, never half of
  * one: a temporary file beside it, synced, then renamed over it. Written here rather than with atomically,
  * whose process-wide signal handlers delete a temporary file still being written and then raise the signal
  * again, which turned a Ctrl+C during a checkpoint write into a failed run. `durable: false` leaves out the
  * sync: a killed process still leaves the old file or the new one whole, a power cut may leave neither.
+ *
+ * Replaces of one file may overlap, so a write queued behind a slow one does not wait for its sync: each writes
+ * and syncs its own temporary file (`<file>.<pid>.tmp`, numbered while another is in flight) at once, and the
+ * renames happen in the order of the calls, so the file ends up holding the last call's contents.
  */
 export async function replaceFile(file: string, contents: string, { durable = true }: { durable?: boolean } = {}): Promise<void> {
-	const temporary = `${file}.${process.pid}.tmp`;
-	try {
-		const handle = await openPrivate(temporary, 'w');
+	const earlier = lastRenames.get(file);
+	const temporary = earlier ? `${file}.${process.pid}.${++earlier.temporaries}.tmp` : `${file}.${process.pid}.tmp`;
+	const written = writeTemporary(temporary, contents, durable);
+	const done = (async () => {
 		try {
-			await handle.writeFile(contents);
-			if (durable) await handle.sync();
-		} finally {
-			await handle.close();
+			await written;
+			// An earlier call's failure is its caller's to report; this one's contents are newer all the same.
+			await earlier?.done.catch(() => undefined);
+			await renameRetrying(temporary, file);
+		} catch (error) {
+			// What went wrong is the write's failure, not the clean-up's (a folder in the temporary file's place).
+			await fsPromises.rm(temporary, { force: true }).catch(() => undefined);
+			throw error;
 		}
-		await renameRetrying(temporary, file);
-	} catch (error) {
-		// What went wrong is the write's failure, not the clean-up's (a folder in the temporary file's place).
-		await fsPromises.rm(temporary, { force: true }).catch(() => undefined);
-		throw error;
+	})();
+	const entry = { done, temporaries: earlier?.temporaries ?? 0 };
+	lastRenames.set(file, entry);
+	try {
+		await done;
+	} finally {
+		if (lastRenames.get(file) === entry) lastRenames.delete(file);
+	}
+}
+
+async function writeTemporary(temporary: string, contents: string, durable: boolean): Promise<void> {
+	const handle = await openPrivate(temporary, 'w');
+	try {
+		await handle.writeFile(contents);
+		if (durable) await handle.sync();
+	} finally {
+		await handle.close();
 	}
 }
 

@@ -124,6 +124,8 @@ export interface StandInState {
 	connections: Record<string, number>;
 	/** How long each call that opens connections waits, as a Kerberos handshake does on a real network (ours). */
 	connectionDelayMs: number;
+	/** Calls that opened connections, each waiting connectionDelayMs once: more than one per run means some were opened one after another (ours). */
+	handshakeWaits: number;
 	/** Remove-PSSession calls per server (ours). */
 	closedSessions: Record<string, number>;
 	/** Servers whose open session breaks the next time it is used, once each (ours). */
@@ -216,6 +218,7 @@ export function createStandInFarm(customise: (state: StandInState) => void = () 
 		slowCmdlets: {},
 		connections: {},
 		connectionDelayMs: 0,
+		handshakeWaits: 0,
 		closedSessions: {},
 		breakSessions: [],
 		calls: [],

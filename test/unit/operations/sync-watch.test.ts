@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { autoOperator } from '../../../source/cli/auto-operator.js';
 import type { Environment } from '../../../source/environments/port.js';
 import type { OperationContext, Recorder } from '../../../source/operations/context.js';
@@ -29,16 +29,38 @@ function farm(exports: ExportState[]): Environment {
 	} as Partial<Environment> as Environment;
 }
 
-async function watch(exports: ExportState[]) {
+/** Each status read takes `ms` of the (fake) clock, as a read over WinRM takes a while. */
+function slowed(environment: Environment, ms: number): Environment {
+	return {
+		...environment,
+		readBackupStatus: async (pool: string) => {
+			vi.setSystemTime(Date.now() + ms);
+			return environment.readBackupStatus(pool);
+		},
+	};
+}
+
+async function watch(exports: ExportState[], timing: { syncPollMs?: number; sleeps?: number[]; pollTakesMs?: number } = {}) {
 	const notes: string[] = [];
 	const recorder = { command: () => undefined, decision: () => undefined, status: () => undefined, note: (text: string) => notes.push(text) } as unknown as Recorder;
 	const session = new Session(initialState('s', { kind: 'live', description: 'test' }, 0), undefined);
 	const context: OperationContext = {
-		environment: farm(exports),
+		environment: slowed(farm(exports), timing.pollTakesMs ?? 0),
 		session,
 		operator: autoOperator({ pool: pools[0]!.fqdn, backup: pools[1]!.fqdn, voice: DEFAULT_VOICE, retries: 0 }),
 		recorder,
-		pacing: { syncPollMs: 0, syncTimeoutMs: 60_000, steadyPolls: 3, serviceSettleMs: 0, replicationPollMs: 0, replicationTimeoutMs: 0, sleep: async () => undefined },
+		pacing: {
+			syncPollMs: timing.syncPollMs ?? 0,
+			syncTimeoutMs: 3_600_000,
+			steadyPolls: 3,
+			serviceSettleMs: 0,
+			replicationPollMs: 0,
+			replicationTimeoutMs: 0,
+			sleep: async (ms: number) => {
+				timing.sleeps?.push(ms);
+				vi.setSystemTime(Date.now() + ms);
+			},
+		},
 		perPool: 1,
 		snapshotDir: '',
 		signal: new AbortController().signal,
@@ -47,6 +69,19 @@ async function watch(exports: ExportState[]) {
 }
 
 describe('watching the sync', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it('polls every --sync-poll from the start of one poll to the start of the next, however long a poll takes', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		const sleeps: number[] = [];
+		const { result, polls } = await watch(['NonSteadyState', 'SteadyState'], { syncPollMs: 30_000, sleeps, pollTakesMs: 2_000 });
+		expect(result).toEqual({ kind: 'steady' });
+		// Each poll reads both pools, 2 s each: the wait after it is what is left of the 30 s.
+		expect(sleeps).toEqual(Array<number>(polls - 1).fill(26_000));
+	});
+
 	it('waits out an ErrorState that clears within fewer polls than it takes to count as a failure', async () => {
 		const { result, polls, notes } = await watch(['NonSteadyState', ...Array<ExportState>(ERROR_POLLS - 1).fill('ErrorState'), 'SteadyState']);
 		expect(result).toEqual({ kind: 'steady' });

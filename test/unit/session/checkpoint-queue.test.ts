@@ -47,18 +47,53 @@ describe('CheckpointQueue', () => {
 		expect(written()).toBe('resolved');
 	});
 
-	it('keeps one write in flight and then writes only the newest state that came meanwhile', async () => {
+	it('starts the write of a state requested while another is in flight at once: its caller waits for its own write only', async () => {
 		const writes = controlledWrites();
 		const queue = new CheckpointQueue(writes.write);
 		queue.request(1);
 		await turn();
 		queue.request(2);
-		queue.request(3);
+		const second = settledState(queue.written());
 		await turn();
-		expect(writes.started.map((write) => write.state)).toEqual([1]);
+		expect(writes.started.map((write) => write.state)).toEqual([1, 2]);
+		writes.started[1]!.finish();
+		await turn();
+		// The later write landed first: it holds state 2 in place of state 1 (the write function's promise), so 2 is on disk.
+		expect(second()).toBe('resolved');
+	});
+
+	it('keeps two writes in flight at most, and then writes only the newest state that came meanwhile', async () => {
+		const writes = controlledWrites();
+		const queue = new CheckpointQueue(writes.write);
+		queue.request(1);
+		await turn();
+		queue.request(2);
+		await turn();
+		queue.request(3);
+		queue.request(4);
+		await turn();
+		queue.request(5);
+		await turn();
+		expect(writes.started.map((write) => write.state)).toEqual([1, 2]);
 		writes.started[0]!.finish();
 		await turn();
-		expect(writes.started.map((write) => write.state)).toEqual([1, 3]);
+		expect(writes.started.map((write) => write.state)).toEqual([1, 2, 5]);
+	});
+
+	it('does not say a state is written when only an earlier write has landed', async () => {
+		const writes = controlledWrites();
+		const queue = new CheckpointQueue(writes.write);
+		queue.request(1);
+		await turn();
+		queue.request(2);
+		const second = settledState(queue.written());
+		await turn();
+		writes.started[0]!.finish();
+		await turn();
+		expect(second()).toBe('pending');
+		writes.started[1]!.finish();
+		await turn();
+		expect(second()).toBe('resolved');
 	});
 
 	it('lets a caller go once its own state is written, without waiting for later ones', async () => {

@@ -98,3 +98,27 @@ describe('filesystem errors name the path', () => {
 		expect((thrown as Error).message).toBe(`cannot use ${path.join(folder, 'records', 's1.jsonl')}: the disk is full`);
 	});
 });
+
+describe('replaceFile, called again before the last call landed', () => {
+	it('writes each call whole and lands them in call order: the file holds the last one, and no temporary file is left', async () => {
+		const file = path.join(folder, 'checkpoint.json');
+		// The first call's write is the slow one (16 MB): it must still not land over the later, small ones.
+		const calls = [JSON.stringify({ state: 1, padding: 'x'.repeat(16 * 1024 * 1024) }), JSON.stringify({ state: 2 }), JSON.stringify({ state: 3 })];
+		const landed: number[] = [];
+		await Promise.all(calls.map((contents, index) => replaceFile(file, contents).then(() => landed.push(index + 1))));
+		expect(landed).toEqual([1, 2, 3]);
+		expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ state: 3 });
+		expect(fs.readdirSync(folder)).toEqual(['checkpoint.json']);
+	});
+
+	it('a failed call does not stop a later one from landing', async () => {
+		const file = path.join(folder, 'farm.json');
+		// A folder where the first call's temporary file goes.
+		fs.mkdirSync(`${file}.${process.pid}.tmp`);
+		const first = replaceFile(file, 'one');
+		const second = replaceFile(file, 'two');
+		await expect(first).rejects.toThrow();
+		await second;
+		expect(fs.readFileSync(file, 'utf8')).toBe('two');
+	});
+});

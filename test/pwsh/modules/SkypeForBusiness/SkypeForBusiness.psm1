@@ -2,7 +2,8 @@
 # real ones (reference/sfb-facts.md), backed by a JSON state file so several PowerShell processes share one farm.
 # It shadows Invoke-Command, New-PSSession and Remove-PSSession (functions win over cmdlets) to play the remote
 # servers and the connections to them: each connection asked for is counted per server in the state's connections,
-# and waits connectionDelayMs (a Kerberos handshake); a server named in breakSessions breaks its open session once.
+# and each call that opens some waits connectionDelayMs once (a Kerberos handshake), counted in handshakeWaits; a
+# server named in breakSessions breaks its open session once.
 # On the servers: their fixed drives,
 # Bootstrapper.exe with its output over time and exit codes, unreachable servers and refused sessions, and what a
 # server reports about itself (Get-CsServerPatchVersion, the installed products in the registry).
@@ -117,6 +118,7 @@ function Connect-StandInServer {
 	$delay = Use-StandInState -Write -Action {
 		param($state)
 		foreach ($name in $Server) { $state.connections[$name] = [int]$state.connections[$name] + 1 }
+		$state.handshakeWaits = [int]$state.handshakeWaits + 1
 		[int]$state.connectionDelayMs
 	}
 	if ($delay -gt 0) { Start-Sleep -Milliseconds $delay }
