@@ -119,6 +119,10 @@ export interface StandInState {
 	account?: { user?: string; rtcUniversalServerAdmins?: boolean; domainAdmins?: boolean; elevated?: boolean; setupPermission?: boolean };
 	/** Pre-flight: services missing a replica per pool, in Get-CsPoolFabricState's output (ours). */
 	fabricMissing?: Record<string, number>;
+	/** Drill (ours): pools failed over (pool → backup), the pool whose store is active after a store failover, users per pool (3 when absent). */
+	failedOver?: Record<string, string>;
+	activeCmsPool?: string;
+	usersPerPool?: number;
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */
 	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
 }

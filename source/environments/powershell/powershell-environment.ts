@@ -22,7 +22,9 @@ import {
 	type RunOptions,
 	type ServiceStatus,
 	type WritePairingOptions,
+	type PoolDrill,
 } from '../port.js';
+import { PowerShellDrill } from './powershell-drill.js';
 import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
 import {
 	CMS_DATABASES_COMMAND,
@@ -161,6 +163,11 @@ export class PowerShellEnvironment implements Environment {
 	private waiting: (() => void)[] = [];
 	private readonly timeoutMs: number;
 	private disposed = false;
+	/** The failover drill; its cmdlets run in this environment's processes. */
+	readonly drill: PoolDrill = new PowerShellDrill(
+		(body, run) => this.run(body, run),
+		() => this.readInventory(),
+	);
 
 	constructor(
 		first: PowerShellSession,

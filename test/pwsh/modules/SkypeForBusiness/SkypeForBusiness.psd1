@@ -26,6 +26,12 @@
 		'whoami.exe'
 		'Test-CsSetupPermission'
 		'Get-CsPoolFabricState'
+		# Drill
+		'Get-CsUser'
+		'Get-CsUserPoolInfo'
+		'Invoke-CsPoolFailOver'
+		'Invoke-CsPoolFailBack'
+		'Invoke-CsManagementServerFailover'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()
