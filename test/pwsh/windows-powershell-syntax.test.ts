@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import * as preflightScripts from '../../source/environments/powershell/preflight-scripts.js';
 import * as scripts from '../../source/environments/powershell/scripts.js';
+import * as drillScripts from '../../source/environments/powershell/powershell-drill.js';
 import type { FrontEndPool } from '../../source/sfb/model.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { describeWithPwsh } from './pwsh-available.js';
@@ -46,6 +47,13 @@ const samples: Record<string, unknown[][]> = {
 	readSetupPermissionScript: [['OU=Skype Servers,DC=contoso,DC=com'], [hostile]],
 	probeServerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\share', 'fs02.contoso.com'], [hostile, undefined, undefined], [hostile, hostile, hostile]],
 	readPoolFabricScript: [['pool01.contoso.com'], [hostile]],
+	readStoreStatusScript: [[]],
+	readPoolUsersScript: [['pool01.contoso.com'], [hostile]],
+	verboseLinesScript: [
+		[drillScripts.poolFailoverCommand(hostile, true)],
+		[drillScripts.poolFailbackCommand(hostile)],
+		[drillScripts.storeFailoverCommand({ sqlServer: hostile, instance: hostile })],
+	],
 	captureShapesScript: [[[frontEndPool('pool01.contoso.com', ['sea-fe01.contoso.com']), frontEndPool(hostile, [hostile])]], [[frontEndPool('se01.contoso.com', [])]]],
 };
 
@@ -54,7 +62,7 @@ function frontEndPool(fqdn: string, servers: string[]): FrontEndPool {
 }
 
 type Builder = (...args: unknown[]) => string;
-const builders = Object.entries({ ...scripts, ...preflightScripts }).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
+const builders = Object.entries({ ...scripts, ...preflightScripts, ...drillScripts }).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
 
 /** What the adapter sends: the body, wrapped so it always answers, on the one line that goes to stdin. */
 function everyGeneratedScript(): { name: string; text: string }[] {

@@ -37,7 +37,7 @@ export function poolFailbackCommand(pool: string): string {
 }
 
 /** Verbose output is what these cmdlets say of their progress: it is kept as the command's lines. */
-function withOutputLines(command: string): string {
+export function verboseLinesScript(command: string): string {
 	return `@(${command} -Confirm:$false -Verbose 4>&1 | ForEach-Object { [string]$_ })`;
 }
 
@@ -120,7 +120,7 @@ export class PowerShellDrill implements PoolDrill {
 	}
 
 	private async streamed(command: string, options: RunOptions): Promise<CommandOutcome> {
-		const tail = lines(await this.run(withOutputLines(command), { action: command, timeoutMs: FAILOVER_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) }));
+		const tail = lines(await this.run(verboseLinesScript(command), { action: command, timeoutMs: FAILOVER_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) }));
 		for (const line of tail) options.onLine?.(line);
 		return outcome(tail);
 	}
