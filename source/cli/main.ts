@@ -289,6 +289,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								drill: Boolean(flags.drill),
 								explain: Boolean(flags.explain),
 								...(process.stdin.isTTY ? { ask: askLine } : {}),
+								...(terminalWidth() === undefined ? {} : { width: terminalWidth() }),
 								...(options.labScenario ? { scenario: options.labScenario } : {}),
 							},
 							write,

@@ -242,8 +242,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		onEvent({ type: 'step-started', step: steady });
 		const deadline = Date.now() + options.pacing.steadyTimeoutMs;
 		let state = await readPairReadiness(options.environment, options.inventory, request.pool, request.backup);
+		let told = '';
 		while (!state.steady && state.exitCode === 3 && Date.now() < deadline) {
-			onEvent({ type: 'line', step: 'steady', text: state.pools.map((pool) => `${pool.pool} sync out ${pool.sync.outbound?.state ?? '-'}`).join(', ') });
+			const now = state.pools.map((pool) => `${pool.pool} sync out ${pool.sync.outbound?.state ?? '-'}`).join(', ');
+			if (now !== told) onEvent({ type: 'line', step: 'steady', text: now });
+			told = now;
 			await sleep(options.pacing.pollMs);
 			state = await readPairReadiness(options.environment, options.inventory, request.pool, request.backup);
 		}

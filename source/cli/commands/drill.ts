@@ -11,7 +11,9 @@ import { redactSecrets } from '../../session/redact.js';
 import { pairKey, recordsDir } from '../../session/session-files.js';
 import { acquireSessionLock } from '../../session/session-lock.js';
 import { parseJsonText } from '../../text/json-text.js';
+import stringWidth from 'string-width';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { wrapWords } from '../../text/wrap.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
 export interface DrillCommandRequest {
@@ -24,6 +26,8 @@ export interface DrillCommandRequest {
 	/** Where the typed confirmation comes from at a terminal; absent when stdin is not one. */
 	ask?: (question: string) => Promise<string>;
 	scenario?: DebriefScenario;
+	/** The terminal's width when printing to one: long lines wrap between words, continuations indented. */
+	width?: number;
 }
 
 /** The word the operator types to confirm, as `sfb-pair` asks for `publish`. */
@@ -53,7 +57,9 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 	const key = pairKey(pool.fqdn, backup.fqdn);
 	const lock = acquireSessionLock(stateDir, key, { subject: `${pool.fqdn} ↔ ${backup.fqdn}`, command: 'sfb-pair drill' });
 	try {
-		const print = (line: string) => write(redactSecrets(sanitizeLine(line)));
+		const print = (line: string) => {
+			for (const part of wrapForTerminal(redactSecrets(sanitizeLine(line)), request.width)) write(part);
+		};
 		write(environment.description);
 		for (const line of planLines(drillRequest, request.explain)) print(line);
 		const account = await environment.readAccount().catch((error: unknown) => error as Error);
@@ -64,7 +70,7 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 		}
 		if (request.yes) print('Confirmed by --yes --drill.');
 		else {
-			const answer = await request.ask!(`Type ${DRILL_WORD} to fail ${pool.fqdn} over to ${backup.fqdn} and back (anything else cancels): `);
+			const answer = await request.ask!(`Type ${DRILL_WORD} to go ahead (anything else cancels): `);
 			if (answer.trim() !== DRILL_WORD) {
 				print('Nothing was changed.');
 				return EXIT.cancelled;
@@ -98,7 +104,8 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 		if (result.outcome === 'done') fs.rmSync(progressFile, { force: true });
 		for (const line of resultLines(result, drillRequest)) print(line);
 		const record = await writeDrillRecord(stateDir, { request: drillRequest, environment: environment.description, startedAt, log, result, ...(request.scenario ? { scenario: request.scenario } : {}) });
-		print(`drill record: ${record}`);
+		// Whole, even past the terminal's width: a path is copied, not read.
+		write(`drill record: ${sanitizeLine(record)}`);
 		return result.exitCode;
 	} finally {
 		lock.release();
@@ -138,6 +145,16 @@ function resultLines(result: DrillResult, request: DrillRequest): string[] {
 			? [`Lost in the disaster-mode failover (changed on ${request.pool} after its last export):`, ...result.lostChanges.map((change) => `  - ${change}`)]
 			: [];
 	return [...lost, result.summary];
+}
+
+/** A line wrapped to the terminal, its continuations under its text (past a timestamp, an indent or a bullet). */
+export function wrapForTerminal(line: string, width: number | undefined): string[] {
+	if (width === undefined) return [line];
+	const spaces = /^ */.exec(line)?.[0] ?? '';
+	const rest = line.slice(spaces.length);
+	const lead = /^(\d\d:\d\d:\d\d +)?([-▸✓✗↷…│] |\d+\. )?/.exec(rest)?.[0] ?? '';
+	const hanging = ' '.repeat(Math.min(stringWidth(lead), Math.floor(width / 3)));
+	return wrapWords(rest, Math.max(20, width - spaces.length), hanging).map((part) => spaces + part);
 }
 
 function progressPath(stateDir: string, key: string): string {
