@@ -158,3 +158,8 @@ export function judgePlacement(read: PoolUsers, backup: string): { placement: Pl
 	if (onHome === users.length) return { placement: 'home', evidence: counts };
 	return { placement: 'mixed', evidence: counts };
 }
+
+/** What to do after a pairing succeeds: prove it, as Microsoft's failover procedure would run it. */
+export function drillSuggestion(pool: string): string {
+	return `Next, prove the failover works: sfb-pair drill --pool ${pool} (fails it over to its backup pool and back)`;
+}

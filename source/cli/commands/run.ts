@@ -15,6 +15,7 @@ import { plainReporter } from '../plain-reporter.js';
 import { driveProcedure, type PacingChoices, type Parallelism } from '../procedure-driver.js';
 import { runIdentity } from '../run-identity.js';
 import { closingLines } from '../closing-lines.js';
+import { drillSuggestion } from '../../sfb/drill.js';
 
 export interface RunRequest {
 	pool: string;
@@ -134,6 +135,7 @@ async function runLocked(
 		for (const line of syncGuidance([{ fqdn: request.pool }, { fqdn: request.backup }])) write(`  - ${line}`);
 	}
 	for (const line of closingLines(result.session.state, Date.now())) write(line);
+	if (result.outcome === 'done') write(drillSuggestion(request.pool));
 	if (result.recordPath) write(`change record: ${result.recordPath}`);
 	if (result.debriefPath) write(`training debrief: ${result.debriefPath}`);
 	return exitCodeFor(result.outcome);
