@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { readBoundedFileSync } from '../../session/bounded-read.js';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Environment } from '../../environments/port.js';
@@ -68,6 +69,8 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 			print(`${account.user} is not a member of RTCUniversalServerAdmins, which the failover cmdlets need: nothing was changed.`);
 			return EXIT.failed;
 		}
+		const progressFile = progressPath(stateDir, key);
+		const progress = readProgress(progressFile, print);
 		if (request.yes) print('Confirmed by --yes --drill.');
 		else {
 			const answer = await request.ask!(`Type ${DRILL_WORD} to go ahead (anything else cancels): `);
@@ -76,8 +79,6 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 				return EXIT.cancelled;
 			}
 		}
-		const progressFile = progressPath(stateDir, key);
-		const progress = readProgress(progressFile, print);
 		const startedAt = new Date();
 		const log: string[] = [];
 		const note = (line: string) => {
@@ -93,9 +94,14 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 			pacing: { pollMs: (30 * second) / scale, steadyTimeoutMs: (60 * 60 * second) / scale, placementPolls: 5, sleep: (ms, abort) => sleep(ms, undefined, abort ? { signal: abort } : {}) },
 			signal,
 			progress,
+			// Only a cache for a resume: a failure to keep it must not leave the store on the backup pool.
 			onProgress: async (next) => {
-				privateSubfolder(stateDir, 'drills');
-				await replaceFile(progressFile, `${JSON.stringify(next)}\n`);
+				try {
+					privateSubfolder(stateDir, 'drills');
+					await replaceFile(progressFile, `${JSON.stringify(next)}\n`);
+				} catch (error) {
+					note(`warning: the drill's progress could not be saved (${error instanceof Error ? error.message : String(error)}); a resume goes by what the farm shows`);
+				}
 			},
 			onEvent: (event) => {
 				for (const line of eventLines(event, request.explain)) note(`${new Date().toISOString().slice(11, 19)} ${line}`);
@@ -161,15 +167,14 @@ function progressPath(stateDir: string, key: string): string {
 	return path.join(stateDir, 'drills', `${key}.json`);
 }
 
-/** The drill's own memory between runs (the failback was done); a damaged file is kept and named, and the farm decides. */
+/**
+ * The drill's own memory between runs (the failback was done). Missing: a new drill. Not a file (a folder, a pipe): a
+ * FileProblem before anything changes. Damaged: kept and named, and the farm decides.
+ */
 function readProgress(file: string, print: (line: string) => void): DrillProgress | undefined {
-	let text: string;
-	try {
-		text = fs.readFileSync(file, 'utf8');
-	} catch {
-		return undefined;
-	}
-	const parsed = parseJsonText(text);
+	const bytes = readBoundedFileSync(file, { maxBytes: 64 * 1024, what: "the drill's progress file" });
+	if (bytes === undefined) return undefined;
+	const parsed = parseJsonText(bytes.toString('utf8'));
 	if (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && typeof (parsed.value as { failedBack?: unknown }).failedBack === 'boolean') {
 		return parsed.value as DrillProgress;
 	}
