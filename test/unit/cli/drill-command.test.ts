@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,20 @@ describe('sfb-pair drill', () => {
 		expect(text).toMatch(/↷ Fail over pool-redmond-b\.contoso\.com: skipped/);
 		expect(text).toMatch(/✓ Fail back pool-redmond-b\.contoso\.com: done/);
 		expect(await lab.readManagementStorePool()).toBe(A);
+	});
+
+	it('after an interruption past the failback: moves the store back without failing the pool over again', async () => {
+		const { exitCode, text, lab } = await drillOn('drill', {}, async (farm) => {
+			await farm.failOverManagementStore(B);
+			await mkdir(path.join(stateDir, 'drills'), { recursive: true });
+			await writeFile(path.join(stateDir, 'drills', `${B}--${A}.json`), '{"failedBack":true}\n');
+		});
+		expect(exitCode).toBe(0);
+		expect(text).not.toMatch(/▸ Fail over/);
+		expect(text).toMatch(/↷ Fail back pool-redmond-b\.contoso\.com: skipped/);
+		expect(text).toMatch(/✓ Central Management store back to pool-redmond-b\.contoso\.com: done/);
+		expect(await lab.readManagementStorePool()).toBe(A);
+		await expect(readFile(path.join(stateDir, 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
 	});
 
 	it('asks for the typed word: anything else changes nothing (exit 130); "failover" goes ahead', async () => {
