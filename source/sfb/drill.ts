@@ -1,5 +1,6 @@
 import { powershellLiteral as literal } from '../environments/powershell/literal.js';
 import type { PoolUsers } from '../environments/port.js';
+import type { BackEnd } from './model.js';
 
 /**
  * The disaster-recovery drill of a paired pool, as data: its steps with the command each runs and the document that
@@ -26,7 +27,17 @@ export interface DrillRequest {
 	disasterMode: boolean;
 	/** The pool hosts the active Central Management store: it moves to the backup first and back after. */
 	movesStore: boolean;
+	/** Each pool's back end, where the topology defines its Central Management database (the store's failover names it). */
+	backEnds?: { pool?: BackEnd; backup?: BackEnd };
 }
+
+/** The documented disaster-recovery form of the store's failover, naming the database the topology defines on the target's back end. */
+export function storeFailoverCommand(backEnd: BackEnd): string {
+	return `Invoke-CsManagementServerFailover -BackupSqlServerFqdn ${literal(backEnd.sqlServer)}${backEnd.instance ? ` -BackupSqlInstanceName ${literal(backEnd.instance)}` : ''} -Force`;
+}
+
+const storeCommandTo = (backEnd: BackEnd | undefined, pool: string) =>
+	backEnd ? storeFailoverCommand(backEnd) : `Invoke-CsManagementServerFailover (no back end of ${pool} in the topology: it cannot be named)`;
 
 export interface DrillStep {
 	id: DrillStepId;
@@ -51,8 +62,8 @@ export function drillSteps(request: DrillRequest): DrillStep[] {
 		{
 			id: 'store-over',
 			title: 'Central Management store to the backup pool',
-			command: `Invoke-CsManagementServerFailover (on a Front End of ${backup})`,
-			why: 'the Central Management store must be functional when the pool\'s users are failed over, and it runs on the pool being failed over',
+			command: storeCommandTo(request.backEnds?.backup, backup),
+			why: 'the Central Management store must be functional when the pool\'s users are failed over, and it runs on the pool being failed over (the reference says to run the cmdlet on a server of the target pool; sfb-pair runs it from here [unverified either way])',
 			source: `${DRILL_SOURCES.failover}, steps 1-5; ${DRILL_SOURCES.storeFailover}`,
 		},
 		{
@@ -88,7 +99,7 @@ export function drillSteps(request: DrillRequest): DrillStep[] {
 		{
 			id: 'store-back',
 			title: `Central Management store back to ${pool}`,
-			command: `Invoke-CsManagementServerFailover (on a Front End of ${pool})`,
+			command: storeCommandTo(request.backEnds?.pool, pool),
 			why: 'the drill leaves the farm as it found it (after a real disaster the store may stay on the backup pool)',
 			source: `${DRILL_SOURCES.failover}, "Fail back a pool"; ${DRILL_SOURCES.storeFailover}`,
 		},

@@ -7,6 +7,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as preflightScripts from '../../source/environments/powershell/preflight-scripts.js';
 import * as scripts from '../../source/environments/powershell/scripts.js';
 import * as drillScripts from '../../source/environments/powershell/powershell-drill.js';
+import { storeFailoverCommand } from '../../source/sfb/drill.js';
 import type { FrontEndPool } from '../../source/sfb/model.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { describeWithPwsh } from './pwsh-available.js';
@@ -52,7 +53,7 @@ const samples: Record<string, unknown[][]> = {
 	verboseLinesScript: [
 		[drillScripts.poolFailoverCommand(hostile, true)],
 		[drillScripts.poolFailbackCommand(hostile)],
-		[drillScripts.storeFailoverCommand({ sqlServer: hostile, instance: hostile })],
+		[storeFailoverCommand({ sqlServer: hostile, instance: hostile })],
 	],
 	captureShapesScript: [[[frontEndPool('pool01.contoso.com', ['sea-fe01.contoso.com']), frontEndPool(hostile, [hostile])]], [[frontEndPool('se01.contoso.com', [])]]],
 };

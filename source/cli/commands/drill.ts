@@ -53,7 +53,15 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 	if (!backup) throw new UsageError(`${pool.fqdn} is not paired${partner ? ` with a Front End pool of this topology (it names ${partner})` : ''}: pair it first (sfb-pair run --pool ${pool.fqdn} --backup <pool> --yes), then drill`);
 	const storePool = await drill.readManagementStorePool().catch(() => undefined);
 	const hostsStore = pool.hostsCentralManagementStore || storePool?.toLowerCase() === pool.fqdn.toLowerCase();
-	const drillRequest: DrillRequest = { pool: pool.fqdn, backup: backup.fqdn, disasterMode: !request.planned, movesStore: hostsStore };
+	const backEndOf = (fqdn: string) => Object.entries(inventory.backEnds ?? {}).find(([name]) => name.toLowerCase() === fqdn.toLowerCase())?.[1];
+	const [poolBackEnd, backupBackEnd] = [backEndOf(pool.fqdn), backEndOf(backup.fqdn)];
+	const drillRequest: DrillRequest = {
+		pool: pool.fqdn,
+		backup: backup.fqdn,
+		disasterMode: !request.planned,
+		movesStore: hostsStore,
+		backEnds: { ...(poolBackEnd ? { pool: poolBackEnd } : {}), ...(backupBackEnd ? { backup: backupBackEnd } : {}) },
+	};
 
 	const key = pairKey(pool.fqdn, backup.fqdn);
 	const lock = acquireSessionLock(stateDir, key, { subject: `${pool.fqdn} ↔ ${backup.fqdn}`, command: 'sfb-pair drill' });

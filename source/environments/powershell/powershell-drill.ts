@@ -1,4 +1,5 @@
-import type { BackEnd, PoolInventory } from '../../sfb/model.js';
+import { storeFailoverCommand } from '../../sfb/drill.js';
+import type { PoolInventory } from '../../sfb/model.js';
 import { EnvironmentError, type CommandOutcome, type PoolDrill, type PoolFailoverOutcome, type PoolUsers, type RunOptions, type UserPlacement } from '../port.js';
 import { powershellLiteral } from './literal.js';
 import { asList, fqdnFromValue, isRecord, property } from './outputs.js';
@@ -21,11 +22,6 @@ export const storeStatusCommand = 'Get-CsManagementStoreReplicationStatus -Centr
 /** `ActiveMasterFqdn` is the property Microsoft's failover procedure names; it points at the store's pool or one of its servers [unverified which]. */
 export function readStoreStatusScript(): string {
 	return `@(${storeStatusCommand} | ForEach-Object { ConvertTo-SfbPairRecord -InputObject $_ })`;
-}
-
-/** The documented disaster-recovery form, naming the database the topology defines on the target pool's back end. */
-export function storeFailoverCommand(backEnd: BackEnd): string {
-	return `Invoke-CsManagementServerFailover -BackupSqlServerFqdn ${powershellLiteral(backEnd.sqlServer)}${backEnd.instance ? ` -BackupSqlInstanceName ${powershellLiteral(backEnd.instance)}` : ''} -Force`;
 }
 
 export function poolFailoverCommand(pool: string, disasterMode: boolean): string {
