@@ -167,7 +167,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 			finish(readiness, 'skipped', [`resumed: ${failedOver ? `${request.pool} is failed over already (${started.evidence})` : store!.evidence}; the drill continues from where the farm is`]);
 		}
 
-		const failedBack = options.progress?.failedBack === true && !failedOver;
+		// What an earlier run remembers counts only while the farm shows that drill unfinished: a fresh start is a new drill.
+		const failedBack = !fresh && options.progress?.failedBack === true && !failedOver;
+		if (fresh && options.progress?.failedBack) await options.onProgress({ failedBack: false });
 		if (request.movesStore && !failedBack && !storeMoved) {
 			const ok = await act(
 				'store-over',

@@ -102,6 +102,17 @@ describe('sfb-pair drill', () => {
 		await expect(readFile(path.join(stateDir, 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
 	});
 
+	it('a drill that finished its failback before leaves nothing to skip in a new one: the farm at rest starts a whole drill', async () => {
+		const { exitCode, text, lab } = await drillOn('drill', {}, async () => {
+			await mkdir(path.join(stateDir, 'drills'), { recursive: true });
+			await writeFile(path.join(stateDir, 'drills', `${B}--${A}.json`), '{"failedBack":true}\n');
+		});
+		expect(exitCode).toBe(0);
+		expect(text).toMatch(/✓ Fail over pool-redmond-b\.contoso\.com: done/);
+		expect(text).toMatch(/✓ Fail back pool-redmond-b\.contoso\.com: done/);
+		expect(lab.readFarm().managementStorePool).toBeUndefined();
+	});
+
 	it('asks for the typed word: anything else changes nothing (exit 130); "failover" goes ahead', async () => {
 		const wrong = await drillOn('drill', { yes: false, drill: false, ask: async () => 'yes' });
 		expect(wrong.exitCode).toBe(130);
