@@ -144,6 +144,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes --by-hand fe01.contoso.com   you run Bootstrapper there',
 				'  sfb-pair status --all                      every pool: paired, steady, and what to do next',
+				'  sfb-pair drill --pool pool1.contoso.com    fail the pool over to its backup and back (type "failover" to confirm)',
 				'  sfb-pair doctor --pool pool1.contoso.com --backup pool2.contoso.com   the read-only pre-flight (exit 0 with warnings)',
 				'',
 				'Settings (sfb-pair config list) preset these options; a flag beats an environment variable, which beats a setting.',
@@ -268,6 +269,43 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 			);
 		});
 
+	withCommonOptions(program.command('drill'))
+		.description(
+			'the disaster-recovery drill of a paired pool: its Central Management store (where it hosts it) and its users failed over to the backup pool and back, each step verified by a probe, then a wait until the pair is steady again. Refused, changing nothing, while the pair is not steady both ways. At a terminal you type "failover" to confirm; a script needs --yes --drill',
+		)
+		.requiredOption('--pool <fqdn>', 'the pool to fail over (its backup is the pool it is paired with)')
+		.option('--planned', 'a planned failover of a pool still up (no -DisasterMode): its latest changes are exported first')
+		.option('--yes', 'with --drill: confirm without asking')
+		.option('--drill', 'with --yes: yes, fail the pool over (a failover is not done by a stray --yes)')
+		.option('--explain', 'print beside each step why it exists and its source')
+		.option('--no-explain', 'no explanations, whatever the settings say')
+		.exitOverride()
+		.action((flags: CommonFlags & { pool: string; planned?: boolean; yes?: boolean; drill?: boolean; explain?: boolean }) =>
+			exitWith(
+				withEnvironment(
+					flags,
+					async (environment, options, signal) =>
+						(await import('./commands/drill.js')).drillCommand(
+							environment,
+							options.stateDir,
+							{
+								pool: flags.pool,
+								planned: Boolean(flags.planned),
+								yes: Boolean(flags.yes),
+								drill: Boolean(flags.drill),
+								explain: Boolean(flags.explain),
+								...(process.stdin.isTTY ? { ask: askLine } : {}),
+								...(terminalWidth() === undefined ? {} : { width: terminalWidth() }),
+								...(options.labScenario ? { scenario: options.labScenario } : {}),
+							},
+							write,
+							signal,
+						),
+					{ stopsOnSignal: true },
+				),
+			),
+		);
+
 	withPacingOptions(withVoiceOptions(withCommonOptions(program.command('run'))))
 		.description("the whole procedure without prompts, as plain timestamped lines (needs --yes); a new session first runs doctor's checks for the pair and stops, changing nothing, when one blocks")
 		.requiredOption('--pool <fqdn>', 'the pool to protect')
@@ -357,6 +395,24 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 }
 
 /** flag > SFB_PAIR_ASCII > setting; undefined leaves it to what the terminal can show. */
+/** One typed line at the terminal; Ctrl+C or the end of input answers nothing (which cancels). */
+async function askLine(question: string): Promise<string> {
+	const { createInterface } = await import('node:readline');
+	return new Promise((resolve) => {
+		const reader = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+		let answered = false;
+		const answer = (text: string) => {
+			if (answered) return;
+			answered = true;
+			reader.close();
+			resolve(text);
+		};
+		reader.on('SIGINT', () => answer(''));
+		reader.on('close', () => answer(''));
+		reader.question(question, answer);
+	});
+}
+
 function asciiChoice(command: Command, flag: boolean | undefined): boolean | undefined {
 	if (command.getOptionValueSource('ascii') === 'cli') return flag;
 	if (process.env.SFB_PAIR_ASCII) return true;

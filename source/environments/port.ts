@@ -184,6 +184,46 @@ export interface PoolPatching {
 	isFailedOver(server: string): Promise<boolean>;
 }
 
+/** One user homed on a pool, and the pool that serves the user now: the home pool, or its backup during a failover. */
+export interface UserPlacement {
+	sipAddress: string;
+	/** The user's Registrar pool (`Get-CsUser` RegistrarPool): a failover does not rehome anyone (CMDLET Invoke-CsPoolFailOver). */
+	homePool: string;
+	/** The pool the user signs in to now; undefined when the output said nothing readable about it [unverified live]. */
+	servedBy: string | undefined;
+}
+
+export interface PoolUsers {
+	pool: string;
+	/** The users read (live: a sample of the pool's users, not necessarily all of them). */
+	users: UserPlacement[];
+	/** Every property returned, as text, for the evidence. */
+	raw: string;
+}
+
+/** What `Invoke-CsPoolFailOver` did, beyond its output: what a disaster-mode failover could not carry over. */
+export interface PoolFailoverOutcome extends CommandOutcome {
+	/** Changes made on the pool after its last export to the backup, lost by a disaster-mode failover (the lab knows them; a live farm does not say). */
+	lostChanges?: string[];
+}
+
+/**
+ * The disaster-recovery drill after a pairing: the Central Management store and the pool failed over to the backup pool
+ * and back (DR-PLAN; CMDLET Invoke-CsPoolFailOver, Invoke-CsPoolFailBack, Invoke-CsManagementServerFailover).
+ */
+export interface PoolDrill {
+	/** The Front End pool whose Central Management store is the active master now; undefined when the farm did not say. */
+	readManagementStorePool(): Promise<string | undefined>;
+	/** `Invoke-CsManagementServerFailover`, run so that `toPool`'s back end holds the active store (the standby defined in the topology). */
+	failOverManagementStore(toPool: string, options?: RunOptions): Promise<CommandOutcome>;
+	/** `Invoke-CsPoolFailOver -PoolFqdn <pool> [-DisasterMode]`: the pool's users sign in to its backup pool. */
+	failOverPool(pool: string, disasterMode: boolean, options?: RunOptions): Promise<PoolFailoverOutcome>;
+	/** `Invoke-CsPoolFailBack -PoolFqdn <pool>`: the pool's users sign in to it again. */
+	failBackPool(pool: string, options?: RunOptions): Promise<CommandOutcome>;
+	/** Users homed on the pool and where each signs in now (`Get-CsUser` / `Get-CsUserPoolInfo`). */
+	readPoolUsers(pool: string): Promise<PoolUsers>;
+}
+
 /**
  * Where commands go. The wizard, the operations and the read-only commands use only this interface;
  * the lab (a simulated farm on disk) and the live side (SkypeForBusiness cmdlets through PowerShell)
@@ -222,6 +262,8 @@ export interface Environment {
 
 	/** Upgrade domains, readiness, failover and failback, where this environment runs the installer itself. */
 	readonly patching?: PoolPatching;
+	/** The failover drill of a paired pool: present where the environment can run it. */
+	readonly drill?: PoolDrill;
 
 	startService(server: string, name: string): Promise<void>;
 	/** A Windows service on one server: LYNCBACKUP, or RTCSRV (installed on a server once its pool is deployed). */

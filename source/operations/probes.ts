@@ -53,7 +53,7 @@ const REASONS: Record<EnvironmentError['kind'], UnknownReason> = {
 };
 
 /** Whatever the farm said when it could not answer, as an unknown; anything else is a bug and is not hidden. */
-function unknownFrom(error: unknown, command: string): Observation {
+export function unknownFrom(error: unknown, command: string): Observation {
 	if (!(error instanceof EnvironmentError)) throw error;
 	const said = error.message.includes(command) ? error.message : `${command}: ${error.message}`;
 	return unknown(REASONS[error.kind], said, error.rawOutput);

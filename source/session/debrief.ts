@@ -194,6 +194,10 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 		case 'no-setup-rights':
 			// Pre-flight faults: \`sfb-pair doctor\` finds them before anything changes; a run records them as its pre-flight note.
 			return { met: noteMatching(entries, /^Pre-flight/) };
+		case 'sync-backlog':
+		case 'stale-sync':
+			// Drill faults: the pairing's procedure never meets them; the drill's own record (sfb-pair drill) tells them.
+			return {};
 		case 'topology-changed': {
 			const publishes = entries.filter((entry) => entry.type === 'decision' && entry.what === 'publish the pairing');
 			return { met: noteMatching(entries, /topology changed/i) ?? (publishes.length > 1 ? publishes[0] : undefined) };
@@ -238,6 +242,10 @@ function describeFault(fault: LabFault): string {
 			return `${fault.pool} lingers in NonSteadyState`;
 		case 'sync-error':
 			return `${fault.module} of ${fault.pool} in ErrorState`;
+		case 'sync-backlog':
+			return `${fault.pool} builds a backlog (NonSteadyState) for ${fault.attempts} status reads: a drill before then is refused`;
+		case 'stale-sync':
+			return `${fault.pool} last exported to its backup ${fault.minutes} minutes ago: a disaster-mode failover loses what changed since`;
 		case 'status-access-denied':
 			return `Get-CsBackupServiceStatus refused${fault.pool ? ` for ${fault.pool}` : ''}`;
 		case 'topology-changed':

@@ -4,6 +4,7 @@ import stringWidth from 'string-width';
 import { recap, recapColumns, type RecapRow } from '../procedure/recap.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { clockTime, describeColumn, FAILED_MARK, serverLabels, spansFromState, textTimeline, timelineLegend } from '../procedure/timeline.js';
+import { drillSuggestion } from '../sfb/drill.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { formatElapsed } from './format.js';
 import { useSymbols } from './symbols.js';
@@ -106,11 +107,12 @@ export function Summary({
 	const snapshot = state.publish.snapshotPath ? `Topology before the change: ${state.publish.snapshotPath}` : undefined;
 	const files = [recordPath && `Change record: ${recordPath}`, debriefPath && `Training debrief: ${debriefPath}`];
 	const resumeHint = outcome.kind === 'done' ? undefined : 'Run sfb-pair again to resume: the farm is re-checked first.';
+	const drillHint = outcome.kind === 'done' && state.pair ? drillSuggestion(state.pair.pool) : undefined;
 	const notes = notices.map((notice) => `${symbols.warning} ${sanitizeLine(notice)}`);
 	// After a module's ErrorState, not when the farm could not be asked at all (access denied): then the headline says why.
 	const guidance = syncFailedOnFarm(state) && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }], state.publish.warnings).map((line) => `  - ${line}`)] : [];
 	// Everything but the server rows, as tall as it will be drawn: the frame must stay shorter than the screen.
-	const around = [headline, 'heading', legend, ...guidance, snapshot, ...notes, ...files, resumeHint]
+	const around = [headline, 'heading', legend, ...guidance, snapshot, ...notes, ...files, resumeHint, drillHint]
 		.filter((text): text is string => Boolean(text))
 		.reduce((height, text) => height + heightOf(text, columns), 0);
 	const room = rows - around;
@@ -156,6 +158,7 @@ export function Summary({
 			))}
 			{files.map((file) => file && <Text key={file}>{file}</Text>)}
 			{resumeHint && <Text>{resumeHint}</Text>}
+			{drillHint && <Text>{drillHint}</Text>}
 		</Box>
 	);
 }

@@ -385,6 +385,7 @@ describe('a state folder that cannot be used', () => {
 			['plan', '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com'],
 			['status', '--pool', 'se-redmond.contoso.com'],
 			['run', '--pool', 'se-redmond.contoso.com', '--backup', 'se-dublin.contoso.com', '--yes'],
+			['drill', '--pool', 'pool-redmond-b.contoso.com', '--yes', '--drill'],
 		]) {
 			expectOneLineRefusal(sfbPair([...args, ...lab(stateDir)]), 2, new RegExp(`${file.replaceAll('/', '\\/')}.*(not a folder|not a directory)`, 'i'));
 		}

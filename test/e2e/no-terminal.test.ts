@@ -93,6 +93,7 @@ describe('every command with its output piped', () => {
 		['plan', ['plan', '--pool', POOL, '--backup', BACKUP]],
 		['run', ['run', '--pool', POOL, '--backup', BACKUP, '--yes', '--time-scale', '2000']],
 		['status', ['status', '--pool', POOL]],
+		['drill', ['drill', '--pool', 'pool-redmond-b.contoso.com', '--yes', '--drill', '--time-scale', '5000']],
 		['scenarios', ['scenarios']],
 	])('%s prints plain lines: no colour, no cursor movement, no spinner', (_label, args) => {
 		const farm = args[0] === 'scenarios' ? [] : ['--lab', '--state-dir', temporaryFolder()];

@@ -128,6 +128,9 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'access-denied',
 			'topology-changed',
 			'preflight-blocked',
+			'drill',
+			'drill-not-steady',
+			'drill-stale-sync',
 		]);
 	});
 

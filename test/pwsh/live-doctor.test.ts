@@ -121,7 +121,7 @@ describeWithPwsh('sfb-pair doctor on a live farm (pwsh, stand-in module)', (pwsh
 			const text = readFileSync(file, 'utf8');
 			const capture = JSON.parse(text) as { shapes: { command: string; shape: unknown }[] };
 			const commands = capture.shapes.map((entry) => entry.command);
-			for (const command of ['Get-CsTopology -AsXml', 'Get-CsService -Registrar', 'Get-CsPoolBackupRelationship -PoolFqdn pool1', 'Get-CsBackupServiceStatus -PoolFqdn pool2', 'Get-CsPoolFabricState -PoolFqdn pool1', 'Get-CsManagementStoreReplicationStatus -ReplicaFqdn pool1-fe1', 'on pool2-fe1: Get-CsServerPatchVersion', 'on pool1-fe1: Get-CimInstance -ClassName Win32_ComputerSystem', 'on pool1-fe1: Get-CsPoolUpgradeReadinessState', "on pool2-fe1: Get-CimInstance -ClassName Win32_Service -Filter Name = 'RTCSRV'"]) {
+			for (const command of ['Get-CsTopology -AsXml', 'Get-CsService -Registrar', 'Get-CsPoolBackupRelationship -PoolFqdn pool1', 'Get-CsBackupServiceStatus -PoolFqdn pool2', 'Get-CsPoolFabricState -PoolFqdn pool1', 'Get-CsManagementStoreReplicationStatus -ReplicaFqdn pool1-fe1', 'on pool2-fe1: Get-CsServerPatchVersion', 'on pool1-fe1: Get-CimInstance -ClassName Win32_ComputerSystem', 'on pool1-fe1: Get-CsPoolUpgradeReadinessState', `on pool2-fe1: Get-CimInstance -ClassName Win32_Service -Filter "Name = 'RTCSRV'"`, 'Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus', 'Get-CsUser -ResultSize 1 (on pool1) | Get-CsUserPoolInfo']) {
 				expect(commands).toContain(command);
 			}
 			// The other reads of the live side: the account, the event log, the registry, SMB, RTCSRV's install path, the publish's report.
@@ -133,7 +133,9 @@ describeWithPwsh('sfb-pair doctor on a live farm (pwsh, stand-in module)', (pwsh
 			expect(shapeOf('on pool1-fe1: Get-ItemPropertyValue -Path <Group Policy State\\Machine> -Name Distinguished-Name')).toMatchObject({ items: [{ type: 'System.String' }] });
 			expect(shapeOf('on pool2-fe1: Test-NetConnection -ComputerName <the pool file server> -Port 445 -InformationLevel Quiet')).toMatchObject({ items: [{ type: 'System.Boolean' }] });
 			expect(shapeOf('Enable-CsTopology -Report (the newest report kept in the state folder)')).toEqual({ absent: 'sfb-pair has not published from this state folder' });
-			const replication = capture.shapes.find((entry) => entry.command.startsWith('Get-CsManagementStoreReplicationStatus'));
+			const replication = capture.shapes.find((entry) => entry.command.startsWith('Get-CsManagementStoreReplicationStatus -ReplicaFqdn'));
+			const userPoolInfo = capture.shapes.find((entry) => entry.command.endsWith('| Get-CsUserPoolInfo'));
+			expect(userPoolInfo?.shape).toMatchObject({ count: 1, items: [{ properties: { UserServicesPoolFqdn: { type: 'System.String' } } }] });
 			expect(replication?.shape).toMatchObject({ count: 1, items: [{ properties: { UpToDate: { type: 'System.Boolean' }, LastUpdateCreation: { type: 'System.DateTime' } } }] });
 			expect(text).not.toMatch(/contoso|sea-fe|dub-fe|pool0[12]|6\.0\.9319|Windows Server|Virtual Machine/i);
 

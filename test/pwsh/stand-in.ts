@@ -140,6 +140,10 @@ export interface StandInState {
 	shares?: Record<string, string>;
 	/** Patching (ours): every failover, installer run and failback, in the order they happened. */
 	patchingLog?: { action: 'failover' | 'install' | 'failback'; server: string; at: number }[];
+	/** Drill (ours): pools failed over (pool → backup), the pool whose store is active after a store failover, users per pool (3 when absent). */
+	failedOver?: Record<string, string>;
+	activeCmsPool?: string;
+	usersPerPool?: number;
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */
 	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
 }

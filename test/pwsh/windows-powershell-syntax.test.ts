@@ -8,6 +8,8 @@ import * as patchingScripts from '../../source/environments/powershell/patching-
 import * as preflightScripts from '../../source/environments/powershell/preflight-scripts.js';
 import * as scripts from '../../source/environments/powershell/scripts.js';
 import { bootstrapperOnServerCommand, startServiceOnServerCommand } from '../../source/sfb/commands.js';
+import * as drillScripts from '../../source/environments/powershell/powershell-drill.js';
+import { storeFailoverCommand } from '../../source/sfb/drill.js';
 import type { FrontEndPool } from '../../source/sfb/model.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { describeWithPwsh } from './pwsh-available.js';
@@ -55,6 +57,13 @@ const samples: Record<string, unknown[][]> = {
 	startInstallerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\updates\\SkypeServerUpdateInstaller.exe', false], [hostile, hostile, true]],
 	readFailedOverScript: [['sea-fe01.contoso.com'], [hostile]],
 	probeInstallerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\updates\\SkypeServerUpdateInstaller.exe'], [hostile, hostile]],
+	readStoreStatusScript: [[]],
+	readPoolUsersScript: [['pool01.contoso.com'], [hostile]],
+	verboseLinesScript: [
+		[drillScripts.poolFailoverCommand(hostile, true)],
+		[drillScripts.poolFailbackCommand(hostile)],
+		[storeFailoverCommand({ sqlServer: hostile, instance: hostile })],
+	],
 	captureShapesScript: [[[frontEndPool('pool01.contoso.com', ['sea-fe01.contoso.com']), frontEndPool(hostile, [hostile])]], [[frontEndPool('se01.contoso.com', [])]]],
 };
 
@@ -63,7 +72,7 @@ function frontEndPool(fqdn: string, servers: string[]): FrontEndPool {
 }
 
 type Builder = (...args: unknown[]) => string;
-const builders = Object.entries({ ...scripts, ...preflightScripts, ...patchingScripts }).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
+const builders = Object.entries({ ...scripts, ...preflightScripts, ...patchingScripts, ...drillScripts }).filter((entry): entry is [string, Builder] => typeof entry[1] === 'function' && entry[0].endsWith('Script') && entry[0] !== 'wrapScript');
 
 /** What the adapter sends: the body, wrapped so it always answers, on the one line that goes to stdin. */
 function everyGeneratedScript(): { name: string; text: string }[] {

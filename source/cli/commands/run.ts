@@ -16,6 +16,7 @@ import { plainReporter } from '../plain-reporter.js';
 import { driveProcedure, type PacingChoices, type Parallelism } from '../procedure-driver.js';
 import { runIdentity } from '../run-identity.js';
 import { closingLines } from '../closing-lines.js';
+import { drillSuggestion } from '../../sfb/drill.js';
 
 export interface RunRequest {
 	pool: string;
@@ -152,6 +153,7 @@ async function runLocked(
 		for (const line of syncGuidance([{ fqdn: request.pool }, { fqdn: request.backup }], result.session.state.publish.warnings)) write(`  - ${line}`);
 	}
 	for (const line of closingLines(result.session.state, Date.now())) write(line);
+	if (result.outcome === 'done') write(drillSuggestion(request.pool));
 	if (result.recordPath) write(`change record: ${result.recordPath}`);
 	if (result.debriefPath) write(`training debrief: ${result.debriefPath}`);
 	return exitCodeFor(result.outcome);

@@ -59,6 +59,12 @@ export interface FarmState {
 	publishedAt?: number;
 	/** The pairing of the pool that hosts the Central Management store was published without its standby store (fault `no-standby-store`). */
 	standbyStoreMissing?: boolean;
+	/** Pools failed over to their backup pool (Invoke-CsPoolFailOver) and not failed back yet. */
+	poolFailovers?: Record<string, { at: number; disasterMode: boolean; lostChanges: string[] }>;
+	/** The pool whose back end holds the active Central Management store, once Invoke-CsManagementServerFailover moved it. */
+	managementStorePool?: string;
+	/** pool → when its Backup Service started over after a failback: each direction syncs from scratch from then. */
+	resyncFrom?: Record<string, number>;
 }
 
 const LONG_AGO_MS = 24 * 60 * 60 * 1000;
@@ -199,6 +205,16 @@ const farmSchema = {
 		createdAt: instant,
 		publishedAt: instant,
 		standbyStoreMissing: { type: 'boolean' },
+		poolFailovers: {
+			type: 'object',
+			additionalProperties: {
+				type: 'object',
+				required: ['at', 'disasterMode', 'lostChanges'],
+				properties: { at: instant, disasterMode: { type: 'boolean' }, lostChanges: { type: 'array', items: { type: 'string' } } },
+			},
+		},
+		managementStorePool: { type: 'string' },
+		resyncFrom: { type: 'object', additionalProperties: instant },
 	},
 };
 

@@ -17,6 +17,9 @@ import {
 	type DatabaseCheck,
 	type Environment,
 	type PoolPatching,
+	type PoolDrill,
+	type PoolFailoverOutcome,
+	type PoolUsers,
 	type FabricState,
 	type ServerFacts,
 	type ServerProbeRequest,
@@ -35,6 +38,7 @@ import type { LabFault, Scenario, ScenarioPool } from './scenario.js';
 import { crashTime, readLyncBackup, simulateBackupStatus, simulatedComponentVersions, simulatedReplica } from './simulation.js';
 import { assignUpgradeDomains } from '../../sfb/upgrade-domains.js';
 import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
+import { changesSinceLastSync, isSteadyOneWay, labUsersOf, managementFailoverTranscript, poolFailbackTranscript, poolFailoverTranscript, withBacklog } from './lab-drill.js';
 import { bootstrapperTranscript, cumulativeUpdateTranscript, failoverTranscript, withServerOutput, type BootstrapperOutcome, type Transcript } from './transcripts.js';
 
 export interface LabEnvironmentOptions {
@@ -70,10 +74,12 @@ export async function openLabEnvironment(options: LabEnvironmentOptions): Promis
  * A simulated Skype for Business farm whose state lives on disk, re-read at every call (farm-file.ts), so a wizard
  * that dies mid-step (or a second process) finds the farm as it was left. Behaviour follows sfb-facts.md.
  */
-export class LabEnvironment implements Environment, PoolPatching {
+export class LabEnvironment implements Environment, PoolPatching, PoolDrill {
 	readonly kind = 'lab';
 	/** The lab runs the update installer itself, domain by domain. */
 	readonly patching: PoolPatching = this;
+	/** The failover drill: the lab's users sign in to the backup pool and back. */
+	readonly drill: PoolDrill = this;
 	readonly description: string;
 	readonly farmPath: string;
 	private readonly farmFile: FarmFile;
@@ -323,6 +329,86 @@ export class LabEnvironment implements Environment, PoolPatching {
 		return { exitCode: 0, rebootRequired: false, tail };
 	}
 
+	async readManagementStorePool(): Promise<string | undefined> {
+		const host = this.scenario.pools.find((pool) => pool.hostsCentralManagementStore);
+		return this.readFarm().managementStorePool ?? host?.fqdn;
+	}
+
+	/** Only to the pool that hosts the store or to the standby its pairing defined (the cmdlet fails over "to the database defined in the Topology Builder"). */
+	async failOverManagementStore(toPool: string, options: RunOptions = {}): Promise<CommandOutcome> {
+		this.frontEndPool(toPool);
+		const host = this.scenario.pools.find((pool) => pool.hostsCentralManagementStore);
+		if (!host) throw new EnvironmentError('failed', 'Invoke-CsManagementServerFailover: the topology defines no Central Management store on a Front End pool');
+		const farm = this.readFarm();
+		const standby = farm.standbyStoreMissing ? undefined : farm.pairings[host.fqdn]?.backup;
+		if (toPool !== host.fqdn && toPool !== standby) {
+			throw new EnvironmentError('failed', `Invoke-CsManagementServerFailover: no Central Management database is defined on the back end of ${toPool}; the topology defines the store on ${host.fqdn}${standby ? ` and its standby on ${standby}` : ' and no standby'}`);
+		}
+		const from = farm.managementStorePool ?? host.fqdn;
+		if (from === toPool) return { exitCode: 0, rebootRequired: false, tail: [`The Central Management store master is already active on ${toPool}.`] };
+		const tail = await this.play(managementFailoverTranscript(from, toPool), this.toWallMs(this.scenario.timings.managementFailoverSeconds), options);
+		const after = this.readFarm();
+		if (toPool === host.fqdn) delete after.managementStorePool;
+		else after.managementStorePool = toPool;
+		this.farmFile.save(after);
+		await this.farmFile.written();
+		return { exitCode: 0, rebootRequired: false, tail };
+	}
+
+	/**
+	 * Without -DisasterMode the pool is still up, so its latest changes are exported first; the lab refuses that while the
+	 * export is not steady (the lab's rule: what the cmdlet checks is not documented [unverified]). With -DisasterMode the
+	 * backup's copy is used as it stands: what changed since the last export (fault `stale-sync`) is lost.
+	 */
+	async failOverPool(pool: string, disasterMode: boolean, options: RunOptions = {}): Promise<PoolFailoverOutcome> {
+		this.frontEndPool(pool);
+		const farm = this.readFarm();
+		const backup = farm.pairings[pool]?.backup;
+		if (backup === undefined) throw new EnvironmentError('failed', `Invoke-CsPoolFailOver: ${pool} has no backup pool; pair it first`);
+		if (farm.poolFailovers?.[pool]) throw new EnvironmentError('failed', `Invoke-CsPoolFailOver: ${pool} is already failed over to ${backup}`);
+		if (farm.poolFailovers?.[backup]) throw new EnvironmentError('failed', `Invoke-CsPoolFailOver: ${backup} is itself failed over to ${pool}; fail it back first`);
+		const status = await this.readBackupStatus(pool);
+		if (!disasterMode && !isSteadyOneWay(status)) {
+			const behind = status.modules.filter((module) => !isSteadyOneWay({ ...status, modules: [module] })).map((module) => `${module.identity} ${module.exportStatus}`);
+			throw new EnvironmentError('failed', `Invoke-CsPoolFailOver: the Backup Service of ${pool} is not in steady state (${behind.join(', ')}); wait until Get-CsBackupServiceStatus shows it steady both ways, or use -DisasterMode if the pool is down`);
+		}
+		const stale = disasterMode ? this.activeFault(this.readFarm(), (fault) => fault.type === 'stale-sync' && fault.pool === pool) : undefined;
+		const homed = this.frontEndPool(pool).deployed ? labUsersOf(pool, this.scenario.usersPerPool) : [];
+		const lostChanges = stale?.type === 'stale-sync' ? changesSinceLastSync(this.scenario.seed, pool, homed, stale.minutes) : [];
+		const tail = await this.play(poolFailoverTranscript(pool, backup, disasterMode, lostChanges.length), this.toWallMs(this.scenario.timings.poolFailoverSeconds), options);
+		const after = this.readFarm();
+		if (stale) this.strike(after, stale);
+		after.poolFailovers = { ...after.poolFailovers, [pool]: { at: this.clock.now(), disasterMode, lostChanges } };
+		this.farmFile.save(after);
+		await this.farmFile.written();
+		return { exitCode: 0, rebootRequired: false, tail, lostChanges };
+	}
+
+	/** The users sign in to their pool again; the Backup Service then syncs both ways from scratch, which the drill waits for. */
+	async failBackPool(pool: string, options: RunOptions = {}): Promise<CommandOutcome> {
+		this.frontEndPool(pool);
+		const farm = this.readFarm();
+		const backup = farm.pairings[pool]?.backup;
+		if (backup === undefined || !farm.poolFailovers?.[pool]) throw new EnvironmentError('failed', `Invoke-CsPoolFailBack: ${pool} is not failed over`);
+		const tail = await this.play(poolFailbackTranscript(pool, backup), this.toWallMs(this.scenario.timings.poolFailbackSeconds), options);
+		const after = this.readFarm();
+		const { [pool]: _failedBack, ...others } = after.poolFailovers ?? {};
+		after.poolFailovers = others;
+		const now = this.clock.now();
+		after.resyncFrom = { ...after.resyncFrom, [pool]: now, [backup]: now };
+		this.farmFile.save(after);
+		await this.farmFile.written();
+		return { exitCode: 0, rebootRequired: false, tail };
+	}
+
+	async readPoolUsers(pool: string): Promise<PoolUsers> {
+		const scenarioPool = this.frontEndPool(pool);
+		const farm = this.readFarm();
+		const servedBy = farm.poolFailovers?.[pool] ? farm.pairings[pool]?.backup : pool;
+		const users = scenarioPool.deployed ? labUsersOf(pool, this.scenario.usersPerPool).map((sipAddress) => ({ sipAddress, homePool: pool, servedBy })) : [];
+		return { pool, users, raw: JSON.stringify(users.map((user) => ({ SipAddress: user.sipAddress, RegistrarPool: user.homePool, ServedBy: user.servedBy }))) };
+	}
+
 	async startService(server: string, name: string): Promise<void> {
 		const pool = this.deployedPoolOf(server);
 		this.checkServiceName(server, name);
@@ -469,7 +555,13 @@ export class LabEnvironment implements Environment, PoolPatching {
 		const backup = farm.pairings[pool]?.backup;
 		const backupPool = backup === undefined ? undefined : this.poolsByFqdn.get(backup);
 		if (!backupPool) throw new EnvironmentError('failed', `Get-CsBackupServiceStatus: ${pool} has no backup pool; publish the pairing first`);
-		return simulateBackupStatus({ scenario: this.scenario, farm, pool: scenarioPool, backupPool, now: this.clock.now(), toWallMs: this.toWallMs });
+		const status = simulateBackupStatus({ scenario: this.scenario, farm, pool: scenarioPool, backupPool, now: this.clock.now(), toWallMs: this.toWallMs });
+		const backlog = this.activeFault(farm, (fault) => fault.type === 'sync-backlog' && fault.pool === pool);
+		if (!backlog) return status;
+		this.strike(farm, backlog);
+		this.farmFile.save(farm);
+		await this.farmFile.written();
+		return withBacklog(status);
 	}
 
 	/** Returns once the farm on disk holds every change of this process. */

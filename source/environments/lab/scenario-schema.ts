@@ -76,6 +76,7 @@ export const scenarioSchema = {
 				},
 			},
 		},
+		usersPerPool: { type: 'integer', minimum: 0, maximum: 1000, default: 5 },
 		pairings: {
 			type: 'array',
 			default: [],
@@ -112,6 +113,9 @@ export const scenarioSchema = {
 				event4007CrashSeconds: { ...seconds, default: 40 },
 				failoverSeconds: { ...seconds, default: 60 },
 				failbackSeconds: { ...seconds, default: 30 },
+				poolFailoverSeconds: { ...seconds, default: 120 },
+				poolFailbackSeconds: { ...seconds, default: 180 },
+				managementFailoverSeconds: { ...seconds, default: 60 },
 				jitter: { type: 'number', minimum: 0, maximum: 0.5, default: 0.1 },
 				sync: {
 					type: 'object',
@@ -142,6 +146,8 @@ export const scenarioSchema = {
 					faultShape('server-down', serverFault, ['server']),
 					faultShape('sync-slow', { pool: fqdn, extraSeconds: seconds }, ['pool', 'extraSeconds']),
 					faultShape('sync-error', { pool: fqdn, module: { enum: [...BACKUP_MODULES, RGS_MODULE] } }, ['pool', 'module']),
+					faultShape('sync-backlog', { pool: fqdn, attempts }, ['pool']),
+					faultShape('stale-sync', { pool: fqdn, minutes: { type: 'integer', minimum: 1, maximum: 7 * 24 * 60 } }, ['pool', 'minutes']),
 					faultShape('status-access-denied', { pool: fqdn, attempts }, []),
 					faultShape('topology-changed', { afterInventoryReads: { type: 'integer', minimum: 1, maximum: 1000 } }, ['afterInventoryReads']),
 					faultShape('no-standby-store', { attempts }, []),

@@ -29,6 +29,9 @@ import syncSlowScenario from './scenarios/sync-slow.json' with { type: 'json' };
 import topologyChangedScenario from './scenarios/topology-changed.json' with { type: 'json' };
 import preflightBlockedScenario from './scenarios/preflight-blocked.json' with { type: 'json' };
 import unsupportedPairsScenario from './scenarios/unsupported-pairs.json' with { type: 'json' };
+import drillScenario from './scenarios/drill.json' with { type: 'json' };
+import drillNotSteadyScenario from './scenarios/drill-not-steady.json' with { type: 'json' };
+import drillStaleSyncScenario from './scenarios/drill-stale-sync.json' with { type: 'json' };
 
 export interface ScenarioPool {
 	fqdn: string;
@@ -63,6 +66,12 @@ export interface LabTimings {
 	failoverSeconds: number;
 	/** Invoke-CsComputerFailBack until the server takes users again. */
 	failbackSeconds: number;
+	/** Invoke-CsPoolFailOver until the pool's users can sign in to its backup pool. */
+	poolFailoverSeconds: number;
+	/** Invoke-CsPoolFailBack until the pool's users sign in to it again. */
+	poolFailbackSeconds: number;
+	/** Invoke-CsManagementServerFailover until the other store is the active master. */
+	managementFailoverSeconds: number;
 	/** Each run's duration varies by up to this fraction, from the seeded generator. */
 	jitter: number;
 	sync: { secondsNotInitialized: number; secondsNonSteady: number };
@@ -80,6 +89,10 @@ export type LabFault =
 	| { type: 'server-down'; server: string; attempts: number }
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }
 	| { type: 'sync-error'; pool: string; module: string }
+	/** The pool's export reads NonSteadyState (a backlog building) for this many status reads: the pair is not steady yet. */
+	| { type: 'sync-backlog'; pool: string; attempts: number }
+	/** The pool's last export to its backup was this long ago: a disaster-mode failover loses what its users changed since. */
+	| { type: 'stale-sync'; pool: string; minutes: number }
 	| { type: 'status-access-denied'; pool?: string; attempts: number }
 	| { type: 'topology-changed'; afterInventoryReads: number }
 	| { type: 'no-standby-store'; attempts: number }
@@ -106,6 +119,8 @@ export interface Scenario {
 	pools: ScenarioPool[];
 	otherClusters: { fqdn: string; site: string; roles: string[] }[];
 	pairings: ScenarioPairing[];
+	/** How many users each Front End pool homes (the drill moves them to the backup pool and back). */
+	usersPerPool: number;
 	timings: LabTimings;
 	faults: LabFault[];
 }
@@ -159,6 +174,9 @@ const builtInScenarios: Record<string, unknown> = {
 	'access-denied': accessDeniedScenario,
 	'topology-changed': topologyChangedScenario,
 	'preflight-blocked': preflightBlockedScenario,
+	drill: drillScenario,
+	'drill-not-steady': drillNotSteadyScenario,
+	'drill-stale-sync': drillStaleSyncScenario,
 };
 
 /** Compiled on first use: compiling costs a noticeable part of start-up, and an overlay is rarely given. */

@@ -69,7 +69,11 @@ export function simulateBackupStatus(input: {
 	const firstRequest = Math.min(...(farm.syncRequests[pool.fqdn] ?? []));
 	if (servicesRunningSince === undefined || !Number.isFinite(firstRequest)) return status(modules.map(notInitialized));
 
-	const elapsed = now - Math.max(servicesRunningSince, firstRequest);
+	// While either pool is failed over, neither exports to the other: the pair is not steady until the failback.
+	if (farm.poolFailovers?.[pool.fqdn] || farm.poolFailovers?.[backupPool.fqdn]) {
+		return status(modules.map((identity) => (identity === CMS_MASTER_MODULE && !pool.hostsCentralManagementStore ? notInitialized(identity) : { identity, exportStatus: 'NonSteadyState', importStatus: 'NormalState' })));
+	}
+	const elapsed = now - Math.max(servicesRunningSince, firstRequest, farm.resyncFrom?.[pool.fqdn] ?? -Infinity);
 	const slowBy = scenario.faults.reduce((extra, fault) => (fault.type === 'sync-slow' && fault.pool === pool.fqdn ? extra + fault.extraSeconds : extra), 0);
 	const failing = new Set(scenario.faults.flatMap((fault) => (fault.type === 'sync-error' && fault.pool === pool.fqdn ? [fault.module] : [])));
 

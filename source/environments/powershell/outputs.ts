@@ -244,7 +244,7 @@ export function parseFrontEndProbes(value: unknown): FrontEndProbe[] {
 /** A record from ConvertTo-SfbPairRecord: a string, or an object with its text and properties. */
 type PowerShellRecord = Record<string, unknown>;
 
-function isRecord(value: unknown): value is PowerShellRecord {
+export function isRecord(value: unknown): value is PowerShellRecord {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -284,7 +284,7 @@ function hasProperty(record: PowerShellRecord, name: string): boolean {
 	return Object.keys(record).some((candidate) => candidate.toLowerCase() === name.toLowerCase());
 }
 
-function property(record: PowerShellRecord, name: string): unknown {
+export function property(record: PowerShellRecord, name: string): unknown {
 	const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
 	return key === undefined ? undefined : record[key];
 }

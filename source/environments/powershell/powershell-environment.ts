@@ -28,7 +28,9 @@ import {
 	type WritePairingOptions,
 	type InstallerAccess,
 	type PoolPatching,
+	type PoolDrill,
 } from '../port.js';
+import { PowerShellDrill } from './powershell-drill.js';
 import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
 import { INSTALLER_REBOOT_REQUIRED, INSTALLER_SILENT_SWITCH } from '../../sfb/update-installer.js';
 import { parseFailedOver, parseInstallerAccess, parseReadiness } from './patching-outputs.js';
@@ -186,6 +188,11 @@ export class PowerShellEnvironment implements Environment {
 	private poolsRead = new Map<string, FrontEndPool>();
 	readonly patching?: PoolPatching;
 	readonly readInstallerAccess?: (server: string) => Promise<InstallerAccess>;
+	/** The failover drill; its cmdlets run in this environment's processes. */
+	readonly drill: PoolDrill = new PowerShellDrill(
+		(body, run) => this.run(body, run),
+		() => this.readInventory(),
+	);
 
 	constructor(
 		first: PowerShellSession,

@@ -164,6 +164,8 @@ export function captureShapesScript(pools: FrontEndPool[]): string {
 				`Get-SfbPairShapeOf -Command ${powershellLiteral(`Get-CsPoolBackupRelationship -PoolFqdn ${pool.fqdn}`)} -Read { Get-CsPoolBackupRelationship -PoolFqdn ${name} }`,
 				`Get-SfbPairShapeOf -Command ${powershellLiteral(`Get-CsBackupServiceStatus -PoolFqdn ${pool.fqdn}`)} -Read { Get-CsBackupServiceStatus -PoolFqdn ${name} }`,
 				`Get-SfbPairShapeOf -Command ${powershellLiteral(`Get-CsPoolFabricState -PoolFqdn ${pool.fqdn}`)} -Read { Get-CsPoolFabricState -PoolFqdn ${name} 6>&1 }`,
+				// The drill reads where a pool's users sign in from Get-CsUserPoolInfo [unverified shape]: one user is enough.
+				`Get-SfbPairShapeOf -Command ${powershellLiteral(`Get-CsUser -ResultSize 1 (on ${pool.fqdn}) | Get-CsUserPoolInfo`)} -Read { $pool = ${name}; Get-CsUser -Filter ("RegistrarPool -eq '" + $pool.Replace("'", "''") + "'") -ResultSize 1 | ForEach-Object { Get-CsUserPoolInfo -Identity ([string]$_.SipAddress) } }`,
 				...(first === undefined
 					? []
 					: [
@@ -192,6 +194,7 @@ Get-SfbPairShapeOf -Command 'Get-CsTopology -AsXml' -Read { Get-CsTopology -AsXm
 Get-SfbPairShapeOf -Command 'Get-CsService -Registrar' -Read { Get-CsService -Registrar }
 Get-SfbPairShapeOf -Command 'whoami.exe' -Read { whoami.exe }
 Get-SfbPairShapeOf -Command 'whoami.exe /groups /fo csv /nh' -Read { whoami.exe /groups /fo csv /nh }
+Get-SfbPairShapeOf -Command 'Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus' -Read { Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus }
 ${perPool}
 ${setupPermission}`;
 }

@@ -31,6 +31,12 @@
 		'Get-CsUpgradeDomainInfo'
 		'Invoke-CsComputerFailOver'
 		'Invoke-CsComputerFailBack'
+		# Drill
+		'Get-CsUser'
+		'Get-CsUserPoolInfo'
+		'Invoke-CsPoolFailOver'
+		'Invoke-CsPoolFailBack'
+		'Invoke-CsManagementServerFailover'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()

@@ -291,6 +291,7 @@ function Get-CsManagementStoreReplicationStatus {
 	[CmdletBinding()]
 	param([Parameter(Position = 0)][string]$ReplicaFqdn, [switch]$CentralManagementStoreStatus)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	if ($CentralManagementStoreStatus) { return Get-StandInCmsStatus }
 	$state = Use-StandInState -Action { param($state) $state }
 	$now = Get-StandInNow
 	foreach ($name in @($state.servers.Keys | Where-Object { -not $ReplicaFqdn -or $_ -eq $ReplicaFqdn } | Sort-Object)) {
@@ -399,6 +400,9 @@ function Get-CsBackupServiceStatus {
 	$running = (Test-StandInBackupRunning -State $state -Pool $PoolFqdn) -and (Test-StandInBackupRunning -State $state -Pool $partner)
 	$requestedAt = $state.syncRequestedAt[$PoolFqdn]
 	$settled = $running -and $null -ne $requestedAt -and ((Get-StandInNow) - $requestedAt) -ge $state.syncSettleMs
+	# While either pool is failed over, neither exports to the other (drill).
+	$failedOver = Get-StandInFailedOver -State $state
+	if ($failedOver.ContainsKey($PoolFqdn) -or $failedOver.ContainsKey($partner)) { $settled = $false }
 	$modules = foreach ($name in $script:BackupModuleNames) {
 		$export = if (-not $running -or $null -eq $requestedAt) { 'NotInitialized' } elseif (-not $settled) { 'NonSteadyState' } elseif ($name -eq 'UserServices.PresenceFocus') { 'SteadyState' } else { 'FinalState' }
 		if ($name -eq 'CentralMgmt.CMSMaster' -and $state.cmsPool -ne $PoolFqdn) { $export = 'NotInitialized' }
@@ -956,6 +960,134 @@ function Invoke-CsManagementStoreReplication {
 }
 #endregion
 
+#region Drill (issue 19 item 2): pool failover and failback, the Central Management store's failover, the users
+# Users homed on each pool (usersPerPool, ours: 3 by default) as Get-CsUser and Get-CsUserPoolInfo show them. A pool
+# failed over (failedOver: pool -> backup, ours) has its users served by the backup, which the stand-in shows in
+# UserServicesPoolFqdn [unverified: what a real pool failover changes in Get-CsUserPoolInfo]; they stay homed on
+# their pool (RegistrarPool), as the cmdlet reference says. The active store's pool is activeCmsPool (ours).
+function Get-StandInUsers {
+	param($State, [string]$Pool)
+	$count = if ($State.ContainsKey('usersPerPool')) { [int]$State.usersPerPool } else { 3 }
+	$name = $Pool.Split('.')[0]
+	$domain = $Pool.Substring($Pool.IndexOf('.') + 1)
+	for ($index = 1; $index -le $count; $index++) { "sip:$name.user$index@$domain" }
+}
+
+function Get-StandInFailedOver {
+	param($State)
+	if ($State.ContainsKey('failedOver') -and $null -ne $State.failedOver) { $State.failedOver } else { @{} }
+}
+
+function Get-CsUser {
+	[CmdletBinding()]
+	param([Parameter(Position = 0)][string]$Identity, [string]$Filter, [int]$ResultSize = 0)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$wanted = $null
+	if ($Filter -match "^\s*RegistrarPool\s+-eq\s+'((?:[^']|'')*)'\s*$") { $wanted = $Matches[1].Replace("''", "'") }
+	$users = foreach ($pool in @($state.pools.Keys | Sort-Object)) {
+		if ($null -ne $wanted -and $pool -ne $wanted) { continue }
+		foreach ($sip in @(Get-StandInUsers -State $state -Pool $pool)) { [pscustomobject]@{ SipAddress = $sip; RegistrarPool = $pool; Enabled = $true } }
+	}
+	if ($ResultSize -gt 0) { $users | Select-Object -First $ResultSize } else { $users }
+}
+
+function Get-CsUserPoolInfo {
+	[CmdletBinding()]
+	param([Parameter(Mandatory, Position = 0)][string]$Identity)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$state = Use-StandInState -Action { param($state) $state }
+	$pool = @($state.pools.Keys | Where-Object { @(Get-StandInUsers -State $state -Pool $_) -contains $Identity }) | Select-Object -First 1
+	if ($null -eq $pool) {
+		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.Management.Automation.ItemNotFoundException]::new("Management object not found for identity `"$Identity`".")) -ErrorId 'IdentityNotFound' -Category ObjectNotFound -Target $Identity))
+	}
+	$setting = $state.registrars[$pool]
+	$backup = if ($null -ne $setting -and $setting.backupRegistrar) { Get-RegistrarPool $setting.backupRegistrar } else { $null }
+	$failedOver = Get-StandInFailedOver -State $state
+	[pscustomobject]@{
+		Identity = $Identity
+		PrimaryPoolFqdn = $pool
+		BackupPoolFqdn = $backup
+		UserServicesPoolFqdn = $(if ($failedOver.ContainsKey($pool)) { $backup } else { $pool })
+		PrimaryPoolMachinesInPreferredOrder = @($state.pools[$pool])
+		BackupPoolMachinesInPreferredOrder = $(if ($backup) { @($state.pools[$backup]) } else { @() })
+	}
+}
+
+# A planned failover (no -DisasterMode) is refused while the pool's export is not settled (the stand-in's rule, as the lab's).
+function Invoke-CsPoolFailOver {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([Parameter(Mandatory)][string]$PoolFqdn, [switch]$DisasterMode, [switch]$Force)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$problem = Use-StandInState -Write -Action {
+		param($state)
+		$setting = $state.registrars[$PoolFqdn]
+		if ($null -eq $setting -or -not $setting.backupRegistrar) { return "Pool `"$PoolFqdn`" has no backup pool." }
+		$failedOver = Get-StandInFailedOver -State $state
+		if ($failedOver.ContainsKey($PoolFqdn)) { return "Pool `"$PoolFqdn`" is already failed over." }
+		$requestedAt = $state.syncRequestedAt[$PoolFqdn]
+		if (-not $DisasterMode -and ($null -eq $requestedAt -or ((Get-StandInNow) - $requestedAt) -lt $state.syncSettleMs)) { return "The backup of pool `"$PoolFqdn`" is not in steady state." }
+		$failedOver[$PoolFqdn] = Get-RegistrarPool $setting.backupRegistrar
+		$state.failedOver = $failedOver
+		$null
+	}
+	if ($problem) { $PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new($problem)) -ErrorId 'PoolFailOverFailed' -Category InvalidOperation -Target $PoolFqdn)) }
+	Write-Verbose "Pool `"$PoolFqdn`" failed over."
+}
+
+# The failback starts the Backup Service's sync afresh both ways: steady again syncSettleMs later.
+function Invoke-CsPoolFailBack {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([Parameter(Mandatory)][string]$PoolFqdn, [switch]$Force)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$problem = Use-StandInState -Write -Action {
+		param($state)
+		$failedOver = Get-StandInFailedOver -State $state
+		if (-not $failedOver.ContainsKey($PoolFqdn)) { return "Pool `"$PoolFqdn`" is not failed over." }
+		$backup = $failedOver[$PoolFqdn]
+		$failedOver.Remove($PoolFqdn)
+		$state.failedOver = $failedOver
+		$now = Get-StandInNow
+		$state.syncRequestedAt[$PoolFqdn] = $now
+		$state.syncRequestedAt[$backup] = $now
+		$null
+	}
+	if ($problem) { $PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new($problem)) -ErrorId 'PoolFailBackFailed' -Category InvalidOperation -Target $PoolFqdn)) }
+	Write-Verbose "Pool `"$PoolFqdn`" failed back."
+}
+
+function Get-StandInActiveCmsPool {
+	param($State)
+	if ($State.ContainsKey('activeCmsPool') -and $State.activeCmsPool) { $State.activeCmsPool } else { $State.cmsPool }
+}
+
+# Only to a database the topology defines (the active store's or its standby's back end).
+function Invoke-CsManagementServerFailover {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([string]$BackupSqlServerFqdn, [string]$BackupSqlInstanceName, [switch]$Force)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	$problem = Use-StandInState -Write -Action {
+		param($state)
+		$defined = @(Get-StandInCmsDatabase -State $state | Where-Object { $_.PoolFqdn -eq $BackupSqlServerFqdn }).Count -gt 0
+		$pool = @($state.backEnds.Keys | Where-Object { $state.backEnds[$_].sqlServer -eq $BackupSqlServerFqdn }) | Select-Object -First 1
+		if (-not $defined -or $null -eq $pool) { return "No Central Management database is defined on `"$BackupSqlServerFqdn`"." }
+		$state.activeCmsPool = $pool
+		$null
+	}
+	if ($problem) { $PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new($problem)) -ErrorId 'CmsFailoverFailed' -Category InvalidOperation -Target $BackupSqlServerFqdn)) }
+	Write-Verbose "The Central Management store is active on $BackupSqlServerFqdn."
+}
+
+# -CentralManagementStoreStatus: ActiveMasterFqdn and ActiveFileTransferAgents, the properties Microsoft's failover
+# procedure checks; the stand-in names the first Front End of the active pool [unverified: a server or the pool].
+function Get-StandInCmsStatus {
+	$state = Use-StandInState -Action { param($state) $state }
+	$pool = Get-StandInActiveCmsPool -State $state
+	$servers = @($state.pools[$pool])
+	[pscustomobject]@{ ActiveMasterFqdn = $servers[0]; ActiveFileTransferAgents = $servers; ActiveReplicatorAgents = $servers }
+}
+#endregion
+
 $exported = @(
 	'Get-CsTopology', 'Enable-CsTopology', 'Get-CsService', 'Set-CsRegistrar', 'Get-CsPoolBackupRelationship',
 	'Get-CsWindowsService', 'Start-CsWindowsService', 'Invoke-CsBackupServiceSync', 'Get-CsBackupServiceStatus',
@@ -966,6 +1098,8 @@ $exported = @(
 $exported += @('whoami.exe', 'Test-CsSetupPermission', 'Get-CsPoolFabricState')
 # Patching a pool (issue 14)
 $exported += @('Get-CsPoolUpgradeReadinessState', 'Get-CsUpgradeDomainInfo', 'Invoke-CsComputerFailOver', 'Invoke-CsComputerFailBack')
+# Drill
+$exported += @('Get-CsUser', 'Get-CsUserPoolInfo', 'Invoke-CsPoolFailOver', 'Invoke-CsPoolFailBack', 'Invoke-CsManagementServerFailover')
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
 if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {
 	$missing = @(Use-StandInState -Action { param($state) $state.missingCmdlets })

@@ -1,0 +1,276 @@
+import type { Environment, PoolDrill } from '../environments/port.js';
+import { judgeEstate, readinessExitCode, type PoolReadiness } from '../procedure/readiness.js';
+import { drillSteps, judgePlacement, type DrillRequest, type DrillStep, type DrillStepId, type Placement } from '../sfb/drill.js';
+import type { PoolInventory } from '../sfb/model.js';
+import { findPool } from '../sfb/pairing-rules.js';
+import { observePair, observeStandbyStore } from './reconcile.js';
+import { describeObservation } from '../sfb/observation.js';
+import { unknownFrom } from './probes.js';
+
+/**
+ * The drill run: observe where the farm is, act, and count each action done only when its probe says so. Every start
+ * (new or after an interruption) first reads where A's users sign in and where the Central Management store is, and
+ * continues from there. Emits events; never prints.
+ */
+
+export type DrillEvent =
+	| { type: 'step-started'; step: DrillStep }
+	| { type: 'line'; step: DrillStepId; text: string }
+	| { type: 'step-finished'; step: DrillStep; outcome: 'done' | 'skipped' | 'failed' | 'waiting'; evidence: string[] };
+
+export type DrillOutcome = 'done' | 'refused' | 'failed' | 'waiting' | 'cancelled';
+
+export interface DrillResult {
+	outcome: DrillOutcome;
+	exitCode: 0 | 1 | 3 | 130;
+	/** What the failover could not carry over (a disaster-mode failover after a stale sync), as the farm told it. */
+	lostChanges: string[];
+	/** One line a person can act on: where the farm is, what to do. */
+	summary: string;
+}
+
+export interface DrillPacing {
+	pollMs: number;
+	/** How long the pair may take to be steady again after the failback. */
+	steadyTimeoutMs: number;
+	/** How many reads of the users after a failover or failback before it counts as not done. */
+	placementPolls: number;
+	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** What the operator decided and the drill has passed, kept between runs (the farm stays the truth for the rest). */
+export interface DrillProgress {
+	failedBack: boolean;
+}
+
+export interface DrillOptions {
+	environment: Environment;
+	drill: PoolDrill;
+	inventory: PoolInventory;
+	request: DrillRequest;
+	pacing: DrillPacing;
+	signal: AbortSignal;
+	progress: DrillProgress | undefined;
+	onProgress: (progress: DrillProgress) => Promise<void>;
+	onEvent: (event: DrillEvent) => void;
+}
+
+export interface PairReadiness {
+	steady: boolean;
+	exitCode: 0 | 1 | 3;
+	pools: PoolReadiness[];
+}
+
+/** The readiness of the pair as `status --all` judges it: steady only when both pools are ready. */
+export async function readPairReadiness(environment: Environment, inventory: PoolInventory, pool: string, backup: string): Promise<PairReadiness> {
+	const [one, other] = [findPool(inventory, pool)!, findPool(inventory, backup)!];
+	const picture = await observePair(environment, one, other);
+	const estate = judgeEstate(inventory, [picture], Date.now(), await observeStandbyStore(environment, inventory, [picture]));
+	const pools = estate.pools.filter((entry) => [pool, backup].some((name) => name.toLowerCase() === entry.pool.toLowerCase()));
+	const judged = { ...estate, pools };
+	const exitCode = readinessExitCode(judged);
+	return { steady: exitCode === 0, exitCode, pools };
+}
+
+/** What readiness says, one line a pool, then its evidence and next steps. */
+export function readinessLines(readiness: PairReadiness): string[] {
+	return readiness.pools.flatMap((pool) => [
+		`${pool.pool}: ${pool.readiness === 'ready' ? 'steady' : pool.readiness === 'work' ? 'not steady yet' : pool.readiness === 'failed' ? 'FAILED' : 'could not tell'} (sync out ${pool.sync.outbound?.state ?? '-'}, in ${pool.sync.inbound?.state ?? '-'})`,
+		...pool.evidence.map((line) => `  ${line}`),
+		...pool.next.map((step) => `  next: ${step.detail}`),
+	]);
+}
+
+class Cancelled extends Error {}
+
+export async function runDrill(options: DrillOptions): Promise<DrillResult> {
+	const { drill, request, signal, onEvent } = options;
+	const steps = new Map(drillSteps(request).map((step) => [step.id, step]));
+	const lostChanges: string[] = [];
+	const finish = (step: DrillStep, outcome: 'done' | 'skipped' | 'failed' | 'waiting', evidence: string[]) => onEvent({ type: 'step-finished', step, outcome, evidence });
+	const stepOf = (id: DrillStepId) => steps.get(id);
+	const checkSignal = () => {
+		if (signal.aborted) throw new Cancelled();
+	};
+	const sleep = async (ms: number) => {
+		try {
+			await options.pacing.sleep(ms, signal);
+		} catch {
+			throw new Cancelled();
+		}
+	};
+	const where = async (): Promise<{ placement: Placement; evidence: string }> => {
+		try {
+			return judgePlacement(await drill.readPoolUsers(request.pool), request.backup);
+		} catch (error) {
+			return { placement: 'unknown', evidence: describeObservation(unknownFrom(error, `Get-CsUser -Filter {RegistrarPool -eq '${request.pool}'} | Get-CsUserPoolInfo`)) };
+		}
+	};
+	const storePool = async (): Promise<{ pool: string | undefined; evidence: string }> => {
+		try {
+			const pool = await drill.readManagementStorePool();
+			return { pool, evidence: pool === undefined ? 'the active Central Management store could not be told' : `the active Central Management store is on ${pool}` };
+		} catch (error) {
+			return { pool: undefined, evidence: describeObservation(unknownFrom(error, 'Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus')) };
+		}
+	};
+	const same = (left: string | undefined, right: string) => left?.toLowerCase() === right.toLowerCase();
+	/** Runs one action, streams its lines, then polls its probe until it says done. */
+	const act = async (id: DrillStepId, action: (options: { onLine: (text: string) => void; signal: AbortSignal }) => Promise<unknown>, verify: () => Promise<{ ok: boolean; evidence: string }>, polls: number): Promise<boolean> => {
+		const step = stepOf(id);
+		if (!step) return true;
+		checkSignal();
+		onEvent({ type: 'step-started', step });
+		try {
+			await action({ onLine: (text) => onEvent({ type: 'line', step: id, text }), signal });
+		} catch (error) {
+			checkSignal();
+			finish(step, 'failed', [error instanceof Error ? error.message : String(error)]);
+			return false;
+		}
+		let last = { ok: false, evidence: '' };
+		for (let poll = 0; poll < polls; poll += 1) {
+			checkSignal();
+			last = await verify();
+			if (last.ok) break;
+			if (poll < polls - 1) await sleep(options.pacing.pollMs);
+		}
+		finish(step, last.ok ? 'done' : 'failed', [last.ok ? last.evidence : `the command returned, but the probe does not show it done: ${last.evidence}`]);
+		return last.ok;
+	};
+
+	try {
+		const started = await where();
+		const store = request.movesStore ? await storePool() : undefined;
+		if (started.placement === 'unknown' || started.placement === 'mixed') {
+			return { outcome: 'failed', exitCode: 1, lostChanges, summary: `Nothing was changed: where ${request.pool}'s users sign in could not be told (${started.evidence}); check the farm, then run the drill again` };
+		}
+		const failedOver = started.placement === 'backup';
+		const storeMoved = store !== undefined && same(store.pool, request.backup);
+		const fresh = !failedOver && !storeMoved;
+
+		const readiness = stepOf('readiness')!;
+		if (fresh) {
+			onEvent({ type: 'step-started', step: readiness });
+			const state = await readPairReadiness(options.environment, options.inventory, request.pool, request.backup);
+			if (!state.steady) {
+				finish(readiness, state.exitCode === 3 ? 'waiting' : 'failed', readinessLines(state));
+				return {
+					outcome: 'refused',
+					exitCode: state.exitCode === 3 ? 3 : 1,
+					lostChanges,
+					summary: `Nothing was changed: the pair is not steady both ways${state.exitCode === 3 ? ', so a failover now would lose what is not exported yet; wait for the sync (sfb-pair status --all) and run the drill again' : '; fix what failed (sfb-pair status --all), then run the drill again'}`,
+				};
+			}
+			finish(readiness, 'done', readinessLines(state));
+		} else {
+			finish(readiness, 'skipped', [`resumed: ${failedOver ? `${request.pool} is failed over already (${started.evidence})` : store!.evidence}; the drill continues from where the farm is`]);
+		}
+
+		// What an earlier run remembers counts only while the farm shows that drill unfinished: a fresh start is a new drill.
+		const failedBack = !fresh && options.progress?.failedBack === true && !failedOver;
+		if (fresh && options.progress?.failedBack) await options.onProgress({ failedBack: false });
+		if (request.movesStore && !failedBack && !storeMoved) {
+			const ok = await act(
+				'store-over',
+				(run) => drill.failOverManagementStore(request.backup, run),
+				async () => {
+					const now = await storePool();
+					return { ok: same(now.pool, request.backup), evidence: now.evidence };
+				},
+				options.pacing.placementPolls,
+			);
+			if (!ok) return failed(`the Central Management store did not move to ${request.backup}; ${request.pool} was not failed over`);
+		} else if (request.movesStore && storeMoved && !failedBack) {
+			finish(stepOf('store-over')!, 'skipped', [store!.evidence]);
+		}
+
+		if (!failedBack && !failedOver) {
+			const ok = await act(
+				'pool-over',
+				async (run) => {
+					const outcome = await drill.failOverPool(request.pool, request.disasterMode, run);
+					lostChanges.push(...(outcome.lostChanges ?? []));
+				},
+				async () => {
+					const now = await where();
+					return { ok: now.placement === 'backup', evidence: now.evidence };
+				},
+				options.pacing.placementPolls,
+			);
+			if (!ok) return failed(`${request.pool} is not shown failed over; see the step above, then run the drill again to continue from where the farm is`);
+			finish(stepOf('served-by-backup')!, 'done', [(await where()).evidence]);
+		} else if (!failedBack) {
+			finish(stepOf('pool-over')!, 'skipped', [`${request.pool} is failed over already`]);
+			finish(stepOf('served-by-backup')!, 'done', [started.evidence]);
+		}
+
+		if (!failedBack) {
+			const ok = await act(
+				'pool-back',
+				(run) => drill.failBackPool(request.pool, run),
+				async () => {
+					const now = await where();
+					return { ok: now.placement === 'home', evidence: now.evidence };
+				},
+				options.pacing.placementPolls,
+			);
+			if (!ok) return failed(`${request.pool} is not shown failed back: its users may still sign in to ${request.backup}; run the drill again to continue`);
+			finish(stepOf('served-by-home')!, 'done', [(await where()).evidence]);
+			await options.onProgress({ failedBack: true });
+		} else {
+			finish(stepOf('pool-back')!, 'skipped', [`${request.pool} was failed back already (${started.evidence})`]);
+		}
+
+		if (request.movesStore) {
+			const now = await storePool();
+			if (same(now.pool, request.pool)) {
+				finish(stepOf('store-back')!, 'skipped', [now.evidence]);
+			} else {
+				const ok = await act(
+					'store-back',
+					(run) => drill.failOverManagementStore(request.pool, run),
+					async () => {
+						const after = await storePool();
+						return { ok: same(after.pool, request.pool), evidence: after.evidence };
+					},
+					options.pacing.placementPolls,
+				);
+				if (!ok) return failed(`the Central Management store is not back on ${request.pool}; the users are back on their pool`);
+			}
+		}
+
+		const steady = stepOf('steady')!;
+		onEvent({ type: 'step-started', step: steady });
+		const deadline = Date.now() + options.pacing.steadyTimeoutMs;
+		let state = await readPairReadiness(options.environment, options.inventory, request.pool, request.backup);
+		let told = '';
+		while (!state.steady && state.exitCode === 3 && Date.now() < deadline) {
+			const now = state.pools.map((pool) => `${pool.pool} sync out ${pool.sync.outbound?.state ?? '-'}`).join(', ');
+			if (now !== told) onEvent({ type: 'line', step: 'steady', text: now });
+			told = now;
+			await sleep(options.pacing.pollMs);
+			state = await readPairReadiness(options.environment, options.inventory, request.pool, request.backup);
+		}
+		if (!state.steady) {
+			finish(steady, state.exitCode === 3 ? 'waiting' : 'failed', readinessLines(state));
+			return {
+				outcome: state.exitCode === 3 ? 'waiting' : 'failed',
+				exitCode: state.exitCode === 3 ? 3 : 1,
+				lostChanges,
+				summary: `${request.pool} is failed back, but the pair is not steady both ways yet${state.exitCode === 3 ? ': watch sfb-pair status --all until it is' : ': see what failed above'}`,
+			};
+		}
+		finish(steady, 'done', readinessLines(state));
+		return { outcome: 'done', exitCode: 0, lostChanges, summary: `Drill done: ${request.pool} failed over to ${request.backup} and back, and the pair is steady both ways again` };
+	} catch (error) {
+		if (error instanceof Cancelled) {
+			return { outcome: 'cancelled', exitCode: 130, lostChanges, summary: `Cancelled: the farm is where the last step left it; run the same command again to continue from there` };
+		}
+		throw error;
+	}
+
+	function failed(summary: string): DrillResult {
+		return { outcome: 'failed', exitCode: 1, lostChanges, summary };
+	}
+}
