@@ -127,6 +127,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'access-denied',
 			'topology-changed',
 			'preflight-blocked',
+			'unpair-repair',
 		]);
 	});
 

@@ -57,6 +57,8 @@ export interface FarmState {
 	publishedAt?: number;
 	/** The pairing of the pool that hosts the Central Management store was published without its standby store (fault `no-standby-store`). */
 	standbyStoreMissing?: boolean;
+	/** pool → the former partners whose user data it still keeps after an unpair, until `Remove-CsUserStoreBackupData`. */
+	staleBackupData?: Record<string, string[]>;
 }
 
 const LONG_AGO_MS = 24 * 60 * 60 * 1000;
@@ -196,6 +198,7 @@ const farmSchema = {
 		createdAt: instant,
 		publishedAt: instant,
 		standbyStoreMissing: { type: 'boolean' },
+		staleBackupData: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
 	},
 };
 

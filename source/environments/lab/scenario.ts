@@ -27,6 +27,7 @@ import syncErrorScenario from './scenarios/sync-error.json' with { type: 'json' 
 import syncSlowScenario from './scenarios/sync-slow.json' with { type: 'json' };
 import topologyChangedScenario from './scenarios/topology-changed.json' with { type: 'json' };
 import preflightBlockedScenario from './scenarios/preflight-blocked.json' with { type: 'json' };
+import unpairRepairScenario from './scenarios/unpair-repair.json' with { type: 'json' };
 import unsupportedPairsScenario from './scenarios/unsupported-pairs.json' with { type: 'json' };
 
 export interface ScenarioPool {
@@ -155,6 +156,7 @@ const builtInScenarios: Record<string, unknown> = {
 	'access-denied': accessDeniedScenario,
 	'topology-changed': topologyChangedScenario,
 	'preflight-blocked': preflightBlockedScenario,
+	'unpair-repair': unpairRepairScenario,
 };
 
 /** Compiled on first use: compiling costs a noticeable part of start-up, and an overlay is rarely given. */
