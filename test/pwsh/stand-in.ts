@@ -119,6 +119,8 @@ export interface StandInState {
 	account?: { user?: string; rtcUniversalServerAdmins?: boolean; domainAdmins?: boolean; elevated?: boolean; setupPermission?: boolean };
 	/** Pre-flight: services missing a replica per pool, in Get-CsPoolFabricState's output (ours). */
 	fabricMissing?: Record<string, number>;
+	/** Unpair: pool → the former partners whose user data it keeps until Remove-CsUserStoreBackupData (ours). */
+	staleBackupData?: Record<string, string[]>;
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */
 	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
 }

@@ -46,6 +46,8 @@ const samples: Record<string, unknown[][]> = {
 	readSetupPermissionScript: [['OU=Skype Servers,DC=contoso,DC=com'], [hostile]],
 	probeServerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\share', 'fs02.contoso.com'], [hostile, undefined, undefined], [hostile, hostile, hostile]],
 	readPoolFabricScript: [['pool01.contoso.com'], [hostile]],
+	clearPairingScript: [['pool01.contoso.com', 'pool02.contoso.com'], [hostile, `${hostile}2`]],
+	removeBackupDataScript: [['pool01.contoso.com'], [hostile]],
 	captureShapesScript: [[[frontEndPool('pool01.contoso.com', ['sea-fe01.contoso.com']), frontEndPool(hostile, [hostile])]], [[frontEndPool('se01.contoso.com', [])]]],
 };
 

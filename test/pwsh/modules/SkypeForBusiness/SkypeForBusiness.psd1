@@ -26,6 +26,8 @@
 		'whoami.exe'
 		'Test-CsSetupPermission'
 		'Get-CsPoolFabricState'
+		# Unpair
+		'Remove-CsUserStoreBackupData'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()
