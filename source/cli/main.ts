@@ -344,6 +344,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 							write,
 							signal,
 							(await import('./ask-line.js')).terminalAsk(signal),
+							terminalWidth(),
 						),
 					{ stopsOnSignal: true },
 				),

@@ -136,7 +136,10 @@ export function unpairPlanLines(plan: UnpairPlan): string[] {
 			? [`Get-CsTopology -AsXml saved as a snapshot first`, clearPairingSummary(pool.fqdn, partner.fqdn), `read back: ${registrarReadCommand(pool.fqdn)}; ${relationshipCommand(pool.fqdn)}`]
 			: ['in Topology Builder, guided; sfb-pair waits until the read-back shows no backup pool', `Get-CsTopology -AsXml saved as a snapshot first`],
 	);
-	add('bootstrapper', [...plan.servers.map((server) => `${server.fqdn}: ${bootstrapperCommand(server.fqdn, server.pool === pool.fqdn ? pool : partner)}`), `read: ${readServiceCommand('<server>')}`]);
+	add('bootstrapper', [
+		...[pool, partner].map((each) => `on ${each.servers.join(', ')}: ${bootstrapperCommand('<server>', each)}`),
+		`read: ${readServiceCommand('<server>')}`,
+	]);
 	add('backup-data', [removeBackupDataCommand(pool.fqdn), removeBackupDataCommand(partner.fqdn)]);
 	if (plan.centralManagementStore) {
 		const cms = plan.centralManagementStore;

@@ -11,6 +11,7 @@ import { findUnpair, openUnpairRecord, openUnpairStore, type UnpairState } from 
 import { newSessionId } from '../../session/session-files.js';
 import { redactSecrets } from '../../session/redact.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { wrapWords } from '../../text/wrap.js';
 import { EXIT, exitCodeFor, UsageError } from '../exit-codes.js';
 import { runIdentity } from '../run-identity.js';
 
@@ -36,7 +37,21 @@ export type Ask = (question: string) => Promise<string>;
  * probed again, with a checkpoint to resume from and a change record. Exit 0 done, 1 failed, 2 bad usage, 3 waiting on
  * the operator (Topology Builder, or something the farm could not tell), 130 not confirmed or stopped.
  */
-export async function unpairCommand(environment: Environment, stateDir: string, request: UnpairRequest, write: (line: string) => void, signal: AbortSignal, ask: Ask | undefined): Promise<number> {
+export async function unpairCommand(
+	environment: Environment,
+	stateDir: string,
+	request: UnpairRequest,
+	output: (line: string) => void,
+	signal: AbortSignal,
+	ask: Ask | undefined,
+	width?: number,
+): Promise<number> {
+	// In a terminal, long lines break between words under their own indent; to a file or a program they stay whole.
+	const write = (line: string) => {
+		if (width === undefined) return output(line);
+		const indent = /^\s*/.exec(line)![0];
+		for (const [index, each] of wrapWords(line.slice(indent.length), width - indent.length, '    ').entries()) output(`${indent}${index === 0 ? each.trimStart() : each}`);
+	};
 	if (request.yes !== request.unpair) throw new UsageError(`unpair without a prompt needs both --yes and --unpair (${request.yes ? '--unpair' : '--yes'} is missing)`);
 	if (!request.yes && ask === undefined) throw new UsageError('unpair changes the farm: add --yes --unpair to confirm without a terminal, or run it in a terminal to type the word unpair');
 	const print = (line: string) => write(redactSecrets(sanitizeLine(line)));
