@@ -258,8 +258,9 @@ async function bootstrapperStep(context: UnpairContext): Promise<void> {
 		// A failed server never hides the others: each pool's servers were all tried up to their own first failure.
 		const messages = results.flatMap((each) => (each.status === 'rejected' && each.reason instanceof Stop ? [each.reason.message] : []));
 		if (!(failure.reason instanceof Stop)) throw failure.reason;
-		await settle(context, 'bootstrapper', 'failed', messages.join(' | '));
-		throw new Stop(messages.length > 1 ? 'failed' : failure.reason.outcome, messages.join(' | '));
+		const outcome = results.some((each) => each.status === 'rejected' && each.reason instanceof Stop && each.reason.outcome === 'failed') ? 'failed' : failure.reason.outcome;
+		await settle(context, 'bootstrapper', outcome === 'failed' ? 'failed' : 'unknown', messages.join(' | '));
+		throw new Stop(outcome, messages.join(' | '));
 	}
 	await settle(context, 'bootstrapper', 'done', `${context.plan.servers.length} Front End servers: LYNCBACKUP no longer installed`);
 }
