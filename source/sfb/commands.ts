@@ -107,8 +107,9 @@ export function clearRegistrarCommand(pool: string): string {
 	return `Set-CsRegistrar -Identity ${q(`Registrar:${pool}`)} -BackupRegistrar $null -EnableAutomaticFailover $false`;
 }
 
+/** The whole cmdlet path on one line an administrator can paste, as the script runs it. */
 export function clearPairingSummary(pool: string, partner: string): string {
-	return `Set-CsRegistrar -Identity ${q(`Registrar:${pool}`)} / ${q(`Registrar:${partner}`)} -BackupRegistrar $null (both directions); Enable-CsTopology`;
+	return `${clearRegistrarCommand(pool)}; ${clearRegistrarCommand(partner)}; Enable-CsTopology`;
 }
 
 /** Removes the user data of pools no longer paired with `pool` (cmdlet reference, Remove-CsUserStoreBackupData). */

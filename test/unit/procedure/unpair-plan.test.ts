@@ -28,7 +28,10 @@ describe('the unpair plan', () => {
 		expect(plan.servers.map((server) => server.fqdn)).toEqual(['dub-fe01.contoso.com', 'sea-fe01.contoso.com', 'sea-fe02.contoso.com']);
 		expect(plan.steps).toEqual(['clear', 'bootstrapper', 'backup-data']);
 		const text = unpairPlanLines(plan).join('\n');
-		expect(text).toMatch(/Set-CsRegistrar -Identity 'Registrar:dub\.contoso\.com' \/ 'Registrar:sea\.contoso\.com' -BackupRegistrar \$null \(both directions\); Enable-CsTopology/);
+		expect(text).toContain(
+			"Set-CsRegistrar -Identity 'Registrar:dub.contoso.com' -BackupRegistrar $null -EnableAutomaticFailover $false; " +
+				"Set-CsRegistrar -Identity 'Registrar:sea.contoso.com' -BackupRegistrar $null -EnableAutomaticFailover $false; Enable-CsTopology",
+		);
 		expect(text).toMatch(/Remove-CsUserStoreBackupData -PoolFqdn 'sea\.contoso\.com' -Force/);
 	});
 
