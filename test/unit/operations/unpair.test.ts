@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,8 +37,15 @@ async function unpair(environment: Environment, request = YES, options: { ask?: 
 describe('sfb-pair unpair in the lab', () => {
 	it('unpairs a pair in service: no association either way, no Backup Service, no stale user data; the pool can then pair with another pool', async () => {
 		const environment = await lab();
-		const run = await unpair(environment, { ...YES, scenario: environment.scenario });
+		const run = await unpair(environment, { ...YES, explain: true, scenario: environment.scenario });
 		expect(run.exit, run.text).toBe(EXIT.done);
+		// Explain mode: beside each step, why it exists and where that comes from.
+		expect(run.text).toMatch(/^\d\d:\d\d:\d\d {3}source: Remove-CsUserStoreBackupData reference/m);
+		expect(run.lines.filter((line) => /^\d\d:\d\d:\d\d {3}why: /.test(line))).toHaveLength(3);
+		const debrief = readFileSync(/training debrief: (.*)$/m.exec(run.text)![1]!, 'utf8');
+		expect(debrief).toMatch(/^### 3\. Remove the backup user data: done \(the farm confirms it\)$/m);
+		expect(debrief).toMatch(/^- Source: Remove-CsUserStoreBackupData reference/m);
+		expect(debrief).toMatch(/Pair each with another pool soon/);
 		const farm = environment.readFarm();
 		expect(farm.pairings[RED]).toBeUndefined();
 		expect(farm.pairings[DUB]).toBeUndefined();
