@@ -131,9 +131,10 @@ export async function unpairCommand(
 /** `--yes --unpair`: nobody to click in Topology Builder, so the steps are printed and the run stops (exit 3) until the farm shows it. */
 function printingOperator(print: (line: string) => void): UnpairOperator {
 	return {
-		async topologyBuilder(steps) {
+		async topologyBuilder(steps, playInLab) {
 			print('  In Topology Builder:');
 			for (const step of steps) print(`    ${step}`);
+			if (playInLab) print('  In the lab: run sfb-pair unpair in a terminal, without --yes --unpair, and press p to play this publish.');
 			return 'stop';
 		},
 	};

@@ -127,6 +127,7 @@ describe('sfb-pair unpair in the lab', () => {
 		expect(waiting.exit, waiting.text).toBe(EXIT.waitingOnOperator);
 		expect(waiting.text).toMatch(/holds the Central Management store/);
 		expect(waiting.text).toMatch(/Resiliency: clear "Associated Backup Pool"/);
+		expect(waiting.text).toMatch(/In the lab: run sfb-pair unpair in a terminal, without --yes --unpair, and press p/);
 		expect(environment.readFarm().pairings[RED]?.backup).toBe(DUB);
 
 		const played = await unpair(environment, { ...YES, yes: false, unpair: false }, { ask: async (question) => (question.startsWith('Type') ? 'unpair' : 'p') });
