@@ -359,6 +359,45 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				),
 		);
 
+	withCommonOptions(program.command('unpair'))
+		.description(
+			'the way back: clear the backup association of a pool and its partner (cmdlets, or guided in Topology Builder where it holds the Central Management store), publish, Bootstrapper on every Front End of both pools, Remove-CsUserStoreBackupData on both, the standby Central Management store gone. Asks for the typed word unpair, or --yes --unpair; each step is done when the farm says so; run again to resume',
+		)
+		.requiredOption('--pool <fqdn>', 'the pool to unpair (its partner is read from the topology)')
+		.option('--yes', 'with --unpair: change the farm without asking')
+		.option('--unpair', 'with --yes: the confirmation word, given on the command line')
+		.option('--topology-builder', 'the pairing was published with Topology Builder: undo it there, guided (always so where a pool holds the Central Management store)')
+		.option('--explain', 'print beside each step why it exists and the source')
+		.option('--no-explain', 'no explanations, whatever the settings say')
+		.addOption(operatorOption())
+		.exitOverride()
+		.action((flags: CommonFlags & { pool: string; yes?: boolean; unpair?: boolean; topologyBuilder?: boolean; explain?: boolean; operator?: string }) =>
+			exitWith(
+				withEnvironment(
+					flags,
+					async (environment, options, signal) =>
+						(await import('./commands/unpair.js')).unpairCommand(
+							environment,
+							options.stateDir,
+							{
+								pool: flags.pool,
+								yes: Boolean(flags.yes),
+								unpair: Boolean(flags.unpair),
+								topologyBuilder: Boolean(flags.topologyBuilder),
+								explain: Boolean(flags.explain),
+								...(flags.operator ? { operator: flags.operator } : {}),
+								...(options.labScenario ? { scenario: options.labScenario } : {}),
+							},
+							write,
+							signal,
+							(await import('./ask-line.js')).terminalAsk(signal),
+							terminalWidth(),
+						),
+					{ stopsOnSignal: true },
+				),
+			),
+		);
+
 	program
 		.command('scenarios')
 		.description('list the built-in lab scenarios')

@@ -224,6 +224,31 @@ export interface PoolDrill {
 	readPoolUsers(pool: string): Promise<PoolUsers>;
 }
 
+/** What `readBackupData` found: the pools whose user data `pool` still keeps though they are no longer its partner. */
+export interface BackupDataReading {
+	/** Undefined where the farm cannot say: no cmdlet reads a pool's backup user store back [unverified]. */
+	stalePools: string[] | undefined;
+	/** One line of evidence a person can check. */
+	evidence: string;
+}
+
+/**
+ * Undoing a pairing, the way back (issue 19): the association cleared, the backup user data removed. Bootstrapper,
+ * the Backup Service and the Central Management databases are read and run through the rest of the port.
+ */
+export interface PoolUnpairing {
+	/**
+	 * The cmdlet path: both Registrars without a backup (`Set-CsRegistrar -BackupRegistrar $null`, [unverified] as the
+	 * Topology Builder equivalent), then `Enable-CsTopology`. Refused ('stale-topology') when the signature moved.
+	 */
+	clearPairing(pool: string, partner: string, options?: WritePairingOptions): Promise<void>;
+	/** The lab only: plays the operator's Topology Builder publish without the association (and without the standby store). */
+	publishUnpairAsTopologyBuilder?(pool: string, partner: string): Promise<void>;
+	/** `Remove-CsUserStoreBackupData -PoolFqdn <pool> -Force`: the data of pools no longer paired with it. Its output is none. */
+	removeBackupData(pool: string): Promise<void>;
+	readBackupData(pool: string): Promise<BackupDataReading>;
+}
+
 /**
  * Where commands go. The wizard, the operations and the read-only commands use only this interface;
  * the lab (a simulated farm on disk) and the live side (SkypeForBusiness cmdlets through PowerShell)
@@ -264,6 +289,8 @@ export interface Environment {
 	readonly patching?: PoolPatching;
 	/** The failover drill of a paired pool: present where the environment can run it. */
 	readonly drill?: PoolDrill;
+	/** The way back: clearing a pairing and its backup data. */
+	readonly unpairing?: PoolUnpairing;
 
 	startService(server: string, name: string): Promise<void>;
 	/** A Windows service on one server: LYNCBACKUP, or RTCSRV (installed on a server once its pool is deployed). */

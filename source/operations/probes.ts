@@ -59,7 +59,7 @@ export function unknownFrom(error: unknown, command: string): Observation {
 	return unknown(REASONS[error.kind], said, error.rawOutput);
 }
 
-async function asking(command: string, read: () => Promise<Observation>): Promise<Observation> {
+export async function asking(command: string, read: () => Promise<Observation>): Promise<Observation> {
 	try {
 		return await read();
 	} catch (error) {

@@ -120,3 +120,23 @@ export function failBackCommand(server: string): string {
 export function upgradeReadinessCommand(server: string): string {
 	return `Invoke-Command -ComputerName ${q(server)} { Get-CsPoolUpgradeReadinessState }`;
 }
+
+/** The cmdlet path of an unpair, one direction: the Registrar left without a backup [unverified as the Topology Builder equivalent]. */
+export function clearRegistrarCommand(pool: string): string {
+	return `Set-CsRegistrar -Identity ${q(`Registrar:${pool}`)} -BackupRegistrar $null -EnableAutomaticFailover $false`;
+}
+
+/** The whole cmdlet path on one line an administrator can paste, as the script runs it. */
+export function clearPairingSummary(pool: string, partner: string): string {
+	return `${clearRegistrarCommand(pool)}; ${clearRegistrarCommand(partner)}; Enable-CsTopology`;
+}
+
+/** Removes the user data of pools no longer paired with `pool` (cmdlet reference, Remove-CsUserStoreBackupData). */
+export function removeBackupDataCommand(pool: string): string {
+	return `Remove-CsUserStoreBackupData -PoolFqdn ${q(pool)} -Force`;
+}
+
+/** The standby store's database left on the former partner's SQL Server once the topology no longer defines it [unverified]. */
+export function uninstallStandbyCommand(sqlServer: string, instance?: string): string {
+	return `Uninstall-CsDatabase -CentralManagementDatabase -SqlServerFqdn ${q(sqlServer)}${instance ? ` -SqlInstanceName ${q(instance)}` : ''}`;
+}

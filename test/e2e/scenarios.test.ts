@@ -131,7 +131,28 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'drill',
 			'drill-not-steady',
 			'drill-stale-sync',
+			'unpair-repair',
 		]);
+	});
+
+	it('unpair-repair: unpair --yes --unpair undoes the pair in service (exit 0), then both pools are free and Redmond can pair with Dublin B', async () => {
+		const stateDir = newStateDir('unpair-repair');
+		const common = ['--scenario', 'unpair-repair', '--state-dir', stateDir, '--time-scale', '2000'];
+		const refused = await cli(['unpair', '--pool', 'pool-redmond.contoso.com', ...common]);
+		expect(refused.code).toBe(2);
+		expect(refused.stderr.trim()).toBe('sfb-pair: unpair changes the farm: add --yes --unpair to confirm without a terminal, or run it in a terminal to type the word unpair');
+		const unpaired = await cli(['unpair', '--pool', 'pool-redmond.contoso.com', '--yes', '--unpair', ...common]);
+		expect(unpaired.code, unpaired.stdout + unpaired.stderr).toBe(0);
+		expect(unpaired.stdout).toMatch(/^Done: pool-redmond\.contoso\.com and pool-dublin\.contoso\.com are no longer paired/m);
+		const pools = JSON.parse((await cli(['pools', '--json', ...common])).stdout) as { pools: { fqdn: string; pairedWith: string | null }[] };
+		const pairedWith = Object.fromEntries(pools.pools.map((pool) => [pool.fqdn, pool.pairedWith ?? null]));
+		expect(pairedWith['pool-redmond.contoso.com']).toBeNull();
+		expect(pairedWith['pool-dublin.contoso.com']).toBeNull();
+		const plan = await cli(['plan', '--pool', 'pool-redmond.contoso.com', '--backup', 'pool-dublin-b.contoso.com', ...common]);
+		expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+		const again = await cli(['unpair', '--pool', 'pool-redmond.contoso.com', '--yes', '--unpair', ...common]);
+		expect(again.code).toBe(2);
+		expect(again.stderr).toMatch(/pool-redmond\.contoso\.com is not paired: there is nothing to unpair/);
 	});
 
 	it('default: the Redmond and Dublin pools pair and hold steady state', async () => {

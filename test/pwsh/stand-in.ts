@@ -144,6 +144,8 @@ export interface StandInState {
 	failedOver?: Record<string, string>;
 	activeCmsPool?: string;
 	usersPerPool?: number;
+	/** Unpair: pool → the former partners whose user data it keeps until Remove-CsUserStoreBackupData (ours). */
+	staleBackupData?: Record<string, string[]>;
 	/** The most recent cmdlet calls, with the PowerShell process that made each. */
 	calls: { cmdlet: string; at: number; pid?: number; parameters: Record<string, unknown> }[];
 }

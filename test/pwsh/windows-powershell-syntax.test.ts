@@ -64,6 +64,8 @@ const samples: Record<string, unknown[][]> = {
 		[drillScripts.poolFailbackCommand(hostile)],
 		[storeFailoverCommand({ sqlServer: hostile, instance: hostile })],
 	],
+	clearPairingScript: [['pool01.contoso.com', 'pool02.contoso.com'], [hostile, `${hostile}2`]],
+	removeBackupDataScript: [['pool01.contoso.com'], [hostile]],
 	captureShapesScript: [[[frontEndPool('pool01.contoso.com', ['sea-fe01.contoso.com']), frontEndPool(hostile, [hostile])]], [[frontEndPool('se01.contoso.com', [])]]],
 };
 

@@ -65,6 +65,8 @@ export interface FarmState {
 	managementStorePool?: string;
 	/** pool → when its Backup Service started over after a failback: each direction syncs from scratch from then. */
 	resyncFrom?: Record<string, number>;
+	/** pool → the former partners whose user data it still keeps after an unpair, until `Remove-CsUserStoreBackupData`. */
+	staleBackupData?: Record<string, string[]>;
 }
 
 const LONG_AGO_MS = 24 * 60 * 60 * 1000;
@@ -215,6 +217,7 @@ const farmSchema = {
 		},
 		managementStorePool: { type: 'string' },
 		resyncFrom: { type: 'object', additionalProperties: instant },
+		staleBackupData: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
 	},
 };
 

@@ -20,6 +20,8 @@ import {
 	type PoolDrill,
 	type PoolFailoverOutcome,
 	type PoolUsers,
+	type PoolUnpairing,
+	type BackupDataReading,
 	type FabricState,
 	type ServerFacts,
 	type ServerProbeRequest,
@@ -74,12 +76,13 @@ export async function openLabEnvironment(options: LabEnvironmentOptions): Promis
  * A simulated Skype for Business farm whose state lives on disk, re-read at every call (farm-file.ts), so a wizard
  * that dies mid-step (or a second process) finds the farm as it was left. Behaviour follows sfb-facts.md.
  */
-export class LabEnvironment implements Environment, PoolPatching, PoolDrill {
+export class LabEnvironment implements Environment, PoolPatching, PoolDrill, PoolUnpairing {
 	readonly kind = 'lab';
 	/** The lab runs the update installer itself, domain by domain. */
 	readonly patching: PoolPatching = this;
 	/** The failover drill: the lab's users sign in to the backup pool and back. */
 	readonly drill: PoolDrill = this;
+	readonly unpairing: PoolUnpairing = this;
 	readonly description: string;
 	readonly farmPath: string;
 	private readonly farmFile: FarmFile;
@@ -182,6 +185,70 @@ export class LabEnvironment implements Environment, PoolPatching, PoolDrill {
 		return { warnings };
 	}
 
+	async clearPairing(pool: string, partner: string, options: WritePairingOptions = {}): Promise<void> {
+		const host = this.scenario.pools.find((each) => each.hostsCentralManagementStore)?.fqdn;
+		if (host === pool || host === partner) {
+			throw new EnvironmentError('failed', `${host} holds the Central Management store: its pairing (and the standby store) is undone in Topology Builder only`);
+		}
+		await this.unpair(pool, partner, options);
+	}
+
+	async publishUnpairAsTopologyBuilder(pool: string, partner: string): Promise<void> {
+		await this.unpair(pool, partner, {});
+	}
+
+	/** Both directions gone, the standby store with them (it is defined by the CMS pool's pairing); each keeps the other's data. */
+	private async unpair(pool: string, partner: string, options: WritePairingOptions): Promise<void> {
+		const farm = this.readFarm();
+		if (options.expectedSignature !== undefined && options.expectedSignature !== farm.topologySignature) {
+			throw new EnvironmentError(
+				'stale-topology',
+				`the topology changed since the plan was made: it was ${options.expectedSignature}, it is now ${farm.topologySignature}; read the topology again and re-check the plan`,
+			);
+		}
+		this.frontEndPool(pool);
+		this.frontEndPool(partner);
+		for (const [one, other] of [
+			[pool, partner],
+			[partner, pool],
+		] as const) {
+			const current = farm.pairings[one]?.backup;
+			if (current !== undefined && current !== other) throw new EnvironmentError('failed', `${one} is paired with ${current}, not ${other}`);
+		}
+		if (farm.pairings[pool] === undefined && farm.pairings[partner] === undefined) return;
+		delete farm.pairings[pool];
+		delete farm.pairings[partner];
+		const stale = (farm.staleBackupData ??= {});
+		stale[pool] = [...new Set([...(stale[pool] ?? []), partner])];
+		stale[partner] = [...new Set([...(stale[partner] ?? []), pool])];
+		delete farm.standbyStoreMissing;
+		farm.pairingWrites += 1;
+		farm.publishedAt = this.clock.now();
+		changeSignature(farm, this.scenario);
+		this.farmFile.save(farm);
+		await this.farmFile.written();
+	}
+
+	async removeBackupData(pool: string): Promise<void> {
+		this.frontEndPool(pool);
+		const farm = this.readFarm();
+		const current = farm.pairings[pool]?.backup;
+		const stale = farm.staleBackupData?.[pool];
+		if (!stale || !farm.staleBackupData) return;
+		// As documented: what it removes is the data of pools no longer paired with it; a partner's data stays.
+		const kept = stale.filter((each) => each === current);
+		if (kept.length === 0) delete farm.staleBackupData[pool];
+		else farm.staleBackupData[pool] = kept;
+		this.farmFile.save(farm);
+		await this.farmFile.written();
+	}
+
+	async readBackupData(pool: string): Promise<BackupDataReading> {
+		this.frontEndPool(pool);
+		const stale = this.readFarm().staleBackupData?.[pool] ?? [];
+		return { stalePools: stale, evidence: stale.length === 0 ? `${pool} keeps no user data of a former partner` : `${pool} keeps the user data of ${stale.join(', ')}` };
+	}
+
 	async readPairing(pool: string): Promise<string | undefined> {
 		this.frontEndPool(pool);
 		return this.readFarm().pairings[pool]?.backup;
@@ -213,7 +280,10 @@ export class LabEnvironment implements Environment, PoolPatching, PoolDrill {
 		// Bootstrapper lays the Backup Service down from RTM binaries: any CU applied before is undone for it.
 		serverState.cuReapplied = false;
 		// It reads the roles from the server's replica of the topology: one not yet updated by the publish shows none.
-		const installsBackupService = farm.pairings[pool.fqdn] !== undefined && this.replicaOf(farm, server, startedAt).upToDate;
+		const replicaCurrent = this.replicaOf(farm, server, startedAt).upToDate;
+		const installsBackupService = farm.pairings[pool.fqdn] !== undefined && replicaCurrent;
+		// Unpaired, and the server's replica says so: the topology assigns it no Backup Service, and Bootstrapper removes it.
+		const removesBackupService = farm.pairings[pool.fqdn] === undefined && replicaCurrent;
 		this.farmFile.save(farm);
 		liveRunIds.add(runId);
 
@@ -231,6 +301,10 @@ export class LabEnvironment implements Environment, PoolPatching, PoolDrill {
 				const succeeded = isBootstrapperSuccess(transcript.exitCode);
 				state.bootstrapper = { state: succeeded ? 'done' : 'failed', exitCode: transcript.exitCode, finishedAt };
 				if (succeeded && installsBackupService) state.backupServiceInstalled = true;
+				if (succeeded && removesBackupService) {
+					state.backupServiceInstalled = false;
+					state.lyncBackup = { state: 'Stopped' };
+				}
 			});
 			return { exitCode: transcript.exitCode, rebootRequired: transcript.exitCode === BOOTSTRAPPER_REBOOT_REQUIRED, tail };
 		} catch (error) {

@@ -28,6 +28,7 @@ import fileSharePermissionsScenario from './scenarios/file-share-permissions.jso
 import syncSlowScenario from './scenarios/sync-slow.json' with { type: 'json' };
 import topologyChangedScenario from './scenarios/topology-changed.json' with { type: 'json' };
 import preflightBlockedScenario from './scenarios/preflight-blocked.json' with { type: 'json' };
+import unpairRepairScenario from './scenarios/unpair-repair.json' with { type: 'json' };
 import unsupportedPairsScenario from './scenarios/unsupported-pairs.json' with { type: 'json' };
 import drillScenario from './scenarios/drill.json' with { type: 'json' };
 import drillNotSteadyScenario from './scenarios/drill-not-steady.json' with { type: 'json' };
@@ -177,6 +178,7 @@ const builtInScenarios: Record<string, unknown> = {
 	drill: drillScenario,
 	'drill-not-steady': drillNotSteadyScenario,
 	'drill-stale-sync': drillStaleSyncScenario,
+	'unpair-repair': unpairRepairScenario,
 };
 
 /** Compiled on first use: compiling costs a noticeable part of start-up, and an overlay is rarely given. */

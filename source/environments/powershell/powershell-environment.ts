@@ -29,6 +29,8 @@ import {
 	type InstallerAccess,
 	type PoolPatching,
 	type PoolDrill,
+	type BackupDataReading,
+	type PoolUnpairing,
 } from '../port.js';
 import { PowerShellDrill } from './powershell-drill.js';
 import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
@@ -52,6 +54,8 @@ import {
 	syncCommand,
 	testCmsDatabaseCommand,
 	writePairingSummary,
+	clearPairingSummary,
+	removeBackupDataCommand,
 } from '../../sfb/commands.js';
 import { resolvePowerShellExecutable } from './executable.js';
 import { powershellLiteral } from './literal.js';
@@ -93,6 +97,8 @@ import {
 	stopRemoteJobScript,
 	testCmsDatabaseScript,
 	writePairingScript,
+	clearPairingScript,
+	removeBackupDataScript,
 	type SessionInfo,
 } from './scripts.js';
 import { PowerShellSession, type ScriptRun } from './session.js';
@@ -166,8 +172,9 @@ function moduleMissing(executable: string, info: SessionInfo): EnvironmentError 
 	);
 }
 
-export class PowerShellEnvironment implements Environment {
+export class PowerShellEnvironment implements Environment, PoolUnpairing {
 	readonly kind = 'live' as const;
+	readonly unpairing: PoolUnpairing = this;
 	readonly description: string;
 	/** Every PowerShell process started and not yet ended. */
 	private readonly processes = new Set<PowerShellSession>();
@@ -285,16 +292,7 @@ export class PowerShellEnvironment implements Environment {
 			failover: timeSpan(request.voice.failoverSeconds, 'failover'),
 			failback: timeSpan(request.voice.failbackSeconds, 'failback'),
 		};
-		if (options.expectedSignature !== undefined) {
-			const xml = await this.readTopologyDocument();
-			const current = readPublishedTopology(xml).signature;
-			if (current !== options.expectedSignature) {
-				throw new EnvironmentError(
-					'stale-topology',
-					`The published topology changed since the plan was made (Signature ${options.expectedSignature} is now ${current ?? 'absent'}): read the pools again and confirm a new plan`,
-				);
-			}
-		}
+		await this.refuseStaleTopology(options.expectedSignature);
 		const whatIf = options.whatIf === true;
 		const summary = writePairingSummary(request.pool, request.backup);
 		if (whatIf) {
@@ -314,6 +312,31 @@ export class PowerShellEnvironment implements Environment {
 		} finally {
 			if (this.publishing === publish) this.publishing = undefined;
 		}
+	}
+
+	private async refuseStaleTopology(expected: string | undefined): Promise<void> {
+		if (expected === undefined) return;
+		const current = readPublishedTopology(await this.readTopologyDocument()).signature;
+		if (current !== expected) {
+			throw new EnvironmentError(
+				'stale-topology',
+				`The published topology changed since the plan was made (Signature ${expected} is now ${current ?? 'absent'}): read the pools again and confirm a new plan`,
+			);
+		}
+	}
+
+	async clearPairing(pool: string, partner: string, options: WritePairingOptions = {}): Promise<void> {
+		await this.refuseStaleTopology(options.expectedSignature);
+		await this.run(clearPairingScript(pool, partner), { action: clearPairingSummary(pool, partner) });
+	}
+
+	async removeBackupData(pool: string): Promise<void> {
+		await this.run(removeBackupDataScript(pool), { action: removeBackupDataCommand(pool) });
+	}
+
+	/** Nothing reads a pool's backup user store back: the cmdlet that removes it returns nothing (cmdlet reference, Outputs: None). */
+	async readBackupData(pool: string): Promise<BackupDataReading> {
+		return { stalePools: undefined, evidence: `no cmdlet reads the backup user data of ${pool} back (Remove-CsUserStoreBackupData returns nothing)` };
 	}
 
 	async readPairing(pool: string): Promise<string | undefined> {

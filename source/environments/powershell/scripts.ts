@@ -620,3 +620,14 @@ export function arrayLiteral(values: string[]): string {
 	return `@(${values.map(powershellLiteral).join(', ')})`;
 }
 
+
+/** The unpair's cmdlet path: both Registrars without a backup [unverified as the Topology Builder equivalent], then Enable-CsTopology. */
+export function clearPairingScript(pool: string, partner: string): string {
+	const clears = [pool, partner].map((each) => `Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${each}`)} -BackupRegistrar $null -EnableAutomaticFailover $false -Confirm:$false`);
+	return [...clears, 'Enable-CsTopology', '$null'].join('\n');
+}
+
+/** Remove-CsUserStoreBackupData returns nothing (cmdlet reference, Outputs: None). */
+export function removeBackupDataScript(pool: string): string {
+	return `Remove-CsUserStoreBackupData -PoolFqdn ${powershellLiteral(pool)} -Force -Confirm:$false\n$null`;
+}

@@ -70,7 +70,7 @@ describe('built-in scenarios', () => {
 	});
 
 	it('an unknown name says which scenarios exist', async () => {
-		await expect(loadScenario('nosuch')).rejects.toThrow(/^unknown scenario "nosuch": the built-in scenarios are default, enterprise-happy, .*topology-changed, preflight-blocked, drill, drill-not-steady, drill-stale-sync, or give the path/);
+		await expect(loadScenario('nosuch')).rejects.toThrow(/^unknown scenario "nosuch": the built-in scenarios are default, enterprise-happy, .*topology-changed, preflight-blocked, drill, drill-not-steady, drill-stale-sync, unpair-repair, or give the path/);
 	});
 
 	const library = [

@@ -37,6 +37,8 @@
 		'Invoke-CsPoolFailOver'
 		'Invoke-CsPoolFailBack'
 		'Invoke-CsManagementServerFailover'
+		# Unpair
+		'Remove-CsUserStoreBackupData'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()

@@ -242,8 +242,10 @@ function Set-CsRegistrar {
 	)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
 	$pool = Get-RegistrarPool $Identity
-	$partner = Get-RegistrarPool $BackupRegistrar
-	$known = Use-StandInState -Action { param($state) @{ pool = $state.registrars.ContainsKey($pool); partner = $state.registrars.ContainsKey($partner) } }
+	# -BackupRegistrar $null leaves the Registrar without a backup (the unpair's cmdlet path, [unverified]).
+	$clears = $PSBoundParameters.ContainsKey('BackupRegistrar') -and -not $BackupRegistrar
+	$partner = if ($clears) { $null } else { Get-RegistrarPool $BackupRegistrar }
+	$known = Use-StandInState -Action { param($state) @{ pool = $state.registrars.ContainsKey($pool); partner = $clears -or $state.registrars.ContainsKey($partner) } }
 	foreach ($check in @(@($known.pool, $Identity), @($known.partner, $BackupRegistrar))) {
 		if (-not $check[0]) {
 			$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.Management.Automation.ItemNotFoundException]::new("Cannot find service `"$($check[1])`".")) -ErrorId 'ServiceNotFound' -Category ObjectNotFound -Target $check[1]))
@@ -254,7 +256,7 @@ function Set-CsRegistrar {
 		Use-StandInState -Write -Action {
 			param($state)
 			$setting = $state.registrars[$pool]
-			$setting.backupRegistrar = "Registrar:$partner"
+			if ($clears) { Clear-StandInBackupRegistrar -State $state -Pool $pool } else { $setting.backupRegistrar = "Registrar:$partner" }
 			if ($setsFailover) { $setting.enableAutomaticFailover = $EnableAutomaticFailover }
 			if ($FailureDetectionInterval) { $setting.failureDetectionInterval = $FailureDetectionInterval.ToString() }
 			if ($FailbackDetectionInterval) { $setting.failbackDetectionInterval = $FailbackDetectionInterval.ToString() }
@@ -432,9 +434,10 @@ function Invoke-StandInBootstrapper {
 		# The roles come from the server's replica of the topology: before the publish reaches it, it assigns no Backup Service.
 		$pool = @($state.pools.Keys | Where-Object { @($state.pools[$_]) -contains $Server })[0]
 		$paired = $null -ne $pool -and [bool]$state.registrars[$pool].backupRegistrar
-		$installs = $paired -and (Test-StandInReplicaCurrent -State $state -Server $entry -At (Get-StandInNow))
+		$current = Test-StandInReplicaCurrent -State $state -Server $entry -At (Get-StandInNow)
+		$installs = $paired -and $current
 		$lines = if ($code -ne 0 -and $code -ne 3010) { @($bootstrapper.failureLines) } elseif ($installs) { $script:DefaultBootstrapperLines } else { @($script:DefaultBootstrapperLines | Where-Object { $_ -notmatch 'Backup' }) }
-		@{ code = $code; lines = $lines; delay = [int]$bootstrapper.lineDelayMs; installs = $installs }
+		@{ code = $code; lines = $lines; delay = [int]$bootstrapper.lineDelayMs; installs = $installs; removes = -not $paired -and $current }
 	}
 	foreach ($line in $run.lines) {
 		Start-Sleep -Milliseconds $run.delay
@@ -449,6 +452,7 @@ function Invoke-StandInBootstrapper {
 			$entry.cuReapplied = $false
 		} | Out-Null
 	}
+	if ($run.removes -and ($run.code -eq 0 -or $run.code -eq 3010)) { Remove-StandInBackupService -Server $Server }
 	$global:LASTEXITCODE = $run.code
 }
 
@@ -1088,6 +1092,49 @@ function Get-StandInCmsStatus {
 }
 #endregion
 
+#region Unpair (issue 19 item 3): the association cleared, Bootstrapper removing the Backup Service, the backup user data
+# staleBackupData (pool -> the former partners whose user data it keeps) is ours: no cmdlet reads it back. Clearing a
+# Registrar's backup leaves each pool with the other's data until Remove-CsUserStoreBackupData runs on it.
+function Clear-StandInBackupRegistrar {
+	param($State, [string]$Pool)
+	$setting = $State.registrars[$Pool]
+	if (-not $setting.backupRegistrar) { return }
+	$former = Get-RegistrarPool $setting.backupRegistrar
+	$setting.backupRegistrar = $null
+	$setting.enableAutomaticFailover = $false
+	if (-not $State.ContainsKey('staleBackupData') -or $null -eq $State.staleBackupData) { $State.staleBackupData = @{} }
+	foreach ($pair in @(@($Pool, $former), @($former, $Pool))) {
+		$State.staleBackupData[$pair[0]] = @(@($State.staleBackupData[$pair[0]]) + $pair[1] | Where-Object { $_ } | Select-Object -Unique)
+	}
+}
+
+# Bootstrapper on a server of a pool no longer paired, with its replica current: the topology assigns no Backup Service.
+function Remove-StandInBackupService {
+	param([string]$Server)
+	Use-StandInState -Write -Action { param($state) $state.servers[$Server].services.Remove('LYNCBACKUP') } | Out-Null
+}
+
+# The cmdlet reference: -PoolFqdn (required), -Force, -Confirm, -WhatIf; it returns nothing. It removes the data of pools
+# no longer paired with the pool, and keeps its current partner's.
+function Remove-CsUserStoreBackupData {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([Parameter(Mandatory)][string]$PoolFqdn, [switch]$Force)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	if (-not $PSCmdlet.ShouldProcess($PoolFqdn, 'Remove user store backup data')) { return }
+	Use-StandInState -Write -Action {
+		param($state)
+		if (-not $state.registrars.ContainsKey($PoolFqdn)) {
+			$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.Management.Automation.ItemNotFoundException]::new("Cannot find pool `"$PoolFqdn`".")) -ErrorId 'PoolNotFound' -Category ObjectNotFound -Target $PoolFqdn))
+		}
+		if (-not $state.ContainsKey('staleBackupData') -or $null -eq $state.staleBackupData) { return }
+		$setting = $state.registrars[$PoolFqdn]
+		$partner = if ($setting.backupRegistrar) { Get-RegistrarPool $setting.backupRegistrar } else { $null }
+		$kept = @(@($state.staleBackupData[$PoolFqdn]) | Where-Object { $_ -and $_ -eq $partner })
+		if ($kept.Count -eq 0) { $state.staleBackupData.Remove($PoolFqdn) } else { $state.staleBackupData[$PoolFqdn] = $kept }
+	} | Out-Null
+}
+#endregion
+
 $exported = @(
 	'Get-CsTopology', 'Enable-CsTopology', 'Get-CsService', 'Set-CsRegistrar', 'Get-CsPoolBackupRelationship',
 	'Get-CsWindowsService', 'Start-CsWindowsService', 'Invoke-CsBackupServiceSync', 'Get-CsBackupServiceStatus',
@@ -1100,6 +1147,8 @@ $exported += @('whoami.exe', 'Test-CsSetupPermission', 'Get-CsPoolFabricState')
 $exported += @('Get-CsPoolUpgradeReadinessState', 'Get-CsUpgradeDomainInfo', 'Invoke-CsComputerFailOver', 'Invoke-CsComputerFailBack')
 # Drill
 $exported += @('Get-CsUser', 'Get-CsUserPoolInfo', 'Invoke-CsPoolFailOver', 'Invoke-CsPoolFailBack', 'Invoke-CsManagementServerFailover')
+# Unpair
+$exported += @('Remove-CsUserStoreBackupData')
 # A cmdlet listed under missingCmdlets is not exported, so calling it fails as a missing command really does.
 if ($env:SFB_STANDIN_STATE -and (Test-Path -LiteralPath $env:SFB_STANDIN_STATE)) {
 	$missing = @(Use-StandInState -Action { param($state) $state.missingCmdlets })

@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unpairCommand, type Ask, type UnpairRequest } from '../../../source/cli/commands/unpair.js';
+import { EXIT, UsageError } from '../../../source/cli/exit-codes.js';
+import { BACKUP_SERVICE, EnvironmentError, type Environment } from '../../../source/environments/port.js';
+import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
+import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
+import { assessPair } from '../../../source/sfb/pairing-rules.js';
+import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+
+const RED = 'pool-redmond.contoso.com';
+const DUB = 'pool-dublin.contoso.com';
+const DUB_B = 'pool-dublin-b.contoso.com';
+const SERVERS = ['red-fe01', 'red-fe02', 'red-fe03', 'dub-fe01', 'dub-fe02', 'dub-fe03'].map((name) => `${name}.contoso.com`);
+const SCALE = 5000;
+let stateDir: string;
+
+beforeEach(() => {
+	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-unpair-'));
+});
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+async function lab(name = 'unpair-repair'): Promise<LabEnvironment> {
+	return openLabEnvironment({ stateDir, scenario: await loadScenario(name), timeScale: SCALE });
+}
+
+const YES: UnpairRequest = { pool: RED, yes: true, unpair: true, topologyBuilder: false, explain: false };
+
+async function unpair(environment: Environment, request = YES, options: { ask?: Ask; signal?: AbortSignal; onLine?: (line: string) => void } = {}) {
+	const lines: string[] = [];
+	const exit = await unpairCommand(environment, stateDir, request, (line) => (lines.push(line), options.onLine?.(line)), options.signal ?? new AbortController().signal, options.ask);
+	return { exit, lines, text: lines.join('\n') };
+}
+
+describe('sfb-pair unpair in the lab', () => {
+	it('unpairs a pair in service: no association either way, no Backup Service, no stale user data; the pool can then pair with another pool', async () => {
+		const environment = await lab();
+		const run = await unpair(environment, { ...YES, explain: true, scenario: environment.scenario });
+		expect(run.exit, run.text).toBe(EXIT.done);
+		// Explain mode: beside each step, why it exists and where that comes from.
+		expect(run.text).toMatch(/^\d\d:\d\d:\d\d {3}source: Remove-CsUserStoreBackupData reference/m);
+		expect(run.lines.filter((line) => /^\d\d:\d\d:\d\d {3}why: /.test(line))).toHaveLength(3);
+		const debrief = readFileSync(/training debrief: (.*)$/m.exec(run.text)![1]!, 'utf8');
+		expect(debrief).toMatch(/^### 3\. Remove the backup user data: done \(the farm confirms it\)$/m);
+		expect(debrief).toMatch(/^- Source: Remove-CsUserStoreBackupData reference/m);
+		expect(debrief).toMatch(/Pair each with another pool soon/);
+		const farm = environment.readFarm();
+		expect(farm.pairings[RED]).toBeUndefined();
+		expect(farm.pairings[DUB]).toBeUndefined();
+		for (const server of SERVERS) expect((await environment.readService(server, BACKUP_SERVICE)).state).toBe('NotInstalled');
+		expect((await environment.readBackupData(RED)).stalePools).toEqual([]);
+		expect((await environment.readBackupData(DUB)).stalePools).toEqual([]);
+		expect(run.text).toMatch(/Remove-CsUserStoreBackupData -PoolFqdn 'pool-redmond\.contoso\.com' -Force/);
+		expect(run.text).toMatch(/change record: .*unpair-.*\.md/);
+		expect(run.text).toMatch(/training debrief: .*\.debrief\.md/);
+
+		const inventory = await environment.readInventory();
+		expect(inventory.pairings[RED]).toBeUndefined();
+		expect(assessPair(inventory, RED, DUB_B).allowed).toBe(true);
+		await environment.writePairing({ pool: RED, backup: DUB_B, voice: DEFAULT_VOICE });
+		expect(await environment.readPairing(DUB_B)).toBe(RED);
+		// After the re-pair, removing backup data of Redmond keeps the new partner's (cmdlet reference, Example 1).
+		await environment.removeBackupData(RED);
+		expect((await environment.readBackupData(RED)).stalePools).toEqual([]);
+	});
+
+	it('refuses what it cannot do, with one line and exit 2: a pool not paired, half a confirmation, no terminal to ask in', async () => {
+		const environment = await lab();
+		await expect(unpair(environment, { ...YES, pool: DUB_B })).rejects.toThrow(/pool-dublin-b\.contoso\.com is not paired: there is nothing to unpair/);
+		await expect(unpair(environment, { ...YES, unpair: false })).rejects.toThrow(/needs both --yes and --unpair \(--unpair is missing\)/);
+		await expect(unpair(environment, { ...YES, yes: false, unpair: false })).rejects.toThrow(UsageError);
+		expect(environment.readFarm().pairings[RED]?.backup).toBe(DUB);
+	});
+
+	it('interactive: anything but the typed word changes nothing (exit 130)', async () => {
+		const environment = await lab();
+		const run = await unpair(environment, { ...YES, yes: false, unpair: false }, { ask: async () => 'yes' });
+		expect(run.exit).toBe(EXIT.cancelled);
+		expect(run.text).toMatch(/Nothing was changed/);
+		expect(environment.readFarm().pairings[RED]?.backup).toBe(DUB);
+	});
+
+	it('resumes after a stop in the middle: the farm is asked again, the association is not written twice, the rest finishes', async () => {
+		const environment = await lab();
+		const stop = new AbortController();
+		const first = await unpair(environment, YES, { signal: stop.signal, onLine: (line) => /red-fe01\.contoso\.com: done/.test(line) && stop.abort() });
+		expect(first.exit, first.text).toBe(EXIT.cancelled);
+		const writes = environment.readFarm().pairingWrites;
+		const installed = await Promise.all(SERVERS.map(async (server) => (await environment.readService(server, BACKUP_SERVICE)).state));
+		expect(installed.filter((state) => state !== 'NotInstalled').length).toBeGreaterThan(0);
+
+		// The farm no longer names the partner once cleared: the checkpoint does, and `--pool` may name either pool.
+		const second = await unpair(environment, { ...YES, pool: DUB });
+		expect(second.exit, second.text).toBe(EXIT.done);
+		expect(second.text).toMatch(/Continuing the unpair started/);
+		expect(second.text).not.toMatch(/^\d\d:\d\d:\d\d {3}Set-CsRegistrar/m);
+		expect(environment.readFarm().pairingWrites).toBe(writes);
+		expect(second.text).toMatch(/red-fe01\.contoso\.com: done: .*LYNCBACKUP is not installed/);
+		for (const server of SERVERS) expect((await environment.readService(server, BACKUP_SERVICE)).state).toBe('NotInstalled');
+	});
+
+	it('a probe that cannot tell stops the run (exit 3) rather than running Bootstrapper on a guess', async () => {
+		const environment = await lab();
+		const blind: Environment = Object.create(environment, {
+			readService: {
+				value: async (server: string, name: string) => {
+					if (server === 'dub-fe02.contoso.com') throw new EnvironmentError('unreachable', `${server}: WinRM did not answer`);
+					return environment.readService(server, name);
+				},
+			},
+		});
+		const run = await unpair(blind);
+		expect(run.exit, run.text).toBe(EXIT.waitingOnOperator);
+		expect(run.text).toMatch(/could not be told, so nothing was done on a guess: unknown \(unreachable\).*dub-fe02/);
+		expect(environment.readFarm().servers['dub-fe02.contoso.com']?.bootstrapperRuns).toBe(1);
+		// Redmond's servers went on: a server that could not be told never hides the others.
+		expect((await environment.readService('red-fe03.contoso.com', BACKUP_SERVICE)).state).toBe('NotInstalled');
+	});
+
+	it('a pair holding the Central Management store goes through Topology Builder: run --yes stops with the steps (exit 3); the publish then clears it and its standby store', async () => {
+		const scenario = parseScenario({ extends: 'cms-pair', name: 'cms-paired', description: 'the CMS pair in service', pairings: [{ pool: RED, backup: DUB, voice: DEFAULT_VOICE }] }, 'cms-paired.json');
+		const environment = await openLabEnvironment({ stateDir, scenario, timeScale: SCALE });
+		expect((await environment.readCentralManagementDatabases()).length).toBe(2);
+		const waiting = await unpair(environment);
+		expect(waiting.exit, waiting.text).toBe(EXIT.waitingOnOperator);
+		expect(waiting.text).toMatch(/holds the Central Management store/);
+		expect(waiting.text).toMatch(/Resiliency: clear "Associated Backup Pool"/);
+		expect(waiting.text).toMatch(/In the lab: run sfb-pair unpair in a terminal, without --yes --unpair, and press p/);
+		expect(environment.readFarm().pairings[RED]?.backup).toBe(DUB);
+
+		const played = await unpair(environment, { ...YES, yes: false, unpair: false }, { ask: async (question) => (question.startsWith('Type') ? 'unpair' : 'p') });
+		expect(played.exit, played.text).toBe(EXIT.done);
+		expect(played.text).toMatch(/Remove the standby Central Management store/);
+		expect(played.text).toMatch(/Uninstall-CsDatabase -CentralManagementDatabase/);
+		expect((await environment.readCentralManagementDatabases()).length).toBe(1);
+	});
+});
