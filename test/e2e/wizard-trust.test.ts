@@ -218,7 +218,8 @@ describe.sequential('issue 15: the wizard an admin trusts', () => {
 		const failure = await terminal.waitFor(/LYNCBACKUP failed on \S+/, 30_000);
 		expect(failure.replace(/[│\s]+/g, ' '), 'in the lab, Retry does re-apply the CU').toContain('Retry re-applies it on this server first');
 		const server = /LYNCBACKUP failed on (\S+)/.exec(failure)?.[1] ?? '';
-		await terminal.keys('Down');
+		// Past "I will run it on … myself", the choice a service start offers and the CU re-apply does not.
+		await terminal.keys('Down', 'Down');
 		await terminal.waitFor((screen) => focusedLine(screen).includes('Skip'));
 		await terminal.keys('Enter');
 		await terminal.waitFor(`Why skip ${server}?`);

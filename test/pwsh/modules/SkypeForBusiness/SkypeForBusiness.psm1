@@ -540,7 +540,7 @@ function Invoke-StandInRemote {
 	function Get-CimInstance {
 		param([string]$ClassName, [string]$Filter)
 		if ($ClassName -eq 'Win32_Service') {
-			if ($Filter -notmatch "Name = 'RTCSRV'" -or -not $standInServer.services.ContainsKey('RTCSRV')) { return }
+			if ($Filter -notmatch "Name\s*=\s*'RTCSRV'" -or -not $standInServer.services.ContainsKey('RTCSRV')) { return }
 			$pathName = if ($standInServer.Contains('frontEndServicePath')) { $standInServer.frontEndServicePath } elseif ($standInServer.bootstrapperPath) { '"' + ($standInServer.bootstrapperPath -replace '\\Deployment\\Bootstrapper\.exe$', '\Server\Core\RTCSrv.exe') + '"' } else { $null }
 			return [pscustomobject]@{ Name = 'RTCSRV'; PathName = $pathName; State = $standInServer.services['RTCSRV'] }
 		}
@@ -820,7 +820,9 @@ function Add-StandInPatchingServer {
 		$name = if ($Filter -match "Name\s*=\s*'([^']+)'") { $Matches[1] } else { '' }
 		if (-not $Server.services.ContainsKey($name)) { return }
 		$mode = if ($Server['failedOver']) { 'Disabled' } else { 'Auto' }
-		[pscustomobject]@{ Name = $name; State = $Server.services[$name]; StartMode = $mode }
+		$installed = & $cimBeforePatching -ClassName $ClassName -Filter $Filter
+		$pathName = if ($null -ne $installed) { $installed.PathName } else { $null }
+		[pscustomobject]@{ Name = $name; PathName = $pathName; State = $Server.services[$name]; StartMode = $mode }
 	}
 	function Get-Item {
 		param([string]$LiteralPath, $ErrorAction)
