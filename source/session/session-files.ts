@@ -29,14 +29,19 @@ export function openProcedureStore(stateDir: string, key: string): CheckpointSto
 	});
 }
 
-export type StoredSession = { key: string; state: ProcedureState; savedAt: string; store: CheckpointStore<ProcedureState> };
+export type StoredSession = StoredCheckpoint<ProcedureState>;
 export type SessionProblem = { key: string; reason: string; movedTo: string };
 
-/** Every session file in the state folder: the unfinished ones, and any file that could not be read (moved aside). */
-export function findSessions(stateDir: string): { unfinished: StoredSession[]; problems: SessionProblem[] } {
-	const folder = sessionsDir(stateDir);
+/** A checkpoint file read back: its key, its state, and the store to write it again. */
+export type StoredCheckpoint<T> = { key: string; state: T; savedAt: string; store: CheckpointStore<T> };
+
+/**
+ * Every checkpoint file in `folder` (archived and corrupt copies left out): the ones read, and any that could not be
+ * read, moved aside and named. A missing folder holds none; anything else in its place is a FileProblem.
+ */
+export function loadCheckpoints<T>(folder: string, open: (key: string) => CheckpointStore<T>): { stored: StoredCheckpoint<T>[]; problems: SessionProblem[] } {
 	const stats = statSync(folder, { throwIfNoEntry: false });
-	if (stats === undefined) return { unfinished: [], problems: [] };
+	if (stats === undefined) return { stored: [], problems: [] };
 	if (!stats.isDirectory()) throw new FileProblem(folder, stats.isFile() ? 'it is a file, not a folder' : kindOf(stats));
 	let files: string[];
 	try {
@@ -44,18 +49,24 @@ export function findSessions(stateDir: string): { unfinished: StoredSession[]; p
 	} catch (error) {
 		throw new FileProblem(folder, describeFsError(error), { cause: error });
 	}
-	const unfinished: StoredSession[] = [];
+	const stored: StoredCheckpoint<T>[] = [];
 	const problems: SessionProblem[] = [];
 	for (const file of files) {
 		const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.json$/.exec(file);
 		if (!match || file.includes('.archived-') || file.includes('.corrupt-')) continue;
 		const key = match[1]!;
-		const store = openProcedureStore(stateDir, key);
+		const store = open(key);
 		const loaded = store.load();
 		if (loaded.status === 'moved-aside') problems.push({ key, reason: loaded.reason, movedTo: loaded.movedTo });
-		if (loaded.status === 'ok' && isUnfinished(loaded.state)) unfinished.push({ key, state: loaded.state, savedAt: loaded.savedAt, store });
+		else if (loaded.status === 'ok') stored.push({ key, state: loaded.state, savedAt: loaded.savedAt, store });
 	}
-	return { unfinished, problems };
+	return { stored, problems };
+}
+
+/** Every session file in the state folder: the unfinished ones, and any file that could not be read (moved aside). */
+export function findSessions(stateDir: string): { unfinished: StoredSession[]; problems: SessionProblem[] } {
+	const { stored, problems } = loadCheckpoints(sessionsDir(stateDir), (key) => openProcedureStore(stateDir, key));
+	return { unfinished: stored.filter((session) => isUnfinished(session.state)), problems };
 }
 
 export function recordsDir(stateDir: string): string {

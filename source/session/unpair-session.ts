@@ -1,12 +1,10 @@
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentKind } from '../environments/port.js';
 import type { OutcomeKind } from '../procedure/state.js';
 import { UNPAIR_STEP_IDS, type UnpairPath, type UnpairStepId } from '../procedure/unpair-plan.js';
 import { openChangeRecord, type RunIdentity } from './change-record.js';
 import { openCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
-import { describeFsError, FileProblem, kindOf } from './private-fs.js';
-import { recordsDir } from './session-files.js';
+import { loadCheckpoints, recordsDir, type SessionProblem, type StoredCheckpoint } from './session-files.js';
 
 /**
  * 'unverified': the action ended without error and the farm has no read that could confirm it (the backup user data,
@@ -71,36 +69,18 @@ export function openUnpairStore(stateDir: string, key: string): CheckpointStore<
 	return openCheckpointStore<UnpairState>({ stateDir: unpairSessionsDir(stateDir), key, schema: unpairStateSchema, version: UNPAIR_STATE_VERSION });
 }
 
-export type StoredUnpair = { key: string; state: UnpairState; store: CheckpointStore<UnpairState> };
+export type StoredUnpair = StoredCheckpoint<UnpairState>;
 
 /**
  * The unfinished unpair of `pool` (as the pool or its former partner), and any unpair file that could not be read
  * (moved aside and named). Once cleared, the farm no longer says who the partner was: the checkpoint does.
  */
-export function findUnpair(stateDir: string, pool: string): { unfinished?: StoredUnpair; problems: { key: string; reason: string; movedTo: string }[] } {
-	const folder = unpairSessionsDir(stateDir);
-	const stats = statSync(folder, { throwIfNoEntry: false });
-	if (stats === undefined) return { problems: [] };
-	if (!stats.isDirectory()) throw new FileProblem(folder, stats.isFile() ? 'it is a file, not a folder' : kindOf(stats));
-	let files: string[];
-	try {
-		files = readdirSync(folder).sort();
-	} catch (error) {
-		throw new FileProblem(folder, describeFsError(error), { cause: error });
-	}
+export function findUnpair(stateDir: string, pool: string): { unfinished?: StoredUnpair; problems: SessionProblem[] } {
+	const { stored, problems } = loadCheckpoints(unpairSessionsDir(stateDir), (key) => openUnpairStore(stateDir, key));
 	const wanted = pool.toLowerCase();
-	const problems: { key: string; reason: string; movedTo: string }[] = [];
-	let unfinished: StoredUnpair | undefined;
-	for (const file of files) {
-		const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\.json$/.exec(file);
-		if (!match || file.includes('.archived-') || file.includes('.corrupt-')) continue;
-		const key = match[1]!;
-		const store = openUnpairStore(stateDir, key);
-		const loaded = store.load();
-		if (loaded.status === 'moved-aside') problems.push({ key, reason: loaded.reason, movedTo: loaded.movedTo });
-		if (loaded.status !== 'ok' || loaded.state.outcome?.kind === 'done') continue;
-		if ([loaded.state.pool, loaded.state.partner].some((name) => name.toLowerCase() === wanted)) unfinished = { key, state: loaded.state, store };
-	}
+	const unfinished = stored
+		.filter(({ state }) => state.outcome?.kind !== 'done' && [state.pool, state.partner].some((name) => name.toLowerCase() === wanted))
+		.at(-1);
 	return { ...(unfinished ? { unfinished } : {}), problems };
 }
 
