@@ -83,6 +83,9 @@ export function readinessLines(readiness: PairReadiness): string[] {
 
 class Cancelled extends Error {}
 
+/** What a probe said after an action: done or not, with the evidence a person can check. */
+type Verified = { ok: boolean; evidence: string };
+
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 	const { drill, request, signal, onEvent } = options;
 	const steps = new Map(drillSteps(request).map((step) => [step.id, step]));
@@ -116,19 +119,20 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 	};
 	const same = (left: string | undefined, right: string) => left?.toLowerCase() === right.toLowerCase();
 	/** Runs one action, streams its lines, then polls its probe until it says done. */
-	const act = async (id: DrillStepId, action: (options: { onLine: (text: string) => void; signal: AbortSignal }) => Promise<unknown>, verify: () => Promise<{ ok: boolean; evidence: string }>, polls: number): Promise<boolean> => {
+	const act = async (id: DrillStepId, action: (options: { onLine: (text: string) => void; signal: AbortSignal }) => Promise<unknown>, verify: () => Promise<Verified>, polls: number): Promise<Verified> => {
 		const step = stepOf(id);
-		if (!step) return true;
+		if (!step) return { ok: true, evidence: '' };
 		checkSignal();
 		onEvent({ type: 'step-started', step });
 		try {
 			await action({ onLine: (text) => onEvent({ type: 'line', step: id, text }), signal });
 		} catch (error) {
 			checkSignal();
-			finish(step, 'failed', [error instanceof Error ? error.message : String(error)]);
-			return false;
+			const reason = error instanceof Error ? error.message : String(error);
+			finish(step, 'failed', [reason]);
+			return { ok: false, evidence: reason };
 		}
-		let last = { ok: false, evidence: '' };
+		let last: Verified = { ok: false, evidence: '' };
 		for (let poll = 0; poll < polls; poll += 1) {
 			checkSignal();
 			last = await verify();
@@ -136,8 +140,19 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 			if (poll < polls - 1) await sleep(options.pacing.pollMs);
 		}
 		finish(step, last.ok ? 'done' : 'failed', [last.ok ? last.evidence : `the command returned, but the probe does not show it done: ${last.evidence}`]);
-		return last.ok;
+		return last;
 	};
+	// The Central Management store moved to `pool`'s back end, verified where the farm says the active store is.
+	const moveStore = (id: DrillStepId, pool: string) =>
+		act(
+			id,
+			(run) => drill.failOverManagementStore(pool, run),
+			async () => {
+				const now = await storePool();
+				return { ok: same(now.pool, pool), evidence: now.evidence };
+			},
+			options.pacing.placementPolls,
+		);
 
 	try {
 		const started = await where();
@@ -171,22 +186,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		const failedBack = !fresh && options.progress?.failedBack === true && !failedOver;
 		if (fresh && options.progress?.failedBack) await options.onProgress({ failedBack: false });
 		if (request.movesStore && !failedBack && !storeMoved) {
-			const ok = await act(
-				'store-over',
-				(run) => drill.failOverManagementStore(request.backup, run),
-				async () => {
-					const now = await storePool();
-					return { ok: same(now.pool, request.backup), evidence: now.evidence };
-				},
-				options.pacing.placementPolls,
-			);
-			if (!ok) return failed(`the Central Management store did not move to ${request.backup}; ${request.pool} was not failed over`);
+			const moved = await moveStore('store-over', request.backup);
+			if (!moved.ok) return failed(`the Central Management store did not move to ${request.backup}; ${request.pool} was not failed over`);
 		} else if (request.movesStore && storeMoved && !failedBack) {
 			finish(stepOf('store-over')!, 'skipped', [store!.evidence]);
 		}
 
 		if (!failedBack && !failedOver) {
-			const ok = await act(
+			const over = await act(
 				'pool-over',
 				async (run) => {
 					const outcome = await drill.failOverPool(request.pool, request.disasterMode, run);
@@ -198,15 +205,15 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 				},
 				options.pacing.placementPolls,
 			);
-			if (!ok) return failed(`${request.pool} is not shown failed over; see the step above, then run the drill again to continue from where the farm is`);
-			finish(stepOf('served-by-backup')!, 'done', [(await where()).evidence]);
+			if (!over.ok) return failed(`${request.pool} is not shown failed over; see the step above, then run the drill again to continue from where the farm is`);
+			finish(stepOf('served-by-backup')!, 'done', [over.evidence]);
 		} else if (!failedBack) {
 			finish(stepOf('pool-over')!, 'skipped', [`${request.pool} is failed over already`]);
 			finish(stepOf('served-by-backup')!, 'done', [started.evidence]);
 		}
 
 		if (!failedBack) {
-			const ok = await act(
+			const back = await act(
 				'pool-back',
 				(run) => drill.failBackPool(request.pool, run),
 				async () => {
@@ -215,8 +222,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 				},
 				options.pacing.placementPolls,
 			);
-			if (!ok) return failed(`${request.pool} is not shown failed back: its users may still sign in to ${request.backup}; run the drill again to continue`);
-			finish(stepOf('served-by-home')!, 'done', [(await where()).evidence]);
+			if (!back.ok) return failed(`${request.pool} is not shown failed back: its users may still sign in to ${request.backup}; run the drill again to continue`);
+			finish(stepOf('served-by-home')!, 'done', [back.evidence]);
 			await options.onProgress({ failedBack: true });
 		} else {
 			finish(stepOf('pool-back')!, 'skipped', [`${request.pool} was failed back already (${started.evidence})`]);
@@ -227,16 +234,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 			if (same(now.pool, request.pool)) {
 				finish(stepOf('store-back')!, 'skipped', [now.evidence]);
 			} else {
-				const ok = await act(
-					'store-back',
-					(run) => drill.failOverManagementStore(request.pool, run),
-					async () => {
-						const after = await storePool();
-						return { ok: same(after.pool, request.pool), evidence: after.evidence };
-					},
-					options.pacing.placementPolls,
-				);
-				if (!ok) return failed(`the Central Management store is not back on ${request.pool}; the users are back on their pool`);
+				const moved = await moveStore('store-back', request.pool);
+				if (!moved.ok) return failed(`the Central Management store is not back on ${request.pool}; the users are back on their pool`);
 			}
 		}
 
