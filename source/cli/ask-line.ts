@@ -1,15 +1,32 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { Ask } from './commands/unpair.js';
+
+/** One typed line at the terminal; Ctrl+C, the end of input or the signal answers nothing (which cancels). */
+export function askLine(question: string, signal?: AbortSignal): Promise<string> {
+	return new Promise((resolve) => {
+		const reader = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+		let answered = false;
+		const answer = (text: string) => {
+			if (answered) return;
+			answered = true;
+			signal?.removeEventListener('abort', cancel);
+			reader.close();
+			resolve(text);
+		};
+		const cancel = () => answer('');
+		signal?.addEventListener('abort', cancel, { once: true });
+		reader.on('SIGINT', () => {
+			// The line typed so far stays on screen: what follows starts below it.
+			process.stdout.write('\n');
+			cancel();
+		});
+		reader.on('close', cancel);
+		reader.question(question, answer);
+	});
+}
 
 /** One typed line from the terminal, or undefined where stdin or stdout is not a terminal (nobody to ask). */
 export function terminalAsk(signal: AbortSignal): Ask | undefined {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
-	return async (question) => {
-		const lines = createInterface({ input: process.stdin, output: process.stdout });
-		try {
-			return await lines.question(question, { signal });
-		} finally {
-			lines.close();
-		}
-	};
+	return (question) => askLine(question, signal);
 }

@@ -294,7 +294,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								yes: Boolean(flags.yes),
 								drill: Boolean(flags.drill),
 								explain: Boolean(flags.explain),
-								...(process.stdin.isTTY ? { ask: askLine } : {}),
+								...(process.stdin.isTTY ? { ask: (await import('./ask-line.js')).askLine } : {}),
 								...(terminalWidth() === undefined ? {} : { width: terminalWidth() }),
 								...(options.labScenario ? { scenario: options.labScenario } : {}),
 							},
@@ -434,24 +434,6 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 }
 
 /** flag > SFB_PAIR_ASCII > setting; undefined leaves it to what the terminal can show. */
-/** One typed line at the terminal; Ctrl+C or the end of input answers nothing (which cancels). */
-async function askLine(question: string): Promise<string> {
-	const { createInterface } = await import('node:readline');
-	return new Promise((resolve) => {
-		const reader = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-		let answered = false;
-		const answer = (text: string) => {
-			if (answered) return;
-			answered = true;
-			reader.close();
-			resolve(text);
-		};
-		reader.on('SIGINT', () => answer(''));
-		reader.on('close', () => answer(''));
-		reader.question(question, answer);
-	});
-}
-
 function asciiChoice(command: Command, flag: boolean | undefined): boolean | undefined {
 	if (command.getOptionValueSource('ascii') === 'cli') return flag;
 	if (process.env.SFB_PAIR_ASCII) return true;
