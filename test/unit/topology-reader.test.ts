@@ -185,6 +185,27 @@ describe('readTopologyDocument on shapes real documents take', () => {
 		expect(readTopologyDocument(singleServerDocument('7', active), 'x.xml').frontEndPools[0]?.hostsCentralManagementStore).toBe(true);
 	});
 
+	it('takes the first of two clusters with the same id, for the file store as for the back end', () => {
+		const twoClustersOneId = ['fs-first.lab.local', 'fs-second.lab.local'].map(
+			(fqdn) => `<Cluster Fqdn="${fqdn}"><ClusterId SiteId="1" Number="5" /><Machine OrdinalInCluster="1" Fqdn="${fqdn}" /></Cluster>`,
+		);
+		const fileStore = `<Service RoleVersion="1" ServiceVersion="7">
+      <ServiceId SiteId="1" RoleName="FileStore" Instance="1" />
+      <InstalledOn><ClusterId SiteId="1" Number="5" /></InstalledOn>
+      <FileStoreService xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008" ShareName="share" />
+    </Service>`;
+		const userStoreOnTheSameId = '<SqlInstanceId Name="rtc"><ClusterId SiteId="1" Number="5" /></SqlInstanceId>';
+		const document = readTopologyDocument(
+			singleServerDocument('7', fileStore)
+				.replace('</Clusters>', `${twoClustersOneId.join('')}</Clusters>`)
+				.replace('<Dependency Usage="Default">', '<Dependency Usage="Default"><ServiceId SiteId="1" RoleName="FileStore" Instance="1" /></Dependency><Dependency Usage="Default">')
+				.replace('<InstalledOn><SqlInstanceId Name="rtc"><ClusterId SiteId="1" Number="1" /></SqlInstanceId></InstalledOn>', `<InstalledOn>${userStoreOnTheSameId}</InstalledOn>`),
+			'x.xml',
+		);
+		expect(document.frontEndPools[0]?.fileStore).toBe('\\\\fs-first.lab.local\\share');
+		expect(document.backEnds['se01.lab.local']).toEqual({ sqlServer: 'fs-first.lab.local', instance: 'rtc' });
+	});
+
 	it('accepts namespace prefixes on every element', () => {
 		const prefixed = singleServerDocument()
 			.replace(/<(\/?)(?!\?)([A-Za-z]+)/g, '<$1t:$2')
