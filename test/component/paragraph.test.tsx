@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { HandRunPrompt } from '../../source/ui/prompts/HandRunPrompt.js';
+import { SyncTimeoutPrompt } from '../../source/ui/prompts/SyncTimeoutPrompt.js';
 import { Paragraph } from '../../source/ui/Paragraph.js';
 import { plain } from '../helpers/frames.js';
 import { frameOf, renderComponent } from '../helpers/render.js';
@@ -35,6 +36,14 @@ describe('a paragraph', () => {
 		const view = renderComponent(<HandRunPrompt request={{ phase: 'bootstrapper', server, pool: 'pool-a', commands: ['Bootstrapper.exe'] }} onAnswer={() => undefined} />, { columns: 60 });
 		const lines = frameOf(view).split('\n');
 		expect(lines.slice(1, 4)).toEqual(['Run the command printed above (scroll up to it) on', `${server}, in an elevated Management Shell; the farm`, 'then says whether it is done.']);
+		view.unmount();
+	});
+
+	it('inside a bordered prompt at 60 columns, a guidance line wraps under its own text, not one column off', () => {
+		const view = renderComponent(<SyncTimeoutPrompt guidance={[`${'x'.repeat(49)} abcd efgh`]} onAnswer={() => undefined} />, { columns: 60 });
+		const lines = frameOf(view).split('\n');
+		const at = lines.findIndex((line) => line.includes('x'.repeat(49)));
+		expect(lines.slice(at, at + 2).map((line) => line.trimEnd())).toEqual([`│ - ${'x'.repeat(49)} abcd │`, `│   efgh${' '.repeat(51)}│`]);
 		view.unmount();
 	});
 });
