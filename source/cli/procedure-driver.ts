@@ -13,6 +13,7 @@ import { Session } from '../session/session.js';
 import { debriefPathFor, writeDebrief, type DebriefScenario } from '../session/debrief.js';
 import type { RunIdentity } from '../session/change-record.js';
 import { STEADY_POLLS } from '../sfb/backup-status.js';
+import { checkBounds, TIME_SCALE } from '../text/bounded-values.js';
 
 export type Parallelism = number | 'domain';
 
@@ -78,7 +79,10 @@ export interface PacingChoices {
 
 /** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
 export function pacingFor(environment: Environment, choices: PacingChoices = {}): Pacing {
-	const scale = environment.timeScale ?? 1;
+	const bounded = checkBounds(environment.timeScale ?? 1, TIME_SCALE);
+	// Dividing by 0 (or by NaN) would make every wait endless or nothing; the lab refuses such a scale when it opens.
+	if (!bounded.ok) throw new Error(`the time scale ${bounded.reason}`);
+	const scale = bounded.value;
 	return {
 		syncPollMs: ((choices.syncPollSeconds ?? 30) * second) / scale,
 		syncTimeoutMs: ((choices.syncTimeoutSeconds ?? 30 * 60) * second) / scale,

@@ -28,6 +28,17 @@ export interface Pacing {
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The shortest wait between two reads of the farm, whatever the pacing says: a lab at a high time scale, or a pacing
+ * of 0, would otherwise read the farm and write the session as fast as they answer. The longest is what a timer holds.
+ */
+export const POLL_FLOOR_MS = 10;
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+export function pollInterval(ms: number): number {
+	return Number.isNaN(ms) ? POLL_FLOOR_MS : Math.min(LONGEST_TIMER_MS, Math.max(POLL_FLOOR_MS, ms));
+}
+
 export interface OperationContext {
 	environment: Environment;
 	session: Session;

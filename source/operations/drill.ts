@@ -3,6 +3,7 @@ import { judgeEstate, readinessExitCode, type PoolReadiness } from '../procedure
 import { drillSteps, judgePlacement, type DrillRequest, type DrillStep, type DrillStepId, type Placement } from '../sfb/drill.js';
 import type { PoolInventory } from '../sfb/model.js';
 import { findPool } from '../sfb/pairing-rules.js';
+import { pollInterval } from './context.js';
 import { observePair, observeStandbyStore } from './reconcile.js';
 import { describeObservation } from '../sfb/observation.js';
 import { unknownFrom } from './probes.js';
@@ -97,7 +98,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 	};
 	const sleep = async (ms: number) => {
 		try {
-			await options.pacing.sleep(ms, signal);
+			await options.pacing.sleep(pollInterval(ms), signal);
 		} catch {
 			throw new Cancelled();
 		}

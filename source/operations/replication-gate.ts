@@ -4,7 +4,7 @@ import type { ReplicationDecision } from '../procedure/operator.js';
 import { MANAGEMENT_SHELL } from '../procedure/plan.js';
 import { pushReplicationCommand } from '../sfb/commands.js';
 import type { Observation } from '../sfb/observation.js';
-import { iso, type OperationContext } from './context.js';
+import { iso, pollInterval, type OperationContext } from './context.js';
 import { probe } from './probes.js';
 import { couldNotTell, settleObservation } from './unknowns.js';
 
@@ -82,7 +82,7 @@ export async function awaitReplication(context: OperationContext, servers: strin
 				const controller = new AbortController();
 				offer = { withdraw: controller, answer: context.operator.decideReplication({ servers: waiting, pushed, timedOut }, controller.signal) };
 			}
-			const decision = await pause(context, pacing.replicationPollMs, offer?.answer);
+			const decision = await pause(context, pollInterval(pacing.replicationPollMs), offer?.answer);
 			if (decision === undefined) continue;
 			offer = undefined;
 			recorder?.decision({ what: `replicas behind the publish: ${waiting.join(', ')}`, choice: decision, at: iso(Date.now()) });

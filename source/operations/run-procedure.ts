@@ -19,7 +19,7 @@ import { preflightGate } from './preflight-gate.js';
 import { probe } from './probes.js';
 import { reconcile, unfinishedPairs } from './reconcile.js';
 import { awaitReplication } from './replication-gate.js';
-import { runFleet, type FleetResult } from './server-fleet.js';
+import { runFleet, type FleetResult, type FleetWork } from './server-fleet.js';
 import { backupServiceWork, bootstrapperWork } from './server-work.js';
 import { cumulativeUpdateByDomainsWork, upgradeDomainsOfPools } from './upgrade-domain-work.js';
 import { upgradeSchedule } from '../sfb/upgrade-domains.js';
@@ -84,14 +84,14 @@ export async function runProcedure(context: OperationContext, hooks: ProcedureHo
 		await replicationGate(context);
 		await serverStep(context, 'bootstrapper', async () => {
 			const work = bootstrapperWork(context, servers, [pool, backup]);
-			if (!context.parallelDomains) return runFleet(context, work);
+			if (!context.parallelDomains) return runScheduled(context, work);
 			// Bootstrapper stops a server's services: one upgrade domain at a time keeps each pool's quorum, the pools side by side.
 			const domains = upgradeSchedule(await upgradeDomainsOfPools(context.environment.patching, [pool, backup]), 'side-by-side');
-			return runFleet(context, { ...work, domains });
+			return runScheduled(context, { ...work, domains });
 		});
 		carrySkipsForward(context);
 		await cumulativeUpdateStep(context, servers, [pool, backup]);
-		await serverStep(context, 'backup-service', () => runFleet(context, backupServiceWork(context, servers)));
+		await serverStep(context, 'backup-service', () => runScheduled(context, backupServiceWork(context, servers)));
 		if (deployment.notDeployed.length > 0) {
 			const names = undeployedNames([pool, backup], deployment.notDeployed);
 			finishStep(context, 'sync', 'skipped', `not deployed: ${names.join(', ')}`);
@@ -564,6 +564,12 @@ async function replicationGate(context: OperationContext) {
 }
 
 /** A server step runs where its work is not done; where the farm shows it all done, the step is done without running. */
+/** Runs a phase's servers, its schedule (upgrade domains, or none) recorded first so the time left follows the same one. */
+function runScheduled(context: OperationContext, work: FleetWork): Promise<FleetResult> {
+	context.session.dispatch({ type: 'phase-scheduled', phase: work.phase, ...(work.domains ? { schedule: work.domains } : {}) });
+	return runFleet(context, work);
+}
+
 async function serverStep(context: OperationContext, step: 'bootstrapper' | 'backup-service', run: () => Promise<FleetResult>) {
 	if (unsettledServers(context, step).length === 0) {
 		if (!isFinished(context, step)) finishStep(context, step, 'done', noteFor(context, step));
@@ -629,7 +635,7 @@ async function cumulativeUpdateStep(context: OperationContext, servers: Servers,
 	});
 	if (choice === 'run') {
 		if (!patching) return stop('needs-operator', 'this environment cannot run the update installer itself: re-apply the Cumulative Update by hand, then run again with --resume');
-		settle(context, 'cumulative-update', await runFleet(context, await cumulativeUpdateByDomainsWork(context, patching, servers, pools)));
+		settle(context, 'cumulative-update', await runScheduled(context, await cumulativeUpdateByDomainsWork(context, patching, servers, pools)));
 		return;
 	}
 	if (choice === 'later') {

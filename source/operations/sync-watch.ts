@@ -6,7 +6,7 @@ import { probeSync } from './probes.js';
 import { couldNotTell, unknownDecisionTitle } from './unknowns.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import type { ProcedureState } from '../procedure/state.js';
-import { iso, type OperationContext } from './context.js';
+import { iso, pollInterval, type OperationContext } from './context.js';
 import { isFileSharePermissionsWarning, publishWarningAdvice } from '../sfb/publish-warnings.js';
 
 export type SyncResult =
@@ -65,7 +65,7 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 			recorder?.decision({ what: unknownDecisionTitle(question), choice: decision.action, at: iso(Date.now()) });
 			if (decision.action === 'stop') return { kind: 'unknown', reason: couldNotTell(question, polled.unknown) };
 			try {
-				await pacing.sleep(pacing.syncPollMs, signal);
+				await pacing.sleep(pollInterval(pacing.syncPollMs), signal);
 			} catch {
 				return { kind: 'aborted' };
 			}
@@ -93,7 +93,7 @@ export async function watchSync(context: OperationContext, pools: FrontEndPool[]
 		}
 		try {
 			// --sync-poll is the time from one poll to the next: a poll that took a while (two pools over WinRM) shortens the wait.
-			await pacing.sleep(Math.max(0, polledAt + pacing.syncPollMs - Date.now()), signal);
+			await pacing.sleep(pollInterval(polledAt + pacing.syncPollMs - Date.now()), signal);
 		} catch {
 			return { kind: 'aborted' };
 		}

@@ -5,7 +5,7 @@ import { judgeCumulativeUpdate } from '../sfb/cumulative-update.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import { upgradeDomainsOf, upgradeSchedule, type PoolUpgradeDomains, type ScheduledDomain } from '../sfb/upgrade-domains.js';
 import { describeReadiness, domainsNamed, readyForDomain, type PoolUpgradeReadiness } from '../sfb/upgrade-readiness.js';
-import { iso, type OperationContext } from './context.js';
+import { iso, pollInterval, type OperationContext } from './context.js';
 import { probe } from './probes.js';
 import { TaskFailure, type FleetWork } from './server-fleet.js';
 
@@ -75,7 +75,7 @@ export async function cumulativeUpdateByDomainsWork(context: OperationContext, p
 					const output = 'raw' in readiness ? `; it said ${readiness.raw}` : '';
 					return { ready: false, reason: `${pool.fqdn} is not ready for an upgrade of ${domain.domain} (${domain.servers.join(', ')}): ${summary}${output}` };
 				}
-				await pacing.sleep(pacing.readinessPollMs ?? READINESS_POLL_MS, signal);
+				await pacing.sleep(pollInterval(pacing.readinessPollMs ?? READINESS_POLL_MS), signal);
 			}
 		},
 		async run(server, { signal, onLine }) {

@@ -1,6 +1,7 @@
 import type { BackupModuleStatus, DirectionVerdict } from '../sfb/backup-status.js';
 import type { VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
+import type { UpgradeSchedule } from '../sfb/upgrade-domains.js';
 import type { PairPicture } from './picture.js';
 import type { Check } from './preflight.js';
 import type { OutcomeKind, PatchStage, ServerPhase } from './state.js';
@@ -25,6 +26,8 @@ export type ProcedureEvent = Timed<
 	| { type: 'task-started'; phase: ServerPhase; server: string }
 	| { type: 'task-output'; phase: ServerPhase; server: string; line: string }
 	| { type: 'task-stage'; phase: ServerPhase; server: string; stage: PatchStage }
+	/** How a phase's servers are run: by these upgrade domains, or (no schedule) each pool's servers a few at a time. */
+	| { type: 'phase-scheduled'; phase: ServerPhase; schedule?: UpgradeSchedule }
 	| { type: 'readiness-observed'; pool: string; ready: boolean | undefined; summary: string }
 	| { type: 'farm-observed'; picture: PairPicture }
 	| { type: 'task-observed'; phase: ServerPhase; server: string; observation: Observation }

@@ -57,6 +57,10 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			}));
 		case 'task-stage':
 			return updateTask(next, event.server, event.phase, (task) => ({ ...task, stage: event.stage }));
+		case 'phase-scheduled': {
+			const { [event.phase]: _previous, ...others } = state.schedules ?? {};
+			return { ...next, schedules: event.schedule ? { ...others, [event.phase]: event.schedule } : others };
+		}
 		case 'readiness-observed':
 			return { ...next, readiness: { ...state.readiness, [event.pool]: { ready: event.ready, summary: event.summary, at: event.at } } };
 		case 'task-succeeded':

@@ -4,6 +4,7 @@ import type { VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairPicture } from './picture.js';
 import type { Check } from './preflight.js';
+import type { UpgradeSchedule } from '../sfb/upgrade-domains.js';
 import { DEFAULT_VOICE } from '../sfb/voice-resiliency.js';
 import { STEP_IDS, type StepId } from './steps.js';
 
@@ -142,6 +143,8 @@ export interface ProcedureState {
 	byHand?: string[];
 	/** pool → its upgrade readiness when last asked, while the Cumulative Update goes domain by domain. */
 	readiness?: Record<string, { ready: boolean | undefined; summary: string; at: number }>;
+	/** phase → the upgrade domains it runs by, when it runs by domain (the CU; Bootstrapper with `--parallel domain`). */
+	schedules?: Partial<Record<ServerPhase, UpgradeSchedule>>;
 	/** What the farm showed at the last start, probed before anything else was done. */
 	picture?: PairPicture;
 	outcome?: { kind: OutcomeKind; reason: string; at: number };

@@ -27,6 +27,19 @@ const task = {
 	},
 };
 
+const scheduledDomain = {
+	type: 'object',
+	required: ['pool', 'domain', 'servers'],
+	properties: { pool: { type: 'string' }, domain: { type: 'string' }, servers: { type: 'array', items: { type: 'string' } } },
+};
+
+/** Absent in sessions saved before the phases recorded their upgrade domains: those estimate per server. */
+const schedules = {
+	type: 'object',
+	propertyNames: { enum: [...SERVER_PHASES] },
+	additionalProperties: { type: 'object', required: ['lanes'], properties: { lanes: { type: 'array', items: { type: 'array', items: scheduledDomain } } } },
+};
+
 export const procedureStateSchema = {
 	type: 'object',
 	required: ['sessionId', 'environment', 'startedAt', 'updatedAt', 'current', 'steps', 'voice', 'publish', 'servers', 'serverOrder', 'sync'],
@@ -77,6 +90,7 @@ export const procedureStateSchema = {
 		sync: { type: 'object', required: ['requested', 'polls', 'consecutiveSteady', 'directions'] },
 		replication: { type: 'object', required: ['startedAt', 'polls', 'replicas'], properties: { replicas: { type: 'object', additionalProperties: { type: 'object', required: ['observation'], properties: { observation } } } } },
 		byHand: { type: 'array', items: { type: 'string' } },
+		schedules,
 		preflight: {
 			type: 'object',
 			required: ['pool', 'backup', 'startedAt', 'subjects', 'read'],

@@ -1,43 +1,41 @@
+import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 
-/** A word longer than the line, cut into pieces that fit. */
-function cutWord(word: string, width: number): string[] {
-	const pieces: string[] = [];
-	let piece = '';
-	for (const character of word) {
-		if (piece !== '' && stringWidth(piece + character) > width) {
-			pieces.push(piece);
-			piece = '';
-		}
-		piece += character;
+/** Hard: a word longer than the line is cut; trim: no line starts with the space it was broken at (Ink's own wrap keeps it). */
+const WRAP_OPTIONS = { hard: true, trim: true } as const;
+
+/**
+ * The text after wrap-ansi's first line, as one text again: a space where the text had one, none inside a word it cut.
+ * wrap-ansi closes the styles at each line's end and opens them again on the next, so the pieces join cleanly.
+ */
+function afterFirstLine(text: string, lines: string[]): string {
+	const plain = stripVTControlCharacters(text);
+	let position = stripVTControlCharacters(lines[0]!).length;
+	let rest = '';
+	for (const line of lines.slice(1)) {
+		const visible = stripVTControlCharacters(line);
+		const at = plain.indexOf(visible, position);
+		rest += rest !== '' && at > position ? ` ${line}` : line;
+		position = (at < 0 ? position : at) + visible.length;
 	}
-	if (piece !== '') pieces.push(piece);
-	return pieces;
+	return rest;
 }
 
 /**
- * Text broken into lines of at most `width` columns, between words (a word longer than a line is cut); lines after
- * the first start with `indent`. Always at least one line.
+ * Text broken into lines of at most `width` columns, between words (a word longer than a line is cut), colours and
+ * wide characters measured as the terminal shows them; lines after the first start with `indent`. Always at least
+ * one line. A text that fits keeps its spacing (aligned columns, an indent); one that does not has its runs of
+ * spaces and line breaks made single spaces.
  */
 export function wrapWords(text: string, width: number, indent = ''): string[] {
-	// A line that fits keeps its spacing (aligned columns, an indent).
 	if (stringWidth(text) <= width) return [text];
-	const lines: string[] = [];
-	let line = '';
-	const room = () => Math.max(1, width - (lines.length > 0 ? stringWidth(indent) : 0));
-	for (const word of text.split(/\s+/).filter(Boolean)) {
-		const candidate = line === '' ? word : `${line} ${word}`;
-		if (stringWidth(candidate) <= room()) {
-			line = candidate;
-			continue;
-		}
-		if (line !== '') lines.push(line);
-		const pieces = cutWord(word, room());
-		for (const piece of pieces.slice(0, -1)) lines.push(piece);
-		line = pieces.at(-1) ?? '';
-	}
-	lines.push(line);
-	return lines.map((entry, index) => (index > 0 ? indent + entry : entry));
+	const words = text.split(/\s+/).filter(Boolean).join(' ');
+	const lines = wrapAnsi(words, Math.max(1, width), WRAP_OPTIONS).split('\n');
+	if (indent === '' || lines.length === 1) return lines;
+	const room = Math.max(1, width - stringWidth(indent));
+	const rest = wrapAnsi(afterFirstLine(words, lines), room, WRAP_OPTIONS).split('\n');
+	return [lines[0]!, ...rest.map((line) => indent + line)];
 }
 
 /** The words of a PowerShell command, keeping a quoted string (with its doubled quotes) and a { … } block whole. */

@@ -88,6 +88,16 @@ describe('server panels', () => {
 		expect(frame).toMatch(/fe3\.contoso\.com pool-a failing back/);
 		view.unmount();
 	});
+
+	it('by upgrade domain, the progress line counts domains and times them as the fleet runs them', () => {
+		const phase = 'cumulative-update';
+		const domain = (name: string, servers: string[]) => ({ pool: 'pool-a.contoso.com', domain: name, servers: servers.map((server) => `${server}.contoso.com`) });
+		const schedule = { lanes: [[domain('UpgradeDomain1', ['fe1', 'fe2']), domain('UpgradeDomain2', ['fe3', 'fe4']), domain('UpgradeDomain3', ['fe5'])]] };
+		const state = stateWith([{ type: 'phase-scheduled', phase, schedule }]);
+		const view = render(<ServerPanels state={state} phase={phase} rows={20} now={10_000} progress={phaseProgress(state, phase, 10_000, { perPool: 1, expectedMs: 60_000 })} />);
+		expect(plain(view.lastFrame()).split('\n')[0]).toBe('CU re-apply 0 of 5 servers · about 3 min left · 0 of 3 upgrade domains');
+		view.unmount();
+	});
 });
 
 describe('a server held for a restart', () => {

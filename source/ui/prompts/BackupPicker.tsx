@@ -5,6 +5,7 @@ import type { FrontEndPool } from '../../sfb/model.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { useKeyHints } from '../keys/hints.js';
 import { useKeys } from '../keys/keys.js';
+import { Paragraph } from '../Paragraph.js';
 import { Picker, type PickerOption } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { useTerminalSize } from '../use-terminal-size.js';
@@ -38,9 +39,7 @@ export function BackupPicker({ pool, candidates, rows, chosen, onAnswer }: Props
 	if (confirming) {
 		return (
 			<Box flexDirection="column">
-				<Text>
-					Pair {pool.fqdn} with {confirming.pool.fqdn}? Please read:
-				</Text>
+				<Paragraph>{`Pair ${pool.fqdn} with ${confirming.pool.fqdn}? Please read:`}</Paragraph>
 				{confirming.assessment.warnings.map((warning) => (
 					<Text key={warning} color="yellow">
 						{symbols.warning} {sanitizeLine(warning)}
@@ -65,9 +64,7 @@ export function BackupPicker({ pool, candidates, rows, chosen, onAnswer }: Props
 	const initialIndex = focusIndex >= 0 ? focusIndex : Math.max(0, candidates.indexOf(allowed[0]!));
 	return (
 		<Box flexDirection="column">
-			<Text>
-				Which pool will back up {pool.fqdn}? ({allowed.length} of {candidates.length} can be paired with it)
-			</Text>
+			<Paragraph>{`Which pool will back up ${pool.fqdn}? (${allowed.length} of ${candidates.length} can be paired with it)`}</Paragraph>
 			{candidates.length === 0 && <Text color="yellow">No other pool is free to pair. Esc to go back.</Text>}
 			<Picker
 				options={options}

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { CumulativeUpdateChoice } from '../../procedure/operator.js';
+import { Paragraph } from '../Paragraph.js';
 import { Picker } from '../Picker.js';
 import { ReasonField } from './ReasonField.js';
 
@@ -22,15 +23,13 @@ export function CumulativeUpdatePrompt({ servers, canRun, onAnswer }: { servers:
 	];
 	return (
 		<Box flexDirection="column">
-			<Text>
-				Bootstrapper installed the Backup Service from the original media. Re-apply the servers' Cumulative Update
-				(SkypeServerUpdateInstaller.exe), or the Backup Service crashes at start.
-			</Text>
+			<Paragraph>
+				{"Bootstrapper installed the Backup Service from the original media. Re-apply the servers' Cumulative Update (SkypeServerUpdateInstaller.exe), or the Backup Service crashes at start."}
+			</Paragraph>
 			{canRun && (
-				<Text dimColor>
-					As Microsoft patches a pool: one upgrade domain at a time once the pool is ready, each server failed over, updated and
-					failed back.
-				</Text>
+				<Paragraph dimColor>
+					As Microsoft patches a pool: one upgrade domain at a time once the pool is ready, each server failed over, updated and failed back.
+				</Paragraph>
 			)}
 			{!canRun && (
 				<Text dimColor>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { HandRun, HandRunDecision } from '../../procedure/operator.js';
 import { PHASE_NAMES } from '../../procedure/state.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { Paragraph } from '../Paragraph.js';
 import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { ReasonField } from './ReasonField.js';
@@ -29,8 +30,8 @@ export function HandRunPrompt({ request, onAnswer }: { request: HandRun; onAnswe
 			<Text color="cyan" bold wrap="truncate-end">
 				{`${symbols.running} ${PHASE_NAMES[request.phase]} on ${server}, by you`}
 			</Text>
-			{request.lastCheck && <Text color="yellow">{`${symbols.warning} Not verified: ${sanitizeLine(request.lastCheck)}`}</Text>}
-			<Text>{`Run the ${count === 1 ? 'command' : `${count} commands`} printed above (scroll up to ${count === 1 ? 'it' : 'them'}) on ${server}, in an elevated Management Shell; the farm then says whether it is done.`}</Text>
+			{request.lastCheck && <Paragraph color="yellow">{`${symbols.warning} Not verified: ${sanitizeLine(request.lastCheck)}`}</Paragraph>}
+			<Paragraph>{`Run the ${count === 1 ? 'command' : `${count} commands`} printed above (scroll up to ${count === 1 ? 'it' : 'them'}) on ${server}, in an elevated Management Shell; the farm then says whether it is done.`}</Paragraph>
 			{askingReason ? (
 				<ReasonField question={`Why skip ${server}?`} onReason={(reason) => onAnswer({ action: 'skip', reason })} onBack={() => setAskingReason(false)} />
 			) : (

@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { BACK, type PublishChoice } from '../../procedure/operator.js';
@@ -7,6 +8,7 @@ import { wrapWords } from '../../text/wrap.js';
 import { useKeyHints } from '../keys/hints.js';
 import { useKeys } from '../keys/keys.js';
 import { Pager } from '../Pager.js';
+import { Paragraph } from '../Paragraph.js';
 import { TextInput } from '../TextInput.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 
@@ -52,15 +54,13 @@ export function PlanConfirm({ plan, rows, onAnswer }: { plan: Plan; rows: number
 				</Text>
 			))}
 			{topologyBuilderOnly ? (
-				<Text>
-					{plan.centralManagementStore?.host} holds the Central Management store, which Microsoft documents pairing only in Topology Builder: press{' '}
-					<Text bold>Enter</Text> for the steps; sfb-pair then checks the farm.
-				</Text>
+				<Paragraph>
+					{`${plan.centralManagementStore?.host} holds the Central Management store, which Microsoft documents pairing only in Topology Builder: press ${chalk.bold('Enter')} for the steps; sfb-pair then checks the farm.`}
+				</Paragraph>
 			) : (
-				<Text>
-					Type <Text bold>{CONFIRM_WORD}</Text> and press Enter to write the pairing, or <Text bold>{TOPOLOGY_BUILDER_WORD}</Text> to do it yourself in
-					Topology Builder. Nothing has been written yet.
-				</Text>
+				<Paragraph>
+					{`Type ${chalk.bold(CONFIRM_WORD)} and press Enter to write the pairing, or ${chalk.bold(TOPOLOGY_BUILDER_WORD)} to do it yourself in Topology Builder. Nothing has been written yet.`}
+				</Paragraph>
 			)}
 			{!topologyBuilderOnly && (
 				<Text>

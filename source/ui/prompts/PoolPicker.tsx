@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { PoolEligibility } from '../../sfb/pairing-rules.js';
 import type { FrontEndPool } from '../../sfb/model.js';
 import { shortVersion } from '../../sfb/product-version.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { Paragraph } from '../Paragraph.js';
 import { Picker, type PickerOption } from '../Picker.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 
@@ -35,7 +36,7 @@ export function PoolPicker({ pools, rows, chosen, onAnswer }: { pools: PoolEligi
 	}));
 	return (
 		<Box flexDirection="column">
-			<Text>Which pool do you want to protect? ({pools.length} Front End pools are not yet paired)</Text>
+			<Paragraph>{`Which pool do you want to protect? (${pools.length} Front End pools are not yet paired)`}</Paragraph>
 			<Picker options={options} rows={Math.max(3, rows - 1)} initialIndex={Math.max(0, pools.findIndex((entry) => entry.pool.fqdn === chosen))} onSelect={onAnswer} />
 		</Box>
 	);

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReplicasBehind, ReplicationDecision } from '../../procedure/operator.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { BORDERED, Paragraph } from '../Paragraph.js';
 import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 
@@ -15,9 +16,9 @@ export function ReplicationPrompt({ behind, onAnswer }: { behind: ReplicasBehind
 	const title = behind.timedOut ? `${symbols.warning} Still behind the publish${behind.pushed ? ' after the push' : ''}: ${them}` : `${symbols.warning} Behind the publish: ${them}`;
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-			<Text color="yellow" bold>
+			<Paragraph color="yellow" bold inset={BORDERED}>
 				{title}
-			</Text>
+			</Paragraph>
 			<Text wrap="truncate-end">Bootstrapper there now would install nothing.</Text>
 			<Picker
 				options={[

@@ -4,6 +4,7 @@ import { STEPS } from '../../procedure/steps.js';
 import type { SessionProblem, StoredSession } from '../../session/session-files.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import type { ResumeChoice } from '../prompt-bridge.js';
+import { Paragraph } from '../Paragraph.js';
 import { Picker, type PickerOption } from '../Picker.js';
 
 /** "Bootstrapper 6/6, LYNCBACKUP 5/6 (1 skipped)": a skipped server is not a finished one. */
@@ -54,7 +55,7 @@ export function ResumeOffer({ sessions, problems, elsewhere, onAnswer }: Props) 
 					{sanitizeLine(line)}
 				</Text>
 			))}
-			{sessions.length > 0 && <Text>An unfinished session was found. The farm is re-checked before anything runs again.</Text>}
+			{sessions.length > 0 && <Paragraph>An unfinished session was found. The farm is re-checked before anything runs again.</Paragraph>}
 			<Picker options={options} onSelect={onAnswer} />
 		</Box>
 	);

@@ -1,14 +1,15 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { BORDERED, Paragraph } from '../Paragraph.js';
 import { Picker } from '../Picker.js';
 
 export function SyncTimeoutPrompt({ guidance, onAnswer }: { guidance: string[]; onAnswer(value: 'wait' | 'stop'): void }) {
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-			<Text color="yellow" bold>
+			<Paragraph color="yellow" bold inset={BORDERED}>
 				The sync has not reached steady state in time. What to check:
-			</Text>
+			</Paragraph>
 			{guidance.map((line) => (
-				<Text key={line}>- {line}</Text>
+				<Paragraph key={line} inset={BORDERED} indent="  ">{`- ${line}`}</Paragraph>
 			))}
 			<Picker
 				options={[

@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useState } from 'react';
 import type { UnknownDecision, UnknownObservation } from '../../procedure/operator.js';
 import { describeObservation } from '../../sfb/observation.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { BORDERED, Paragraph } from '../Paragraph.js';
 import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { ReasonField } from './ReasonField.js';
@@ -21,11 +22,10 @@ export function UnknownPrompt({ unknown, onAnswer }: { unknown: UnknownObservati
 	];
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-			<Text color="yellow" bold>
-				{symbols.warning} Could not tell on {subject}: {unknown.what}
-				{unknown.attempts > 1 ? ` (asked ${unknown.attempts} times)` : ''}
-			</Text>
-			<Text>{sanitizeLine(describeObservation(unknown.observation))}</Text>
+			<Paragraph color="yellow" bold inset={BORDERED}>
+				{`${symbols.warning} Could not tell on ${subject}: ${unknown.what}${unknown.attempts > 1 ? ` (asked ${unknown.attempts} times)` : ''}`}
+			</Paragraph>
+			<Paragraph inset={BORDERED}>{sanitizeLine(describeObservation(unknown.observation))}</Paragraph>
 			{askingReason ? (
 				<ReasonField question={`Why go on without ${subject}?`} onReason={(reason) => onAnswer({ action: 'skip', reason })} onBack={() => setAskingReason(false)} />
 			) : (

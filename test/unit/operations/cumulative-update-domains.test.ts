@@ -120,6 +120,10 @@ describe('the Cumulative Update by upgrade domains in the lab', () => {
 		const lastRed = Math.max(...RED.map((server) => span.get(server)!.to));
 		expect(Math.min(...DUB.map((server) => span.get(server)!.from))).toBeGreaterThanOrEqual(lastRed);
 		expect(Object.values(environment.readFarm().servers).some((server) => server.failedOver)).toBe(false);
+		// The session holds the schedule the time left is estimated by: one lane, Redmond's 8 domains then Dublin's 4.
+		const lanes = result.session.state.schedules?.['cumulative-update']?.lanes;
+		expect(lanes?.map((lane) => lane.map((domain) => domain.pool))).toEqual([[...Array(8).fill(POOL), ...Array(4).fill(BACKUP)]]);
+		expect(result.session.state.schedules?.bootstrapper).toBeUndefined();
 	});
 
 	it('with --cu-side-by-side the pools are patched at once, each still one domain at a time', async () => {
@@ -197,5 +201,6 @@ describe('Bootstrapper with --parallel domain', () => {
 		const span = spans(bootstrapper);
 		expect(span.get('red-fe09.contoso.com')!.from).toBeLessThan(span.get('red-fe01.contoso.com')!.to);
 		expect(span.get('dub-fe01.contoso.com')!.from).toBeLessThan(span.get('red-fe01.contoso.com')!.to);
+		expect(result.session.state.schedules?.bootstrapper?.lanes.map((lane) => lane.length)).toEqual([8, 4]);
 	});
 });

@@ -4,6 +4,7 @@ import { describeProgress, formatTimeLeft, phaseProgress } from '../../../source
 import { reduce } from '../../../source/procedure/reducer.js';
 import { initialState, type ProcedureState } from '../../../source/procedure/state.js';
 import type { NewEvent } from '../../../source/session/session.js';
+import type { UpgradeSchedule } from '../../../source/sfb/upgrade-domains.js';
 
 const minute = 60_000;
 const servers = [
@@ -45,6 +46,71 @@ describe('phaseProgress', () => {
 
 	it('says when the time left is not known yet (a live farm before its first server)', () => {
 		expect(describeProgress(phaseProgress(at([]), 'bootstrapper', 0, { perPool: 1 }))).toBe('Bootstrapper 0 of 6 servers · time left known once a server finishes');
+	});
+});
+
+describe('phaseProgress by upgrade domain', () => {
+	// pool-a: two domains of two servers; pool-b: three domains of one server (as the fleet runs them, upgrade-domains.ts).
+	const domainServers = [
+		...['a1', 'a2', 'a3', 'a4'].map((name) => ({ fqdn: name, pool: 'pool-a' })),
+		...['b1', 'b2', 'b3'].map((name) => ({ fqdn: name, pool: 'pool-b' })),
+	];
+	const poolA = [
+		{ pool: 'pool-a', domain: 'UpgradeDomain1', servers: ['a1', 'a2'] },
+		{ pool: 'pool-a', domain: 'UpgradeDomain2', servers: ['a3', 'a4'] },
+	];
+	const poolB = ['b1', 'b2', 'b3'].map((server, index) => ({ pool: 'pool-b', domain: `UpgradeDomain${index + 1}`, servers: [server] }));
+	const sideBySide = { lanes: [poolA, poolB] };
+	const oneAfterAnother = { lanes: [[...poolA, ...poolB]] };
+
+	function scheduled(schedule: UpgradeSchedule, events: [number, NewEvent][] = []): ProcedureState {
+		return [[0, { type: 'phase-scheduled', phase: 'cumulative-update', schedule }] as [number, NewEvent], ...events].reduce(
+			(state, [time, event]) => reduce(state, { ...event, at: time } as ProcedureEvent),
+			reduce(initialState('s', { kind: 'lab', description: 'LAB' }, 0), { type: 'servers-planned', servers: domainServers, at: 0 }),
+		);
+	}
+
+	it('pools side by side: a domain takes one server time, so the 3-domain pool sets the time, not the 4-server one', () => {
+		const progress = phaseProgress(scheduled(sideBySide), 'cumulative-update', 0, { perPool: 1, expectedMs: 2 * minute });
+		expect(progress).toMatchObject({ total: 7, leftMs: 6 * minute, domains: { finished: 0, total: 5 } });
+		expect(describeProgress(progress)).toBe('CU re-apply 0 of 7 servers · about 6 min left · 0 of 5 upgrade domains');
+	});
+
+	it('pools one after the other (the CU by default): every domain in turn', () => {
+		expect(phaseProgress(scheduled(oneAfterAnother), 'cumulative-update', 0, { perPool: 1, expectedMs: 2 * minute }).leftMs).toBe(10 * minute);
+	});
+
+	it("mid-way, a domain lasts as long as its slowest server and the rest of the lane follows it", () => {
+		const state = scheduled(sideBySide, [
+			[0, { type: 'task-started', phase: 'cumulative-update', server: 'a1' }],
+			[0, { type: 'task-started', phase: 'cumulative-update', server: 'b1' }],
+			[minute, { type: 'task-started', phase: 'cumulative-update', server: 'a2' }],
+			[4 * minute, { type: 'task-succeeded', phase: 'cumulative-update', server: 'b1' }],
+			[4 * minute, { type: 'task-started', phase: 'cumulative-update', server: 'b2' }],
+			[5 * minute, { type: 'task-succeeded', phase: 'cumulative-update', server: 'a1' }],
+		]);
+		// 4.5 min a server now. pool-a: a2 has 0.5 min to go, then a3 with a4 4.5 min: 5 min. pool-b: b2 has 3.5 min, then b3: 8 min.
+		const progress = phaseProgress(state, 'cumulative-update', 5 * minute, { perPool: 1 });
+		expect(progress.leftMs).toBe(8 * minute);
+		expect(describeProgress(progress)).toBe('CU re-apply 2 of 7 servers · about 8 min left · 1 of 5 upgrade domains · 2 running');
+	});
+
+	it('a failed server waits for the operator and adds no time; its domain is not done', () => {
+		const state = scheduled(oneAfterAnother, [
+			[0, { type: 'task-started', phase: 'cumulative-update', server: 'a1' }],
+			[0, { type: 'task-started', phase: 'cumulative-update', server: 'a2' }],
+			[minute, { type: 'task-succeeded', phase: 'cumulative-update', server: 'a1' }],
+			[minute, { type: 'task-failed', phase: 'cumulative-update', server: 'a2', message: 'the update installer exited with 1603' }],
+		]);
+		const progress = phaseProgress(state, 'cumulative-update', minute, { perPool: 1 });
+		expect(progress).toMatchObject({ leftMs: 4 * minute, domains: { finished: 0, total: 5 }, failed: 1 });
+	});
+
+	it('a phase run per server again (no schedule) forgets its domains and estimates per pool', () => {
+		const state = reduce(scheduled(sideBySide), { type: 'phase-scheduled', phase: 'cumulative-update', at: 1 });
+		expect(state.schedules).toEqual({});
+		expect(phaseProgress(state, 'cumulative-update', 0, { perPool: 1, expectedMs: 2 * minute })).toMatchObject({ leftMs: 8 * minute });
+		expect(phaseProgress(state, 'cumulative-update', 0, { perPool: 1, expectedMs: 2 * minute }).domains).toBeUndefined();
 	});
 });
 

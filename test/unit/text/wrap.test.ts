@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { wrapCommand, wrapWords } from '../../../source/text/wrap.js';
 
@@ -12,6 +14,32 @@ describe('wrapWords', () => {
 
 	it('cuts a word longer than the line', () => {
 		expect(wrapWords('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+		// Under a hanging indent, the cut pieces continue the word: no space is put into it.
+		expect(wrapWords(`see ${'y'.repeat(30)} then`, 12, '  ')).toEqual([`see ${'y'.repeat(8)}`, `  ${'y'.repeat(10)}`, `  ${'y'.repeat(10)}`, '  yy then']);
+	});
+
+	it('never starts a line with the space it broke at, even when a line is filled to the last column (60 columns)', () => {
+		const text = `${'x'.repeat(55)} abcd efgh ${'y'.repeat(58)} z`;
+		expect(wrapWords(text, 60)).toEqual([`${'x'.repeat(55)} abcd`, 'efgh', `${'y'.repeat(58)} z`]);
+		for (const line of [...wrapWords(text, 60), ...wrapWords(text, 60, '  ').map((line, index) => (index > 0 ? line.slice(2) : line))]) expect(line).not.toMatch(/^\s/);
+	});
+
+	it('keeps colours on every line they cover, and measures only what shows', () => {
+		const red = (text: string) => `\u001B[31m${text}\u001B[39m`;
+		const lines = wrapWords(`${red('the Backup Service is in ErrorState on fe01')} since 09:12`, 20, '  ');
+		expect(lines.map((line) => stripVTControlCharacters(line))).toEqual(['the Backup Service', '  is in ErrorState', '  on fe01 since', '  09:12']);
+		expect(lines.slice(0, 2)).toEqual([red('the Backup Service'), `  ${red('is in ErrorState')}`]);
+		expect(lines[2]).toContain(red('fe01'));
+		expect(lines[3]).toBe('  09:12');
+		const cut = wrapWords(red('z'.repeat(25)), 10);
+		expect(cut).toEqual([red('z'.repeat(10)), red('z'.repeat(10)), red('z'.repeat(5))]);
+	});
+
+	it('counts a wide character as two columns', () => {
+		const lines = wrapWords('東京 サーバー 大阪 サーバー fe01', 10);
+		for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(10);
+		expect(lines).toEqual(['東京', 'サーバー', '大阪', 'サーバー', 'fe01']);
+		expect(wrapWords('日本語の文章を折り返す', 10)).toEqual(['日本語の文', '章を折り返', 'す']);
 	});
 });
 

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autoOperator } from '../../../source/cli/auto-operator.js';
+import { driveProcedure, pacingFor } from '../../../source/cli/procedure-driver.js';
+import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
+import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
+import type { Environment } from '../../../source/environments/port.js';
+import { POLL_FLOOR_MS, pollInterval } from '../../../source/operations/context.js';
+import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+
+const POOL = 'pool-redmond.contoso.com';
+const BACKUP = 'pool-dublin.contoso.com';
+const BEHIND = 'dub-fe02.contoso.com';
+
+let stateDir: string;
+beforeEach(() => {
+	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-poll-floor-'));
+});
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+describe('the wait between two polls of the farm', () => {
+	it('has a floor: 0, a negative or NaN wait is the floor, a wait past what a timer holds is cut to it', () => {
+		expect([0, -5, Number.NaN, 3].map(pollInterval)).toEqual(Array(4).fill(POLL_FLOOR_MS));
+		expect(pollInterval(30_000)).toBe(30_000);
+		expect(pollInterval(Number.POSITIVE_INFINITY)).toBe(2 ** 31 - 1);
+	});
+
+	it('a time scale the lab would refuse is refused, not divided by', () => {
+		for (const timeScale of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+			expect(() => pacingFor({ timeScale } as Environment)).toThrow(/^the time scale must be from 1 to 10000/);
+		}
+	});
+
+	it('with polls of 0 s, the replication gate and the sync watch read the farm at most once per floor, not as fast as it answers', async () => {
+		const base = await loadScenario('default');
+		// Behind for 500 lab seconds: 100 ms at this scale, with the push ignored, so the gate waits it out.
+		const scenario = parseScenario({ ...base, name: 'poll-floor', faults: [{ type: 'replica-behind', server: BEHIND, seconds: 500, pushIgnored: true }] }, 'poll-floor.json');
+		const environment = await openLabEnvironment({ stateDir, scenario, timeScale: 5000 });
+		const result = await driveProcedure({
+			environment,
+			stateDir,
+			operator: autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			perPool: 1,
+			pacing: { replicationPollSeconds: 0, syncPollSeconds: 0, readinessPollSeconds: 0 },
+			signal: new AbortController().signal,
+			identity: { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' },
+			onSession: () => undefined,
+		});
+		expect(result.outcome, result.reason).toBe('done');
+		const { replication, sync, outcome } = result.session.state;
+		const gateMs = replication!.settled!.at - replication!.startedAt;
+		expect(gateMs).toBeGreaterThan(80);
+		expect(replication!.polls).toBeLessThanOrEqual(gateMs / POLL_FLOOR_MS + 2);
+		expect(sync.polls).toBeLessThanOrEqual((outcome!.at - sync.startedAt!) / POLL_FLOOR_MS + 2);
+	});
+});
