@@ -55,6 +55,10 @@ describe('sfb-pair unpair in the lab', () => {
 		expect(run.text).toMatch(/Remove-CsUserStoreBackupData -PoolFqdn 'pool-redmond\.contoso\.com' -Force/);
 		expect(run.text).toMatch(/change record: .*unpair-.*\.md/);
 		expect(run.text).toMatch(/training debrief: .*\.debrief\.md/);
+		// The record's chart names what it shows: the unpair's Bootstrapper runs, not the pairing's step numbers.
+		const record = readFileSync(/change record: (.*)$/m.exec(run.text)![1]!, 'utf8');
+		expect(record).toMatch(/^ {4}title Bootstrapper on each server \(UTC\)$/m);
+		expect(record).not.toMatch(/Steps 8/);
 
 		const inventory = await environment.readInventory();
 		expect(inventory.pairings[RED]).toBeUndefined();
