@@ -1,12 +1,11 @@
 import type { Environment, PoolDrill } from '../environments/port.js';
 import { judgeEstate, readinessExitCode, type PoolReadiness } from '../procedure/readiness.js';
-import { drillSteps, judgePlacement, type DrillRequest, type DrillStep, type DrillStepId, type Placement } from '../sfb/drill.js';
+import { drillSteps, type DrillRequest, type DrillStep, type DrillStepId } from '../sfb/drill.js';
 import type { PoolInventory } from '../sfb/model.js';
 import { findPool } from '../sfb/pairing-rules.js';
 import { pollInterval } from './context.js';
 import { observePair, observeStandbyStore } from './reconcile.js';
-import { describeObservation } from '../sfb/observation.js';
-import { unknownFrom } from './probes.js';
+import { readPlacement, readStorePool } from './failover-state.js';
 
 /**
  * The drill run: observe where the farm is, act, and count each action done only when its probe says so. Every start
@@ -103,21 +102,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 			throw new Cancelled();
 		}
 	};
-	const where = async (): Promise<{ placement: Placement; evidence: string }> => {
-		try {
-			return judgePlacement(await drill.readPoolUsers(request.pool), request.backup);
-		} catch (error) {
-			return { placement: 'unknown', evidence: describeObservation(unknownFrom(error, `Get-CsUser -Filter {RegistrarPool -eq '${request.pool}'} | Get-CsUserPoolInfo`)) };
-		}
-	};
-	const storePool = async (): Promise<{ pool: string | undefined; evidence: string }> => {
-		try {
-			const pool = await drill.readManagementStorePool();
-			return { pool, evidence: pool === undefined ? 'the active Central Management store could not be told' : `the active Central Management store is on ${pool}` };
-		} catch (error) {
-			return { pool: undefined, evidence: describeObservation(unknownFrom(error, 'Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus')) };
-		}
-	};
+	const where = () => readPlacement(drill, request.pool, request.backup);
+	const storePool = () => readStorePool(drill);
 	const same = (left: string | undefined, right: string) => left?.toLowerCase() === right.toLowerCase();
 	/** Runs one action, streams its lines, then polls its probe until it says done. */
 	const act = async (id: DrillStepId, action: (options: { onLine: (text: string) => void; signal: AbortSignal }) => Promise<unknown>, verify: () => Promise<Verified>, polls: number): Promise<Verified> => {

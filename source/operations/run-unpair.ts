@@ -10,7 +10,7 @@ import { describeObservation, type Observation } from '../sfb/observation.js';
 import type { Pacing, Recorder } from './context.js';
 import { iso } from './context.js';
 import { probe } from './probes.js';
-import { probeBackupData, probeBackupServiceRemoved, probeCleared, probeStandbyRemoved } from './unpair-probes.js';
+import { probeBackupData, probeBackupServiceRemoved, probeClearing, probeStandbyRemoved } from './unpair-probes.js';
 
 export interface UnpairOperator {
 	/**
@@ -104,11 +104,41 @@ function unpairingOf(environment: Environment): PoolUnpairing {
 	return environment.unpairing;
 }
 
-/** Both pools' read-backs, with the first that is not "no backup pool". */
+/**
+ * Both pools measured against the unpair's before (each names the other) and after (neither names a backup pool). Any
+ * mix of the two is this unpair's own work, cut short or not begun; a pool that names a third pool is a change someone
+ * else made, which nothing here writes over.
+ */
 async function clearedBothWays(context: UnpairContext): Promise<{ done: boolean; evidence: string; unknownOne?: Observation }> {
-	const observations = await Promise.all([context.plan.pool.fqdn, context.plan.partner.fqdn].map((pool) => probeCleared(context.environment, pool)));
-	const unknownOne = observations.find((each) => each.state === 'unknown');
-	return { done: observations.every((each) => each.state === 'done'), evidence: observations.map((each) => each.evidence).join('; '), ...(unknownOne ? { unknownOne } : {}) };
+	const { pool, partner } = context.plan;
+	const readings = await Promise.all([probeClearing(context.environment, pool.fqdn, partner.fqdn), probeClearing(context.environment, partner.fqdn, pool.fqdn)]);
+	const evidence = readings.map((each) => each.observation.evidence).join('; ');
+	const elsewhere = readings.find((each) => each.stage === 'elsewhere');
+	if (elsewhere) {
+		const other = elsewhere.pool === pool.fqdn ? partner.fqdn : pool.fqdn;
+		throw new Stop(
+			'failed',
+			`${elsewhere.pool} is now paired with ${elsewhere.observation.value}, not with ${other} as when this unpair started: someone changed the pairing since, and nothing was written over it (${evidence}). Check the pairing in Topology Builder before anything else is changed`,
+		);
+	}
+	const unknownOne = readings.find((each) => each.stage === 'unknown')?.observation;
+	return { done: readings.every((each) => each.stage === 'cleared'), evidence, ...(unknownOne ? { unknownOne } : {}) };
+}
+
+/**
+ * The write is checked against the topology of the plan the operator confirmed in this run. On a resume that may differ
+ * from the one the unpair started on: its own first write moves the signature (each Set-CsRegistrar publishes a new one),
+ * and the read-back has just shown nothing but the unpair's before and after. The record says so.
+ */
+async function adoptConfirmedTopology(context: UnpairContext, evidence: string): Promise<void> {
+	const { state, plan } = context;
+	if (state.topologySignature === plan.topologySignature) return;
+	context.recorder.note(
+		`The published topology changed since this unpair started (Signature ${state.topologySignature} is now ${plan.topologySignature}); the pairing shows only this unpair's own work (${evidence}), so the write goes on against the plan confirmed now.`,
+		iso(Date.now()),
+	);
+	state.topologySignature = plan.topologySignature;
+	await save(context);
 }
 
 async function snapshotOnce(context: UnpairContext): Promise<void> {
@@ -127,6 +157,7 @@ async function clearStep(context: UnpairContext): Promise<void> {
 	if (!seen.done) {
 		await snapshotOnce(context);
 		if (plan.path === 'cmdlets') {
+			await adoptConfirmedTopology(context, seen.evidence);
 			const unpairing = unpairingOf(environment);
 			const command = clearPairingSummary(plan.pool.fqdn, plan.partner.fqdn);
 			const startedAt = Date.now();

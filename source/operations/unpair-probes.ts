@@ -1,16 +1,23 @@
 import { BACKUP_SERVICE, type Environment } from '../environments/port.js';
-import { CMS_DATABASES_COMMAND, readServiceCommand, registrarReadCommand, relationshipCommand } from '../sfb/commands.js';
+import { CMS_DATABASES_COMMAND, readServiceCommand } from '../sfb/commands.js';
 import type { BackEnd } from '../sfb/model.js';
 import { done, notDone, unknown, type Observation } from '../sfb/observation.js';
-import { asking } from './probes.js';
+import { asking, probe } from './probes.js';
 
-/** Both read-backs of one pool name no backup pool. A read that fails or disagrees (readPairing throws) is unknown. */
-export function probeCleared(environment: Environment, pool: string): Promise<Observation> {
-	const command = `${registrarReadCommand(pool)}; ${relationshipCommand(pool)}`;
-	return asking(command, async () => {
-		const named = await environment.readPairing(pool);
-		return named === undefined ? done(`${command}: no backup pool`) : notDone(`${command}: backup pool ${named}`, { value: named });
-	});
+/**
+ * Where one pool of the pair stands between the unpair's before (it names `partner` as its backup) and after (it names
+ * none), read by the pairing's own probe: `elsewhere` when it names a third pool, a change that is not this unpair's.
+ */
+export interface ClearReading {
+	pool: string;
+	stage: 'paired' | 'cleared' | 'elsewhere' | 'unknown';
+	observation: Observation;
+}
+
+export async function probeClearing(environment: Environment, pool: string, partner: string): Promise<ClearReading> {
+	const observation = await probe(environment, { kind: 'pairing', pool, partner });
+	const stage = observation.state === 'unknown' ? 'unknown' : observation.state === 'done' ? 'paired' : observation.broken ? 'elsewhere' : 'cleared';
+	return { pool, stage, observation };
 }
 
 /** Bootstrapper's work on an unpaired server: the Backup Service is no longer installed there. */

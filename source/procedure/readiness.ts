@@ -5,6 +5,8 @@ import { describeObservation, type Observation, type UnknownReason } from '../sf
 import { assessPair, assessPools, findPool } from '../sfb/pairing-rules.js';
 import { assessPicture, isPairedBothWays, pictureItems, type PairPicture, type PictureItem } from './picture.js';
 import { PHASE_NAMES } from './state.js';
+import { poolFailbackCommand } from '../sfb/commands.js';
+import { storeFailoverCommand, type Placement } from '../sfb/drill.js';
 
 /**
  * The disaster-recovery readiness of every Front End pool of a topology, judged from the inventory and the pictures
@@ -53,7 +55,10 @@ export interface PoolReadiness {
 	sync: { outbound: SyncReading | null; inbound: SyncReading | null };
 	/** LYNCBACKUP on this pool's servers; null before the pairing is published both ways (it has no part then). */
 	backupService: BackupServiceCount | null;
+	/** Where the store is as the farm runs it: after a failover of the store, its standby's pool is `active`. */
 	centralManagementStore: 'active' | 'standby' | null;
+	/** The pool's users served by its partner (a drill, or a disaster), until the failback; null when not or not read. */
+	failedOver: { to: string; partly: boolean; evidence: string } | null;
 	/** Microsoft's pairing rules for the pair: `unsupported: …` for a rule broken, else a recommendation not followed. */
 	warnings: string[];
 	next: NextStep[];
@@ -69,8 +74,34 @@ export interface CentralManagementStoreReadiness {
 	 * The standby database as the standby-store probe found it (`no-database`: the pairing is published without one), then
 	 * the store's own module in the active pool's direction, CentralMgmt.CMSMaster.
 	 */
-	state: 'steady' | 'waiting' | 'failed' | 'unknown' | 'no-standby' | 'no-database' | 'not-found';
+	state: 'steady' | 'waiting' | 'failed' | 'unknown' | 'no-standby' | 'no-database' | 'not-found' | 'failed-over';
 	evidence: string;
+	/** Where the topology puts the active store, when the farm runs it elsewhere (state failed-over). */
+	topologyHost?: string;
+}
+
+/** What the farm said about where the active Central Management store is (`ActiveMasterFqdn`). */
+export interface StorePlacement {
+	/** Undefined when it could not be told. */
+	pool: string | undefined;
+	evidence: string;
+}
+
+/** Where one paired pool's users sign in: at home, on `backup` (failed over), some on each, or could not tell. */
+export interface PoolPlacement {
+	pool: string;
+	backup: string;
+	placement: Placement;
+	evidence: string;
+}
+
+/**
+ * Where the farm runs what the topology places (observeFailovers): the active store where the pool that hosts it is
+ * paired, and each paired pool whose users could be read.
+ */
+export interface FailoverPicture {
+	store?: StorePlacement;
+	pools: PoolPlacement[];
 }
 
 export interface EstateReadiness {
@@ -93,7 +124,7 @@ export function readinessExitCode(estate: EstateReadiness): 0 | 1 | 3 {
  * standby-store probe, where the pool that hosts the Central Management store is paired both ways; without it the
  * standby is inferred from the pairing and the Backup Service.
  */
-export function judgeEstate(inventory: PoolInventory, pictures: PairPicture[], readAt: number, standbyStore?: Observation): EstateReadiness {
+export function judgeEstate(inventory: PoolInventory, pictures: PairPicture[], readAt: number, standbyStore?: Observation, failover?: FailoverPicture): EstateReadiness {
 	const pictureOf = (fqdn: string) => pictures.find((picture) => same(picture.pool, fqdn) || same(picture.backup, fqdn));
 	const eligibility = assessPools(inventory);
 	const pools = eligibility.map((entry): PoolReadiness => {
@@ -103,6 +134,7 @@ export function judgeEstate(inventory: PoolInventory, pictures: PairPicture[], r
 			edition: entry.pool.edition,
 			version: entry.pool.version,
 			centralManagementStore: cmsRole(inventory, entry.pool),
+			failedOver: null,
 		};
 		if (entry.pairedWith === undefined) return { ...base, ...unpairedPool(inventory, entry.pool, entry.deployed, entry.reason) };
 		const partner = findPool(inventory, entry.pairedWith);
@@ -139,11 +171,73 @@ export function judgeEstate(inventory: PoolInventory, pictures: PairPicture[], r
 	});
 	const store = judgeStore(inventory, pools, pictures, standbyStore);
 	const partnerEdition = pools.find((pool) => pool.centralManagementStore === 'standby')?.edition;
-	return {
-		readAt: iso(readAt),
-		pools: standbyStore ? pools.map((pool) => withStandbyStore(pool, store, standbyStore, partnerEdition)) : pools,
-		centralManagementStore: store,
-	};
+	const judged = standbyStore ? pools.map((pool) => withStandbyStore(pool, store, standbyStore, partnerEdition)) : pools;
+	return failover ? withFailovers(inventory, judged, store, failover, iso(readAt)) : { readAt: iso(readAt), pools: judged, centralManagementStore: store };
+}
+
+/**
+ * The farm over the topology: a pool whose users its partner serves is failed over, and a store active on the standby's
+ * back end is failed over, until each is failed back (pool first, then the store: the order of Microsoft's failback).
+ * Neither is ready; what could not be told is unknown, never "at home".
+ */
+function withFailovers(inventory: PoolInventory, pools: PoolReadiness[], store: CentralManagementStoreReadiness, failover: FailoverPicture, readAt: string): EstateReadiness {
+	const host = store.active;
+	const moved = failover.store?.pool !== undefined && host !== null && !same(failover.store.pool, host) ? failover.store.pool : undefined;
+	const storeUntold = failover.store !== undefined && failover.store.pool === undefined;
+	const overTo = (pool: string) => failover.pools.find((each) => same(each.pool, pool) && (each.placement === 'backup' || each.placement === 'mixed'));
+	const judged = pools.map((pool): PoolReadiness => {
+		// While a pool of the pair is failed over, its sync is no step to wait for: the failback is, and it syncs afresh.
+		const pairFailedOver = overTo(pool.pool) ?? (pool.pairedWith === null ? undefined : overTo(pool.pairedWith));
+		let next = pairFailedOver ? pool.next.filter((step) => step.action !== WAIT_FOR_SYNC) : pool.next;
+		if (pairFailedOver && next.length === 0 && !same(pairFailedOver.pool, pool.pool)) next = [{ action: `see ${pairFailedOver.pool}`, detail: `${pairFailedOver.pool} is failed over to it: what remains is on ${pairFailedOver.pool}` }];
+		const evidence = [...pool.evidence];
+		let readiness = pool.readiness;
+		let failedOver: PoolReadiness['failedOver'] = null;
+		const worsen = (to: Readiness) => {
+			if (RANK[to] > RANK[readiness]) readiness = to;
+		};
+		const placement = failover.pools.find((each) => same(each.pool, pool.pool));
+		if (placement?.placement === 'backup' || placement?.placement === 'mixed') {
+			failedOver = { to: placement.backup, partly: placement.placement === 'mixed', evidence: placement.evidence };
+			worsen('work');
+			next = [
+				{
+					action: 'fail back',
+					detail: `${placement.placement === 'mixed' ? 'some of its users are' : 'its users are'} served by ${placement.backup} (${placement.evidence}): once ${pool.pool} is back in service, fail it back: ${poolFailbackCommand(pool.pool)} (a drill goes on from here: sfb-pair drill --pool ${pool.pool})`,
+				},
+				...next,
+			];
+		} else if (placement?.placement === 'unknown') {
+			worsen('unknown');
+			evidence.push(`where the users of ${pool.pool} sign in: ${placement.evidence}`);
+			next = [{ action: 'could not tell', detail: `could not tell whether ${pool.pool} is failed over (${placement.evidence}), then ask again` }, ...next];
+		}
+		const isHost = host !== null && same(pool.pool, host);
+		if (moved && (isHost || same(pool.pool, moved))) {
+			worsen('work');
+			const backEnd = Object.entries(inventory.backEnds ?? {}).find(([name]) => same(name, host!))?.[1];
+			const command = backEnd ? storeFailoverCommand(backEnd) : `Invoke-CsManagementServerFailover (the topology names no back end of ${host})`;
+			next = isHost
+				? [...next, { action: 'fail the store back', detail: `the Central Management store runs on the back end of ${moved}; the topology puts it on ${host}'s (${failover.store!.evidence}): once the users of ${host} are back on it, fail the store back: ${command}` }]
+				: next.length > 0
+					? next
+					: [{ action: `see ${host}`, detail: `what remains is on ${host}` }];
+			return { ...pool, readiness, failedOver, next, evidence, centralManagementStore: isHost ? 'standby' : 'active' };
+		}
+		if (storeUntold && isHost) {
+			worsen('unknown');
+			evidence.push(`where the Central Management store is active: ${failover.store!.evidence}`);
+			next = [...next, { action: 'could not tell', detail: `could not tell where the Central Management store is active (${failover.store!.evidence}), then ask again` }];
+		}
+		return { ...pool, readiness, failedOver, next, evidence };
+	});
+	const centralManagementStore: CentralManagementStoreReadiness =
+		moved && host !== null
+			? { active: moved, standby: host, state: 'failed-over', topologyHost: host, evidence: `${failover.store!.evidence}; the topology puts it on ${host}: Invoke-CsManagementServerFailover moved it` }
+			: storeUntold
+				? { ...store, state: 'unknown', evidence: failover.store!.evidence }
+				: store;
+	return { readAt, pools: judged, centralManagementStore };
 }
 
 const STANDBY_STORE_ACTION = 'define the standby store';
@@ -175,7 +269,7 @@ function withStandbyStore(pool: PoolReadiness, store: CentralManagementStoreRead
 
 const RANK: Record<Readiness, number> = { ready: 0, work: 1, unknown: 2, failed: 3 };
 
-type Judged = Omit<PoolReadiness, 'pool' | 'site' | 'edition' | 'version' | 'centralManagementStore'>;
+type Judged = Omit<PoolReadiness, 'pool' | 'site' | 'edition' | 'version' | 'centralManagementStore' | 'failedOver'>;
 
 function unpairedPool(inventory: PoolInventory, pool: FrontEndPool, deployed: boolean | null, reason: string | undefined): Judged {
 	const { partner, refusal } = suggestedPartner(inventory, pool);

@@ -68,7 +68,7 @@ export function renderDebrief(entries: ChangeRecordEntry[], state: ProcedureStat
 		...decisionLines(entries, at),
 	];
 	if (scenario) lines.push('', '## Faults', '', ...faultLines(scenario.faults, entries, at));
-	lines.push('', '## Timeline', '', ...mermaidGantt(spansFromRecord(entries), 'Steps 8–10 on each server (UTC)'), '', ...timelineLines(entries, at));
+	lines.push('', '## Timeline', '', ...mermaidGantt(spansFromRecord(entries)), '', ...timelineLines(entries, at));
 	return `${lines.join('\n')}\n`;
 }
 

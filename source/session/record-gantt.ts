@@ -1,4 +1,4 @@
-import { PHASE_NAMES } from '../procedure/state.js';
+import { PHASE_NAMES, SERVER_PHASES } from '../procedure/state.js';
 import type { PhaseSpan } from '../procedure/timeline.js';
 import type { ChangeRecordEntry } from './change-record.js';
 
@@ -30,11 +30,23 @@ const TAGS: Record<PhaseSpan['outcome'], string> = { succeeded: 'done', failed: 
 const WORDS: Record<PhaseSpan['outcome'], string> = { succeeded: '', failed: ' (failed)', interrupted: ' (interrupted)', running: ' (running)' };
 
 /**
+ * What the chart shows, named by the phases it holds: "Bootstrapper on each server (UTC)" for an unpair's record,
+ * "Bootstrapper, CU re-apply and LYNCBACKUP on each server (UTC)" for a whole pairing's. Phases, not step numbers: the
+ * pairing, the unpair and the drill number their steps differently.
+ */
+function ganttTitle(spans: PhaseSpan[]): string {
+	const names = SERVER_PHASES.filter((phase) => spans.some((span) => span.phase === phase)).map((phase) => PHASE_NAMES[phase]);
+	const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+	return `${listed} on each server (UTC)`;
+}
+
+/**
  * The spans as a Mermaid gantt chart, one section per server, which GitHub, GitLab, Azure DevOps and most wikis
  * draw where the record is kept. A span shorter than a second is drawn a second long, or it would not show.
  */
-export function mermaidGantt(spans: PhaseSpan[], title: string): string[] {
+export function mermaidGantt(spans: PhaseSpan[]): string[] {
 	if (spans.length === 0) return [];
+	const title = ganttTitle(spans);
 	const servers = [...new Set([...spans].sort((a, b) => a.start - b.start).map((span) => span.server))];
 	const length = Math.max(...spans.map((span) => span.end)) - Math.min(...spans.map((span) => span.start));
 	// Under ten minutes (a lab run, a small pool) the minutes alone would put every bar on one tick.

@@ -202,7 +202,7 @@ export function renderRecordMarkdown(entries: ChangeRecordEntry[], opened: Sessi
 			lines.push(`| ${index + 1} | ${cell(run.started.at)} | ${cell(run.started.operator)} | ${cell(run.started.host)} | ${cell(run.started.tool)} | ${end} |`);
 		});
 	}
-	const gantt = mermaidGantt(spansFromRecord(entries), 'Steps 8–10 on each server (UTC)');
+	const gantt = mermaidGantt(spansFromRecord(entries));
 	if (gantt.length > 0) lines.push('', '## Timeline', '', ...gantt);
 	lines.push('', '## What happened');
 	let number = 0;

@@ -116,6 +116,18 @@ export function failBackCommand(server: string): string {
 	return `Invoke-CsComputerFailBack -ComputerName ${q(server)}`;
 }
 
+/** Where the active Central Management store is: its `ActiveMasterFqdn` [unverified name] (the drill, status --all). */
+export const STORE_STATUS_COMMAND = 'Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus';
+
+/** Where a pool's users sign in: a failover serves them from the backup pool without rehoming them. */
+export function poolUsersCommand(pool: string): string {
+	return `Get-CsUser -Filter {RegistrarPool -eq ${q(pool)}} | Get-CsUserPoolInfo`;
+}
+
+export function poolFailbackCommand(pool: string): string {
+	return `Invoke-CsPoolFailBack -PoolFqdn ${q(pool)}`;
+}
+
 /** Runs only on a Front End of the pool it reports on (cmdlet reference), so it goes there. */
 export function upgradeReadinessCommand(server: string): string {
 	return `Invoke-Command -ComputerName ${q(server)} { Get-CsPoolUpgradeReadinessState }`;

@@ -135,7 +135,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		]);
 	});
 
-	it('unpair-repair: unpair --yes --unpair undoes the pair in service (exit 0), then both pools are free and Redmond can pair with Dublin B', async () => {
+	it('unpair-repair: unpair --yes --unpair undoes the pair in service (exit 0), then both pools are free and Redmond pairs with Dublin B, ready', async () => {
 		const stateDir = newStateDir('unpair-repair');
 		const common = ['--scenario', 'unpair-repair', '--state-dir', stateDir, '--time-scale', '2000'];
 		const refused = await cli(['unpair', '--pool', 'pool-redmond.contoso.com', ...common]);
@@ -153,6 +153,16 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		const again = await cli(['unpair', '--pool', 'pool-redmond.contoso.com', '--yes', '--unpair', ...common]);
 		expect(again.code).toBe(2);
 		expect(again.stderr).toMatch(/pool-redmond\.contoso\.com is not paired: there is nothing to unpair/);
+
+		// The re-pair with another pool, end to end: Bootstrapper lays the Backup Service down again, the sync holds.
+		const repaired = await cli(['run', '--pool', 'pool-redmond.contoso.com', '--backup', 'pool-dublin-b.contoso.com', '--yes', ...common]);
+		expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
+		expect(repaired.stdout).toMatch(/done: pool-redmond\.contoso\.com and pool-dublin-b\.contoso\.com are paired and their Backup Service is in steady state both ways/);
+		const estate = JSON.parse((await cli(['status', '--all', '--json', ...common])).stdout) as { pools: { pool: string; pairedWith: string | null; readiness: string }[] };
+		const readiness = Object.fromEntries(estate.pools.map((pool) => [pool.pool, [pool.pairedWith, pool.readiness]]));
+		expect(readiness['pool-redmond.contoso.com']).toEqual(['pool-dublin-b.contoso.com', 'ready']);
+		expect(readiness['pool-dublin-b.contoso.com']).toEqual(['pool-redmond.contoso.com', 'ready']);
+		expect(readiness['pool-dublin.contoso.com']).toEqual([null, 'work']);
 	});
 
 	it('default: the Redmond and Dublin pools pair and hold steady state', async () => {

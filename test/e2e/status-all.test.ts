@@ -93,6 +93,7 @@ describe.concurrent('sfb-pair status --all on the lab', { timeout: 60_000 }, () 
 			'edition',
 			'version',
 			'centralManagementStore',
+			'failedOver',
 			'pairedWith',
 			'readiness',
 			'pairing',

@@ -74,4 +74,29 @@ describeWithPwsh('sfb-pair status --all --live on pwsh with the stand-in module'
 		const tested = farm.read().calls.filter((call) => call.cmdlet === 'Test-CsDatabase');
 		expect(tested, 'no standby database listed: nothing to test').toEqual([]);
 	}, 300_000);
+
+	it('reads where the farm runs the store and the users: after a failover both show FAILED OVER with the failback in order, exit 3', () => {
+		farm.update((state) => {
+			state.servers[dub02]!.reachable = true;
+			state.servers[sea03]!.services.LYNCBACKUP = 'Running';
+			state.activeCmsPool = POOL_B.fqdn;
+			state.failedOver = { [POOL_A.fqdn]: POOL_B.fqdn };
+		});
+		const env = { ...process.env, NO_COLOR: '1', SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) };
+		const result = spawnSync(process.execPath, [CLI, 'status', '--all', '--live', '--powershell', pwsh, '--state-dir', stateDir], { encoding: 'utf8', timeout: 240_000, env });
+		expect(result.status, result.stdout + result.stderr).toBe(3);
+		const lines = result.stdout.split('\n');
+		expect(lines[2]).toBe(
+			`Central Management store: FAILED OVER, active on ${POOL_B.fqdn}, standby on ${POOL_A.fqdn} ` +
+				`(the active Central Management store is on ${POOL_B.fqdn}; the topology puts it on ${POOL_A.fqdn}: Invoke-CsManagementServerFailover moved it)`,
+		);
+		const row = (pool: string) => lines.find((line) => line.startsWith(`${pool} `))?.split(/ {2,}/);
+		expect(row(POOL_A.fqdn)?.slice(5)).toEqual(['standby', 'FAILED OVER', 'fail back (+1)']);
+		expect(row(POOL_B.fqdn)?.[5]).toBe('active');
+		expect(lines).toContain(
+			`  ${POOL_A.fqdn}: its users are served by ${POOL_B.fqdn} (3 users of ${POOL_A.fqdn}: 0 on ${POOL_A.fqdn}, 3 on ${POOL_B.fqdn}): ` +
+				`once ${POOL_A.fqdn} is back in service, fail it back: Invoke-CsPoolFailBack -PoolFqdn '${POOL_A.fqdn}' (a drill goes on from here: sfb-pair drill --pool ${POOL_A.fqdn})`,
+		);
+		expect(result.stdout).toMatch(new RegExp(`fail the store back: Invoke-CsManagementServerFailover -BackupSqlServerFqdn '${SQL_A.replace(/\./g, '\\.')}'`));
+	}, 300_000);
 });

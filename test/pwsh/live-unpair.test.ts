@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -14,12 +14,9 @@ const SERVERS = [...POOL_A.servers, ...POOL_B.servers];
 describeWithPwsh('sfb-pair unpair --live on pwsh with the stand-in module', (pwsh) => {
 	let farm: StandInFarm;
 	let stateDir: string;
-	const unpair = () =>
-		spawnSync(process.execPath, [CLI, 'unpair', '--live', '--powershell', pwsh, '--state-dir', stateDir, '--pool', POOL_A.fqdn, '--yes', '--unpair'], {
-			encoding: 'utf8',
-			timeout: 240_000,
-			env: { ...process.env, NO_COLOR: '1', SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) },
-		});
+	const args = () => [CLI, 'unpair', '--live', '--powershell', pwsh, '--state-dir', stateDir, '--pool', POOL_A.fqdn, '--yes', '--unpair'];
+	const env = () => ({ ...process.env, NO_COLOR: '1', SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) });
+	const unpair = () => spawnSync(process.execPath, args(), { encoding: 'utf8', timeout: 240_000, env: env() });
 	const calls = (cmdlet: string) => farm.read().calls.filter((call) => call.cmdlet === cmdlet);
 
 	beforeAll(() => {
@@ -71,5 +68,39 @@ describeWithPwsh('sfb-pair unpair --live on pwsh with the stand-in module', (pws
 		expect(calls('Remove-CsUserStoreBackupData').map((call) => call.parameters.PoolFqdn)).toEqual([POOL_A.fqdn, POOL_B.fqdn]);
 		expect(state.staleBackupData).toEqual({});
 		expect(result.stdout).toMatch(/unverified: Remove-CsUserStoreBackupData -PoolFqdn '.*' -Force completed without error; no cmdlet reads the backup user data/);
+	}, 300_000);
+
+	it('paired again, then cut between its two Set-CsRegistrar writes (the shell killed): the resume finishes its own half-written clear', async () => {
+		farm.update((state) => {
+			state.registrars[POOL_A.fqdn]!.backupRegistrar = `Registrar:${POOL_B.fqdn}`;
+			state.registrars[POOL_B.fqdn]!.backupRegistrar = `Registrar:${POOL_A.fqdn}`;
+			state.signature = 'paired-again';
+			state.slowCmdlets['Set-CsRegistrar'] = 1500;
+		});
+		const writesBefore = calls('Set-CsRegistrar').length;
+		const child = spawn(process.execPath, args(), { env: env(), stdio: 'ignore' });
+		const exited = new Promise((resolve) => child.on('exit', resolve));
+		// The second write is logged as it starts, before its delay: the first has landed, the second has not.
+		for (let second = calls('Set-CsRegistrar').slice(writesBefore)[1]; ; second = calls('Set-CsRegistrar').slice(writesBefore)[1]) {
+			if (second?.pid !== undefined) {
+				process.kill(second.pid, 'SIGKILL');
+				break;
+			}
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		await exited;
+		farm.update((state) => {
+			state.slowCmdlets = {};
+		});
+		const half = farm.read();
+		expect(half.registrars[POOL_A.fqdn]!.backupRegistrar).toBeNull();
+		expect(half.registrars[POOL_B.fqdn]!.backupRegistrar).toBe(`Registrar:${POOL_A.fqdn}`);
+
+		const result = unpair();
+		expect(result.status, result.stdout + result.stderr).toBe(0);
+		expect(result.stdout).toMatch(/^The published topology changed since then/m);
+		const state = farm.read();
+		expect(state.registrars[POOL_B.fqdn]!.backupRegistrar).toBeNull();
+		expect(state.enabledSignature).toBe(state.signature);
 	}, 300_000);
 });

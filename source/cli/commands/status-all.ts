@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
 import { BACKUP_SERVICE, type Environment } from '../../environments/port.js';
+import { observeFailovers } from '../../operations/failover-state.js';
 import { observePair, observeStandbyStore, publishedPairs } from '../../operations/reconcile.js';
 import { judgeEstate, readinessExitCode, type BackupServiceCount, type EstateReadiness, type PoolReadiness, type Readiness, type SyncReading } from '../../procedure/readiness.js';
 import { terminalSafeJson } from '../../text/sanitize.js';
@@ -18,8 +19,11 @@ const SYNC_WORDS: Record<SyncReading['state'], string> = { steady: 'steady', wai
  */
 export async function statusAllCommand(environment: Environment, json: boolean, write: (text: string) => void, width?: number): Promise<number> {
 	const inventory = await environment.readInventory();
-	const pictures = await Promise.all(publishedPairs(inventory).map(({ pool, backup }) => observePair(environment, pool, backup)));
-	const estate = judgeEstate(inventory, pictures, Date.now(), await observeStandbyStore(environment, inventory, pictures));
+	const [pictures, failovers] = await Promise.all([
+		Promise.all(publishedPairs(inventory).map(({ pool, backup }) => observePair(environment, pool, backup))),
+		observeFailovers(environment, inventory),
+	]);
+	const estate = judgeEstate(inventory, pictures, Date.now(), await observeStandbyStore(environment, inventory, pictures), failovers);
 	const exitCode = readinessExitCode(estate);
 	if (json) {
 		write(terminalSafeJson({ environment: environment.kind, topologySignature: inventory.topologySignature, readAt: estate.readAt, exitCode, summary: summary(estate), centralManagementStore: estate.centralManagementStore, pools: estate.pools }));
@@ -48,7 +52,7 @@ export async function statusAllCommand(environment: Environment, json: boolean, 
 			syncWord(pool.sync.inbound),
 			serviceWord(pool.backupService),
 			pool.centralManagementStore ?? '',
-			READINESS_WORDS[pool.readiness],
+			stateWord(pool),
 			firstStep(pool),
 		],
 	}));
@@ -88,8 +92,14 @@ export async function statusAllCommand(environment: Environment, json: boolean, 
 function paragraph(pool: PoolReadiness, lines: (text: string, indent: string) => void): void {
 	const next = firstStep(pool);
 	const store = pool.centralManagementStore ? ` · CMS ${pool.centralManagementStore}` : '';
-	lines(`${pool.pool}: ${READINESS_WORDS[pool.readiness]}${store}${next ? ` · next: ${next}` : ''}`, '');
+	lines(`${pool.pool}: ${stateWord(pool)}${store}${next ? ` · next: ${next}` : ''}`, '');
 	lines(pool.pairedWith === null ? 'not paired' : `↔ ${pool.pairedWith} · ${syncBothWays(pool)} · ${BACKUP_SERVICE} ${serviceWord(pool.backupService)}`, '  ');
+}
+
+/** A pool failed over says so while nothing worse is wrong with it: its users are served by its partner. */
+function stateWord(pool: PoolReadiness): string {
+	if (pool.failedOver && pool.readiness === 'work') return pool.failedOver.partly ? 'PARTLY FAILED OVER' : 'FAILED OVER';
+	return READINESS_WORDS[pool.readiness];
 }
 
 function syncBothWays(pool: PoolReadiness): string {
@@ -106,6 +116,7 @@ function storeLine(estate: EstateReadiness): string {
 	const store = estate.centralManagementStore;
 	if (store.active === null) return `Central Management store: ${store.evidence}`;
 	if (store.standby === null) return `Central Management store: ${store.active}, no standby (${store.evidence})`;
+	if (store.state === 'failed-over') return `Central Management store: FAILED OVER, active on ${store.active}, standby on ${store.standby} (${store.evidence})`;
 	return `Central Management store: ${store.active}, standby on ${store.standby}: ${STORE_WORDS[store.state] ?? store.state} (${store.evidence})`;
 }
 

@@ -70,6 +70,7 @@ export async function unpairCommand(
 	}
 	print(environment.description);
 	if (unfinished) print(`Continuing the unpair started ${new Date(unfinished.state.startedAt).toISOString()} (${unfinished.state.outcome?.reason ?? 'interrupted'}): each step asks the farm again first.`);
+	if (unfinished && unfinished.state.topologySignature !== plan.topologySignature) print('The published topology changed since then (a write of this unpair cut short changes it too): the plan below is made from the topology as it is now. Check it before you confirm.');
 	for (const line of unpairPlanLines(plan)) print(line);
 
 	if (!request.yes) {

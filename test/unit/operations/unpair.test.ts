@@ -6,6 +6,8 @@ import { unpairCommand, type Ask, type UnpairRequest } from '../../../source/cli
 import { EXIT, UsageError } from '../../../source/cli/exit-codes.js';
 import { BACKUP_SERVICE, EnvironmentError, type Environment } from '../../../source/environments/port.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
+import { farmFileAt } from '../../../source/environments/lab/farm-file.js';
+import { topologySignatureFor, type FarmState } from '../../../source/environments/lab/farm-state.js';
 import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import { assessPair } from '../../../source/sfb/pairing-rules.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
@@ -24,6 +26,33 @@ afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
 async function lab(name = 'unpair-repair'): Promise<LabEnvironment> {
 	return openLabEnvironment({ stateDir, scenario: await loadScenario(name), timeScale: SCALE });
+}
+
+/** Changes the lab's farm as someone else, or a write cut short, would: a publish always moves the signature. */
+async function publishOnFarm(environment: LabEnvironment, edit: (farm: FarmState) => void): Promise<void> {
+	const file = farmFileAt(environment.farmPath);
+	const farm = environment.readFarm();
+	edit(farm);
+	farm.signatureChanges += 1;
+	farm.topologySignature = topologySignatureFor(environment.scenario, farm.signatureChanges);
+	file.save(farm);
+	await file.written();
+}
+
+/**
+ * The cmdlet path cut short between its two Set-CsRegistrar writes, as a live farm can be left (each write publishes a
+ * new signature): Redmond's backup cleared, Dublin's not, and the shell gone.
+ */
+function cutAfterFirstWrite(environment: LabEnvironment): Environment {
+	const unpairing = Object.create(environment, {
+		clearPairing: {
+			value: async () => {
+				await publishOnFarm(environment, (farm) => delete farm.pairings[RED]);
+				throw new EnvironmentError('unreachable', 'the Management Shell stopped answering');
+			},
+		},
+	});
+	return Object.create(environment, { unpairing: { value: unpairing } });
 }
 
 const YES: UnpairRequest = { pool: RED, yes: true, unpair: true, topologyBuilder: false, explain: false };
@@ -55,6 +84,10 @@ describe('sfb-pair unpair in the lab', () => {
 		expect(run.text).toMatch(/Remove-CsUserStoreBackupData -PoolFqdn 'pool-redmond\.contoso\.com' -Force/);
 		expect(run.text).toMatch(/change record: .*unpair-.*\.md/);
 		expect(run.text).toMatch(/training debrief: .*\.debrief\.md/);
+		// The record's chart names what it shows: the unpair's Bootstrapper runs, not the pairing's step numbers.
+		const record = readFileSync(/change record: (.*)$/m.exec(run.text)![1]!, 'utf8');
+		expect(record).toMatch(/^ {4}title Bootstrapper on each server \(UTC\)$/m);
+		expect(record).not.toMatch(/Steps 8/);
 
 		const inventory = await environment.readInventory();
 		expect(inventory.pairings[RED]).toBeUndefined();
@@ -99,6 +132,40 @@ describe('sfb-pair unpair in the lab', () => {
 		expect(environment.readFarm().pairingWrites).toBe(writes);
 		expect(second.text).toMatch(/red-fe01\.contoso\.com: done: .*LYNCBACKUP is not installed/);
 		for (const server of SERVERS) expect((await environment.readService(server, BACKUP_SERVICE)).state).toBe('NotInstalled');
+	});
+
+	it('resumes an unpair cut short between its two Set-CsRegistrar writes: the half-cleared pairing is its own work, not a changed topology', async () => {
+		const environment = await lab();
+		const first = await unpair(cutAfterFirstWrite(environment));
+		expect(first.exit, first.text).toBe(EXIT.failed);
+		expect(environment.readFarm().pairings[RED]).toBeUndefined();
+		expect(environment.readFarm().pairings[DUB]?.backup).toBe(RED);
+
+		const second = await unpair(environment, { ...YES, pool: DUB });
+		expect(second.exit, second.text).toBe(EXIT.done);
+		expect(second.text).toMatch(/^The published topology changed since then .*: the plan below is made from the topology as it is now/m);
+		expect(second.text).not.toMatch(/topology changed since the plan was made/);
+		expect(environment.readFarm().pairings[DUB]).toBeUndefined();
+		for (const server of SERVERS) expect((await environment.readService(server, BACKUP_SERVICE)).state).toBe('NotInstalled');
+		const record = readFileSync(/change record: (.*)$/m.exec(second.text)![1]!, 'utf8');
+		expect(record).toMatch(/The published topology changed since this unpair started .*the pairing shows only this unpair's own work \(.*pool-redmond\.contoso\.com.*: no backup pool; .*backup pool pool-redmond\.contoso\.com\)/);
+	});
+
+	it('refuses to go on when, meanwhile, someone paired one of the pools with another pool: nothing is written over it', async () => {
+		const environment = await lab();
+		await unpair(cutAfterFirstWrite(environment));
+		await publishOnFarm(environment, (farm) => {
+			farm.pairings[RED] = { backup: DUB_B, voice: DEFAULT_VOICE };
+			farm.pairings[DUB_B] = { backup: RED, voice: DEFAULT_VOICE };
+		});
+		const writes = environment.readFarm().pairingWrites;
+
+		const resumed = await unpair(environment);
+		expect(resumed.exit, resumed.text).toBe(EXIT.failed);
+		expect(resumed.text).toMatch(/pool-redmond\.contoso\.com is now paired with pool-dublin-b\.contoso\.com, not with pool-dublin\.contoso\.com as when this unpair started: someone changed the pairing since, and nothing was written over it/);
+		const farm = environment.readFarm();
+		expect(farm.pairingWrites).toBe(writes);
+		expect([farm.pairings[RED]?.backup, farm.pairings[DUB_B]?.backup, farm.pairings[DUB]?.backup]).toEqual([DUB_B, RED, RED]);
 	});
 
 	it('a probe that cannot tell stops the run (exit 3) rather than running Bootstrapper on a guess', async () => {

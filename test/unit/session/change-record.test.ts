@@ -348,7 +348,7 @@ describe('the change record as evidence for a change ticket', () => {
 				'',
 				'```mermaid',
 				'gantt',
-				'    title Steps 8–10 on each server (UTC)',
+				'    title Bootstrapper and LYNCBACKUP on each server (UTC)',
 				'    dateFormat YYYY-MM-DD HH:mm:ss',
 				'    axisFormat %H:%M',
 				'    section fe01.contoso.com',
