@@ -134,6 +134,8 @@ export interface DrillExecution {
 	onLine(line: string): void;
 	/** The drill's events as they come, for a screen that draws them. */
 	onEvent?(event: DrillEvent): void;
+	/** What went wrong beside the drill (its progress not kept), also among the lines. */
+	onWarning?(text: string): void;
 	scenario?: DebriefScenario;
 }
 
@@ -161,7 +163,9 @@ export async function executeDrill(environment: Environment, opened: OpenedDrill
 				privateSubfolder(stateDir, 'drills');
 				await replaceFile(progressFile, `${JSON.stringify(next)}\n`);
 			} catch (error) {
-				note(`warning: the drill's progress could not be saved (${error instanceof Error ? error.message : String(error)}); a resume goes by what the farm shows`);
+				const warning = `warning: the drill's progress could not be saved (${error instanceof Error ? error.message : String(error)}); a resume goes by what the farm shows`;
+				note(warning);
+				options.onWarning?.(warning);
 			}
 		},
 		onEvent: (event) => {

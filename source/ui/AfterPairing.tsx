@@ -1,0 +1,130 @@
+import { Box, Text, useApp, useIsScreenReaderEnabled } from 'ink';
+import Spinner from 'ink-spinner';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GuardedJob, GuardedResult } from '../procedure/guarded-run.js';
+import { nextChoices, type NextAction } from '../procedure/what-next.js';
+import { sanitizeLine } from '../text/sanitize.js';
+import { GuardedRun } from './guarded-run/GuardedRun.js';
+import { KeyHintsProvider } from './keys/hints.js';
+import { KeyProvider, PRIORITY, useInterrupt, useKeys, type KeyPacer } from './keys/keys.js';
+import { Picker } from './Picker.js';
+import { SymbolsContext, type Symbols } from './symbols.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+type RunAction = Exclude<NextAction, 'leave'>;
+
+interface Props {
+	pool: string;
+	backup: string;
+	symbols: Symbols;
+	keys?: KeyPacer;
+	/** The drill or the unpair, read from the farm and ready to confirm; rejects with a one-line reason. */
+	prepare(action: RunAction): Promise<GuardedJob>;
+	/** Aborted on Ctrl+C (or a signal): a run stops where the farm is, and the wizard then ends. */
+	cancel: AbortSignal;
+	onCancel(): void;
+	/** The wizard ends with this exit code: the last run's, or 0. */
+	onLeave(exitCode: number): void;
+}
+
+type Screen = { kind: 'choose'; message?: string } | { kind: 'preparing'; action: RunAction } | { kind: 'run'; action: RunAction; job: GuardedJob };
+
+/**
+ * The wizard after a pairing that ended done: what next (the drill, the unpair, leave), then the chosen one on the
+ * shared plan → word → steps screen, and back to the choice.
+ */
+export function AfterPairing(props: Props) {
+	return (
+		<SymbolsContext.Provider value={props.symbols}>
+			<KeyProvider {...(props.keys ? { pacer: props.keys } : {})}>
+				<KeyHintsProvider
+					render={(hints) => (
+						<Text dimColor wrap="truncate-end">
+							{hints ?? ' '}
+						</Text>
+					)}
+				>
+					<NextScreen {...props} />
+				</KeyHintsProvider>
+			</KeyProvider>
+		</SymbolsContext.Provider>
+	);
+}
+
+function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props) {
+	const { exit } = useApp();
+	const { rows, columns } = useTerminalSize();
+	const screenReader = useIsScreenReaderEnabled();
+	const [screen, setScreen] = useState<Screen>({ kind: 'choose' });
+	const [exitCode, setExitCode] = useState(0);
+	const [leaving, setLeaving] = useState<number | undefined>();
+
+	useEffect(() => {
+		if (leaving === undefined) return;
+		onLeave(leaving);
+		exit();
+	}, [leaving, onLeave, exit]);
+	// Cancelled while nothing runs: the wizard ends at once; while a run goes on, once it has stopped (onDone).
+	const runningNow = useRef(false);
+	runningNow.current = screen.kind === 'run';
+	useEffect(() => {
+		const stop = () => {
+			if (!runningNow.current) setLeaving(130);
+		};
+		if (cancel.aborted) stop();
+		cancel.addEventListener('abort', stop);
+		return () => cancel.removeEventListener('abort', stop);
+	}, [cancel]);
+	useInterrupt(onCancel);
+	useKeys(
+		(input) => {
+			if (input !== 'q') return false;
+			setLeaving(exitCode);
+			return true;
+		},
+		{ priority: PRIORITY.global, isActive: screen.kind === 'choose' && leaving === undefined },
+	);
+
+	const choose = (action: NextAction) => {
+		if (action === 'leave') return setLeaving(exitCode);
+		setScreen({ kind: 'preparing', action });
+		prepare(action).then(
+			(job) => {
+				if (!cancel.aborted) return setScreen({ kind: 'run', action, job });
+				job.close();
+				setLeaving(130);
+			},
+			(error: unknown) => setScreen({ kind: 'choose', message: error instanceof Error ? error.message : String(error) }),
+		);
+	};
+	const action = screen.kind === 'run' ? screen.action : undefined;
+	const onDone = useCallback(
+		(result: GuardedResult | undefined) => {
+			if (cancel.aborted) return setLeaving(130);
+			if (result) setExitCode(result.exitCode);
+			// Unpaired, there is nothing left to drill or undo here.
+			if (action === 'unpair' && result?.outcome === 'done') return setLeaving(0);
+			setScreen({ kind: 'choose' });
+		},
+		[cancel, action],
+	);
+
+	const bodyRows = Math.max(4, rows - 3);
+	if (screen.kind === 'run') return <GuardedRun key={screen.action} job={screen.job} rows={bodyRows} columns={columns} signal={cancel} onDone={onDone} />;
+	if (screen.kind === 'preparing') {
+		const text = `Reading the farm for the ${screen.action === 'unpair' ? 'unpair' : 'drill'}…`;
+		return <Text color="cyan">{screenReader ? text : <><Spinner type="dots" /> {text}</>}</Text>;
+	}
+	// The choice collapses to one line that stays in the scrollback.
+	if (leaving !== undefined) return leaving === 130 ? null : <Text dimColor>Left. Later, from the command line: sfb-pair drill --pool {sanitizeLine(pool)}, sfb-pair unpair --pool {sanitizeLine(pool)}</Text>;
+	const options = nextChoices(pool, backup).map((choice) => ({ value: choice.value, label: choice.label, detail: choice.detail }));
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text bold wrap="truncate-end">
+				What next for {sanitizeLine(pool)} ↔ {sanitizeLine(backup)}?
+			</Text>
+			{screen.message && <Text color="yellow">{sanitizeLine(screen.message)}</Text>}
+			<Picker options={options} rows={Math.max(3, bodyRows - 2)} onSelect={choose} hints="q leave" />
+		</Box>
+	);
+}
