@@ -16,7 +16,7 @@ export function nextChoices(pool: string, backup: string): NextChoice[] {
 	return [
 		{ value: 'drill-disaster', label: `Run the failover drill on ${pool} now`, detail: '-DisasterMode, the training default: as if the pool were down, then back' },
 		{ value: 'drill-planned', label: `Run a planned failover drill on ${pool}`, detail: 'no -DisasterMode: the pool is up and exports its latest changes first' },
-		{ value: 'unpair', label: `Unpair ${pool} and ${backup}`, detail: 'the way back: association cleared, Bootstrapper, backup data removed' },
+		{ value: 'unpair', label: `Unpair ${pool} and its backup`, detail: `the way back from ${backup}: association cleared, Bootstrapper, backup data removed` },
 		{ value: 'leave', label: 'Leave', detail: 'later, the same from the command line: sfb-pair drill, sfb-pair unpair' },
 	];
 }

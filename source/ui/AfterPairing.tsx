@@ -1,10 +1,11 @@
-import { Box, Text, useApp, useIsScreenReaderEnabled } from 'ink';
+import { Box, Static, Text, useApp, useIsScreenReaderEnabled } from 'ink';
 import Spinner from 'ink-spinner';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { GuardedJob, GuardedResult } from '../procedure/guarded-run.js';
+import type { GuardedJob, GuardedResult, LoggedLine } from '../procedure/guarded-run.js';
 import { nextChoices, type NextAction } from '../procedure/what-next.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { GuardedRun } from './guarded-run/GuardedRun.js';
+import { LoggedLineView } from './guarded-run/LoggedLineView.js';
 import { KeyHintsProvider } from './keys/hints.js';
 import { KeyProvider, PRIORITY, useInterrupt, useKeys, type KeyPacer } from './keys/keys.js';
 import { Picker } from './Picker.js';
@@ -26,6 +27,12 @@ interface Props {
 	/** The wizard ends with this exit code: the last run's, or 0. */
 	onLeave(exitCode: number): void;
 }
+
+/**
+ * Rows the choice takes below the pairing's summary (the question, four options, the focused one's note on up to two
+ * lines, the keys): the summary leaves them free, so its headline stays on screen.
+ */
+export const WHAT_NEXT_ROWS = 8;
 
 type Screen = { kind: 'choose'; message?: string } | { kind: 'preparing'; action: RunAction } | { kind: 'run'; action: RunAction; job: GuardedJob };
 
@@ -58,6 +65,13 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 	const [screen, setScreen] = useState<Screen>({ kind: 'choose' });
 	const [exitCode, setExitCode] = useState(0);
 	const [leaving, setLeaving] = useState<number | undefined>();
+	// After a run, a blank line between its result and the choice.
+	const [ran, setRan] = useState(false);
+	// Every run's scrollback, run after run: one Static for the life of the tree.
+	const [runs, setRuns] = useState(0);
+	const [logs, setLogs] = useState<LoggedLine[][]>([]);
+	const onLog = useCallback((lines: LoggedLine[]) => setLogs((current) => [...current.slice(0, runs - 1), lines]), [runs]);
+	const logged = logs.flatMap((lines, run) => lines.map((line) => ({ ...line, key: `${run}-${line.id}` })));
 
 	useEffect(() => {
 		if (leaving === undefined) return;
@@ -90,7 +104,10 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 		setScreen({ kind: 'preparing', action });
 		prepare(action).then(
 			(job) => {
-				if (!cancel.aborted) return setScreen({ kind: 'run', action, job });
+				if (!cancel.aborted) {
+					setRuns((count) => count + 1);
+					return setScreen({ kind: 'run', action, job });
+				}
 				job.close();
 				setLeaving(130);
 			},
@@ -101,7 +118,10 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 	const onDone = useCallback(
 		(result: GuardedResult | undefined) => {
 			if (cancel.aborted) return setLeaving(130);
-			if (result) setExitCode(result.exitCode);
+			if (result) {
+				setExitCode(result.exitCode);
+				setRan(true);
+			}
 			// Unpaired, there is nothing left to drill or undo here.
 			if (action === 'unpair' && result?.outcome === 'done') return setLeaving(0);
 			setScreen({ kind: 'choose' });
@@ -110,21 +130,35 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 	);
 
 	const bodyRows = Math.max(4, rows - 3);
-	if (screen.kind === 'run') return <GuardedRun key={screen.action} job={screen.job} rows={bodyRows} columns={columns} signal={cancel} onDone={onDone} />;
-	if (screen.kind === 'preparing') {
-		const text = `Reading the farm for the ${screen.action === 'unpair' ? 'unpair' : 'drill'}…`;
-		return <Text color="cyan">{screenReader ? text : <><Spinner type="dots" /> {text}</>}</Text>;
-	}
+	return (
+		<>
+			<Static items={logged}>{(line) => <LoggedLineView key={line.key} line={line} columns={columns} />}</Static>
+			{screen.kind === 'run' ? (
+				<GuardedRun key={runs} job={screen.job} rows={bodyRows} columns={columns} signal={cancel} onDone={onDone} onLog={onLog} />
+			) : screen.kind === 'preparing' ? (
+				<Text color="cyan">
+					{screenReader ? preparingText(screen.action) : <><Spinner type="dots" /> {preparingText(screen.action)}</>}
+				</Text>
+			) : (
+				<Choice pool={pool} backup={backup} leaving={leaving} ran={ran} message={screen.message} rows={bodyRows} onChoose={choose} />
+			)}
+		</>
+	);
+}
+
+const preparingText = (action: RunAction) => `Reading the farm for the ${action === 'unpair' ? 'unpair' : 'drill'}…`;
+
+function Choice({ pool, backup, leaving, ran, message, rows, onChoose }: { pool: string; backup: string; leaving: number | undefined; ran: boolean; message: string | undefined; rows: number; onChoose(action: NextAction): void }) {
 	// The choice collapses to one line that stays in the scrollback.
 	if (leaving !== undefined) return leaving === 130 ? null : <Text dimColor>Left. Later, from the command line: sfb-pair drill --pool {sanitizeLine(pool)}, sfb-pair unpair --pool {sanitizeLine(pool)}</Text>;
-	const options = nextChoices(pool, backup).map((choice) => ({ value: choice.value, label: choice.label, detail: choice.detail }));
+	const options = nextChoices(pool, backup).map((choice) => ({ value: choice.value, label: choice.label, note: choice.detail }));
 	return (
-		<Box flexDirection="column" marginTop={1}>
+		<Box flexDirection="column" marginTop={ran ? 1 : 0}>
 			<Text bold wrap="truncate-end">
-				What next for {sanitizeLine(pool)} ↔ {sanitizeLine(backup)}?
+				What next?
 			</Text>
-			{screen.message && <Text color="yellow">{sanitizeLine(screen.message)}</Text>}
-			<Picker options={options} rows={Math.max(3, bodyRows - 2)} onSelect={choose} hints="q leave" />
+			{message && <Text color="yellow">{sanitizeLine(message)}</Text>}
+			<Picker options={options} rows={Math.max(3, rows - 2)} onSelect={onChoose} hints="q leave" />
 		</Box>
 	);
 }

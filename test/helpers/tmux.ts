@@ -276,7 +276,7 @@ export const SCREENS = {
 	/** Where the wizard waits for the word; matched across the line breaks of a narrow terminal. */
 	publishPrompt: /Type\s+publish\s+and\s+press\s+Enter/,
 	/** After a pairing that is done: the drill, the unpair, or leave. */
-	whatNext: 'What next for',
+	whatNext: 'What next?',
 	/** A server line of the panels: symbol or spinner, the server, its pool, its state. */
 	runningServer: /^\S\s+\S+\.contoso\.com pool-\w+ running/m,
 } as const;

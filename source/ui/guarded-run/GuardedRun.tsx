@@ -1,22 +1,12 @@
-import { Box, Static, Text } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { guardedRunReducer, initialGuardedRun, type GuardedJob, type GuardedQuestion, type GuardedResult, type LogTone } from '../../procedure/guarded-run.js';
-import stringWidth from 'string-width';
+import { guardedRunReducer, initialGuardedRun, type GuardedJob, type GuardedQuestion, type GuardedResult, type LoggedLine } from '../../procedure/guarded-run.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { wrapWords } from '../../text/wrap.js';
-import { formatElapsed } from '../format.js';
 import { useKeyHints } from '../keys/hints.js';
 import { Picker } from '../Picker.js';
 import { SCREEN_CLOCK_MS } from '../ServerPanels.js';
-import { useSymbols, type Symbols } from '../symbols.js';
 import { GuardedConfirm } from './GuardedConfirm.js';
 import { GuardedSteps } from './GuardedSteps.js';
-
-const TONE_COLORS: Record<LogTone, string | undefined> = { done: 'green', failed: 'red', warning: 'yellow', plain: undefined, dim: undefined };
-
-function toneSymbol(tone: LogTone, symbols: Symbols): string {
-	return tone === 'done' ? `${symbols.done} ` : tone === 'failed' ? `${symbols.failed} ` : '';
-}
 
 interface Props {
 	job: GuardedJob;
@@ -26,16 +16,20 @@ interface Props {
 	signal: AbortSignal;
 	/** The run's result once it is written above, or undefined when the operator went back without confirming. */
 	onDone(result: GuardedResult | undefined): void;
+	/**
+	 * The lines for the scrollback so far (they only grow): the caller writes them with one Static that outlives the
+	 * screens, since a Static unmounted under Ink 6.8 left the keys dead after it.
+	 */
+	onLog(lines: LoggedLine[]): void;
 }
 
 /**
  * The shared screen of a change confirmed by a typed word: plan → the word → the steps live → the result. The steps,
  * their evidence and the result go to the scrollback as they finish, so what stays drawn is only what is still moving.
  */
-export function GuardedRun({ job, rows, columns, signal, onDone }: Props) {
+export function GuardedRun({ job, rows, columns, signal, onDone, onLog }: Props) {
 	const [state, dispatch] = useReducer(guardedRunReducer, undefined, () => initialGuardedRun(job.word, job.steps));
 	const [now, setNow] = useState(Date.now());
-	const symbols = useSymbols();
 	const answer = useRef<((value: string) => void) | undefined>(undefined);
 	const running = state.phase === 'running';
 
@@ -64,6 +58,8 @@ export function GuardedRun({ job, rows, columns, signal, onDone }: Props) {
 		return () => signal.removeEventListener('abort', decline);
 	}, [confirming, signal]);
 
+	useEffect(() => onLog(state.log), [state.log, onLog]);
+
 	// After the frame that writes the result above: the caller may then take the screen.
 	useEffect(() => {
 		if (state.phase === 'finished' && state.result) onDone(state.result);
@@ -78,25 +74,6 @@ export function GuardedRun({ job, rows, columns, signal, onDone }: Props) {
 	const question = state.question;
 	return (
 		<>
-			<Static items={state.log}>
-				{(line) => {
-					const text = `${toneSymbol(line.tone, symbols)}${sanitizeLine(line.text)}${line.elapsedMs === undefined ? '' : ` (${formatElapsed(line.elapsedMs)})`}`;
-					if (line.verbatim) {
-						return (
-							<Box key={line.id} width={stringWidth(text) + 2} flexShrink={0}>
-								<Text>{`  ${text}`}</Text>
-							</Box>
-						);
-					}
-					// Continuations under the text, past the line's indent and its mark.
-					const hanging = ' '.repeat(Math.min(Math.floor(columns / 3), (/^ */.exec(line.text)?.[0].length ?? 0) + toneSymbol(line.tone, symbols).length + 2));
-					return (
-						<Text key={line.id} {...(TONE_COLORS[line.tone] ? { color: TONE_COLORS[line.tone] } : {})} dimColor={line.tone === 'dim'}>
-							{wrapWords(text, columns, hanging).join('\n')}
-						</Text>
-					);
-				}}
-			</Static>
 			{state.phase === 'confirm' && (
 				<GuardedConfirm
 					title={job.title}
