@@ -28,12 +28,6 @@ interface Props {
 	onLeave(exitCode: number): void;
 }
 
-/**
- * Rows the choice takes below the pairing's summary (the question, four options, the focused one's note on up to two
- * lines, the keys): the summary leaves them free, so its headline stays on screen.
- */
-export const WHAT_NEXT_ROWS = 8;
-
 type Screen = { kind: 'choose'; message?: string } | { kind: 'preparing'; action: RunAction } | { kind: 'run'; action: RunAction; job: GuardedJob };
 
 /**

@@ -6,7 +6,6 @@ import { phaseProgress } from '../procedure/progress.js';
 import { isServerPhase, type ProcedureState } from '../procedure/state.js';
 import { STEPS, type StepId } from '../procedure/steps.js';
 import { wrapWords } from '../text/wrap.js';
-import { WHAT_NEXT_ROWS } from './AfterPairing.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { KeyHintsProvider, useKeyHints } from './keys/hints.js';
@@ -136,9 +135,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 
 	let main;
 	if (finished && state) {
-		// A pairing that is done is followed by the what-next choice: the summary leaves it the rows it needs.
-		const summaryRows = state.outcome?.kind === 'done' && state.pair ? Math.max(3, bodyRows - WHAT_NEXT_ROWS) : bodyRows;
-		main = <Summary state={state} rows={summaryRows} columns={columns} notices={store.notices} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
+		main = <Summary state={state} rows={bodyRows} columns={columns} notices={store.notices} {...(store.recordPath ? { recordPath: store.recordPath } : {})} {...(store.debriefPath ? { debriefPath: store.debriefPath } : {})} />;
 	} else {
 		const gate = state?.current === 'bootstrapper' && state.replication && !state.replication.settled ? state.replication : undefined;
 		const serverPhase = state && !blocking && !gate && isServerPhase(state.current) ? state.current : undefined;
