@@ -69,7 +69,7 @@ export function GuardedRun({ job, rows, columns, signal, onDone, onLog }: Props)
 		}
 	}, [state.phase, state.result, job, onDone]);
 
-	useKeyHints(running ? (state.question ? undefined : 'Ctrl+C stop after the current command (run it again to continue)') : undefined);
+	useKeyHints(running ? (state.question ? undefined : 'Ctrl+C stop now · run it again to continue from where the farm is') : undefined);
 
 	const question = state.question;
 	return (
