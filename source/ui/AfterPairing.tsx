@@ -61,6 +61,7 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 	const [leaving, setLeaving] = useState<number | undefined>();
 	// After a run, a blank line between its result and the choice.
 	const [ran, setRan] = useState(false);
+	const [unpaired, setUnpaired] = useState(false);
 	// Every run's scrollback, run after run: one Static for the life of the tree.
 	const [runs, setRuns] = useState(0);
 	const [logs, setLogs] = useState<LoggedLine[][]>([]);
@@ -68,9 +69,12 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 	const logged = logs.flatMap((lines, run) => lines.map((line) => ({ ...line, key: `${run}-${line.id}` })));
 
 	useEffect(() => {
-		if (leaving === undefined) return;
+		if (leaving === undefined) return undefined;
 		onLeave(leaving);
-		exit();
+		// A turn later: Static lines written in the commit that set `leaving` are still in its node until Static's own
+		// update has run, and Ink's last render at exit would write them a second time.
+		const timer = setTimeout(exit, 0);
+		return () => clearTimeout(timer);
 	}, [leaving, onLeave, exit]);
 	// Cancelled while nothing runs: the wizard ends at once; while a run goes on, once it has stopped (onDone).
 	const runningNow = useRef(false);
@@ -111,14 +115,18 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 	const action = screen.kind === 'run' ? screen.action : undefined;
 	const onDone = useCallback(
 		(result: GuardedResult | undefined) => {
+			// Back to the choice first, in every case: ending the tree while the run's screen is up wrote its last lines twice.
+			setScreen({ kind: 'choose' });
 			if (cancel.aborted) return setLeaving(130);
 			if (result) {
 				setExitCode(result.exitCode);
 				setRan(true);
 			}
 			// Unpaired, there is nothing left to drill or undo here.
-			if (action === 'unpair' && result?.outcome === 'done') return setLeaving(0);
-			setScreen({ kind: 'choose' });
+			if (action === 'unpair' && result?.outcome === 'done') {
+				setUnpaired(true);
+				setLeaving(0);
+			}
 		},
 		[cancel, action],
 	);
@@ -134,7 +142,7 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 					{screenReader ? preparingText(screen.action) : <><Spinner type="dots" /> {preparingText(screen.action)}</>}
 				</Text>
 			) : (
-				<Choice pool={pool} backup={backup} leaving={leaving} ran={ran} message={screen.message} rows={bodyRows} onChoose={choose} />
+				<Choice pool={pool} backup={backup} leaving={leaving} unpaired={unpaired} ran={ran} message={screen.message} rows={bodyRows} onChoose={choose} />
 			)}
 		</>
 	);
@@ -142,9 +150,9 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 
 const preparingText = (action: RunAction) => `Reading the farm for the ${action === 'unpair' ? 'unpair' : 'drill'}…`;
 
-function Choice({ pool, backup, leaving, ran, message, rows, onChoose }: { pool: string; backup: string; leaving: number | undefined; ran: boolean; message: string | undefined; rows: number; onChoose(action: NextAction): void }) {
+function Choice({ pool, backup, leaving, unpaired, ran, message, rows, onChoose }: { pool: string; backup: string; leaving: number | undefined; unpaired: boolean; ran: boolean; message: string | undefined; rows: number; onChoose(action: NextAction): void }) {
 	// The choice collapses to one line that stays in the scrollback.
-	if (leaving !== undefined) return leaving === 130 ? null : <Text dimColor>Left. Later, from the command line: sfb-pair drill --pool {sanitizeLine(pool)}, sfb-pair unpair --pool {sanitizeLine(pool)}</Text>;
+	if (leaving !== undefined) return leaving === 130 || unpaired ? null : <Text dimColor>Left. From the command line: sfb-pair drill --pool {sanitizeLine(pool)}, sfb-pair unpair --pool {sanitizeLine(pool)}</Text>;
 	const options = nextChoices(pool, backup).map((choice) => ({ value: choice.value, label: choice.label, note: choice.detail }));
 	return (
 		<Box flexDirection="column" marginTop={ran ? 1 : 0}>
