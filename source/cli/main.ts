@@ -139,6 +139,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'',
 				'Examples:',
 				'  sfb-pair                                   the wizard (the lab when no SkypeForBusiness module is found)',
+				'                                             after a pairing that is done: What next? the drill, the unpair, or leave',
 				'  sfb-pair --scenario bootstrap-failure --explain',
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',

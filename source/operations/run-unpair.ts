@@ -34,7 +34,11 @@ export interface UnpairContext {
 	/** One line for the operator: what runs, what the farm says. */
 	print(line: string): void;
 	explain: boolean;
+	/** Each step as it starts and as the farm settles it, for a screen that draws the steps. */
+	onStep?: (event: UnpairStepEvent) => void;
 }
+
+export type UnpairStepEvent = { type: 'started'; step: UnpairStepId } | { type: 'settled'; step: UnpairStepId; status: UnpairStepStatus; evidence: string };
 
 export interface UnpairResult {
 	outcome: OutcomeKind;
@@ -61,6 +65,7 @@ export async function runUnpair(context: UnpairContext): Promise<UnpairResult> {
 	try {
 		for (const [index, step] of plan.steps.entries()) {
 			context.signal.throwIfAborted();
+			context.onStep?.({ type: 'started', step });
 			print(`Step ${index + 1}/${plan.steps.length}: ${UNPAIR_STEPS[step].title}`);
 			if (context.explain) {
 				print(`  why: ${UNPAIR_STEPS[step].why}`);
@@ -92,6 +97,7 @@ async function save(context: UnpairContext): Promise<void> {
 
 async function settle(context: UnpairContext, step: UnpairStepId, status: UnpairStepStatus, evidence: string): Promise<void> {
 	context.state.steps[step] = { status, evidence };
+	context.onStep?.({ type: 'settled', step, status, evidence });
 	context.print(`  ${status === 'done' ? 'done' : status}: ${evidence}`);
 	await save(context);
 }

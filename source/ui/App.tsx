@@ -9,7 +9,7 @@ import { wrapWords } from '../text/wrap.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { KeyHintsProvider, useKeyHints } from './keys/hints.js';
-import { KeyProvider, PRIORITY, useKeys, type KeyPacer } from './keys/keys.js';
+import { KeyProvider, PRIORITY, useInterrupt, useKeys, type KeyPacer } from './keys/keys.js';
 import { OutputView } from './OutputView.js';
 import type { PromptBridge } from './prompt-bridge.js';
 import { PromptView, isBlockingPrompt } from './PromptView.js';
@@ -98,14 +98,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 		};
 	}, [working, screenReader, store]);
 
-	useKeys(
-		(input, key) => {
-			if (!(key.ctrl && input === 'c')) return false;
-			onCancel();
-			return true;
-		},
-		{ priority: PRIORITY.interrupt },
-	);
+	useInterrupt(onCancel);
 	useKeys(
 		(input) => {
 			if (overlay === 'quit' && (input === 'y' || input === 'Y')) onQuit();

@@ -51,3 +51,17 @@ export function Pager({ title, lines, rows, onClose, follow = false }: Props) {
 		</Box>
 	);
 }
+
+/** Whether the whole view is open; Tab opens it (the Pager's own keys close it). */
+export function useWholeView(): [boolean, (viewing: boolean) => void] {
+	const [viewing, setViewing] = useState(false);
+	useKeys(
+		(_input, key) => {
+			if (!key.tab) return false;
+			setViewing(true);
+			return true;
+		},
+		{ isActive: !viewing },
+	);
+	return [viewing, setViewing];
+}

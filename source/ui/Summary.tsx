@@ -4,7 +4,6 @@ import stringWidth from 'string-width';
 import { recap, recapColumns, type RecapRow } from '../procedure/recap.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { clockTime, describeColumn, FAILED_MARK, serverLabels, spansFromState, textTimeline, timelineLegend } from '../procedure/timeline.js';
-import { drillSuggestion } from '../sfb/drill.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { formatElapsed } from './format.js';
 import { useSymbols } from './symbols.js';
@@ -107,7 +106,6 @@ export function Summary({
 	const snapshot = state.publish.snapshotPath ? `Topology before the change: ${state.publish.snapshotPath}` : undefined;
 	const files = [recordPath && `Change record: ${recordPath}`, debriefPath && `Training debrief: ${debriefPath}`];
 	const resumeHint = outcome.kind === 'done' ? undefined : 'Run sfb-pair again to resume: the farm is re-checked first.';
-	const suggestion = outcome.kind === 'done' && state.pair ? drillSuggestion(state.pair.pool) : undefined;
 	const notes = notices.map((notice) => `${symbols.warning} ${sanitizeLine(notice)}`);
 	// After a module's ErrorState, not when the farm could not be asked at all (access denied): then the headline says why.
 	const guidance = syncFailedOnFarm(state) && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }], state.publish.warnings).map((line) => `  - ${line}`)] : [];
@@ -115,9 +113,7 @@ export function Summary({
 	const aroundServers = [headline, 'heading', legend, ...guidance, snapshot, ...notes, ...files, resumeHint]
 		.filter((text): text is string => Boolean(text))
 		.reduce((height, text) => height + heightOf(text, columns), 0);
-	// The drill's suggestion is the least of these lines: it is left out rather than hide a server (run prints it too).
-	const drillHint = suggestion && rows - aroundServers - heightOf(suggestion, columns) >= all.length ? suggestion : undefined;
-	const room = rows - aroundServers - (drillHint ? heightOf(drillHint, columns) : 0);
+	const room = rows - aroundServers;
 	const kept = new Set([all[0], ...[...all.slice(1)].sort((a, b) => attention(a) - attention(b)).slice(0, Math.max(0, room - 2))]);
 	const shown = all.length <= room ? all : all.filter((row) => kept.has(row));
 
@@ -160,7 +156,6 @@ export function Summary({
 			))}
 			{files.map((file) => file && <Text key={file}>{file}</Text>)}
 			{resumeHint && <Text>{resumeHint}</Text>}
-			{drillHint && <Text>{drillHint}</Text>}
 		</Box>
 	);
 }

@@ -49,14 +49,6 @@ describe('the summary', () => {
 		expect(lines[5]).toBe('B Bootstrapper | C CU | S LYNCBACKUP | x failed | 1 character is about 67 s');
 	});
 
-	it('after a pairing that is done, points at the drill that proves it; not while something remains', () => {
-		const done = reduce(ended(), { type: 'procedure-ended', outcome: 'done', reason: 'paired', at: Date.parse('2026-11-26T07:40:00Z') } as ProcedureEvent);
-		const paired = { ...done, pair: { pool: 'pool-a.contoso.com', backup: 'pool-b.contoso.com' } };
-		const frame = (state: ProcedureState) => plain(render(<Summary state={state} rows={20} columns={100} />).lastFrame()).replace(/\s+/g, ' ');
-		expect(frame(paired)).toContain('Next, prove the failover works: sfb-pair drill --pool pool-a.contoso.com');
-		expect(frame({ ...ended(), pair: paired.pair })).not.toContain('sfb-pair drill');
-	});
-
 	it('tells the operator when part of the change record is missing, beside where it is', () => {
 		const notice = 'The change record of this session was not found: it starts again at this resume, and says that the part before is missing (/state/records/r.jsonl).';
 		const { lastFrame } = render(<Summary state={ended()} rows={20} columns={80} recordPath="/state/records/r.md" notices={[notice]} />);

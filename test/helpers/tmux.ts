@@ -275,6 +275,8 @@ export const SCREENS = {
 	voiceForm: 'Automatic failover and failback for Voice',
 	/** Where the wizard waits for the word; matched across the line breaks of a narrow terminal. */
 	publishPrompt: /Type\s+publish\s+and\s+press\s+Enter/,
+	/** After a pairing that is done: the drill, the unpair, or leave. */
+	whatNext: 'What next?',
 	/** A server line of the panels: symbol or spinner, the server, its pool, its state. */
 	runningServer: /^\S\s+\S+\.contoso\.com pool-\w+ running/m,
 } as const;
@@ -300,6 +302,12 @@ export async function choosePairWithDefaults(terminal: Operable): Promise<void> 
 export async function publish(terminal: Operable): Promise<void> {
 	await terminal.type('publish');
 	await terminal.keys('Enter');
+}
+
+/** At the what-next choice after a pairing that is done: q leaves (exit 0). */
+export async function leaveAfterPairing(terminal: Operable, timeoutMs = 30_000): Promise<void> {
+	await terminal.waitFor(SCREENS.whatNext, timeoutMs);
+	await terminal.keys('q');
 }
 
 export async function publishDefaultPair(terminal: Operable): Promise<void> {

@@ -10,7 +10,7 @@ import type { DebriefScenario } from '../../session/debrief.js';
 import { fileTimestamp, keepAside, privateSubfolder, replaceFile } from '../../session/private-fs.js';
 import { redactSecrets } from '../../session/redact.js';
 import { pairKey, recordsDir } from '../../session/session-files.js';
-import { acquireSessionLock } from '../../session/session-lock.js';
+import { acquireSessionLock, type SessionLock } from '../../session/session-lock.js';
 import { parseJsonText } from '../../text/json-text.js';
 import stringWidth from 'string-width';
 import { sanitizeLine } from '../../text/sanitize.js';
@@ -43,42 +43,20 @@ const second = 1000;
 export async function drillCommand(environment: Environment, stateDir: string, request: DrillCommandRequest, write: (line: string) => void, signal: AbortSignal): Promise<number> {
 	if (request.yes !== request.drill) throw new UsageError('--yes and --drill go together: a drill fails a pool over, so a script confirms it with both');
 	if (!request.yes && !request.ask) throw new UsageError('drill fails a pool over: at a terminal it asks you to type "failover"; without one, add --yes --drill');
-	const drill = environment.drill;
-	if (!drill) throw new UsageError(`the drill cannot run in this environment (${environment.description}) yet: use the lab (--lab) to train on it`);
-	const inventory = await environment.readInventory();
-	const pool = findPool(inventory, request.pool);
-	if (!pool) throw new UsageError(unknownPoolMessage(inventory, request.pool));
-	const partner = inventory.pairings[pool.fqdn];
-	const backup = partner === undefined ? undefined : findPool(inventory, partner);
-	if (!backup) throw new UsageError(`${pool.fqdn} is not paired${partner ? ` with a Front End pool of this topology (it names ${partner})` : ''}: pair it first (sfb-pair run --pool ${pool.fqdn} --backup <pool> --yes), then drill`);
-	const storePool = await drill.readManagementStorePool().catch(() => undefined);
-	const hostsStore = pool.hostsCentralManagementStore || storePool?.toLowerCase() === pool.fqdn.toLowerCase();
-	const backEndOf = (fqdn: string) => Object.entries(inventory.backEnds ?? {}).find(([name]) => name.toLowerCase() === fqdn.toLowerCase())?.[1];
-	const [poolBackEnd, backupBackEnd] = [backEndOf(pool.fqdn), backEndOf(backup.fqdn)];
-	const drillRequest: DrillRequest = {
-		pool: pool.fqdn,
-		backup: backup.fqdn,
-		disasterMode: !request.planned,
-		movesStore: hostsStore,
-		backEnds: { ...(poolBackEnd ? { pool: poolBackEnd } : {}), ...(backupBackEnd ? { backup: backupBackEnd } : {}) },
+	const drillRequest = await prepareDrill(environment, request.pool, request.planned);
+	const print = (line: string) => {
+		for (const part of wrapForTerminal(redactSecrets(sanitizeLine(line)), request.width)) write(part);
 	};
-
-	const key = pairKey(pool.fqdn, backup.fqdn);
-	const lock = acquireSessionLock(stateDir, key, { subject: `${pool.fqdn} ↔ ${backup.fqdn}`, command: 'sfb-pair drill' });
+	const opened = openDrill(stateDir, drillRequest, print);
 	try {
-		const print = (line: string) => {
-			for (const part of wrapForTerminal(redactSecrets(sanitizeLine(line)), request.width)) write(part);
-		};
 		write(environment.description);
 		for (const line of planLines(drillRequest, request.explain)) print(line);
-		const account = await environment.readAccount().catch((error: unknown) => error as Error);
-		if (account instanceof Error) print(`warning: the account could not be read (${account.message}); the failover cmdlets need RTCUniversalServerAdmins`);
-		else if (!account.rtcUniversalServerAdmins) {
-			print(`${account.user} is not a member of RTCUniversalServerAdmins, which the failover cmdlets need: nothing was changed.`);
+		const account = await checkDrillAccount(environment);
+		if (account.warning) print(account.warning);
+		if (account.refusal) {
+			print(account.refusal);
 			return EXIT.failed;
 		}
-		const progressFile = progressPath(stateDir, key);
-		const progress = readProgress(progressFile, print);
 		if (request.yes) print('Confirmed by --yes --drill.');
 		else {
 			const answer = await request.ask!(`Type ${DRILL_WORD} to go ahead (anything else cancels): `);
@@ -87,43 +65,117 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 				return EXIT.cancelled;
 			}
 		}
-		const startedAt = new Date();
-		const log: string[] = [];
-		const note = (line: string) => {
-			print(line);
-			log.push(line);
-		};
-		const scale = environment.timeScale ?? 1;
-		const result = await runDrill({
-			environment,
-			drill,
-			inventory,
-			request: drillRequest,
-			pacing: { pollMs: (30 * second) / scale, steadyTimeoutMs: (60 * 60 * second) / scale, placementPolls: 5, sleep: (ms, abort) => sleep(ms, undefined, abort ? { signal: abort } : {}) },
-			signal,
-			progress,
-			// Only a cache for a resume: a failure to keep it must not leave the store on the backup pool.
-			onProgress: async (next) => {
-				try {
-					privateSubfolder(stateDir, 'drills');
-					await replaceFile(progressFile, `${JSON.stringify(next)}\n`);
-				} catch (error) {
-					note(`warning: the drill's progress could not be saved (${error instanceof Error ? error.message : String(error)}); a resume goes by what the farm shows`);
-				}
-			},
-			onEvent: (event) => {
-				for (const line of eventLines(event, request.explain)) note(`${new Date().toISOString().slice(11, 19)} ${line}`);
-			},
-		});
-		if (result.outcome === 'done') fs.rmSync(progressFile, { force: true });
+		const { result, recordPath } = await executeDrill(environment, opened, { explain: request.explain, signal, onLine: print, ...(request.scenario ? { scenario: request.scenario } : {}) });
 		for (const line of resultLines(result, drillRequest)) print(line);
-		const record = await writeDrillRecord(stateDir, { request: drillRequest, environment: environment.description, startedAt, log, result, ...(request.scenario ? { scenario: request.scenario } : {}) });
 		// Whole, even past the terminal's width: a path is copied, not read.
-		write(`drill record: ${sanitizeLine(record)}`);
+		write(`drill record: ${sanitizeLine(recordPath)}`);
 		return result.exitCode;
 	} finally {
-		lock.release();
+		opened.lock.release();
 	}
+}
+
+/** The pool's pair as the drill will run it; a one-line reason (UsageError) when it cannot be drilled here. */
+export async function prepareDrill(environment: Environment, poolName: string, planned: boolean): Promise<DrillRequest> {
+	if (!environment.drill) throw new UsageError(`the drill cannot run in this environment (${environment.description}) yet: use the lab (--lab) to train on it`);
+	const inventory = await environment.readInventory();
+	const pool = findPool(inventory, poolName);
+	if (!pool) throw new UsageError(unknownPoolMessage(inventory, poolName));
+	const partner = inventory.pairings[pool.fqdn];
+	const backup = partner === undefined ? undefined : findPool(inventory, partner);
+	if (!backup) throw new UsageError(`${pool.fqdn} is not paired${partner ? ` with a Front End pool of this topology (it names ${partner})` : ''}: pair it first (sfb-pair run --pool ${pool.fqdn} --backup <pool> --yes), then drill`);
+	const storePool = await environment.drill.readManagementStorePool().catch(() => undefined);
+	const hostsStore = pool.hostsCentralManagementStore || storePool?.toLowerCase() === pool.fqdn.toLowerCase();
+	const backEndOf = (fqdn: string) => Object.entries(inventory.backEnds ?? {}).find(([name]) => name.toLowerCase() === fqdn.toLowerCase())?.[1];
+	const [poolBackEnd, backupBackEnd] = [backEndOf(pool.fqdn), backEndOf(backup.fqdn)];
+	return {
+		pool: pool.fqdn,
+		backup: backup.fqdn,
+		disasterMode: !planned,
+		movesStore: hostsStore,
+		backEnds: { ...(poolBackEnd ? { pool: poolBackEnd } : {}), ...(backupBackEnd ? { backup: backupBackEnd } : {}) },
+	};
+}
+
+/** Whether the account may run the failover cmdlets: a warning when it could not be read, a refusal when it may not. */
+export async function checkDrillAccount(environment: Environment): Promise<{ warning?: string; refusal?: string }> {
+	const account = await environment.readAccount().catch((error: unknown) => error as Error);
+	if (account instanceof Error) return { warning: `warning: the account could not be read (${account.message}); the failover cmdlets need RTCUniversalServerAdmins` };
+	if (!account.rtcUniversalServerAdmins) return { refusal: `${account.user} is not a member of RTCUniversalServerAdmins, which the failover cmdlets need: nothing was changed.` };
+	return {};
+}
+
+/** A drill of one pair held for this process (the pair's lock), with what an earlier run remembers. */
+export interface OpenedDrill {
+	request: DrillRequest;
+	lock: SessionLock;
+	progressFile: string;
+	progress: DrillProgress | undefined;
+	stateDir: string;
+}
+
+/** Takes the pair's lock and reads the drill's progress (a damaged file is kept aside and named through `print`). */
+export function openDrill(stateDir: string, request: DrillRequest, print: (line: string) => void): OpenedDrill {
+	const key = pairKey(request.pool, request.backup);
+	const lock = acquireSessionLock(stateDir, key, { subject: `${request.pool} ↔ ${request.backup}`, command: 'sfb-pair drill' });
+	try {
+		const progressFile = progressPath(stateDir, key);
+		return { request, lock, progressFile, progress: readProgress(progressFile, print), stateDir };
+	} catch (error) {
+		lock.release();
+		throw error;
+	}
+}
+
+export interface DrillExecution {
+	explain: boolean;
+	signal: AbortSignal;
+	/** Each line the drill says, timestamped as the record keeps it. */
+	onLine(line: string): void;
+	/** The drill's events as they come, for a screen that draws them. */
+	onEvent?(event: DrillEvent): void;
+	/** What went wrong beside the drill (its progress not kept), also among the lines. */
+	onWarning?(text: string): void;
+	scenario?: DebriefScenario;
+}
+
+/** The confirmed drill: its steps run and probed, the progress kept for a resume, and the record written. */
+export async function executeDrill(environment: Environment, opened: OpenedDrill, options: DrillExecution): Promise<{ result: DrillResult; recordPath: string }> {
+	const { request, stateDir, progressFile } = opened;
+	const startedAt = new Date();
+	const log: string[] = [];
+	const note = (line: string) => {
+		options.onLine(line);
+		log.push(line);
+	};
+	const scale = environment.timeScale ?? 1;
+	const result = await runDrill({
+		environment,
+		drill: environment.drill!,
+		inventory: await environment.readInventory(),
+		request,
+		pacing: { pollMs: (30 * second) / scale, steadyTimeoutMs: (60 * 60 * second) / scale, placementPolls: 5, sleep: (ms, abort) => sleep(ms, undefined, abort ? { signal: abort } : {}) },
+		signal: options.signal,
+		progress: opened.progress,
+		// Only a cache for a resume: a failure to keep it must not leave the store on the backup pool.
+		onProgress: async (next) => {
+			try {
+				privateSubfolder(stateDir, 'drills');
+				await replaceFile(progressFile, `${JSON.stringify(next)}\n`);
+			} catch (error) {
+				const warning = `warning: the drill's progress could not be saved (${error instanceof Error ? error.message : String(error)}); a resume goes by what the farm shows`;
+				note(warning);
+				options.onWarning?.(warning);
+			}
+		},
+		onEvent: (event) => {
+			options.onEvent?.(event);
+			for (const line of eventLines(event, options.explain)) note(`${new Date().toISOString().slice(11, 19)} ${line}`);
+		},
+	});
+	if (result.outcome === 'done') fs.rmSync(progressFile, { force: true });
+	const recordPath = await writeDrillRecord(stateDir, { request, environment: environment.description, startedAt, log, result, ...(options.scenario ? { scenario: options.scenario } : {}) });
+	return { result, recordPath };
 }
 
 /** The plan: what will run, in order, what is not carried over and what to check first, each with its source. */
@@ -153,7 +205,8 @@ function eventLines(event: DrillEvent, explain: boolean): string[] {
 	}
 }
 
-function resultLines(result: DrillResult, request: DrillRequest): string[] {
+/** What the drill ends with: the changes a disaster-mode failover lost, then one line to act on. */
+export function resultLines(result: DrillResult, request: DrillRequest): string[] {
 	const lost =
 		result.lostChanges.length > 0
 			? [`Lost in the disaster-mode failover (changed on ${request.pool} after its last export):`, ...result.lostChanges.map((change) => `  - ${change}`)]

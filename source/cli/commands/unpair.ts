@@ -1,13 +1,13 @@
 import type { Environment } from '../../environments/port.js';
 import { pacingFor } from '../procedure-driver.js';
-import { runUnpair, type UnpairOperator } from '../../operations/run-unpair.js';
+import { runUnpair, type UnpairOperator, type UnpairResult, type UnpairStepEvent } from '../../operations/run-unpair.js';
 import { planForPair, planUnpair, UNPAIR_STEP_IDS, UnpairRefusal, unpairPlanLines, type UnpairPlan } from '../../procedure/unpair-plan.js';
 import { CheckpointQueue } from '../../session/checkpoint-queue.js';
 import { debriefPathFor, type DebriefScenario } from '../../session/debrief.js';
 import { pairKey, snapshotsDir } from '../../session/session-files.js';
 import { acquireSessionLock } from '../../session/session-lock.js';
 import { writeUnpairDebrief } from '../../session/unpair-debrief.js';
-import { findUnpair, openUnpairRecord, openUnpairStore, type UnpairState } from '../../session/unpair-session.js';
+import { findUnpair, openUnpairRecord, openUnpairStore, type StoredUnpair, type UnpairState } from '../../session/unpair-session.js';
 import { newSessionId } from '../../session/session-files.js';
 import { redactSecrets } from '../../session/redact.js';
 import { sanitizeLine } from '../../text/sanitize.js';
@@ -56,22 +56,9 @@ export async function unpairCommand(
 	if (!request.yes && ask === undefined) throw new UsageError('unpair changes the farm: add --yes --unpair to confirm without a terminal, or run it in a terminal to type the word unpair');
 	const print = (line: string) => write(redactSecrets(sanitizeLine(line)));
 
-	const { unfinished, problems } = findUnpair(stateDir, request.pool);
-	for (const problem of problems) print(`warning: an unpair session file could not be read (${problem.reason}); it is kept as ${problem.movedTo}`);
-	const inventory = await environment.readInventory();
-	let plan: UnpairPlan;
-	try {
-		plan = unfinished
-			? planForPair(inventory, unfinished.state.pool, unfinished.state.partner, { topologyBuilder: unfinished.state.path === 'topology-builder' })
-			: planUnpair(inventory, request.pool, { topologyBuilder: request.topologyBuilder });
-	} catch (error) {
-		if (error instanceof UnpairRefusal) throw new UsageError(error.message);
-		throw error;
-	}
+	const opened = await openUnpair(environment, stateDir, request.pool, request.topologyBuilder, print);
 	print(environment.description);
-	if (unfinished) print(`Continuing the unpair started ${new Date(unfinished.state.startedAt).toISOString()} (${unfinished.state.outcome?.reason ?? 'interrupted'}): each step asks the farm again first.`);
-	if (unfinished && unfinished.state.topologySignature !== plan.topologySignature) print('The published topology changed since then (a write of this unpair cut short changes it too): the plan below is made from the topology as it is now. Check it before you confirm.');
-	for (const line of unpairPlanLines(plan)) print(line);
+	for (const line of opened.lines) print(line);
 
 	if (!request.yes) {
 		const answer = await ask!(`Type ${CONFIRM_WORD} to change the farm (anything else changes nothing): `);
@@ -80,7 +67,77 @@ export async function unpairCommand(
 			return EXIT.cancelled;
 		}
 	}
+	const ended = await executeUnpair(environment, stateDir, opened, {
+		confirmedBy: request.yes ? 'yes' : 'typed',
+		operator: ask && !request.yes ? askingOperator(ask, print) : printingOperator(print),
+		print: (line) => print(`${new Date().toISOString().slice(11, 19)} ${line}`),
+		warn: (text) => write(`warning: ${sanitizeLine(text)}`),
+		signal,
+		explain: request.explain,
+		...(request.operator ? { operatorName: request.operator } : {}),
+		...(request.scenario ? { scenario: request.scenario } : {}),
+	});
+	print(`${ended.outcome === 'done' ? 'Done' : ended.outcome === 'needs-operator' ? 'Waiting on you' : ended.outcome === 'cancelled' ? 'Stopped' : 'Failed'}: ${ended.reason}`);
+	print(`change record: ${ended.recordPath}`);
+	if (ended.debriefPath) print(`training debrief: ${ended.debriefPath}`);
+	return exitCodeFor(ended.outcome);
+}
 
+/** The unpair as planned for a pool (or the unfinished one to resume), with the lines to show before the confirmation. */
+export interface OpenedUnpair {
+	plan: UnpairPlan;
+	unfinished?: StoredUnpair;
+	/** Continuing an earlier unpair (when so), then the plan's lines. */
+	lines: string[];
+}
+
+/** Reads the farm and any unfinished unpair of the pool; a pool that cannot be unpaired is a UsageError (one line, exit 2). */
+export async function openUnpair(environment: Environment, stateDir: string, pool: string, topologyBuilder: boolean, print: (line: string) => void): Promise<OpenedUnpair> {
+	const { unfinished, problems } = findUnpair(stateDir, pool);
+	for (const problem of problems) print(`warning: an unpair session file could not be read (${problem.reason}); it is kept as ${problem.movedTo}`);
+	const inventory = await environment.readInventory();
+	let plan: UnpairPlan;
+	try {
+		plan = unfinished
+			? planForPair(inventory, unfinished.state.pool, unfinished.state.partner, { topologyBuilder: unfinished.state.path === 'topology-builder' })
+			: planUnpair(inventory, pool, { topologyBuilder });
+	} catch (error) {
+		if (error instanceof UnpairRefusal) throw new UsageError(error.message);
+		throw error;
+	}
+	const continuing = unfinished
+		? [
+				`Continuing the unpair started ${new Date(unfinished.state.startedAt).toISOString()} (${unfinished.state.outcome?.reason ?? 'interrupted'}): each step asks the farm again first.`,
+				...(unfinished.state.topologySignature === plan.topologySignature
+					? []
+					: ['The published topology changed since then (a write of this unpair cut short changes it too): the plan below is made from the topology as it is now. Check it before you confirm.']),
+			]
+		: [];
+	return { plan, ...(unfinished ? { unfinished } : {}), lines: [...continuing, ...unpairPlanLines(plan)] };
+}
+
+export interface UnpairExecution {
+	/** How the operator confirmed: --yes --unpair, or the typed word. */
+	confirmedBy: 'yes' | 'typed';
+	operator: UnpairOperator;
+	print(line: string): void;
+	/** A gap in the change record. */
+	warn(text: string): void;
+	/** Each step as it starts and settles, for a screen that draws them. */
+	onStep?: (event: UnpairStepEvent) => void;
+	signal: AbortSignal;
+	explain: boolean;
+	operatorName?: string;
+	scenario?: DebriefScenario;
+}
+
+/** The confirmed unpair under the pair's lock: its checkpoint, its change record, each step probed, and the debrief in the lab. */
+export async function executeUnpair(
+	environment: Environment,
+	stateDir: string,
+	{ plan, unfinished }: OpenedUnpair,
+	options: UnpairExecution,
+): Promise<UnpairResult & { recordPath: string; debriefPath?: string }> {
 	const key = pairKey(plan.pool.fqdn, plan.partner.fqdn);
 	const lock = acquireSessionLock(stateDir, key, { subject: `unpair ${plan.pool.fqdn} ↔ ${plan.partner.fqdn}`, command: 'sfb-pair unpair' });
 	try {
@@ -103,27 +160,26 @@ export async function unpairCommand(
 				};
 		delete state.outcome;
 		await store.save(state);
-		const identity = runIdentity(request.operator, request.yes ? 'unpair --yes --unpair (answers from the command line)' : 'unpair (typed confirmation)');
-		const recorder = openUnpairRecord(stateDir, state, identity, unfinished !== undefined, (text) => write(`warning: ${sanitizeLine(text)}`));
-		recorder.decision({ what: 'Unpair', choice: 'confirmed', reason: request.yes ? '--yes --unpair' : `typed "${CONFIRM_WORD}"`, at: new Date().toISOString() });
+		const identity = runIdentity(options.operatorName, options.confirmedBy === 'yes' ? 'unpair --yes --unpair (answers from the command line)' : 'unpair (typed confirmation)');
+		const recorder = openUnpairRecord(stateDir, state, identity, unfinished !== undefined, options.warn);
+		recorder.decision({ what: 'Unpair', choice: 'confirmed', reason: options.confirmedBy === 'yes' ? '--yes --unpair' : `typed "${CONFIRM_WORD}"`, at: new Date().toISOString() });
 		const result = await runUnpair({
 			environment,
 			plan,
 			state,
 			checkpoint: new CheckpointQueue((saved: UnpairState) => store.save(saved)),
 			recorder,
-			operator: ask && !request.yes ? askingOperator(ask, print) : printingOperator(print),
+			operator: options.operator,
 			pacing: pacingFor(environment),
 			snapshotDir: snapshotsDir(stateDir),
-			signal,
-			print: (line) => print(`${new Date().toISOString().slice(11, 19)} ${line}`),
-			explain: request.explain,
+			signal: options.signal,
+			print: options.print,
+			explain: options.explain,
+			...(options.onStep ? { onStep: options.onStep } : {}),
 		});
 		await recorder.flush();
-		print(`${result.outcome === 'done' ? 'Done' : result.outcome === 'needs-operator' ? 'Waiting on you' : result.outcome === 'cancelled' ? 'Stopped' : 'Failed'}: ${result.reason}`);
-		print(`change record: ${recorder.markdownPath}`);
-		if (request.scenario) print(`training debrief: ${await writeUnpairDebrief(recorder.jsonlPath, debriefPathFor(recorder.jsonlPath), state, plan.steps, request.scenario)}`);
-		return exitCodeFor(result.outcome);
+		const debriefPath = options.scenario ? await writeUnpairDebrief(recorder.jsonlPath, debriefPathFor(recorder.jsonlPath), state, plan.steps, options.scenario) : undefined;
+		return { ...result, recordPath: recorder.markdownPath, ...(debriefPath ? { debriefPath } : {}) };
 	} finally {
 		lock.release();
 	}

@@ -71,11 +71,12 @@ export async function wizardCommand(
 	const ascii = options.ascii ?? !supportsUnicode();
 	const stdout = screenReader ? spokenStdout(process.stdout) : ascii ? asciiStdout(process.stdout) : process.stdout;
 	const keys = new KeyStream(process.stdin);
+	const symbols = screenReader ? screenReaderSymbols : ascii ? asciiSymbols : unicodeSymbols;
 	const app = render(
 		<App
 			store={store}
 			bridge={bridge}
-			symbols={screenReader ? screenReaderSymbols : ascii ? asciiSymbols : unicodeSymbols}
+			symbols={symbols}
 			explain={options.explain}
 			steadyPolls={STEADY_POLLS}
 			perPool={typeof options.perPool === 'number' ? options.perPool : 1}
@@ -126,7 +127,23 @@ export async function wizardCommand(
 		await exited;
 		if (renderError !== undefined) throw renderError;
 		if (leaving) return leaving === 'quit' ? EXIT.waitingOnOperator : EXIT.cancelled;
-		return exitCodeFor(finished.outcome);
+		const pair = store.session?.state.pair;
+		if (finished.outcome !== 'done' || !pair) return exitCodeFor(finished.outcome);
+		const { afterPairing } = await import('../wizard-next.js');
+		const code = await afterPairing(
+			{
+				environment,
+				stateDir,
+				pool: pair.pool,
+				backup: pair.backup,
+				explain: options.explain,
+				topologyBuilder: store.session?.state.publish.method === 'topology-builder',
+				...(options.operator ? { operatorName: options.operator } : {}),
+				...(opened.scenario ? { scenario: opened.scenario } : {}),
+			},
+			{ stdout, keys, symbols, screenReader, cancel: controller.signal, onCancel: () => leave('cancel') },
+		);
+		return leaving ? EXIT.cancelled : code;
 	} finally {
 		stopHandlingSignals();
 		stopClearingOnShrink();

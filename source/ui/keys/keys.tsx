@@ -76,3 +76,15 @@ export function useKeys(handler: KeyHandler, { isActive = true, priority = PRIOR
 export function usePromptsActive(): boolean {
 	return useContext(KeyLayerContext)?.promptsActive ?? true;
 }
+
+/** Ctrl+C, heard before anything else: the one way to stop now, whatever has the keys. */
+export function useInterrupt(onInterrupt: () => void) {
+	useKeys(
+		(input, key) => {
+			if (!(key.ctrl && input === 'c')) return false;
+			onInterrupt();
+			return true;
+		},
+		{ priority: PRIORITY.interrupt },
+	);
+}

@@ -1,10 +1,8 @@
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import type { PreflightDecision } from '../../procedure/operator.js';
 import { checksToAct, handRunCandidates, tallyChecks, type PreflightReport } from '../../procedure/preflight.js';
 import { allCheckLines, checkLines } from '../../procedure/preflight-text.js';
-import { useKeys } from '../keys/keys.js';
-import { Pager } from '../Pager.js';
+import { Pager, useWholeView } from '../Pager.js';
 import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { useTerminalSize } from '../use-terminal-size.js';
@@ -17,15 +15,7 @@ import { useTerminalSize } from '../use-terminal-size.js';
 export function PreflightReview({ report, rows, onAnswer }: { report: PreflightReport; rows: number; onAnswer(value: PreflightDecision): void }) {
 	const symbols = useSymbols();
 	const { columns } = useTerminalSize();
-	const [viewing, setViewing] = useState(false);
-	useKeys(
-		(_input, key) => {
-			if (!key.tab) return false;
-			setViewing(true);
-			return true;
-		},
-		{ isActive: !viewing },
-	);
+	const [viewing, setViewing] = useWholeView();
 	const width = Math.max(20, columns);
 	if (viewing) return <Pager title="Pre-flight: every check (nothing has been changed)" lines={allCheckLines(report.checks, width)} rows={rows} onClose={() => setViewing(false)} />;
 	const blocked = report.counts.blocking > 0;

@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { prepareNext, type NextOptions } from '../../../source/cli/wizard-next.js';
+import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
+import { loadScenario } from '../../../source/environments/lab/scenario.js';
+import type { GuardedQuestion, GuardedRunEvent } from '../../../source/procedure/guarded-run.js';
+
+/** The wizard's drill and unpair jobs on the lab, in process: what the shared screen is given and what it is told. */
+
+const A = 'pool-redmond-b.contoso.com';
+const B = 'pool-dublin-b.contoso.com';
+
+let stateDir: string;
+beforeEach(async () => {
+	stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-next-'));
+});
+afterEach(async () => {
+	await rm(stateDir, { recursive: true, force: true });
+});
+
+async function optionsFor(scenarioName: string): Promise<NextOptions> {
+	const scenario = await loadScenario(scenarioName);
+	const environment = await openLabEnvironment({ stateDir, scenario, timeScale: 10_000 });
+	return { environment, stateDir, pool: A, backup: B, explain: false, topologyBuilder: false, scenario };
+}
+
+async function run(options: NextOptions, action: 'drill-disaster' | 'unpair', answer: (question: GuardedQuestion) => string = () => 'published') {
+	const job = await prepareNext(options, action);
+	const events: GuardedRunEvent[] = [];
+	const questions: GuardedQuestion[] = [];
+	const result = await job.run(
+		(event) => events.push(event),
+		async (question) => {
+			questions.push(question);
+			return answer(question);
+		},
+		new AbortController().signal,
+	);
+	return { job, events, questions, result };
+}
+
+describe('the wizard after a pairing: the jobs behind its drill and unpair', () => {
+	it('the drill in disaster mode after a stale sync: its steps, the lost changes under the result, the record with the debrief', async () => {
+		const { job, events, result } = await run(await optionsFor('drill-stale-sync'), 'drill-disaster');
+		expect(job.word).toBe('failover');
+		expect(job.title).toMatch(/^Drill: fail pool-redmond-b\.contoso\.com over to pool-dublin-b\.contoso\.com and back, disaster mode/);
+		expect(job.steps.map((step) => step.id)).toEqual(['readiness', 'store-over', 'pool-over', 'served-by-backup', 'pool-back', 'served-by-home', 'store-back', 'steady']);
+		expect(events).toContainEqual(expect.objectContaining({ type: 'step-finished', id: 'pool-over', status: 'done' }));
+		expect(events.filter((event) => event.type === 'step-line' && event.id === 'pool-over').length).toBeGreaterThan(0);
+		expect(result.exitCode).toBe(0);
+		expect(result.details[0]).toBe(`Lost in the disaster-mode failover (changed on ${A} after its last export):`);
+		expect(result.details.length).toBeGreaterThan(1);
+		expect(result.files[0]?.label).toBe('Drill record (with the training debrief)');
+		expect(await readFile(result.files[0]!.path, 'utf8')).toMatch(/## Training debrief[\s\S]*did not reach pool-dublin-b/);
+	});
+
+	it('the unpair of a pair that holds the store asks for the Topology Builder publish and plays it in the lab when told to', async () => {
+		const { job, questions, result, events } = await run(await optionsFor('drill'), 'unpair', (question) => (question.options.some((option) => option.value === 'play') ? 'play' : 'published'));
+		expect(job.word).toBe('unpair');
+		expect(job.title).toMatch(/^Unpair pool-redmond-b\.contoso\.com and pool-dublin-b\.contoso\.com \(pool-redmond-b\.contoso\.com holds the Central Management store/);
+		expect(questions[0]?.title).toBe('In Topology Builder:');
+		expect(questions[0]?.options.map((option) => option.value)).toEqual(['published', 'play', 'stop']);
+		expect(events).toContainEqual(expect.objectContaining({ type: 'step-finished', id: 'clear', status: 'done' }));
+		expect(result).toMatchObject({ outcome: 'done', exitCode: 0 });
+		expect(result.files.map((file) => file.label)).toEqual(['Change record', 'Training debrief']);
+	});
+
+	it('stopping at the Topology Builder question waits on the operator (exit 3) and names the command that continues', async () => {
+		const { result } = await run(await optionsFor('drill'), 'unpair', () => 'stop');
+		expect(result).toMatchObject({ outcome: 'waiting', exitCode: 3 });
+		expect(result.details).toEqual([`To continue from where the farm is: sfb-pair unpair --pool ${A}`]);
+	});
+
+	it('a pool that is not paired is refused before any screen, in one line', async () => {
+		const options = { ...(await optionsFor('default')), pool: 'pool-redmond.contoso.com' };
+		await expect(prepareNext(options, 'drill-disaster')).rejects.toThrow(/pool-redmond\.contoso\.com is not paired/);
+		await expect(prepareNext(options, 'unpair')).rejects.toThrow(/is not paired: there is nothing to unpair/);
+	});
+});
