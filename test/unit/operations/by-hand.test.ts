@@ -10,13 +10,14 @@ import { BACKUP_SERVICE } from '../../../source/environments/port.js';
 import type { HandRun, HandRunDecision, Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
+import { bootstrapperOnServerCommand } from '../../../source/sfb/commands.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
 const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
 const POOL = 'pool-redmond.contoso.com';
 const BACKUP = 'pool-dublin.contoso.com';
 const SERVER = 'red-fe02.contoso.com';
-const BOOTSTRAPPER_BY_HAND = "& (Join-Path $env:SystemDrive 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe')";
+const BOOTSTRAPPER_BY_HAND = bootstrapperOnServerCommand();
 let stateDir: string;
 
 beforeEach(() => {
