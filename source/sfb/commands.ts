@@ -37,19 +37,23 @@ export function bootstrapperCommand(server: string, pool: FrontEndPool): string 
 /** What comes before `\\Server\\Core\\<program>.exe` in RTCSRV's image path, as bootstrapperFromServicePath reads it. */
 export const INSTALL_FOLDER_PATTERN = String.raw`^"?(.+?)\\Server\\Core\\[^\\"]+\.exe`;
 
+const SAY_EXIT_CODE = '"Bootstrapper.exe exited with $LASTEXITCODE"';
+
 /**
  * Bootstrapper as the operator runs it on the server itself (remoting cannot: a double hop refused, WinRM refused), in
- * an elevated Management Shell there. One line to paste: it finds Bootstrapper.exe as the remote run does, from the
- * Front End service's install path (Win32_Service RTCSRV PathName, sfb-facts.md §8), on that server as it runs, since
- * the tool could not read that server; a path that does not fit is refused with what it was, never guessed from.
+ * an elevated Management Shell there, on one line to paste. Where a run of this session found Bootstrapper.exe on that
+ * server (`found`), that path. Otherwise the line finds it as the remote run does, from the Front End service's install
+ * path (Win32_Service RTCSRV PathName, sfb-facts.md §8), on the server as it runs; a path that does not fit is refused
+ * with what it was, never guessed from.
  */
-export function bootstrapperOnServerCommand(): string {
-	const found = `$Matches[1] + ${q('\\Deployment\\Bootstrapper.exe')}`;
+export function bootstrapperOnServerCommand(found?: string): string {
+	if (found !== undefined) return `& ${q(found)}; ${SAY_EXIT_CODE}`;
+	const located = `$Matches[1] + ${q('\\Deployment\\Bootstrapper.exe')}`;
 	const refused = `Write-Error "${FRONT_END_SERVICE}'s install path '$image' is not <install folder>\\Server\\Core\\<program>.exe with Bootstrapper.exe in <install folder>\\Deployment: run it from there yourself"`;
 	return [
 		`$image = (Get-CimInstance Win32_Service -Filter "Name = '${FRONT_END_SERVICE}'").PathName`,
-		`$bootstrapper = if ($image -match ${q(INSTALL_FOLDER_PATTERN)}) { ${found} }`,
-		`if ($bootstrapper -and (Test-Path -LiteralPath $bootstrapper)) { & $bootstrapper; "Bootstrapper.exe exited with $LASTEXITCODE" } else { ${refused} }`,
+		`$bootstrapper = if ($image -match ${q(INSTALL_FOLDER_PATTERN)}) { ${located} }`,
+		`if ($bootstrapper -and (Test-Path -LiteralPath $bootstrapper)) { & $bootstrapper; ${SAY_EXIT_CODE} } else { ${refused} }`,
 	].join('; ');
 }
 

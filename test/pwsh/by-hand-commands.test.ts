@@ -8,8 +8,9 @@ import { bootstrapperOnServerCommand } from '../../source/sfb/commands.js';
 import { describeWithPwsh } from './pwsh-available.js';
 import { BOOTSTRAPPER_ON_D, createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
 
-const [onD, unquoted, noPath, elsewhere, hostile] = [...POOL_A.servers, ...POOL_B.servers.slice(0, 2)] as [string, string, string, string, string];
+const [onD, unquoted, noPath, elsewhere, hostile, foundRemotely] = [...POOL_A.servers, ...POOL_B.servers] as [string, string, string, string, string, string];
 const CUSTOM_FOLDER = 'E:\\SfB\\Skype for Business Server 2019';
+const FOUND_REMOTELY = "F:\\Lync's\\Deployment\\Bootstrapper.exe";
 
 /**
  * The Bootstrapper command printed for an operator to paste on a server done by hand, run there (the stand-in's
@@ -27,20 +28,21 @@ describeWithPwsh('the Bootstrapper command an operator pastes on a server done b
 			state.servers[unquoted]!.frontEndServicePath = `${CUSTOM_FOLDER}\\Server\\Core\\RTCSrv.exe -service`;
 			state.servers[noPath]!.frontEndServicePath = '';
 			state.servers[elsewhere]!.frontEndServicePath = 'C:\\Tools\\RTCSrv.exe';
+			state.servers[foundRemotely]!.bootstrapperPath = FOUND_REMOTELY;
+			// The path named as it was found, not read again there.
+			state.servers[foundRemotely]!.frontEndServicePath = '';
 		});
 		sentinel = path.join(farm.dir, 'executed');
 		farm.update((state) => {
 			state.servers[hostile]!.frontEndServicePath = `"C:\\x'; $(New-Item -ItemType File -Path '${sentinel}')\\Server\\Core\\RTCSrv.exe"`;
 		});
-		const servers = [onD, unquoted, noPath, elsewhere, hostile];
+		const servers = [onD, unquoted, noPath, elsewhere, hostile, foundRemotely];
 		const script = `
 $ErrorActionPreference = 'Continue'
 Import-Module SkypeForBusiness
 $module = Get-Module SkypeForBusiness
 $lines = [ordered]@{}
-foreach ($server in @(${servers.map((server) => q(server)).join(', ')})) {
-	$lines[$server] = @(& $module { param($computer, $text) Invoke-StandInRemote -Computer $computer -ScriptText $text 2>&1 } $server ${q(bootstrapperOnServerCommand())} | ForEach-Object { [string]$_ })
-}
+${servers.map((server) => `$lines[${q(server)}] = @(& $module { param($computer, $text) Invoke-StandInRemote -Computer $computer -ScriptText $text 2>&1 } ${q(server)} ${q(bootstrapperOnServerCommand(server === foundRemotely ? FOUND_REMOTELY : undefined))} | ForEach-Object { [string]$_ })`).join('\n')}
 $lines | ConvertTo-Json -Depth 3`;
 		const env = { ...process.env, SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) };
 		const file = path.join(farm.dir, 'by-hand.ps1');
@@ -68,6 +70,12 @@ $lines | ConvertTo-Json -Depth 3`;
 		expect(output[noPath]?.join('\n')).toMatch(/RTCSRV's install path '' is not <install folder>\\Server\\Core\\<program>\.exe/);
 		expect(runs(elsewhere)).toBe(0);
 		expect(output[elsewhere]?.join('\n')).toContain("RTCSRV's install path 'C:\\Tools\\RTCSrv.exe' is not");
+	});
+
+	it('names the path a remote run of this session found on that server (live-failures.test.ts), and that runs there', () => {
+		expect(bootstrapperOnServerCommand(FOUND_REMOTELY)).toBe(`& 'F:\\Lync''s\\Deployment\\Bootstrapper.exe'; "Bootstrapper.exe exited with $LASTEXITCODE"`);
+		expect(runs(foundRemotely)).toBe(1);
+		expect(output[foundRemotely]?.at(-1)).toBe('Bootstrapper.exe exited with 0');
 	});
 
 	it("reads a hostile install path as data: nothing in it runs", () => {
