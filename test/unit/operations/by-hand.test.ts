@@ -77,7 +77,7 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		});
 		const result = await drive(environment, operator);
 		expect(result.outcome, result.reason).toBe('done');
-		expect(asked.map((request) => [request.phase, request.server, request.commands])).toEqual([
+		expect(asked.map((request) => [request.phase, request.server, request.commands]), JSON.stringify(asked.map((request) => request.lastCheck))).toEqual([
 			['bootstrapper', SERVER, [BOOTSTRAPPER_BY_HAND]],
 			['backup-service', SERVER, ["Start-CsWindowsService -Name 'LYNCBACKUP'"]],
 		]);
@@ -167,9 +167,14 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 			await runThere(environment, request);
 			return { action: 'check' };
 		}, base);
-		const result = await drive(environment, operator, []);
+		// Where the failed run found Bootstrapper.exe (the live side remembers it), the command names that path.
+		const found = "E:\\Lync's\\Deployment\\Bootstrapper.exe";
+		const seen: LabEnvironment = Object.assign(environment, { bootstrapperFound: (server: string) => (server === SERVER ? found : undefined) });
+		const result = await drive(seen, operator, []);
 		expect(result.outcome, result.reason).toBe('done');
 		expect(asked.map((request) => request.phase)).toEqual(['bootstrapper', 'backup-service']);
+		expect(asked[0]?.commands).toEqual([bootstrapperOnServerCommand(found)]);
+		expect(asked[0]?.commands[0]).toMatch(/^& 'E:\\Lync''s\\Deployment\\Bootstrapper\.exe'; /);
 		expect(result.session.state.byHand).toEqual([SERVER]);
 	});
 });
