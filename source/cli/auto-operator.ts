@@ -38,9 +38,9 @@ export function autoOperator(
 		// A server held for a restart is not run again until someone has restarted it.
 		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
 			!failure.rebootRequired && failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
-		// Done by hand (--by-hand): the farm is checked first (it may be done already); not done, the run leaves the server
-		// waiting (exit 3 once the others finish), its commands printed; a resume checks it again.
-		runByHand: async (request) => (request.lastCheck === undefined ? { action: 'check' } : { action: 'defer' }),
+		// Done by hand (--by-hand): asked only once the farm shows it not done, so the run leaves the server waiting (exit 3
+		// once the others finish), its commands printed; a resume checks it again.
+		runByHand: async () => ({ action: 'defer' }),
 		decideUnknown: async (unknown: UnknownObservation): Promise<UnknownDecision> =>
 			unknown.attempts <= request.retries ? { action: 'retry' } : { action: 'stop' },
 		decideReplication: async (behind) => {

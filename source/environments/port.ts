@@ -282,6 +282,8 @@ export interface Environment {
 
 	/** Bootstrapper.exe on one server; output lines stream through onLine as they come. */
 	runBootstrapper(server: string, options?: RunOptions): Promise<CommandOutcome>;
+	/** Where a Bootstrapper run of this session found Bootstrapper.exe on the server (live: from its Front End service). */
+	bootstrapperFound?(server: string): string | undefined;
 	/** The Cumulative Update installer re-run on one server, so the Backup Service matches the CU. */
 	reapplyCumulativeUpdate(server: string, options?: RunOptions): Promise<CommandOutcome>;
 

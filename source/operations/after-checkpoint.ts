@@ -32,6 +32,7 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		writePairing: (request, options) => then(() => environment.writePairing(request, options)),
 		readPairing: (pool) => environment.readPairing(pool),
 		runBootstrapper: (server, options) => then(() => environment.runBootstrapper(server, options)),
+		...(environment.bootstrapperFound ? { bootstrapperFound: (server: string) => environment.bootstrapperFound!(server) } : {}),
 		reapplyCumulativeUpdate: (server, options) => then(() => environment.reapplyCumulativeUpdate(server, options)),
 		startService: (server, name) => then(() => environment.startService(server, name)),
 		readService: (server, name) => environment.readService(server, name),

@@ -136,7 +136,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			limiter = pLimit(work.perPool ?? context.perPool);
 			limiters.set(pool, limiter);
 		}
-		track(limiter(() => attempt(server)));
+		track(attempt(server, limiter));
 	};
 
 	/** Settles a "could not tell" with the operator; true when the work still has to run there. */
@@ -163,15 +163,33 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	const byHand = (server: string) => work.handCommands !== undefined && (session.state.byHand ?? []).includes(server);
 
 	/**
-	 * The operator runs the work on the server: the commands are shown, and when they say so the probe checks the farm.
-	 * Not verified is said with the evidence, and asked again: check again, run it remotely after all, skip, or leave it.
+	 * The operator runs the work on the server. The farm is looked at first: done there already (since the last look),
+	 * nobody is asked. Otherwise the commands are shown once, and when the operator says so the probe checks the farm;
+	 * not verified is said with the evidence, and asked again: check again, run it remotely after all, skip, or leave it.
 	 */
 	const handOff = async (server: string): Promise<'remote' | undefined> => {
 		const commands = work.handCommands?.(server) ?? [];
 		const startedAt = Date.now();
 		session.dispatch({ type: 'task-started', phase: work.phase, server });
-		let lastCheck: string | undefined;
+		let observation = await work.verify(server);
+		let checkedByOperator = false;
 		for (;;) {
+			if (observation.state === 'done') {
+				recorder?.command({
+					command: commands.join(' ; '),
+					target: `${server} (run there by the operator)`,
+					phase: work.phase,
+					startedAt: iso(startedAt),
+					endedAt: iso(Date.now()),
+					outcome: 'succeeded',
+					verification: describeObservation(observation),
+				});
+				session.dispatch({ type: 'task-succeeded', phase: work.phase, server, observation });
+				return undefined;
+			}
+			session.dispatch({ type: 'task-observed', phase: work.phase, server, observation });
+			const seen = observation.state === 'unknown' ? `could not tell: ${describeObservation(observation)}` : `not done yet: ${observation.evidence}`;
+			const lastCheck = checkedByOperator ? seen : undefined;
 			const request = { phase: work.phase, server, pool: poolOf.get(server) ?? '', commands, ...(lastCheck === undefined ? {} : { lastCheck }) };
 			const answer = await inTurn(() => {
 				session.dispatch({ type: 'by-hand-asked', phase: work.phase, server, commands, ...(lastCheck === undefined ? {} : { lastCheck }) });
@@ -188,36 +206,30 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				return undefined;
 			}
 			if (answer.action === 'defer') {
-				const message = `to be run on ${server} by hand: ${commands.join(' ; ')}${lastCheck === undefined ? '' : ` (${lastCheck})`}`;
+				const message = `to be run on ${server} by hand: ${commands.join(' ; ')} (${seen})`;
 				session.dispatch({ type: 'task-failed', phase: work.phase, server, message });
 				deferred.push(server);
 				return undefined;
 			}
-			const observation = await work.verify(server);
-			if (observation.state === 'done') {
-				recorder?.command({
-					command: commands.join(' ; '),
-					target: `${server} (run there by the operator)`,
-					phase: work.phase,
-					startedAt: iso(startedAt),
-					endedAt: iso(Date.now()),
-					outcome: 'succeeded',
-					verification: describeObservation(observation),
-				});
-				session.dispatch({ type: 'task-succeeded', phase: work.phase, server, observation });
-				return undefined;
-			}
-			session.dispatch({ type: 'task-observed', phase: work.phase, server, observation });
-			lastCheck = observation.state === 'unknown' ? `could not tell: ${describeObservation(observation)}` : `not done yet: ${observation.evidence}`;
+			observation = await work.verify(server);
+			checkedByOperator = true;
 		}
 	};
 
-	const attempt = async (server: string) => {
+	/**
+	 * One server's turn. Waiting on a person (a "could not tell" to settle, the work done by hand) takes no `slot`: a slot
+	 * is for work the tool runs, so the rest of the pool goes on meanwhile.
+	 */
+	const attempt = async (server: string, slot: (task: () => Promise<void>) => Promise<void> = (task) => task()) => {
 		if (stop.signal.aborted) return;
 		const before = session.state.servers[server]?.tasks[work.phase].observation;
 		if (before?.state === 'unknown' && !(await resolved(server, before))) return;
 		if (stop.signal.aborted) return;
 		if (byHand(server) && (await handOff(server)) !== 'remote') return;
+		await slot(() => runHere(server));
+	};
+
+	const runHere = async (server: string) => {
 		if (stop.signal.aborted) return;
 		const startedAt = Date.now();
 		session.dispatch({ type: 'task-started', phase: work.phase, server });

@@ -16,7 +16,7 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 		phase: 'bootstrapper',
 		servers,
 		commandFor: (server) => bootstrapperCommand(server, poolOf(server)),
-		handCommands: (server) => [bootstrapperOnServerCommand(poolOf(server))],
+		handCommands: (server) => [bootstrapperOnServerCommand(context.environment.bootstrapperFound?.(server))],
 		async run(server, { signal, onLine }) {
 			const outcome = await context.environment.runBootstrapper(server, { signal, onLine });
 			if (outcome.exitCode !== 0 && !outcome.rebootRequired) {

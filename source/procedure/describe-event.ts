@@ -1,6 +1,6 @@
 import type { ProcedureEvent } from './events.js';
 import { describePicture } from './picture.js';
-import { PATCH_STAGE_WORDS, PHASE_NAMES, type ProcedureState } from './state.js';
+import { isByHand, PATCH_STAGE_WORDS, PHASE_NAMES, type ProcedureState } from './state.js';
 import { STEPS } from './steps.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { stateWord } from '../sfb/observation.js';
@@ -53,7 +53,7 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.server}: ${PHASE_NAMES[event.phase]} succeeded${exit}${checked}`;
 		}
 		case 'task-failed':
-			return `${event.server}: ${PHASE_NAMES[event.phase]} ${event.rebootRequired ? 'HELD (restart needed)' : state.byHand?.includes(event.server) ? 'WAITING ON YOU (by hand)' : 'FAILED'}: ${sanitizeLine(event.message)}`;
+			return `${event.server}: ${PHASE_NAMES[event.phase]} ${event.rebootRequired ? 'HELD (restart needed)' : isByHand(state, event.server, event.phase) ? 'WAITING ON YOU (by hand)' : 'FAILED'}: ${sanitizeLine(event.message)}`;
 		case 'task-skipped':
 			return `${event.server}: ${PHASE_NAMES[event.phase]} skipped: ${sanitizeLine(event.reason)}`;
 		case 'task-reset':

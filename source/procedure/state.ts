@@ -172,6 +172,12 @@ export function initialState(sessionId: string, environment: ProcedureState['env
 /** Bootstrapper exited 3010 on the server: it waits for a restart and a run again there. */
 export const isHeld = (task: ServerTask) => task.state === 'failed' && task.rebootRequired === true;
 
+/** The phases a server done by hand has commands for (server-work.ts handCommands). */
+const HAND_PHASES: readonly ServerPhase[] = ['bootstrapper', 'backup-service'];
+
+/** The operator runs this phase on the server themselves: while its task runs, the tool is waiting on them. */
+export const isByHand = (state: ProcedureState, server: string, phase: ServerPhase) => HAND_PHASES.includes(phase) && (state.byHand ?? []).includes(server);
+
 export function emptyTask(): ServerTask {
 	return { state: 'pending', attempts: 0, lines: [] };
 }

@@ -1,6 +1,6 @@
 import { powershellLiteral as q } from '../environments/powershell/literal.js';
-import { BACKUP_SERVICE } from '../environments/port.js';
-import { BOOTSTRAPPER_FOLDERS, bootstrapperPathForDisplay } from './bootstrapper.js';
+import { BACKUP_SERVICE, FRONT_END_SERVICE } from '../environments/port.js';
+import { bootstrapperPathForDisplay } from './bootstrapper.js';
 import type { FrontEndPool, VoiceResiliency } from './model.js';
 import { formatTimeSpan } from './voice-resiliency.js';
 
@@ -34,13 +34,27 @@ export function bootstrapperCommand(server: string, pool: FrontEndPool): string 
 	return `Invoke-Command -ComputerName ${q(server)} { & ${q(bootstrapperPathForDisplay(pool.version))} }`;
 }
 
+/** What comes before `\\Server\\Core\\<program>.exe` in RTCSRV's image path, as bootstrapperFromServicePath reads it. */
+export const INSTALL_FOLDER_PATTERN = String.raw`^"?(.+?)\\Server\\Core\\[^\\"]+\.exe`;
+
+const SAY_EXIT_CODE = '"Bootstrapper.exe exited with $LASTEXITCODE"';
+
 /**
  * Bootstrapper as the operator runs it on the server itself (remoting cannot: a double hop refused, WinRM refused), in
- * an elevated Management Shell there: from the Deployment folder on the system drive, where Microsoft's procedure puts it.
+ * an elevated Management Shell there, on one line to paste. Where a run of this session found Bootstrapper.exe on that
+ * server (`found`), that path. Otherwise the line finds it as the remote run does, from the Front End service's install
+ * path (Win32_Service RTCSRV PathName, sfb-facts.md §8), on the server as it runs; a path that does not fit is refused
+ * with what it was, never guessed from.
  */
-export function bootstrapperOnServerCommand(pool: Pick<FrontEndPool, 'version'>): string {
-	const folder = BOOTSTRAPPER_FOLDERS[pool.version === 'unknown' || pool.version === 'Lync Server 2010' ? 'Skype for Business Server 2015' : pool.version];
-	return `& (Join-Path $env:SystemDrive ${q(`${folder}\\Bootstrapper.exe`)})`;
+export function bootstrapperOnServerCommand(found?: string): string {
+	if (found !== undefined) return `& ${q(found)}; ${SAY_EXIT_CODE}`;
+	const located = `$Matches[1] + ${q('\\Deployment\\Bootstrapper.exe')}`;
+	const refused = `Write-Error "${FRONT_END_SERVICE}'s install path '$image' is not <install folder>\\Server\\Core\\<program>.exe with Bootstrapper.exe in <install folder>\\Deployment: run it from there yourself"`;
+	return [
+		`$image = (Get-CimInstance Win32_Service -Filter "Name = '${FRONT_END_SERVICE}'").PathName`,
+		`$bootstrapper = if ($image -match ${q(INSTALL_FOLDER_PATTERN)}) { ${located} }`,
+		`if ($bootstrapper -and (Test-Path -LiteralPath $bootstrapper)) { & $bootstrapper; ${SAY_EXIT_CODE} } else { ${refused} }`,
+	].join('; ');
 }
 
 /** The Backup Service started on the server itself, in its Management Shell. */

@@ -1,5 +1,5 @@
 import { Box, Text, useIsScreenReaderEnabled } from 'ink';
-import { isHeld, PATCH_STAGE_WORDS, type ProcedureState, type ServerPhase, type ServerTask } from '../procedure/state.js';
+import { isByHand, isHeld, PATCH_STAGE_WORDS, type ProcedureState, type ServerPhase, type ServerTask } from '../procedure/state.js';
 import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { Elapsed } from './Elapsed.js';
@@ -42,8 +42,11 @@ const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', 
 /** Where a line is too long, the exit code, try and skip reason after the elapsed time are cut before the server's name. */
 const EXPLANATION_GIVES_WAY = 1000;
 
-function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; task: ServerTask; now: number }) {
+function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: string; task: ServerTask; now: number; byYou: boolean }) {
 	const symbols = useSymbols();
+	// Done by hand: nothing of the tool's is running there, it waits on the operator.
+	const waitingOnYou = byYou && task.state === 'running';
+	const color = waitingOnYou ? 'yellow' : colorFor(task);
 	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}`;
 	const attempt = task.attempts > 1 ? ` try ${task.attempts}` : '';
 	const after = `${exit}${attempt}${task.state === 'skipped' && task.message ? `: ${sanitizeLine(task.message)}` : ''}`;
@@ -53,23 +56,23 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
 	return (
 		<Box>
 			<Box width={3} flexShrink={0}>
-				<Text color={colorFor(task)}>
-					{task.state === 'running' && symbols === unicodeSymbols
+				<Text color={color}>
+					{task.state === 'running' && !waitingOnYou && symbols === unicodeSymbols
 						? SPINNER_FRAMES[Math.floor(now / SCREEN_CLOCK_MS) % SPINNER_FRAMES.length]
 						: symbolFor(task, symbols)}
 				</Text>
 			</Box>
-			<Text wrap="truncate-end" color={colorFor(task)}>
-				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {isHeld(task) ? 'HELD: restart it' : state}
+			<Text wrap="truncate-end" color={color}>
+				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state}
 			</Text>
 			{task.startedAt ? (
 				<Box marginLeft={1} flexShrink={0}>
-					<Elapsed ms={(task.endedAt ?? now) - task.startedAt} color={colorFor(task)} />
+					<Elapsed ms={(task.endedAt ?? now) - task.startedAt} color={color} />
 				</Box>
 			) : null}
 			{after && (
 				<Box flexShrink={EXPLANATION_GIVES_WAY}>
-					<Text wrap="truncate-end" color={colorFor(task)}>
+					<Text wrap="truncate-end" color={color}>
 						{after}
 					</Text>
 				</Box>
@@ -120,7 +123,7 @@ export function ServerPanels({ state, phase, rows, now, progress }: { state: Pro
 				spare -= detail.length;
 				return (
 					<Box key={server.fqdn} flexDirection="column">
-						<ServerLine fqdn={server.fqdn} pool={server.pool} task={task} now={now} />
+						<ServerLine fqdn={server.fqdn} pool={server.pool} task={task} now={now} byYou={isByHand(state, server.fqdn, phase)} />
 						{detail.map((line, index) => (
 							<Text key={index} dimColor wrap="truncate-end">
 								{'     '}

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bootstrapperOnServerCommand } from '../../source/sfb/commands.js';
 import { expectOneLineRefusal, sfbPair, temporaryFolders } from '../helpers/cli.js';
 
 const AMS = 'pool-ams.fabrikam.com';
@@ -44,7 +45,8 @@ describe.concurrent('sfb-pair doctor, the built CLI on the lab', { timeout: 60_0
 		const run = sfbPair(['run', ...pair, '--by-hand', 'SE-DUBLIN.contoso.com']);
 		expect(run.status, run.stderr).toBe(3);
 		const lines = run.stdout.split('\n');
-		expect(lines).toContain("  & (Join-Path $env:SystemDrive 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe')");
+		// Once, bare, found on the server from its Front End service's install path.
+		expect(lines.filter((line) => line === `  ${bootstrapperOnServerCommand()}`)).toHaveLength(1);
 		expect(run.stdout).toMatch(/se-dublin\.contoso\.com: Bootstrapper WAITING ON YOU \(by hand\): to be run on se-dublin\.contoso\.com by hand: .* \(not done yet: Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName 'se-dublin\.contoso\.com': LYNCBACKUP is not installed\)/);
 		expect(run.stdout).toMatch(/se-redmond\.contoso\.com: Bootstrapper succeeded/);
 	});

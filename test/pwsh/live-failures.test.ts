@@ -6,7 +6,7 @@ import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../s
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { renderTopologyDocument } from '../../source/sfb/topology-writer.js';
 import { describeWithPwsh } from './pwsh-available.js';
-import { createStandInFarm, POOL_A, POOL_B, SITES, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
+import { BOOTSTRAPPER_ON_D, createStandInFarm, POOL_A, POOL_B, SITES, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
 
 const [fe01, fe02, fe03] = POOL_A.servers as [string, string, string];
 const [dub01, dub02, dub03] = POOL_B.servers as [string, string, string];
@@ -182,6 +182,7 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		const service = await failure(environment.readService(fe02, 'LYNCBACKUP'));
 		expect(service.kind).toBe('unreachable');
 		expect(service.message).toBe(bootstrap.message);
+		expect(environment.bootstrapperFound(fe02), 'nothing found there: the command done by hand finds it on the server').toBeUndefined();
 	});
 
 	it('reports a refused remote session as access denied, naming what the account needs', async () => {
@@ -199,6 +200,8 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		expect(error.message).toBe(`Bootstrapper.exe on ${dub01} exited with code 1: Another Lync Server product with version 6.0.9319.0 is already installed.`);
 		expect(error.rawOutput?.split('\n')).toEqual(lines);
 		expect(lines).toHaveLength(3);
+		// Where it was found is what the command done by hand on that server names.
+		expect(environment.bootstrapperFound(dub01)).toBe(BOOTSTRAPPER_ON_D);
 
 		expect(await environment.runBootstrapper(dub01)).toMatchObject({ exitCode: 0, rebootRequired: false });
 	});
@@ -213,6 +216,7 @@ describeWithPwsh('live environment failures, each as an error an administrator c
 		expect(error.kind).toBe('failed');
 		expect(error.message).toBe(`Bootstrapper.exe cannot be located on ${dub03}: the Front End service (RTCSRV) has no install path in Win32_Service's PathName`);
 		expect(farm.read().servers[dub03]!.bootstrapper.runs).toBe(runs);
+		expect(environment.bootstrapperFound(dub03)).toBeUndefined();
 	});
 
 	it('stops a Bootstrapper run when the operator cancels, and carries on in the same session', async () => {

@@ -105,11 +105,10 @@ function check(pwsh: string, entries: { name: string; text: string }[]): Record<
 }
 
 /** What the operator pastes into the Management Shell on a server done by hand: it must parse there too. */
-const handCommands = (['Skype for Business Server 2019', 'Skype for Business Server 2015', 'Lync Server 2013'] as const).map((version) => ({
-	name: `by hand: Bootstrapper, ${version}`,
-	text: bootstrapperOnServerCommand({ version }),
-}));
-handCommands.push({ name: 'by hand: the Backup Service start', text: startServiceOnServerCommand() });
+const handCommands = [
+	{ name: 'by hand: Bootstrapper, found from the Front End service', text: bootstrapperOnServerCommand() },
+	{ name: 'by hand: the Backup Service start', text: startServiceOnServerCommand() },
+];
 
 /** Constructs Windows PowerShell 5.1 lacks: the checker must flag each, or its silence proves nothing. */
 const controls: Record<string, string> = {

@@ -189,6 +189,8 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 	private disposed = false;
 	/** When this process last started each service (server's clock, ISO 8601): older events are not about that start. */
 	private readonly serviceStarts = new Map<string, string>();
+	/** Bootstrapper.exe where a run found it on each server, for the command an operator runs there by hand. */
+	private readonly bootstrappersFound = new Map<string, string>();
 	/** The publish under way, if any: nothing may end the process running it. */
 	private publishing: Promise<unknown> | undefined;
 	/** Each pool's Front Ends and version, from the last topology read: where a pool's readiness can be asked. */
@@ -365,6 +367,7 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 				`Bootstrapper.exe is not on ${server} where its Front End service's install path puts it (${run.path}, from ${bootstrapper.servicePath}): check the installation there`,
 			);
 		}
+		this.bootstrappersFound.set(server, bootstrapper.path);
 		if (!isBootstrapperSuccess(run.exitCode)) {
 			const lastLine = [...tail].reverse().find((line) => line.trim() !== '')?.trim() ?? 'it printed nothing';
 			throw new EnvironmentError(
@@ -374,6 +377,10 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 			);
 		}
 		return { exitCode: run.exitCode, rebootRequired: run.exitCode === BOOTSTRAPPER_REBOOT_REQUIRED, tail };
+	}
+
+	bootstrapperFound(server: string): string | undefined {
+		return this.bootstrappersFound.get(server);
 	}
 
 	/** Bootstrapper.exe's path on the server, from its Front End service's install path; a path that cannot be read stops here. */

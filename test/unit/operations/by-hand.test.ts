@@ -3,20 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { autoOperator } from '../../../source/cli/auto-operator.js';
+import { plainReporter } from '../../../source/cli/plain-reporter.js';
 import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import { BACKUP_SERVICE } from '../../../source/environments/port.js';
+import { probe } from '../../../source/operations/probes.js';
 import type { HandRun, HandRunDecision, Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
+import { bootstrapperOnServerCommand } from '../../../source/sfb/commands.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
 const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
 const POOL = 'pool-redmond.contoso.com';
 const BACKUP = 'pool-dublin.contoso.com';
 const SERVER = 'red-fe02.contoso.com';
-const BOOTSTRAPPER_BY_HAND = "& (Join-Path $env:SystemDrive 'Program Files\\Skype for Business Server 2015\\Deployment\\Bootstrapper.exe')";
+const BOOTSTRAPPER_BY_HAND = bootstrapperOnServerCommand();
 let stateDir: string;
 
 beforeEach(() => {
@@ -35,9 +38,16 @@ async function runThere(environment: LabEnvironment, request: HandRun) {
 	else await environment.startService(request.server, BACKUP_SERVICE);
 }
 
-function drive(environment: LabEnvironment, operator: Operator, byHand: string[] = [SERVER]) {
+function drive(environment: LabEnvironment, operator: Operator, byHand: string[] = [SERVER], shown?: string[]) {
 	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal: new AbortController().signal, identity: IDENTITY, byHand, onSession: () => undefined });
+	const report = plainReporter((line) => shown?.push(line));
+	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal: new AbortController().signal, identity: IDENTITY, byHand, onSession: (session) => session.subscribe(report) });
+}
+
+/** Whether `condition` held within `ms`, looked at every few milliseconds. */
+async function within(ms: number, condition: () => Promise<boolean>): Promise<boolean> {
+	for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 5))) if (await condition()) return true;
+	return false;
 }
 
 const automatic = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
@@ -67,7 +77,7 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		});
 		const result = await drive(environment, operator);
 		expect(result.outcome, result.reason).toBe('done');
-		expect(asked.map((request) => [request.phase, request.server, request.commands])).toEqual([
+		expect(asked.map((request) => [request.phase, request.server, request.commands]), JSON.stringify(asked.map((request) => request.lastCheck))).toEqual([
 			['bootstrapper', SERVER, [BOOTSTRAPPER_BY_HAND]],
 			['backup-service', SERVER, ["Start-CsWindowsService -Name 'LYNCBACKUP'"]],
 		]);
@@ -121,6 +131,35 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		expect(done.outcome, done.reason).toBe('done');
 	});
 
+	it('takes no slot while it waits on the operator: with one server at a time per pool, the rest of its pool runs meanwhile', async () => {
+		const environment = await lab();
+		const others = ['red-fe01.contoso.com', 'red-fe03.contoso.com'];
+		const installed = async (server: string) => (await probe(environment, { kind: 'backup-service-installed', server })).state === 'done';
+		let othersRanWhileWaiting: boolean | undefined;
+		const { operator } = handOperator(async (request) => {
+			if (request.phase === 'bootstrapper') othersRanWhileWaiting ??= await within(2000, async () => (await Promise.all(others.map(installed))).every(Boolean));
+			await runThere(environment, request);
+			return { action: 'check' };
+		});
+		const result = await drive(environment, operator);
+		expect(result.outcome, result.reason).toBe('done');
+		expect(othersRanWhileWaiting).toBe(true);
+		// Still one at a time for the work the tool runs: the others of the pool never overlapped.
+		const [first, second] = others.map((server) => result.session.state.servers[server]!.tasks.bootstrapper);
+		expect(first!.endedAt! <= second!.startedAt! || second!.endedAt! <= first!.startedAt!).toBe(true);
+	});
+
+	it('run --by-hand prints the commands once, bare, then says the server waits on the operator', async () => {
+		const environment = await lab();
+		const shown: string[] = [];
+		const first = await drive(environment, automatic, [SERVER], shown);
+		expect(first.outcome).toBe('needs-operator');
+		const bare = shown.filter((line) => line === `  ${BOOTSTRAPPER_BY_HAND}`);
+		expect(bare).toHaveLength(1);
+		expect(shown.filter((line) => line.includes(`${SERVER}: Bootstrapper by hand`))).toHaveLength(1);
+		expect(shown.some((line) => line.includes(`${SERVER}: Bootstrapper WAITING ON YOU (by hand)`) && line.includes('(not done yet: '))).toBe(true);
+	});
+
 	it('is offered on a failed server: chosen there, the commands follow and the probe decides', async () => {
 		const environment = await lab([{ type: 'bootstrapper-exit', server: SERVER, exitCode: 1603, attempts: 1 }]);
 		const base: Operator = { ...automatic, decideFailure: async (failure) => (failure.canRunByHand ? { action: 'by-hand' } : { action: 'abort' }) };
@@ -128,9 +167,14 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 			await runThere(environment, request);
 			return { action: 'check' };
 		}, base);
-		const result = await drive(environment, operator, []);
+		// Where the failed run found Bootstrapper.exe (the live side remembers it), the command names that path.
+		const found = "E:\\Lync's\\Deployment\\Bootstrapper.exe";
+		const seen: LabEnvironment = Object.assign(environment, { bootstrapperFound: (server: string) => (server === SERVER ? found : undefined) });
+		const result = await drive(seen, operator, []);
 		expect(result.outcome, result.reason).toBe('done');
 		expect(asked.map((request) => request.phase)).toEqual(['bootstrapper', 'backup-service']);
+		expect(asked[0]?.commands).toEqual([bootstrapperOnServerCommand(found)]);
+		expect(asked[0]?.commands[0]).toMatch(/^& 'E:\\Lync''s\\Deployment\\Bootstrapper\.exe'; /);
 		expect(result.session.state.byHand).toEqual([SERVER]);
 	});
 });
