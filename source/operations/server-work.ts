@@ -3,6 +3,7 @@ import { bootstrapperCommand, bootstrapperOnServerCommand, cumulativeUpdateComma
 import type { FrontEndPool } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
 import { judgeReplication, probe } from './probes.js';
+import { readyAfterRestart, restartHeldServer } from './restart-held.js';
 import { TaskFailure, type FleetWork } from './server-fleet.js';
 
 type Servers = { fqdn: string; pool: string }[];
@@ -12,8 +13,17 @@ const exitWords = (exitCode: number | undefined) => (exitCode === undefined ? 'e
 export function bootstrapperWork(context: OperationContext, servers: Servers, pools: FrontEndPool[]): FleetWork {
 	const poolByName = new Map(pools.map((pool) => [pool.fqdn, pool]));
 	const poolOf = (server: string) => poolByName.get(servers.find((entry) => entry.fqdn === server)?.pool ?? '') ?? pools[0]!;
+	const { restarting } = context.environment;
 	return {
 		phase: 'bootstrapper',
+		...(restarting
+			? {
+					held: {
+						restartedSince: (server, heldSince) => readyAfterRestart(restarting, server, heldSince),
+						restart: (server, heldSince, run) => restartHeldServer(context, restarting, server, heldSince, run),
+					},
+				}
+			: {}),
 		servers,
 		commandFor: (server) => bootstrapperCommand(server, poolOf(server)),
 		handCommands: (server) => [bootstrapperOnServerCommand(poolOf(server))],

@@ -3,7 +3,7 @@ import type { VoiceResiliency } from '../sfb/model.js';
 import type { Observation } from '../sfb/observation.js';
 import type { PairPicture } from './picture.js';
 import type { Check } from './preflight.js';
-import type { OutcomeKind, PatchStage, ServerPhase } from './state.js';
+import type { OutcomeKind, PatchStage, RestartStage, ServerPhase } from './state.js';
 import type { StepId } from './steps.js';
 
 type Timed<T> = T & { at: number };
@@ -25,6 +25,8 @@ export type ProcedureEvent = Timed<
 	| { type: 'task-started'; phase: ServerPhase; server: string }
 	| { type: 'task-output'; phase: ServerPhase; server: string; line: string }
 	| { type: 'task-stage'; phase: ServerPhase; server: string; stage: PatchStage }
+	/** A held server's restart (fail over, restart, fail back) is at this stage; `undefined` once it has ended. */
+	| { type: 'restart-stage'; server: string; stage: RestartStage | undefined }
 	| { type: 'readiness-observed'; pool: string; ready: boolean | undefined; summary: string }
 	| { type: 'farm-observed'; picture: PairPicture }
 	| { type: 'task-observed'; phase: ServerPhase; server: string; observation: Observation }

@@ -57,6 +57,8 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			}));
 		case 'task-stage':
 			return updateTask(next, event.server, event.phase, (task) => ({ ...task, stage: event.stage }));
+		case 'restart-stage':
+			return updateTask(next, event.server, 'bootstrapper', ({ restartStage: _ended, ...task }) => ({ ...task, ...(event.stage ? { restartStage: event.stage } : {}) }));
 		case 'readiness-observed':
 			return { ...next, readiness: { ...state.readiness, [event.pool]: { ready: event.ready, summary: event.summary, at: event.at } } };
 		case 'task-succeeded':
@@ -75,7 +77,7 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				endedAt: event.at,
 				message: event.message,
 				...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
-				...(event.rebootRequired ? { rebootRequired: true } : {}),
+				...(event.rebootRequired ? { rebootRequired: true, heldSince: isHeld(task) ? (task.heldSince ?? event.at) : event.at } : {}),
 				...(event.observation ? { observation: event.observation } : {}),
 			}));
 		case 'task-skipped':

@@ -33,6 +33,17 @@ export const PATCH_STAGE_WORDS: Record<PatchStage, string> = {
 	failback: 'failing back',
 };
 
+/** Where a server held at Bootstrapper exit 3010 is in the restart sfb-pair does for it (restart-held.ts). */
+export type RestartStage = 'failover' | 'restart' | 'boot-wait' | 'failback' | 'service-wait';
+
+export const RESTART_STAGE_WORDS: Record<RestartStage, string> = {
+	failover: 'failing over',
+	restart: 'restarting',
+	'boot-wait': 'waiting for it to come back',
+	failback: 'failing back',
+	'service-wait': 'waiting for its Front End service',
+};
+
 export interface ServerTask {
 	state: TaskState;
 	attempts: number;
@@ -40,6 +51,10 @@ export interface ServerTask {
 	endedAt?: number;
 	exitCode?: number;
 	rebootRequired?: boolean;
+	/** When it was first held (exit 3010): a boot time after this says it has restarted since. */
+	heldSince?: number;
+	/** The restart sfb-pair does for a held server, while it runs (and where an interrupted one stopped: a resume goes on from there). */
+	restartStage?: RestartStage;
 	/** Why it failed, or why the operator skipped it. */
 	message?: string;
 	/** The latest output lines, newest last. */

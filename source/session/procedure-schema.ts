@@ -20,6 +20,8 @@ const task = {
 		endedAt: { type: 'number' },
 		exitCode: { type: 'integer' },
 		rebootRequired: { type: 'boolean' },
+		heldSince: { type: 'number' },
+		restartStage: { enum: ['failover', 'restart', 'boot-wait', 'failback', 'service-wait'] },
 		message: { type: 'string' },
 		lines: { type: 'array', items: { type: 'string' } },
 		stage: { enum: ['failover', 'install', 'failback'] },

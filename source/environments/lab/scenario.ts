@@ -67,6 +67,8 @@ export interface LabTimings {
 	failoverSeconds: number;
 	/** Invoke-CsComputerFailBack until the server takes users again. */
 	failbackSeconds: number;
+	/** Restart-Computer until the server answers over WinRM again. */
+	restartSeconds: number;
 	/** Invoke-CsPoolFailOver until the pool's users can sign in to its backup pool. */
 	poolFailoverSeconds: number;
 	/** Invoke-CsPoolFailBack until the pool's users sign in to it again. */
@@ -88,6 +90,8 @@ export type LabFault =
 	| { type: 'cumulative-update-not-applied'; server: string; attempts: number }
 	| { type: 'cumulative-update-exit'; server: string; exitCode: number; attempts: number }
 	| { type: 'server-down'; server: string; attempts: number }
+	/** Restart-Computer on the server: it goes down and never answers again (someone must look at its console). */
+	| { type: 'restart-hangs'; server: string; attempts: number }
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }
 	| { type: 'sync-error'; pool: string; module: string }
 	/** The pool's export reads NonSteadyState (a backlog building) for this many status reads: the pair is not steady yet. */
