@@ -103,8 +103,8 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 	/** Until the server answers with a boot time after `after`; a server that cannot be reached is expected meanwhile. */
 	const waitForBoot = async (after: number): Promise<number> => {
 		const deadline = Date.now() + timeoutMs;
-		let last = 'it has not answered yet';
 		for (;;) {
+			let last: string;
 			try {
 				const booted = bootMs(server, await restarting.readBootTime(server));
 				if (booted > after) return booted;

@@ -666,16 +666,15 @@ describe('Bootstrapper exit 3010', () => {
 
 	it('in the wizard, "I restarted it myself: check again" checks its boot time: not restarted, it is asked again; restarted, Bootstrapper runs there once more; a skip carries no CU or LYNCBACKUP to it', async () => {
 		const asked: ServerFailure[] = [];
-		let environment: LabEnvironment | undefined;
+		const environment = await lab(await reboot());
 		const again: Operator = {
 			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
 			decideFailure: async (failure) => {
 				asked.push(failure);
-				if (asked.length === 2) await restartedByHand(environment!, HELD);
+				if (asked.length === 2) await restartedByHand(environment, HELD);
 				return { action: 'check-restarted' };
 			},
 		};
-		environment = await lab(await reboot());
 		const result = await drive(environment, again);
 		expect(result.outcome, result.reason).toBe('done');
 		expect(asked.map((failure) => [failure.server, failure.rebootRequired, failure.canRestart])).toEqual([
