@@ -77,7 +77,8 @@ export interface PacingChoices {
 	/** Between two asks of a pool's upgrade readiness, and how long a pool may stay not ready before the run stops. */
 	readinessPollSeconds?: number;
 	readinessTimeoutSeconds?: number;
-	/** How long a server restarted by sfb-pair (--restart-held) may take to come back before the run stops. */
+	/** Between two asks of a restarted server's boot time, and how long it may take to come back before the run stops. */
+	restartPollSeconds?: number;
 	restartTimeoutSeconds?: number;
 }
 
@@ -93,7 +94,7 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 		replicationTimeoutMs: ((choices.replicationTimeoutSeconds ?? REPLICATION_TIMEOUT_SECONDS) * second) / scale,
 		readinessPollMs: ((choices.readinessPollSeconds ?? READINESS_POLL_SECONDS) * second) / scale,
 		readinessTimeoutMs: ((choices.readinessTimeoutSeconds ?? READINESS_TIMEOUT_SECONDS) * second) / scale,
-		restartPollMs: (RESTART_POLL_SECONDS * second) / scale,
+		restartPollMs: ((choices.restartPollSeconds ?? RESTART_POLL_SECONDS) * second) / scale,
 		restartTimeoutMs: ((choices.restartTimeoutSeconds ?? RESTART_TIMEOUT_SECONDS) * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};

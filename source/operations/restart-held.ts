@@ -150,7 +150,7 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 					await timed(failOverCommand(server), () => restarting.failOver(server, run));
 				} catch (error) {
 					if (!(error instanceof EnvironmentError) || run.signal.aborted) throw error;
-					throw held(`${failOverCommand(server)} failed (${error.message}): ${server} was not restarted and may still take users; check the pool, ${failBackHint} if it is failed over`);
+					throw held(`${server} could not be failed over (${error.message}): it was not restarted and may still take users; check the pool, ${failBackHint} if it is failed over`);
 				}
 				if (!(await failedOver('after the failover'))) {
 					throw held(`${failOverCommand(server)} ended, but ${server} is not failed over (its Front End service is not stopped and disabled): it was not restarted`);
@@ -161,7 +161,7 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 				await timed(restartCommand(server), () => restarting.restart(server));
 			} catch (error) {
 				if (!(error instanceof EnvironmentError) || run.signal.aborted) throw error;
-				throw held(`${server} is failed over, but ${restartCommand(server)} failed (${error.message}): restart it from its console, then check again; ${failBackHint}`);
+				throw held(`${server} is failed over, but it could not be restarted (${error.message}): restart it from its console, then check again; ${failBackHint}`);
 			}
 			stage('boot-wait');
 			booted = await waitForBoot(before);
@@ -173,7 +173,7 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 				await timed(failBackCommand(server), () => restarting.failBack(server, run));
 			} catch (error) {
 				if (!(error instanceof EnvironmentError) || run.signal.aborted) throw error;
-				throw held(`${server} restarted (booted at ${iso(booted)}), but ${failBackCommand(server)} failed (${error.message}): it takes no users until it is failed back`);
+				throw held(`${server} restarted (booted at ${iso(booted)}), but it could not be failed back (${error.message}): it takes no users until it is; ${failBackHint}`);
 			}
 		}
 		stage('service-wait');
