@@ -9,6 +9,7 @@ import { BACKUP_MODULES, HOST_NAME_FORMAT, RGS_MODULE, scenarioSchema, topologyO
 import accessDeniedScenario from './scenarios/access-denied.json' with { type: 'json' };
 import anotherVersionScenario from './scenarios/another-version.json' with { type: 'json' };
 import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with { type: 'json' };
+import restartNeededScenario from './scenarios/restart-needed.json' with { type: 'json' };
 import cmsNoStandbyScenario from './scenarios/cms-no-standby.json' with { type: 'json' };
 import cmsPairScenario from './scenarios/cms-pair.json' with { type: 'json' };
 import cmsStandardPartnerScenario from './scenarios/cms-standard-partner.json' with { type: 'json' };
@@ -169,6 +170,7 @@ const builtInScenarios: Record<string, unknown> = {
 	'server-unreachable': serverUnreachableScenario,
 	'replica-behind': replicaBehindScenario,
 	'bootstrap-failure': bootstrapFailureScenario,
+	'restart-needed': restartNeededScenario,
 	'another-version': anotherVersionScenario,
 	'cu-not-reapplied': cuNotReappliedScenario,
 	'pool-not-ready': poolNotReadyScenario,
