@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { autoOperator } from '../../source/cli/auto-operator.js';
@@ -139,6 +139,12 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		expect(log.filter((step) => step.server === dub01).map((step) => step.action)).toEqual(['failover', 'restart']);
 		expect(farm.read().servers[dub01]).toMatchObject({ failedOver: true, restarts: 1, bootstrapper: { runs: 1 } });
 		expect(restarted.session.state.servers[dub01]!.tasks.bootstrapper).toMatchObject({ state: 'failed', rebootRequired: true });
+
+		// Never the computer sfb-pair runs on, by its short name or its FQDN.
+		for (const self of [hostname(), `${hostname()}.contoso.com`]) {
+			await expect(environment.restarting.restart(self)).rejects.toThrow(`sfb-pair runs on ${self} and does not restart the computer it runs on`);
+		}
+		expect(farm.read().calls.filter((call) => call.cmdlet === 'Restart-Computer')).toHaveLength(2);
 	}, 180_000);
 
 	it('with the session file lost after publishing, a new start finishes the pair from what the farm shows: nothing written or bootstrapped twice', async () => {
