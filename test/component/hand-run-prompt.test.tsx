@@ -71,7 +71,7 @@ describe('a server held for a restart (Bootstrapper exit 3010)', () => {
 	it('offers the restart, says the calls on it drop before it does anything, and goes back on No', async () => {
 		const onAnswer = vi.fn();
 		const view = render(<FailurePrompt failure={held} kind="live" onAnswer={onAnswer} />, { columns: 100 });
-		await waitForFrame(view, 'Restart dub-fe02.contoso.com now (fail over, restart, fail back, run Bootstrapper again)');
+		await waitForFrame(view, 'Restart dub-fe02 now (fail over, restart, fail back, Bootstrapper again)');
 		await press(view.stdin, KEYS.enter);
 		const asked = (await waitForFrame(view, 'Yes: restart dub-fe02.contoso.com now')).replace(/\s+/g, ' ');
 		expect(asked).toContain('calls on dub-fe02.contoso.com drop for a moment');

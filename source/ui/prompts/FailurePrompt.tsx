@@ -5,6 +5,7 @@ import type { FailureDecision, ServerFailure } from '../../procedure/operator.js
 import { EVENT_4007 } from '../../operations/server-work.js';
 import { PHASE_NAMES } from '../../procedure/state.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { shortName } from '../format.js';
 import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { ReasonField } from './ReasonField.js';
@@ -51,7 +52,7 @@ export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFail
 	const crashed = failure.phase === 'backup-service' && EVENT_4007.test(failure.message);
 	const options: { label: string; value: Action }[] = failure.rebootRequired
 		? [
-				...(failure.canRestart ? [{ label: `Restart ${failure.server} now (fail over, restart, fail back, run Bootstrapper again)`, value: 'restart' as const }] : []),
+				...(failure.canRestart ? [{ label: `Restart ${shortName(failure.server)} now (fail over, restart, fail back, Bootstrapper again)`, value: 'restart' as const }] : []),
 				{ label: 'I restarted it myself: check again', value: 'check-restarted' },
 				...(failure.canRunByHand ? [{ label: `I will run it on ${failure.server} myself (show the commands)`, value: 'by-hand' as const }] : []),
 				{ label: 'Skip it: no CU or LYNCBACKUP there (give a reason)', value: 'skip' },
