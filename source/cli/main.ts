@@ -143,6 +143,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes --by-hand fe01.contoso.com   you run Bootstrapper there',
+				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes --resume --restart-held   restart the servers held at Bootstrapper exit 3010 (failover, restart, failback)',
 				'  sfb-pair status --all                      every pool: paired, steady, and what to do next',
 				'  sfb-pair drill --pool pool1.contoso.com    fail the pool over to its backup and back (type "failover" to confirm)',
 				'  sfb-pair doctor --pool pool1.contoso.com --backup pool2.contoso.com   the read-only pre-flight (exit 0 with warnings)',
