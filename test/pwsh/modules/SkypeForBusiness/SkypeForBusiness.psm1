@@ -518,13 +518,11 @@ function Test-StandInSessionBreaks {
 		param($state)
 		$listed = @($state.breakSessions) -contains $computer
 		if ($listed) { $state.breakSessions = @(@($state.breakSessions) | Where-Object { $_ -ne $computer }) }
-		$listed
+		# A server restarting (Restart-Computer) ends the sessions open to it.
+		$server = $state.servers[$computer]
+		$listed -or ($null -ne $server -and (Test-StandInRestarting -Server $server))
 	}
 	if ($breaks) { $Session.State = 'Broken' }
-	if ([string]$Session.State -eq 'Opened') {
-		$server = Use-StandInState -Action { param($state) $state.servers[$computer] }
-		if ($null -ne $server -and (Test-StandInRestarting -Server $server)) { $Session.State = 'Broken' }
-	}
 	$Session.State -ne 'Opened'
 }
 
