@@ -67,9 +67,9 @@ export function heldNextSteps(request: Pick<RunRequest, 'pool' | 'backup' | 'res
 	return [
 		`held for a restart (Bootstrapper exit 3010): ${names}`,
 		`  restart ${held.length === 1 ? 'it' : 'them'} yourself, then: ${again}   (each boot time is checked first)`,
-		...(request.restartHeld
-			? []
-			: [`  or let sfb-pair do it (failover, Restart-Computer, failback; calls on ${held.length === 1 ? 'that server' : 'those servers'} drop for a moment): ${again} --restart-held`]),
+		request.restartHeld
+			? `  or, once ${held.length === 1 ? 'it answers' : 'they answer'} again, let sfb-pair go on from where it stopped (no second failover or restart): ${again} --restart-held`
+			: `  or let sfb-pair do it (failover, Restart-Computer, failback; calls on ${held.length === 1 ? 'that server' : 'those servers'} drop for a moment): ${again} --restart-held`,
 	];
 }
 
