@@ -68,7 +68,9 @@ export interface RestartRun {
  * the wait is here, bounded and cancellable), waited for until it answers with a later boot time, failed back, and its
  * Front End service seen Running. Each stage asks the farm first, so a resumed restart fails over no server twice and
  * restarts none that has restarted since the hold. A stage that fails throws a TaskFailure (still held) that says where
- * the server was left and what to run.
+ * the server was left and what to run. The failover disables the services "to prevent accidental restart when computer
+ * is rebooted" (cmdlet reference), so they wait for the failback. On a Standard Edition server, whose pool has no other
+ * server to take its users, what Invoke-CsComputerFailOver does is [unverified]: a refusal stops here, nothing restarted.
  */
 export async function restartHeldServer(context: OperationContext, restarting: ServerRestarting, server: string, heldSince: number, run: RestartRun): Promise<void> {
 	const { session, recorder, pacing } = context;
