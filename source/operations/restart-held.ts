@@ -3,7 +3,7 @@ import type { RestartStage } from '../procedure/state.js';
 import { bootTimeCommand, failBackCommand, failOverCommand, readServiceCommand, restartCommand } from '../sfb/commands.js';
 import { done, notDone, unknown, type Observation } from '../sfb/observation.js';
 import { iso, type OperationContext } from './context.js';
-import { TaskFailure } from './server-fleet.js';
+import { TaskFailure, type Hold } from './server-fleet.js';
 
 const POLL_MS = 15_000;
 const TIMEOUT_MS = 20 * 60_000;
@@ -23,10 +23,16 @@ function bootMs(server: string, text: string): number {
 }
 
 /**
- * Whether a held server has restarted since it was held: its boot time after the hold. The boot time is the server's
- * clock and the hold the jump box's; domain members keep within Kerberos' five minutes of each other.
+ * The boot time a restart must pass: the server's own boot time when it was held, where it was read (one clock);
+ * else the hold's time on the jump box, which domain members keep within Kerberos' five minutes of.
  */
-export async function restartedSince(restarting: ServerRestarting, server: string, heldSince: number): Promise<Observation> {
+const boundOf = (hold: Hold) => {
+	const booted = hold.bootTime === undefined ? Number.NaN : Date.parse(hold.bootTime);
+	return Number.isNaN(booted) ? { at: hold.since, words: `held since ${iso(hold.since)}` } : { at: booted, words: `held since ${iso(hold.since)}, when it had booted at ${iso(booted)}` };
+};
+
+/** Whether a held server has restarted since it was held: a boot time after the one it had then. */
+export async function restartedSince(restarting: ServerRestarting, server: string, hold: Hold): Promise<Observation> {
 	const command = bootTimeCommand(server);
 	let text: string;
 	try {
@@ -37,16 +43,17 @@ export async function restartedSince(restarting: ServerRestarting, server: strin
 	}
 	const booted = Date.parse(text);
 	if (Number.isNaN(booted)) return unknown('unexpected-output', `${command} answered "${text}", which is not a time`, text);
-	const said = `${command} is ${iso(booted)}, held since ${iso(heldSince)}`;
-	return booted > heldSince ? done(`${said}: it has restarted since`, iso(booted)) : notDone(`it has not restarted since: ${said}`, { value: iso(booted) });
+	const bound = boundOf(hold);
+	const said = `${command} is ${iso(booted)}, ${bound.words}`;
+	return booted > bound.at ? done(`${said}: it has restarted since`, iso(booted)) : notDone(`it has not restarted since: ${said}`, { value: iso(booted) });
 }
 
 /**
  * Whether a held server may run Bootstrapper again: restarted since the hold, and not left failed over (its Front End
  * service stopped and disabled: Bootstrapper would find the server out of its pool).
  */
-export async function readyAfterRestart(restarting: ServerRestarting, server: string, heldSince: number): Promise<Observation> {
-	const restarted = await restartedSince(restarting, server, heldSince);
+export async function readyAfterRestart(restarting: ServerRestarting, server: string, hold: Hold): Promise<Observation> {
+	const restarted = await restartedSince(restarting, server, hold);
 	if (restarted.state !== 'done') return restarted;
 	try {
 		if (!(await restarting.isFailedOver(server))) return restarted;
@@ -72,7 +79,8 @@ export interface RestartRun {
  * is rebooted" (cmdlet reference), so they wait for the failback. On a Standard Edition server, whose pool has no other
  * server to take its users, what Invoke-CsComputerFailOver does is [unverified]: a refusal stops here, nothing restarted.
  */
-export async function restartHeldServer(context: OperationContext, restarting: ServerRestarting, server: string, heldSince: number, run: RestartRun): Promise<void> {
+export async function restartHeldServer(context: OperationContext, restarting: ServerRestarting, server: string, hold: Hold, run: RestartRun): Promise<void> {
+	const bound = boundOf(hold);
 	const { session, recorder, pacing } = context;
 	const pollMs = pacing.restartPollMs ?? POLL_MS;
 	const timeoutMs = pacing.restartTimeoutMs ?? TIMEOUT_MS;
@@ -129,8 +137,8 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 			// Cut short while it restarted: it may still be on its way back. The hold is the bound, since nothing older was read.
 			note(`the restart was cut short at "${interrupted}": waiting for it to answer with a boot time after the hold`);
 			stage('boot-wait');
-			booted = await waitForBoot(heldSince);
-			before = heldSince;
+			booted = await waitForBoot(bound.at);
+			before = bound.at;
 		} else {
 			try {
 				before = bootMs(server, await restarting.readBootTime(server));
@@ -138,9 +146,9 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 				if (!(error instanceof EnvironmentError)) throw error;
 				throw held(`${server} could not be asked for its boot time (${error.message}): nothing was done to it; check WinRM on ${server}, then restart it from here again`);
 			}
-			if (before > heldSince) {
+			if (before > bound.at) {
 				booted = before;
-				note(`booted at ${iso(before)}, after the hold at ${iso(heldSince)}: it has restarted since, and is not restarted again`);
+				note(`booted at ${iso(before)}, ${bound.words}: it has restarted since, and is not restarted again`);
 			}
 		}
 		if (booted === undefined) {

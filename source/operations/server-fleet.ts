@@ -52,12 +52,18 @@ export interface FleetWork {
 	held?: HeldWork;
 }
 
+/** When a server was held: the jump box's time, and the server's own boot time then where it could be read. */
+export interface Hold {
+	since: number;
+	bootTime?: string;
+}
+
 /** What a phase does with a server held at Bootstrapper exit 3010 before it runs there again (restart-held.ts). */
 export interface HeldWork {
 	/** Whether it is ready to run again: restarted since it was held (its boot time), and back in its pool. */
-	restartedSince(server: string, heldSince: number): Promise<Observation>;
+	restartedSince(server: string, hold: Hold): Promise<Observation>;
 	/** Fail it over, restart it, wait for it, fail it back; a stage that fails throws a TaskFailure that keeps it held. */
-	restart(server: string, heldSince: number, run: { signal: AbortSignal; onLine: (line: string) => void }): Promise<void>;
+	restart(server: string, hold: Hold, run: { signal: AbortSignal; onLine: (line: string) => void }): Promise<void>;
 }
 
 export type FleetResult =
@@ -232,12 +238,12 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		const task = session.state.servers[server]!.tasks[work.phase];
 		const how = heldAnswers.get(server) ?? (task.restartStage ? 'restart' : 'check-restarted');
 		heldAnswers.delete(server);
-		const heldSince = task.heldSince ?? task.endedAt ?? 0;
+		const hold: Hold = { since: task.heldSince ?? task.endedAt ?? 0, ...(task.bootAtHold === undefined ? {} : { bootTime: task.bootAtHold }) };
 		const onLine = (line: string) => session.dispatch({ type: 'task-output', phase: work.phase, server, line });
 		try {
-			if (how === 'restart') await work.held!.restart(server, heldSince, { signal: stop.signal, onLine });
+			if (how === 'restart') await work.held!.restart(server, hold, { signal: stop.signal, onLine });
 			else {
-				const seen = await work.held!.restartedSince(server, heldSince);
+				const seen = await work.held!.restartedSince(server, hold);
 				if (seen.state !== 'done') throw new TaskFailure(`${server} is held (Bootstrapper exit 3010): ${seen.state === 'unknown' ? `whether it is ready again could not be told: ${describeObservation(seen)}` : seen.evidence}`, 3010, true);
 				recorder?.note(`${server}: ${seen.evidence}; Bootstrapper runs there again`, iso(Date.now()));
 			}

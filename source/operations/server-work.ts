@@ -19,8 +19,8 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 		...(restarting
 			? {
 					held: {
-						restartedSince: (server, heldSince) => readyAfterRestart(restarting, server, heldSince),
-						restart: (server, heldSince, run) => restartHeldServer(context, restarting, server, heldSince, run),
+						restartedSince: (server, hold) => readyAfterRestart(restarting, server, hold),
+						restart: (server, hold, run) => restartHeldServer(context, restarting, server, hold, run),
 					},
 				}
 			: {}),
@@ -34,6 +34,9 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 				throw new TaskFailure(`Bootstrapper exited with ${outcome.exitCode}${last ? `: ${last}` : ''}`, outcome.exitCode);
 			}
 			if (outcome.rebootRequired) {
+				// Read now, on the server's clock, so that whether it restarted since never depends on two clocks agreeing.
+				const bootTime = await restarting?.readBootTime(server).catch(() => undefined);
+				if (bootTime !== undefined) context.session.dispatch({ type: 'boot-time-at-hold', server, bootTime });
 				throw new TaskFailure(
 					`Bootstrapper exited with 3010: ${server} must restart before the Backup Service is usable; restart it, then run Bootstrapper there again (the CU and LYNCBACKUP wait for it)`,
 					outcome.exitCode,

@@ -47,6 +47,8 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.server}: ${PHASE_NAMES[event.phase]}: ${PATCH_STAGE_WORDS[event.stage]}`;
 		case 'restart-stage':
 			return event.stage ? `${event.server}: restart: ${RESTART_STAGE_WORDS[event.stage]}` : undefined;
+		case 'boot-time-at-hold':
+			return undefined;
 		case 'readiness-observed':
 			return `upgrade readiness ${sanitizeLine(event.summary)}`;
 		case 'task-succeeded': {

@@ -27,6 +27,8 @@ export type ProcedureEvent = Timed<
 	| { type: 'task-stage'; phase: ServerPhase; server: string; stage: PatchStage }
 	/** A held server's restart (fail over, restart, fail back) is at this stage; `undefined` once it has ended. */
 	| { type: 'restart-stage'; server: string; stage: RestartStage | undefined }
+	/** The boot time of a server Bootstrapper has just held (exit 3010), read then: what a restart must change. */
+	| { type: 'boot-time-at-hold'; server: string; bootTime: string }
 	| { type: 'readiness-observed'; pool: string; ready: boolean | undefined; summary: string }
 	| { type: 'farm-observed'; picture: PairPicture }
 	| { type: 'task-observed'; phase: ServerPhase; server: string; observation: Observation }

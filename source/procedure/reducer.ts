@@ -59,6 +59,8 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			return updateTask(next, event.server, event.phase, (task) => ({ ...task, stage: event.stage }));
 		case 'restart-stage':
 			return updateTask(next, event.server, 'bootstrapper', ({ restartStage: _ended, ...task }) => ({ ...task, ...(event.stage ? { restartStage: event.stage } : {}) }));
+		case 'boot-time-at-hold':
+			return updateTask(next, event.server, 'bootstrapper', (task) => ({ ...task, bootAtHold: event.bootTime }));
 		case 'readiness-observed':
 			return { ...next, readiness: { ...state.readiness, [event.pool]: { ready: event.ready, summary: event.summary, at: event.at } } };
 		case 'task-succeeded':

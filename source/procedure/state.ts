@@ -53,6 +53,8 @@ export interface ServerTask {
 	rebootRequired?: boolean;
 	/** When it was first held (exit 3010): a boot time after this says it has restarted since. */
 	heldSince?: number;
+	/** The server's own boot time read when it was held: a later one says it restarted, on the server's one clock. */
+	bootAtHold?: string;
 	/** The restart sfb-pair does for a held server, while it runs (and where an interrupted one stopped: a resume goes on from there). */
 	restartStage?: RestartStage;
 	/** Why it failed, or why the operator skipped it. */

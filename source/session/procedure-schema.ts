@@ -21,6 +21,7 @@ const task = {
 		exitCode: { type: 'integer' },
 		rebootRequired: { type: 'boolean' },
 		heldSince: { type: 'number' },
+		bootAtHold: { type: 'string' },
 		restartStage: { enum: ['failover', 'restart', 'boot-wait', 'failback', 'service-wait'] },
 		message: { type: 'string' },
 		lines: { type: 'array', items: { type: 'string' } },

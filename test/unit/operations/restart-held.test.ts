@@ -6,6 +6,8 @@ import { autoOperator } from '../../../source/cli/auto-operator.js';
 import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
+import type { ServerRestarting } from '../../../source/environments/port.js';
+import { restartedSince } from '../../../source/operations/restart-held.js';
 import type { Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
@@ -144,3 +146,30 @@ describe('a server held at Bootstrapper exit 3010, restarted by sfb-pair (run --
 		expect(environment.readFarm().servers[HELD]).toMatchObject({ failedOver: false, bootstrapperRuns: 2 });
 	});
 });
+
+describe('whether a held server restarted since', () => {
+	const booted = (at: string): ServerRestarting => ({
+		readBootTime: async () => at,
+		restart: async () => ({ exitCode: 0, rebootRequired: false, tail: [] }),
+		failOver: async () => ({ exitCode: 0, rebootRequired: false, tail: [] }),
+		failBack: async () => ({ exitCode: 0, rebootRequired: false, tail: [] }),
+		isFailedOver: async () => false,
+	});
+	const heldAt = Date.parse('2026-12-01T10:00:00Z');
+
+	it("is read on the server's own clock when its boot time at the hold is known: a server clock minutes behind the jump box's still counts a restart", async () => {
+		// The server's clock runs 4 minutes behind: it restarted at 10:01 jump-box time, which its clock calls 09:57.
+		const seen = await restartedSince(booted('2026-12-01T09:57:00Z'), HELD, { since: heldAt, bootTime: '2026-11-20T08:00:00Z' });
+		expect(seen).toMatchObject({ state: 'done', value: '2026-12-01T09:57:00.000Z' });
+		expect(seen.evidence).toContain('when it had booted at 2026-11-20T08:00:00.000Z');
+		const same = await restartedSince(booted('2026-11-20T08:00:00Z'), HELD, { since: heldAt, bootTime: '2026-11-20T08:00:00Z' });
+		expect(same.state).toBe('not-done');
+	});
+
+	it('falls back to the time of the hold where the boot time was not read then; an answer that is not a time is "could not tell"', async () => {
+		expect((await restartedSince(booted('2026-12-01T09:57:00Z'), HELD, { since: heldAt })).state).toBe('not-done');
+		expect((await restartedSince(booted('2026-12-01T10:02:00Z'), HELD, { since: heldAt })).state).toBe('done');
+		expect(await restartedSince(booted('yesterday'), HELD, { since: heldAt })).toMatchObject({ state: 'unknown', reason: 'unexpected-output' });
+	});
+});
+
