@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoOperator } from '../../../source/cli/auto-operator.js';
 import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import type { ServerRestarting } from '../../../source/environments/port.js';
-import { restartedSince } from '../../../source/operations/restart-held.js';
+import type { OperationContext } from '../../../source/operations/context.js';
+import { restartedSince, restartHeldServer } from '../../../source/operations/restart-held.js';
+import { initialState } from '../../../source/procedure/state.js';
+import { Session } from '../../../source/session/session.js';
+import { EnvironmentError, type Environment } from '../../../source/environments/port.js';
 import type { Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
@@ -170,6 +174,43 @@ describe('whether a held server restarted since', () => {
 		expect((await restartedSince(booted('2026-12-01T09:57:00Z'), HELD, { since: heldAt })).state).toBe('not-done');
 		expect((await restartedSince(booted('2026-12-01T10:02:00Z'), HELD, { since: heldAt })).state).toBe('done');
 		expect(await restartedSince(booted('yesterday'), HELD, { since: heldAt })).toMatchObject({ state: 'unknown', reason: 'unexpected-output' });
+	});
+});
+
+describe('a restart cut short while the server was down, resumed while it is still down', () => {
+	it('waits for it to answer with a later boot time (never "nothing was done"), does not fail it over or restart it again, fails it back', async () => {
+		const session = new Session(initialState('s', { kind: 'live', description: 'test' }, 0), undefined);
+		session.dispatch({ type: 'servers-planned', servers: [{ fqdn: HELD, pool: BACKUP }] });
+		session.dispatch({ type: 'task-failed', phase: 'bootstrapper', server: HELD, message: 'exit 3010', exitCode: 3010, rebootRequired: true });
+		session.dispatch({ type: 'restart-stage', server: HELD, stage: 'boot-wait' });
+		const hold = { since: Date.parse('2026-12-01T10:00:00Z'), bootTime: '2026-11-20T08:00:00Z' };
+		let reads = 0;
+		let failedOver = true;
+		const restarting = {
+			readBootTime: vi.fn(async () => {
+				reads += 1;
+				if (reads < 3) throw new EnvironmentError('unreachable', `${HELD} cannot be reached over PowerShell remoting (WinRM)`);
+				return '2026-12-01T10:03:00Z';
+			}),
+			restart: vi.fn(async () => ({ exitCode: 0, rebootRequired: false, tail: [] })),
+			failOver: vi.fn(async () => ({ exitCode: 0, rebootRequired: false, tail: [] })),
+			failBack: vi.fn(async () => {
+				failedOver = false;
+				return { exitCode: 0, rebootRequired: false, tail: [] };
+			}),
+			isFailedOver: vi.fn(async () => failedOver),
+		};
+		const environment = { readService: async () => ({ state: failedOver ? 'Stopped' : 'Running' }) } as unknown as Environment;
+		const context = {
+			environment,
+			session,
+			recorder: undefined,
+			pacing: { restartPollMs: 1, restartTimeoutMs: 60_000, sleep: async () => undefined },
+		} as unknown as OperationContext;
+		await restartHeldServer(context, restarting, HELD, hold, { signal: new AbortController().signal, onLine: () => undefined });
+		expect(reads).toBe(3);
+		expect([restarting.failOver.mock.calls.length, restarting.restart.mock.calls.length, restarting.failBack.mock.calls.length]).toEqual([0, 0, 1]);
+		expect(session.state.servers[HELD]!.tasks.bootstrapper.restartStage).toBeUndefined();
 	});
 });
 
