@@ -58,7 +58,10 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 		case 'task-stage':
 			return updateTask(next, event.server, event.phase, (task) => ({ ...task, stage: event.stage }));
 		case 'restart-stage':
-			return updateTask(next, event.server, 'bootstrapper', ({ restartStage: _ended, ...task }) => ({ ...task, ...(event.stage ? { restartStage: event.stage } : {}) }));
+			return updateTask(next, event.server, 'bootstrapper', ({ restartStage: _ended, restartStartedAt, ...task }) => ({
+				...task,
+				...(event.stage ? { restartStage: event.stage, restartStartedAt: restartStartedAt ?? event.at } : {}),
+			}));
 		case 'boot-time-at-hold':
 			return updateTask(next, event.server, 'bootstrapper', (task) => ({ ...task, bootAtHold: event.bootTime }));
 		case 'readiness-observed':

@@ -57,6 +57,8 @@ export interface ServerTask {
 	bootAtHold?: string;
 	/** The restart sfb-pair does for a held server, while it runs (and where an interrupted one stopped: a resume goes on from there). */
 	restartStage?: RestartStage;
+	/** When that restart began, for the time it has taken in the server's panel. */
+	restartStartedAt?: number;
 	/** Why it failed, or why the operator skipped it. */
 	message?: string;
 	/** The latest output lines, newest last. */

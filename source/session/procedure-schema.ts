@@ -23,6 +23,7 @@ const task = {
 		heldSince: { type: 'number' },
 		bootAtHold: { type: 'string' },
 		restartStage: { enum: ['failover', 'restart', 'boot-wait', 'failback', 'service-wait'] },
+		restartStartedAt: { type: 'number' },
 		message: { type: 'string' },
 		lines: { type: 'array', items: { type: 'string' } },
 		stage: { enum: ['failover', 'install', 'failback'] },

@@ -65,7 +65,11 @@ function ServerLine({ fqdn, pool, task, now }: { fqdn: string; pool: string; tas
 			<Text wrap="truncate-end" color={colorFor(task)}>
 				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {task.restartStage && isHeld(task) ? `RESTARTING: ${RESTART_STAGE_WORDS[task.restartStage]}` : isHeld(task) ? 'HELD: restart it' : state}
 			</Text>
-			{task.startedAt ? (
+			{restarting(task) && task.restartStartedAt !== undefined ? (
+				<Box marginLeft={1} flexShrink={0}>
+					<Elapsed ms={now - task.restartStartedAt} color={colorFor(task)} />
+				</Box>
+			) : task.startedAt ? (
 				<Box marginLeft={1} flexShrink={0}>
 					<Elapsed ms={(task.endedAt ?? now) - task.startedAt} color={colorFor(task)} />
 				</Box>

@@ -108,11 +108,13 @@ describe('a server held for a restart', () => {
 		const events = [
 			{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
 			{ type: 'task-failed', phase: 'bootstrapper', server: 'fe1.contoso.com', message: 'exit 3010', exitCode: 3010, rebootRequired: true },
+			{ type: 'restart-stage', server: 'fe1.contoso.com', stage: 'failover' },
 			{ type: 'restart-stage', server: 'fe1.contoso.com', stage: 'boot-wait' },
 		] as const;
 		const restarting = stateWith([...events]);
 		const view = render(<ServerPanels state={restarting} phase="bootstrapper" rows={20} now={10_000} progress={progress(restarting)} />);
-		expect(plain(view.lastFrame())).toMatch(/fe1\.contoso\.com pool-a RESTARTING: waiting for it to come back/);
+		// The time the restart has taken (since its first stage, at 3 s), not Bootstrapper's.
+		expect(plain(view.lastFrame())).toMatch(/fe1\.contoso\.com pool-a RESTARTING: waiting for it to come back 0:07/);
 		view.unmount();
 		const stopped = stateWith([...events, { type: 'restart-stage', server: 'fe1.contoso.com', stage: undefined }]);
 		const after = render(<ServerPanels state={stopped} phase="bootstrapper" rows={20} now={10_000} progress={progress(stopped)} />);
