@@ -5,16 +5,18 @@ import type { VoiceResiliency } from '../sfb/model.js';
 /**
  * The operator of `run --yes`: the pair and voice settings come from the command line, a failed server is retried
  * once, then left for a person (exit 3) while the others finish; one held for a restart (Bootstrapper exit 3010) is
- * left at once. A probe that cannot tell is asked again as often, then the run stops (exit 3) naming the server and
+ * left at once, or with `restartHeld` (--restart-held) failed over, restarted and failed back once, then left if it is
+ * held again. A probe that cannot tell is asked again as often, then the run stops (exit 3) naming the server and
  * why: what it could not see is never taken as not done. Replicas behind the publish are pushed once
  * (Invoke-CsManagementStoreReplication), waited for, then the run stops naming them. A pair that holds the Central
  * Management store is paired in Topology Builder only: the steps are printed and the run stops (exit 3) before it
  * changes anything, unless the farm already shows the pairing and the standby store.
  */
 export function autoOperator(
-	request: { pool: string; backup: string; voice: VoiceResiliency; voiceNote?: string; retries: number },
+	request: { pool: string; backup: string; voice: VoiceResiliency; voiceNote?: string; retries: number; restartHeld?: boolean },
 	write: (line: string) => void = () => undefined,
 ): Operator {
+	const restarted = new Set<string>();
 	return {
 		chooseUnfinishedPair: async () => ({ pool: request.pool, backup: request.backup }),
 		choosePool: async () => request.pool,
@@ -35,9 +37,13 @@ export function autoOperator(
 		},
 		chooseCumulativeUpdate: async (_servers: string[], canRunRemotely: boolean): Promise<CumulativeUpdateChoice> =>
 			canRunRemotely ? 'run' : 'later',
-		// A server held for a restart is not run again until someone has restarted it.
-		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> =>
-			!failure.rebootRequired && failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' },
+		// A server held for a restart is not run again until it has restarted: restarted here once with --restart-held.
+		decideFailure: async (failure: ServerFailure): Promise<FailureDecision> => {
+			if (!failure.rebootRequired) return failure.attempts <= request.retries ? { action: 'retry' } : { action: 'defer' };
+			if (!request.restartHeld || !failure.canRestart || restarted.has(failure.server)) return { action: 'defer' };
+			restarted.add(failure.server);
+			return { action: 'restart' };
+		},
 		// Done by hand (--by-hand): asked only once the farm shows it not done, so the run leaves the server waiting (exit 3
 		// once the others finish), its commands printed; a resume checks it again.
 		runByHand: async () => ({ action: 'defer' }),

@@ -144,6 +144,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 				'  sfb-pair plan --pool pool1.contoso.com --backup pool2.contoso.com',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes',
 				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes --by-hand fe01.contoso.com   you run Bootstrapper there',
+				'  sfb-pair run --pool pool1.contoso.com --backup pool2.contoso.com --yes --resume --restart-held   restart the servers held at Bootstrapper exit 3010 (failover, restart, failback)',
 				'  sfb-pair status --all                      every pool: paired, steady, and what to do next',
 				'  sfb-pair drill --pool pool1.contoso.com    fail the pool over to its backup and back (type "failover" to confirm)',
 				'  sfb-pair doctor --pool pool1.contoso.com --backup pool2.contoso.com   the read-only pre-flight (exit 0 with warnings)',
@@ -318,6 +319,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		.option('--cu-side-by-side', 'patch both pools at once during the Cumulative Update, each one upgrade domain at a time (default: one pool after the other, as each backs the other up)')
 		.option('--cu-reapplied', 'you have re-applied the Cumulative Update on every server yourself (live farms); each server\'s versions are checked')
 		.option('--by-hand <servers>', 'Front Ends (comma-separated) where you run Bootstrapper and the Backup Service start yourself (remoting cannot: a double hop refused): their commands are printed, the run stops (exit 3) once the others finish, and --resume verifies them on the farm')
+		.option('--restart-held', 'a Front End held at Bootstrapper exit 3010 is restarted by sfb-pair: failed over (its users move to the pool\'s other servers; their calls drop for a moment), Restart-Computer, waited for, failed back, Bootstrapper again; without it the run stops there (exit 3)')
 		.addOption(cuInstallerOption())
 		.option('--explain', 'print beside each step why it exists')
 		.option('--no-explain', 'no explanations, whatever the settings say')
@@ -327,7 +329,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 			(
 				flags: CommonFlags &
 					VoiceFlags &
-					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; cuReapplied?: boolean; byHand?: string; explain?: boolean; operator?: string },
+					PacingFlags & { pool: string; backup: string; yes?: boolean; resume?: boolean; fresh?: boolean; parallel?: number | 'domain'; cuSideBySide?: boolean; cuReapplied?: boolean; byHand?: string; restartHeld?: boolean; explain?: boolean; operator?: string },
 			) =>
 				exitWith(
 					withEnvironment(flags, async (environment, options, signal) =>
@@ -346,6 +348,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 								...(flags.cuSideBySide ? { cumulativeUpdateSideBySide: true } : {}),
 								cumulativeUpdateReapplied: Boolean(flags.cuReapplied),
 								...(flags.byHand === undefined ? {} : { byHand: flags.byHand.split(',').map((server) => server.trim()) }),
+								...(flags.restartHeld ? { restartHeld: true } : {}),
 								retries: 1,
 								explain: Boolean(flags.explain),
 								pacing: pacingFrom(flags),

@@ -61,6 +61,9 @@ export const REPLICATION_TIMEOUT_SECONDS = 10 * 60;
 /** Microsoft's patching article: a Busy pool is asked again after 10 minutes, three times; 30 s then 30 min here. */
 export const READINESS_POLL_SECONDS = 30;
 export const READINESS_TIMEOUT_SECONDS = 30 * 60;
+/** A Front End restart, Windows updates pending included, is minutes; twenty without an answer is for a person to look at. */
+export const RESTART_POLL_SECONDS = 15;
+export const RESTART_TIMEOUT_SECONDS = 20 * 60;
 
 
 const subjectOf = (pair: { pool: string; backup: string } | undefined) => (pair ? `${pair.pool} ↔ ${pair.backup}` : 'a pairing');
@@ -75,6 +78,9 @@ export interface PacingChoices {
 	/** Between two asks of a pool's upgrade readiness, and how long a pool may stay not ready before the run stops. */
 	readinessPollSeconds?: number;
 	readinessTimeoutSeconds?: number;
+	/** Between two asks of a restarted server's boot time, and how long it may take to come back before the run stops. */
+	restartPollSeconds?: number;
+	restartTimeoutSeconds?: number;
 }
 
 /** Real intervals on a live farm; the same intervals divided by the time scale in the lab. */
@@ -92,6 +98,8 @@ export function pacingFor(environment: Environment, choices: PacingChoices = {})
 		replicationTimeoutMs: ((choices.replicationTimeoutSeconds ?? REPLICATION_TIMEOUT_SECONDS) * second) / scale,
 		readinessPollMs: ((choices.readinessPollSeconds ?? READINESS_POLL_SECONDS) * second) / scale,
 		readinessTimeoutMs: ((choices.readinessTimeoutSeconds ?? READINESS_TIMEOUT_SECONDS) * second) / scale,
+		restartPollMs: ((choices.restartPollSeconds ?? RESTART_POLL_SECONDS) * second) / scale,
+		restartTimeoutMs: ((choices.restartTimeoutSeconds ?? RESTART_TIMEOUT_SECONDS) * second) / scale,
 		sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
 	};
 }

@@ -184,6 +184,20 @@ export interface PoolPatching {
 	isFailedOver(server: string): Promise<boolean>;
 }
 
+/**
+ * Restarting a Front End held at Bootstrapper exit 3010, the way a pool's server is patched (manage-front-end-servers.md):
+ * failed over, restarted, failed back. Present where the environment can restart a server (the lab; live).
+ */
+export interface ServerRestarting extends Pick<PoolPatching, 'failOver' | 'failBack' | 'isFailedOver'> {
+	/** When the server last started (`Win32_OperatingSystem.LastBootUpTime`), ISO 8601; an unreachable server throws 'unreachable'. */
+	readBootTime(server: string): Promise<string>;
+	/**
+	 * `Restart-Computer -ComputerName <server> -Force`, without -Wait: it asks and returns. Whether the server came back
+	 * is for readBootTime to tell. Never the computer this program runs on.
+	 */
+	restart(server: string): Promise<CommandOutcome>;
+}
+
 /** One user homed on a pool, and the pool that serves the user now: the home pool, or its backup during a failover. */
 export interface UserPlacement {
 	sipAddress: string;
@@ -289,6 +303,8 @@ export interface Environment {
 
 	/** Upgrade domains, readiness, failover and failback, where this environment runs the installer itself. */
 	readonly patching?: PoolPatching;
+	/** Failover, restart and failback of one Front End (a server held at Bootstrapper exit 3010). */
+	readonly restarting?: ServerRestarting;
 	/** The failover drill of a paired pool: present where the environment can run it. */
 	readonly drill?: PoolDrill;
 	/** The way back: clearing a pairing and its backup data. */

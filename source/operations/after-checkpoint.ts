@@ -1,4 +1,4 @@
-import type { Environment, PoolPatching } from '../environments/port.js';
+import type { Environment, PoolPatching, ServerRestarting } from '../environments/port.js';
 
 function patchingAfterCheckpoint(patching: PoolPatching, then: <T>(call: () => Promise<T>) => Promise<T>): PoolPatching {
 	return {
@@ -6,6 +6,16 @@ function patchingAfterCheckpoint(patching: PoolPatching, then: <T>(call: () => P
 		failOver: (server, options) => then(() => patching.failOver(server, options)),
 		failBack: (server, options) => then(() => patching.failBack(server, options)),
 		isFailedOver: (server) => patching.isFailedOver(server),
+	};
+}
+
+function restartingAfterCheckpoint(restarting: ServerRestarting, then: <T>(call: () => Promise<T>) => Promise<T>): ServerRestarting {
+	return {
+		failOver: (server, options) => then(() => restarting.failOver(server, options)),
+		failBack: (server, options) => then(() => restarting.failBack(server, options)),
+		isFailedOver: (server) => restarting.isFailedOver(server),
+		readBootTime: (server) => restarting.readBootTime(server),
+		restart: (server) => then(() => restarting.restart(server)),
 	};
 }
 
@@ -25,6 +35,7 @@ export function afterCheckpoint(environment: Environment, disk: { checkpointed()
 		description: environment.description,
 		...(environment.timeScale === undefined ? {} : { timeScale: environment.timeScale }),
 		...(environment.patching === undefined ? {} : { patching: patchingAfterCheckpoint(environment.patching, then) }),
+		...(environment.restarting === undefined ? {} : { restarting: restartingAfterCheckpoint(environment.restarting, then) }),
 		readInventory: () => environment.readInventory(),
 		snapshotTopology: (file) => then(() => environment.snapshotTopology(file)),
 		readTopologyDocument: () => environment.readTopologyDocument(),

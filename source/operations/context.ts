@@ -24,6 +24,10 @@ export interface Pacing {
 	readinessPollMs?: number;
 	/** Stop waiting for a pool to be ready for its next upgrade domain after this long (the operator is told why). */
 	readinessTimeoutMs?: number;
+	/** How often a restarted server is asked whether it is back (its boot time, then its Front End service). */
+	restartPollMs?: number;
+	/** How long a restarted server may take to answer again, and its Front End service to run, before the operator is told. */
+	restartTimeoutMs?: number;
 	/** Waits, unless the operator cancels first. */
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { CheckpointFailure } from '../session/checkpoint-queue.js';
 import type { CommandResult } from '../session/change-record.js';
 import { describeObservation, type Observation } from '../sfb/observation.js';
 import { currentDomains, type ScheduledDomain, type UpgradeSchedule } from '../sfb/upgrade-domains.js';
-import type { ServerPhase } from '../procedure/state.js';
+import { isHeld, type ServerPhase } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
 import { iso } from './context.js';
 import { couldNotTell, settleObservation } from './unknowns.js';
@@ -48,6 +48,22 @@ export interface FleetWork {
 	verify(server: string): Promise<Observation>;
 	/** Why the work is not done though the command reported success, from what else the farm says. */
 	explain(server: string, observation: Observation, result: WorkResult, startedAt: number): Promise<string>;
+	/** A held server is run again only once it has restarted: checked, or restarted here when the operator asks. */
+	held?: HeldWork;
+}
+
+/** When a server was held: the jump box's time, and the server's own boot time then where it could be read. */
+export interface Hold {
+	since: number;
+	bootTime?: string;
+}
+
+/** What a phase does with a server held at Bootstrapper exit 3010 before it runs there again (restart-held.ts). */
+export interface HeldWork {
+	/** Whether it is ready to run again: restarted since it was held (its boot time), and back in its pool. */
+	restartedSince(server: string, hold: Hold): Promise<Observation>;
+	/** Fail it over, restart it, wait for it, fail it back; a stage that fails throws a TaskFailure that keeps it held. */
+	restart(server: string, hold: Hold, run: { signal: AbortSignal; onLine: (line: string) => void }): Promise<void>;
 }
 
 export type FleetResult =
@@ -78,6 +94,8 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	let decisions: Promise<unknown> = Promise.resolve();
 	let abortedByOperator = false;
 	const retryWithoutAsking = new Set<string>();
+	/** Held servers the operator answered for: restart them here, or check that they restarted. */
+	const heldAnswers = new Map<string, 'restart' | 'check-restarted'>();
 	const what = PHASE_OUTCOMES[work.phase];
 
 	const track = (promise: Promise<void>) => {
@@ -217,10 +235,50 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	};
 
 	/**
+	 * A held server runs again once it has restarted since the hold: restarted here when the operator chose it (or a
+	 * restart was cut short: it goes on from the farm's state), else its boot time checked. Not yet: held still, asked.
+	 */
+	const releaseHeld = async (server: string): Promise<boolean> => {
+		const task = session.state.servers[server]!.tasks[work.phase];
+		const how = heldAnswers.get(server) ?? (task.restartStage ? 'restart' : 'check-restarted');
+		heldAnswers.delete(server);
+		const hold: Hold = { since: task.heldSince ?? task.endedAt ?? 0, ...(task.bootAtHold === undefined ? {} : { bootTime: task.bootAtHold }) };
+		const onLine = (line: string) => session.dispatch({ type: 'task-output', phase: work.phase, server, line });
+		try {
+			if (how === 'restart') await work.held!.restart(server, hold, { signal: stop.signal, onLine });
+			else {
+				const seen = await work.held!.restartedSince(server, hold);
+				if (seen.state !== 'done') throw new TaskFailure(`${server} is held (Bootstrapper exit 3010): ${seen.state === 'unknown' ? `whether it is ready again could not be told: ${describeObservation(seen)}` : seen.evidence}`, 3010, true);
+				recorder?.note(`${server}: ${seen.evidence}; Bootstrapper runs there again`, iso(Date.now()));
+			}
+		} catch (error) {
+			if (error instanceof CheckpointFailure) throw error;
+			if (stop.signal.aborted) return false;
+			if (!(error instanceof TaskFailure)) throw error;
+			recorder?.note(`${server} is held: ${error.message}`, iso(Date.now()));
+			session.dispatch({ type: 'task-failed', phase: work.phase, server, message: error.message, exitCode: 3010, rebootRequired: true });
+			track(decide(server, error.message));
+			return false;
+		}
+		session.dispatch({ type: 'task-reset', phase: work.phase, server });
+		return true;
+	};
+
+	/**
 	 * One server's turn. Waiting on a person (a "could not tell" to settle, the work done by hand) takes no `slot`: a slot
 	 * is for work the tool runs, so the rest of the pool goes on meanwhile.
 	 */
 	const attempt = async (server: string, slot: (task: () => Promise<void>) => Promise<void> = (task) => task()) => {
+		if (stop.signal.aborted) return;
+		const task = session.state.servers[server]?.tasks[work.phase];
+		if (work.held && task && isHeld(task)) {
+			// A restart is work the tool runs: it takes the pool's slot, so no two servers of a pool go down at once.
+			let released = false;
+			await slot(async () => {
+				released = await releaseHeld(server);
+			});
+			if (!released) return;
+		}
 		if (stop.signal.aborted) return;
 		const before = session.state.servers[server]?.tasks[work.phase].observation;
 		if (before?.state === 'unknown' && !(await resolved(server, before))) return;
@@ -302,7 +360,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				server,
 				pool: poolOf.get(server) ?? '',
 				message,
-				...(task?.rebootRequired ? { rebootRequired: true } : {}),
+				...(task?.rebootRequired ? { rebootRequired: true, ...(work.held ? { canRestart: true } : {}) } : {}),
 				attempts: task?.attempts ?? 1,
 				lines: task?.lines ?? [],
 				...(work.handCommands ? { canRunByHand: true } : {}),
@@ -342,6 +400,11 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				return;
 			case 'defer':
 				deferred.push(server);
+				return;
+			case 'restart':
+			case 'check-restarted':
+				heldAnswers.set(server, decision.action);
+				schedule(server);
 				return;
 		}
 	};

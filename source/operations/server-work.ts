@@ -3,6 +3,7 @@ import { bootstrapperCommand, bootstrapperOnServerCommand, cumulativeUpdateComma
 import type { FrontEndPool } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
 import { judgeReplication, probe } from './probes.js';
+import { readyAfterRestart, restartHeldServer } from './restart-held.js';
 import { TaskFailure, type FleetWork } from './server-fleet.js';
 
 type Servers = { fqdn: string; pool: string }[];
@@ -12,8 +13,17 @@ const exitWords = (exitCode: number | undefined) => (exitCode === undefined ? 'e
 export function bootstrapperWork(context: OperationContext, servers: Servers, pools: FrontEndPool[]): FleetWork {
 	const poolByName = new Map(pools.map((pool) => [pool.fqdn, pool]));
 	const poolOf = (server: string) => poolByName.get(servers.find((entry) => entry.fqdn === server)?.pool ?? '') ?? pools[0]!;
+	const { restarting } = context.environment;
 	return {
 		phase: 'bootstrapper',
+		...(restarting
+			? {
+					held: {
+						restartedSince: (server, hold) => readyAfterRestart(restarting, server, hold),
+						restart: (server, hold, run) => restartHeldServer(context, restarting, server, hold, run),
+					},
+				}
+			: {}),
 		servers,
 		commandFor: (server) => bootstrapperCommand(server, poolOf(server)),
 		handCommands: (server) => [bootstrapperOnServerCommand(context.environment.bootstrapperFound?.(server))],
@@ -24,6 +34,9 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 				throw new TaskFailure(`Bootstrapper exited with ${outcome.exitCode}${last ? `: ${last}` : ''}`, outcome.exitCode);
 			}
 			if (outcome.rebootRequired) {
+				// Read now, on the server's clock, so that whether it restarted since never depends on two clocks agreeing.
+				const bootTime = await restarting?.readBootTime(server).catch(() => undefined);
+				if (bootTime !== undefined) context.session.dispatch({ type: 'boot-time-at-hold', server, bootTime });
 				throw new TaskFailure(
 					`Bootstrapper exited with 3010: ${server} must restart before the Backup Service is usable; restart it, then run Bootstrapper there again (the CU and LYNCBACKUP wait for it)`,
 					outcome.exitCode,

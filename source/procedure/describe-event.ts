@@ -1,6 +1,6 @@
 import type { ProcedureEvent } from './events.js';
 import { describePicture } from './picture.js';
-import { isByHand, PATCH_STAGE_WORDS, PHASE_NAMES, type ProcedureState } from './state.js';
+import { isByHand, PATCH_STAGE_WORDS, PHASE_NAMES, RESTART_STAGE_WORDS, type ProcedureState } from './state.js';
 import { STEPS } from './steps.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { stateWord } from '../sfb/observation.js';
@@ -45,6 +45,10 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.server}: ${sanitizeLine(event.line)}`;
 		case 'task-stage':
 			return `${event.server}: ${PHASE_NAMES[event.phase]}: ${PATCH_STAGE_WORDS[event.stage]}`;
+		case 'restart-stage':
+			return event.stage ? `${event.server}: restart: ${RESTART_STAGE_WORDS[event.stage]}` : undefined;
+		case 'boot-time-at-hold':
+			return undefined;
 		case 'readiness-observed':
 			return `upgrade readiness ${sanitizeLine(event.summary)}`;
 		case 'task-succeeded': {

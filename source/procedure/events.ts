@@ -4,7 +4,7 @@ import type { Observation } from '../sfb/observation.js';
 import type { UpgradeSchedule } from '../sfb/upgrade-domains.js';
 import type { PairPicture } from './picture.js';
 import type { Check } from './preflight.js';
-import type { OutcomeKind, PatchStage, ServerPhase } from './state.js';
+import type { OutcomeKind, PatchStage, RestartStage, ServerPhase } from './state.js';
 import type { StepId } from './steps.js';
 
 type Timed<T> = T & { at: number };
@@ -28,6 +28,10 @@ export type ProcedureEvent = Timed<
 	| { type: 'task-stage'; phase: ServerPhase; server: string; stage: PatchStage }
 	/** How a phase's servers are run: by these upgrade domains, or (no schedule) each pool's servers a few at a time. */
 	| { type: 'phase-scheduled'; phase: ServerPhase; schedule?: UpgradeSchedule }
+	/** A held server's restart (fail over, restart, fail back) is at this stage; `undefined` once it has ended. */
+	| { type: 'restart-stage'; server: string; stage: RestartStage | undefined }
+	/** The boot time of a server Bootstrapper has just held (exit 3010), read then: what a restart must change. */
+	| { type: 'boot-time-at-hold'; server: string; bootTime: string }
 	| { type: 'readiness-observed'; pool: string; ready: boolean | undefined; summary: string }
 	| { type: 'farm-observed'; picture: PairPicture }
 	| { type: 'task-observed'; phase: ServerPhase; server: string; observation: Observation }

@@ -37,7 +37,11 @@ export type FailureDecision =
 	/** The operator runs it on the server themselves: the commands are shown, and the probe verifies. */
 	| { action: 'by-hand' }
 	/** Leave the server failed; the procedure stops once the others finish and waits for the operator. */
-	| { action: 'defer' };
+	| { action: 'defer' }
+	/** Held at exit 3010: sfb-pair fails it over, restarts it, fails it back, then runs Bootstrapper there again. */
+	| { action: 'restart' }
+	/** Held at exit 3010: the operator restarted it; its boot time is checked before Bootstrapper runs there again. */
+	| { action: 'check-restarted' };
 
 /** 'later': the operator re-applies it by hand first; the procedure stops and resumes after. A skip needs a reason. */
 export type CumulativeUpdateChoice = 'run' | 'done-by-hand' | 'later' | { action: 'skip'; reason: string };
@@ -55,6 +59,8 @@ export interface ServerFailure {
 	otherFailures: string[];
 	/** This phase can be run by hand on the server (its commands are known): offered as a choice. */
 	canRunByHand?: boolean;
+	/** Held, and this environment can fail it over, restart it and fail it back (ServerRestarting). */
+	canRestart?: boolean;
 }
 
 /** Work the operator runs on the server themselves: the exact commands, and what the last check of the farm said. */

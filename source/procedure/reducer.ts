@@ -61,6 +61,13 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 			const { [event.phase]: _previous, ...others } = state.schedules ?? {};
 			return { ...next, schedules: event.schedule ? { ...others, [event.phase]: event.schedule } : others };
 		}
+		case 'restart-stage':
+			return updateTask(next, event.server, 'bootstrapper', ({ restartStage: _ended, restartStartedAt, ...task }) => ({
+				...task,
+				...(event.stage ? { restartStage: event.stage, restartStartedAt: restartStartedAt ?? event.at } : {}),
+			}));
+		case 'boot-time-at-hold':
+			return updateTask(next, event.server, 'bootstrapper', (task) => ({ ...task, bootAtHold: event.bootTime }));
 		case 'readiness-observed':
 			return { ...next, readiness: { ...state.readiness, [event.pool]: { ready: event.ready, summary: event.summary, at: event.at } } };
 		case 'task-succeeded':
@@ -79,7 +86,7 @@ export function reduce(state: ProcedureState, event: ProcedureEvent): ProcedureS
 				endedAt: event.at,
 				message: event.message,
 				...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
-				...(event.rebootRequired ? { rebootRequired: true } : {}),
+				...(event.rebootRequired ? { rebootRequired: true, heldSince: isHeld(task) ? (task.heldSince ?? event.at) : event.at } : {}),
 				...(event.observation ? { observation: event.observation } : {}),
 			}));
 		case 'task-skipped':

@@ -34,6 +34,17 @@ export const PATCH_STAGE_WORDS: Record<PatchStage, string> = {
 	failback: 'failing back',
 };
 
+/** Where a server held at Bootstrapper exit 3010 is in the restart sfb-pair does for it (restart-held.ts). */
+export type RestartStage = 'failover' | 'restart' | 'boot-wait' | 'failback' | 'service-wait';
+
+export const RESTART_STAGE_WORDS: Record<RestartStage, string> = {
+	failover: 'failing over',
+	restart: 'restarting',
+	'boot-wait': 'waiting for it to come back',
+	failback: 'failing back',
+	'service-wait': 'waiting for its Front End service',
+};
+
 export interface ServerTask {
 	state: TaskState;
 	attempts: number;
@@ -41,6 +52,14 @@ export interface ServerTask {
 	endedAt?: number;
 	exitCode?: number;
 	rebootRequired?: boolean;
+	/** When it was first held (exit 3010): a boot time after this says it has restarted since. */
+	heldSince?: number;
+	/** The server's own boot time read when it was held: a later one says it restarted, on the server's one clock. */
+	bootAtHold?: string;
+	/** The restart sfb-pair does for a held server, while it runs (and where an interrupted one stopped: a resume goes on from there). */
+	restartStage?: RestartStage;
+	/** When that restart began, for the time it has taken in the server's panel. */
+	restartStartedAt?: number;
 	/** Why it failed, or why the operator skipped it. */
 	message?: string;
 	/** The latest output lines, newest last. */

@@ -148,6 +148,8 @@ function evidenceOf(fault: LabFault, entries: ChangeRecordEntry[]): { met?: Chan
 			return { met: failedOn(fault.server, CUMULATIVE_UPDATE), server: fault.server, phase: 'cumulative-update' };
 		case 'server-down':
 			return { met: entries.find((entry) => entry.type === 'note' && entry.text.includes('not ready') && entry.text.includes(fault.server)), server: fault.server, phase: 'cumulative-update' };
+		case 'restart-hangs':
+			return { met: noteMatching(entries, new RegExp(`^${escapeRegExp(fault.server)} is held: .*did not come back`)), server: fault.server, phase: 'bootstrapper' };
 		case 'cumulative-update-not-applied': {
 			// The version probe catches it after the installer; where the CU step was skipped, the crash at the service start does.
 			const caught = failedOn(fault.server, CUMULATIVE_UPDATE);
@@ -236,6 +238,8 @@ function describeFault(fault: LabFault): string {
 			return `the update installer exits ${fault.exitCode} on ${fault.server}`;
 		case 'server-down':
 			return `${fault.server} is down, so its pool is not ready for an upgrade`;
+		case 'restart-hangs':
+			return `${fault.server} does not come back from its restart`;
 		case 'cumulative-update-not-applied':
 			return `the Cumulative Update misses the Backup Service on ${fault.server}: Event 4007`;
 		case 'sync-slow':

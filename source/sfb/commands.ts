@@ -143,6 +143,14 @@ export function poolFailbackCommand(pool: string): string {
 }
 
 /** Runs only on a Front End of the pool it reports on (cmdlet reference), so it goes there. */
+export function restartCommand(server: string): string {
+	return `Restart-Computer -ComputerName ${q(server)} -Force`;
+}
+
+export function bootTimeCommand(server: string): string {
+	return `(Get-CimInstance Win32_OperatingSystem).LastBootUpTime on ${server}`;
+}
+
 export function upgradeReadinessCommand(server: string): string {
 	return `Invoke-Command -ComputerName ${q(server)} { Get-CsPoolUpgradeReadinessState }`;
 }

@@ -1,5 +1,5 @@
 import { Box, Text, useIsScreenReaderEnabled } from 'ink';
-import { isByHand, isHeld, PATCH_STAGE_WORDS, type ProcedureState, type ServerPhase, type ServerTask } from '../procedure/state.js';
+import { isByHand, isHeld, PATCH_STAGE_WORDS, RESTART_STAGE_WORDS, type ProcedureState, type ServerPhase, type ServerTask } from '../procedure/state.js';
 import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { Elapsed } from './Elapsed.js';
@@ -14,12 +14,15 @@ const STATE_WORDS: Record<ServerTask['state'], string> = {
 	skipped: 'skipped',
 };
 
+/** A held server sfb-pair is restarting (fail over, restart, fail back): it runs, though Bootstrapper waits. */
+const restarting = (task: ServerTask) => isHeld(task) && task.restartStage !== undefined;
+
 function symbolFor(task: ServerTask, symbols: Symbols): string {
 	switch (task.state) {
 		case 'succeeded':
 			return symbols.done;
 		case 'failed':
-			return isHeld(task) ? symbols.warning : symbols.failed;
+			return restarting(task) ? symbols.running : isHeld(task) ? symbols.warning : symbols.failed;
 		case 'skipped':
 			return symbols.skipped;
 		case 'running':
@@ -30,7 +33,7 @@ function symbolFor(task: ServerTask, symbols: Symbols): string {
 }
 
 const colorFor = (task: ServerTask) =>
-	isHeld(task) ? 'yellow' : task.state === 'failed' ? 'red' : task.state === 'succeeded' ? 'green' : task.state === 'running' ? 'cyan' : task.state === 'skipped' ? 'yellow' : 'gray';
+	restarting(task) ? 'cyan' : isHeld(task) ? 'yellow' : task.state === 'failed' ? 'red' : task.state === 'succeeded' ? 'green' : task.state === 'running' ? 'cyan' : task.state === 'skipped' ? 'yellow' : 'gray';
 
 /**
  * The screen's one clock while work runs: it turns every spinner, counts the elapsed times and brings in the output
@@ -57,15 +60,19 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 		<Box>
 			<Box width={3} flexShrink={0}>
 				<Text color={color}>
-					{task.state === 'running' && !waitingOnYou && symbols === unicodeSymbols
+					{(task.state === 'running' || restarting(task)) && !waitingOnYou && symbols === unicodeSymbols
 						? SPINNER_FRAMES[Math.floor(now / SCREEN_CLOCK_MS) % SPINNER_FRAMES.length]
 						: symbolFor(task, symbols)}
 				</Text>
 			</Box>
 			<Text wrap="truncate-end" color={color}>
-				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state}
+				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {task.restartStage && isHeld(task) ? `RESTARTING: ${RESTART_STAGE_WORDS[task.restartStage]}` : isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state}
 			</Text>
-			{task.startedAt ? (
+			{restarting(task) && task.restartStartedAt !== undefined ? (
+				<Box marginLeft={1} flexShrink={0}>
+					<Elapsed ms={now - task.restartStartedAt} color={colorFor(task)} />
+				</Box>
+			) : task.startedAt ? (
 				<Box marginLeft={1} flexShrink={0}>
 					<Elapsed ms={(task.endedAt ?? now) - task.startedAt} color={color} />
 				</Box>

@@ -28,6 +28,7 @@ const LOGGED: ReadonlySet<ProcedureEvent['type']> = new Set([
 	'task-failed',
 	'task-skipped',
 	'task-reset',
+	'restart-stage',
 	'procedure-resumed',
 	'preflight-accepted',
 	'by-hand-set',

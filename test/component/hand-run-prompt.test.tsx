@@ -54,3 +54,48 @@ describe('a server done by hand', () => {
 		without.unmount();
 	});
 });
+
+describe('a server held for a restart (Bootstrapper exit 3010)', () => {
+	const held: ServerFailure = {
+		phase: 'bootstrapper',
+		server: 'dub-fe02.contoso.com',
+		pool: 'pool02.contoso.com',
+		message: 'Bootstrapper exited with 3010',
+		rebootRequired: true,
+		canRestart: true,
+		attempts: 1,
+		lines: [],
+		otherFailures: [],
+	};
+
+	it('offers the restart, says the calls on it drop before it does anything, and goes back on No', async () => {
+		const onAnswer = vi.fn();
+		const view = render(<FailurePrompt failure={held} kind="live" onAnswer={onAnswer} />, { columns: 100 });
+		await waitForFrame(view, 'Restart dub-fe02 now (fail over, restart, fail back, Bootstrapper again)');
+		await press(view.stdin, KEYS.enter);
+		const asked = (await waitForFrame(view, 'Yes: restart dub-fe02.contoso.com now')).replace(/\s+/g, ' ');
+		expect(asked).toContain('calls on dub-fe02.contoso.com drop for a moment');
+		expect(onAnswer).not.toHaveBeenCalled();
+		await press(view.stdin, KEYS.down, KEYS.enter);
+		await waitForFrame(view, 'I restarted it myself: check again');
+		await press(view.stdin, KEYS.enter);
+		await waitForFrame(view, 'Yes: restart dub-fe02.contoso.com now');
+		await press(view.stdin, KEYS.enter);
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith({ action: 'restart' }));
+		expect(onAnswer).toHaveBeenCalledTimes(1);
+		view.unmount();
+	});
+
+	it('checks again when the operator restarted it; no restart is offered where the environment cannot restart it', async () => {
+		const onAnswer = vi.fn();
+		const view = render(<FailurePrompt failure={held} kind="live" onAnswer={onAnswer} />, { columns: 100 });
+		await waitForFrame(view, 'I restarted it myself: check again');
+		await press(view.stdin, KEYS.down, KEYS.enter);
+		await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith({ action: 'check-restarted' }));
+		view.unmount();
+
+		const without = render(<FailurePrompt failure={{ ...held, canRestart: false }} kind="live" onAnswer={() => undefined} />, { columns: 100 });
+		expect(await waitForFrame(without, 'I restarted it myself')).not.toContain('Restart dub-fe02');
+		without.unmount();
+	});
+});

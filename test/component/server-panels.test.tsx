@@ -113,6 +113,24 @@ describe('a server held for a restart', () => {
 		expect(frame).not.toMatch(/fe1\.contoso\.com pool-a FAILED/);
 		view.unmount();
 	});
+
+	it('reads RESTARTING with the stage while sfb-pair restarts it, and HELD again once the restart has stopped', () => {
+		const events = [
+			{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
+			{ type: 'task-failed', phase: 'bootstrapper', server: 'fe1.contoso.com', message: 'exit 3010', exitCode: 3010, rebootRequired: true },
+			{ type: 'restart-stage', server: 'fe1.contoso.com', stage: 'failover' },
+			{ type: 'restart-stage', server: 'fe1.contoso.com', stage: 'boot-wait' },
+		] as const;
+		const restarting = stateWith([...events]);
+		const view = render(<ServerPanels state={restarting} phase="bootstrapper" rows={20} now={10_000} progress={progress(restarting)} />);
+		// The time the restart has taken (since its first stage, at 3 s), not Bootstrapper's.
+		expect(plain(view.lastFrame())).toMatch(/fe1\.contoso\.com pool-a RESTARTING: waiting for it to come back 0:07/);
+		view.unmount();
+		const stopped = stateWith([...events, { type: 'restart-stage', server: 'fe1.contoso.com', stage: undefined }]);
+		const after = render(<ServerPanels state={stopped} phase="bootstrapper" rows={20} now={10_000} progress={progress(stopped)} />);
+		expect(plain(after.lastFrame())).toMatch(/fe1\.contoso\.com pool-a HELD: restart it/);
+		after.unmount();
+	});
 });
 
 describe('a server done by hand', () => {

@@ -118,6 +118,7 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 			'server-unreachable',
 			'replica-behind',
 			'bootstrap-failure',
+			'restart-needed',
 			'another-version',
 			'cu-not-reapplied',
 			'pool-not-ready',
@@ -270,6 +271,34 @@ describe.concurrent('built-in scenarios end to end', { timeout: 60_000 }, () => 
 		const output = lines(result.stdout);
 		expect(output.some((line) => /^dub-fe02\.contoso\.com: Bootstrapper FAILED: Bootstrapper exited with 1603/.test(line))).toBe(true);
 		expect(output).toContain('dub-fe02.contoso.com: Bootstrapper will run again');
+	});
+
+	it('restart-needed: dub-fe02 held at exit 3010 stops run with exit 3 and the exact next commands; --resume --restart-held fails it over, restarts it, fails it back, runs Bootstrapper again, exit 0', async () => {
+		const stateDir = newStateDir('restart-needed');
+		const pair = ['pool-redmond.contoso.com', 'pool-dublin.contoso.com'] as const;
+		const held = await run('restart-needed', stateDir, ...pair);
+		expect(held.code, held.stdout).toBe(3);
+		const output = lines(held.stdout);
+		expect(output).toContain('held for a restart (Bootstrapper exit 3010): dub-fe02.contoso.com');
+		expect(output).toContain('  restart it yourself, then: sfb-pair run --pool pool-redmond.contoso.com --backup pool-dublin.contoso.com --yes --resume   (each boot time is checked first)');
+		expect(output).toContain(
+			'  or let sfb-pair do it (failover, Restart-Computer, failback; calls on that server drop for a moment): sfb-pair run --pool pool-redmond.contoso.com --backup pool-dublin.contoso.com --yes --resume --restart-held',
+		);
+		expect(output.some((line) => line.includes('Restart-Computer -ComputerName'))).toBe(false);
+
+		const restarted = await run('restart-needed', stateDir, ...pair, '--resume', '--restart-held');
+		expect(restarted.code, restarted.stdout).toBe(0);
+		const steps = lines(restarted.stdout);
+		const order = [
+			'dub-fe02.contoso.com: restart: failing over',
+			"dub-fe02.contoso.com: Restart-Computer -ComputerName 'dub-fe02.contoso.com' -Force",
+			'dub-fe02.contoso.com: restart: waiting for it to come back',
+			'dub-fe02.contoso.com: restart: failing back',
+			'dub-fe02.contoso.com: Bootstrapper will run again',
+			'dub-fe02.contoso.com: Bootstrapper succeeded (exit 0), verified on the farm',
+		].map((text) => steps.findIndex((line) => line === text));
+		expect(order.every((at) => at >= 0), restarted.stdout).toBe(true);
+		expect([...order].sort((a, b) => a - b)).toEqual(order);
 	});
 
 	it('another-version: refused twice on ams-fe03, left to the operator with exit 3; --resume then finishes, exit 0', async () => {

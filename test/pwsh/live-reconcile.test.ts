@@ -1,8 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { autoOperator } from '../../source/cli/auto-operator.js';
 import type { PacingChoices } from '../../source/cli/procedure-driver.js';
+import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
 import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
 import { readChangeRecord } from '../../source/session/change-record.js';
 import { pairKey, sessionsDir } from '../../source/session/session-files.js';
@@ -35,7 +37,8 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		rmSync(stateDir, { recursive: true, force: true });
 	});
 
-	const drive = (options: { cumulativeUpdateDoneByHand?: boolean; pacing?: PacingChoices } = {}) => driveStandInPair(environment, stateDir, options);
+	const drive = ({ restartHeld, ...options }: { cumulativeUpdateDoneByHand?: boolean; pacing?: PacingChoices; restartHeld?: boolean } = {}) =>
+		driveStandInPair(environment, stateDir, { ...options, ...(restartHeld ? { operator: autoOperator({ pool: POOL_A.fqdn, backup: POOL_B.fqdn, voice: DEFAULT_VOICE, retries: 1, restartHeld }) } : {}) });
 	const calls = (cmdlet: string) => farm.read().calls.filter((call) => call.cmdlet === cmdlet).length;
 	const bootstrapperRuns = () => Object.fromEntries(EVERY_SERVER.map((server) => [server, farm.read().servers[server]!.bootstrapper.runs]));
 
@@ -96,21 +99,52 @@ describeWithPwsh('the procedure reconciles with a live farm (pwsh, stand-in modu
 		expect(farm.read().servers[sea01]!.bootstrapper.runs).toBe(1);
 	}, 180_000);
 
-	it('Bootstrapper exit 3010 holds the server: the run stops naming it before the CU; the next start (after the restart) runs Bootstrapper there again', async () => {
+	it('Bootstrapper exit 3010 holds the server: the run stops naming it before the CU, and a resume that finds it not restarted stops again; with --restart-held it is failed over, restarted, waited for in a new session, failed back and bootstrapped again, and one that never comes back is left described', async () => {
+		const [dub01] = POOL_B.servers as [string];
 		await open((state) => {
 			state.servers[sea02]!.bootstrapper.exitCodes = [3010, 0];
+			state.servers[dub01]!.bootstrapper.exitCodes = [3010, 0];
+			state.servers[dub01]!.restartNeverReturns = true;
 		});
 		const first = await drive();
 		expect(first.outcome).toBe('needs-operator');
-		expect(first.reason).toMatch(new RegExp(`^${sea02.replace(/\./g, '\\.')}: Bootstrapper exited with 3010: ${sea02.replace(/\./g, '\\.')} must restart before the Backup Service is usable; restart it, then run Bootstrapper there again`));
+		expect(first.reason).toMatch(new RegExp(`${sea02.replace(/\./g, '\\.')}: Bootstrapper exited with 3010: ${sea02.replace(/\./g, '\\.')} must restart before the Backup Service is usable; restart it, then run Bootstrapper there again`));
 		expect(first.session.state.servers[sea02]!.tasks.bootstrapper).toMatchObject({ state: 'failed', exitCode: 3010, rebootRequired: true });
 		expect(first.session.state.steps['cumulative-update'].status).toBe('pending');
+
+		const notRestarted = await drive();
+		expect(notRestarted.reason).toMatch(new RegExp(`${sea02.replace(/\./g, '\\.')} is held \\(Bootstrapper exit 3010\\): it has not restarted since: \\(Get-CimInstance Win32_OperatingSystem\\)\\.LastBootUpTime on ${sea02.replace(/\./g, '\\.')} is 2020-01-01T00:00:00\\.000Z, held since `));
 		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(1);
 
-		const second = await drive();
-		expect(second.reason).toMatch(/^re-apply the Cumulative Update on every server/);
-		expect(second.session.state.servers[sea02]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', exitCode: 0 });
-		expect(farm.read().servers[sea02]!.bootstrapper.runs).toBe(2);
+		const sessionsBefore = farm.read().connections[sea02]!;
+		const restarted = await drive({ restartHeld: true, pacing: { syncPollSeconds: 0.2, serviceSettleSeconds: 0.3, restartPollSeconds: 0.1, restartTimeoutSeconds: 2 } });
+		const log = farm.read().patchingLog ?? [];
+		expect(log.filter((step) => step.server === sea02).map((step) => step.action)).toEqual(['failover', 'restart', 'failback']);
+		expect(restarted.session.state.servers[sea02]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', exitCode: 0, observation: { state: 'done' } });
+		expect(farm.read().servers[sea02]).toMatchObject({ failedOver: false, restarts: 1, bootstrapper: { runs: 2 } });
+		expect(farm.read().connections[sea02]).toBeGreaterThan(sessionsBefore);
+		const restarts = farm
+			.read()
+			.calls.filter((call) => call.cmdlet === 'Restart-Computer')
+			.map((call) => call.parameters)
+			.sort((a, b) => String(a.ComputerName).localeCompare(String(b.ComputerName)));
+		// From the jump box, never with -Wait (the wait is sfb-pair's, bounded), over WS-Management where the cmdlet has -Protocol.
+		expect(restarts).toEqual([dub01, sea02].sort().map((server) => ({ ComputerName: server, Force: true, Protocol: 'WSMan', ErrorAction: 'Stop' })));
+
+		expect(restarted.outcome).toBe('needs-operator');
+		expect(restarted.reason).toContain(
+			`${dub01} is failed over and did not come back within 2 s of Restart-Computer -ComputerName '${dub01}' -Force (`,
+		);
+		expect(restarted.reason).toContain(`the failback command is Invoke-CsComputerFailBack -ComputerName '${dub01}'`);
+		expect(log.filter((step) => step.server === dub01).map((step) => step.action)).toEqual(['failover', 'restart']);
+		expect(farm.read().servers[dub01]).toMatchObject({ failedOver: true, restarts: 1, bootstrapper: { runs: 1 } });
+		expect(restarted.session.state.servers[dub01]!.tasks.bootstrapper).toMatchObject({ state: 'failed', rebootRequired: true });
+
+		// Never the computer sfb-pair runs on, by its short name or its FQDN.
+		for (const self of [hostname(), `${hostname()}.contoso.com`]) {
+			await expect(environment.restarting.restart(self)).rejects.toThrow(`sfb-pair runs on ${self} and does not restart the computer it runs on`);
+		}
+		expect(farm.read().calls.filter((call) => call.cmdlet === 'Restart-Computer')).toHaveLength(2);
 	}, 180_000);
 
 	it('with the session file lost after publishing, a new start finishes the pair from what the farm shows: nothing written or bootstrapped twice', async () => {

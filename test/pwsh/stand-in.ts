@@ -85,6 +85,15 @@ export interface StandInServer {
 	shareDenied?: boolean;
 	/** The update installer's exit code for each run, the last repeated (default 0), and how many runs it had. */
 	installer?: { exitCodes: number[]; runs: number };
+	// Restarting a held server (issue 13), each absent by default.
+	/** Win32_OperatingSystem.LastBootUpTime in ms (absent: 1 January 2020). */
+	lastBootUpTime?: number;
+	/** Restart-Computer took it down: it answers nothing until then. */
+	downUntil?: number;
+	/** The fault: a restart takes it down for good. */
+	restartNeverReturns?: boolean;
+	/** How many times Restart-Computer restarted it. */
+	restarts?: number;
 }
 
 export interface StandInRegistrar {
@@ -139,7 +148,9 @@ export interface StandInState {
 	/** Patching (ours): a UNC share root → the local folder that holds its files. */
 	shares?: Record<string, string>;
 	/** Patching (ours): every failover, installer run and failback, in the order they happened. */
-	patchingLog?: { action: 'failover' | 'install' | 'failback'; server: string; at: number }[];
+	patchingLog?: { action: 'failover' | 'install' | 'failback' | 'restart'; server: string; at: number }[];
+	/** How long Restart-Computer keeps a server down (ours; default 300 ms). */
+	restartDelayMs?: number;
 	/** Drill (ours): pools failed over (pool → backup), the pool whose store is active after a store failover, users per pool (3 when absent). */
 	failedOver?: Record<string, string>;
 	activeCmsPool?: string;

@@ -56,6 +56,8 @@ const samples: Record<string, unknown[][]> = {
 	startMoveScript: [['sea-fe01.contoso.com', 'Invoke-CsComputerFailOver'], [hostile, 'Invoke-CsComputerFailBack']],
 	startInstallerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\updates\\SkypeServerUpdateInstaller.exe', false], [hostile, hostile, true]],
 	readFailedOverScript: [['sea-fe01.contoso.com'], [hostile]],
+	readBootTimeScript: [['sea-fe01.contoso.com'], [hostile]],
+	restartServerScript: [['sea-fe01.contoso.com'], [hostile]],
 	probeInstallerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\updates\\SkypeServerUpdateInstaller.exe'], [hostile, hostile]],
 	readStoreStatusScript: [[]],
 	readPoolUsersScript: [['pool01.contoso.com'], [hostile]],

@@ -17,6 +17,7 @@ import { driveProcedure, type PacingChoices, type Parallelism } from '../procedu
 import { runIdentity } from '../run-identity.js';
 import { closingLines } from '../closing-lines.js';
 import { drillSuggestion } from '../../sfb/drill.js';
+import { isHeld } from '../../procedure/state.js';
 
 export interface RunRequest {
 	pool: string;
@@ -36,6 +37,8 @@ export interface RunRequest {
 	operator?: string;
 	/** Front Ends whose work the operator runs themselves (--by-hand), as typed. */
 	byHand?: string[];
+	/** --restart-held: a server held at Bootstrapper exit 3010 is failed over, restarted and failed back by sfb-pair. */
+	restartHeld?: boolean;
 	/** A note about the voice settings given (a failover interval raised to the floor), for the record. */
 	voiceNote?: string;
 }
@@ -55,6 +58,19 @@ async function preflightBlocks(environment: Environment, inventory: PoolInventor
 	}
 	if (blocking > 0) print(`Nothing was changed: fix the blocking checks, then run again (sfb-pair doctor --pool ${pool} --backup ${backup} checks them alone).`);
 	return blocking;
+}
+
+/** What to run next when servers wait for a restart: the run again, and the opt-in that lets sfb-pair restart them. */
+export function heldNextSteps(request: Pick<RunRequest, 'pool' | 'backup' | 'restartHeld'>, held: string[]): string[] {
+	const again = `sfb-pair run --pool ${request.pool} --backup ${request.backup} --yes --resume`;
+	const names = held.join(', ');
+	return [
+		`held for a restart (Bootstrapper exit 3010): ${names}`,
+		`  restart ${held.length === 1 ? 'it' : 'them'} yourself, then: ${again}   (each boot time is checked first)`,
+		request.restartHeld
+			? `  or, once ${held.length === 1 ? 'it answers' : 'they answer'} again, let sfb-pair go on from where it stopped (no second failover or restart): ${again} --restart-held`
+			: `  or let sfb-pair do it (failover, Restart-Computer, failback; calls on ${held.length === 1 ? 'that server' : 'those servers'} drop for a moment): ${again} --restart-held`,
+	];
 }
 
 /** The servers named with --by-hand, as the topology spells them; a name that is not a Front End of the pair is refused. */
@@ -153,6 +169,11 @@ async function runLocked(
 		for (const line of syncGuidance([{ fqdn: request.pool }, { fqdn: request.backup }], result.session.state.publish.warnings)) write(`  - ${line}`);
 	}
 	for (const line of closingLines(result.session.state, Date.now())) write(line);
+	const restartWaits = result.session.state.serverOrder.filter((server) => {
+		const task = result.session.state.servers[server]?.tasks.bootstrapper;
+		return task !== undefined && isHeld(task);
+	});
+	if (result.outcome === 'needs-operator' && restartWaits.length > 0) for (const line of heldNextSteps(request, restartWaits)) write(line);
 	if (result.outcome === 'done') write(drillSuggestion(request.pool));
 	if (result.recordPath) write(`change record: ${result.recordPath}`);
 	if (result.debriefPath) write(`training debrief: ${result.debriefPath}`);

@@ -33,6 +33,12 @@ export interface ServerFarmState {
 	replicationPushedAt?: number;
 	/** Invoke-CsComputerFailOver has run and Invoke-CsComputerFailBack not since: the server takes no users. */
 	failedOver?: boolean;
+	/** When it last started (Restart-Computer); before any restart, a day before the farm was made. */
+	bootedAt?: number;
+	/** Restarting: it answers nothing until then (and never, with `hung`). */
+	downUntil?: number;
+	/** A restart that never came back (fault `restart-hangs`): someone must look at its console. */
+	hung?: boolean;
 }
 
 /** The farm as it stands on disk. Times are the lab clock's milliseconds. */
@@ -69,7 +75,7 @@ export interface FarmState {
 	staleBackupData?: Record<string, string[]>;
 }
 
-const LONG_AGO_MS = 24 * 60 * 60 * 1000;
+export const LONG_AGO_MS = 24 * 60 * 60 * 1000;
 const KEPT_SYNC_REQUESTS = 20;
 
 export function labFarmPath(stateDir: string, scenarioName: string): string {
@@ -198,6 +204,9 @@ const farmSchema = {
 					lyncBackup: { type: 'object', required: ['state'], properties: { state: { enum: ['Running', 'Stopped'] }, startedAt: instant } },
 					backupCrashEvents: { type: 'array', items: instant },
 					failedOver: { type: 'boolean' },
+					bootedAt: instant,
+					downUntil: instant,
+					hung: { type: 'boolean' },
 				},
 			},
 		},

@@ -21,6 +21,7 @@ import {
 	type PoolFailoverOutcome,
 	type PoolUsers,
 	type PoolUnpairing,
+	type ServerRestarting,
 	type BackupDataReading,
 	type FabricState,
 	type ServerFacts,
@@ -32,7 +33,7 @@ import {
 } from '../port.js';
 import { DEFAULT_LAB_TIME_SCALE, systemClock, type Clock } from './clock.js';
 import { farmFileAt, type FarmFile } from './farm-file.js';
-import { labFarmPath, openFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState, type ServerFarmState } from './farm-state.js';
+import { LONG_AGO_MS, labFarmPath, openFarm, recordSyncRequest, saveFarm, settleRuns, topologySignatureFor, type FarmState, type ServerFarmState } from './farm-state.js';
 import { checkBounds, TIME_SCALE } from '../../text/bounded-values.js';
 import { writePrivateSnapshot } from '../../session/private-fs.js';
 import { jitter, seededRandom } from './random.js';
@@ -81,6 +82,7 @@ export class LabEnvironment implements Environment, PoolPatching, PoolDrill, Poo
 	/** The lab runs the update installer itself, domain by domain. */
 	readonly patching: PoolPatching = this;
 	/** The failover drill: the lab's users sign in to the backup pool and back. */
+	readonly restarting: ServerRestarting = this;
 	readonly drill: PoolDrill = this;
 	readonly unpairing: PoolUnpairing = this;
 	readonly description: string;
@@ -389,12 +391,44 @@ export class LabEnvironment implements Environment, PoolPatching, PoolDrill, Poo
 		this.deployedPoolOf(server);
 		const farm = this.readFarm();
 		this.throwIfUnreachable(farm, server, 'service');
+		this.throwIfRestarting(farm, server);
 		return this.serverState(farm, server).failedOver === true;
+	}
+
+	/** A server never restarted booted a day before the farm was made. */
+	async readBootTime(server: string): Promise<string> {
+		this.deployedPoolOf(server);
+		const farm = this.readFarm();
+		this.throwIfRestarting(farm, server);
+		return new Date(this.serverState(farm, server).bootedAt ?? (farm.createdAt ?? 0) - LONG_AGO_MS).toISOString();
+	}
+
+	/** Down for the scenario's restartSeconds, then up with that later boot time; with fault `restart-hangs`, down for good. */
+	async restart(server: string): Promise<CommandOutcome> {
+		this.deployedPoolOf(server);
+		const farm = this.readFarm();
+		this.throwIfRestarting(farm, server);
+		const hangs = this.activeFault(farm, (fault) => fault.type === 'restart-hangs' && fault.server === server);
+		if (hangs) this.strike(farm, hangs);
+		const state = this.serverState(farm, server);
+		state.downUntil = this.clock.now() + this.toWallMs(this.scenario.timings.restartSeconds);
+		state.bootedAt = state.downUntil;
+		if (hangs) state.hung = true;
+		this.farmFile.save(farm);
+		await this.farmFile.written();
+		return { exitCode: 0, rebootRequired: false, tail: [`Restart-Computer: ${server} is restarting.`] };
+	}
+
+	/** While it restarts (or after a restart that hung) a server answers nothing, as over WinRM. */
+	private throwIfRestarting(farm: FarmState, server: string): void {
+		const state = farm.servers[server];
+		if (state?.hung || (state?.downUntil !== undefined && this.clock.now() < state.downUntil)) throw unreachableError(server);
 	}
 
 	private async moveUsers(server: string, direction: 'failover' | 'failback', options: RunOptions): Promise<CommandOutcome> {
 		this.deployedPoolOf(server);
 		this.throwIfUnreachable(this.readFarm(), server, 'service');
+		this.throwIfRestarting(this.readFarm(), server);
 		const seconds = direction === 'failover' ? this.scenario.timings.failoverSeconds : this.scenario.timings.failbackSeconds;
 		const tail = await this.play(failoverTranscript(server, direction), this.toWallMs(seconds), options);
 		await this.updateServer(server, (state) => {
@@ -519,7 +553,10 @@ export class LabEnvironment implements Environment, PoolPatching, PoolDrill, Poo
 		const farm = this.readFarm();
 		if (name.toUpperCase() === FRONT_END_SERVICE) {
 			this.throwIfUnreachable(farm, server, 'deployment');
-			return { state: pool.deployed ? 'Running' : 'NotInstalled' };
+			this.throwIfRestarting(farm, server);
+			if (!pool.deployed) return { state: 'NotInstalled' };
+			// Invoke-CsComputerFailOver stops the Front End service (and disables it) until the failback.
+			return { state: farm.servers[server]?.failedOver ? 'Stopped' : 'Running' };
 		}
 		this.checkServiceName(server, name);
 		// As on a real server without Skype for Business Server installed: the service is simply not there.

@@ -9,6 +9,7 @@ import { BACKUP_MODULES, HOST_NAME_FORMAT, RGS_MODULE, scenarioSchema, topologyO
 import accessDeniedScenario from './scenarios/access-denied.json' with { type: 'json' };
 import anotherVersionScenario from './scenarios/another-version.json' with { type: 'json' };
 import bootstrapFailureScenario from './scenarios/bootstrap-failure.json' with { type: 'json' };
+import restartNeededScenario from './scenarios/restart-needed.json' with { type: 'json' };
 import cmsNoStandbyScenario from './scenarios/cms-no-standby.json' with { type: 'json' };
 import cmsPairScenario from './scenarios/cms-pair.json' with { type: 'json' };
 import cmsStandardPartnerScenario from './scenarios/cms-standard-partner.json' with { type: 'json' };
@@ -67,6 +68,8 @@ export interface LabTimings {
 	failoverSeconds: number;
 	/** Invoke-CsComputerFailBack until the server takes users again. */
 	failbackSeconds: number;
+	/** Restart-Computer until the server answers over WinRM again. */
+	restartSeconds: number;
 	/** Invoke-CsPoolFailOver until the pool's users can sign in to its backup pool. */
 	poolFailoverSeconds: number;
 	/** Invoke-CsPoolFailBack until the pool's users sign in to it again. */
@@ -88,6 +91,8 @@ export type LabFault =
 	| { type: 'cumulative-update-not-applied'; server: string; attempts: number }
 	| { type: 'cumulative-update-exit'; server: string; exitCode: number; attempts: number }
 	| { type: 'server-down'; server: string; attempts: number }
+	/** Restart-Computer on the server: it goes down and never answers again (someone must look at its console). */
+	| { type: 'restart-hangs'; server: string; attempts: number }
 	| { type: 'sync-slow'; pool: string; extraSeconds: number }
 	| { type: 'sync-error'; pool: string; module: string }
 	/** The pool's export reads NonSteadyState (a backlog building) for this many status reads: the pair is not steady yet. */
@@ -165,6 +170,7 @@ const builtInScenarios: Record<string, unknown> = {
 	'server-unreachable': serverUnreachableScenario,
 	'replica-behind': replicaBehindScenario,
 	'bootstrap-failure': bootstrapFailureScenario,
+	'restart-needed': restartNeededScenario,
 	'another-version': anotherVersionScenario,
 	'cu-not-reapplied': cuNotReappliedScenario,
 	'pool-not-ready': poolNotReadyScenario,

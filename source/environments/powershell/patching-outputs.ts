@@ -120,3 +120,15 @@ export function parseInstallerAccess(installer: string, command: string, value: 
 	if (isRecord(value) && typeof value.readable === 'boolean') return { path: installer, readable: value.readable, detail: text(value.detail) ?? '' };
 	throw new EnvironmentError('unexpected-output', `${command} came back in an unexpected shape`, JSON.stringify(value));
 }
+
+/** The boot time the server sent (UTC ISO 8601); one that is not a time is said so, with what came back. */
+export function parseBootTime(command: string, value: unknown): string {
+	const text = isRecord(value) ? value.lastBootUpTime : undefined;
+	if (typeof text === 'string' && !Number.isNaN(Date.parse(text))) return new Date(Date.parse(text)).toISOString();
+	throw new EnvironmentError('unexpected-output', `${command} did not answer with a time`, JSON.stringify(value));
+}
+
+export function parseRestartRequested(command: string, value: unknown): void {
+	if (isRecord(value) && value.requested === true) return;
+	throw new EnvironmentError('unexpected-output', `${command} ended without saying the restart was asked for`, JSON.stringify(value));
+}

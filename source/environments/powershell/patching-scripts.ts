@@ -114,3 +114,43 @@ export function probeInstallerScript(server: string, installer: string): string 
 }
 @(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote -ArgumentList ${powershellLiteral(installer)})[0]`;
 }
+
+/**
+ * Runs on the server: when it last started. `Win32_OperatingSystem.LastBootUpTime` is a datetime in the class's reference;
+ * CIM gives it as a DateTime, sent as UTC ISO 8601 text; anything else comes back as the text it was [unverified].
+ */
+export function readBootTimeScript(server: string): string {
+	return String.raw`$remote = {
+	$os = @(Get-CimInstance -ClassName Win32_OperatingSystem)[0]
+	if ($null -eq $os) { return @{ lastBootUpTime = $null } }
+	$booted = $os.LastBootUpTime
+	if ($booted -is [datetime]) { return @{ lastBootUpTime = $booted.ToUniversalTime().ToString('o') } }
+	@{ lastBootUpTime = [string]$booted }
+}
+@(Invoke-SfbPairRemote -ComputerName ${powershellLiteral(server)} -ScriptBlock $remote)[0]`;
+}
+
+/**
+ * Asks the server to restart, from this computer, and returns: never -Wait, which can wait for ever; the caller waits,
+ * bounded, by reading the boot time. Over WS-Management (Windows PowerShell 5.1 would use DCOM, often closed by the
+ * firewall where WinRM is open; PowerShell 7 has only WS-Management and no -Protocol). It refuses the computer it runs
+ * on. The server's kept session is dropped: the restart ends it, and the next command opens a new one.
+ */
+export function restartServerScript(server: string): string {
+	return String.raw`$target = ${powershellLiteral(server)}
+$short = @($target -split '\.')[0]
+$here = @([Environment]::MachineName, [System.Net.Dns]::GetHostName(), 'localhost', '.', '127.0.0.1', '::1')
+if (@($here | Where-Object { $_ -ieq $short -or $_ -ieq $target }).Count -gt 0) {
+	throw ('sfb-pair runs on ' + $target + ' and does not restart the computer it runs on: restart it yourself, then check again')
+}
+$parameters = @{ ComputerName = $target; Force = $true; ErrorAction = 'Stop' }
+if ((Get-Command -Name Restart-Computer).Parameters.ContainsKey('Protocol')) { $parameters['Protocol'] = 'WSMan' }
+Restart-Computer @parameters
+$key = $target.ToLowerInvariant()
+$kept = $global:SfbPairRemoteSessions[$key]
+if ($null -ne $kept) {
+	Remove-PSSession -Session $kept -ErrorAction SilentlyContinue
+	$global:SfbPairRemoteSessions.Remove($key)
+}
+@{ requested = $true }`;
+}

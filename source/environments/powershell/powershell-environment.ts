@@ -28,6 +28,7 @@ import {
 	type WritePairingOptions,
 	type InstallerAccess,
 	type PoolPatching,
+	type ServerRestarting,
 	type PoolDrill,
 	type BackupDataReading,
 	type PoolUnpairing,
@@ -35,8 +36,8 @@ import {
 import { PowerShellDrill } from './powershell-drill.js';
 import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
 import { INSTALLER_REBOOT_REQUIRED, INSTALLER_SILENT_SWITCH } from '../../sfb/update-installer.js';
-import { parseFailedOver, parseInstallerAccess, parseReadiness } from './patching-outputs.js';
-import { probeInstallerScript, readFailedOverScript, readinessCmdlet, readReadinessScript, startInstallerScript, startMoveScript, type MoveCmdlet } from './patching-scripts.js';
+import { parseBootTime, parseFailedOver, parseInstallerAccess, parseReadiness, parseRestartRequested } from './patching-outputs.js';
+import { probeInstallerScript, readBootTimeScript, readFailedOverScript, readinessCmdlet, readReadinessScript, restartServerScript, startInstallerScript, startMoveScript, type MoveCmdlet } from './patching-scripts.js';
 import { appendPrivateFile, ensurePrivateDirectory, writePrivateSnapshot } from '../../session/private-fs.js';
 import {
 	CMS_DATABASES_COMMAND,
@@ -56,6 +57,8 @@ import {
 	writePairingSummary,
 	clearPairingSummary,
 	removeBackupDataCommand,
+	bootTimeCommand,
+	restartCommand,
 } from '../../sfb/commands.js';
 import { resolvePowerShellExecutable } from './executable.js';
 import { powershellLiteral } from './literal.js';
@@ -196,6 +199,14 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 	/** Each pool's Front Ends and version, from the last topology read: where a pool's readiness can be asked. */
 	private poolsRead = new Map<string, FrontEndPool>();
 	readonly patching?: PoolPatching;
+	/** A Front End held at Bootstrapper exit 3010: failed over, restarted and failed back, in its own session. */
+	readonly restarting: ServerRestarting = {
+		failOver: (server, run) => this.moveUsers(server, 'Invoke-CsComputerFailOver', run),
+		failBack: (server, run) => this.moveUsers(server, 'Invoke-CsComputerFailBack', run),
+		isFailedOver: (server) => this.isFailedOver(server),
+		readBootTime: (server) => this.readBootTime(server),
+		restart: (server) => this.restartServer(server),
+	};
 	readonly readInstallerAccess?: (server: string) => Promise<InstallerAccess>;
 	/** The failover drill; its cmdlets run in this environment's processes. */
 	readonly drill: PoolDrill = new PowerShellDrill(
@@ -519,6 +530,18 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 	private async isFailedOver(server: string): Promise<boolean> {
 		const command = `Get-CimInstance Win32_Service -Filter "Name = '${FRONT_END_SERVICE}'" on ${server}`;
 		return parseFailedOver(server, command, await this.run(readFailedOverScript(server), { action: command, server, remote: [server] }));
+	}
+
+	private async readBootTime(server: string): Promise<string> {
+		const command = bootTimeCommand(server);
+		return parseBootTime(command, await this.run(readBootTimeScript(server), { action: command, server, remote: [server] }));
+	}
+
+	/** Asked in the process that holds the server's session, which it then drops: the restart ends it. */
+	private async restartServer(server: string): Promise<CommandOutcome> {
+		const command = restartCommand(server);
+		parseRestartRequested(command, await this.run(restartServerScript(server), { action: command, server, remote: [server] }));
+		return { exitCode: 0, rebootRequired: false, tail: [`${command}: the restart was asked for`] };
 	}
 
 	private async installerAccess(server: string, installer: string): Promise<InstallerAccess> {

@@ -5,11 +5,12 @@ import type { FailureDecision, ServerFailure } from '../../procedure/operator.js
 import { EVENT_4007 } from '../../operations/server-work.js';
 import { PHASE_NAMES } from '../../procedure/state.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { shortName } from '../format.js';
 import { Picker } from '../Picker.js';
 import { useSymbols } from '../symbols.js';
 import { ReasonField } from './ReasonField.js';
 
-type Action = 'retry' | 'retry-all-failed' | 'by-hand' | 'skip' | 'abort' | 'defer';
+type Action = 'retry' | 'retry-all-failed' | 'by-hand' | 'skip' | 'abort' | 'defer' | 'restart' | 'check-restarted';
 
 /** What the operator should know about an Event 4007 crash, in words true for where the wizard runs. */
 function crashAdvice(kind: EnvironmentKind): string {
@@ -20,16 +21,39 @@ function crashAdvice(kind: EnvironmentKind): string {
 		: `${cause} Re-apply it on this server (SkypeServerUpdateInstaller.exe), then Retry: Retry starts the service again.`;
 }
 
+/**
+ * Before sfb-pair restarts a held server: what it does, in order, and what the server's users feel. The pool is not failed
+ * over, so the server's users move to the pool's other servers: their calls on it drop for a moment.
+ */
+function RestartConfirm({ server, onAnswer }: { server: string; onAnswer(restart: boolean): void }) {
+	return (
+		<Box flexDirection="column">
+			<Text>
+				{`Restart ${server} now? Its users move to the pool's other servers first (Invoke-CsComputerFailOver): calls on ${server} drop for a moment. Then Restart-Computer, a wait for it to answer with a new boot time, Invoke-CsComputerFailBack, and Bootstrapper again.`}
+			</Text>
+			<Picker
+				options={[
+					{ label: `Yes: restart ${server} now`, value: 'yes' as const },
+					{ label: 'No: back to the choices', value: 'no' as const },
+				]}
+				onSelect={(answer) => onAnswer(answer === 'yes')}
+			/>
+		</Box>
+	);
+}
+
 /** A failed server: retry, skip with a recorded reason, or abort; the other servers keep going meanwhile. */
 export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFailure; kind: EnvironmentKind; onAnswer(value: FailureDecision): void }) {
 	const othersFailed = failure.otherFailures.length;
 	const [askingReason, setAskingReason] = useState(false);
+	const [confirmingRestart, setConfirmingRestart] = useState(false);
 	const [last, setLast] = useState<Action | undefined>();
 	const symbols = useSymbols();
 	const crashed = failure.phase === 'backup-service' && EVENT_4007.test(failure.message);
 	const options: { label: string; value: Action }[] = failure.rebootRequired
 		? [
-				{ label: 'Restarted: run Bootstrapper there again', value: 'retry' },
+				...(failure.canRestart ? [{ label: `Restart ${shortName(failure.server)} now (fail over, restart, fail back, Bootstrapper again)`, value: 'restart' as const }] : []),
+				{ label: 'I restarted it myself: check again', value: 'check-restarted' },
 				...(failure.canRunByHand ? [{ label: `I will run it on ${failure.server} myself (show the commands)`, value: 'by-hand' as const }] : []),
 				{ label: 'Skip it: no CU or LYNCBACKUP there (give a reason)', value: 'skip' },
 				{ label: 'Stop once the others finish; restart it, then resume', value: 'defer' },
@@ -52,6 +76,8 @@ export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFail
 			{crashed && <Text color="yellow">{crashAdvice(kind)}</Text>}
 			{askingReason ? (
 				<ReasonField question={`Why skip ${failure.server}?`} onReason={(reason) => onAnswer({ action: 'skip', reason })} onBack={() => setAskingReason(false)} />
+			) : confirmingRestart ? (
+				<RestartConfirm server={failure.server} onAnswer={(restart) => (restart ? onAnswer({ action: 'restart' }) : setConfirmingRestart(false))} />
 			) : (
 				<Picker
 					options={options}
@@ -60,6 +86,7 @@ export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFail
 					onSelect={(choice) => {
 						setLast(choice);
 						if (choice === 'skip') setAskingReason(true);
+						else if (choice === 'restart') setConfirmingRestart(true);
 						else onAnswer({ action: choice });
 					}}
 				/>

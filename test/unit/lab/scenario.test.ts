@@ -81,6 +81,7 @@ describe('built-in scenarios', () => {
 		'unsupported-pairs',
 		'server-unreachable',
 		'another-version',
+		'restart-needed',
 		'cu-not-reapplied',
 		'sync-slow',
 		'sync-error',
@@ -94,6 +95,15 @@ describe('built-in scenarios', () => {
 		const scenario = await loadScenario(name);
 		expect(scenario.name).toBe(name);
 		expect(scenario.pools.length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('restart-needed holds dub-fe02 at exit 3010 once; a restart takes 180 s unless the timings say, and restart-hangs names its server', async () => {
+		const scenario = await loadScenario('restart-needed');
+		expect(scenario.faults).toEqual([{ type: 'reboot-required', server: 'dub-fe02.contoso.com', attempts: 1 }]);
+		expect(scenario.timings.restartSeconds).toBe(180);
+		const hangs = parseScenario({ ...minimal, timings: { restartSeconds: 30 }, faults: [{ type: 'restart-hangs', server: 'fe01.contoso.com' }] }, 'hangs.json');
+		expect([hangs.timings.restartSeconds, hangs.faults]).toEqual([30, [{ type: 'restart-hangs', server: 'fe01.contoso.com', attempts: 1 }]]);
+		expect(() => parseScenario({ ...minimal, faults: [{ type: 'restart-hangs' }] }, 'hangs.json')).toThrow(/hangs\.json: faults\[0\]/);
 	});
 
 	it('the CMS host of cms-standard-partner is a Standard Edition server, and so is its partner', async () => {

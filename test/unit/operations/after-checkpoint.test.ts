@@ -76,3 +76,28 @@ describe('afterCheckpoint and reads', () => {
 		expect(farm.testCentralManagementDatabase).toHaveBeenCalledWith('sql02.contoso.com', 'rtc');
 	});
 });
+
+describe('afterCheckpoint and the restart of a held server', () => {
+	it('fails over, restarts and fails back only once the disk holds everything so far; reads its boot time and failover at once', async () => {
+		const moved = { exitCode: 0, rebootRequired: false, tail: [] };
+		const restarting = {
+			failOver: vi.fn(async () => moved),
+			failBack: vi.fn(async () => moved),
+			restart: vi.fn(async () => moved),
+			isFailedOver: vi.fn(async () => true),
+			readBootTime: vi.fn(async () => '2026-12-01T00:00:00.000Z'),
+		};
+		let landed!: () => void;
+		const checkpoint = new Promise<void>((resolve) => (landed = resolve));
+		const gated = afterCheckpoint({ ...fakeFarm(), restarting }, { checkpointed: () => checkpoint });
+		expect(await gated.restarting!.isFailedOver('fe01.contoso.com')).toBe(true);
+		expect(await gated.restarting!.readBootTime('fe01.contoso.com')).toBe('2026-12-01T00:00:00.000Z');
+		const changes = [gated.restarting!.failOver('fe01.contoso.com'), gated.restarting!.restart('fe01.contoso.com'), gated.restarting!.failBack('fe01.contoso.com')];
+		await new Promise((resolve) => setImmediate(resolve));
+		const calls = () => [restarting.failOver, restarting.restart, restarting.failBack].map((call) => call.mock.calls.length);
+		expect(calls()).toEqual([0, 0, 0]);
+		landed();
+		await Promise.all(changes);
+		expect(calls()).toEqual([1, 1, 1]);
+	});
+});

@@ -625,11 +625,24 @@ describe('the replication gate when the push itself fails', () => {
 	});
 });
 
+/** The operator restarts the server (the lab plays it), and it is back: its boot time answers again. */
+async function restartedByHand(environment: LabEnvironment, server: string) {
+	await environment.restart(server);
+	for (;;) {
+		try {
+			await environment.readBootTime(server);
+			return;
+		} catch {
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+	}
+}
+
 describe('Bootstrapper exit 3010', () => {
 	const HELD = 'dub-fe02.contoso.com';
 	const reboot = () => withFaults([{ type: 'reboot-required', server: HELD, attempts: 1 }]);
 
-	it('run --yes holds the server (not retried, not carried on to the CU or LYNCBACKUP) and stops naming it; restarted and resumed, Bootstrapper runs there again and the pair finishes', async () => {
+	it('run --yes holds the server (not retried, not carried on to the CU or LYNCBACKUP) and stops naming it; restarted by the operator and resumed, Bootstrapper runs there again and the pair finishes', async () => {
 		const environment = await lab(await reboot());
 		const result = await drive(environment);
 		expect(result.outcome).toBe('needs-operator');
@@ -644,25 +657,31 @@ describe('Bootstrapper exit 3010', () => {
 		expect(entries.some((entry) => entry.type === 'note' && entry.text.startsWith(`${HELD} is held: Bootstrapper exited with 3010`))).toBe(true);
 		expect(entries.some((entry) => entry.type === 'decision' && entry.what === `bootstrapper failed on ${HELD}` && entry.choice === 'defer')).toBe(true);
 
+		await restartedByHand(environment, HELD);
 		const resumed = await drive(environment);
 		expect(resumed.outcome, resumed.reason).toBe('done');
 		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(2);
 		expect(resumed.session.state.servers[HELD]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded', exitCode: 0 });
 	});
 
-	it('in the wizard, "restarted, run again" runs Bootstrapper there once more; a skip carries no CU or LYNCBACKUP to it', async () => {
+	it('in the wizard, "I restarted it myself: check again" checks its boot time: not restarted, it is asked again; restarted, Bootstrapper runs there once more; a skip carries no CU or LYNCBACKUP to it', async () => {
 		const asked: ServerFailure[] = [];
+		const environment = await lab(await reboot());
 		const again: Operator = {
 			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
 			decideFailure: async (failure) => {
 				asked.push(failure);
-				return { action: 'retry' };
+				if (asked.length === 2) await restartedByHand(environment, HELD);
+				return { action: 'check-restarted' };
 			},
 		};
-		const environment = await lab(await reboot());
 		const result = await drive(environment, again);
 		expect(result.outcome, result.reason).toBe('done');
-		expect(asked.map((failure) => [failure.server, failure.rebootRequired])).toEqual([[HELD, true]]);
+		expect(asked.map((failure) => [failure.server, failure.rebootRequired, failure.canRestart])).toEqual([
+			[HELD, true, true],
+			[HELD, true, true],
+		]);
+		expect(asked[1]!.message).toMatch(/has not restarted since: \(Get-CimInstance Win32_OperatingSystem\)\.LastBootUpTime on dub-fe02\.contoso\.com is .*, held since /);
 		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(2);
 
 		rmSync(stateDir, { recursive: true, force: true });

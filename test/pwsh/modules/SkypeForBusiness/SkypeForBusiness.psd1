@@ -39,6 +39,8 @@
 		'Invoke-CsManagementServerFailover'
 		# Unpair
 		'Remove-CsUserStoreBackupData'
+		# Restarting a held server
+		'Restart-Computer'
 	)
 	CmdletsToExport = @()
 	VariablesToExport = @()

@@ -460,8 +460,9 @@ function Invoke-StandInBootstrapper {
 function New-StandInConnectError {
 	param($State, [string]$Computer, [string]$Suffix)
 	$standInServer = $State.servers[$Computer]
-	if ($null -ne $standInServer -and $standInServer.reachable -and -not $standInServer.remotingAccessDenied) { return $null }
-	$denied = $null -ne $standInServer -and $standInServer.reachable
+	$up = $null -ne $standInServer -and $standInServer.reachable -and -not (Test-StandInRestarting -Server $standInServer)
+	if ($up -and -not $standInServer.remotingAccessDenied) { return $null }
+	$denied = $up
 	$message = if ($denied) {
 		"Connecting to remote server $Computer failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic."
 	} else {
@@ -517,7 +518,9 @@ function Test-StandInSessionBreaks {
 		param($state)
 		$listed = @($state.breakSessions) -contains $computer
 		if ($listed) { $state.breakSessions = @(@($state.breakSessions) | Where-Object { $_ -ne $computer }) }
-		$listed
+		# A server restarting (Restart-Computer) ends the sessions open to it.
+		$server = $state.servers[$computer]
+		$listed -or ($null -ne $server -and (Test-StandInRestarting -Server $server))
 	}
 	if ($breaks) { $Session.State = 'Broken' }
 	$Session.State -ne 'Opened'
@@ -570,6 +573,7 @@ function Invoke-StandInRemote {
 	function Import-Module { param([string]$Name) }
 	. Add-StandInPreflightServer -Server $standInServer
 	. Add-StandInPatchingServer -Server $standInServer -Computer $Computer
+	. Add-StandInRestartServer -Server $standInServer
 	# The server's module lacks the cmdlets the jump box's lacks (missingCmdlets): calling one fails as a missing command does.
 	foreach ($missing in @($state.missingCmdlets)) {
 		$notFound = New-StandInError -Exception ([System.Management.Automation.CommandNotFoundException]::new("The term '$missing' is not recognized as a name of a cmdlet, function, script file, or executable program.")) -ErrorId 'CommandNotFoundException' -Category ObjectNotFound -Target $missing
@@ -836,6 +840,59 @@ function Add-StandInPatchingServer {
 		param([string]$FilePath, [string[]]$ArgumentList, [switch]$Wait, [switch]$PassThru, [switch]$NoNewWindow)
 		$null = Get-Item -LiteralPath $FilePath
 		[pscustomobject]@{ ExitCode = (Invoke-StandInInstaller -Server $patchingComputer -Installer $FilePath -ArgumentList $ArgumentList) }
+	}
+}
+#endregion
+
+
+#region Restarting a held server (issue 13): Restart-Computer from the jump box, and the boot time it leaves
+# Ours, per server: lastBootUpTime (ms; absent: 1 January 2020), downUntil (ms: it answers nothing until then, and a
+# session open to it breaks), restartNeverReturns (the fault: a restart takes it down for good), restarts (how many).
+# Ours, for the farm: restartDelayMs (how long a restart keeps a server down; default 300). Restart-Computer's parameters
+# are the cmdlet's; it writes nothing on success.
+
+function Test-StandInRestarting {
+	param($Server)
+	if ($null -eq $Server['downUntil']) { return $false }
+	if ($Server['restartNeverReturns']) { return $true }
+	(Get-StandInNow) -lt [long]$Server['downUntil']
+}
+
+function Restart-Computer {
+	[CmdletBinding(SupportsShouldProcess)]
+	param([Parameter(Position = 0)][string[]]$ComputerName, [switch]$Force, [switch]$Wait, [string]$Protocol, [int]$Timeout)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	foreach ($computer in $ComputerName) {
+		$outcome = Use-StandInState -Write -Action {
+			param($state)
+			$entry = $state.servers[$computer]
+			if ($null -eq $entry -or -not $entry.reachable -or (Test-StandInRestarting -Server $entry)) { return 'unreachable' }
+			$delay = if ($null -ne $state['restartDelayMs']) { [int]$state['restartDelayMs'] } else { 300 }
+			$entry['downUntil'] = (Get-StandInNow) + $delay
+			$entry['lastBootUpTime'] = $entry['downUntil']
+			$entry['restarts'] = [int]$entry['restarts'] + 1
+			# Stopped services stay as they were: a failed-over server's are disabled, so they stay stopped.
+			Add-StandInPatchingLog -State $state -Action 'restart' -Server $computer
+			''
+		}
+		if ($outcome -eq 'unreachable') {
+			$exception = [System.InvalidOperationException]::new("Failed to restart the computer $computer with the following error message: The WinRM client cannot complete the operation within the time specified.")
+			$PSCmdlet.WriteError((New-StandInError -Exception $exception -ErrorId 'RestartcomputerFailed,Microsoft.PowerShell.Commands.RestartComputerCommand' -Category OperationStopped -Target $computer))
+		}
+	}
+}
+
+# Dot-sourced into a server's remote scope: Win32_OperatingSystem gains LastBootUpTime (a DateTime, as CIM gives it),
+# asked of the Get-CimInstance layered before.
+function Add-StandInRestartServer {
+	param($Server)
+	$cimBeforeRestart = ${function:Get-CimInstance}
+	$bootedAt = if ($null -ne $Server['lastBootUpTime']) { [DateTimeOffset]::FromUnixTimeMilliseconds([long]$Server['lastBootUpTime']).UtcDateTime } else { [DateTime]::new(2020, 1, 1, 0, 0, 0, [DateTimeKind]::Utc) }
+	function Get-CimInstance {
+		param([string]$ClassName, [string]$Filter, $ErrorAction)
+		$found = & $cimBeforeRestart -ClassName $ClassName -Filter $Filter
+		if ($ClassName -ne 'Win32_OperatingSystem') { return $found }
+		foreach ($os in @($found)) { $os | Add-Member -NotePropertyName LastBootUpTime -NotePropertyValue $bootedAt -Force -PassThru }
 	}
 }
 #endregion
@@ -1147,6 +1204,8 @@ $exported = @(
 $exported += @('whoami.exe', 'Test-CsSetupPermission', 'Get-CsPoolFabricState')
 # Patching a pool (issue 14)
 $exported += @('Get-CsPoolUpgradeReadinessState', 'Get-CsUpgradeDomainInfo', 'Invoke-CsComputerFailOver', 'Invoke-CsComputerFailBack')
+# Restarting a held server
+$exported += @('Restart-Computer')
 # Drill
 $exported += @('Get-CsUser', 'Get-CsUserPoolInfo', 'Invoke-CsPoolFailOver', 'Invoke-CsPoolFailBack', 'Invoke-CsManagementServerFailover')
 # Unpair
