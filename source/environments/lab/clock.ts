@@ -16,14 +16,25 @@ export const systemClock: Clock = {
 				reject(abortReason(signal));
 				return;
 			}
+			const dueAt = Date.now() + Math.max(0, ms);
+			let timer: NodeJS.Timeout | undefined;
 			const onAbort = () => {
 				clearTimeout(timer);
 				reject(abortReason(signal));
 			};
-			const timer = setTimeout(() => {
-				signal?.removeEventListener('abort', onAbort);
-				resolve();
-			}, Math.max(0, ms));
+			// A timer may fire a millisecond before Date.now() reaches its delay, and the lab reads the farm by Date.now():
+			// a service slept into Running must read Running when the sleep ends.
+			const wait = () => {
+				timer = setTimeout(() => {
+					if (Date.now() < dueAt) {
+						wait();
+						return;
+					}
+					signal?.removeEventListener('abort', onAbort);
+					resolve();
+				}, Math.max(0, dueAt - Date.now()));
+			};
+			wait();
 			signal?.addEventListener('abort', onAbort, { once: true });
 		}),
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../source/environments/lab/clock.js';
+import { ManualClock, systemClock } from '../../../source/environments/lab/clock.js';
 
 describe('ManualClock', () => {
 	it('jumps ahead to each pending sleep, so concurrent sleeps overlap as on a real clock', async () => {
@@ -33,5 +33,18 @@ describe('ManualClock', () => {
 		const sleeping = clock.sleep(1000, controller.signal);
 		controller.abort(new Error('operator pressed Ctrl+C'));
 		await expect(sleeping).rejects.toThrow('operator pressed Ctrl+C');
+	});
+});
+
+describe('systemClock', () => {
+	it('never wakes before Date.now() has reached the delay: the lab reads its farm by Date.now()', async () => {
+		const early: number[] = [];
+		for (let index = 0; index < 500; index++) {
+			const ms = 1 + (index % 2);
+			const startedAt = Date.now();
+			await systemClock.sleep(ms);
+			if (Date.now() - startedAt < ms) early.push(index);
+		}
+		expect(early).toEqual([]);
 	});
 });
