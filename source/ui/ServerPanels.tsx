@@ -41,7 +41,7 @@ const colorFor = (task: ServerTask) =>
  * twice a second the render figure of `npm run bench -- --only render` was about 8 % of a core, once a second 4.75 %.
  */
 export const SCREEN_CLOCK_MS = 1000;
-const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** Where a line is too long, the exit code, try and skip reason after the elapsed time are cut before the server's name. */
 const EXPLANATION_GIVES_WAY = 1000;
 

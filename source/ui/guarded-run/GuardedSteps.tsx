@@ -2,10 +2,8 @@ import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import type { GuardedStep, GuardedStepStatus } from '../../procedure/guarded-run.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { Elapsed } from '../Elapsed.js';
-import { SCREEN_CLOCK_MS } from '../ServerPanels.js';
+import { SCREEN_CLOCK_MS, SPINNER_FRAMES } from '../ServerPanels.js';
 import { unicodeSymbols, useSymbols, type Symbols } from '../symbols.js';
-
-const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export const STATUS_COLORS: Partial<Record<GuardedStepStatus, string>> = { done: 'green', failed: 'red', waiting: 'yellow', unverified: 'yellow', unknown: 'yellow', running: 'cyan' };
 
