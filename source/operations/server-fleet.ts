@@ -6,7 +6,7 @@ import { CheckpointFailure } from '../session/checkpoint-queue.js';
 import type { CommandResult } from '../session/change-record.js';
 import { describeObservation, type Observation } from '../sfb/observation.js';
 import { currentDomains, type ScheduledDomain, type UpgradeSchedule } from '../sfb/upgrade-domains.js';
-import { isHeld, type ServerPhase } from '../procedure/state.js';
+import { isHeld, type ServerPhase, type ServerTask } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
 import { iso } from './context.js';
 import { couldNotTell, settleObservation } from './unknowns.js';
@@ -58,12 +58,19 @@ export interface Hold {
 	bootTime?: string;
 }
 
+/** The hold a held task is checked against: its own boot time then where it was read, else when it was held. */
+function holdOf(task: ServerTask): Hold {
+	return { since: task.heldSince ?? task.endedAt ?? 0, ...(task.bootAtHold === undefined ? {} : { bootTime: task.bootAtHold }) };
+}
+
 /** What a phase does with a server held at Bootstrapper exit 3010 before it runs there again (restart-held.ts). */
 export interface HeldWork {
 	/** Whether it is ready to run again: restarted since it was held (its boot time), and back in its pool. */
 	restartedSince(server: string, hold: Hold): Promise<Observation>;
 	/** Fail it over, restart it, wait for it, fail it back; a stage that fails throws a TaskFailure that keeps it held. */
 	restart(server: string, hold: Hold, run: { signal: AbortSignal; onLine: (line: string) => void }): Promise<void>;
+	/** The same restart as commands an operator runs in order, when the server is done by hand. */
+	handCommands(server: string): string[];
 }
 
 export type FleetResult =
@@ -185,11 +192,18 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	 * nobody is asked. Otherwise the commands are shown once, and when the operator says so the probe checks the farm;
 	 * not verified is said with the evidence, and asked again: check again, run it remotely after all, skip, or leave it.
 	 */
-	const handOff = async (server: string): Promise<'remote' | undefined> => {
-		const commands = work.handCommands?.(server) ?? [];
+	const handOff = async (server: string, hold?: Hold): Promise<'remote' | undefined> => {
+		const commands = [...(hold ? work.held!.handCommands(server) : []), ...(work.handCommands?.(server) ?? [])];
+		// A held server's work was done once already (exit 3010): only a restart since the hold tells the new run from it.
+		const verify = async () => {
+			if (!hold) return work.verify(server);
+			const restarted = await work.held!.restartedSince(server, hold);
+			return restarted.state === 'done' ? work.verify(server) : restarted;
+		};
 		const startedAt = Date.now();
-		session.dispatch({ type: 'task-started', phase: work.phase, server });
-		let observation = await work.verify(server);
+		// A held server stays held (its hold is what the farm is checked against) until the farm shows it restarted.
+		if (!hold) session.dispatch({ type: 'task-started', phase: work.phase, server });
+		let observation = await verify();
 		let checkedByOperator = false;
 		for (;;) {
 			if (observation.state === 'done') {
@@ -225,11 +239,11 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			}
 			if (answer.action === 'defer') {
 				const message = `to be run on ${server} by hand: ${commands.join(' ; ')} (${seen})`;
-				session.dispatch({ type: 'task-failed', phase: work.phase, server, message });
+				session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(hold ? { exitCode: 3010, rebootRequired: true } : {}) });
 				deferred.push(server);
 				return undefined;
 			}
-			observation = await work.verify(server);
+			observation = await verify();
 			checkedByOperator = true;
 		}
 	};
@@ -242,7 +256,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		const task = session.state.servers[server]!.tasks[work.phase];
 		const how = heldAnswers.get(server) ?? (task.restartStage ? 'restart' : 'check-restarted');
 		heldAnswers.delete(server);
-		const hold: Hold = { since: task.heldSince ?? task.endedAt ?? 0, ...(task.bootAtHold === undefined ? {} : { bootTime: task.bootAtHold }) };
+		const hold = holdOf(task);
 		const onLine = (line: string) => session.dispatch({ type: 'task-output', phase: work.phase, server, line });
 		try {
 			if (how === 'restart') await work.held!.restart(server, hold, { signal: stop.signal, onLine });
@@ -271,7 +285,11 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	const attempt = async (server: string, slot: (task: () => Promise<void>) => Promise<void> = (task) => task()) => {
 		if (stop.signal.aborted) return;
 		const task = session.state.servers[server]?.tasks[work.phase];
-		if (work.held && task && isHeld(task)) {
+		if (work.held && task && isHeld(task) && byHand(server)) {
+			const hold = holdOf(task);
+			if ((await handOff(server, hold)) !== 'remote') return;
+		}
+		if (work.held && isHeld(session.state.servers[server]!.tasks[work.phase])) {
 			// A restart is work the tool runs: it takes the pool's slot, so no two servers of a pool go down at once.
 			let released = false;
 			await slot(async () => {
@@ -387,7 +405,8 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				return;
 			case 'by-hand':
 				session.dispatch({ type: 'by-hand-set', servers: [server], byHand: true });
-				session.dispatch({ type: 'task-reset', phase: work.phase, server });
+				// A held server keeps its hold: done by hand, it counts once the farm shows it restarted.
+				if (!isHeld(session.state.servers[server]!.tasks[work.phase])) session.dispatch({ type: 'task-reset', phase: work.phase, server });
 				schedule(server);
 				return;
 			case 'skip':

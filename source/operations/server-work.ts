@@ -1,5 +1,5 @@
 import { BACKUP_SERVICE, EnvironmentError } from '../environments/port.js';
-import { bootstrapperCommand, bootstrapperOnServerCommand, cumulativeUpdateCommand, pushReplicationCommand, replicationCommand, startServiceCommand, startServiceOnServerCommand } from '../sfb/commands.js';
+import { bootstrapperCommand, bootstrapperOnServerCommand, failBackCommand, failOverCommand, restartCommand, cumulativeUpdateCommand, pushReplicationCommand, replicationCommand, startServiceCommand, startServiceOnServerCommand } from '../sfb/commands.js';
 import type { FrontEndPool } from '../sfb/model.js';
 import { iso, type OperationContext } from './context.js';
 import { judgeReplication, probe } from './probes.js';
@@ -21,6 +21,7 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 					held: {
 						restartedSince: (server, hold) => readyAfterRestart(restarting, server, hold),
 						restart: (server, hold, run) => restartHeldServer(context, restarting, server, hold, run),
+						handCommands: (server) => [failOverCommand(server), restartCommand(server), failBackCommand(server)],
 					},
 				}
 			: {}),

@@ -54,7 +54,7 @@ export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFail
 		? [
 				...(failure.canRestart ? [{ label: `Restart ${shortName(failure.server)} now (fail over, restart, fail back, Bootstrapper again)`, value: 'restart' as const }] : []),
 				{ label: 'I restarted it myself: check again', value: 'check-restarted' },
-				...(failure.canRunByHand ? [{ label: `I will run it on ${failure.server} myself (show the commands)`, value: 'by-hand' as const }] : []),
+				...(failure.canRunByHand ? [{ label: `I will restart ${shortName(failure.server)} and run Bootstrapper myself (show the commands)`, value: 'by-hand' as const }] : []),
 				{ label: 'Skip it: no CU or LYNCBACKUP there (give a reason)', value: 'skip' },
 				{ label: 'Stop once the others finish; restart it, then resume', value: 'defer' },
 			]

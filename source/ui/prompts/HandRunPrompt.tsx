@@ -31,7 +31,7 @@ export function HandRunPrompt({ request, onAnswer }: { request: HandRun; onAnswe
 				{`${symbols.running} ${PHASE_NAMES[request.phase]} on ${server}, by you`}
 			</Text>
 			{request.lastCheck && <Paragraph color="yellow">{`${symbols.warning} Not verified: ${sanitizeLine(request.lastCheck)}`}</Paragraph>}
-			<Paragraph>{`Run the ${count === 1 ? 'command' : `${count} commands`} printed above (scroll up to ${count === 1 ? 'it' : 'them'}) on ${server}, in an elevated Management Shell; the farm then says whether it is done.`}</Paragraph>
+			<Paragraph>{`Run the ${count === 1 ? 'command' : `${count} commands`} printed above (scroll up to ${count === 1 ? 'it' : 'them'}) on ${server}${count === 1 ? '' : ', in order'}, in an elevated Management Shell; the farm then says whether it is done.`}</Paragraph>
 			{askingReason ? (
 				<ReasonField question={`Why skip ${server}?`} onReason={(reason) => onAnswer({ action: 'skip', reason })} onBack={() => setAskingReason(false)} />
 			) : (

@@ -12,7 +12,7 @@ import { probe } from '../../../source/operations/probes.js';
 import type { HandRun, HandRunDecision, Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
-import { bootstrapperOnServerCommand } from '../../../source/sfb/commands.js';
+import { bootstrapperOnServerCommand, failBackCommand, failOverCommand, restartCommand } from '../../../source/sfb/commands.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
 const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
@@ -176,5 +176,29 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		expect(asked[0]?.commands).toEqual([bootstrapperOnServerCommand(found)]);
 		expect(asked[0]?.commands[0]).toMatch(/^& 'E:\\Lync''s\\Deployment\\Bootstrapper\.exe'; /);
 		expect(result.session.state.byHand).toEqual([SERVER]);
+	});
+	it('on a server held at exit 3010: the restart comes first in the commands, and only a restart since the hold counts it done', async () => {
+		const environment = await lab([{ type: 'reboot-required', server: SERVER, attempts: 1 }]);
+		const base: Operator = { ...automatic, decideFailure: async (failure) => (failure.rebootRequired ? { action: 'by-hand' } : { action: 'abort' }) };
+		const { operator, asked } = handOperator(async (request, all) => {
+			if (request.phase === 'backup-service') await runThere(environment, request);
+			else if (all.length === 2) {
+				await environment.restart(SERVER);
+				while (!(await environment.readBootTime(SERVER).then(() => true, () => false))) await new Promise((resolve) => setTimeout(resolve, 5));
+				await runThere(environment, request);
+			}
+			return { action: 'check' };
+		}, base);
+		const result = await drive(environment, operator, []);
+		expect(result.outcome, result.reason).toBe('done');
+		// Bootstrapper's first run installed the Backup Service already: that alone must not pass for the run after the restart.
+		expect(asked.map((request) => [request.phase, request.lastCheck?.replace(/:.*/s, '')])).toEqual([
+			['bootstrapper', undefined],
+			['bootstrapper', 'not done yet'],
+			['backup-service', undefined],
+		]);
+		expect(asked[0]?.commands).toEqual([failOverCommand(SERVER), restartCommand(SERVER), failBackCommand(SERVER), BOOTSTRAPPER_BY_HAND]);
+		expect(asked[1]?.lastCheck).toContain('it has not restarted since');
+		expect(result.session.state.servers[SERVER]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded' });
 	});
 });
