@@ -140,21 +140,32 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 		const gate = state?.current === 'bootstrapper' && state.replication && !state.replication.settled ? state.replication : undefined;
 		const serverPhase = state && !blocking && !gate && isServerPhase(state.current) ? state.current : undefined;
 		const preflight = state?.preflight && !state.preflight.accepted && !state.preflight.checks && !serverPhase && !gate ? state.preflight : undefined;
+		// Under a prompt the panels give up their rows first (clipped), down to the progress line and one server.
+		const panelsGiveWay = Boolean(pending && serverPhase);
 		main = (
-			<Box flexDirection="column">
+			<Box flexDirection="column" {...(panelsGiveWay ? { height: bodyRows } : {})}>
 				{state && serverPhase && (
-					<ServerPanels
-						state={state}
-						phase={serverPhase}
-						rows={panelsRows}
-						now={now}
-						progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
-					/>
+					<Box flexDirection="column" flexShrink={1} minHeight={panelsGiveWay ? PANEL_ROWS_UNDER_PROMPT : 0} overflow="hidden">
+						{/* Kept whole inside, so that giving way clips the panels rather than squeezing their rows onto one another. */}
+						<Box flexDirection="column" flexShrink={0}>
+							<ServerPanels
+							state={state}
+							phase={serverPhase}
+							rows={panelsRows}
+							now={now}
+							progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
+							/>
+						</Box>
+					</Box>
 				)}
 				{preflight && !pending && <PreflightPanel preflight={preflight} rows={panelsRows} now={now} />}
 				{gate && !blocking && <ReplicationPanel gate={gate} rows={panelsRows} now={now} />}
 				{state && !blocking && state.current === 'sync' && <SyncPanels state={state} columns={columns} now={now} steadyPolls={steadyPolls} />}
-				{pending && <PromptView key={pending.id} pending={pending} rows={bodyRows} state={state} kind={store.kind} previous={(kind) => bridge.previous(kind)} />}
+				{pending && (
+					<Box flexDirection="column" flexShrink={0}>
+						<PromptView key={pending.id} pending={pending} rows={panelsGiveWay ? bodyRows - PANEL_ROWS_UNDER_PROMPT : bodyRows} state={state} kind={store.kind} previous={(kind) => bridge.previous(kind)} />
+					</Box>
+				)}
 				{!pending && !serverPhase && !gate && !preflight && state?.current !== 'sync' && <Waiting text={waitingText(state, step?.title, Boolean(store.description))} />}
 			</Box>
 		);
@@ -182,7 +193,8 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 					)
 				}
 			</Static>
-			<Box flexDirection="column">
+			{/* A character past the last column makes the terminal wrap a row Ink does not count: its next erase leaves a row behind, and a frame it thinks fills the screen clears the scrollback. */}
+			<Box flexDirection="column" overflowX="hidden">
 					<Header state={state} kind={store.kind} notes={store.notes} />
 					<Text dimColor wrap="truncate-end">
 						{store.description ?? ' '}
@@ -208,6 +220,9 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 		</>
 	);
 }
+
+/** What stays of the server panels under a prompt: the progress line and one server. */
+const PANEL_ROWS_UNDER_PROMPT = 2;
 
 function Waiting({ text }: { text: string }) {
 	const screenReader = useIsScreenReaderEnabled();

@@ -58,7 +58,7 @@ export function PromptView({ pending, rows, state, kind, previous }: Props) {
 		case 'cumulative-update':
 			return <CumulativeUpdatePrompt servers={prompt.servers} canRun={prompt.canRun} onAnswer={answer} />;
 		case 'failure':
-			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} kind={kind} onAnswer={answer} />;
+			return <FailurePrompt key={`${prompt.failure.server}-${prompt.failure.attempts}`} failure={prompt.failure} kind={kind} rows={rows} onAnswer={answer} />;
 		case 'unknown':
 			return <UnknownPrompt key={`${prompt.unknown.subject}-${prompt.unknown.what}-${prompt.unknown.attempts}`} unknown={prompt.unknown} onAnswer={answer} />;
 		case 'by-hand':

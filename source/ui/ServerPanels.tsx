@@ -57,7 +57,8 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 	const stage = task.stage && (task.state === 'running' || task.state === 'failed') ? PATCH_STAGE_WORDS[task.stage] : undefined;
 	const state = stage === undefined ? STATE_WORDS[task.state] : task.state === 'running' ? stage : `${STATE_WORDS[task.state]} ${stage}`;
 	return (
-		<Box>
+		// What gives way at the row's end is cut at the last column, not drawn past it (the terminal would wrap it).
+		<Box overflowX="hidden">
 			<Box width={3} flexShrink={0}>
 				<Text color={color}>
 					{(task.state === 'running' || restarting(task)) && !waitingOnYou && symbols === unicodeSymbols

@@ -7,7 +7,9 @@ import type { NewEvent } from '../../source/session/session.js';
 import { phaseProgress } from '../../source/procedure/progress.js';
 import { ServerPanels } from '../../source/ui/ServerPanels.js';
 import { SymbolsContext, asciiSymbols, unicodeSymbols } from '../../source/ui/symbols.js';
-import { plain } from '../helpers/frames.js';
+import stringWidth from 'string-width';
+import { plain, waitForFrame } from '../helpers/frames.js';
+import { renderComponent } from '../helpers/render.js';
 
 function stateWith(events: NewEvent[]): ProcedureState {
 	const servers = ['fe1', 'fe2', 'fe3', 'fe4', 'fe5'].map((name) => ({ fqdn: `${name}.contoso.com`, pool: 'pool-a.contoso.com' }));
@@ -144,6 +146,20 @@ describe('a server done by hand', () => {
 		const frame = plain(view.lastFrame());
 		expect(frame).toMatch(/▸ +fe1\.contoso\.com pool-a waiting on you \(by hand\)/);
 		expect(frame).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] +fe2\.contoso\.com pool-a running/);
+		view.unmount();
+	});
+	it.each([80, 81, 60])('never draws past the last of %i columns, however the server row fills it: the terminal would wrap a row Ink does not count', async (columns) => {
+		const servers = [{ fqdn: 'dub-fe02.contoso.com', pool: 'pool-dublin.contoso.com' }];
+		const events = [
+			{ type: 'servers-planned', servers },
+			{ type: 'task-started', phase: 'bootstrapper', server: 'dub-fe02.contoso.com' },
+			{ type: 'task-failed', phase: 'bootstrapper', server: 'dub-fe02.contoso.com', message: 'exit 3010', exitCode: 3010, rebootRequired: true },
+			{ type: 'restart-stage', server: 'dub-fe02.contoso.com', stage: 'boot-wait' },
+		] as const;
+		const restarting = events.reduce((state, event, index) => reduce(state, { ...event, at: 1000 * index } as ProcedureEvent), initialState('s', { kind: 'lab', description: 'LAB' }, 0));
+		const view = renderComponent(<ServerPanels state={restarting} phase="bootstrapper" rows={20} now={4000} progress={progress(restarting)} />, { columns });
+		const frame = plain(await waitForFrame(view, 'dub-fe02'));
+		expect(frame.split('\n').filter((line) => stringWidth(line) > columns)).toEqual([]);
 		view.unmount();
 	});
 });

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useState } from 'react';
 import type { EnvironmentKind } from '../../environments/port.js';
 import type { FailureDecision, ServerFailure } from '../../procedure/operator.js';
@@ -6,7 +6,9 @@ import { EVENT_4007 } from '../../operations/server-work.js';
 import { PHASE_NAMES } from '../../procedure/state.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { shortName } from '../format.js';
+import { BORDERED, Paragraph, paragraphRows } from '../Paragraph.js';
 import { Picker } from '../Picker.js';
+import { useTerminalSize } from '../use-terminal-size.js';
 import { useSymbols } from '../symbols.js';
 import { ReasonField } from './ReasonField.js';
 
@@ -25,12 +27,13 @@ function crashAdvice(kind: EnvironmentKind): string {
  * Before sfb-pair restarts a held server: what it does, in order, and what the server's users feel. The pool is not failed
  * over, so the server's users move to the pool's other servers: their calls on it drop for a moment.
  */
+const restartQuestion = (server: string) =>
+	`Restart ${server} now? Its users move to the pool's other servers first (Invoke-CsComputerFailOver): calls on ${server} drop for a moment. Then Restart-Computer, a wait for it to answer with a new boot time, Invoke-CsComputerFailBack, and Bootstrapper again.`;
+
 function RestartConfirm({ server, onAnswer }: { server: string; onAnswer(restart: boolean): void }) {
 	return (
 		<Box flexDirection="column">
-			<Text>
-				{`Restart ${server} now? Its users move to the pool's other servers first (Invoke-CsComputerFailOver): calls on ${server} drop for a moment. Then Restart-Computer, a wait for it to answer with a new boot time, Invoke-CsComputerFailBack, and Bootstrapper again.`}
-			</Text>
+			<Paragraph inset={BORDERED}>{restartQuestion(server)}</Paragraph>
 			<Picker
 				options={[
 					{ label: `Yes: restart ${server} now`, value: 'yes' as const },
@@ -42,8 +45,15 @@ function RestartConfirm({ server, onAnswer }: { server: string; onAnswer(restart
 	);
 }
 
-/** A failed server: retry, skip with a recorded reason, or abort; the other servers keep going meanwhile. */
-export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFailure; kind: EnvironmentKind; onAnswer(value: FailureDecision): void }) {
+/** The rows the reason field takes: its question, the line typed, its hint. */
+const REASON_ROWS = 3;
+
+/**
+ * A failed server: retry, skip with a recorded reason, or abort; the other servers keep going meanwhile. Given `rows`,
+ * a long message is cut to what leaves the choices on screen (the whole message is in the scrollback above): a frame
+ * as tall as the terminal makes Ink clear the screen, scrollback and all.
+ */
+export function FailurePrompt({ failure, kind, rows, onAnswer }: { failure: ServerFailure; kind: EnvironmentKind; rows?: number; onAnswer(value: FailureDecision): void }) {
 	const othersFailed = failure.otherFailures.length;
 	const [askingReason, setAskingReason] = useState(false);
 	const [confirmingRestart, setConfirmingRestart] = useState(false);
@@ -65,15 +75,26 @@ export function FailurePrompt({ failure, kind, onAnswer }: { failure: ServerFail
 				{ label: `Skip ${failure.server} (you give a reason)`, value: 'skip' },
 				{ label: 'Abort: stop every server, keep the session to resume', value: 'abort' },
 			];
+	const title = failure.rebootRequired
+		? `${symbols.warning} ${failure.server} is held: it must restart (exit 3010)`
+		: `${symbols.failed} ${PHASE_NAMES[failure.phase]} failed on ${failure.server} (attempt ${failure.attempts})`;
+	const { columns } = useTerminalSize();
+	const height = (text: string) => paragraphRows(text, columns, BORDERED);
+	const below = askingReason ? REASON_ROWS : confirmingRestart ? height(restartQuestion(failure.server)) + 2 : options.length;
+	const messageRows = rows === undefined ? undefined : Math.max(1, rows - 2 - height(title) - (crashed ? height(crashAdvice(kind)) : 0) - below);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={failure.rebootRequired ? 'yellow' : 'red'} paddingX={1}>
-			<Text color={failure.rebootRequired ? 'yellow' : 'red'} bold>
-				{failure.rebootRequired
-					? `${symbols.warning} ${failure.server} is held: it must restart (exit 3010)`
-					: `${symbols.failed} ${PHASE_NAMES[failure.phase]} failed on ${failure.server} (attempt ${failure.attempts})`}
-			</Text>
-			<Text>{sanitizeLine(failure.message)}</Text>
-			{crashed && <Text color="yellow">{crashAdvice(kind)}</Text>}
+			<Paragraph inset={BORDERED} color={failure.rebootRequired ? 'yellow' : 'red'} bold>
+				{title}
+			</Paragraph>
+			<Paragraph inset={BORDERED} maxLines={messageRows} more={(hidden) => `… ${hidden} more line${hidden === 1 ? '' : 's'}: the whole message is in the scrollback above`}>
+				{sanitizeLine(failure.message)}
+			</Paragraph>
+			{crashed && (
+				<Paragraph inset={BORDERED} color="yellow">
+					{crashAdvice(kind)}
+				</Paragraph>
+			)}
 			{askingReason ? (
 				<ReasonField question={`Why skip ${failure.server}?`} onReason={(reason) => onAnswer({ action: 'skip', reason })} onBack={() => setAskingReason(false)} />
 			) : confirmingRestart ? (
