@@ -369,9 +369,15 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		}
 	};
 
+	/** Failed, and not held: a held server runs again only once it has restarted, never on a retry. */
+	const retriable = (server: string) => {
+		const task = session.state.servers[server]?.tasks[work.phase];
+		return task?.state === 'failed' && !isHeld(task);
+	};
+
 	const decide = async (server: string, message: string) => {
 		const decision = await inTurn((): Promise<FailureDecision> | FailureDecision => {
-			if (retryWithoutAsking.delete(server)) return { action: 'retry' };
+			if (retryWithoutAsking.delete(server) && retriable(server)) return { action: 'retry' };
 			const task = session.state.servers[server]?.tasks[work.phase];
 			return operator.decideFailure({
 				phase: work.phase,
@@ -382,9 +388,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				attempts: task?.attempts ?? 1,
 				lines: task?.lines ?? [],
 				...(work.handCommands ? { canRunByHand: true } : {}),
-				otherFailures: work.servers
-					.map(({ fqdn }) => fqdn)
-					.filter((fqdn) => fqdn !== server && session.state.servers[fqdn]?.tasks[work.phase].state === 'failed'),
+				otherFailures: work.servers.map(({ fqdn }) => fqdn).filter((fqdn) => fqdn !== server && retriable(fqdn)),
 			});
 		});
 		if (!decision) return;
@@ -394,7 +398,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		switch (decision.action) {
 			case 'retry-all-failed':
 				for (const { fqdn } of work.servers) {
-					if (fqdn !== server && session.state.servers[fqdn]?.tasks[work.phase].state === 'failed') retryWithoutAsking.add(fqdn);
+					if (fqdn !== server && retriable(fqdn)) retryWithoutAsking.add(fqdn);
 				}
 				session.dispatch({ type: 'task-reset', phase: work.phase, server });
 				schedule(server);

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { autoOperator } from '../../../source/cli/auto-operator.js';
+import { driveProcedure } from '../../../source/cli/procedure-driver.js';
+import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
+import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
+import type { FailureDecision, Operator, ServerFailure } from '../../../source/procedure/operator.js';
+import type { Session } from '../../../source/session/session.js';
+import { readChangeRecord } from '../../../source/session/change-record.js';
+import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+
+const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'wizard' };
+const POOL = 'pool-redmond.contoso.com';
+const BACKUP = 'pool-dublin.contoso.com';
+const HELD = 'red-fe01.contoso.com';
+const FAILED = 'dub-fe02.contoso.com';
+let stateDir: string;
+
+beforeEach(() => {
+	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-held-retry-'));
+});
+afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+
+describe('"retry it and the other failed servers" beside a held server', () => {
+	it('neither counts nor retries the held server: it runs Bootstrapper again only once it has restarted', async () => {
+		const base = await loadScenario('default');
+		const faults = [
+			{ type: 'reboot-required', server: HELD, attempts: 1 },
+			{ type: 'bootstrapper-exit', server: FAILED, exitCode: 1603, attempts: 1 },
+		];
+		const environment = await openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'held-retry', faults }, 'held-retry.json'), timeScale: 5000 });
+		let session: Session | undefined;
+		const failures: ServerFailure[] = [];
+		let heldAsked = 0;
+		const automatic = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator: Operator = {
+			...automatic,
+			decideFailure: async (failure): Promise<FailureDecision> => {
+				failures.push(failure);
+				if (failure.server === FAILED) return { action: 'retry-all-failed' };
+				heldAsked += 1;
+				if (heldAsked > 1) return { action: 'defer' };
+				// Looked at again (not restarted yet) only once the other server has failed, so that its retry-all comes first.
+				while (session?.state.servers[FAILED]?.tasks.bootstrapper.state !== 'failed') await new Promise((resolve) => setTimeout(resolve, 5));
+				return { action: 'check-restarted' };
+			},
+		};
+		const result = await driveProcedure({ environment, stateDir, operator, perPool: 1, signal: new AbortController().signal, identity: IDENTITY, onSession: (opened) => (session = opened) });
+
+		expect(failures.find((failure) => failure.server === FAILED)?.otherFailures).not.toContain(HELD);
+		expect(heldAsked).toBe(2);
+		const runs = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl')).filter((entry) => entry.type === 'command' && entry.target === HELD && entry.phase === 'bootstrapper');
+		expect(runs).toHaveLength(1);
+		expect(result.session.state.servers[HELD]!.tasks.bootstrapper).toMatchObject({ state: 'failed', rebootRequired: true });
+		expect(result.session.state.servers[FAILED]!.tasks.bootstrapper.state).toBe('succeeded');
+	});
+});
