@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { EnvironmentError, FRONT_END_SERVICE, type ServerRestarting } from '../environments/port.js';
 import type { RestartStage } from '../procedure/state.js';
 import { bootTimeCommand, failBackCommand, failOverCommand, readServiceCommand, restartCommand } from '../sfb/commands.js';
@@ -85,7 +86,6 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 	const pollMs = pacing.restartPollMs ?? POLL_MS;
 	const timeoutMs = pacing.restartTimeoutMs ?? TIMEOUT_MS;
 	const interrupted = session.state.servers[server]?.tasks.bootstrapper.restartStage;
-	const stage = (value: RestartStage | undefined) => session.dispatch({ type: 'restart-stage', server, stage: value });
 	const note = (text: string) => recorder?.note(`${server}: ${text}`, iso(Date.now()));
 	const failBackHint = `the failback command is ${failBackCommand(server)}`;
 	const held = (message: string) => new TaskFailure(message, HELD_EXIT, true);
@@ -130,6 +130,16 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 		}
 	};
 
+	if (runsHere(server)) {
+		throw held(
+			`sfb-pair runs on ${server} itself and does not restart the computer it runs on: nothing was done to it; restart it yourself (${failOverCommand(server)}, restart it, then ${failBackCommand(server)}) and choose "I restarted it myself", or run sfb-pair from another computer`,
+		);
+	}
+	let current: RestartStage | undefined = interrupted;
+	const stage = (value: RestartStage | undefined) => {
+		current = value;
+		session.dispatch({ type: 'restart-stage', server, stage: value });
+	};
 	try {
 		let booted: number | undefined;
 		let before: number;
@@ -190,9 +200,16 @@ export async function restartHeldServer(context: OperationContext, restarting: S
 		await waitForFrontEnd(context, server, timeoutMs, pollMs, run.signal, booted);
 		stage(undefined);
 	} catch (error) {
-		if (!run.signal.aborted) stage(undefined);
+		// Restarted and not back in time, the wait is where the next attempt starts: never a second restart.
+		if (!run.signal.aborted && current !== 'boot-wait') stage(undefined);
 		throw error;
 	}
+}
+
+/** Whether `server` is the computer sfb-pair runs on (its short name), which a restart would take down with it. */
+export function runsHere(server: string, here = hostname()): boolean {
+	const short = (name: string) => name.split('.')[0]!.toLowerCase();
+	return short(server) === short(here);
 }
 
 /** The Front End service Running again after the failback; how long it takes to start is the server's, so bounded. */

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { autoOperator } from '../../../source/cli/auto-operator.js';
@@ -96,7 +96,8 @@ describe('a server held at Bootstrapper exit 3010, restarted by sfb-pair (run --
 		);
 		const state = result.session.state;
 		expect(state.servers[HELD]!.tasks.bootstrapper).toMatchObject({ state: 'failed', rebootRequired: true });
-		expect(state.servers[HELD]!.tasks.bootstrapper.restartStage).toBeUndefined();
+		// Restarted and not back: the next attempt waits for it from there, it is not restarted twice.
+		expect(state.servers[HELD]!.tasks.bootstrapper.restartStage).toBe('boot-wait');
 		expect(environment.readFarm().servers[HELD]).toMatchObject({ failedOver: true, hung: true });
 		const others = state.serverOrder.filter((server) => server !== HELD);
 		expect(others.map((server) => state.servers[server]!.tasks.bootstrapper.state)).toEqual(others.map(() => 'succeeded'));
@@ -214,3 +215,65 @@ describe('a restart cut short while the server was down, resumed while it is sti
 	});
 });
 
+
+describe('a restart that must not start, or must not start again', () => {
+	const context = (session: Session, failedOver: () => boolean, timeoutMs = 60_000) =>
+		({
+			environment: { readService: async () => ({ state: failedOver() ? 'Stopped' : 'Running' }) } as unknown as Environment,
+			session,
+			recorder: undefined,
+			pacing: { restartPollMs: 1, restartTimeoutMs: timeoutMs, sleep: async () => new Promise((resolve) => setTimeout(resolve, 1)) },
+		}) as unknown as OperationContext;
+	const heldSession = (server: string) => {
+		const session = new Session(initialState('s', { kind: 'live', description: 'test' }, 0), undefined);
+		session.dispatch({ type: 'servers-planned', servers: [{ fqdn: server, pool: BACKUP }] });
+		session.dispatch({ type: 'task-failed', phase: 'bootstrapper', server, message: 'exit 3010', exitCode: 3010, rebootRequired: true });
+		return session;
+	};
+	const hold = { since: Date.parse('2026-12-01T10:00:00Z'), bootTime: '2026-11-20T08:00:00Z' };
+	const ok = async () => ({ exitCode: 0, rebootRequired: false, tail: [] });
+
+	it('the computer sfb-pair runs on is refused before anything is done to it: not failed over, not restarted', async () => {
+		const here = `${hostname().split('.')[0]}.contoso.com`;
+		const restarting = { readBootTime: vi.fn(async () => hold.bootTime), restart: vi.fn(ok), failOver: vi.fn(ok), failBack: vi.fn(ok), isFailedOver: vi.fn(async () => false) };
+		const attempt = restartHeldServer(context(heldSession(here), () => false), restarting, here, hold, { signal: new AbortController().signal, onLine: () => undefined });
+		await expect(attempt).rejects.toThrow(/runs on .* itself .*nothing was done to it/);
+		expect([restarting.failOver.mock.calls.length, restarting.restart.mock.calls.length]).toEqual([0, 0]);
+	});
+
+	it('restarted but not back in time: the next attempt waits for it again, never a second failover or restart', async () => {
+		const session = heldSession(HELD);
+		let failedOver = false;
+		let down = false;
+		let retried = false;
+		let readsSinceRetry = 0;
+		const restarting = {
+			readBootTime: vi.fn(async () => {
+				// Still down for the next attempt's first reads, then back with a later boot time.
+				if (retried && (readsSinceRetry += 1) > 2) return '2026-12-01T10:30:00Z';
+				if (down) throw new EnvironmentError('unreachable', `${HELD} cannot be reached over PowerShell remoting (WinRM)`);
+				return hold.bootTime;
+			}),
+			restart: vi.fn(async () => {
+				down = true;
+				return ok();
+			}),
+			failOver: vi.fn(async () => {
+				failedOver = true;
+				return ok();
+			}),
+			failBack: vi.fn(async () => {
+				failedOver = false;
+				return ok();
+			}),
+			isFailedOver: vi.fn(async () => failedOver),
+		};
+		const run = { signal: new AbortController().signal, onLine: () => undefined };
+		await expect(restartHeldServer(context(session, () => failedOver, 20), restarting, HELD, hold, run)).rejects.toThrow(/did not come back/);
+		expect(session.state.servers[HELD]!.tasks.bootstrapper.restartStage).toBe('boot-wait');
+		retried = true;
+		await restartHeldServer(context(session, () => failedOver), restarting, HELD, hold, run);
+		expect([restarting.failOver.mock.calls.length, restarting.restart.mock.calls.length, restarting.failBack.mock.calls.length]).toEqual([1, 1, 1]);
+		expect(session.state.servers[HELD]!.tasks.bootstrapper.restartStage).toBeUndefined();
+	});
+});
