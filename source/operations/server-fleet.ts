@@ -4,7 +4,8 @@ import type { FailureDecision, UnknownDecision, UnknownObservation } from '../pr
 import { PHASE_OUTCOMES } from '../procedure/picture.js';
 import { CheckpointFailure } from '../session/checkpoint-queue.js';
 import type { CommandResult } from '../session/change-record.js';
-import { describeObservation, type Observation } from '../sfb/observation.js';
+import { describeObservation, notDone, type Observation } from '../sfb/observation.js';
+import { restartCommand } from '../sfb/commands.js';
 import { currentDomains, type ScheduledDomain, type UpgradeSchedule } from '../sfb/upgrade-domains.js';
 import { isHeld, type ServerPhase, type ServerTask } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
@@ -192,20 +193,27 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 	 * nobody is asked. Otherwise the commands are shown once, and when the operator says so the probe checks the farm;
 	 * not verified is said with the evidence, and asked again: check again, run it remotely after all, skip, or leave it.
 	 */
-	const handOff = async (server: string, hold?: Hold): Promise<'remote' | undefined> => {
-		const commands = [...(hold ? work.held!.handCommands(server) : []), ...(work.handCommands?.(server) ?? [])];
-		// A held server's work was done once already (exit 3010): only a restart since the hold tells the new run from it.
-		const verify = async () => {
-			if (!hold) return work.verify(server);
-			const restarted = await work.held!.restartedSince(server, hold);
-			return restarted.state === 'done' ? work.verify(server) : restarted;
-		};
+	const handOff = async (server: string, hold?: Hold, afterRestart = false): Promise<'remote' | undefined> => {
+		// Held (exit 3010): first the restart, verified by the server's boot time; then Bootstrapper again.
+		const commands = hold ? work.held!.handCommands(server) : (work.handCommands?.(server) ?? []);
+		const note = hold
+			? `Restart it first: ${restartCommand(server)} ends the session there; run the failback once it answers again. Bootstrapper follows.`
+			: afterRestart
+				? `It has restarted: run Bootstrapper there again. The farm cannot tell this run from the one before the restart (the Backup Service was installed then), so it counts on your word.`
+				: undefined;
+		const verify = () => (hold ? work.held!.restartedSince(server, hold) : work.verify(server));
 		const startedAt = Date.now();
 		// A held server stays held (its hold is what the farm is checked against) until the farm shows it restarted.
 		if (!hold) session.dispatch({ type: 'task-started', phase: work.phase, server });
-		let observation = await verify();
+		// After the restart the farm already shows the first run's result: the operator is asked before anything counts.
+		let observation = afterRestart ? notDone(`Bootstrapper has not been run on ${server} since its restart`) : await verify();
 		let checkedByOperator = false;
 		for (;;) {
+			if (observation.state === 'done' && hold) {
+				recorder?.note(`${server}: ${observation.evidence}; Bootstrapper runs there again, by hand`, iso(Date.now()));
+				session.dispatch({ type: 'task-reset', phase: work.phase, server });
+				return handOff(server, undefined, true);
+			}
 			if (observation.state === 'done') {
 				recorder?.command({
 					command: commands.join(' ; '),
@@ -214,7 +222,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 					startedAt: iso(startedAt),
 					endedAt: iso(Date.now()),
 					outcome: 'succeeded',
-					verification: describeObservation(observation),
+					verification: afterRestart ? `the operator's word, after the restart: ${describeObservation(observation)}` : describeObservation(observation),
 				});
 				session.dispatch({ type: 'task-succeeded', phase: work.phase, server, observation });
 				return undefined;
@@ -222,9 +230,9 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			session.dispatch({ type: 'task-observed', phase: work.phase, server, observation });
 			const seen = observation.state === 'unknown' ? `could not tell: ${describeObservation(observation)}` : `not done yet: ${observation.evidence}`;
 			const lastCheck = checkedByOperator ? seen : undefined;
-			const request = { phase: work.phase, server, pool: poolOf.get(server) ?? '', commands, ...(lastCheck === undefined ? {} : { lastCheck }) };
+			const request = { phase: work.phase, server, pool: poolOf.get(server) ?? '', commands, ...(lastCheck === undefined ? {} : { lastCheck }), ...(note === undefined ? {} : { note }) };
 			const answer = await inTurn(() => {
-				session.dispatch({ type: 'by-hand-asked', phase: work.phase, server, commands, ...(lastCheck === undefined ? {} : { lastCheck }) });
+				session.dispatch({ type: 'by-hand-asked', phase: work.phase, server, commands, ...(lastCheck === undefined ? {} : { lastCheck }), ...(note === undefined ? {} : { note }) });
 				return operator.runByHand(request);
 			});
 			if (!answer) return undefined;

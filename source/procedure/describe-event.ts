@@ -78,7 +78,7 @@ export function describeEvent(state: ProcedureState, event: ProcedureEvent): str
 			return `${event.servers.join(', ')}: ${event.byHand ? 'done by hand (the operator runs the commands there; each is verified)' : 'run remotely again'}`;
 		case 'by-hand-asked':
 			return [
-				`${event.server}: ${PHASE_NAMES[event.phase]} by hand${event.lastCheck ? `, ${sanitizeLine(event.lastCheck)}` : ''}. Run on ${event.server}, in an elevated Management Shell:`,
+				`${event.server}: ${PHASE_NAMES[event.phase]} by hand${event.lastCheck ? `, ${sanitizeLine(event.lastCheck)}` : ''}.${event.note ? ` ${sanitizeLine(event.note)}` : ''} Run on ${event.server}, in an elevated Management Shell:`,
 				...event.commands,
 			].join('\n');
 		case 'preflight-accepted':

@@ -45,7 +45,7 @@ export type ProcedureEvent = Timed<
 	/** The operator runs the work on these servers themselves (remoting cannot, or by choice); `false` hands one back. */
 	| { type: 'by-hand-set'; servers: string[]; byHand: boolean }
 	/** The commands shown to the operator for a server done by hand, and why the last check did not count it done. */
-	| { type: 'by-hand-asked'; phase: ServerPhase; server: string; commands: string[]; lastCheck?: string }
+	| { type: 'by-hand-asked'; phase: ServerPhase; server: string; commands: string[]; lastCheck?: string; note?: string }
 	| { type: 'preflight-started'; pool: string; backup: string; subjects: string[] }
 	| { type: 'preflight-read'; subject: string; answered: boolean }
 	| { type: 'preflight-judged'; checks: Check[] }

@@ -72,6 +72,8 @@ export interface HandRun {
 	commands: string[];
 	/** Why the last check did not count it done, with the probe's evidence. */
 	lastCheck?: string;
+	/** What the operator must know to run them, beyond the commands (a restart among them ends the session). */
+	note?: string;
 }
 
 /** Check the farm now (the operator says it is done); run it remotely after all; skip it for a reason; or leave it (the session waits). */

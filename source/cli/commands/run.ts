@@ -169,9 +169,11 @@ async function runLocked(
 		for (const line of syncGuidance([{ fqdn: request.pool }, { fqdn: request.backup }], result.session.state.publish.warnings)) write(`  - ${line}`);
 	}
 	for (const line of closingLines(result.session.state, Date.now())) write(line);
+	// A held server done by hand waits on its restart commands, printed above: --restart-held does not apply to it.
+	const doneByHand = new Set(result.session.state.byHand ?? []);
 	const restartWaits = result.session.state.serverOrder.filter((server) => {
 		const task = result.session.state.servers[server]?.tasks.bootstrapper;
-		return task !== undefined && isHeld(task);
+		return task !== undefined && isHeld(task) && !doneByHand.has(server);
 	});
 	if (result.outcome === 'needs-operator' && restartWaits.length > 0) for (const line of heldNextSteps(request, restartWaits)) write(line);
 	if (result.outcome === 'done') write(drillSuggestion(request.pool));

@@ -30,6 +30,7 @@ export function HandRunPrompt({ request, onAnswer }: { request: HandRun; onAnswe
 			<Text color="cyan" bold wrap="truncate-end">
 				{`${symbols.running} ${PHASE_NAMES[request.phase]} on ${server}, by you`}
 			</Text>
+			{request.note && <Paragraph>{sanitizeLine(request.note)}</Paragraph>}
 			{request.lastCheck && <Paragraph color="yellow">{`${symbols.warning} Not verified: ${sanitizeLine(request.lastCheck)}`}</Paragraph>}
 			<Paragraph>{`Run the ${count === 1 ? 'command' : `${count} commands`} printed above (scroll up to ${count === 1 ? 'it' : 'them'}) on ${server}${count === 1 ? '' : ', in order'}, in an elevated Management Shell; the farm then says whether it is done.`}</Paragraph>
 			{askingReason ? (

@@ -177,28 +177,37 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		expect(asked[0]?.commands[0]).toMatch(/^& 'E:\\Lync''s\\Deployment\\Bootstrapper\.exe'; /);
 		expect(result.session.state.byHand).toEqual([SERVER]);
 	});
-	it('on a server held at exit 3010: the restart comes first in the commands, and only a restart since the hold counts it done', async () => {
+	it('on a server held at exit 3010: first the restart, counted only once the farm shows one since the hold; then Bootstrapper again, on the operator\'s word', async () => {
 		const environment = await lab([{ type: 'reboot-required', server: SERVER, attempts: 1 }]);
 		const base: Operator = { ...automatic, decideFailure: async (failure) => (failure.rebootRequired ? { action: 'by-hand' } : { action: 'abort' }) };
+		let bootstrapperRuns = 0;
 		const { operator, asked } = handOperator(async (request, all) => {
 			if (request.phase === 'backup-service') await runThere(environment, request);
 			else if (all.length === 2) {
 				await environment.restart(SERVER);
 				while (!(await environment.readBootTime(SERVER).then(() => true, () => false))) await new Promise((resolve) => setTimeout(resolve, 5));
+			} else if (all.length === 3) {
+				bootstrapperRuns += 1;
 				await runThere(environment, request);
 			}
 			return { action: 'check' };
 		}, base);
 		const result = await drive(environment, operator, []);
 		expect(result.outcome, result.reason).toBe('done');
-		// Bootstrapper's first run installed the Backup Service already: that alone must not pass for the run after the restart.
-		expect(asked.map((request) => [request.phase, request.lastCheck?.replace(/:.*/s, '')])).toEqual([
-			['bootstrapper', undefined],
-			['bootstrapper', 'not done yet'],
-			['backup-service', undefined],
+		// The first run's Backup Service alone never passes it: the restart is asked for, checked, then Bootstrapper.
+		expect(asked.map((request) => [request.phase, request.commands, request.lastCheck?.replace(/:.*/s, '')])).toEqual([
+			['bootstrapper', [failOverCommand(SERVER), restartCommand(SERVER), failBackCommand(SERVER)], undefined],
+			['bootstrapper', [failOverCommand(SERVER), restartCommand(SERVER), failBackCommand(SERVER)], 'not done yet'],
+			['bootstrapper', [BOOTSTRAPPER_BY_HAND], undefined],
+			['backup-service', ["Start-CsWindowsService -Name 'LYNCBACKUP'"], undefined],
 		]);
-		expect(asked[0]?.commands).toEqual([failOverCommand(SERVER), restartCommand(SERVER), failBackCommand(SERVER), BOOTSTRAPPER_BY_HAND]);
+		expect(asked[0]?.note).toMatch(/ends the session there; run the failback once it answers again/);
 		expect(asked[1]?.lastCheck).toContain('it has not restarted since');
+		expect(asked[2]?.note).toMatch(/counts on your word/);
+		expect(bootstrapperRuns).toBe(1);
 		expect(result.session.state.servers[SERVER]!.tasks.bootstrapper).toMatchObject({ state: 'succeeded' });
+		const verified = recordOf(result.recordPath).flatMap((entry) => (entry.type === 'command' && entry.target === `${SERVER} (run there by the operator)` && entry.phase === 'bootstrapper' ? [entry.verification] : []));
+		expect(verified).toEqual([expect.stringMatching(/^the operator's word, after the restart: /)]);
 	});
+
 });
