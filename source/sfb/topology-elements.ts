@@ -231,8 +231,8 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 	}
 
 	const clustersByKey = firstByKey(clusters, (cluster) => cluster.key);
-	const fileStoreOf = (userServices: ServiceRecord): string | undefined => {
-		const store = userServices.dependsOn.map((key) => servicesByKey.get(key)).find((service) => service?.role === 'FileStore');
+	const fileStoreOf = (dependencies: Dependencies): string | undefined => {
+		const store = dependencies.fileStore;
 		const host = store?.clusterKey === undefined ? undefined : clustersByKey.get(store.clusterKey)?.fqdn.value;
 		return host && store?.shareName ? `\\\\${host}\\${store.shareName}` : undefined;
 	};
@@ -247,18 +247,19 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 		const fqdn = cluster.fqdn.value ?? '';
 		if (registrar && userServices) {
 			const version = productVersionOf(registrar.serviceVersion);
-			const fileStore = fileStoreOf(userServices);
+			const dependencies = dependenciesOf(userServices, servicesByKey);
+			const fileStore = fileStoreOf(dependencies);
 			frontEndPools.push({
 				fqdn,
 				site: siteName(cluster.siteId),
-				edition: editionOf(cluster, hosted, userServices, servicesByKey),
+				edition: editionOf(cluster, hosted, dependencies.userStore),
 				version,
 				...(version === 'unknown' && registrar.serviceVersion !== undefined ? { serviceVersion: registrar.serviceVersion } : {}),
 				servers: [...cluster.machines].sort((a, b) => a.ordinal - b.ordinal).map((machine) => machine.fqdn.value ?? ''),
 				hostsCentralManagementStore: hosted.some((service) => service.role === 'CentralMgmt' && service.isActiveCms),
 				...(fileStore === undefined ? {} : { fileStore }),
 			});
-			const backEnd = backEndOf(userServices, servicesByKey, clustersByKey);
+			const backEnd = backEndOf(dependencies.userStore, clustersByKey);
 			if (backEnd) backEnds[fqdn] = backEnd;
 		} else {
 			const roles = [...new Set(hosted.map((service) => (service.isDirector ? 'Director' : service.role)))];
@@ -273,19 +274,27 @@ function interpret(sites: Site[], clusters: ClusterRecord[], services: ServiceRe
 	return { ...(signature === undefined ? {} : { signature }), sites, frontEndPools, otherClusters, backEnds, centralManagementStores };
 }
 
+/** The first file store and the first user store among what a pool's user services depend on, found in one pass over them. */
+interface Dependencies {
+	fileStore?: ServiceRecord;
+	userStore?: ServiceRecord;
+}
+
+function dependenciesOf(userServices: ServiceRecord, servicesByKey: Map<string, ServiceRecord>): Dependencies {
+	const dependencies: Dependencies = {};
+	for (const key of userServices.dependsOn) {
+		const service = servicesByKey.get(key);
+		if (service?.role === 'FileStore') dependencies.fileStore ??= service;
+		else if (service?.role === 'UserStore') dependencies.userStore ??= service;
+	}
+	return dependencies;
+}
+
 /**
  * A Standard Edition server keeps its user store in its own SQL Express instance ("rtc"); an Enterprise
  * pool's user store lives on a separate SQL cluster (sfb-facts.md §3).
  */
-function editionOf(
-	cluster: ClusterRecord,
-	hosted: ServiceRecord[],
-	userServices: ServiceRecord,
-	servicesByKey: Map<string, ServiceRecord>,
-): Edition {
-	const userStore = userServices.dependsOn
-		.map((key) => servicesByKey.get(key))
-		.find((service) => service?.role === 'UserStore');
+function editionOf(cluster: ClusterRecord, hosted: ServiceRecord[], userStore: ServiceRecord | undefined): Edition {
 	const ownsUserStore = userStore
 		? (userStore.clusterKey ?? userStore.sqlInstanceClusterKey) === cluster.key
 		: hosted.some((service) => service.role === 'UserStore');
@@ -293,21 +302,24 @@ function editionOf(
 }
 
 /** The SQL Server (and instance) of the pool's user store: where a standby Central Management store goes when it is paired. */
-function backEndOf(userServices: ServiceRecord, servicesByKey: Map<string, ServiceRecord>, clustersByKey: Map<string, ClusterRecord>): BackEnd | undefined {
-	const userStore = userServices.dependsOn.map((key) => servicesByKey.get(key)).find((service) => service?.role === 'UserStore');
+function backEndOf(userStore: ServiceRecord | undefined, clustersByKey: Map<string, ClusterRecord>): BackEnd | undefined {
 	const onCluster = userStore?.sqlInstanceClusterKey ?? userStore?.clusterKey;
 	const sqlServer = onCluster === undefined ? undefined : clustersByKey.get(onCluster)?.fqdn.value;
 	if (!userStore || !sqlServer) return undefined;
 	return { sqlServer, ...(userStore.sqlInstanceName ? { instance: userStore.sqlInstanceName } : {}) };
 }
 
+/**
+ * Keys are joined rather than concatenated: a join makes a flat string, where concatenation makes a rope that each
+ * map lookup would first have to flatten (thousands of lookups in a 200-pool document).
+ */
 function clusterKey(attributes: Attributes): string {
-	return `${attribute(attributes, 'SiteId') ?? ''}:${attribute(attributes, 'Number') ?? ''}`;
+	return [attribute(attributes, 'SiteId') ?? '', attribute(attributes, 'Number') ?? ''].join(':');
 }
 
 function serviceKey(attributes: Attributes): string {
 	const part = (name: string) => attribute(attributes, name) ?? '';
-	return `${part('SiteId')}/${part('RoleName')}/${part('Instance')}`;
+	return [part('SiteId'), part('RoleName'), part('Instance')].join('/');
 }
 
 /** Attribute values as an export writes them, without surrounding blanks. */
