@@ -72,6 +72,8 @@ export interface HeldWork {
 	restart(server: string, hold: Hold, run: { signal: AbortSignal; onLine: (line: string) => void }): Promise<void>;
 	/** The same restart as commands an operator runs in order, when the server is done by hand. */
 	handCommands(server: string): string[];
+	/** Whether sfb-pair may restart it: only where the pool has other Front Ends to take its users meanwhile. */
+	canRestart(server: string): boolean;
 }
 
 export type FleetResult =
@@ -392,7 +394,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				server,
 				pool: poolOf.get(server) ?? '',
 				message,
-				...(task?.rebootRequired ? { rebootRequired: true, ...(work.held ? { canRestart: true } : {}) } : {}),
+				...(task?.rebootRequired ? { rebootRequired: true, ...(work.held?.canRestart(server) ? { canRestart: true } : {}) } : {}),
 				attempts: task?.attempts ?? 1,
 				lines: task?.lines ?? [],
 				...(work.handCommands ? { canRunByHand: true } : {}),

@@ -22,6 +22,8 @@ export function bootstrapperWork(context: OperationContext, servers: Servers, po
 						restartedSince: (server, hold) => readyAfterRestart(restarting, server, hold),
 						restart: (server, hold, run) => restartHeldServer(context, restarting, server, hold, run),
 						handCommands: (server) => [failOverCommand(server), restartCommand(server), failBackCommand(server)],
+						// A Standard Edition server is its pool: Invoke-CsComputerFailOver has nowhere to move its users ([unverified] what it does then).
+						canRestart: (server) => poolOf(server).servers.length > 1,
 					},
 				}
 			: {}),

@@ -56,4 +56,21 @@ describe('"retry it and the other failed servers" beside a held server', () => {
 		expect(result.session.state.servers[HELD]!.tasks.bootstrapper).toMatchObject({ state: 'failed', rebootRequired: true });
 		expect(result.session.state.servers[FAILED]!.tasks.bootstrapper.state).toBe('succeeded');
 	});
+
+});
+
+describe('a Standard Edition server held at 3010', () => {
+	it('is not offered a restart by sfb-pair, even with --restart-held: its pool has no other Front End to take its users', async () => {
+		const base = await loadScenario('default');
+		const server = 'se-redmond.contoso.com';
+		const environment = await openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'se-held', faults: [{ type: 'reboot-required', server, attempts: 1 }] }, 'se-held.json'), timeScale: 5000 });
+		const failures: ServerFailure[] = [];
+		const automatic = autoOperator({ pool: server, backup: 'se-dublin.contoso.com', voice: DEFAULT_VOICE, retries: 1, restartHeld: true });
+		const operator: Operator = { ...automatic, decideFailure: async (failure) => (failures.push(failure), automatic.decideFailure(failure)) };
+		const result = await driveProcedure({ environment, stateDir, operator, perPool: 1, signal: new AbortController().signal, identity: IDENTITY, onSession: () => undefined });
+		expect(failures.map((failure) => [failure.server, failure.rebootRequired, failure.canRestart])).toEqual([[server, true, undefined]]);
+		expect(result.outcome).toBe('needs-operator');
+		expect(environment.readFarm().servers[server]).toMatchObject({ bootstrapperRuns: 1 });
+		expect(environment.readFarm().servers[server]?.failedOver).not.toBe(true);
+	});
 });
