@@ -70,7 +70,7 @@ describe('the wizard after a pairing: the jobs behind its drill and unpair', () 
 	it('stopping at the Topology Builder question waits on the operator (exit 3) and names the command that continues', async () => {
 		const { result } = await run(await optionsFor('drill'), 'unpair', () => 'stop');
 		expect(result).toMatchObject({ outcome: 'waiting', exitCode: 3 });
-		expect(result.details).toEqual([`To continue from where the farm is: sfb-pair unpair --pool ${A}`]);
+		expect(result.details).toEqual(['To continue from where the farm is:', `  sfb-pair unpair --pool ${A}`]);
 	});
 
 	it('a pool that is not paired is refused before any screen, in one line', async () => {
