@@ -136,10 +136,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		}
 		changed = true;
 		let last: Verified = { ok: false, evidence: '' };
+		// Probed first even after a cancel: the change ran to its end, and its step says how it ended before the drill stops.
 		for (let poll = 0; poll < polls; poll += 1) {
-			checkSignal();
 			last = await verify();
 			if (last.ok) break;
+			checkSignal();
 			if (poll < polls - 1) await sleep(options.pacing.pollMs);
 		}
 		finish(step, last.ok ? 'done' : 'failed', [last.ok ? last.evidence : `the command returned, but the probe does not show it done: ${last.evidence}`]);

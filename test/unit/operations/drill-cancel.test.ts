@@ -59,6 +59,7 @@ describe('a drill cancelled in the middle of a farm change', () => {
 				text: `Waiting for Invoke-CsPoolFailOver on ${A} to finish before stopping: stopped half way it would leave the pool half failed over.`,
 			},
 		]);
+		expect(events).toContainEqual(expect.objectContaining({ type: 'step-finished', step: expect.objectContaining({ id: 'pool-over' }), outcome: 'done' }));
 		// Nothing runs after the change the cancel waited for: no failback was started.
 		expect(events.some((event) => event.type === 'step-started' && event.step.id === 'pool-back')).toBe(false);
 		expect(result).toMatchObject({ outcome: 'cancelled', exitCode: 130, resume: `sfb-pair drill --pool ${A}` });
