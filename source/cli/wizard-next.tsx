@@ -48,6 +48,9 @@ function drillEvent(event: DrillEvent): GuardedRunEvent {
 			return { type: 'step-started', id: event.step.id, at: Date.now() };
 		case 'line':
 			return { type: 'step-line', id: event.step, text: event.text };
+		case 'waiting':
+			// Into the scrollback, once: the step's latest line would give way to the cmdlet's next one.
+			return { type: 'note', text: event.text };
 		case 'step-finished':
 			return { type: 'step-finished', id: event.step.id, status: DRILL_STATUS[event.outcome], evidence: event.evidence, at: Date.now() };
 	}

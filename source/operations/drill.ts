@@ -17,6 +17,8 @@ import { readPlacement, readStorePool } from './failover-state.js';
 export type DrillEvent =
 	| { type: 'step-started'; step: DrillStep }
 	| { type: 'line'; step: DrillStepId; text: string }
+	/** Said once when a cancel comes while a farm change runs: what the drill waits for before it stops, and why. */
+	| { type: 'waiting'; step: DrillStepId; text: string }
 	| { type: 'step-finished'; step: DrillStep; outcome: 'done' | 'skipped' | 'failed' | 'waiting'; evidence: string[] };
 
 export type DrillOutcome = 'done' | 'refused' | 'failed' | 'waiting' | 'cancelled';
@@ -122,7 +124,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		if (!step) return { ok: true, evidence: '' };
 		checkSignal();
 		onEvent({ type: 'step-started', step });
-		const tellWait = () => onEvent({ type: 'line', step: id, text: drillWaitNotice(change) });
+		const tellWait = () => onEvent({ type: 'waiting', step: id, text: drillWaitNotice(change) });
 		signal.addEventListener('abort', tellWait, { once: true });
 		try {
 			await action({ onLine: (text) => onEvent({ type: 'line', step: id, text }) });

@@ -84,7 +84,7 @@ describeWithPwsh('sfb-pair drill --live on pwsh with the stand-in module', (pwsh
 
 		expect(await exited, stdout).toBe(130);
 		expect(farm.read().failedOver).toEqual({ [POOL_A.fqdn]: POOL_B.fqdn });
-		expect(stdout).toContain(`│ Waiting for Invoke-CsPoolFailOver on ${POOL_A.fqdn} to finish before stopping`);
+		expect(stdout).toContain(`… Waiting for Invoke-CsPoolFailOver on ${POOL_A.fqdn} to finish before stopping`);
 		expect(stdout).toMatch(new RegExp(`Stopped after the failover: ${POOL_A.fqdn}'s users are served by ${POOL_B.fqdn} .*; to fail back and finish, run:\n {2}sfb-pair drill --pool ${POOL_A.fqdn}\n`));
 		expect(farm.read().calls.map((call) => call.cmdlet)).not.toContain('Invoke-CsPoolFailBack');
 	}, 300_000);

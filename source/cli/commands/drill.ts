@@ -197,6 +197,8 @@ function eventLines(event: DrillEvent, explain: boolean): string[] {
 			return [`▸ ${event.step.title}: ${event.step.command}`, ...(explain ? [`  why: ${event.step.why} (${event.step.source})`] : [])];
 		case 'line':
 			return [`  │ ${event.text}`];
+		case 'waiting':
+			return [`… ${event.text}`];
 		case 'step-finished': {
 			const mark = { done: '✓', skipped: '↷', failed: '✗', waiting: '…' }[event.outcome];
 			const word = { done: 'done', skipped: 'skipped', failed: 'FAILED', waiting: 'not yet' }[event.outcome];

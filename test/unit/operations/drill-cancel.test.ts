@@ -51,10 +51,10 @@ describe('a drill cancelled in the middle of a farm change', () => {
 
 		expect(lab.readFarm().poolFailovers?.[A]).toBeDefined();
 		expect(new Set((await lab.readPoolUsers(A)).users.map((user) => user.servedBy))).toEqual(new Set([B]));
-		const told = events.filter((event) => event.type === 'line' && event.text.startsWith('Waiting for'));
+		const told = events.filter((event) => event.type === 'waiting');
 		expect(told).toEqual([
 			{
-				type: 'line',
+				type: 'waiting',
 				step: 'pool-over',
 				text: `Waiting for Invoke-CsPoolFailOver on ${A} to finish before stopping: stopped half way it would leave the pool half failed over.`,
 			},
@@ -72,7 +72,7 @@ describe('a drill cancelled in the middle of a farm change', () => {
 
 		expect(await lab.readManagementStorePool()).toBe(B);
 		expect(lab.readFarm().poolFailovers ?? {}).toEqual({});
-		expect(events.filter((event) => event.type === 'line' && event.text.startsWith('Waiting for')).map((event) => event.type === 'line' && event.text)).toEqual([
+		expect(events.filter((event) => event.type === 'waiting').map((event) => event.type === 'waiting' && event.text)).toEqual([
 			`Waiting for Invoke-CsManagementServerFailover to ${B} to finish before stopping: stopped half way it would leave the Central Management store between two databases.`,
 		]);
 		expect(result.exitCode).toBe(130);
