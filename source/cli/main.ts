@@ -5,7 +5,6 @@ import type { Scenario } from '../environments/lab/scenario.js';
 import { asFileProblem, type FileProblem } from '../session/private-fs.js';
 import { processOutput, stderrLine } from './output.js';
 import { withCancelSignals } from './signals.js';
-import { PUBLISH_WAIT_NOTICE } from '../procedure/publish-wait.js';
 import { readSettings, settingsPath, type LoadedSettings } from '../settings/settings-file.js';
 import { applySettings, describeOrigins, originsOf } from './settings-options.js';
 import { configGet, configList, configSet, configUnset } from './commands/config.js';
@@ -55,7 +54,7 @@ function withEnvironment(
 			const work = body(environment, { ...options, labScenario: scenario }, signal);
 			return await (how.stopsOnSignal ? work : untilCancelled(work, signal));
 		} finally {
-			await environment.dispose({ onWait: () => stderrLine(PUBLISH_WAIT_NOTICE) });
+			await environment.dispose({ onWait: (notice) => stderrLine(notice) });
 		}
 	});
 }

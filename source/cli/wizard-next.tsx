@@ -12,7 +12,7 @@ import { drillSteps } from '../sfb/drill.js';
 import { AfterPairing } from '../ui/AfterPairing.js';
 import type { KeyStream } from '../ui/keys/key-stream.js';
 import type { Symbols } from '../ui/symbols.js';
-import { checkDrillAccount, DRILL_WORD, executeDrill, openDrill, planLines, prepareDrill, resultLines } from './commands/drill.js';
+import { checkDrillAccount, DRILL_WORD, executeDrill, openDrill, lostLines, planLines, prepareDrill, resumeLines } from './commands/drill.js';
 import { CONFIRM_WORD, executeUnpair, openUnpair } from './commands/unpair.js';
 import { exitCodeFor, UsageError } from './exit-codes.js';
 
@@ -48,6 +48,9 @@ function drillEvent(event: DrillEvent): GuardedRunEvent {
 			return { type: 'step-started', id: event.step.id, at: Date.now() };
 		case 'line':
 			return { type: 'step-line', id: event.step, text: event.text };
+		case 'waiting':
+			// Into the scrollback, once: the step's latest line would give way to the cmdlet's next one.
+			return { type: 'note', text: event.text };
 		case 'step-finished':
 			return { type: 'step-finished', id: event.step.id, status: DRILL_STATUS[event.outcome], evidence: event.evidence, at: Date.now() };
 	}
@@ -82,8 +85,13 @@ async function drillJob(options: NextOptions, planned: boolean): Promise<Guarded
 					onWarning: (text) => report({ type: 'note', text }),
 					...(options.scenario ? { scenario: options.scenario } : {}),
 				});
-				const lost = resultLines(result, request).slice(0, -1);
-				const resume = result.outcome === 'done' || result.outcome === 'refused' ? [] : [`To continue from where the farm is: ${continueCommand(planned ? 'drill-planned' : 'drill-disaster', request.pool)}`];
+				const lost = lostLines(result, request);
+				const resume =
+					result.resume !== undefined
+						? resumeLines(result)
+						: result.outcome === 'done' || result.outcome === 'refused'
+							? []
+							: ['To continue from where the farm is:', `  ${continueCommand(planned ? 'drill-planned' : 'drill-disaster', request.pool)}`];
 				return {
 					outcome: result.outcome,
 					exitCode: result.exitCode,
@@ -141,7 +149,7 @@ async function unpairJob(options: NextOptions): Promise<GuardedJob> {
 				outcome: UNPAIR_OUTCOME[ended.outcome],
 				exitCode: exitCodeFor(ended.outcome),
 				headline: `${UNPAIR_HEADLINE[ended.outcome]}: ${ended.reason}`,
-				details: ended.outcome === 'done' ? [] : [`To continue from where the farm is: ${continueCommand('unpair', opened.plan.pool.fqdn)}`],
+				details: ended.outcome === 'done' ? [] : ['To continue from where the farm is:', `  ${continueCommand('unpair', opened.plan.pool.fqdn)}`],
 				files: [{ label: 'Change record', path: ended.recordPath }, ...(ended.debriefPath ? [{ label: 'Training debrief', path: ended.debriefPath }] : [])],
 			};
 		},

@@ -253,9 +253,10 @@ export interface BackupDataReading {
 export interface PoolUnpairing {
 	/**
 	 * The cmdlet path: both Registrars without a backup (`Set-CsRegistrar -BackupRegistrar $null`, [unverified] as the
-	 * Topology Builder equivalent), then `Enable-CsTopology`. Refused ('stale-topology') when the signature moved.
+	 * Topology Builder equivalent), then `Enable-CsTopology`. Refused ('stale-topology') when the signature moved. Where the environment reads them,
+	 * answers Enable-CsTopology's warnings and its -Report file, as the pairing's publish does.
 	 */
-	clearPairing(pool: string, partner: string, options?: WritePairingOptions): Promise<void>;
+	clearPairing(pool: string, partner: string, options?: WritePairingOptions): Promise<PublishReport | void>;
 	/** The lab only: plays the operator's Topology Builder publish without the association (and without the standby store). */
 	publishUnpairAsTopologyBuilder?(pool: string, partner: string): Promise<void>;
 	/** `Remove-CsUserStoreBackupData -PoolFqdn <pool> -Force`: the data of pools no longer paired with it. Its output is none. */
@@ -343,14 +344,15 @@ export interface Environment {
 	readBackupStatus(pool: string): Promise<BackupServiceStatus>;
 
 	/**
-	 * Ends the environment's work. A publish under way is waited for, never cut short; `onWait` is called first, for
-	 * the operator to be told.
+	 * Ends the environment's work. A farm change under way that must not stop half way (a publish, the unpair's publish,
+	 * a failover) is waited for, never cut short; `onWait` is called first, for the operator to be told.
 	 */
 	dispose(options?: DisposeOptions): Promise<void>;
 }
 
 export interface DisposeOptions {
-	onWait?: () => void;
+	/** Called once for each kind of change waited for, with what to tell the operator (what it waits for, and why). */
+	onWait?: (notice: string) => void;
 }
 
 export const BACKUP_SERVICE = 'LYNCBACKUP';

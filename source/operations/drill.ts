@@ -1,6 +1,7 @@
 import type { Environment, PoolDrill } from '../environments/port.js';
 import { judgeEstate, readinessExitCode, type PoolReadiness } from '../procedure/readiness.js';
-import { drillSteps, type DrillRequest, type DrillStep, type DrillStepId } from '../sfb/drill.js';
+import { continueCommand } from '../procedure/what-next.js';
+import { drillSteps, drillWaitNotice, type DrillChange, type DrillRequest, type DrillStep, type DrillStepId } from '../sfb/drill.js';
 import type { PoolInventory } from '../sfb/model.js';
 import { findPool } from '../sfb/pairing-rules.js';
 import { pollInterval } from './context.js';
@@ -16,6 +17,8 @@ import { readPlacement, readStorePool } from './failover-state.js';
 export type DrillEvent =
 	| { type: 'step-started'; step: DrillStep }
 	| { type: 'line'; step: DrillStepId; text: string }
+	/** Said once when a cancel comes while a farm change runs: what the drill waits for before it stops, and why. */
+	| { type: 'waiting'; step: DrillStepId; text: string }
 	| { type: 'step-finished'; step: DrillStep; outcome: 'done' | 'skipped' | 'failed' | 'waiting'; evidence: string[] };
 
 export type DrillOutcome = 'done' | 'refused' | 'failed' | 'waiting' | 'cancelled';
@@ -27,6 +30,8 @@ export interface DrillResult {
 	lostChanges: string[];
 	/** One line a person can act on: where the farm is, what to do. */
 	summary: string;
+	/** The command that continues from where the farm is, when the summary ends by asking for it (shown on a line of its own). */
+	resume?: string;
 }
 
 export interface DrillPacing {
@@ -105,25 +110,39 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 	const where = () => readPlacement(drill, request.pool, request.backup);
 	const storePool = () => readStorePool(drill);
 	const same = (left: string | undefined, right: string) => left?.toLowerCase() === right.toLowerCase();
-	/** Runs one action, streams its lines, then polls its probe until it says done. */
-	const act = async (id: DrillStepId, action: (options: { onLine: (text: string) => void; signal: AbortSignal }) => Promise<unknown>, verify: () => Promise<Verified>, polls: number): Promise<Verified> => {
+	/** Whether this run changed the farm, resumed a drill an earlier run left, or failed the pool back. */
+	let changed = false;
+	let resumed = false;
+	let failedBackNow = false;
+	/**
+	 * Runs one farm change, streams its lines, then polls its probe until it says done. The change is never handed the
+	 * signal: stopped half way it would leave the farm half moved, so a cancel waits for its end (telling the operator
+	 * once), and the drill stops there.
+	 */
+	const act = async (id: DrillStepId, change: DrillChange, action: (options: { onLine: (text: string) => void }) => Promise<unknown>, verify: () => Promise<Verified>, polls: number): Promise<Verified> => {
 		const step = stepOf(id);
 		if (!step) return { ok: true, evidence: '' };
 		checkSignal();
 		onEvent({ type: 'step-started', step });
+		const tellWait = () => onEvent({ type: 'waiting', step: id, text: drillWaitNotice(change) });
+		signal.addEventListener('abort', tellWait, { once: true });
 		try {
-			await action({ onLine: (text) => onEvent({ type: 'line', step: id, text }), signal });
+			await action({ onLine: (text) => onEvent({ type: 'line', step: id, text }) });
 		} catch (error) {
 			checkSignal();
 			const reason = error instanceof Error ? error.message : String(error);
 			finish(step, 'failed', [reason]);
 			return { ok: false, evidence: reason };
+		} finally {
+			signal.removeEventListener('abort', tellWait);
 		}
+		changed = true;
 		let last: Verified = { ok: false, evidence: '' };
+		// Probed first even after a cancel: the change ran to its end, and its step says how it ended before the drill stops.
 		for (let poll = 0; poll < polls; poll += 1) {
-			checkSignal();
 			last = await verify();
 			if (last.ok) break;
+			checkSignal();
 			if (poll < polls - 1) await sleep(options.pacing.pollMs);
 		}
 		finish(step, last.ok ? 'done' : 'failed', [last.ok ? last.evidence : `the command returned, but the probe does not show it done: ${last.evidence}`]);
@@ -133,6 +152,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 	const moveStore = (id: DrillStepId, pool: string) =>
 		act(
 			id,
+			{ cmdlet: 'Invoke-CsManagementServerFailover', toPool: pool },
 			(run) => drill.failOverManagementStore(pool, run),
 			async () => {
 				const now = await storePool();
@@ -150,6 +170,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		const failedOver = started.placement === 'backup';
 		const storeMoved = store !== undefined && same(store.pool, request.backup);
 		const fresh = !failedOver && !storeMoved;
+		resumed = !fresh;
 
 		const readiness = stepOf('readiness')!;
 		if (fresh) {
@@ -182,6 +203,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		if (!failedBack && !failedOver) {
 			const over = await act(
 				'pool-over',
+				{ cmdlet: 'Invoke-CsPoolFailOver', pool: request.pool },
 				async (run) => {
 					const outcome = await drill.failOverPool(request.pool, request.disasterMode, run);
 					lostChanges.push(...(outcome.lostChanges ?? []));
@@ -202,6 +224,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		if (!failedBack) {
 			const back = await act(
 				'pool-back',
+				{ cmdlet: 'Invoke-CsPoolFailBack', pool: request.pool },
 				(run) => drill.failBackPool(request.pool, run),
 				async () => {
 					const now = await where();
@@ -211,6 +234,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 			);
 			if (!back.ok) return failed(`${request.pool} is not shown failed back: its users may still sign in to ${request.backup}; run the drill again to continue`);
 			finish(stepOf('served-by-home')!, 'done', [back.evidence]);
+			failedBackNow = true;
 			await options.onProgress({ failedBack: true });
 		} else {
 			finish(stepOf('pool-back')!, 'skipped', [`${request.pool} was failed back already (${started.evidence})`]);
@@ -250,10 +274,31 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		finish(steady, 'done', readinessLines(state));
 		return { outcome: 'done', exitCode: 0, lostChanges, summary: `Drill done: ${request.pool} failed over to ${request.backup} and back, and the pair is steady both ways again` };
 	} catch (error) {
-		if (error instanceof Cancelled) {
-			return { outcome: 'cancelled', exitCode: 130, lostChanges, summary: `Cancelled: the farm is where the last step left it; run the same command again to continue from there` };
-		}
+		if (error instanceof Cancelled) return { outcome: 'cancelled', exitCode: 130, lostChanges, ...(await stoppedAt()) };
 		throw error;
+	}
+
+	/** Where the farm is once the drill has stopped, read after the stop, and how to go on from there. */
+	async function stoppedAt(): Promise<{ summary: string; resume?: string }> {
+		if (!changed && !resumed) return { summary: 'Stopped before anything was changed: the drill did not start a failover' };
+		const resume = continueCommand(request.disasterMode ? 'drill-disaster' : 'drill-planned', request.pool);
+		const [now, store] = await Promise.all([where(), request.movesStore ? storePool() : undefined]);
+		const storeAway = store !== undefined && same(store.pool, request.backup);
+		const storeText = store === undefined ? '' : storeAway ? `; the Central Management store is on ${request.backup}` : store.pool === undefined ? `; ${store.evidence}` : '';
+		switch (now.placement) {
+			case 'backup':
+				return { summary: `Stopped after the failover: ${request.pool}'s users are served by ${request.backup} (${now.evidence})${storeText}; to fail back and finish, run:`, resume };
+			case 'home':
+				if (storeAway && !failedBackNow && options.progress?.failedBack !== true) {
+					return { summary: `Stopped with the Central Management store on ${request.backup}, ${request.pool}'s users still on their own pool (${now.evidence}); to go on with the drill, run:`, resume };
+				}
+				if (failedBackNow || options.progress?.failedBack === true) {
+					return { summary: `Stopped after the failback: ${request.pool}'s users are served by ${request.pool} again (${now.evidence})${storeText}; to finish, run:`, resume };
+				}
+				return { summary: `Stopped: ${request.pool}'s users are served by ${request.pool} (${now.evidence})${storeText}; to drill again, run:`, resume };
+			default:
+				return { summary: `Stopped: where ${request.pool}'s users sign in could not be told (${now.evidence})${storeText}; check the farm, then run:`, resume };
+		}
 	}
 
 	function failed(summary: string): DrillResult {

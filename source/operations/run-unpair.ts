@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { EnvironmentError, type Environment, type PoolUnpairing } from '../environments/port.js';
 import type { OutcomeKind } from '../procedure/state.js';
+import { UNPAIR_WAIT_NOTICE } from '../procedure/publish-wait.js';
 import { UNPAIR_STEPS, unpairTopologyBuilderSteps, type UnpairPlan, type UnpairStepId } from '../procedure/unpair-plan.js';
 import type { CheckpointQueue } from '../session/checkpoint-queue.js';
 import type { UnpairState, UnpairStepStatus } from '../session/unpair-session.js';
@@ -168,12 +169,22 @@ async function clearStep(context: UnpairContext): Promise<void> {
 			const command = clearPairingSummary(plan.pool.fqdn, plan.partner.fqdn);
 			const startedAt = Date.now();
 			context.print(`  ${command}`);
+			// The publish runs to its end (the environment gives it no timeout and no signal): a cancel is told why it waits.
+			const tellWait = () => context.print(`  ${UNPAIR_WAIT_NOTICE}`);
+			context.signal.addEventListener('abort', tellWait, { once: true });
 			try {
-				await unpairing.clearPairing(plan.pool.fqdn, plan.partner.fqdn, { expectedSignature: context.state.topologySignature });
+				const published = await unpairing.clearPairing(plan.pool.fqdn, plan.partner.fqdn, { expectedSignature: context.state.topologySignature });
+				for (const warning of published?.warnings ?? []) {
+					context.print(`  Enable-CsTopology warned: ${warning}`);
+					context.recorder.note(`Enable-CsTopology warned: ${warning}`, iso(Date.now()));
+				}
+				if (published?.reportPath) context.recorder.note(`Enable-CsTopology's report (-Report) is kept in ${published.reportPath}`, iso(Date.now()));
 			} catch (error) {
 				if (!(error instanceof EnvironmentError)) throw error;
 				context.recorder.command({ command, target: `${plan.pool.fqdn} ↔ ${plan.partner.fqdn}`, startedAt: iso(startedAt), endedAt: iso(Date.now()), outcome: 'failed', tail: [error.message] });
 				throw new Stop('failed', `${command} failed: ${error.message}`);
+			} finally {
+				context.signal.removeEventListener('abort', tellWait);
 			}
 			seen = await clearedBothWays(context);
 			context.recorder.command({

@@ -31,6 +31,21 @@ export interface DrillRequest {
 	backEnds?: { pool?: BackEnd; backup?: BackEnd };
 }
 
+/** A farm change the drill starts and never cuts short: which cmdlet, and the pool it acts on (the store: the pool it moves to). */
+export type DrillChange = { cmdlet: 'Invoke-CsPoolFailOver' | 'Invoke-CsPoolFailBack'; pool: string } | { cmdlet: 'Invoke-CsManagementServerFailover'; toPool: string };
+
+/** What the operator is told, once, while a cancel waits for a farm change to end: what it waits for, and why. */
+export function drillWaitNotice(change: DrillChange): string {
+	switch (change.cmdlet) {
+		case 'Invoke-CsPoolFailOver':
+			return `Waiting for Invoke-CsPoolFailOver on ${change.pool} to finish before stopping: stopped half way it would leave the pool half failed over.`;
+		case 'Invoke-CsPoolFailBack':
+			return `Waiting for Invoke-CsPoolFailBack on ${change.pool} to finish before stopping: stopped half way it would leave the pool half failed back.`;
+		case 'Invoke-CsManagementServerFailover':
+			return `Waiting for Invoke-CsManagementServerFailover to ${change.toPool} to finish before stopping: stopped half way it would leave the Central Management store between two databases.`;
+	}
+}
+
 /** The documented disaster-recovery form of the store's failover, naming the database the topology defines on the target's back end. */
 export function storeFailoverCommand(backEnd: BackEnd): string {
 	return `Invoke-CsManagementServerFailover -BackupSqlServerFqdn ${literal(backEnd.sqlServer)}${backEnd.instance ? ` -BackupSqlInstanceName ${literal(backEnd.instance)}` : ''} -Force`;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -16,12 +16,9 @@ const SQL_B = 'pool02-sql.contoso.com';
 describeWithPwsh('sfb-pair drill --live on pwsh with the stand-in module', (pwsh) => {
 	let farm: StandInFarm;
 	let stateDir: string;
-	const drill = () =>
-		spawnSync(process.execPath, [CLI, 'drill', '--pool', POOL_A.fqdn, '--yes', '--drill', '--live', '--powershell', pwsh, '--state-dir', stateDir], {
-			encoding: 'utf8',
-			timeout: 240_000,
-			env: { ...process.env, NO_COLOR: '1', SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) },
-		});
+	const args = () => [CLI, 'drill', '--pool', POOL_A.fqdn, '--yes', '--drill', '--live', '--powershell', pwsh, '--state-dir', stateDir];
+	const env = () => ({ ...process.env, NO_COLOR: '1', SFB_STANDIN_STATE: farm.statePath, PSModulePath: [STAND_IN_MODULES, process.env.PSModulePath ?? ''].join(delimiter) });
+	const drill = () => spawnSync(process.execPath, args(), { encoding: 'utf8', timeout: 240_000, env: env() });
 
 	beforeAll(() => {
 		farm = createStandInFarm((state) => {
@@ -68,5 +65,27 @@ describeWithPwsh('sfb-pair drill --live on pwsh with the stand-in module', (pwsh
 		expect(state.activeCmsPool).toBe(POOL_A.fqdn);
 		const record = readFileSync(/drill record: (.*)$/m.exec(result.stdout)![1]!, 'utf8');
 		expect(record).toMatch(/Outcome: done \(exit 0\)/);
+	}, 300_000);
+
+	it('a Ctrl+C (SIGINT to the whole process group, as a terminal sends it) during the pool failover: the failover ends, then the drill stops (130) saying the users are on the backup', async () => {
+		farm.update((state) => {
+			state.slowCmdlets = { 'Invoke-CsPoolFailOver': 1500 };
+			state.syncSettleMs = 0;
+			state.calls = [];
+		});
+		const child = spawn(process.execPath, args(), { detached: true, env: env() });
+		let stdout = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+		child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+		let ended = false;
+		const exited = new Promise<number | null>((resolve) => child.on('exit', resolve)).finally(() => (ended = true));
+		while (!ended && !farm.read().calls.some((call) => call.cmdlet === 'Invoke-CsPoolFailOver')) await new Promise((resolve) => setTimeout(resolve, 50));
+		if (!ended) process.kill(-child.pid!, 'SIGINT');
+
+		expect(await exited, stdout).toBe(130);
+		expect(farm.read().failedOver).toEqual({ [POOL_A.fqdn]: POOL_B.fqdn });
+		expect(stdout).toContain(`… Waiting for Invoke-CsPoolFailOver on ${POOL_A.fqdn} to finish before stopping`);
+		expect(stdout).toMatch(new RegExp(`Stopped after the failover: ${POOL_A.fqdn}'s users are served by ${POOL_B.fqdn} .*; to fail back and finish, run:\n {2}sfb-pair drill --pool ${POOL_A.fqdn}\n`));
+		expect(farm.read().calls.map((call) => call.cmdlet)).not.toContain('Invoke-CsPoolFailBack');
 	}, 300_000);
 });

@@ -5,7 +5,7 @@ import { BACKUP_SERVICE } from '../../source/environments/port.js';
 import { createPowerShellEnvironment, type PowerShellEnvironment } from '../../source/environments/powershell/powershell-environment.js';
 import type { PairingRequest } from '../../source/sfb/model.js';
 import { describeWithPwsh } from './pwsh-available.js';
-import { createStandInFarm, POOL_A, POOL_B, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
+import { createStandInFarm, POOL_A, POOL_B, processCalling, STAND_IN_MODULES, type StandInFarm } from './stand-in.js';
 
 const request: PairingRequest = {
 	pool: POOL_A.fqdn,
@@ -13,16 +13,6 @@ const request: PairingRequest = {
 	voice: { automaticFailover: false, failoverSeconds: 300, failbackSeconds: 600 },
 };
 const SHARE_WARNING = 'Could not set file share permissions on \\\\fs01.contoso.com\\share: Access is denied.';
-
-/** Waits until the stand-in has logged a call to `cmdlet`, and answers the PowerShell process that made it. */
-async function processCalling(farm: StandInFarm, cmdlet: string): Promise<number> {
-	for (let attempt = 0; attempt < 200; attempt++) {
-		const call = farm.read().calls.find((entry) => entry.cmdlet === cmdlet);
-		if (call?.pid !== undefined) return call.pid;
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	throw new Error(`${cmdlet} was not called`);
-}
 
 describeWithPwsh('the live side: the publish, the Backup Service events and the Bootstrapper folder', (pwsh) => {
 	let farm: StandInFarm;

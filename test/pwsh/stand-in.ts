@@ -300,3 +300,13 @@ export function driveStandInPair(environment: Environment, stateDir: string, opt
 		onSession: () => undefined,
 	});
 }
+
+/** Waits until the stand-in has logged a call to `cmdlet`, and answers the PowerShell process that made it. */
+export async function processCalling(farm: StandInFarm, cmdlet: string): Promise<number> {
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const call = farm.read().calls.find((entry) => entry.cmdlet === cmdlet);
+		if (call?.pid !== undefined) return call.pid;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	throw new Error(`${cmdlet} was not called`);
+}

@@ -61,6 +61,12 @@ const samples: Record<string, unknown[][]> = {
 	probeInstallerScript: [['sea-fe01.contoso.com', '\\\\fs01.contoso.com\\updates\\SkypeServerUpdateInstaller.exe'], [hostile, hostile]],
 	readStoreStatusScript: [[]],
 	readPoolUsersScript: [['pool01.contoso.com'], [hostile]],
+	protectedRunspaceScript: [[scripts.publishRunspaceScript(), ['$true', "'x'"], '$x = 1\n'], [scripts.runspaceBlock('', '\t\t$null'), []]],
+	verboseRunspaceScript: [
+		[drillScripts.poolFailoverCommand(hostile, true)],
+		[drillScripts.poolFailbackCommand(hostile)],
+		[storeFailoverCommand({ sqlServer: hostile, instance: hostile })],
+	],
 	verboseLinesScript: [
 		[drillScripts.poolFailoverCommand(hostile, true)],
 		[drillScripts.poolFailbackCommand(hostile)],

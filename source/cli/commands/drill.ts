@@ -197,6 +197,8 @@ function eventLines(event: DrillEvent, explain: boolean): string[] {
 			return [`▸ ${event.step.title}: ${event.step.command}`, ...(explain ? [`  why: ${event.step.why} (${event.step.source})`] : [])];
 		case 'line':
 			return [`  │ ${event.text}`];
+		case 'waiting':
+			return [`… ${event.text}`];
 		case 'step-finished': {
 			const mark = { done: '✓', skipped: '↷', failed: '✗', waiting: '…' }[event.outcome];
 			const word = { done: 'done', skipped: 'skipped', failed: 'FAILED', waiting: 'not yet' }[event.outcome];
@@ -205,13 +207,21 @@ function eventLines(event: DrillEvent, explain: boolean): string[] {
 	}
 }
 
-/** What the drill ends with: the changes a disaster-mode failover lost, then one line to act on. */
+/** What the drill ends with: the changes a disaster-mode failover lost, then one line to act on (its command on a line of its own). */
 export function resultLines(result: DrillResult, request: DrillRequest): string[] {
-	const lost =
-		result.lostChanges.length > 0
-			? [`Lost in the disaster-mode failover (changed on ${request.pool} after its last export):`, ...result.lostChanges.map((change) => `  - ${change}`)]
-			: [];
-	return [...lost, result.summary];
+	return [...lostLines(result, request), result.summary, ...resumeLines(result)];
+}
+
+/** The changes a disaster-mode failover lost, as the farm told them. */
+export function lostLines(result: DrillResult, request: DrillRequest): string[] {
+	return result.lostChanges.length > 0
+		? [`Lost in the disaster-mode failover (changed on ${request.pool} after its last export):`, ...result.lostChanges.map((change) => `  - ${change}`)]
+		: [];
+}
+
+/** The command that continues, alone on its line, so that no terminal wraps it in the middle. */
+export function resumeLines(result: DrillResult): string[] {
+	return result.resume === undefined ? [] : [`  ${result.resume}`];
 }
 
 /** A line wrapped to the terminal, its continuations under its text (past a timestamp, an indent or a bullet). */
@@ -269,7 +279,7 @@ export function renderDrillRecord(input: DrillRecordInput): string {
 		`- Started: ${input.startedAt.toISOString()}`,
 		`- Environment: ${input.environment}`,
 		`- Mode: ${request.disasterMode ? 'disaster mode (-DisasterMode)' : 'planned'}`,
-		`- Outcome: ${result.outcome} (exit ${result.exitCode}): ${result.summary}`,
+		`- Outcome: ${result.outcome} (exit ${result.exitCode}): ${result.summary}${result.resume === undefined ? '' : ` \`${result.resume}\``}`,
 		'',
 		'## Steps and their sources',
 		'',

@@ -149,7 +149,7 @@ export async function wizardCommand(
 		stopClearingOnShrink();
 		app.unmount();
 		await exited;
-		await environment?.dispose({ onWait: () => process.stderr.write(`${PUBLISH_WAIT_NOTICE}\n`) });
+		await environment?.dispose({ onWait: (notice) => process.stderr.write(`${notice}\n`) });
 	}
 }
 

@@ -1,8 +1,9 @@
-import { storeFailoverCommand } from '../../sfb/drill.js';
+import { drillWaitNotice, storeFailoverCommand, type DrillChange } from '../../sfb/drill.js';
 import type { PoolInventory } from '../../sfb/model.js';
 import { EnvironmentError, type CommandOutcome, type PoolDrill, type PoolFailoverOutcome, type PoolUsers, type RunOptions, type UserPlacement } from '../port.js';
 import { powershellLiteral } from './literal.js';
 import { asList, fqdnFromValue, isRecord, property } from './outputs.js';
+import { protectedRunspaceScript, runspaceBlock } from './scripts.js';
 
 /**
  * The drill on a live farm: the failover cmdlets run from the jump box, and the reads that verify them. Output shapes no
@@ -12,10 +13,9 @@ import { asList, fqdnFromValue, isRecord, property } from './outputs.js';
 /** How many of the pool's users the probe reads: enough to see where they sign in, few enough to stay quick. */
 export const USERS_SAMPLED = 20;
 
-type Run = (body: string, run: { action: string; signal?: AbortSignal; timeoutMs?: number }) => Promise<unknown>;
-
-/** A failover or failback of a large pool takes minutes ("up to 60 minutes for a pool of 20,000 users"). */
-const FAILOVER_TIMEOUT_MS = 90 * 60 * 1000;
+type Run = (body: string, run: { action: string }) => Promise<unknown>;
+/** Runs a farm change to its end: no timeout, no signal, waited for when the environment closes (told with `waitNotice`). */
+type RunToTheEnd = (body: string, run: { action: string; waitNotice: string }) => Promise<unknown>;
 
 export const storeStatusCommand = 'Get-CsManagementStoreReplicationStatus -CentralManagementStoreStatus';
 
@@ -32,9 +32,20 @@ export function poolFailbackCommand(pool: string): string {
 	return `Invoke-CsPoolFailBack -PoolFqdn ${powershellLiteral(pool)} -Force`;
 }
 
-/** Verbose output is what these cmdlets say of their progress: it is kept as the command's lines. */
+/**
+ * What the protected runspace runs for a failover cmdlet. Verbose output is what these cmdlets say of their progress:
+ * it is kept as the command's lines.
+ */
+export function verboseRunspaceScript(command: string): string {
+	return runspaceBlock('', `\t\t@(${command} -Confirm:$false -Verbose 4>&1 | ForEach-Object { [string]$_ })`);
+}
+
+/**
+ * A failover or failback takes minutes ("up to 60 minutes for a pool of 20,000 users"), and stopped half way it leaves
+ * the pool half moved: it runs in a runspace of its own that a Ctrl+C cannot stop (protectedRunspaceScript).
+ */
 export function verboseLinesScript(command: string): string {
-	return `@(${command} -Confirm:$false -Verbose 4>&1 | ForEach-Object { [string]$_ })`;
+	return protectedRunspaceScript(verboseRunspaceScript(command), []);
 }
 
 /**
@@ -87,6 +98,7 @@ const outcome = (tail: string[]): CommandOutcome => ({ exitCode: 0, rebootRequir
 export class PowerShellDrill implements PoolDrill {
 	constructor(
 		private readonly run: Run,
+		private readonly runToTheEnd: RunToTheEnd,
 		private readonly inventory: () => Promise<PoolInventory>,
 	) {}
 
@@ -100,23 +112,24 @@ export class PowerShellDrill implements PoolDrill {
 		const backEnd = Object.entries(inventory.backEnds ?? {}).find(([pool]) => pool.toLowerCase() === toPool.toLowerCase())?.[1];
 		if (!backEnd) throw new EnvironmentError('failed', `Invoke-CsManagementServerFailover: the topology names no back end for ${toPool}, so there is no Central Management database to fail over to`);
 		const command = storeFailoverCommand(backEnd);
-		return this.streamed(command, options);
+		return this.streamed(command, { cmdlet: 'Invoke-CsManagementServerFailover', toPool }, options);
 	}
 
 	async failOverPool(pool: string, disasterMode: boolean, options: RunOptions = {}): Promise<PoolFailoverOutcome> {
-		return this.streamed(poolFailoverCommand(pool, disasterMode), options);
+		return this.streamed(poolFailoverCommand(pool, disasterMode), { cmdlet: 'Invoke-CsPoolFailOver', pool }, options);
 	}
 
 	async failBackPool(pool: string, options: RunOptions = {}): Promise<CommandOutcome> {
-		return this.streamed(poolFailbackCommand(pool), options);
+		return this.streamed(poolFailbackCommand(pool), { cmdlet: 'Invoke-CsPoolFailBack', pool }, options);
 	}
 
 	async readPoolUsers(pool: string): Promise<PoolUsers> {
 		return parsePoolUsers(pool, await this.run(readPoolUsersScript(pool), { action: readPoolUsersCommand(pool) }));
 	}
 
-	private async streamed(command: string, options: RunOptions): Promise<CommandOutcome> {
-		const tail = lines(await this.run(verboseLinesScript(command), { action: command, timeoutMs: FAILOVER_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) }));
+	/** The change runs to its end whatever `options.signal` says: the caller decides what to do once it has ended. */
+	private async streamed(command: string, change: DrillChange, options: RunOptions): Promise<CommandOutcome> {
+		const tail = lines(await this.runToTheEnd(verboseLinesScript(command), { action: command, waitNotice: drillWaitNotice(change) }));
 		for (const line of tail) options.onLine?.(line);
 		return outcome(tail);
 	}

@@ -35,6 +35,7 @@ import {
 } from '../port.js';
 import { PowerShellDrill } from './powershell-drill.js';
 import type { PoolUpgradeReadiness } from '../../sfb/upgrade-readiness.js';
+import { PUBLISH_WAIT_NOTICE, UNPAIR_WAIT_NOTICE } from '../../procedure/publish-wait.js';
 import { INSTALLER_REBOOT_REQUIRED, INSTALLER_SILENT_SWITCH } from '../../sfb/update-installer.js';
 import { parseBootTime, parseFailedOver, parseInstallerAccess, parseReadiness, parseRestartRequested } from './patching-outputs.js';
 import { probeInstallerScript, readBootTimeScript, readFailedOverScript, readinessCmdlet, readReadinessScript, restartServerScript, startInstallerScript, startMoveScript, type MoveCmdlet } from './patching-scripts.js';
@@ -194,8 +195,11 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 	private readonly serviceStarts = new Map<string, string>();
 	/** Bootstrapper.exe where a run found it on each server, for the command an operator runs there by hand. */
 	private readonly bootstrappersFound = new Map<string, string>();
-	/** The publish under way, if any: nothing may end the process running it. */
-	private publishing: Promise<unknown> | undefined;
+	/**
+	 * Farm changes under way that nothing may cut short (a publish, the unpair's publish, a failover), each with what the
+	 * operator is told while dispose waits for it.
+	 */
+	private readonly unstoppable = new Map<Promise<unknown>, string>();
 	/** Each pool's Front Ends and version, from the last topology read: where a pool's readiness can be asked. */
 	private poolsRead = new Map<string, FrontEndPool>();
 	readonly patching?: PoolPatching;
@@ -211,6 +215,7 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 	/** The failover drill; its cmdlets run in this environment's processes. */
 	readonly drill: PoolDrill = new PowerShellDrill(
 		(body, run) => this.run(body, run),
+		(body, run) => this.runToTheEnd(body, run),
 		() => this.readInventory(),
 	);
 
@@ -312,18 +317,27 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 			await this.run(writePairingScript(request, intervals, true), { action: `${summary.replace(/; Enable-CsTopology$/, '')} -WhatIf` });
 			return undefined;
 		}
-		// No timeout, and no signal: the publish is waited for however long it takes (dispose waits for it too).
-		const publish = this.run(writePairingScript(request, intervals, false), { action: `${summary} -Report`, timeoutMs: null });
-		this.publishing = publish;
+		return this.keepReport(await this.runToTheEnd(writePairingScript(request, intervals, false), { action: `${summary} -Report`, waitNotice: PUBLISH_WAIT_NOTICE }));
+	}
+
+	/** The publish's warnings, and its -Report file kept in the state folder. */
+	private async keepReport(value: unknown): Promise<PublishReport> {
+		const output = parsePublishOutput(value);
+		const warnings = publishWarnings(output.warnings, output.report);
+		if (output.report === undefined) return { warnings };
+		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+		const reportPath = await writePrivateSnapshot(path.resolve(this.options.stateDir, REPORTS_FOLDER, `Enable-CsTopology-${stamp}.html`), output.report).catch(() => undefined);
+		return { warnings, ...(reportPath === undefined ? {} : { reportPath }) };
+	}
+
+	/** A farm change run to its end: no timeout, no signal, and dispose waits for it (telling the operator `waitNotice`). */
+	private async runToTheEnd(body: string, run: { action: string; waitNotice: string }): Promise<unknown> {
+		const running = this.run(body, { action: run.action, timeoutMs: null });
+		this.unstoppable.set(running, run.waitNotice);
 		try {
-			const output = parsePublishOutput(await publish);
-			const warnings = publishWarnings(output.warnings, output.report);
-			if (output.report === undefined) return { warnings };
-			const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-			const reportPath = await writePrivateSnapshot(path.resolve(this.options.stateDir, REPORTS_FOLDER, `Enable-CsTopology-${stamp}.html`), output.report).catch(() => undefined);
-			return { warnings, ...(reportPath === undefined ? {} : { reportPath }) };
+			return await running;
 		} finally {
-			if (this.publishing === publish) this.publishing = undefined;
+			this.unstoppable.delete(running);
 		}
 	}
 
@@ -338,9 +352,9 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 		}
 	}
 
-	async clearPairing(pool: string, partner: string, options: WritePairingOptions = {}): Promise<void> {
+	async clearPairing(pool: string, partner: string, options: WritePairingOptions = {}): Promise<PublishReport> {
 		await this.refuseStaleTopology(options.expectedSignature);
-		await this.run(clearPairingScript(pool, partner), { action: clearPairingSummary(pool, partner) });
+		return this.keepReport(await this.runToTheEnd(clearPairingScript(pool, partner), { action: `${clearPairingSummary(pool, partner)} -Report`, waitNotice: UNPAIR_WAIT_NOTICE }));
 	}
 
 	async removeBackupData(pool: string): Promise<void> {
@@ -640,9 +654,10 @@ export class PowerShellEnvironment implements Environment, PoolUnpairing {
 	 */
 	async dispose(options: DisposeOptions = {}): Promise<void> {
 		if (this.disposed) return;
-		if (this.publishing !== undefined) {
-			options.onWait?.();
-			await this.publishing.catch(() => undefined);
+		const running = [...this.unstoppable];
+		if (running.length > 0) {
+			for (const notice of new Set(running.map(([, waitNotice]) => waitNotice))) options.onWait?.(notice);
+			await Promise.all(running.map(([change]) => change.catch(() => undefined)));
 		}
 		this.disposed = true;
 		this.wakeWaiting();

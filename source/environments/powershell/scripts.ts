@@ -374,14 +374,13 @@ export interface PairingIntervals {
 export const PUBLISH_REPORT_MAX_CHARS = 1_000_000;
 
 /**
- * The write itself, run in a runspace of its own: Set-CsRegistrar for both directions (CMDLET Set-CsRegistrar,
- * Example 3), then `Enable-CsTopology -Report` (CMDLET Enable-CsTopology: "-Report: a file path for the log file created
- * when the cmdlet runs") with its warnings captured. The report goes to a folder of its own under this account's temporary
- * folder, is read back and removed. It answers with its own result frame, so that the answer reaches sfb-pair even when
- * the pipeline that started it was stopped meanwhile.
+ * The body of a runspace of its own (protectedRunspaceScript): `parameters` its param list, `body` what it runs, with
+ * errors that stop it, its output the value; `cleanup` runs whatever happened. It answers with its own result frame, so
+ * that the answer reaches sfb-pair even when the pipeline that started it was stopped meanwhile.
  */
-const publishBlock = String.raw`
-	param([string[]]$Identities, [string[]]$Backups, [bool]$Automatic, [string]$Failover, [string]$Failback, [string]$Folder, [int]$MaxReport)
+export function runspaceBlock(parameters: string, body: string, cleanup = ''): string {
+	return String.raw`
+	param(${parameters})
 	$ErrorActionPreference = 'Stop'
 	if ($PSVersionTable.PSVersion.Major -lt 6) {
 		# As in the session: without this, Windows PowerShell 5.1 writes a wrapped array as {"value":[...],"Count":n}.
@@ -389,8 +388,62 @@ const publishBlock = String.raw`
 	}
 	$answer = $null
 	try {
-		for ($index = 0; $index -lt $Identities.Count; $index++) {
-			$registrar = @{ Identity = $Identities[$index]; BackupRegistrar = $Backups[$index]; EnableAutomaticFailover = $Automatic; Confirm = $false }
+		$value = & {
+${body}
+		}
+		$answer = @{ ok = $true; value = $value }
+	} catch {
+		$answer = ConvertTo-SfbPairFailure -ErrorRecord $_
+		$answer.record = $_
+	} finally {
+${cleanup}
+	}
+	$frame = @{ ok = $answer.ok }
+	if ($answer.ok) { $frame.value = $answer.value } else { $frame.error = $answer.error }
+	Write-SfbPairFrame -Kind '${RESULT_FRAME}' -Payload $frame
+	$answer
+`;
+}
+
+/**
+ * A farm change that must never stop half way (the publish, the unpair's publish, a pool or store failover). Ctrl+C in
+ * the operator's console reaches this PowerShell too (it shares the console, or the process group), and the console host
+ * stops the running pipeline between two commands; a .NET call it cannot stop. So `block` (a runspaceBlock) runs inside
+ * one call, `PowerShell.Invoke()` on a runspace of its own that imports the same module, with `args` (PowerShell
+ * expressions, each a literal or a variable `prelude` set) as its arguments. Without a console (a service) nothing
+ * changes. The caller runs it with no timeout and no signal, and waits for it before ending the process.
+ */
+export function protectedRunspaceScript(block: string, args: string[], prelude = ''): string {
+	return String.raw`${prelude}$module = @(Get-Module -Name SkypeForBusiness, Lync)[0]
+$initial = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault()
+foreach ($name in @('Write-SfbPairFrame', 'ConvertTo-SfbPairFailure')) {
+	$initial.Commands.Add((New-Object System.Management.Automation.Runspaces.SessionStateFunctionEntry -ArgumentList $name, (Get-Item -LiteralPath ('function:' + $name)).Definition))
+}
+$initial.ImportPSModule(@($module.Path))
+$protected = [powershell]::Create($initial)
+try {
+	$null = $protected.AddScript(${powershellLiteral(block)})${args.map((argument) => `.AddArgument(${argument})`).join('')}
+	$answer = @($protected.Invoke())[-1]
+	if ($null -eq $answer) { throw ($protected.Streams.Error | Select-Object -First 1) }
+} finally {
+	$protected.Dispose()
+}
+if (-not $answer.ok) { throw $answer.record }
+$answer.value`;
+}
+
+/**
+ * The write itself: Set-CsRegistrar for each Registrar (CMDLET Set-CsRegistrar, Example 3; an empty backup clears the
+ * association), then `Enable-CsTopology -Report` (CMDLET Enable-CsTopology: "-Report: a file path for the log file
+ * created when the cmdlet runs") with its warnings captured. The report goes to a folder of its own under this account's
+ * temporary folder, is read back and removed.
+ */
+const publishBlock = runspaceBlock(
+	'[string[]]$Identities, [string[]]$Backups, [bool]$Automatic, [string]$Failover, [string]$Failback, [string]$Folder, [int]$MaxReport',
+	String.raw`		for ($index = 0; $index -lt $Identities.Count; $index++) {
+			$backup = $Backups[$index]
+			if ([string]::IsNullOrEmpty($backup)) { $backup = $null }
+			$registrar = @{ Identity = $Identities[$index]; BackupRegistrar = $backup; EnableAutomaticFailover = $Automatic; Confirm = $false }
 			if ($Automatic) {
 				$registrar.FailureDetectionInterval = $Failover
 				$registrar.FailbackDetectionInterval = $Failback
@@ -405,62 +458,17 @@ const publishBlock = String.raw`
 			$report = [System.IO.File]::ReadAllText($reportPath)
 			if ($report.Length -gt $MaxReport) { $report = $report.Substring(0, $MaxReport) }
 		}
-		$value = @{ warnings = @(foreach ($warning in $publishWarnings) { [string]$warning.Message }); report = $report }
-		$answer = @{ ok = $true; value = $value }
-	} catch {
-		$answer = ConvertTo-SfbPairFailure -ErrorRecord $_
-		$answer.record = $_
-	} finally {
-		Remove-Item -LiteralPath $Folder -Recurse -Force -ErrorAction SilentlyContinue
-	}
-	$frame = @{ ok = $answer.ok }
-	if ($answer.ok) { $frame.value = $answer.value } else { $frame.error = $answer.error }
-	Write-SfbPairFrame -Kind '${RESULT_FRAME}' -Payload $frame
-	$answer
-`;
+		@{ warnings = @(foreach ($warning in $publishWarnings) { [string]$warning.Message }); report = $report }`,
+	'\t\tRemove-Item -LiteralPath $Folder -Recurse -Force -ErrorAction SilentlyContinue',
+);
 
 /** The script the publish's own runspace runs (exported so the 5.1 parser check reads it too). */
 export function publishRunspaceScript(): string {
 	return publishBlock;
 }
 
-/**
- * Set-CsRegistrar for both directions, then Enable-CsTopology unless whatIf (then the writes only, with -WhatIf).
- *
- * The publish must never stop half way. Ctrl+C in the operator's console reaches this PowerShell too (it shares the
- * console, or the process group), and the console host stops the running pipeline between two commands; a .NET call
- * it cannot stop. So the writes run inside one call, `PowerShell.Invoke()` on a runspace of their own that imports the
- * same module, and that runspace writes the result frame itself. Without a console (a service) nothing changes.
- */
-export function writePairingScript(request: PairingRequest, intervals: PairingIntervals, whatIf: boolean): string {
-	const directions: [string, string][] = [
-		[request.pool, request.backup],
-		[request.backup, request.pool],
-	];
-	// With automatic failover off the detection intervals mean nothing: they are not sent, as Topology Builder greys them out.
-	const voice = request.voice.automaticFailover
-		? `-EnableAutomaticFailover $true -FailureDetectionInterval ${powershellLiteral(intervals.failover)} -FailbackDetectionInterval ${powershellLiteral(intervals.failback)}`
-		: '-EnableAutomaticFailover $false';
-	if (whatIf) {
-		const writes = directions.map(
-			([pool, partner]) =>
-				`Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${pool}`)} -BackupRegistrar ${powershellLiteral(`Registrar:${partner}`)} ${voice} -WhatIf -Confirm:$false`,
-		);
-		return [...writes, '$null'].join('\n');
-	}
-	const registrar = (pool: string) => powershellLiteral(`Registrar:${pool}`);
-	const interval = (value: string) => (request.voice.automaticFailover ? powershellLiteral(value) : '$null');
-	const publishArguments = [
-		`[string[]]@(${directions.map(([pool]) => registrar(pool)).join(', ')})`,
-		`[string[]]@(${directions.map(([, partner]) => registrar(partner)).join(', ')})`,
-		request.voice.automaticFailover ? '$true' : '$false',
-		interval(intervals.failover),
-		interval(intervals.failback),
-		'$folder',
-		String(PUBLISH_REPORT_MAX_CHARS),
-	];
-	return String.raw`$module = @(Get-Module -Name SkypeForBusiness, Lync)[0]
-$folder = Join-Path ([System.IO.Path]::GetTempPath()) ('sfb-pair-' + [guid]::NewGuid().ToString('N'))
+/** The report's folder, this account's alone, made before the publish's runspace starts. */
+const reportFolderPrelude = String.raw`$folder = Join-Path ([System.IO.Path]::GetTempPath()) ('sfb-pair-' + [guid]::NewGuid().ToString('N'))
 if ($PSVersionTable.PSVersion.Major -ge 7 -and -not $IsWindows) {
 	# Elsewhere than Windows the temporary folder is shared: the report's folder is this account's alone.
 	$null = [System.IO.Directory]::CreateDirectory($folder, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
@@ -468,21 +476,64 @@ if ($PSVersionTable.PSVersion.Major -ge 7 -and -not $IsWindows) {
 	# On Windows the temporary folder is in the account's own profile.
 	$null = New-Item -ItemType Directory -Path $folder
 }
-$initial = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault()
-foreach ($name in @('Write-SfbPairFrame', 'ConvertTo-SfbPairFailure')) {
-	$initial.Commands.Add((New-Object System.Management.Automation.Runspaces.SessionStateFunctionEntry -ArgumentList $name, (Get-Item -LiteralPath ('function:' + $name)).Definition))
+`;
+
+/** Each Registrar's backup set (or cleared, ''), then Enable-CsTopology -Report, never stopped half way. */
+function publishScript(writes: { pool: string; backup: string }[], automatic: boolean, intervals: PairingIntervals | undefined): string {
+	const registrars = (values: string[]) => `[string[]]@(${values.map(powershellLiteral).join(', ')})`;
+	const interval = (value: string | undefined) => (automatic && value !== undefined ? powershellLiteral(value) : '$null');
+	return protectedRunspaceScript(
+		publishRunspaceScript(),
+		[
+			registrars(writes.map(({ pool }) => `Registrar:${pool}`)),
+			registrars(writes.map(({ backup }) => (backup === '' ? '' : `Registrar:${backup}`))),
+			automatic ? '$true' : '$false',
+			interval(intervals?.failover),
+			interval(intervals?.failback),
+			'$folder',
+			String(PUBLISH_REPORT_MAX_CHARS),
+		],
+		reportFolderPrelude,
+	);
 }
-$initial.ImportPSModule(@($module.Path))
-$publish = [powershell]::Create($initial)
-try {
-	$null = $publish.AddScript(${powershellLiteral(publishRunspaceScript())})${publishArguments.map((argument) => `.AddArgument(${argument})`).join('')}
-	$answer = @($publish.Invoke())[-1]
-	if ($null -eq $answer) { throw ($publish.Streams.Error | Select-Object -First 1) }
-} finally {
-	$publish.Dispose()
+
+/**
+ * Set-CsRegistrar for both directions, then Enable-CsTopology unless whatIf (then the writes only, with -WhatIf). The
+ * publish must never stop half way: it runs in a protected runspace (protectedRunspaceScript).
+ */
+export function writePairingScript(request: PairingRequest, intervals: PairingIntervals, whatIf: boolean): string {
+	const directions: [string, string][] = [
+		[request.pool, request.backup],
+		[request.backup, request.pool],
+	];
+	if (whatIf) {
+		// With automatic failover off the detection intervals mean nothing: they are not sent, as Topology Builder greys them out.
+		const voice = request.voice.automaticFailover
+			? `-EnableAutomaticFailover $true -FailureDetectionInterval ${powershellLiteral(intervals.failover)} -FailbackDetectionInterval ${powershellLiteral(intervals.failback)}`
+			: '-EnableAutomaticFailover $false';
+		const writes = directions.map(
+			([pool, partner]) =>
+				`Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${pool}`)} -BackupRegistrar ${powershellLiteral(`Registrar:${partner}`)} ${voice} -WhatIf -Confirm:$false`,
+		);
+		return [...writes, '$null'].join('\n');
+	}
+	return publishScript(
+		directions.map(([pool, backup]) => ({ pool, backup })),
+		request.voice.automaticFailover,
+		intervals,
+	);
 }
-if (-not $answer.ok) { throw $answer.record }
-$answer.value`;
+
+/**
+ * The unpair's cmdlet path: both Registrars without a backup [unverified as the Topology Builder equivalent], then
+ * Enable-CsTopology -Report, protected as the pairing's publish is and answering as it does.
+ */
+export function clearPairingScript(pool: string, partner: string): string {
+	return publishScript(
+		[pool, partner].map((each) => ({ pool: each, backup: '' })),
+		false,
+		undefined,
+	);
 }
 
 /**
@@ -620,12 +671,6 @@ export function arrayLiteral(values: string[]): string {
 	return `@(${values.map(powershellLiteral).join(', ')})`;
 }
 
-
-/** The unpair's cmdlet path: both Registrars without a backup [unverified as the Topology Builder equivalent], then Enable-CsTopology. */
-export function clearPairingScript(pool: string, partner: string): string {
-	const clears = [pool, partner].map((each) => `Set-CsRegistrar -Identity ${powershellLiteral(`Registrar:${each}`)} -BackupRegistrar $null -EnableAutomaticFailover $false -Confirm:$false`);
-	return [...clears, 'Enable-CsTopology', '$null'].join('\n');
-}
 
 /** Remove-CsUserStoreBackupData returns nothing (cmdlet reference, Outputs: None). */
 export function removeBackupDataScript(pool: string): string {

@@ -26,17 +26,25 @@ async function optionsFor(scenarioName: string): Promise<NextOptions> {
 	return { environment, stateDir, pool: A, backup: B, explain: false, topologyBuilder: false, scenario };
 }
 
-async function run(options: NextOptions, action: 'drill-disaster' | 'unpair', answer: (question: GuardedQuestion) => string = () => 'published') {
+async function run(
+	options: NextOptions,
+	action: 'drill-disaster' | 'unpair',
+	answer: (question: GuardedQuestion) => string = () => 'published',
+	cancel: { controller: AbortController; when: (event: GuardedRunEvent) => boolean } | undefined = undefined,
+) {
 	const job = await prepareNext(options, action);
 	const events: GuardedRunEvent[] = [];
 	const questions: GuardedQuestion[] = [];
 	const result = await job.run(
-		(event) => events.push(event),
+		(event) => {
+			events.push(event);
+			if (cancel?.when(event)) cancel.controller.abort();
+		},
 		async (question) => {
 			questions.push(question);
 			return answer(question);
 		},
-		new AbortController().signal,
+		cancel?.controller.signal ?? new AbortController().signal,
 	);
 	return { job, events, questions, result };
 }
@@ -56,6 +64,17 @@ describe('the wizard after a pairing: the jobs behind its drill and unpair', () 
 		expect(await readFile(result.files[0]!.path, 'utf8')).toMatch(/## Training debrief[\s\S]*did not reach pool-dublin-b/);
 	});
 
+	it('a cancel during the failover: the wait is written once to the scrollback, the result says where the users are, and the command that continues has a line of its own', async () => {
+		const controller = new AbortController();
+		const { events, result } = await run(await optionsFor('drill'), 'drill-disaster', undefined, { controller, when: (event) => event.type === 'step-line' && event.id === 'pool-over' });
+		expect(events.filter((event) => event.type === 'note')).toEqual([
+			{ type: 'note', text: `Waiting for Invoke-CsPoolFailOver on ${A} to finish before stopping: stopped half way it would leave the pool half failed over.` },
+		]);
+		expect(result).toMatchObject({ outcome: 'cancelled', exitCode: 130 });
+		expect(result.headline).toMatch(new RegExp(`^Stopped after the failover: ${A}'s users are served by ${B} .*; to fail back and finish, run:$`));
+		expect(result.details).toEqual([`  sfb-pair drill --pool ${A}`]);
+	});
+
 	it('the unpair of a pair that holds the store asks for the Topology Builder publish and plays it in the lab when told to', async () => {
 		const { job, questions, result, events } = await run(await optionsFor('drill'), 'unpair', (question) => (question.options.some((option) => option.value === 'play') ? 'play' : 'published'));
 		expect(job.word).toBe('unpair');
@@ -70,7 +89,7 @@ describe('the wizard after a pairing: the jobs behind its drill and unpair', () 
 	it('stopping at the Topology Builder question waits on the operator (exit 3) and names the command that continues', async () => {
 		const { result } = await run(await optionsFor('drill'), 'unpair', () => 'stop');
 		expect(result).toMatchObject({ outcome: 'waiting', exitCode: 3 });
-		expect(result.details).toEqual([`To continue from where the farm is: sfb-pair unpair --pool ${A}`]);
+		expect(result.details).toEqual(['To continue from where the farm is:', `  sfb-pair unpair --pool ${A}`]);
 	});
 
 	it('a pool that is not paired is refused before any screen, in one line', async () => {

@@ -9,6 +9,7 @@ import { openLabEnvironment, type LabEnvironment } from '../../../source/environ
 import { farmFileAt } from '../../../source/environments/lab/farm-file.js';
 import { topologySignatureFor, type FarmState } from '../../../source/environments/lab/farm-state.js';
 import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
+import { UNPAIR_WAIT_NOTICE } from '../../../source/procedure/publish-wait.js';
 import { assessPair } from '../../../source/sfb/pairing-rules.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
@@ -113,6 +114,25 @@ describe('sfb-pair unpair in the lab', () => {
 		expect(run.exit).toBe(EXIT.cancelled);
 		expect(run.text).toMatch(/Nothing was changed/);
 		expect(environment.readFarm().pairings[RED]?.backup).toBe(DUB);
+	});
+
+	it("a cancel during the cmdlet path's publish waits for it, saying why, then stops (130) with the association cleared both ways", async () => {
+		const environment = await lab();
+		const controller = new AbortController();
+		// The operator's Ctrl+C comes while the publish runs: the environment gives it no signal, so it ends its work.
+		const unpairing = Object.create(environment, {
+			clearPairing: {
+				value: async (pool: string, partner: string, options: object) => {
+					controller.abort();
+					return environment.clearPairing(pool, partner, options);
+				},
+			},
+		});
+		const run = await unpair(Object.create(environment, { unpairing: { value: unpairing } }), YES, { signal: controller.signal });
+		expect(run.exit, run.text).toBe(EXIT.cancelled);
+		expect(run.lines.filter((line) => line.includes(UNPAIR_WAIT_NOTICE))).toHaveLength(1);
+		const farm = environment.readFarm();
+		expect([farm.pairings[RED], farm.pairings[DUB]]).toEqual([undefined, undefined]);
 	});
 
 	it('resumes after a stop in the middle: the farm is asked again, the association is not written twice, the rest finishes', async () => {

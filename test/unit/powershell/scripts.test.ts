@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { powershellLiteral } from '../../../source/environments/powershell/literal.js';
+import { poolFailbackCommand, poolFailoverCommand, verboseLinesScript, verboseRunspaceScript } from '../../../source/environments/powershell/powershell-drill.js';
 import {
+	clearPairingScript,
 	probeFrontEndScript,
 	readComponentVersionsScript,
 	readServiceScript,
@@ -61,11 +63,25 @@ describe('script builders', () => {
 			receiveBootstrapperScript(hostile, 7),
 			writePairingScript({ ...request, pool: hostile }, intervals, false),
 			testCmsDatabaseScript(hostile, hostile),
+			clearPairingScript(hostile, hostile),
+			// A failover's runspace script carries its values inside itself, each a literal there too.
+			verboseRunspaceScript(poolFailoverCommand(hostile, true)),
 		];
 		for (const script of scripts) {
 			// The publish's own script is a literal too, a fixed one that carries no value (its values are its arguments).
 			const outsideLiterals = [powershellLiteral(hostile), powershellLiteral(`Registrar:${hostile}`), powershellLiteral(publishRunspaceScript())].reduce((text, literal) => text.split(literal).join(''), script);
 			expect(outsideLiterals).not.toContain('Remove-Item');
+		}
+		const failover = poolFailoverCommand(hostile, true);
+		expect(verboseLinesScript(failover).split(powershellLiteral(verboseRunspaceScript(failover))).join('')).not.toContain('Remove-Item');
+	});
+
+	it('runs the unpair and the failovers in the runspace a Ctrl+C cannot stop, as the publish', () => {
+		expect(clearPairingScript('pool01.contoso.com', 'pool02.contoso.com')).toContain(
+			".AddArgument([string[]]@('Registrar:pool01.contoso.com', 'Registrar:pool02.contoso.com')).AddArgument([string[]]@('', '')).AddArgument($false)",
+		);
+		for (const script of [clearPairingScript('pool01.contoso.com', 'pool02.contoso.com'), verboseLinesScript(poolFailbackCommand('pool01.contoso.com'))]) {
+			expect(script).toContain('[powershell]::Create($initial)');
 		}
 	});
 
