@@ -169,7 +169,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 		}
 		const failedOver = started.placement === 'backup';
 		const storeMoved = store !== undefined && same(store.pool, request.backup);
-		const fresh = !failedOver && !storeMoved;
+		// An earlier run failed back and was stopped before the pair was steady (or timed out waiting): it is finished, not
+		// started again. The caller drops the progress once a drill is done, so the next run is a new drill.
+		const failedBack = !failedOver && options.progress?.failedBack === true;
+		const fresh = !failedOver && !storeMoved && !failedBack;
 		resumed = !fresh;
 
 		const readiness = stepOf('readiness')!;
@@ -187,12 +190,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 			}
 			finish(readiness, 'done', readinessLines(state));
 		} else {
-			finish(readiness, 'skipped', [`resumed: ${failedOver ? `${request.pool} is failed over already (${started.evidence})` : store!.evidence}; the drill continues from where the farm is`]);
+			const where = failedOver
+				? `${request.pool} is failed over already (${started.evidence})`
+				: failedBack
+					? `an earlier run of this drill failed ${request.pool} back (${started.evidence})`
+					: store!.evidence;
+			finish(readiness, 'skipped', [`resumed: ${where}; the drill continues from where the farm is`]);
 		}
 
-		// What an earlier run remembers counts only while the farm shows that drill unfinished: a fresh start is a new drill.
-		const failedBack = !fresh && options.progress?.failedBack === true && !failedOver;
-		if (fresh && options.progress?.failedBack) await options.onProgress({ failedBack: false });
 		if (request.movesStore && !failedBack && !storeMoved) {
 			const moved = await moveStore('store-over', request.backup);
 			if (!moved.ok) return failed(`the Central Management store did not move to ${request.backup}; ${request.pool} was not failed over`);

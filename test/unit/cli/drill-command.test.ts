@@ -102,15 +102,22 @@ describe('sfb-pair drill', () => {
 		await expect(readFile(path.join(stateDir, 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
 	});
 
-	it('a drill that finished its failback before leaves nothing to skip in a new one: the farm at rest starts a whole drill', async () => {
+	it('a drill stopped after its failback, before the pair was steady, is finished by the next run (no second failover); once done, the run after is a whole drill', async () => {
 		const { exitCode, text, lab } = await drillOn('drill', {}, async () => {
 			await mkdir(path.join(stateDir, 'drills'), { recursive: true });
 			await writeFile(path.join(stateDir, 'drills', `${B}--${A}.json`), '{"failedBack":true}\n');
 		});
 		expect(exitCode).toBe(0);
-		expect(text).toMatch(/✓ Fail over pool-redmond-b\.contoso\.com: done/);
-		expect(text).toMatch(/✓ Fail back pool-redmond-b\.contoso\.com: done/);
-		expect(lab.readFarm().managementStorePool).toBeUndefined();
+		expect(text).toMatch(/resumed: an earlier run of this drill failed pool-redmond-b\.contoso\.com back/);
+		expect(text).not.toMatch(/✓ Fail over pool-redmond-b\.contoso\.com: done/);
+		expect(text).toMatch(/↷ Fail back pool-redmond-b\.contoso\.com: skipped/);
+		expect(lab.readFarm().poolFailovers ?? {}).toEqual({});
+		await expect(readFile(path.join(stateDir, 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
+
+		const again = await drillOn('drill');
+		expect(again.exitCode).toBe(0);
+		expect(again.text).toMatch(/✓ Fail over pool-redmond-b\.contoso\.com: done/);
+		expect(again.text).toMatch(/✓ Fail back pool-redmond-b\.contoso\.com: done/);
 	});
 
 	it('asks for the typed word: anything else changes nothing (exit 130); "failover" goes ahead', async () => {
