@@ -4,6 +4,7 @@ import { continueCommand } from '../procedure/what-next.js';
 import { drillSteps, drillWaitNotice, type DrillChange, type DrillRequest, type DrillStep, type DrillStepId } from '../sfb/drill.js';
 import type { PoolInventory } from '../sfb/model.js';
 import { findPool } from '../sfb/pairing-rules.js';
+import { poolUsersCommand } from '../sfb/commands.js';
 import { pollInterval } from './context.js';
 import { observePair, observeStandbyStore } from './reconcile.js';
 import { readPlacement, readStorePool } from './failover-state.js';
@@ -164,6 +165,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 	try {
 		const started = await where();
 		const store = request.movesStore ? await storePool() : undefined;
+		if (started.usersRead === 0) {
+			return {
+				outcome: 'refused',
+				exitCode: 1,
+				lostChanges,
+				summary: `Nothing was changed: no users are homed on ${request.pool} (${poolUsersCommand(request.pool)} returned none), so a failover would show nothing moving; home a test user there (Move-CsUser -Identity <user> -Target '${request.pool}'), then run the drill again`,
+			};
+		}
 		if (started.placement === 'unknown' || started.placement === 'mixed') {
 			return { outcome: 'failed', exitCode: 1, lostChanges, summary: `Nothing was changed: where ${request.pool}'s users sign in could not be told (${started.evidence}); check the farm, then run the drill again` };
 		}

@@ -120,6 +120,16 @@ describe('sfb-pair drill', () => {
 		expect(again.text).toMatch(/✓ Fail back pool-redmond-b\.contoso\.com: done/);
 	});
 
+	it('a pool with no users homed on it is refused with what to do: nothing would show the failover working', async () => {
+		const scenario = { ...(await loadScenario('drill')), usersPerPool: 0 };
+		const lab = await openLabEnvironment({ stateDir, scenario, timeScale: 10_000 });
+		const lines: string[] = [];
+		const exitCode = await drillCommand(lab, stateDir, { pool: A, planned: false, yes: true, drill: true, explain: false, scenario }, (line) => lines.push(line), new AbortController().signal);
+		expect(exitCode).toBe(1);
+		expect(lines.join('\n')).toMatch(/Nothing was changed: no users are homed on pool-redmond-b\.contoso\.com .*Move-CsUser -Identity <user> -Target 'pool-redmond-b\.contoso\.com'/);
+		expect(lab.readFarm().poolFailovers ?? {}).toEqual({});
+	});
+
 	it('asks for the typed word: anything else changes nothing (exit 130); "failover" goes ahead', async () => {
 		const wrong = await drillOn('drill', { yes: false, drill: false, ask: async () => 'yes' });
 		expect(wrong.exitCode).toBe(130);
