@@ -229,7 +229,21 @@ export function createPrivateFileSync(file: string, text: string): boolean {
 }
 
 /** The replaces of each file still in flight in this process: the last one's rename, which the next waits for. */
-const lastRenames = new Map<string, { done: Promise<void>; temporaries: number }>();
+const lastRenames = new Map<string, { done: Promise<unknown>; temporaries: number }>();
+
+/**
+ * Which file a path holds, as far as this process can tell without reading it: device, inode, size and modification
+ * time. A replace by rename brings another inode, a write in place another time or size.
+ */
+export type FileIdentity = string;
+
+const identityFrom = (stats: fs.BigIntStats): FileIdentity => `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+
+/** The identity of what `file` holds now, or undefined when there is nothing there. */
+export function identityOf(file: string): FileIdentity | undefined {
+	const stats = fs.lstatSync(file, { bigint: true, throwIfNoEntry: false });
+	return stats && identityFrom(stats);
+}
 
 /**
  * Replaces `file` with `contents` so that a reader, or a crash, sees the old file or the new one, never half of
@@ -240,18 +254,20 @@ const lastRenames = new Map<string, { done: Promise<void>; temporaries: number }
  *
  * Replaces of one file may overlap, so a write queued behind a slow one does not wait for its sync: each writes
  * and syncs its own temporary file (`<file>.<pid>.tmp`, numbered while another is in flight) at once, and the
- * renames happen in the order of the calls, so the file ends up holding the last call's contents.
+ * renames happen in the order of the calls, so the file ends up holding the last call's contents. Resolves with the
+ * identity of the file it put in place.
  */
-export async function replaceFile(file: string, contents: string, { durable = true }: { durable?: boolean } = {}): Promise<void> {
+export async function replaceFile(file: string, contents: string, { durable = true }: { durable?: boolean } = {}): Promise<FileIdentity> {
 	const earlier = lastRenames.get(file);
 	const temporary = earlier ? `${file}.${process.pid}.${++earlier.temporaries}.tmp` : `${file}.${process.pid}.tmp`;
 	const written = writeTemporary(temporary, contents, durable);
 	const done = (async () => {
 		try {
-			await written;
+			const identity = await written;
 			// An earlier call's failure is its caller's to report; this one's contents are newer all the same.
 			await earlier?.done.catch(() => undefined);
 			await renameRetrying(temporary, file);
+			return identity;
 		} catch (error) {
 			// What went wrong is the write's failure, not the clean-up's (a folder in the temporary file's place).
 			await fsPromises.rm(temporary, { force: true }).catch(() => undefined);
@@ -261,20 +277,33 @@ export async function replaceFile(file: string, contents: string, { durable = tr
 	const entry = { done, temporaries: earlier?.temporaries ?? 0 };
 	lastRenames.set(file, entry);
 	try {
-		await done;
+		return await done;
 	} finally {
 		if (lastRenames.get(file) === entry) lastRenames.delete(file);
 	}
 }
 
-async function writeTemporary(temporary: string, contents: string, durable: boolean): Promise<void> {
-	const handle = await openPrivate(temporary, 'w');
+/**
+ * Opening, writing into the page cache, closing and renaming take microseconds: done here, on the event loop, each
+ * costs that; handed to libuv's threads each costs a round trip through the event loop, which the caller waits for.
+ * The one call that waits for the disk, the sync, is the one handed off.
+ */
+async function writeTemporary(temporary: string, contents: string, durable: boolean): Promise<FileIdentity> {
+	const descriptor = openPrivateSync(temporary, 'w');
 	try {
-		await handle.writeFile(contents);
-		if (durable) await handle.sync();
+		const bytes = Buffer.from(contents);
+		for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(descriptor, bytes, offset);
+		if (durable) await syncDescriptor(descriptor);
+		// The rename keeps the inode, the size and the modification time: what the file will hold once renamed.
+		return identityFrom(fs.fstatSync(descriptor, { bigint: true }));
 	} finally {
-		await handle.close();
+		fs.closeSync(descriptor);
 	}
+}
+
+/** fsync off the event loop: the disk's wait, not this process's. */
+export function syncDescriptor(descriptor: number): Promise<void> {
+	return new Promise((resolve, reject) => fs.fsync(descriptor, (error) => (error ? reject(error) : resolve())));
 }
 
 /** `replaceFile`, blocking the event loop while it writes; `temporary` names the file written before the rename. */
@@ -302,7 +331,7 @@ export function replaceFileSync(file: string, contents: string, { temporary = `$
 async function renameRetrying(from: string, to: string): Promise<void> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			await fsPromises.rename(from, to);
+			fs.renameSync(from, to);
 			return;
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
