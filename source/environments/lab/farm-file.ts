@@ -6,9 +6,9 @@ import type { Scenario } from './scenario.js';
 
 /**
  * One lab farm file as this process reads and writes it. Every call to the lab reads the farm, changes it and
- * saves it with no await in between, so calls never interleave; the writes go to disk off the event loop (a
- * temporary file, synced, renamed over the farm), one in flight and then only the newest state, the way the
- * checkpoints are written. Until the disk holds the newest state this process saved, reads see that state;
+ * saves it with no await in between, so calls never interleave; the saves of one turn of the event loop share one
+ * write, made once the turn ends (a temporary file renamed over the farm, not synced: the farm is simulated), the
+ * way the checkpoints are written. Until the disk holds the newest state this process saved, reads see that state;
  * after, they see it still while the file is the one written (its inode, size and time), and read the file again
  * once it is another, so a farm changed by another process or by hand is seen without parsing the farm at every call.
  *
