@@ -9,6 +9,7 @@ import path from 'node:path';
  * creating, since a mode given to open or mkdir is only ever narrowed by the umask, never kept.
  */
 export const privateDirectoryMode = 0o700;
+const { O_WRONLY, O_CREAT, O_TRUNC, O_NONBLOCK = 0 } = fs.constants;
 export const privateFileMode = 0o600;
 
 const plainReasons: Record<string, string> = {
@@ -158,7 +159,7 @@ export function keepAside(file: string, label: string): string {
 }
 
 /** Opens `file` for writing with mode 0600 whatever the umask (a file that existed already is narrowed too). */
-export function openPrivateSync(file: string, flags: 'w' | 'a' | 'wx'): number {
+export function openPrivateSync(file: string, flags: 'w' | 'a' | 'wx' | number): number {
 	const descriptor = fs.openSync(file, flags, privateFileMode);
 	try {
 		fs.fchmodSync(descriptor, privateFileMode);
@@ -289,7 +290,8 @@ export async function replaceFile(file: string, contents: string, { durable = tr
  * The one call that waits for the disk, the sync, is the one handed off.
  */
 async function writeTemporary(temporary: string, contents: string, durable: boolean): Promise<FileIdentity> {
-	const descriptor = openPrivateSync(temporary, 'w');
+	// Non-blocking: a named pipe left where the temporary file goes fails the write at once (ENXIO) instead of holding the event loop.
+	const descriptor = openPrivateSync(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK);
 	try {
 		const bytes = Buffer.from(contents);
 		for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(descriptor, bytes, offset);
