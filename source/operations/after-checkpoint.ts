@@ -22,7 +22,7 @@ function restartingAfterCheckpoint(restarting: ServerRestarting, then: <T>(call:
 /**
  * The environment as operations must see it: every call that changes the farm first waits until the disk holds
  * every event so far (the checkpoint, and the change record), so an interrupted run never finds the farm ahead of
- * what they know by more than the one call in flight. The writes themselves happen off the event loop. Reads change
+ * what they know by more than the one call in flight. The syncs, which wait for the disk, happen off the event loop. Reads change
  * nothing and go straight through: the probes that verify every action would otherwise each wait for a disk write.
  */
 export function afterCheckpoint(environment: Environment, disk: { checkpointed(): Promise<void> }): Environment {

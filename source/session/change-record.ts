@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { OutcomeKind, ServerPhase } from '../procedure/state.js';
 import { sanitizeForTerminal, sanitizeLine } from '../text/sanitize.js';
 import { CheckpointFailure, CheckpointQueue } from './checkpoint-queue.js';
-import { describeFsError, ensurePrivateDirectory, FileProblem, kindOf, openPrivateSync, privateFileMode, replaceFile } from './private-fs.js';
+import { describeFsError, ensurePrivateDirectory, FileProblem, kindOf, openPrivateSync, privateFileMode, replaceFile, syncDescriptor } from './private-fs.js';
 import { renderRecordMarkdown } from './record-markdown.js';
 import { redactSecrets } from './redact.js';
 
@@ -188,11 +188,11 @@ function endTornLine(file: string): void {
 /** Makes what was written to `file` survive a power loss, off the event loop. */
 async function syncFile(file: string): Promise<void> {
 	// Windows flushes only a handle open for writing.
-	const handle = await fs.promises.open(file, 'r+');
+	const descriptor = fs.openSync(file, 'r+');
 	try {
-		await handle.sync();
+		await syncDescriptor(descriptor);
 	} finally {
-		await handle.close();
+		fs.closeSync(descriptor);
 	}
 }
 

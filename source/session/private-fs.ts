@@ -9,6 +9,7 @@ import path from 'node:path';
  * creating, since a mode given to open or mkdir is only ever narrowed by the umask, never kept.
  */
 export const privateDirectoryMode = 0o700;
+const { O_WRONLY, O_CREAT, O_TRUNC, O_NONBLOCK = 0 } = fs.constants;
 export const privateFileMode = 0o600;
 
 const plainReasons: Record<string, string> = {
@@ -158,7 +159,7 @@ export function keepAside(file: string, label: string): string {
 }
 
 /** Opens `file` for writing with mode 0600 whatever the umask (a file that existed already is narrowed too). */
-export function openPrivateSync(file: string, flags: 'w' | 'a' | 'wx'): number {
+export function openPrivateSync(file: string, flags: 'w' | 'a' | 'wx' | number): number {
 	const descriptor = fs.openSync(file, flags, privateFileMode);
 	try {
 		fs.fchmodSync(descriptor, privateFileMode);
@@ -229,7 +230,21 @@ export function createPrivateFileSync(file: string, text: string): boolean {
 }
 
 /** The replaces of each file still in flight in this process: the last one's rename, which the next waits for. */
-const lastRenames = new Map<string, { done: Promise<void>; temporaries: number }>();
+const lastRenames = new Map<string, { done: Promise<unknown>; temporaries: number }>();
+
+/**
+ * Which file a path holds, as far as this process can tell without reading it: device, inode, size and modification
+ * time. A replace by rename brings another inode, a write in place another time or size.
+ */
+export type FileIdentity = string;
+
+const identityFrom = (stats: fs.BigIntStats): FileIdentity => `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+
+/** The identity of what `file` holds now, or undefined when there is nothing there. */
+export function identityOf(file: string): FileIdentity | undefined {
+	const stats = fs.lstatSync(file, { bigint: true, throwIfNoEntry: false });
+	return stats && identityFrom(stats);
+}
 
 /**
  * Replaces `file` with `contents` so that a reader, or a crash, sees the old file or the new one, never half of
@@ -240,18 +255,20 @@ const lastRenames = new Map<string, { done: Promise<void>; temporaries: number }
  *
  * Replaces of one file may overlap, so a write queued behind a slow one does not wait for its sync: each writes
  * and syncs its own temporary file (`<file>.<pid>.tmp`, numbered while another is in flight) at once, and the
- * renames happen in the order of the calls, so the file ends up holding the last call's contents.
+ * renames happen in the order of the calls, so the file ends up holding the last call's contents. Resolves with the
+ * identity of the file it put in place.
  */
-export async function replaceFile(file: string, contents: string, { durable = true }: { durable?: boolean } = {}): Promise<void> {
+export async function replaceFile(file: string, contents: string, { durable = true }: { durable?: boolean } = {}): Promise<FileIdentity> {
 	const earlier = lastRenames.get(file);
 	const temporary = earlier ? `${file}.${process.pid}.${++earlier.temporaries}.tmp` : `${file}.${process.pid}.tmp`;
 	const written = writeTemporary(temporary, contents, durable);
 	const done = (async () => {
 		try {
-			await written;
+			const identity = await written;
 			// An earlier call's failure is its caller's to report; this one's contents are newer all the same.
 			await earlier?.done.catch(() => undefined);
 			await renameRetrying(temporary, file);
+			return identity;
 		} catch (error) {
 			// What went wrong is the write's failure, not the clean-up's (a folder in the temporary file's place).
 			await fsPromises.rm(temporary, { force: true }).catch(() => undefined);
@@ -261,20 +278,35 @@ export async function replaceFile(file: string, contents: string, { durable = tr
 	const entry = { done, temporaries: earlier?.temporaries ?? 0 };
 	lastRenames.set(file, entry);
 	try {
-		await done;
+		return await done;
 	} finally {
 		if (lastRenames.get(file) === entry) lastRenames.delete(file);
 	}
 }
 
-async function writeTemporary(temporary: string, contents: string, durable: boolean): Promise<void> {
-	const handle = await openPrivate(temporary, 'w');
+/**
+ * Opening, writing into the page cache and closing take microseconds: done here, on the event loop, each costs that;
+ * handed to libuv's threads each costs a round trip through the event loop, which the caller waits for. The calls
+ * that wait for the disk are handed off: the sync, and the rename (it waits for the file system's journal, 7 ms and
+ * more at the 95th percentile on a loaded machine, where open, write and close stayed under 1 ms).
+ */
+async function writeTemporary(temporary: string, contents: string, durable: boolean): Promise<FileIdentity> {
+	// Non-blocking: a named pipe left where the temporary file goes fails the write at once (ENXIO) instead of holding the event loop.
+	const descriptor = openPrivateSync(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK);
 	try {
-		await handle.writeFile(contents);
-		if (durable) await handle.sync();
+		const bytes = Buffer.from(contents);
+		for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(descriptor, bytes, offset);
+		if (durable) await syncDescriptor(descriptor);
+		// The rename keeps the inode, the size and the modification time: what the file will hold once renamed.
+		return identityFrom(fs.fstatSync(descriptor, { bigint: true }));
 	} finally {
-		await handle.close();
+		fs.closeSync(descriptor);
 	}
+}
+
+/** fsync off the event loop: the disk's wait, not this process's. */
+export function syncDescriptor(descriptor: number): Promise<void> {
+	return new Promise((resolve, reject) => fs.fsync(descriptor, (error) => (error ? reject(error) : resolve())));
 }
 
 /** `replaceFile`, blocking the event loop while it writes; `temporary` names the file written before the rename. */

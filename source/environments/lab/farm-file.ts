@@ -1,15 +1,16 @@
 import { rm } from 'node:fs/promises';
 import { CheckpointQueue } from '../../session/checkpoint-queue.js';
-import { replaceFile, replaceFileSync, type FileProblem } from '../../session/private-fs.js';
+import { identityOf, replaceFile, replaceFileSync, type FileIdentity, type FileProblem } from '../../session/private-fs.js';
 import { farmText, farmWriteProblem, labFarmPath, loadFarm, prepareFarmFolder, type FarmState } from './farm-state.js';
 import type { Scenario } from './scenario.js';
 
 /**
  * One lab farm file as this process reads and writes it. Every call to the lab reads the farm, changes it and
- * saves it with no await in between, so calls never interleave; the writes go to disk off the event loop (a
- * temporary file, synced, renamed over the farm), one in flight and then only the newest state, the way the
- * checkpoints are written. Until the disk holds the newest state this process saved, reads see that state;
- * after, they read the file again, so a farm changed by another process or by hand is seen.
+ * saves it with no await in between, so calls never interleave; the saves of one turn of the event loop share one
+ * write, made once the turn ends (a temporary file renamed over the farm, not synced: the farm is simulated), the
+ * way the checkpoints are written. Until the disk holds the newest state this process saved, reads see that state;
+ * after, they see it still while the file is the one written (its inode, size and time), and read the file again
+ * once it is another, so a farm changed by another process or by hand is seen without parsing the farm at every call.
  *
  * A kill during a write leaves the old farm or the new one whole (the rename). At exit the state not yet on
  * disk is written before the process ends, so a second Ctrl+C (process.exit) loses nothing; a SIGKILL loses
@@ -19,9 +20,11 @@ import type { Scenario } from './scenario.js';
  */
 export class FarmFile {
 	private unwritten: { farm: FarmState; text: string } | undefined;
+	/** The farm this process last wrote, and the file that holds it: read again only once the file is another. */
+	private landed: { farm: FarmState; identity: FileIdentity } | undefined;
 	private saves = 0;
 	private failure: FileProblem | undefined;
-	private readonly queue = new CheckpointQueue<string>((text) => this.write(text));
+	private readonly queue = new CheckpointQueue<{ farm: FarmState; text: string }>((saved) => this.write(saved));
 
 	constructor(readonly path: string) {}
 
@@ -29,6 +32,7 @@ export class FarmFile {
 	load(scenario: Scenario, now: number): FarmState {
 		if (this.failure) throw this.failure;
 		if (this.unwritten) return structuredClone(this.unwritten.farm);
+		if (this.landed && this.landed.identity === identityOf(this.path)) return structuredClone(this.landed.farm);
 		return loadFarm(this.path, scenario, now);
 	}
 
@@ -38,7 +42,7 @@ export class FarmFile {
 		const text = farmText(farm);
 		this.unwritten = { farm: structuredClone(farm), text };
 		const save = ++this.saves;
-		this.queue.request(text);
+		this.queue.request(this.unwritten);
 		this.queue.written().then(
 			() => {
 				if (this.saves === save) this.unwritten = undefined;
@@ -60,10 +64,11 @@ export class FarmFile {
 		}
 	}
 
-	private async write(text: string): Promise<void> {
+	private async write({ farm, text }: { farm: FarmState; text: string }): Promise<void> {
 		try {
 			prepareFarmFolder(this.path);
-			await replaceFile(this.path, text, { durable: false });
+			// Replaces land in the order they were asked for: the last to land is the newest farm.
+			this.landed = { farm, identity: await replaceFile(this.path, text, { durable: false }) };
 		} catch (error) {
 			throw farmWriteProblem(this.path, error);
 		}

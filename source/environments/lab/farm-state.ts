@@ -327,8 +327,8 @@ export function farmWriteProblem(file: string, error: unknown): FileProblem {
 
 /**
  * Temp file then rename, so a reader in another process sees the old farm or the new one, never half of one.
- * Blocks the event loop: for a farm made or set aside as a command opens the lab; the work itself saves through
- * FarmFile (farm-file.ts), off the event loop.
+ * Synced: for a farm made or set aside as a command opens the lab; the work itself saves through FarmFile
+ * (farm-file.ts), one write per turn of the event loop, not synced.
  */
 export function saveFarm(file: string, farm: FarmState): void {
 	try {

@@ -11,7 +11,7 @@ import { parseScenario } from '../../../source/environments/lab/scenario.js';
 import { FileProblem } from '../../../source/session/private-fs.js';
 
 /**
- * The lab farm file as the work writes it: off the event loop, one write in flight, the newest state next;
+ * The lab farm file as the work writes it: after the turn of the event loop, the newest state next;
  * what a call reports is on disk when it returns; a second Ctrl+C (process.exit) still leaves the newest
  * state, and a kill at any moment leaves a whole farm.
  */
@@ -83,6 +83,32 @@ describe('the lab farm file', () => {
 		const { lab } = await openLab();
 		expect((await lab.runBootstrapper('red-fe01.contoso.com')).exitCode).toBe(0);
 		expect(onDisk(lab.farmPath).servers['red-fe01.contoso.com']?.bootstrapper.state).toBe('done');
+	});
+
+	it('is not read and parsed again at every call while the file is the one this process wrote', async () => {
+		const { lab } = await openLab();
+		await lab.runBootstrapper('red-fe01.contoso.com');
+		const openSync = vi.spyOn(fs, 'openSync');
+		const opensOfFarm = () => openSync.mock.calls.filter(([file]) => file === lab.farmPath).length;
+		expect(lab.readFarm().servers['red-fe01.contoso.com']?.bootstrapper.state).toBe('done');
+		expect((await lab.readService('red-fe01.contoso.com', 'LYNCBACKUP')).state).not.toBe('NotInstalled');
+		expect(opensOfFarm()).toBe(0);
+	});
+
+	it('is read again once the file is another: changed in place to the same size, or replaced', async () => {
+		const { lab } = await openLab();
+		await lab.runBootstrapper('red-fe01.contoso.com');
+		const text = fs.readFileSync(lab.farmPath, 'utf8');
+		expect(text).toContain('"bootstrapperRuns": 1,');
+		// By hand, in place: same inode, same size; its modification time is what differs.
+		fs.writeFileSync(lab.farmPath, text.replace('"bootstrapperRuns": 1,', '"bootstrapperRuns": 7,'));
+		const later = new Date(Date.now() + 3_600_000);
+		fs.utimesSync(lab.farmPath, later, later);
+		expect(lab.readFarm().servers['red-fe01.contoso.com']?.bootstrapperRuns).toBe(7);
+		// Another process's write: a file of its own renamed over this one.
+		fs.writeFileSync(`${lab.farmPath}.other`, text.replace('"bootstrapperRuns": 1,', '"bootstrapperRuns": 8,'));
+		fs.renameSync(`${lab.farmPath}.other`, lab.farmPath);
+		expect(lab.readFarm().servers['red-fe01.contoso.com']?.bootstrapperRuns).toBe(8);
 	});
 
 	it('a farm that cannot be written fails the call that changed it, naming the file, and every call after', async () => {

@@ -405,14 +405,14 @@ describe('the change record as evidence for a change ticket', () => {
 	it('names the file when it cannot be synced either', async () => {
 		const record = openChangeRecord(options());
 		await record.flush();
-		const probe = await fs.promises.open(record.jsonlPath, 'r');
-		const handleSync = vi.spyOn(Object.getPrototypeOf(probe) as { sync(): Promise<void> }, 'sync').mockRejectedValue(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
-		await probe.close();
+		const failingSync = vi.spyOn(fs, 'fsync').mockImplementation(((_descriptor: number, done: (error: NodeJS.ErrnoException | null) => void) => {
+			done(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+		}) as typeof fs.fsync);
 		try {
 			record.note('lost on a power cut', '2026-11-26T07:30:00.000Z');
 			await expect(record.written()).rejects.toThrow(`cannot use ${record.jsonlPath}: an input/output error (a failing disk or a lost network share)`);
 		} finally {
-			handleSync.mockRestore();
+			failingSync.mockRestore();
 		}
 	});
 

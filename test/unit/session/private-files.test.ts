@@ -111,6 +111,14 @@ describe('replaceFile, called again before the last call landed', () => {
 		expect(fs.readdirSync(folder)).toEqual(['checkpoint.json']);
 	});
 
+	it.runIf(posix)('fails at once, naming no half-written file, when a named pipe is where its temporary file goes', async () => {
+		const file = path.join(folder, 'checkpoint.json');
+		fs.writeFileSync(file, 'old');
+		execFileSync('mkfifo', [`${file}.${process.pid}.tmp`]);
+		await expect(replaceFile(file, 'new')).rejects.toMatchObject({ code: 'ENXIO' });
+		expect(fs.readFileSync(file, 'utf8')).toBe('old');
+	});
+
 	it('a failed call does not stop a later one from landing', async () => {
 		const file = path.join(folder, 'farm.json');
 		// A folder where the first call's temporary file goes.
