@@ -4,7 +4,7 @@ import { guardedRunReducer, initialGuardedRun, type GuardedJob, type GuardedQues
 import { sanitizeLine } from '../../text/sanitize.js';
 import { useKeyHints } from '../keys/hints.js';
 import { Picker } from '../Picker.js';
-import { SCREEN_CLOCK_MS } from '../ServerPanels.js';
+import { SCREEN_CLOCK_MS } from '../screen-clock.js';
 import { GuardedConfirm } from './GuardedConfirm.js';
 import { GuardedSteps } from './GuardedSteps.js';
 
