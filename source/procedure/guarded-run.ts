@@ -46,7 +46,7 @@ export interface LoggedLine {
 	tone: LogTone;
 	/** How long the step took, drawn beside its title. */
 	elapsedMs?: number;
-	/** A path: never broken between words, so it can be copied whole. */
+	/** A path: cut only at the width, never at a space, so its pieces are its own characters. */
 	verbatim?: boolean;
 }
 

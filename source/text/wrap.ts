@@ -38,6 +38,34 @@ export function wrapWords(text: string, width: number, indent = ''): string[] {
 	return [lines[0]!, ...rest.map((line) => indent + line)];
 }
 
+/**
+ * A text that must stay as it is (a path): cut every `width` columns, never at a space, so each piece is exactly the
+ * text's next characters. Wide characters are measured as the terminal shows them.
+ */
+export function hardBreak(text: string, width: number): string[] {
+	const room = Math.max(1, width);
+	const lines: string[] = [];
+	let line = '';
+	for (const character of text) {
+		if (line !== '' && stringWidth(line + character) > room) {
+			lines.push(line);
+			line = '';
+		}
+		line += character;
+	}
+	return [...lines, line];
+}
+
+/**
+ * A label and a path (a record, a snapshot): on one line where they fit, else the label, then the path on lines of its
+ * own under `indent`, cut where it is wider than the rest of the line, so it never runs to the terminal's first column.
+ */
+export function labelledPath(label: string, path: string, width: number, indent = '  '): string[] {
+	const whole = `${label} ${path}`;
+	if (stringWidth(whole) <= width) return [whole];
+	return [label, ...hardBreak(path, width - stringWidth(indent)).map((piece) => indent + piece)];
+}
+
 /** The words of a PowerShell command, keeping a quoted string (with its doubled quotes) and a { … } block whole. */
 function commandWords(command: string): string[] {
 	const words: string[] = [];
