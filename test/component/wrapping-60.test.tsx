@@ -8,6 +8,7 @@ import type { FrontEndPool } from '../../source/sfb/model.js';
 import { LoggedLineView } from '../../source/ui/guarded-run/LoggedLineView.js';
 import { BackupPicker } from '../../source/ui/prompts/BackupPicker.js';
 import { FailurePrompt } from '../../source/ui/prompts/FailurePrompt.js';
+import { ScrollbackLine } from '../../source/ui/ScrollbackLine.js';
 import { VoiceForm } from '../../source/ui/prompts/VoiceForm.js';
 import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
 import { Summary } from '../../source/ui/Summary.js';
@@ -106,5 +107,23 @@ describe('the voice step\'s note', () => {
 		view.unmount();
 		expect(lines.filter((line) => STRAY.test(line))).toEqual([]);
 		expect(lines).toContain('Pool failover itself always stays manual');
+	});
+});
+
+describe("the wizard's scrollback", () => {
+	it('breaks a long line between words without starting a line with a space; a command to copy stays whole', () => {
+		const text =
+			"dub-fe02.contoso.com: Bootstrapper WAITING ON YOU (by hand): to be run on dub-fe02.contoso.com by hand (not done yet: Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName 'dub-fe02.contoso.com': LYNCBACKUP is not installed): run the command printed above";
+		const view = renderComponent(<ScrollbackLine line={{ id: 0, text }} columns={80} />, { columns: 80 });
+		const lines = frameOf(view).split('\n');
+		view.unmount();
+		// At 80 columns the third line ends with "installed):" on the 80th column.
+		expect(lines.filter((line) => STRAY.test(line))).toEqual([]);
+		expect(lines.map((line) => line.trimEnd()).join(' ')).toBe(text);
+
+		const command = `& ${'x'.repeat(120)}`;
+		const verbatim = renderComponent(<ScrollbackLine line={{ id: 1, text: command, verbatim: true }} columns={80} />, { columns: 80 });
+		expect(frameOf(verbatim)).toContain(command);
+		verbatim.unmount();
 	});
 });
