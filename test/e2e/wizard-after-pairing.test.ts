@@ -50,8 +50,9 @@ describe('the wizard after a pairing: drill and unpair', () => {
 		const records = readdirSync(path.join(terminal.stateDir, 'records'));
 		const drillRecord = records.find((name) => name.endsWith(`-drill-${POOL}.md`));
 		expect(drillRecord, records.join(', ')).toBeDefined();
-		// Whole on its line: only the terminal's own wrap breaks it.
-		expect(drilled.replaceAll('\n', '')).toContain(drillRecord);
+		// On lines of its own under the indent, cut only at the width: never from the terminal's first column.
+		expect(drilled.replace(/\n {2}/g, '')).toContain(drillRecord);
+		expect(drilled.split('\n').filter((line) => line.includes('records/') || /^\S*\.md$/.test(line.trim())).every((line) => line.startsWith('  '))).toBe(true);
 		expect(readFileSync(path.join(terminal.stateDir, 'records', drillRecord!), 'utf8')).toContain('Outcome: done (exit 0)');
 
 		// Back at the choice: down to the unpair, both keys in one write.
