@@ -57,13 +57,16 @@ export function hardBreak(text: string, width: number): string[] {
 }
 
 /**
- * A label and a path (a record, a snapshot): on one line where they fit, else the label, then the path on lines of its
- * own under `indent`, cut where it is wider than the rest of the line, so it never runs to the terminal's first column.
+ * A label and a path (a record, a snapshot): the path starts after the label and, where it is wider than the rest of the
+ * line, goes on under `indent`, cut only at the width, so it never runs to the terminal's first column. The rows are
+ * those Ink's own wrap would take: a summary has few to spare.
  */
 export function labelledPath(label: string, path: string, width: number, indent = '  '): string[] {
 	const whole = `${label} ${path}`;
 	if (stringWidth(whole) <= width) return [whole];
-	return [label, ...hardBreak(path, width - stringWidth(indent)).map((piece) => indent + piece)];
+	const [first = '', ...rest] = hardBreak(path, Math.max(1, width - stringWidth(label) - 1));
+	const after = rest.join('');
+	return [`${label} ${first}`, ...(after === '' ? [] : hardBreak(after, width - stringWidth(indent)).map((piece) => indent + piece))];
 }
 
 /** The words of a PowerShell command, keeping a quoted string (with its doubled quotes) and a { … } block whole. */

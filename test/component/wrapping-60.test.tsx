@@ -33,18 +33,20 @@ function paired(): ProcedureState {
 }
 
 describe('at 60 columns, text breaks under its indent and never starts a line with a stray space', () => {
-	it('the summary: the headline under its text past the mark, the record path cut under its label', () => {
+	it('the summary: the headline under its text past the mark, the record path cut at the width and going on under the indent', () => {
 		const view = renderComponent(<Summary state={paired()} rows={24} columns={COLUMNS} recordPath={RECORD} />, { columns: COLUMNS });
 		const lines = frameOf(view).split('\n');
 		view.unmount();
 		expect(lines.filter((line) => STRAY.test(line))).toEqual([]);
 		expect(lines[0]).toMatch(/^✓ Done: pool-redmond\.contoso\.com and pool-dublin\.contoso\.com$/);
 		expect(lines[1]).toMatch(/^ {2}are paired/);
-		const label = lines.indexOf('Change record:');
+		const label = lines.findIndex((line) => line.startsWith('Change record: /tmp/'));
 		expect(label).toBeGreaterThan(0);
 		const pieces = lines.slice(label + 1).filter((line) => line.trim() !== '');
+		expect(pieces.length).toBeGreaterThan(0);
 		for (const piece of pieces) expect(piece).toMatch(/^ {2}\S/);
-		expect(pieces.map((piece) => piece.slice(2).trimEnd()).join('')).toBe(RECORD);
+		expect(lines[label]!.length).toBe(COLUMNS);
+		expect([lines[label]!.slice('Change record: '.length), ...pieces.map((piece) => piece.slice(2).trimEnd())].join('')).toBe(RECORD);
 	});
 
 	it("the drill's or unpair's record path in the scrollback: cut at the width, each piece under the indent", () => {
