@@ -69,12 +69,13 @@ async function drillJob(options: NextOptions, planned: boolean): Promise<Guarded
 	if (account.refusal) throw new UsageError(account.refusal);
 	const warnings: string[] = account.warning ? [account.warning] : [];
 	const opened = openDrill(options.stateDir, request, (line) => warnings.push(line));
-	const [title = '', ...plan] = planLines(request, options.explain);
+	// The reasons are the screen's to show (the e key turns them on and off), from the steps below.
+	const [title = '', ...plan] = planLines(request, false);
 	return {
 		title,
 		planLines: [...warnings, ...plan],
 		word: DRILL_WORD,
-		steps: drillSteps(request).map(({ id, title: stepTitle }) => ({ id, title: stepTitle })),
+		steps: drillSteps(request).map((step) => ({ id: step.id, title: step.title, why: `${step.why} (${step.source})` })),
 		async run(report, _ask, signal) {
 			try {
 				const { result, recordPath } = await executeDrill(environment, opened, {
@@ -117,7 +118,7 @@ async function unpairJob(options: NextOptions): Promise<GuardedJob> {
 		title,
 		planLines: [...warnings, ...plan],
 		word: CONFIRM_WORD,
-		steps: opened.plan.steps.map((id) => ({ id, title: UNPAIR_STEPS[id].title })),
+		steps: opened.plan.steps.map((id) => ({ id, title: UNPAIR_STEPS[id].title, why: `${UNPAIR_STEPS[id].why} (${UNPAIR_STEPS[id].source})` })),
 		async run(report, ask, signal) {
 			const ended = await executeUnpair(environment, options.stateDir, opened, {
 				confirmedBy: 'typed',
@@ -174,6 +175,7 @@ export async function afterPairing(
 		<AfterPairing
 			pool={options.pool}
 			backup={options.backup}
+			explain={options.explain}
 			symbols={screen.symbols}
 			keys={screen.keys}
 			prepare={(action) => prepareNext(options, action)}

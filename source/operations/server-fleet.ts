@@ -7,7 +7,7 @@ import type { CommandResult } from '../session/change-record.js';
 import { describeObservation, notDone, type Observation } from '../sfb/observation.js';
 import { restartCommand } from '../sfb/commands.js';
 import { currentDomains, type ScheduledDomain, type UpgradeSchedule } from '../sfb/upgrade-domains.js';
-import { isHeld, type ServerPhase, type ServerTask } from '../procedure/state.js';
+import { isHeld, PHASE_NAMES, type ServerPhase, type ServerTask } from '../procedure/state.js';
 import type { OperationContext } from './context.js';
 import { iso } from './context.js';
 import { couldNotTell, settleObservation } from './unknowns.js';
@@ -188,6 +188,13 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		return true;
 	};
 
+	/**
+	 * Where a server's commands done by hand are: printed whole once when asked (by-hand-asked), and in the change record.
+	 * Every other line points there: the Bootstrapper command alone is some 500 characters.
+	 */
+	const whereCommandsAre = (server: string, count: number) =>
+		`run the ${count === 1 ? 'command' : `${count} commands`} printed above under "${server}: ${PHASE_NAMES[work.phase]} by hand" there (also in the change record)`;
+
 	const byHand = (server: string) => work.handCommands !== undefined && (session.state.byHand ?? []).includes(server);
 
 	/**
@@ -210,6 +217,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		// After the restart the farm already shows the first run's result: the operator is asked before anything counts.
 		let observation = afterRestart ? notDone(`Bootstrapper has not been run on ${server} since its restart`) : await verify();
 		let checkedByOperator = false;
+		let recorded = false;
 		for (;;) {
 			if (observation.state === 'done' && hold) {
 				recorder?.note(`${server}: ${observation.evidence}; Bootstrapper runs there again, by hand`, iso(Date.now()));
@@ -233,6 +241,10 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			const seen = observation.state === 'unknown' ? `could not tell: ${describeObservation(observation)}` : `not done yet: ${observation.evidence}`;
 			const lastCheck = checkedByOperator ? seen : undefined;
 			const request = { phase: work.phase, server, pool: poolOf.get(server) ?? '', commands, ...(lastCheck === undefined ? {} : { lastCheck }), ...(note === undefined ? {} : { note }) };
+			if (!recorded) {
+				recorder?.note(`${PHASE_NAMES[work.phase]} on ${server}, by hand: run there, in an elevated Management Shell:\n${commands.join('\n')}`, iso(Date.now()));
+				recorded = true;
+			}
 			const answer = await inTurn(() => {
 				session.dispatch({ type: 'by-hand-asked', phase: work.phase, server, commands, ...(lastCheck === undefined ? {} : { lastCheck }), ...(note === undefined ? {} : { note }) });
 				return operator.runByHand(request);
@@ -248,7 +260,7 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 				return undefined;
 			}
 			if (answer.action === 'defer') {
-				const message = `to be run on ${server} by hand: ${commands.join(' ; ')} (${seen})`;
+				const message = `to be run on ${server} by hand (${seen}): ${whereCommandsAre(server, commands.length)}`;
 				session.dispatch({ type: 'task-failed', phase: work.phase, server, message, ...(hold ? { exitCode: 3010, rebootRequired: true } : {}) });
 				deferred.push(server);
 				return undefined;

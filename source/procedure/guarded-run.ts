@@ -14,6 +14,8 @@ export interface GuardedStep {
 	/** The latest line the running step said. */
 	lastLine?: string;
 	evidence: string[];
+	/** Why the step is there, with its source: shown in explain mode. */
+	why?: string;
 }
 
 export type GuardedOutcome = 'done' | 'failed' | 'waiting' | 'cancelled' | 'refused';
@@ -44,7 +46,7 @@ export interface LoggedLine {
 	tone: LogTone;
 	/** How long the step took, drawn beside its title. */
 	elapsedMs?: number;
-	/** A path: never broken between words, so it can be copied whole. */
+	/** A path: cut only at the width, never at a space, so its pieces are its own characters. */
 	verbatim?: boolean;
 }
 
@@ -77,13 +79,13 @@ export interface GuardedJob {
 	title: string;
 	planLines: string[];
 	word: string;
-	steps: { id: string; title: string }[];
+	steps: { id: string; title: string; why?: string }[];
 	run(report: (event: GuardedRunEvent) => void, ask: (question: GuardedQuestion) => Promise<string>, signal: AbortSignal): Promise<GuardedResult>;
 	/** Lets go of what the job holds (the pair's lock) when the operator declines. */
 	close(): void;
 }
 
-export function initialGuardedRun(word: string, steps: { id: string; title: string }[]): GuardedRunState {
+export function initialGuardedRun(word: string, steps: GuardedJob['steps']): GuardedRunState {
 	return { phase: 'confirm', word, attempts: 0, steps: steps.map((step) => ({ ...step, status: 'pending', evidence: [] })), log: [] };
 }
 

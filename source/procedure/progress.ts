@@ -1,12 +1,15 @@
 import { scheduledDomains, type ScheduledDomain, type UpgradeSchedule } from '../sfb/upgrade-domains.js';
-import { isHeld, PHASE_NAMES, type ProcedureState, type ServerPhase, type ServerProgress, type ServerTask } from './state.js';
+import { isByHand, isHeld, PHASE_NAMES, type ProcedureState, type ServerPhase, type ServerProgress, type ServerTask } from './state.js';
 
 export interface PhaseProgress {
 	phase: ServerPhase;
 	total: number;
 	/** Succeeded or skipped. */
 	finished: number;
+	/** Work the tool runs now; a server done by hand is waiting on the operator instead. */
 	running: number;
+	/** Servers done by hand whose turn it is: the tool waits for the operator to run the commands and say so. */
+	waitingOnYou: number;
 	failed: number;
 	/** Held for a restart (Bootstrapper exit 3010), counted apart from the failed. */
 	held: number;
@@ -23,31 +26,37 @@ interface Estimate {
 	perPool: number;
 }
 
-/** The mean duration of the servers that finished this phase in this session. */
+/** The mean duration of the servers the tool finished in this phase in this session: by hand, it was the operator's pace. */
 function meanDuration(state: ProcedureState, phase: ServerPhase): number | undefined {
 	const durations = state.serverOrder
+		.filter((fqdn) => !isByHand(state, fqdn, phase))
 		.map((fqdn) => state.servers[fqdn]?.tasks[phase])
 		.filter((task) => task?.state === 'succeeded' && task.startedAt !== undefined && task.endedAt !== undefined)
 		.map((task) => task!.endedAt! - task!.startedAt!);
 	return durations.length === 0 ? undefined : durations.reduce((sum, duration) => sum + duration, 0) / durations.length;
 }
 
-/** What a server still needs in this phase; undefined once it needs nothing more, or waits for the operator. */
-function timeStillNeeded(task: ServerTask, each: number, now: number): number | undefined {
+/** A server done by hand whose turn it is: nothing of the tool's runs there, it waits on the operator. */
+const waitsOnYou = (state: ProcedureState, fqdn: string, phase: ServerPhase) => state.servers[fqdn]?.tasks[phase].state === 'running' && isByHand(state, fqdn, phase);
+
+/** What a server still needs in this phase; undefined once it needs nothing more, or waits for the operator (failed, held, by hand). */
+function timeStillNeeded(state: ProcedureState, fqdn: string, phase: ServerPhase, each: number, now: number): number | undefined {
+	const task: ServerTask | undefined = state.servers[fqdn]?.tasks[phase];
+	if (!task || waitsOnYou(state, fqdn, phase)) return undefined;
 	// A server past the usual time is taken to finish soon, not never.
 	if (task.state === 'running') return Math.max(each * 0.1, each - (now - (task.startedAt ?? now)));
 	return task.state === 'pending' ? each : undefined;
 }
 
 /** Each pool runs `perPool` servers at once and the pools run side by side: the slowest pool, its running servers finishing first. */
-function perPoolTimeLeft(servers: ServerProgress[], phase: ServerPhase, now: number, each: number, perPool: number): number {
+function perPoolTimeLeft(state: ProcedureState, servers: ServerProgress[], phase: ServerPhase, now: number, each: number, perPool: number): number {
 	let leftMs = 0;
 	for (const pool of new Set(servers.map((server) => server.pool))) {
 		const lanes: number[] = [];
 		const waiting: number[] = [];
 		for (const server of servers.filter((entry) => entry.pool === pool)) {
 			const task = server.tasks[phase];
-			const needed = timeStillNeeded(task, each, now);
+			const needed = timeStillNeeded(state, server.fqdn, phase, each, now);
 			if (needed === undefined) continue;
 			(task.state === 'running' ? lanes : waiting).push(needed);
 		}
@@ -69,10 +78,7 @@ function perPoolTimeLeft(servers: ServerProgress[], phase: ServerPhase, now: num
  */
 function scheduledTimeLeft(state: ProcedureState, schedule: UpgradeSchedule, phase: ServerPhase, now: number, each: number): number {
 	const domainLeft = (domain: ScheduledDomain) =>
-		Math.max(0, ...domain.servers.map((fqdn) => {
-			const task = state.servers[fqdn]?.tasks[phase];
-			return task ? (timeStillNeeded(task, each, now) ?? 0) : 0;
-		}));
+		Math.max(0, ...domain.servers.map((fqdn) => timeStillNeeded(state, fqdn, phase, each, now) ?? 0));
 	return Math.max(0, ...schedule.lanes.map((lane) => lane.reduce((sum, domain) => sum + domainLeft(domain), 0)));
 }
 
@@ -85,8 +91,8 @@ function domainsDone(state: ProcedureState, schedule: UpgradeSchedule, phase: Se
 
 /**
  * How far a server phase is, and how long it still takes, on the schedule the phase runs by: its upgrade domains when
- * it has them (state.schedules), else each pool's servers `perPool` at a time. Failed servers wait for the operator
- * and are not counted in the time.
+ * it has them (state.schedules), else each pool's servers `perPool` at a time. Failed and held servers, and those done by
+ * hand, wait for the operator and are not counted in the time.
  */
 export function phaseProgress(state: ProcedureState, phase: ServerPhase, now: number, estimate: Estimate): PhaseProgress {
 	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
@@ -96,14 +102,15 @@ export function phaseProgress(state: ProcedureState, phase: ServerPhase, now: nu
 		phase,
 		total: servers.length,
 		finished: tasks.filter((task) => task.state === 'succeeded' || task.state === 'skipped').length,
-		running: tasks.filter((task) => task.state === 'running').length,
+		running: servers.filter((server) => server.tasks[phase].state === 'running' && !waitsOnYou(state, server.fqdn, phase)).length,
+		waitingOnYou: servers.filter((server) => waitsOnYou(state, server.fqdn, phase)).length,
 		failed: tasks.filter((task) => task.state === 'failed' && !isHeld(task)).length,
 		held: tasks.filter(isHeld).length,
 		...(schedule ? { domains: domainsDone(state, schedule, phase) } : {}),
 	};
 	const each = meanDuration(state, phase) ?? estimate.expectedMs;
 	if (each === undefined) return progress;
-	const leftMs = schedule ? scheduledTimeLeft(state, schedule, phase, now, each) : perPoolTimeLeft(servers, phase, now, each, estimate.perPool);
+	const leftMs = schedule ? scheduledTimeLeft(state, schedule, phase, now, each) : perPoolTimeLeft(state, servers, phase, now, each, estimate.perPool);
 	return { ...progress, leftMs };
 }
 
@@ -115,15 +122,16 @@ export function formatTimeLeft(ms: number): string {
 	return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
 }
 
-/** "Bootstrapper 5 of 24 servers · about 40 min left · 2 of 8 upgrade domains · 2 running": the least needed last, where a narrow screen cuts. */
+/** "Bootstrapper 5 of 24 servers · about 40 min left · 2 of 8 upgrade domains · 1 waiting on you · 2 running": the least needed last, where a narrow screen cuts. */
 export function describeProgress(progress: PhaseProgress): string {
 	const parts = [`${PHASE_NAMES[progress.phase]} ${progress.finished} of ${progress.total} server${progress.total === 1 ? '' : 's'}`];
-	if (progress.finished + progress.failed + progress.held < progress.total) {
+	if (progress.finished + progress.failed + progress.held + progress.waitingOnYou < progress.total) {
 		parts.push(progress.leftMs === undefined ? 'time left known once a server finishes' : formatTimeLeft(progress.leftMs));
 	}
 	if (progress.failed > 0) parts.push(`${progress.failed} failed`);
 	if (progress.held > 0) parts.push(`${progress.held} held for a restart`);
 	if (progress.domains) parts.push(`${progress.domains.finished} of ${progress.domains.total} upgrade domains`);
+	if (progress.waitingOnYou > 0) parts.push(`${progress.waitingOnYou} waiting on you`);
 	if (progress.running > 0) parts.push(`${progress.running} running`);
 	return parts.join(' · ');
 }

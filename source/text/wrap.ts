@@ -38,6 +38,37 @@ export function wrapWords(text: string, width: number, indent = ''): string[] {
 	return [lines[0]!, ...rest.map((line) => indent + line)];
 }
 
+/**
+ * A text that must stay as it is (a path): cut every `width` columns, never at a space, so each piece is exactly the
+ * text's next characters. Wide characters are measured as the terminal shows them.
+ */
+export function hardBreak(text: string, width: number): string[] {
+	const room = Math.max(1, width);
+	const lines: string[] = [];
+	let line = '';
+	for (const character of text) {
+		if (line !== '' && stringWidth(line + character) > room) {
+			lines.push(line);
+			line = '';
+		}
+		line += character;
+	}
+	return [...lines, line];
+}
+
+/**
+ * A label and a path (a record, a snapshot): the path starts after the label and, where it is wider than the rest of the
+ * line, goes on under `indent`, cut only at the width, so it never runs to the terminal's first column. The rows are
+ * those Ink's own wrap would take: a summary has few to spare.
+ */
+export function labelledPath(label: string, path: string, width: number, indent = '  '): string[] {
+	const whole = `${label} ${path}`;
+	if (stringWidth(whole) <= width) return [whole];
+	const [first = '', ...rest] = hardBreak(path, Math.max(1, width - stringWidth(label) - 1));
+	const after = rest.join('');
+	return [`${label} ${first}`, ...(after === '' ? [] : hardBreak(after, width - stringWidth(indent)).map((piece) => indent + piece))];
+}
+
 /** The words of a PowerShell command, keeping a quoted string (with its doubled quotes) and a { … } block whole. */
 function commandWords(command: string): string[] {
 	const words: string[] = [];

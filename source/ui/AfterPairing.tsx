@@ -17,6 +17,8 @@ type RunAction = Exclude<NextAction, 'leave'>;
 interface Props {
 	pool: string;
 	backup: string;
+	/** Explain mode at the start (--explain); the e key turns it on and off. */
+	explain?: boolean;
 	symbols: Symbols;
 	keys?: KeyPacer;
 	/** The drill or the unpair, read from the farm and ready to confirm; rejects with a one-line reason. */
@@ -52,7 +54,7 @@ export function AfterPairing(props: Props) {
 	);
 }
 
-function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props) {
+function NextScreen({ pool, backup, explain: explainAtStart = false, prepare, cancel, onCancel, onLeave }: Props) {
 	const { exit } = useApp();
 	const { rows, columns } = useTerminalSize();
 	const screenReader = useIsScreenReaderEnabled();
@@ -62,6 +64,7 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 	// After a run, a blank line between its result and the choice.
 	const [ran, setRan] = useState(false);
 	const [unpaired, setUnpaired] = useState(false);
+	const [explain, setExplain] = useState(explainAtStart);
 	// Every run's scrollback, run after run: one Static for the life of the tree.
 	const [runs, setRuns] = useState(0);
 	const [logs, setLogs] = useState<LoggedLine[][]>([]);
@@ -95,6 +98,15 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 			return true;
 		},
 		{ priority: PRIORITY.global, isActive: screen.kind === 'choose' && leaving === undefined },
+	);
+	// As in the wizard, while a run is on screen; the field of the confirmation word hears its letters first.
+	useKeys(
+		(input) => {
+			if (input !== 'e') return false;
+			setExplain((value) => !value);
+			return true;
+		},
+		{ priority: PRIORITY.global, isActive: screen.kind === 'run' },
 	);
 
 	const choose = (action: NextAction) => {
@@ -136,7 +148,7 @@ function NextScreen({ pool, backup, prepare, cancel, onCancel, onLeave }: Props)
 		<>
 			<Static items={logged}>{(line) => <LoggedLineView key={line.key} line={line} columns={columns} />}</Static>
 			{screen.kind === 'run' ? (
-				<GuardedRun key={runs} job={screen.job} rows={bodyRows} columns={columns} signal={cancel} onDone={onDone} onLog={onLog} />
+				<GuardedRun key={runs} job={screen.job} rows={bodyRows} columns={columns} explain={explain} signal={cancel} onDone={onDone} onLog={onLog} />
 			) : screen.kind === 'preparing' ? (
 				<Text color="cyan">
 					{screenReader ? preparingText(screen.action) : <><Spinner type="dots" /> {preparingText(screen.action)}</>}

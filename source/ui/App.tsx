@@ -1,7 +1,6 @@
 import { Box, Static, Text, useApp, useIsScreenReaderEnabled } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import stringWidth from 'string-width';
 import { phaseProgress } from '../procedure/progress.js';
 import { isServerPhase, type ProcedureState } from '../procedure/state.js';
 import { STEPS, type StepId } from '../procedure/steps.js';
@@ -16,7 +15,9 @@ import { PromptView, isBlockingPrompt } from './PromptView.js';
 import { PreflightPanel } from './PreflightPanel.js';
 import { QuitQuestion } from './QuitQuestion.js';
 import { ReplicationPanel } from './ReplicationPanel.js';
-import { SCREEN_CLOCK_MS, ServerPanels } from './ServerPanels.js';
+import { ScrollbackLine } from './ScrollbackLine.js';
+import { SCREEN_CLOCK_MS } from './screen-clock.js';
+import { ServerPanels } from './ServerPanels.js';
 import { StepRail } from './StepRail.js';
 import { Summary } from './Summary.js';
 import { SyncPanels } from './SyncPanels.js';
@@ -180,19 +181,7 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 
 	return (
 		<>
-			<Static items={store.log}>
-				{(line) =>
-					line.verbatim ? (
-						<Box key={line.id} width={stringWidth(line.text) + 2} flexShrink={0}>
-							<Text>{`  ${line.text}`}</Text>
-						</Box>
-					) : (
-						<Text key={line.id} {...(line.color ? { color: line.color } : {})}>
-							{line.text}
-						</Text>
-					)
-				}
-			</Static>
+			<Static items={store.log}>{(line) => <ScrollbackLine key={line.id} line={line} columns={columns} />}</Static>
 			{/* A character past the last column makes the terminal wrap a row Ink does not count: its next erase leaves a row behind, and a frame it thinks fills the screen clears the scrollback. */}
 			<Box flexDirection="column" overflowX="hidden">
 					<Header state={state} kind={store.kind} notes={store.notes} />

@@ -4,7 +4,8 @@ import { describeProgress, type PhaseProgress } from '../procedure/progress.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { Elapsed } from './Elapsed.js';
 import { shortName } from './format.js';
-import { unicodeSymbols, useSymbols, type Symbols } from './symbols.js';
+import { statusMark, type StatusKind } from './status-marks.js';
+import { useSymbols } from './symbols.js';
 
 const STATE_WORDS: Record<ServerTask['state'], string> = {
 	pending: 'waiting',
@@ -17,31 +18,25 @@ const STATE_WORDS: Record<ServerTask['state'], string> = {
 /** A held server sfb-pair is restarting (fail over, restart, fail back): it runs, though Bootstrapper waits. */
 const restarting = (task: ServerTask) => isHeld(task) && task.restartStage !== undefined;
 
-function symbolFor(task: ServerTask, symbols: Symbols): string {
+/** A server's task as the one status mapping sees it: held or waiting on the operator is for attention, not a failure or work running. */
+function statusOf(task: ServerTask, byYou: boolean): StatusKind {
+	if (restarting(task)) return 'running';
+	if (isHeld(task)) return 'attention';
 	switch (task.state) {
 		case 'succeeded':
-			return symbols.done;
+			return 'done';
 		case 'failed':
-			return restarting(task) ? symbols.running : isHeld(task) ? symbols.warning : symbols.failed;
+			return 'failed';
 		case 'skipped':
-			return symbols.skipped;
+			return 'skipped';
 		case 'running':
-			return symbols.running;
+			// Done by hand: nothing of the tool's is running there, it waits on the operator.
+			return byYou ? 'attention' : 'running';
 		default:
-			return symbols.pending;
+			return 'pending';
 	}
 }
 
-const colorFor = (task: ServerTask) =>
-	restarting(task) ? 'cyan' : isHeld(task) ? 'yellow' : task.state === 'failed' ? 'red' : task.state === 'succeeded' ? 'green' : task.state === 'running' ? 'cyan' : task.state === 'skipped' ? 'yellow' : 'gray';
-
-/**
- * The screen's one clock while work runs: it turns every spinner, counts the elapsed times and brings in the output
- * lines. Each tick lays out and paints the whole screen, which is most of the wizard's CPU while servers run: at
- * twice a second the render figure of `npm run bench -- --only render` was about 8 % of a core, once a second 4.75 %.
- */
-export const SCREEN_CLOCK_MS = 1000;
-export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** Where a line is too long, the exit code, try and skip reason after the elapsed time are cut before the server's name. */
 const EXPLANATION_GIVES_WAY = 1000;
 
@@ -49,7 +44,7 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 	const symbols = useSymbols();
 	// Done by hand: nothing of the tool's is running there, it waits on the operator.
 	const waitingOnYou = byYou && task.state === 'running';
-	const color = waitingOnYou ? 'yellow' : colorFor(task);
+	const { mark, color } = statusMark(statusOf(task, byYou), symbols, now);
 	const exit = task.exitCode === undefined ? '' : ` exit ${task.exitCode}`;
 	const attempt = task.attempts > 1 ? ` try ${task.attempts}` : '';
 	const after = `${exit}${attempt}${task.state === 'skipped' && task.message ? `: ${sanitizeLine(task.message)}` : ''}`;
@@ -60,18 +55,14 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 		// What gives way at the row's end is cut at the last column, not drawn past it (the terminal would wrap it).
 		<Box overflowX="hidden">
 			<Box width={3} flexShrink={0}>
-				<Text color={color}>
-					{(task.state === 'running' || restarting(task)) && !waitingOnYou && symbols === unicodeSymbols
-						? SPINNER_FRAMES[Math.floor(now / SCREEN_CLOCK_MS) % SPINNER_FRAMES.length]
-						: symbolFor(task, symbols)}
-				</Text>
+				<Text color={color}>{mark}</Text>
 			</Box>
 			<Text wrap="truncate-end" color={color}>
 				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {task.restartStage && isHeld(task) ? `RESTARTING: ${RESTART_STAGE_WORDS[task.restartStage]}` : isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state}
 			</Text>
 			{restarting(task) && task.restartStartedAt !== undefined ? (
 				<Box marginLeft={1} flexShrink={0}>
-					<Elapsed ms={now - task.restartStartedAt} color={colorFor(task)} />
+					<Elapsed ms={now - task.restartStartedAt} color={color} />
 				</Box>
 			) : task.startedAt ? (
 				<Box marginLeft={1} flexShrink={0}>

@@ -1,37 +1,16 @@
 import { Box, Text } from 'ink';
 import { syncFailedOnFarm, syncGuidance } from '../operations/sync-watch.js';
-import stringWidth from 'string-width';
 import { recap, recapColumns, type RecapRow } from '../procedure/recap.js';
 import type { ProcedureState } from '../procedure/state.js';
 import { clockTime, describeColumn, FAILED_MARK, serverLabels, spansFromState, textTimeline, timelineLegend } from '../procedure/timeline.js';
 import { sanitizeLine } from '../text/sanitize.js';
+import { labelledPath, wrapWords } from '../text/wrap.js';
 import { formatElapsed } from './format.js';
 import { useSymbols } from './symbols.js';
 
 const HEADLINES = { done: 'Done', failed: 'Failed', 'needs-operator': 'Waiting on you', cancelled: 'Cancelled' } as const;
 /** Below this many characters a timeline says too little: the change record's gantt chart has it. */
 const NARROWEST_TIMELINE = 8;
-/** Rows a line takes on screen, wrapped word by word as Ink wraps it; a word longer than a row goes on where the row has room. */
-function heightOf(text: string, columns: number): number {
-	let rows = 1;
-	let used = 0;
-	for (const word of text.split(' ')) {
-		const width = stringWidth(word);
-		const start = used === 0 ? 0 : used + 1;
-		if (start + width <= columns) {
-			used = start + width;
-		} else if (width > columns) {
-			const rest = width - (columns - start);
-			rows += Math.ceil(rest / columns);
-			used = rest % columns || columns;
-		} else {
-			rows++;
-			used = width;
-		}
-	}
-	return rows;
-}
-
 /** Where the rows do not all fit, the servers that need a look (failed, cut short, skipped, retried) are kept first. */
 function attention(row: RecapRow): number {
 	if (row.failed > 0 || row.interrupted > 0) return 0;
@@ -101,18 +80,23 @@ export function Summary({
 		timelineWidth >= NARROWEST_TIMELINE ? textTimeline(spansFromState(state, now), state.serverOrder, timelineWidth, symbols.pending) : undefined;
 	const bars = new Map(timeline?.rows.map((row) => [row.server, row.bar]));
 
-	const headline = `${symbol} ${HEADLINES[outcome.kind]}: ${sanitizeLine(outcome.reason)} (took ${formatElapsed(outcome.at - state.startedAt)})`;
-	const legend = timeline ? `${timelineLegend(symbols.separator)} ${symbols.separator} ${describeColumn(timeline.columnMs)}` : undefined;
-	const snapshot = state.publish.snapshotPath ? `Topology before the change: ${state.publish.snapshotPath}` : undefined;
-	const files = [recordPath && `Change record: ${recordPath}`, debriefPath && `Training debrief: ${debriefPath}`];
-	const resumeHint = outcome.kind === 'done' ? undefined : 'Run sfb-pair again to resume: the farm is re-checked first.';
-	const notes = notices.map((notice) => `${symbols.warning} ${sanitizeLine(notice)}`);
+	// Broken here, not by Ink: a continuation keeps its indent and never starts with the space it broke at; a path is cut
+	// only where it is wider than the line, under its label.
+	const width = Math.max(10, columns);
+	const headline = wrapWords(`${symbol} ${HEADLINES[outcome.kind]}: ${sanitizeLine(outcome.reason)} (took ${formatElapsed(outcome.at - state.startedAt)})`, width, '  ');
+	const legend = timeline ? wrapWords(`${timelineLegend(symbols.separator)} ${symbols.separator} ${describeColumn(timeline.columnMs)}`, width, '  ') : [];
+	const snapshot = state.publish.snapshotPath ? labelledPath('Topology before the change:', state.publish.snapshotPath, width) : [];
+	const files = [...(recordPath ? labelledPath('Change record:', recordPath, width) : []), ...(debriefPath ? labelledPath('Training debrief:', debriefPath, width) : [])];
+	const resumeHint = outcome.kind === 'done' ? [] : wrapWords('Run sfb-pair again to resume: the farm is re-checked first.', width);
+	const notes = notices.map((notice) => wrapWords(`${symbols.warning} ${sanitizeLine(notice)}`, width, '  ').join('\n'));
 	// After a module's ErrorState, not when the farm could not be asked at all (access denied): then the headline says why.
-	const guidance = syncFailedOnFarm(state) && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }], state.publish.warnings).map((line) => `  - ${line}`)] : [];
-	// Everything but the server rows, as tall as it will be drawn: the frame must stay shorter than the screen.
-	const aroundServers = [headline, 'heading', legend, ...guidance, snapshot, ...notes, ...files, resumeHint]
-		.filter((text): text is string => Boolean(text))
-		.reduce((height, text) => height + heightOf(text, columns), 0);
+	const guidance = (syncFailedOnFarm(state) && state.pair ? ['What to check:', ...syncGuidance([{ fqdn: state.pair.pool }, { fqdn: state.pair.backup }], state.publish.warnings).map((line) => `  - ${line}`)] : []).map((line) =>
+		wrapWords(line.trimStart(), width - (line.length - line.trimStart().length), '  ')
+			.map((part) => ' '.repeat(line.length - line.trimStart().length) + part)
+			.join('\n'),
+	);
+	// Everything but the server rows, as tall as it is drawn: the frame must stay shorter than the screen.
+	const aroundServers = [...headline, 'heading', ...legend, ...guidance, ...snapshot, ...notes, ...files, ...resumeHint].join('\n').split('\n').length;
 	const room = rows - aroundServers;
 	const kept = new Set([all[0], ...[...all.slice(1)].sort((a, b) => attention(a) - attention(b)).slice(0, Math.max(0, room - 2))]);
 	const shown = all.length <= room ? all : all.filter((row) => kept.has(row));
@@ -120,7 +104,7 @@ export function Summary({
 	return (
 		<Box flexDirection="column">
 			<Text color={color} bold>
-				{headline}
+				{headline.join('\n')}
 			</Text>
 			<Text dimColor wrap="truncate-end">
 				{''.padEnd(nameWidth)} {counts.map(heading).join(' ')}
@@ -144,18 +128,18 @@ export function Summary({
 				</Text>
 			))}
 			{all.length > shown.length && <Text dimColor>… {all.length - shown.length} more servers in the change record</Text>}
-			{legend && <Text dimColor>{legend}</Text>}
+			{legend.length > 0 && <Text dimColor>{legend.join('\n')}</Text>}
 			{guidance.map((line) => (
 				<Text key={line}>{line}</Text>
 			))}
-			{snapshot && <Text>{snapshot}</Text>}
+			{snapshot.length > 0 && <Text>{snapshot.join('\n')}</Text>}
 			{notes.map((note, index) => (
 				<Text key={index} color="yellow">
 					{note}
 				</Text>
 			))}
-			{files.map((file) => file && <Text key={file}>{file}</Text>)}
-			{resumeHint && <Text>{resumeHint}</Text>}
+			{files.length > 0 && <Text>{files.join('\n')}</Text>}
+			{resumeHint.length > 0 && <Text>{resumeHint.join('\n')}</Text>}
 		</Box>
 	);
 }

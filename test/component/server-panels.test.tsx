@@ -136,7 +136,7 @@ describe('a server held for a restart', () => {
 });
 
 describe('a server done by hand', () => {
-	it('reads "waiting on you", without a spinner, while the tool waits on the operator; a server run remotely still reads running', () => {
+	it('reads "waiting on you" under the attention mark, not the running one, while the tool waits on the operator; a server run remotely still reads running', () => {
 		const byHand = stateWith([
 			{ type: 'by-hand-set', servers: ['fe1.contoso.com'], byHand: true },
 			{ type: 'task-started', phase: 'bootstrapper', server: 'fe1.contoso.com' },
@@ -144,7 +144,7 @@ describe('a server done by hand', () => {
 		]);
 		const view = render(<ServerPanels state={byHand} phase="bootstrapper" rows={20} now={10_000} progress={progress(byHand)} />);
 		const frame = plain(view.lastFrame());
-		expect(frame).toMatch(/▸ +fe1\.contoso\.com pool-a waiting on you \(by hand\)/);
+		expect(frame).toMatch(/! +fe1\.contoso\.com pool-a waiting on you \(by hand\)/);
 		expect(frame).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] +fe2\.contoso\.com pool-a running/);
 		view.unmount();
 	});

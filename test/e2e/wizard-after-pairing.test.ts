@@ -50,8 +50,12 @@ describe('the wizard after a pairing: drill and unpair', () => {
 		const records = readdirSync(path.join(terminal.stateDir, 'records'));
 		const drillRecord = records.find((name) => name.endsWith(`-drill-${POOL}.md`));
 		expect(drillRecord, records.join(', ')).toBeDefined();
-		// Whole on its line: only the terminal's own wrap breaks it.
-		expect(drilled.replaceAll('\n', '')).toContain(drillRecord);
+		// On lines of its own under the indent, cut only at the width: never from the terminal's first column.
+		expect(drilled.replace(/\n {2}/g, '')).toContain(drillRecord);
+		const recordLines = drilled.slice(drilled.lastIndexOf('Drill record')).split('\n').slice(1);
+		const pathLines = recordLines.slice(0, recordLines.findIndex((line) => line.trim() === '' || line.includes('What next?')));
+		expect(pathLines.length, recordLines.join('\n')).toBeGreaterThan(0);
+		for (const line of pathLines) expect(line).toMatch(/^ {2}\S/);
 		expect(readFileSync(path.join(terminal.stateDir, 'records', drillRecord!), 'utf8')).toContain('Outcome: done (exit 0)');
 
 		// Back at the choice: down to the unpair, both keys in one write.

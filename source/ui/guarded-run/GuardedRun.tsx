@@ -2,9 +2,10 @@ import { Box, Text } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { guardedRunReducer, initialGuardedRun, type GuardedJob, type GuardedQuestion, type GuardedResult, type LoggedLine } from '../../procedure/guarded-run.js';
 import { sanitizeLine } from '../../text/sanitize.js';
+import { wrapWords } from '../../text/wrap.js';
 import { useKeyHints } from '../keys/hints.js';
 import { Picker } from '../Picker.js';
-import { SCREEN_CLOCK_MS } from '../ServerPanels.js';
+import { SCREEN_CLOCK_MS } from '../screen-clock.js';
 import { GuardedConfirm } from './GuardedConfirm.js';
 import { GuardedSteps } from './GuardedSteps.js';
 
@@ -12,6 +13,8 @@ interface Props {
 	job: GuardedJob;
 	rows: number;
 	columns: number;
+	/** Explain mode (the e key, owned by the caller so it outlasts one run): each step's reason and source. */
+	explain?: boolean;
 	/** Aborted to stop the run (Ctrl+C): the job ends where the farm is, as its command does. */
 	signal: AbortSignal;
 	/** The run's result once it is written above, or undefined when the operator went back without confirming. */
@@ -27,7 +30,7 @@ interface Props {
  * The shared screen of a change confirmed by a typed word: plan → the word → the steps live → the result. The steps,
  * their evidence and the result go to the scrollback as they finish, so what stays drawn is only what is still moving.
  */
-export function GuardedRun({ job, rows, columns, signal, onDone, onLog }: Props) {
+export function GuardedRun({ job, rows, columns, explain = false, signal, onDone, onLog }: Props) {
 	const [state, dispatch] = useReducer(guardedRunReducer, undefined, () => initialGuardedRun(job.word, job.steps));
 	const [now, setNow] = useState(Date.now());
 	const answer = useRef<((value: string) => void) | undefined>(undefined);
@@ -69,15 +72,19 @@ export function GuardedRun({ job, rows, columns, signal, onDone, onLog }: Props)
 		}
 	}, [state.phase, state.result, job, onDone]);
 
-	useKeyHints(running ? (state.question ? undefined : 'Ctrl+C stop now · run it again to continue from where the farm is') : undefined);
+	useKeyHints(running ? (state.question ? undefined : 'e explain · Ctrl+C stop now · run it again to continue from where the farm is') : undefined);
 
 	const question = state.question;
+	// As the wizard's steps explain themselves: the reason of the one under way, under the title.
+	const why = explain ? state.steps.find((step) => step.status === 'running')?.why : undefined;
+	const whyLines = why === undefined ? [] : wrapWords(`Why: ${sanitizeLine(why)}`, Math.max(20, columns), '  ');
+	const planLines = explain ? [...job.planLines, 'Why each step:', ...job.steps.flatMap((step) => (step.why ? [`  ${step.title}: ${step.why}`] : []))] : job.planLines;
 	return (
 		<>
 			{state.phase === 'confirm' && (
 				<GuardedConfirm
 					title={job.title}
-					planLines={job.planLines}
+					planLines={planLines}
 					word={job.word}
 					wrongAnswer={state.wrongAnswer}
 					attempts={state.attempts}
@@ -92,7 +99,8 @@ export function GuardedRun({ job, rows, columns, signal, onDone, onLog }: Props)
 					<Text bold wrap="truncate-end">
 						{job.title}
 					</Text>
-					<GuardedSteps steps={state.steps} now={now} rows={Math.max(2, rows - 1 - (question ? question.lines.length + question.options.length + 3 : 0))} />
+					{whyLines.length > 0 && <Text color="magenta">{whyLines.join('\n')}</Text>}
+					<GuardedSteps steps={state.steps} now={now} rows={Math.max(2, rows - 1 - whyLines.length - (question ? question.lines.length + question.options.length + 3 : 0))} />
 					{question && (
 						<Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
 							<Text color="yellow" bold>

@@ -2,27 +2,19 @@ import { Box, Text, useIsScreenReaderEnabled } from 'ink';
 import type { GuardedStep, GuardedStepStatus } from '../../procedure/guarded-run.js';
 import { sanitizeLine } from '../../text/sanitize.js';
 import { Elapsed } from '../Elapsed.js';
-import { SCREEN_CLOCK_MS, SPINNER_FRAMES } from '../ServerPanels.js';
-import { unicodeSymbols, useSymbols, type Symbols } from '../symbols.js';
+import { statusMark, type StatusKind } from '../status-marks.js';
+import { useSymbols } from '../symbols.js';
 
-export const STATUS_COLORS: Partial<Record<GuardedStepStatus, string>> = { done: 'green', failed: 'red', waiting: 'yellow', unverified: 'yellow', unknown: 'yellow', running: 'cyan' };
-
-export function statusSymbol(status: GuardedStepStatus, symbols: Symbols): string {
-	switch (status) {
-		case 'done':
-			return symbols.done;
-		case 'failed':
-			return symbols.failed;
-		case 'skipped':
-			return symbols.skipped;
-		case 'running':
-			return symbols.running;
-		case 'pending':
-			return symbols.pending;
-		default:
-			return symbols.warning;
-	}
-}
+const STATUS_KIND: Record<GuardedStepStatus, StatusKind> = {
+	done: 'done',
+	failed: 'failed',
+	skipped: 'skipped',
+	running: 'running',
+	pending: 'pending',
+	waiting: 'attention',
+	unverified: 'attention',
+	unknown: 'attention',
+};
 
 /**
  * The steps of a confirmed change, one line each, as ServerPanels draws servers: a spinner and the time for the one
@@ -40,21 +32,20 @@ export function GuardedSteps({ steps, now, rows }: { steps: GuardedStep[]; now: 
 		<Box flexDirection="column">
 			{shown.length < steps.length && <Text dimColor>… {steps.length - shown.length} steps finished (above)</Text>}
 			{shown.map((step) => {
-				const color = STATUS_COLORS[step.status];
-				const mark = step.status === 'running' && symbols === unicodeSymbols && !screenReader ? SPINNER_FRAMES[Math.floor(now / SCREEN_CLOCK_MS) % SPINNER_FRAMES.length] : statusSymbol(step.status, symbols);
+				const { mark, color } = statusMark(STATUS_KIND[step.status], symbols, now);
 				return (
 					<Box key={step.id} flexDirection="column">
 						<Box>
 							<Box width={2} flexShrink={0}>
-								<Text {...(color ? { color } : {})}>{mark}</Text>
+								<Text color={color}>{mark}</Text>
 							</Box>
-							<Text wrap="truncate-end" {...(color ? { color } : {})} dimColor={step.status === 'pending' || step.status === 'skipped'} bold={step.status === 'running'}>
+							<Text wrap="truncate-end" color={color} dimColor={step.status === 'pending' || step.status === 'skipped'} bold={step.status === 'running'}>
 								{sanitizeLine(step.title)}
 								{step.status === 'pending' || step.status === 'running' ? '' : `: ${step.status}`}
 							</Text>
 							{step.startedAt !== undefined && !screenReader && (
 								<Box marginLeft={1} flexShrink={0}>
-									<Elapsed ms={(step.endedAt ?? now) - step.startedAt} {...(color ? { color } : {})} />
+									<Elapsed ms={(step.endedAt ?? now) - step.startedAt} color={color} />
 								</Box>
 							)}
 						</Box>

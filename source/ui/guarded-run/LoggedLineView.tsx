@@ -1,8 +1,7 @@
-import { Box, Text } from 'ink';
-import stringWidth from 'string-width';
+import { Text } from 'ink';
 import type { LoggedLine, LogTone } from '../../procedure/guarded-run.js';
 import { sanitizeLine } from '../../text/sanitize.js';
-import { wrapWords } from '../../text/wrap.js';
+import { hardBreak, wrapWords } from '../../text/wrap.js';
 import { formatElapsed } from '../format.js';
 import { useSymbols, type Symbols } from '../symbols.js';
 
@@ -12,15 +11,18 @@ function toneSymbol(tone: LogTone, symbols: Symbols): string {
 	return tone === 'done' ? `${symbols.done} ` : tone === 'failed' ? `${symbols.failed} ` : '';
 }
 
-/** One line of a run's scrollback: its mark and colour, wrapped under its own indent; a path kept whole. */
+/** One line of a run's scrollback: its mark and colour, wrapped under its own indent; a path cut only where it must be. */
 export function LoggedLineView({ line, columns }: { line: LoggedLine; columns: number }) {
 	const symbols = useSymbols();
 	const text = `${toneSymbol(line.tone, symbols)}${sanitizeLine(line.text)}${line.elapsedMs === undefined ? '' : ` (${formatElapsed(line.elapsedMs)})`}`;
 	if (line.verbatim) {
+		// A path: cut at the width under its indent, never at a space, so its pieces are the path's characters.
 		return (
-			<Box width={stringWidth(text) + 2} flexShrink={0}>
-				<Text>{`  ${text}`}</Text>
-			</Box>
+			<Text>
+				{hardBreak(text, Math.max(10, columns - 2))
+					.map((piece) => `  ${piece}`)
+					.join('\n')}
+			</Text>
 		);
 	}
 	// The line's indent kept, continuations under its text past the mark.

@@ -41,9 +41,9 @@ export function BackupPicker({ pool, candidates, rows, chosen, onAnswer }: Props
 			<Box flexDirection="column">
 				<Paragraph>{`Pair ${pool.fqdn} with ${confirming.pool.fqdn}? Please read:`}</Paragraph>
 				{confirming.assessment.warnings.map((warning) => (
-					<Text key={warning} color="yellow">
-						{symbols.warning} {sanitizeLine(warning)}
-					</Text>
+					<Paragraph key={warning} color="yellow" indent="  ">
+						{`${symbols.warning} ${sanitizeLine(warning)}`}
+					</Paragraph>
 				))}
 			</Box>
 		);

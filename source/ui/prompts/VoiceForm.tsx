@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { BACK, type VoiceChoice } from '../../procedure/operator.js';
 import type { VoiceResiliency } from '../../sfb/model.js';
 import { checkFailbackInterval, checkFailoverInterval, DEFAULT_VOICE } from '../../sfb/voice-resiliency.js';
+import { Paragraph } from '../Paragraph.js';
 import { Picker } from '../Picker.js';
 import { useKeyHints } from '../keys/hints.js';
 import { TextInput } from '../TextInput.js';
@@ -26,10 +27,7 @@ export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onA
 	return (
 		<Box flexDirection="column">
 			<Text>Automatic failover and failback for Voice</Text>
-			<Text dimColor>
-				This only moves phones' registrations to the backup pool. Pool failover itself always stays manual
-				(Invoke-CsPoolFailOver).
-			</Text>
+			<Paragraph dimColor>{"This only moves phones' registrations to the backup pool. Pool failover itself always stays manual (Invoke-CsPoolFailOver)."}</Paragraph>
 			{stage.field === 'mode' && (
 				<Picker
 					options={[
@@ -62,13 +60,13 @@ export function VoiceForm({ current, onAnswer }: { current: VoiceResiliency; onA
 							onBack={() => setStage({ field: 'mode' })}
 						/>
 					</Text>
-					{stage.message && <Text color="red">{stage.message}</Text>}
+					{stage.message && <Paragraph color="red">{stage.message}</Paragraph>}
 				</Box>
 			)}
 			{stage.field === 'failback' && (
 				<Box flexDirection="column">
 					<Text color="green">Failover after {stage.failover} s</Text>
-					{stage.message && <Text color="yellow">{stage.message}</Text>}
+					{stage.message && <Paragraph color="yellow">{stage.message}</Paragraph>}
 					<Text>
 						Failback detection interval (seconds, 10m or hh:mm:ss):{' '}
 						<TextInput

@@ -108,11 +108,16 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		expect(decisions).toEqual(['check', 'remote']);
 	});
 
-	it('run --by-hand: stops (exit 3) naming the commands once the others finish; each resume verifies on the farm', async () => {
+	it('run --by-hand: stops (exit 3) saying where the commands are once the others finish; each resume verifies on the farm', async () => {
 		const environment = await lab();
 		const first = await drive(environment, automatic);
 		expect(first.outcome).toBe('needs-operator');
-		expect(first.reason).toContain(`${SERVER}: to be run on ${SERVER} by hand: ${BOOTSTRAPPER_BY_HAND} (not done yet: `);
+		expect(first.reason).toContain(`${SERVER}: to be run on ${SERVER} by hand (not done yet: `);
+		expect(first.reason).toContain(`run the command printed above under "${SERVER}: Bootstrapper by hand" there (also in the change record)`);
+		// The ~500-character command is printed once; the reason points to it, and the record holds it whole.
+		expect(first.reason).not.toContain(BOOTSTRAPPER_BY_HAND);
+		const notes = recordOf(first.recordPath).flatMap((entry) => (entry.type === 'note' ? [entry.text] : []));
+		expect(notes).toContain(`Bootstrapper on ${SERVER}, by hand: run there, in an elevated Management Shell:\n${BOOTSTRAPPER_BY_HAND}`);
 		const others = first.session.state.serverOrder.filter((server) => server !== SERVER);
 		for (const server of others) expect(first.session.state.servers[server]!.tasks.bootstrapper.state).toBe('succeeded');
 
@@ -124,7 +129,8 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		await environment.runBootstrapper(SERVER);
 		const afterBootstrapper = await drive(environment, automatic, []);
 		expect(afterBootstrapper.outcome).toBe('needs-operator');
-		expect(afterBootstrapper.reason).toContain(`to be run on ${SERVER} by hand: Start-CsWindowsService -Name 'LYNCBACKUP'`);
+		expect(afterBootstrapper.reason).toContain(`to be run on ${SERVER} by hand (not done yet: `);
+		expect(afterBootstrapper.reason).toContain(`"${SERVER}: LYNCBACKUP by hand"`);
 
 		await environment.startService(SERVER, BACKUP_SERVICE);
 		const done = await drive(environment, automatic, []);
@@ -156,8 +162,9 @@ describe('a server done by hand (remoting cannot, or the operator chose it)', ()
 		expect(first.outcome).toBe('needs-operator');
 		const bare = shown.filter((line) => line === `  ${BOOTSTRAPPER_BY_HAND}`);
 		expect(bare).toHaveLength(1);
-		expect(shown.filter((line) => line.includes(`${SERVER}: Bootstrapper by hand`))).toHaveLength(1);
+		expect(shown.filter((line) => line.includes(`${SERVER}: Bootstrapper by hand. Run on ${SERVER}`))).toHaveLength(1);
 		expect(shown.some((line) => line.includes(`${SERVER}: Bootstrapper WAITING ON YOU (by hand)`) && line.includes('(not done yet: '))).toBe(true);
+		expect(shown.filter((line) => line.includes(BOOTSTRAPPER_BY_HAND)), 'whole once, pointed to elsewhere').toHaveLength(1);
 	});
 
 	it('is offered on a failed server: chosen there, the commands follow and the probe decides', async () => {
