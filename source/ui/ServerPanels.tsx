@@ -37,8 +37,6 @@ function statusOf(task: ServerTask, byYou: boolean): StatusKind {
 	}
 }
 
-/** Where a line is too long, the exit code, try and skip reason after the elapsed time are cut before the server's name. */
-const EXPLANATION_GIVES_WAY = 1000;
 
 function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: string; task: ServerTask; now: number; byYou: boolean }) {
 	const symbols = useSymbols();
@@ -51,14 +49,17 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 	// Failing over, installing, failing back: while it runs, and where it stopped when it failed.
 	const stage = task.stage && (task.state === 'running' || task.state === 'failed') ? PATCH_STAGE_WORDS[task.stage] : undefined;
 	const state = stage === undefined ? STATE_WORDS[task.state] : task.state === 'running' ? stage : `${STATE_WORDS[task.state]} ${stage}`;
+	const words = task.restartStage && isHeld(task) ? `RESTARTING: ${RESTART_STAGE_WORDS[task.restartStage]}` : isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state;
+	// One text cut at its end, then the elapsed time: nothing can reach past the last column (the terminal would wrap a row
+	// Ink does not count), and no clip of its own, which in Ink would undo the clip of the panels around it.
 	return (
-		// What gives way at the row's end is cut at the last column, not drawn past it (the terminal would wrap it).
-		<Box overflowX="hidden">
+		<Box>
 			<Box width={3} flexShrink={0}>
 				<Text color={color}>{mark}</Text>
 			</Box>
 			<Text wrap="truncate-end" color={color}>
-				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {task.restartStage && isHeld(task) ? `RESTARTING: ${RESTART_STAGE_WORDS[task.restartStage]}` : isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state}
+				<Text bold>{sanitizeLine(fqdn)}</Text> <Text dimColor>{shortName(pool)}</Text> {words}
+				{restarting(task) ? '' : after}
 			</Text>
 			{restarting(task) && task.restartStartedAt !== undefined ? (
 				<Box marginLeft={1} flexShrink={0}>
@@ -69,13 +70,6 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 					<Elapsed ms={(task.endedAt ?? now) - task.startedAt} color={color} />
 				</Box>
 			) : null}
-			{after && (
-				<Box flexShrink={EXPLANATION_GIVES_WAY}>
-					<Text wrap="truncate-end" color={color}>
-						{after}
-					</Text>
-				</Box>
-			)}
 		</Box>
 	);
 }
