@@ -364,7 +364,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 
 	withCommonOptions(program.command('unpair'))
 		.description(
-			'the way back: clear the backup association of a pool and its partner (cmdlets, or guided in Topology Builder where it holds the Central Management store), publish, Bootstrapper on every Front End of both pools, Remove-CsUserStoreBackupData on both, the standby Central Management store gone. Asks for the typed word unpair, or --yes --unpair; each step is done when the farm says so; run again to resume',
+			'the way back: clear the backup association of a pool and its partner (cmdlets, or guided in Topology Builder where it holds the Central Management store), publish, Bootstrapper on every Front End of both pools, Remove-CsUserStoreBackupData on both, the standby Central Management store gone. Asks for the typed word unpair, or --yes --unpair; each step is done when the farm says so; run again to resume. Refuses (exit 3, nothing changed) while a pool of the pair is failed over or the store is active on the partner',
 		)
 		.requiredOption('--pool <fqdn>', 'the pool to unpair (its partner is read from the topology)')
 		.option('--yes', 'with --unpair: change the farm without asking')

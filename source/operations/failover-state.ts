@@ -42,13 +42,31 @@ export async function observeFailovers(environment: Environment, inventory: Pool
 	const pairs = publishedPairs(inventory);
 	const host = inventory.pools.find((pool) => pool.hostsCentralManagementStore);
 	const storePaired = host !== undefined && pairs.some(({ pool, backup }) => pool === host || backup === host);
-	const directions = pairs.flatMap(({ pool, backup }) => [
+	const directions = pairs.flatMap(({ pool, backup }): [string, string][] => [
 		[pool.fqdn, backup.fqdn],
 		[backup.fqdn, pool.fqdn],
 	]);
+	return observe(drill, directions, storePaired);
+}
+
+/**
+ * One pair, both ways, and the store where one of the two hosts it: read whether or not the topology still pairs them
+ * (an unpair resumed after its clear). Undefined where the environment has no such reads.
+ */
+export async function observePair(environment: Environment, pool: string, partner: string, storeOnPair: boolean): Promise<FailoverPicture | undefined> {
+	const drill = environment.drill;
+	if (!drill) return undefined;
+	const directions: [string, string][] = [
+		[pool, partner],
+		[partner, pool],
+	];
+	return observe(drill, directions, storeOnPair);
+}
+
+async function observe(drill: PoolDrill, directions: [string, string][], readStore: boolean): Promise<FailoverPicture> {
 	const [store, placements] = await Promise.all([
-		storePaired ? readStorePool(drill) : undefined,
-		Promise.all(directions.map(async ([pool, backup]) => ({ pool: pool!, backup: backup!, ...(await readPlacement(drill, pool!, backup!)) }))),
+		readStore ? readStorePool(drill) : undefined,
+		Promise.all(directions.map(async ([pool, backup]) => ({ pool, backup, ...(await readPlacement(drill, pool, backup)) }))),
 	]);
 	// A pool with no users homed has nobody to fail over: it tells nothing either way.
 	const pools = placements.filter((each) => each.usersRead !== 0).map(({ pool, backup, placement, evidence }): PoolPlacement => ({ pool, backup, placement, evidence }));

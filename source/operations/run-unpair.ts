@@ -3,6 +3,7 @@ import { EnvironmentError, type Environment, type PoolUnpairing } from '../envir
 import type { OutcomeKind } from '../procedure/state.js';
 import { UNPAIR_WAIT_NOTICE } from '../procedure/publish-wait.js';
 import { UNPAIR_STEPS, unpairTopologyBuilderSteps, type UnpairPlan, type UnpairStepId } from '../procedure/unpair-plan.js';
+import { unpairHoldMessage, unpairHolds } from '../procedure/unpair-hold.js';
 import type { CheckpointQueue } from '../session/checkpoint-queue.js';
 import type { UnpairState, UnpairStepStatus } from '../session/unpair-session.js';
 import { bootstrapperCommand, clearPairingSummary, pushReplicationCommand, removeBackupDataCommand, replicationCommand, uninstallStandbyCommand } from '../sfb/commands.js';
@@ -10,6 +11,7 @@ import { isBootstrapperSuccess } from '../sfb/bootstrapper.js';
 import { describeObservation, type Observation } from '../sfb/observation.js';
 import type { Pacing, Recorder } from './context.js';
 import { iso } from './context.js';
+import { observePair } from './failover-state.js';
 import { probe } from './probes.js';
 import { probeBackupData, probeBackupServiceRemoved, probeClearing, probeStandbyRemoved } from './unpair-probes.js';
 
@@ -64,6 +66,9 @@ class Stop extends Error {
 export async function runUnpair(context: UnpairContext): Promise<UnpairResult> {
 	const { plan, print } = context;
 	try {
+		const { holds, evidence } = await readUnpairHolds(context.environment, plan);
+		if (holds.length > 0) throw new Stop('needs-operator', unpairHoldMessage(holds));
+		context.recorder.note(`Before any change, nothing of the pair is failed over: ${evidence}`, iso(Date.now()));
 		for (const [index, step] of plan.steps.entries()) {
 			context.signal.throwIfAborted();
 			context.onStep?.({ type: 'started', step });
@@ -80,6 +85,16 @@ export async function runUnpair(context: UnpairContext): Promise<UnpairResult> {
 		if (context.signal.aborted) return finish(context, 'cancelled', 'stopped by the operator; run the same command again to continue where it was');
 		throw error;
 	}
+}
+
+/**
+ * Whether the unpair may change the farm now: no pool of the pair failed over, the store where the topology puts it
+ * (unpairHolds), with the evidence read. Asked before the confirmation and again before the first change of every run.
+ */
+export async function readUnpairHolds(environment: Environment, plan: UnpairPlan): Promise<{ holds: string[]; evidence: string }> {
+	const picture = await observePair(environment, plan.pool.fqdn, plan.partner.fqdn, plan.centralManagementStore !== undefined);
+	const evidence = picture ? [...picture.pools.map((each) => each.evidence), ...(picture.store ? [picture.store.evidence] : [])] : [];
+	return { holds: unpairHolds(plan, picture), evidence: evidence.length > 0 ? evidence.join('; ') : 'no users are homed on either pool' };
 }
 
 async function finish(context: UnpairContext, outcome: OutcomeKind, reason: string): Promise<UnpairResult> {
@@ -200,6 +215,8 @@ async function clearStep(context: UnpairContext): Promise<void> {
 			const lab = environment.unpairing?.publishUnpairAsTopologyBuilder?.bind(environment.unpairing);
 			while (!seen.done) {
 				const answer = await context.operator.topologyBuilder(steps, lab ? () => lab(plan.pool.fqdn, plan.partner.fqdn) : undefined);
+				// A stop asked for by Ctrl+C or a signal ends the run as cancelled, not as waiting on the publish.
+				context.signal.throwIfAborted();
 				seen = await clearedBothWays(context);
 				if (seen.done) break;
 				if (answer === 'stop') {

@@ -57,7 +57,7 @@ export interface UnpairPlan {
 	/** Why that path: the Central Management store, or the operator's word that Topology Builder published the pairing. */
 	pathReason: string;
 	/** The pair's CMS host and where its standby is, when one of the two holds the store. */
-	centralManagementStore?: { host: string; partner: string; partnerBackEnd?: BackEnd };
+	centralManagementStore?: { host: string; partner: string; hostBackEnd?: BackEnd; partnerBackEnd?: BackEnd };
 	topologySignature: string;
 	servers: { fqdn: string; pool: string }[];
 	steps: UnpairStepId[];
@@ -86,7 +86,12 @@ export function planForPair(inventory: PoolInventory, poolName: string, partnerN
 	const host = [pool, partner].find((each) => each.hostsCentralManagementStore);
 	const other = host === pool ? partner : pool;
 	const centralManagementStore = host
-		? { host: host.fqdn, partner: other.fqdn, ...(inventory.backEnds?.[other.fqdn] ? { partnerBackEnd: inventory.backEnds[other.fqdn] } : {}) }
+		? {
+				host: host.fqdn,
+				partner: other.fqdn,
+				...(inventory.backEnds?.[host.fqdn] ? { hostBackEnd: inventory.backEnds[host.fqdn] } : {}),
+				...(inventory.backEnds?.[other.fqdn] ? { partnerBackEnd: inventory.backEnds[other.fqdn] } : {}),
+			}
 		: undefined;
 	const path: UnpairPath = host || options.topologyBuilder ? 'topology-builder' : 'cmdlets';
 	const pathReason = host

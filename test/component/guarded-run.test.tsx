@@ -135,6 +135,22 @@ describe('GuardedRun: plan → typed word → live steps → result', () => {
 		await vi.waitFor(() => expect(frameOf(rendered!)).not.toContain('In Topology Builder'));
 	});
 
+	it('a cancel while a question is up answers it "stop" and takes the question away: nobody is left waiting on it', async () => {
+		const cancel = new AbortController();
+		const fake = fakeJob();
+		const { rendered } = show(fake.job, { signal: cancel.signal });
+		await waitForFrame(rendered, 'Type failover');
+		rendered.stdin.write('failover\r');
+		await vi.waitFor(() => expect(fake.job.run).toHaveBeenCalled());
+		const answer = fake.ask({ title: 'In Topology Builder:', lines: ['1. Download the topology.'], options: [{ label: 'Published: check the farm', value: 'published' }] });
+		await waitForFrame(rendered, '1. Download the topology.');
+		cancel.abort();
+		await expect(answer).resolves.toBe('stop');
+		await vi.waitFor(() => expect(frameOf(rendered)).not.toContain('In Topology Builder'));
+		// Asked once the run is cancelled, it is answered at once.
+		await expect(fake.ask({ title: 'Again?', lines: [], options: [{ label: 'Yes', value: 'yes' }] })).resolves.toBe('stop');
+	});
+
 	it('a cancel before the word declines; during the run it reaches the job, which ends where the farm is', async () => {
 		const before = new AbortController();
 		const first = fakeJob();

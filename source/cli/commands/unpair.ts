@@ -1,7 +1,8 @@
 import type { Environment } from '../../environments/port.js';
 import { pacingFor } from '../procedure-driver.js';
-import { runUnpair, type UnpairOperator, type UnpairResult, type UnpairStepEvent } from '../../operations/run-unpair.js';
+import { readUnpairHolds, runUnpair, type UnpairOperator, type UnpairResult, type UnpairStepEvent } from '../../operations/run-unpair.js';
 import { planForPair, planUnpair, UNPAIR_STEP_IDS, UnpairRefusal, unpairPlanLines, type UnpairPlan } from '../../procedure/unpair-plan.js';
+import { UNPAIR_HELD, unpairHoldMessage } from '../../procedure/unpair-hold.js';
 import { CheckpointQueue } from '../../session/checkpoint-queue.js';
 import { debriefPathFor, type DebriefScenario } from '../../session/debrief.js';
 import { pairKey, snapshotsDir } from '../../session/session-files.js';
@@ -35,7 +36,8 @@ export type Ask = (question: string) => Promise<string>;
 /**
  * `sfb-pair unpair --pool A`: the plan, a typed confirmation (or --yes --unpair), then each step probed, done and
  * probed again, with a checkpoint to resume from and a change record. Exit 0 done, 1 failed, 2 bad usage, 3 waiting on
- * the operator (Topology Builder, or something the farm could not tell), 130 not confirmed or stopped.
+ * the operator (Topology Builder, a pool of the pair failed over, or something the farm could not tell), 130 not
+ * confirmed or stopped.
  */
 export async function unpairCommand(
 	environment: Environment,
@@ -56,7 +58,16 @@ export async function unpairCommand(
 	if (!request.yes && ask === undefined) throw new UsageError('unpair changes the farm: add --yes --unpair to confirm without a terminal, or run it in a terminal to type the word unpair');
 	const print = (line: string) => write(redactSecrets(sanitizeLine(line)));
 
-	const opened = await openUnpair(environment, stateDir, request.pool, request.topologyBuilder, print);
+	let opened: OpenedUnpair;
+	try {
+		opened = await openUnpair(environment, stateDir, request.pool, request.topologyBuilder, print);
+	} catch (error) {
+		if (!(error instanceof UnpairOnHold)) throw error;
+		print(environment.description);
+		print(`${UNPAIR_HELD}:`);
+		for (const hold of error.holds) print(`  ${hold}`);
+		return EXIT.waitingOnOperator;
+	}
 	print(environment.description);
 	for (const line of opened.lines) print(line);
 
@@ -91,7 +102,17 @@ export interface OpenedUnpair {
 	lines: string[];
 }
 
-/** Reads the farm and any unfinished unpair of the pool; a pool that cannot be unpaired is a UsageError (one line, exit 2). */
+/** A pool of the pair is failed over, or the store runs on the standby, or it could not be told: nothing is changed (exit 3). */
+export class UnpairOnHold extends Error {
+	constructor(readonly holds: string[]) {
+		super(unpairHoldMessage(holds));
+	}
+}
+
+/**
+ * Reads the farm and any unfinished unpair of the pool; a pool that cannot be unpaired is a UsageError (one line, exit
+ * 2), a pair with a pool failed over is an UnpairOnHold (exit 3).
+ */
 export async function openUnpair(environment: Environment, stateDir: string, pool: string, topologyBuilder: boolean, print: (line: string) => void): Promise<OpenedUnpair> {
 	const { unfinished, problems } = findUnpair(stateDir, pool);
 	for (const problem of problems) print(`warning: an unpair session file could not be read (${problem.reason}); it is kept as ${problem.movedTo}`);
@@ -105,6 +126,8 @@ export async function openUnpair(environment: Environment, stateDir: string, poo
 		if (error instanceof UnpairRefusal) throw new UsageError(error.message);
 		throw error;
 	}
+	const { holds } = await readUnpairHolds(environment, plan);
+	if (holds.length > 0) throw new UnpairOnHold(holds);
 	const continuing = unfinished
 		? [
 				`Continuing the unpair started ${new Date(unfinished.state.startedAt).toISOString()} (${unfinished.state.outcome?.reason ?? 'interrupted'}): each step asks the farm again first.`,

@@ -38,9 +38,19 @@ export function GuardedRun({ job, rows, columns, explain = false, signal, onDone
 
 	useEffect(() => {
 		if (!running) return undefined;
+		// Ctrl+C or a signal answers a pending question with 'stop': nobody is left to answer it, and the pair's lock is held.
 		const ask = (question: GuardedQuestion) =>
 			new Promise<string>((resolve) => {
-				answer.current = resolve;
+				const stop = () => settle('stop');
+				const settle = (value: string) => {
+					signal.removeEventListener('abort', stop);
+					answer.current = undefined;
+					dispatch({ type: 'answered' });
+					resolve(value);
+				};
+				if (signal.aborted) return resolve('stop');
+				signal.addEventListener('abort', stop);
+				answer.current = settle;
 				dispatch({ type: 'asked', question });
 			});
 		job
@@ -111,10 +121,8 @@ export function GuardedRun({ job, rows, columns, explain = false, signal, onDone
 							))}
 							<Picker
 								options={question.options}
-								onSelect={(value) => {
-									dispatch({ type: 'answered' });
-									answer.current?.(value);
-								}}
+								hints="Ctrl+C stop here"
+								onSelect={(value) => answer.current?.(value)}
 							/>
 						</Box>
 					)}

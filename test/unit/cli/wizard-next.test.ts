@@ -92,6 +92,26 @@ describe('the wizard after a pairing: the jobs behind its drill and unpair', () 
 		expect(result.details).toEqual(['To continue from where the farm is:', `  sfb-pair unpair --pool ${A}`]);
 	});
 
+	it('Ctrl+C at the Topology Builder question ends the unpair as stopped (exit 130), not as waiting on the publish', async () => {
+		const job = await prepareNext(await optionsFor('drill'), 'unpair');
+		const cancel = new AbortController();
+		const result = await job.run(
+			() => undefined,
+			async () => (cancel.abort(), 'stop'),
+			cancel.signal,
+		);
+		expect(result).toMatchObject({ outcome: 'cancelled', exitCode: 130, headline: 'Stopped: stopped by the operator; run the same command again to continue where it was' });
+	});
+
+	it('an unpair while the pool is failed over is refused before any screen, with the way back, for What next? to show', async () => {
+		const options = await optionsFor('drill');
+		await options.environment.drill!.failOverPool(A, true);
+		await expect(prepareNext(options, 'unpair')).rejects.toThrow(
+			`Not unpaired; this run changed nothing: ${A} is failed over: its users sign in to ${B} (`,
+		);
+		await expect(prepareNext(options, 'unpair')).rejects.toThrow(`sfb-pair drill --pool ${A} (continues a drill) or Invoke-CsPoolFailBack -PoolFqdn '${A}'`);
+	});
+
 	it('a pool that is not paired is refused before any screen, in one line', async () => {
 		const options = { ...(await optionsFor('default')), pool: 'pool-redmond.contoso.com' };
 		await expect(prepareNext(options, 'drill-disaster')).rejects.toThrow(/pool-redmond\.contoso\.com is not paired/);

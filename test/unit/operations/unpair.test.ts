@@ -10,6 +10,7 @@ import { farmFileAt } from '../../../source/environments/lab/farm-file.js';
 import { topologySignatureFor, type FarmState } from '../../../source/environments/lab/farm-state.js';
 import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import { UNPAIR_WAIT_NOTICE } from '../../../source/procedure/publish-wait.js';
+import { findUnpair } from '../../../source/session/unpair-session.js';
 import { assessPair } from '../../../source/sfb/pairing-rules.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 
@@ -222,5 +223,69 @@ describe('sfb-pair unpair in the lab', () => {
 		expect(played.text).toMatch(/Remove the standby Central Management store/);
 		expect(played.text).toMatch(/Uninstall-CsDatabase -CentralManagementDatabase/);
 		expect((await environment.readCentralManagementDatabases()).length).toBe(1);
+	});
+
+	describe('never under the users of a failed-over pool', () => {
+		const untouched = (environment: LabEnvironment, writes: number) => {
+			const farm = environment.readFarm();
+			expect([farm.pairings[RED]?.backup, farm.pairings[DUB]?.backup, farm.pairingWrites]).toEqual([DUB, RED, writes]);
+		};
+
+		it('refuses while a pool is failed over to its partner (a drill that did not fail back): exit 3, nothing changed, the way back named', async () => {
+			const environment = await lab();
+			const writes = environment.readFarm().pairingWrites;
+			await environment.failOverPool(RED, true);
+			const run = await unpair(environment);
+			expect(run.exit, run.text).toBe(EXIT.waitingOnOperator);
+			expect(run.text).toContain(`Not unpaired; this run changed nothing:\n  ${RED} is failed over: its users sign in to ${DUB}`);
+			expect(run.text).toContain(`fail ${RED} back first: sfb-pair drill --pool ${RED} (continues a drill) or Invoke-CsPoolFailBack -PoolFqdn '${RED}'`);
+			expect(run.text).not.toMatch(/Step 1|Done/);
+			untouched(environment, writes);
+			expect(findUnpair(stateDir, RED).unfinished).toBeUndefined();
+		});
+
+		it('refuses when where the users sign in could not be told: "could not tell" is never "no"', async () => {
+			const environment = await lab();
+			const blind: Environment = Object.create(environment, {
+				drill: { value: Object.create(environment, { readPoolUsers: { value: async () => Promise.reject(new EnvironmentError('unreachable', 'Get-CsUserPoolInfo: the Management Shell stopped answering')) } }) },
+			});
+			const run = await unpair(blind);
+			expect(run.exit, run.text).toBe(EXIT.waitingOnOperator);
+			expect(run.text).toMatch(/where the users of pool-redmond\.contoso\.com sign in could not be told \(unknown \(unreachable\).*stopped answering\)/);
+			untouched(environment, environment.readFarm().pairingWrites);
+		});
+
+		it('asks the farm again after the confirmation: a failover while the word was typed stops the run before its first change', async () => {
+			const environment = await lab();
+			const writes = environment.readFarm().pairingWrites;
+			const run = await unpair(environment, { ...YES, yes: false, unpair: false }, { ask: async () => (await environment.failOverPool(DUB, true), 'unpair') });
+			expect(run.exit, run.text).toBe(EXIT.waitingOnOperator);
+			expect(run.text).toMatch(/Waiting on you: Not unpaired; this run changed nothing: pool-dublin\.contoso\.com is failed over/);
+			untouched(environment, writes);
+			expect(readFileSync(/change record: (.*)$/m.exec(run.text)![1]!, 'utf8')).toMatch(/pool-dublin\.contoso\.com is failed over: its users sign in to pool-redmond/);
+		});
+
+		it('on a resume too: a pool failed over after the first write holds the rest', async () => {
+			const environment = await lab();
+			await unpair(cutAfterFirstWrite(environment));
+			await environment.failOverPool(DUB, true);
+			const writes = environment.readFarm().pairingWrites;
+			const resumed = await unpair(environment, { ...YES, pool: DUB });
+			expect(resumed.exit, resumed.text).toBe(EXIT.waitingOnOperator);
+			expect(resumed.text).toMatch(/pool-dublin\.contoso\.com is failed over: its users sign in to pool-redmond/);
+			expect(environment.readFarm().pairings[DUB]?.backup).toBe(RED);
+			expect(environment.readFarm().pairingWrites).toBe(writes);
+		});
+
+		it('refuses while the Central Management store is active on the standby the unpair would remove', async () => {
+			const scenario = parseScenario({ extends: 'cms-pair', name: 'cms-paired', description: 'the CMS pair in service', pairings: [{ pool: RED, backup: DUB, voice: DEFAULT_VOICE }] }, 'cms-paired.json');
+			const environment = await openLabEnvironment({ stateDir, scenario, timeScale: SCALE });
+			await environment.failOverManagementStore(DUB);
+			const run = await unpair(environment, { ...YES, yes: false, unpair: false }, { ask: async (question) => (question.startsWith('Type') ? 'unpair' : 'q') });
+			expect(run.exit, run.text).toBe(EXIT.waitingOnOperator);
+			expect(run.text).toMatch(/the Central Management store is active on pool-dublin\.contoso\.com, not on pool-redmond\.contoso\.com where the topology puts it .*the unpair removes the standby store, which is the active one now; fail it back first: sfb-pair drill --pool pool-redmond\.contoso\.com \(continues a drill\) or Invoke-CsManagementServerFailover -BackupSqlServerFqdn/);
+			expect((await environment.readCentralManagementDatabases()).length).toBe(2);
+			expect(environment.readFarm().pairings[RED]?.backup).toBe(DUB);
+		});
 	});
 });
