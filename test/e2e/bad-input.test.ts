@@ -1,7 +1,8 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, expectOneLineRefusal, labArgs as lab, sfbPair, STACK_FRAME, temporaryFolders } from '../helpers/cli.js';
+import { CLI, expectOneLineRefusal, labArgs as lab, sfbPair, STACK_FRAME } from '../helpers/cli.js';
+import { temporaryFolders } from '../helpers/folders.js';
 import { describeWithPwsh } from '../pwsh/pwsh-available.js';
 
 /**

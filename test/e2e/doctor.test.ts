@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootstrapperOnServerCommand } from '../../source/sfb/commands.js';
-import { expectOneLineRefusal, sfbPair, temporaryFolders } from '../helpers/cli.js';
+import { expectOneLineRefusal, sfbPair } from '../helpers/cli.js';
+import { temporaryFolders } from '../helpers/folders.js';
 
 const AMS = 'pool-ams.fabrikam.com';
 const FRA = 'pool-fra.fabrikam.com';

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectOneLineRefusal, labArgs, sfbPair, temporaryFolders } from '../helpers/cli.js';
+import { expectOneLineRefusal, labArgs, sfbPair } from '../helpers/cli.js';
+import { temporaryFolders } from '../helpers/folders.js';
 
 /** The built `sfb-pair drill`: the confirmation a script must give, and a drill on the lab's steady pair to its record. */
 const folders = temporaryFolders('sfb-pair-drill-e2e-');

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChangeRecord } from '../../source/session/change-record.js';
-import { CLI, expectOneLineRefusal, labArgs as lab, sfbPair, STACK_FRAME, temporaryFolders } from '../helpers/cli.js';
+import { CLI, expectOneLineRefusal, labArgs as lab, sfbPair, STACK_FRAME } from '../helpers/cli.js';
+import { temporaryFolders } from '../helpers/folders.js';
 
 /**
  * Hostile inputs beyond bad-input.test.ts: values without a ceiling, signals, full disks, a umask that opens

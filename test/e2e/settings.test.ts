@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readChangeRecord } from '../../source/session/change-record.js';
 import { findSessions } from '../../source/session/session-files.js';
-import { CLI, expectOneLineRefusal, sfbPair, temporaryFolders } from '../helpers/cli.js';
+import { CLI, expectOneLineRefusal, sfbPair } from '../helpers/cli.js';
+import { temporaryFolders } from '../helpers/folders.js';
 import { publishDefaultPair, SCREENS, TmuxTerminal } from '../helpers/tmux.js';
 
 /**

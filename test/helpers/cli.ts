@@ -1,6 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 
@@ -35,21 +33,6 @@ export function expectOneLineRefusal(outcome: Outcome, code: number, reason: Reg
 	expect(lines[0]).toMatch(/^sfb-pair: /);
 	expect(lines[0]).toMatch(reason);
 	return lines[0] ?? '';
-}
-
-/** Temporary folders, removed by `removeAll` (call it in afterAll). */
-export function temporaryFolders(prefix: string) {
-	const folders: string[] = [];
-	return {
-		make(): string {
-			const folder = mkdtempSync(path.join(tmpdir(), prefix));
-			folders.push(folder);
-			return folder;
-		},
-		removeAll(): void {
-			for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-		},
-	};
 }
 
 export const labArgs = (stateDir: string, ...extra: string[]) => ['--lab', '--state-dir', stateDir, '--time-scale', '2000', ...extra];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { DEFAULT_BACKUP, DEFAULT_POOL } from './pairs.js';
 
 const run = promisify(execFile);
 
@@ -267,8 +268,7 @@ async function stop(pid: number): Promise<void> {
 }
 
 /** The default scenario's pair, and what the wizard shows at each stop on the way to publishing it. */
-export const DEFAULT_POOL = 'pool-redmond.contoso.com';
-export const DEFAULT_BACKUP = 'pool-dublin.contoso.com';
+export { DEFAULT_BACKUP, DEFAULT_POOL };
 export const SCREENS = {
 	poolPicker: 'Which pool do you want to protect?',
 	backupPicker: `Which pool will back up ${DEFAULT_POOL}?`,

@@ -1,32 +1,24 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drillCommand, type DrillCommandRequest } from '../../../source/cli/commands/drill.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario } from '../../../source/environments/lab/scenario.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
 
 /** `sfb-pair drill` on the lab, in process: the plan, the confirmation, the steps verified by probes, the record. */
 
-const A = 'pool-redmond-b.contoso.com';
-const B = 'pool-dublin-b.contoso.com';
-
-let stateDir: string;
-beforeEach(async () => {
-	stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-drill-'));
-});
-afterEach(async () => {
-	await rm(stateDir, { recursive: true, force: true });
-});
+const stateDir = useTemporaryStateDir('sfb-pair-drill-');
 
 async function drillOn(scenarioName: string, request: Partial<DrillCommandRequest> = {}, prepare?: (lab: LabEnvironment) => Promise<void>) {
 	const scenario = await loadScenario(scenarioName);
-	const lab = await openLabEnvironment({ stateDir, scenario, timeScale: 10_000 });
+	const lab = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: 10_000 });
 	await prepare?.(lab);
 	const lines: string[] = [];
 	const exitCode = await drillCommand(
 		lab,
-		stateDir,
+		stateDir(),
 		{ pool: A, planned: false, yes: true, drill: true, explain: false, scenario, ...request },
 		(line) => lines.push(line),
 		new AbortController().signal,
@@ -67,8 +59,7 @@ describe('sfb-pair drill', () => {
 		expect(disaster.exitCode).toBe(0);
 		expect(disaster.text).toMatch(/Lost in the disaster-mode failover[^\n]*\n {2}- sip:redmond-b\.user\d\d@contoso\.com/);
 		expect(disaster.record).toMatch(/## Training debrief[\s\S]*stale sync: \d+ changes made on pool-redmond-b\.contoso\.com after its last export did not reach pool-dublin-b/);
-		await rm(stateDir, { recursive: true, force: true });
-		stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-drill-'));
+		stateDir.renew();
 
 		const planned = await drillOn('drill-stale-sync', { planned: true });
 		expect(planned.exitCode).toBe(0);
@@ -91,28 +82,28 @@ describe('sfb-pair drill', () => {
 	it('after an interruption past the failback: moves the store back without failing the pool over again', async () => {
 		const { exitCode, text, lab } = await drillOn('drill', {}, async (farm) => {
 			await farm.failOverManagementStore(B);
-			await mkdir(path.join(stateDir, 'drills'), { recursive: true });
-			await writeFile(path.join(stateDir, 'drills', `${B}--${A}.json`), '{"failedBack":true}\n');
+			await mkdir(path.join(stateDir(), 'drills'), { recursive: true });
+			await writeFile(path.join(stateDir(), 'drills', `${B}--${A}.json`), '{"failedBack":true}\n');
 		});
 		expect(exitCode).toBe(0);
 		expect(text).not.toMatch(/▸ Fail over/);
 		expect(text).toMatch(/↷ Fail back pool-redmond-b\.contoso\.com: skipped/);
 		expect(text).toMatch(/✓ Central Management store back to pool-redmond-b\.contoso\.com: done/);
 		expect(await lab.readManagementStorePool()).toBe(A);
-		await expect(readFile(path.join(stateDir, 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
+		await expect(readFile(path.join(stateDir(), 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
 	});
 
 	it('a drill stopped after its failback, before the pair was steady, is finished by the next run (no second failover); once done, the run after is a whole drill', async () => {
 		const { exitCode, text, lab } = await drillOn('drill', {}, async () => {
-			await mkdir(path.join(stateDir, 'drills'), { recursive: true });
-			await writeFile(path.join(stateDir, 'drills', `${B}--${A}.json`), '{"failedBack":true}\n');
+			await mkdir(path.join(stateDir(), 'drills'), { recursive: true });
+			await writeFile(path.join(stateDir(), 'drills', `${B}--${A}.json`), '{"failedBack":true}\n');
 		});
 		expect(exitCode).toBe(0);
 		expect(text).toMatch(/resumed: an earlier run of this drill failed pool-redmond-b\.contoso\.com back/);
 		expect(text).not.toMatch(/✓ Fail over pool-redmond-b\.contoso\.com: done/);
 		expect(text).toMatch(/↷ Fail back pool-redmond-b\.contoso\.com: skipped/);
 		expect(lab.readFarm().poolFailovers ?? {}).toEqual({});
-		await expect(readFile(path.join(stateDir, 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
+		await expect(readFile(path.join(stateDir(), 'drills', `${B}--${A}.json`))).rejects.toThrow(/ENOENT/);
 
 		const again = await drillOn('drill');
 		expect(again.exitCode).toBe(0);
@@ -122,9 +113,9 @@ describe('sfb-pair drill', () => {
 
 	it('a pool with no users homed on it is refused with what to do: nothing would show the failover working', async () => {
 		const scenario = { ...(await loadScenario('drill')), usersPerPool: 0 };
-		const lab = await openLabEnvironment({ stateDir, scenario, timeScale: 10_000 });
+		const lab = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: 10_000 });
 		const lines: string[] = [];
-		const exitCode = await drillCommand(lab, stateDir, { pool: A, planned: false, yes: true, drill: true, explain: false, scenario }, (line) => lines.push(line), new AbortController().signal);
+		const exitCode = await drillCommand(lab, stateDir(), { pool: A, planned: false, yes: true, drill: true, explain: false, scenario }, (line) => lines.push(line), new AbortController().signal);
 		expect(exitCode).toBe(1);
 		expect(lines.join('\n')).toMatch(/Nothing was changed: no users are homed on pool-redmond-b\.contoso\.com .*Move-CsUser -Identity <user> -Target 'pool-redmond-b\.contoso\.com'/);
 		expect(lab.readFarm().poolFailovers ?? {}).toEqual({});

@@ -1,28 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { statusAllCommand } from '../../../source/cli/commands/status-all.js';
 import { EnvironmentError, type Environment } from '../../../source/environments/port.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario } from '../../../source/environments/lab/scenario.js';
 import type { EstateReadiness } from '../../../source/procedure/readiness.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
 
 /** `status --all` on a lab farm a drill (or a disaster) left failed over: the farm, not the topology, says where things run. */
 
-const A = 'pool-redmond-b.contoso.com';
-const B = 'pool-dublin-b.contoso.com';
-
-let stateDir: string;
-beforeEach(async () => {
-	stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-status-failover-'));
-});
-afterEach(async () => {
-	await rm(stateDir, { recursive: true, force: true });
-});
+const stateDir = useTemporaryStateDir('sfb-pair-status-failover-');
 
 async function drillLab(): Promise<LabEnvironment> {
-	return openLabEnvironment({ stateDir, scenario: await loadScenario('drill'), timeScale: 10_000 });
+	return openLabEnvironment({ stateDir: stateDir(), scenario: await loadScenario('drill'), timeScale: 10_000 });
 }
 
 async function statusAll(environment: Environment) {

@@ -1,29 +1,20 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { prepareNext, type NextOptions } from '../../../source/cli/wizard-next.js';
 import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario } from '../../../source/environments/lab/scenario.js';
 import type { GuardedQuestion, GuardedRunEvent } from '../../../source/procedure/guarded-run.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
 
 /** The wizard's drill and unpair jobs on the lab, in process: what the shared screen is given and what it is told. */
 
-const A = 'pool-redmond-b.contoso.com';
-const B = 'pool-dublin-b.contoso.com';
-
-let stateDir: string;
-beforeEach(async () => {
-	stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-next-'));
-});
-afterEach(async () => {
-	await rm(stateDir, { recursive: true, force: true });
-});
+const stateDir = useTemporaryStateDir('sfb-pair-next-');
 
 async function optionsFor(scenarioName: string): Promise<NextOptions> {
 	const scenario = await loadScenario(scenarioName);
-	const environment = await openLabEnvironment({ stateDir, scenario, timeScale: 10_000 });
-	return { environment, stateDir, pool: A, backup: B, explain: false, topologyBuilder: false, scenario };
+	const environment = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: 10_000 });
+	return { environment, stateDir: stateDir(), pool: A, backup: B, explain: false, topologyBuilder: false, scenario };
 }
 
 async function run(

@@ -1,31 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../source/environments/lab/clock.js';
 import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type ScenarioInput } from '../../../source/environments/lab/scenario.js';
 import { EnvironmentError } from '../../../source/environments/port.js';
 import { judgeDirection } from '../../../source/sfb/backup-status.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
 
 /** The drill's lab: users per pool, where they sign in, the failover's refusals, the failback's resync, what disaster mode loses. */
 
-const A = 'pool-redmond-b.contoso.com';
-const B = 'pool-dublin-b.contoso.com';
 const SECOND = 1000;
 
-let stateDir: string;
-beforeEach(async () => {
-	stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-drill-lab-'));
-});
-afterEach(async () => {
-	await rm(stateDir, { recursive: true, force: true });
-});
+const stateDir = useTemporaryStateDir('sfb-pair-drill-lab-');
 
 async function openDrillLab(extra: Omit<ScenarioInput, 'description'> = {}) {
 	const clock = new ManualClock({ start: 0 });
 	const scenario = parseScenario({ extends: 'drill', name: 'test', description: 'the drill farm under test', ...extra }, 'test.json');
-	const lab = await openLabEnvironment({ stateDir, scenario, clock, timeScale: 1 });
+	const lab = await openLabEnvironment({ stateDir: stateDir(), scenario, clock, timeScale: 1 });
 	return { lab, clock };
 }
 

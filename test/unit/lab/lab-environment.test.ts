@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { judgeBothDirections, judgeDirection } from '../../../source/sfb/backup-status.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 import { BACKUP_SERVICE, EnvironmentError } from '../../../source/environments/port.js';
@@ -11,20 +10,14 @@ import { resetLabFarm } from '../../../source/environments/lab/farm-file.js';
 import { LabFarmDamaged, labFarmPath, type FarmState } from '../../../source/environments/lab/farm-state.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { parseScenario, type ScenarioInput } from '../../../source/environments/lab/scenario.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { DEFAULT_BACKUP as DUB, DEFAULT_POOL as RED } from '../../helpers/pairs.js';
 
-const RED = 'pool-redmond.contoso.com';
-const DUB = 'pool-dublin.contoso.com';
 const RED_SERVERS = ['red-fe01.contoso.com', 'red-fe02.contoso.com', 'red-fe03.contoso.com'];
 const DUB_SERVERS = ['dub-fe01.contoso.com', 'dub-fe02.contoso.com', 'dub-fe03.contoso.com'];
 const SECOND = 1000;
 
-let stateDir: string;
-beforeEach(async () => {
-	stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-lab-'));
-});
-afterEach(async () => {
-	await rm(stateDir, { recursive: true, force: true });
-});
+const stateDir = useTemporaryStateDir('sfb-pair-lab-');
 
 /**
  * The default farm with the Central Management store on Redmond (cms-pair), with the test's faults or timings; timeScale
@@ -35,7 +28,7 @@ function testScenario(extra: Omit<ScenarioInput, 'name' | 'description'> = {}) {
 }
 
 async function openLab(extra: Omit<ScenarioInput, 'name' | 'description'> = {}, clock = new ManualClock({ start: 0 })) {
-	const lab = await openLabEnvironment({ stateDir, scenario: testScenario(extra), clock, timeScale: 1 });
+	const lab = await openLabEnvironment({ stateDir: stateDir(), scenario: testScenario(extra), clock, timeScale: 1 });
 	return { lab, clock };
 }
 
@@ -183,7 +176,7 @@ describe('writing the pairing', () => {
 
 	it('snapshots the published topology into a new folder', async () => {
 		const { lab } = await openLab();
-		const file = await lab.snapshotTopology(path.join(stateDir, 'records', 'deep', 'topology.xml'));
+		const file = await lab.snapshotTopology(path.join(stateDir(), 'records', 'deep', 'topology.xml'));
 		const xml = await readFile(file, 'utf8');
 		expect(xml).toContain(`Signature="${(await lab.readInventory()).topologySignature}"`);
 		expect(xml).toContain('Fqdn="red-fe02.contoso.com"');
@@ -212,7 +205,7 @@ describe('Bootstrapper', () => {
 
 	it('runs the time scale faster than the scenario says', async () => {
 		const clock = new ManualClock({ start: 0 });
-		const lab = await openLabEnvironment({ stateDir, scenario: testScenario(), clock });
+		const lab = await openLabEnvironment({ stateDir: stateDir(), scenario: testScenario(), clock });
 		await lab.runBootstrapper('red-fe01.contoso.com');
 		expect(clock.now() / SECOND).toBeLessThanOrEqual((150 * 1.1) / DEFAULT_LAB_TIME_SCALE);
 		expect(clock.now() / SECOND).toBeGreaterThanOrEqual((150 * 0.9) / DEFAULT_LAB_TIME_SCALE);
@@ -221,7 +214,7 @@ describe('Bootstrapper', () => {
 	it('bootstrap-failure: fails once with the exit code and an error line, then succeeds on retry', async () => {
 		const clock = new ManualClock({ start: 0 });
 		const scenario = parseScenario({ extends: 'bootstrap-failure' }, 'bootstrap-failure.json');
-		const lab = await openLabEnvironment({ stateDir, scenario, clock, timeScale: 1 });
+		const lab = await openLabEnvironment({ stateDir: stateDir(), scenario, clock, timeScale: 1 });
 		await pairRedmondDublin(lab);
 
 		const lines: string[] = [];
@@ -318,7 +311,7 @@ describe('Bootstrapper', () => {
 		const { lab } = await openLab({}, clock);
 		const controller = new AbortController();
 		const run = lab.runBootstrapper('red-fe01.contoso.com', { signal: controller.signal });
-		const other = await openLabEnvironment({ stateDir, scenario: lab.scenario, clock, timeScale: 1 });
+		const other = await openLabEnvironment({ stateDir: stateDir(), scenario: lab.scenario, clock, timeScale: 1 });
 		expect(serverState(other, 'red-fe01.contoso.com').bootstrapper.state).toBe('running');
 		expect((await failure(other.runBootstrapper('red-fe01.contoso.com'))).message).toContain('Bootstrapper is already running on red-fe01.contoso.com');
 		controller.abort();
@@ -336,7 +329,7 @@ describe('Bootstrapper', () => {
 		servers['red-fe02.contoso.com'] = { ...servers['red-fe02.contoso.com']!, bootstrapper: running('lost-in-this-process', process.pid) };
 		await writeFile(lab.farmPath, JSON.stringify(farm));
 
-		const restarted = await openLabEnvironment({ stateDir, scenario: lab.scenario, clock: new ManualClock({ start: 0 }), timeScale: 1 });
+		const restarted = await openLabEnvironment({ stateDir: stateDir(), scenario: lab.scenario, clock: new ManualClock({ start: 0 }), timeScale: 1 });
 		expect(serverState(restarted, 'red-fe01.contoso.com').bootstrapper).toEqual({ state: 'interrupted', startedAt: 0 });
 		expect(serverState(restarted, 'red-fe02.contoso.com').bootstrapper).toEqual({ state: 'interrupted', startedAt: 0 });
 		expect((await restarted.runBootstrapper('red-fe01.contoso.com')).exitCode).toBe(0);
@@ -517,7 +510,7 @@ describe('Backup Service sync', () => {
 
 	it('the seed decides SteadyState or FinalState, the same way every run', async () => {
 		const settled = async () => {
-			await resetLabFarm(stateDir, 'test');
+			await resetLabFarm(stateDir(), 'test');
 			const { lab, clock } = await openLab();
 			await bringIntoService(lab);
 			await lab.startBackupSync(RED);
@@ -585,7 +578,7 @@ describe('the farm on disk', () => {
 		await bringIntoService(lab);
 		await lab.startBackupSync(RED);
 
-		const restarted = await openLabEnvironment({ stateDir, scenario: lab.scenario, clock: new ManualClock({ start: clock.now() }), timeScale: 1 });
+		const restarted = await openLabEnvironment({ stateDir: stateDir(), scenario: lab.scenario, clock: new ManualClock({ start: clock.now() }), timeScale: 1 });
 		expect(await restarted.readPairing(RED)).toBe(DUB);
 		const farm = restarted.readFarm();
 		expect(farm.pairingWrites).toBe(1);
@@ -599,15 +592,15 @@ describe('the farm on disk', () => {
 	it('is one file per scenario, readable by its owner only', async () => {
 		const { lab } = await openLab();
 		await pairRedmondDublin(lab);
-		expect(lab.farmPath).toBe(labFarmPath(stateDir, 'test'));
-		expect(lab.farmPath).toBe(path.join(stateDir, 'lab', 'test.farm.json'));
+		expect(lab.farmPath).toBe(labFarmPath(stateDir(), 'test'));
+		expect(lab.farmPath).toBe(path.join(stateDir(), 'lab', 'test.farm.json'));
 		expect((await stat(lab.farmPath)).mode & 0o777).toBe(0o600);
 	});
 
 	it('reset starts the farm afresh from the scenario', async () => {
 		const { lab } = await openLab();
 		await pairRedmondDublin(lab);
-		await resetLabFarm(stateDir, 'test');
+		await resetLabFarm(stateDir(), 'test');
 		expect(await lab.readPairing(RED)).toBeUndefined();
 		expect(lab.readFarm().pairingWrites).toBe(0);
 	});
@@ -617,7 +610,7 @@ describe('the farm on disk', () => {
 		await pairRedmondDublin(lab);
 		const changed = testScenario();
 		changed.pools[0]?.servers.push('red-fe04.contoso.com');
-		const reopened = await openLabEnvironment({ stateDir, scenario: changed, clock: new ManualClock(), timeScale: 1 });
+		const reopened = await openLabEnvironment({ stateDir: stateDir(), scenario: changed, clock: new ManualClock(), timeScale: 1 });
 		expect(reopened.notices).toEqual([expect.stringMatching(/another version of scenario "test" .* kept as \S+test\.farm\.replaced-\S+\.json, and a fresh farm starts/)]);
 		const keptAs = /kept as (\S+\.json),/.exec(reopened.notices[0] ?? '')?.[1] ?? '';
 		expect(JSON.parse(await readFile(keptAs, 'utf8')).pairingWrites, 'the old farm is kept as it was').toBe(1);

@@ -1,35 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autoOperator } from '../../../source/cli/auto-operator.js';
+import { describe, expect, it } from 'vitest';
 import { plainReporter } from '../../../source/cli/plain-reporter.js';
-import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
-import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import { BACKUP_SERVICE } from '../../../source/environments/port.js';
 import { probe } from '../../../source/operations/probes.js';
 import type { HandRun, HandRunDecision, Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
-import { findSessions } from '../../../source/session/session-files.js';
 import { bootstrapperOnServerCommand, failBackCommand, failOverCommand, restartCommand } from '../../../source/sfb/commands.js';
-import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { defaultPairOperator, defaultScenarioWith, driveResuming } from '../../helpers/lab.js';
 
-const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
 const SERVER = 'red-fe02.contoso.com';
 const BOOTSTRAPPER_BY_HAND = bootstrapperOnServerCommand();
-let stateDir: string;
-
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-by-hand-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-by-hand-');
 
 async function lab(faults: unknown[] = []): Promise<LabEnvironment> {
-	const base = await loadScenario('default');
-	return openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'by-hand', faults }, 'by-hand.json'), timeScale: 5000 });
+	return openLabEnvironment({ stateDir: stateDir(), scenario: await defaultScenarioWith('by-hand', faults), timeScale: 5000 });
 }
 
 /** What the operator does on the server when they say they ran the commands: the lab plays it on its farm. */
@@ -39,9 +24,8 @@ async function runThere(environment: LabEnvironment, request: HandRun) {
 }
 
 function drive(environment: LabEnvironment, operator: Operator, byHand: string[] = [SERVER], shown?: string[]) {
-	const resume = findSessions(stateDir).unfinished[0];
 	const report = plainReporter((line) => shown?.push(line));
-	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal: new AbortController().signal, identity: IDENTITY, byHand, onSession: (session) => session.subscribe(report) });
+	return driveResuming({ environment, stateDir: stateDir(), operator, byHand, onSession: (session) => session.subscribe(report) });
 }
 
 /** Whether `condition` held within `ms`, looked at every few milliseconds. */
@@ -50,7 +34,7 @@ async function within(ms: number, condition: () => Promise<boolean>): Promise<bo
 	return false;
 }
 
-const automatic = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+const automatic = defaultPairOperator();
 
 function handOperator(answer: (request: HandRun, asked: HandRun[]) => Promise<HandRunDecision>, base: Operator = automatic): { operator: Operator; asked: HandRun[] } {
 	const asked: HandRun[] = [];

@@ -1,78 +1,39 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autoOperator } from '../../../source/cli/auto-operator.js';
-import { driveProcedure } from '../../../source/cli/procedure-driver.js';
+import { describe, expect, it } from 'vitest';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import type { Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
-import { findSessions } from '../../../source/session/session-files.js';
 import { assignUpgradeDomains } from '../../../source/sfb/upgrade-domains.js';
-import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { defaultPairOperator, driveResuming, recordCalls, type LabCall } from '../../helpers/lab.js';
+import { DEFAULT_BACKUP as BACKUP, DEFAULT_POOL as POOL } from '../../helpers/pairs.js';
 
-const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
 const SCALE = 5000;
 const serversOf = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}-fe${String(index + 1).padStart(2, '0')}.contoso.com`);
 const RED = serversOf('red', 10);
 const DUB = serversOf('dub', 4);
 
-type Call = { server: string; what: 'failover' | 'install' | 'failback' | 'bootstrapper'; startedAt: number; endedAt?: number };
+type Call = LabCall<'failover' | 'install' | 'failback' | 'bootstrapper'>;
 
-let stateDir: string;
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-cu-domains-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-cu-domains-');
 
 /** The default farm with a 10-server and a 4-server pool (so some servers share an upgrade domain), and these faults. */
 async function lab(faults: unknown[] = []): Promise<{ environment: LabEnvironment; calls: Call[] }> {
 	const base = await loadScenario('default');
 	const pools = base.pools.map((pool) => (pool.fqdn === POOL ? { ...pool, servers: RED } : pool.fqdn === BACKUP ? { ...pool, servers: DUB } : pool));
 	const scenario = parseScenario({ ...base, name: 'domains', pools, faults }, 'domains.json');
-	const environment = await openLabEnvironment({ stateDir, scenario, timeScale: SCALE });
-	const calls: Call[] = [];
-	const watch = <K extends 'failOver' | 'failBack' | 'reapplyCumulativeUpdate' | 'runBootstrapper'>(method: K, what: Call['what']) => {
-		const original = environment[method].bind(environment);
-		environment[method] = (async (server: string, options?: object) => {
-			const call: Call = { server, what, startedAt: performance.now() };
-			calls.push(call);
-			try {
-				return await original(server, options);
-			} finally {
-				call.endedAt = performance.now();
-			}
-		}) as LabEnvironment[K];
-	};
-	watch('failOver', 'failover');
-	watch('reapplyCumulativeUpdate', 'install');
-	watch('failBack', 'failback');
-	watch('runBootstrapper', 'bootstrapper');
-	return { environment, calls };
+	const environment = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: SCALE });
+	return { environment, calls: recordCalls(environment, { failOver: 'failover', reapplyCumulativeUpdate: 'install', failBack: 'failback', runBootstrapper: 'bootstrapper' }) };
 }
 
 function drive(
 	environment: LabEnvironment,
-	operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+	operator: Operator = defaultPairOperator(),
 	signal = new AbortController().signal,
 	perPool: number | 'domain' = 1,
 	cumulativeUpdateSideBySide = false,
 ) {
-	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({
-		environment,
-		stateDir,
-		operator,
-		...(resume ? { resume } : {}),
-		perPool,
-		cumulativeUpdateSideBySide,
-		signal,
-		identity: IDENTITY,
-		onSession: () => undefined,
-	});
+	return driveResuming({ environment, stateDir: stateDir(), operator, perPool, cumulativeUpdateSideBySide, signal });
 }
 
 const patchingCalls = (calls: Call[]) => calls.filter((call) => call.what !== 'bootstrapper');

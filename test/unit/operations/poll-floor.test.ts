@@ -1,24 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autoOperator } from '../../../source/cli/auto-operator.js';
-import { driveProcedure, pacingFor } from '../../../source/cli/procedure-driver.js';
+import { describe, expect, it } from 'vitest';
+import { pacingFor } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
-import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import type { Environment } from '../../../source/environments/port.js';
 import { POLL_FLOOR_MS, pollInterval } from '../../../source/operations/context.js';
-import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { defaultPairOperator, defaultScenarioWith, driveResuming } from '../../helpers/lab.js';
 
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
 const BEHIND = 'dub-fe02.contoso.com';
 
-let stateDir: string;
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-poll-floor-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-poll-floor-');
 
 describe('the wait between two polls of the farm', () => {
 	it('has a floor: 0, a negative or NaN wait is the floor, a wait past what a timer holds is cut to it', () => {
@@ -34,20 +24,15 @@ describe('the wait between two polls of the farm', () => {
 	});
 
 	it('with polls of 0 s, the replication gate and the sync watch read the farm at most once per floor, not as fast as it answers', async () => {
-		const base = await loadScenario('default');
 		// Behind for 300 lab seconds: 300 ms at this scale, with the push ignored, so the gate waits it out (it gives up
 		// after 600 ms), however late a loaded machine starts it after the publish.
-		const scenario = parseScenario({ ...base, name: 'poll-floor', faults: [{ type: 'replica-behind', server: BEHIND, seconds: 300, pushIgnored: true }] }, 'poll-floor.json');
-		const environment = await openLabEnvironment({ stateDir, scenario, timeScale: 1000 });
-		const result = await driveProcedure({
+		const scenario = await defaultScenarioWith('poll-floor', [{ type: 'replica-behind', server: BEHIND, seconds: 300, pushIgnored: true }]);
+		const environment = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: 1000 });
+		const result = await driveResuming({
 			environment,
-			stateDir,
-			operator: autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
-			perPool: 1,
+			stateDir: stateDir(),
+			operator: defaultPairOperator(),
 			pacing: { replicationPollSeconds: 0, syncPollSeconds: 0, readinessPollSeconds: 0 },
-			signal: new AbortController().signal,
-			identity: { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' },
-			onSession: () => undefined,
 		});
 		expect(result.outcome, result.reason).toBe('done');
 		const { replication, sync, outcome } = result.session.state;

@@ -1,34 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autoOperator } from '../../../source/cli/auto-operator.js';
-import { driveProcedure } from '../../../source/cli/procedure-driver.js';
+import { describe, expect, it } from 'vitest';
 import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
-import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import type { Operator, PreflightDecision } from '../../../source/procedure/operator.js';
 import type { PreflightReport } from '../../../source/procedure/preflight.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
-import { findSessions } from '../../../source/session/session-files.js';
-import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { defaultPairOperator, defaultScenarioWith, driveResuming, testIdentity } from '../../helpers/lab.js';
 
-const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'wizard' };
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
-let stateDir: string;
-
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-preflight-gate-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-preflight-gate-');
 
 /** The wizard's pre-flight on the lab: the operator answers the review with `answers`, in turn, and every review is kept. */
 async function drive(faults: unknown[], answers: PreflightDecision[], byHand?: Operator['runByHand']) {
-	const base = await loadScenario('default');
-	const environment = await openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'preflight', faults }, 'preflight.json'), timeScale: 5000 });
+	const environment = await openLabEnvironment({ stateDir: stateDir(), scenario: await defaultScenarioWith('preflight', faults), timeScale: 5000 });
 	const reviews: PreflightReport[] = [];
 	const operator: Operator = {
-		...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+		...defaultPairOperator(),
 		reviewPreflight: async (report) => {
 			reviews.push(report);
 			const answer = answers.shift();
@@ -37,8 +22,7 @@ async function drive(faults: unknown[], answers: PreflightDecision[], byHand?: O
 		},
 		...(byHand ? { runByHand: byHand } : {}),
 	};
-	const resume = findSessions(stateDir).unfinished[0];
-	const result = await driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal: new AbortController().signal, identity: IDENTITY, preflight: true, onSession: () => undefined });
+	const result = await driveResuming({ environment, stateDir: stateDir(), operator, identity: testIdentity('wizard'), preflight: true });
 	const decisions = result.recordPath ? readChangeRecord(result.recordPath.replace(/\.md$/, '.jsonl')).flatMap((entry) => (entry.type === 'decision' && entry.what === 'pre-flight' ? [entry] : [])) : [];
 	return { result, reviews, decisions, environment };
 }

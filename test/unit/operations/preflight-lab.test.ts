@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../../source/cli/commands/doctor.js';
 import { ManualClock } from '../../../source/environments/lab/clock.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
@@ -9,17 +6,12 @@ import { parseScenario, type ScenarioInput } from '../../../source/environments/
 import { EnvironmentError } from '../../../source/environments/port.js';
 import type { Check } from '../../../source/procedure/preflight.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
 
 const AMS = 'pool-ams.fabrikam.com';
 const FRA = 'pool-fra.fabrikam.com';
 
-let stateDir: string;
-beforeEach(async () => {
-	stateDir = await mkdtemp(path.join(tmpdir(), 'sfb-pair-doctor-'));
-});
-afterEach(async () => {
-	await rm(stateDir, { recursive: true, force: true });
-});
+const stateDir = useTemporaryStateDir('sfb-pair-doctor-');
 
 type Pool = NonNullable<ScenarioInput['pools']>[number];
 const pool = (fqdn: string, site: string, prefix: string, extra: Partial<Pool> = {}): Pool => ({
@@ -54,7 +46,7 @@ async function doctor(
 		},
 		'doctor.json',
 	);
-	const lab = await openLabEnvironment({ stateDir, scenario, clock: new ManualClock({ start: Date.parse('2026-11-30T09:00:00Z') }), timeScale: 1 });
+	const lab = await openLabEnvironment({ stateDir: stateDir(), scenario, clock: new ManualClock({ start: Date.parse('2026-11-30T09:00:00Z') }), timeScale: 1 });
 	await before(lab);
 	const lines: string[] = [];
 	const code = await doctorCommand(lab, { json: true, ...pair }, (text) => lines.push(text));
@@ -124,7 +116,7 @@ describe('sfb-pair doctor on the lab', () => {
 
 	it('on a narrow terminal: no line wider than it, a passed check on one line, a failed one with its evidence, and no escape code from the farm', async () => {
 		const scenario = parseScenario({ extends: 'enterprise-happy', name: 'narrow', description: 'narrow terminal', faults: [{ type: 'smb-blocked', server: 'fra-fe02.fabrikam.com' }] }, 'narrow.json');
-		const lab = await openLabEnvironment({ stateDir, scenario, timeScale: 1 });
+		const lab = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: 1 });
 		const hostile = Object.create(lab) as LabEnvironment;
 		hostile.probeServer = async (server, request) => {
 			if (server === 'ams-fe02.fabrikam.com') throw new EnvironmentError('failed', `WinRM said \u001b[31mred\u001b[0m and \u0007 on ${server}`);
@@ -143,7 +135,7 @@ describe('sfb-pair doctor on the lab', () => {
 
 	it('counts the checks that passed on one line unless --verbose, and lists each that did not, blocking first', async () => {
 		const scenario = parseScenario({ extends: 'enterprise-happy', name: 'counted', description: 'counted', faults: [{ type: 'double-hop-denied', server: 'ams-fe01.fabrikam.com' }, { type: 'smb-blocked', server: 'fra-fe02.fabrikam.com' }] }, 'counted.json');
-		const lab = await openLabEnvironment({ stateDir, scenario, timeScale: 1 });
+		const lab = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: 1 });
 		const lines: string[] = [];
 		expect(await doctorCommand(lab, { json: false, pool: AMS, backup: FRA }, (text) => lines.push(text))).toBe(1);
 		const table = lines.slice(lines.findIndex((line) => line.startsWith('STATE')) + 1, lines.findIndex((line) => line.startsWith('and ')));

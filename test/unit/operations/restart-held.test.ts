@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { autoOperator } from '../../../source/cli/auto-operator.js';
+import { hostname } from 'node:os';
+import { describe, expect, it, vi } from 'vitest';
 import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
-import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import type { ServerRestarting } from '../../../source/environments/port.js';
 import type { OperationContext } from '../../../source/operations/context.js';
 import { restartedSince, restartHeldServer } from '../../../source/operations/restart-held.js';
@@ -15,31 +11,23 @@ import { EnvironmentError, type Environment } from '../../../source/environments
 import type { Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
-import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { defaultPairOperator, defaultScenarioWith, driveResuming, testIdentity } from '../../helpers/lab.js';
+import { DEFAULT_BACKUP } from '../../helpers/pairs.js';
 
-const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
 const HELD = 'dub-fe02.contoso.com';
 const SCALE = 5000;
-let stateDir: string;
-
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-restart-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-restart-');
 
 async function lab(faults: unknown[] = []): Promise<LabEnvironment> {
-	const base = await loadScenario('default');
-	const scenario = parseScenario({ ...base, name: 'held', faults: [{ type: 'reboot-required', server: HELD, attempts: 1 }, ...faults] }, 'held.json');
-	return openLabEnvironment({ stateDir, scenario, timeScale: SCALE });
+	const scenario = await defaultScenarioWith('held', [{ type: 'reboot-required', server: HELD, attempts: 1 }, ...faults]);
+	return openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: SCALE });
 }
 
-const operator = (restartHeld: boolean): Operator => autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1, restartHeld });
+const operator = (restartHeld: boolean): Operator => defaultPairOperator({ restartHeld });
 
 function drive(environment: LabEnvironment, restartHeld: boolean, signal = new AbortController().signal) {
-	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({ environment, stateDir, operator: operator(restartHeld), ...(resume ? { resume } : {}), perPool: 1, signal, identity: IDENTITY, onSession: () => undefined });
+	return driveResuming({ environment, stateDir: stateDir(), operator: operator(restartHeld), signal });
 }
 
 /** The commands the change record holds for the held server, in order, without Bootstrapper's own. */
@@ -111,8 +99,7 @@ describe('a server held at Bootstrapper exit 3010, restarted by sfb-pair (run --
 		expect(result.outcome, result.reason).toBe('done');
 		expect(restartCommands(result.recordPath!)).toEqual(['Restart-Computer succeeded', 'Invoke-CsComputerFailBack succeeded']);
 
-		rmSync(stateDir, { recursive: true, force: true });
-		stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-restart-'));
+		stateDir.renew();
 		const restarted = await lab();
 		expect((await drive(restarted, false)).outcome).toBe('needs-operator');
 		await restarted.failOver(HELD);
@@ -129,18 +116,18 @@ describe('a server held at Bootstrapper exit 3010, restarted by sfb-pair (run --
 		const stop = new AbortController();
 		const interrupted = driveProcedure({
 			environment,
-			stateDir,
+			stateDir: stateDir(),
 			operator: operator(true),
 			perPool: 1,
 			signal: stop.signal,
-			identity: IDENTITY,
+			identity: testIdentity(),
 			onSession: (session) =>
 				session.subscribe((state) => {
 					if (state.servers[HELD]?.tasks.bootstrapper.restartStage === 'boot-wait') stop.abort();
 				}),
 		});
 		expect((await interrupted).outcome).toBe('cancelled');
-		const saved = findSessions(stateDir).unfinished[0]!;
+		const saved = findSessions(stateDir()).unfinished[0]!;
 		expect(saved.state.servers[HELD]!.tasks.bootstrapper).toMatchObject({ state: 'failed', rebootRequired: true, restartStage: 'boot-wait' });
 		// Back by the time the operator resumes (while it is down, the probes at the start cannot tell, and ask).
 		await backAfterRestart(environment);
@@ -181,7 +168,7 @@ describe('whether a held server restarted since', () => {
 describe('a restart cut short while the server was down, resumed while it is still down', () => {
 	it('waits for it to answer with a later boot time (never "nothing was done"), does not fail it over or restart it again, fails it back', async () => {
 		const session = new Session(initialState('s', { kind: 'live', description: 'test' }, 0), undefined);
-		session.dispatch({ type: 'servers-planned', servers: [{ fqdn: HELD, pool: BACKUP }] });
+		session.dispatch({ type: 'servers-planned', servers: [{ fqdn: HELD, pool: DEFAULT_BACKUP }] });
 		session.dispatch({ type: 'task-failed', phase: 'bootstrapper', server: HELD, message: 'exit 3010', exitCode: 3010, rebootRequired: true });
 		session.dispatch({ type: 'restart-stage', server: HELD, stage: 'boot-wait' });
 		const hold = { since: Date.parse('2026-12-01T10:00:00Z'), bootTime: '2026-11-20T08:00:00Z' };
@@ -226,7 +213,7 @@ describe('a restart that must not start, or must not start again', () => {
 		}) as unknown as OperationContext;
 	const heldSession = (server: string) => {
 		const session = new Session(initialState('s', { kind: 'live', description: 'test' }, 0), undefined);
-		session.dispatch({ type: 'servers-planned', servers: [{ fqdn: server, pool: BACKUP }] });
+		session.dispatch({ type: 'servers-planned', servers: [{ fqdn: server, pool: DEFAULT_BACKUP }] });
 		session.dispatch({ type: 'task-failed', phase: 'bootstrapper', server, message: 'exit 3010', exitCode: 3010, rebootRequired: true });
 		return session;
 	};

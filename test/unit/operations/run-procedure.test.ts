@@ -1,9 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { autoOperator } from '../../../source/cli/auto-operator.js';
-import { driveProcedure } from '../../../source/cli/procedure-driver.js';
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario, parseScenario, type Scenario } from '../../../source/environments/lab/scenario.js';
 import { EnvironmentError } from '../../../source/environments/port.js';
@@ -15,32 +13,23 @@ import { readChangeRecord } from '../../../source/session/change-record.js';
 import { pairKey, sessionsDir } from '../../../source/session/session-files.js';
 import { findSessions } from '../../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { defaultPairOperator, defaultScenarioWith, driveResuming, testIdentity } from '../../helpers/lab.js';
+import { DEFAULT_BACKUP as BACKUP, DEFAULT_POOL as POOL, PAIRED_BACKUP, PAIRED_POOL } from '../../helpers/pairs.js';
 
-const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'run --yes' };
-
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
+const IDENTITY = testIdentity();
 const SCALE = 5000;
-let stateDir: string;
-
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-runner-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-runner-');
 
 async function lab(scenario?: Scenario): Promise<LabEnvironment> {
-	return openLabEnvironment({ stateDir, scenario: scenario ?? (await loadScenario('default')), timeScale: SCALE });
+	return openLabEnvironment({ stateDir: stateDir(), scenario: scenario ?? (await loadScenario('default')), timeScale: SCALE });
 }
 
-function drive(environment: LabEnvironment, operator: Operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }), signal = new AbortController().signal) {
-	const resume = findSessions(stateDir).unfinished[0];
-	return driveProcedure({ environment, stateDir, operator, ...(resume ? { resume } : {}), perPool: 1, signal, identity: IDENTITY, onSession: () => undefined });
+function drive(environment: LabEnvironment, operator: Operator = defaultPairOperator(), signal = new AbortController().signal) {
+	return driveResuming({ environment, stateDir: stateDir(), operator, signal });
 }
 
-async function withFaults(faults: unknown[]): Promise<Scenario> {
-	const base = await loadScenario('default');
-	return parseScenario({ ...base, name: 'faulty', faults }, 'faulty.json');
-}
+const withFaults = (faults: unknown[]) => defaultScenarioWith('faulty', faults);
 
 describe('the procedure runner against the lab', () => {
 	it('pairs, bootstraps, re-applies the CU, starts LYNCBACKUP and reaches steady sync', async () => {
@@ -124,15 +113,7 @@ describe('the procedure runner against the lab', () => {
 		]);
 		const shown: string[] = [];
 		const report = plainReporter((line) => shown.push(line));
-		const result = await driveProcedure({
-			environment: await lab(scenario),
-			stateDir,
-			operator: autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
-			perPool: 1,
-			signal: new AbortController().signal,
-			identity: IDENTITY,
-			onSession: (session) => session.subscribe(report),
-		});
+		const result = await driveResuming({ environment: await lab(scenario), stateDir: stateDir(), operator: defaultPairOperator(), onSession: (session) => session.subscribe(report) });
 		expect(result.outcome).toBe('failed');
 		const warnings = result.session.state.publish.warnings ?? [];
 		expect(warnings).toEqual([expect.stringMatching(/^Could not set file share permissions on .* for pool-dublin\.contoso\.com/)]);
@@ -163,7 +144,7 @@ describe('the procedure runner against the lab', () => {
 	it('shows the plan again when someone else publishes between the plan and the publish', async () => {
 		const scenario = await withFaults([{ type: 'topology-changed', afterInventoryReads: 1 }]);
 		const plans: (string | undefined)[] = [];
-		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const base = defaultPairOperator();
 		const operator: Operator = {
 			...base,
 			confirmPlan: async (plan) => {
@@ -181,7 +162,7 @@ describe('the procedure runner against the lab', () => {
 	it('ends cancelled, with the session resumable, when the operator cancels mid-bootstrap', async () => {
 		const controller = new AbortController();
 		const environment = await lab();
-		const operator = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const operator = defaultPairOperator();
 		const pending = drive(environment, operator, controller.signal);
 		await new Promise((resolve) => setTimeout(resolve, 5));
 		const stopAtBootstrap = setInterval(() => {
@@ -191,7 +172,7 @@ describe('the procedure runner against the lab', () => {
 		const result = await pending;
 		clearInterval(stopAtBootstrap);
 		expect(result.outcome).toBe('cancelled');
-		expect(findSessions(stateDir).unfinished).toHaveLength(1);
+		expect(findSessions(stateDir()).unfinished).toHaveLength(1);
 		const resumed = await drive(environment);
 		expect(resumed.outcome).toBe('done');
 		expect(environment.readFarm().pairingWrites).toBe(1);
@@ -201,11 +182,11 @@ describe('the procedure runner against the lab', () => {
 		const environment = await lab();
 		const bootstrapperRuns = () => Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns);
 		const runsBefore = bootstrapperRuns();
-		const automatic = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const automatic = defaultPairOperator();
 		const operator: Operator = {
 			...automatic,
 			chooseVoice: async (current) => {
-				const sessions = join(stateDir, 'sessions');
+				const sessions = join(stateDir(), 'sessions');
 				rmSync(sessions, { recursive: true });
 				writeFileSync(sessions, 'not a folder');
 				return automatic.chooseVoice(current);
@@ -227,7 +208,7 @@ describe('the procedure runner against the lab', () => {
 				const outcome = await environment.runBootstrapper(...args);
 				if (!broken) {
 					broken = true;
-					const sessions = join(stateDir, 'sessions');
+					const sessions = join(stateDir(), 'sessions');
 					rmSync(sessions, { recursive: true });
 					writeFileSync(sessions, 'not a folder');
 				}
@@ -235,8 +216,8 @@ describe('the procedure runner against the lab', () => {
 			},
 		});
 		await expect(drive(breaksAfterFirstServer)).rejects.toThrow(/^cannot use \S+\.json: /);
-		expect(readdirSync(stateDir).filter((file) => file.endsWith('.lock'))).toEqual([]);
-		const records = join(stateDir, 'records');
+		expect(readdirSync(stateDir()).filter((file) => file.endsWith('.lock'))).toEqual([]);
+		const records = join(stateDir(), 'records');
 		const markdown = readFileSync(join(records, readdirSync(records).find((file) => file.endsWith('.md'))!), 'utf8');
 		expect(markdown).toMatch(/Command on red-fe01\.contoso\.com: succeeded/);
 		expect(markdown, 'the server still running is stopped and recorded before the run ends').toMatch(/Command on dub-fe01\.contoso\.com: INTERRUPTED/);
@@ -245,7 +226,7 @@ describe('the procedure runner against the lab', () => {
 	it('records every decision, each change of the sync status with what is normal, each phase on each server, and the end', async () => {
 		const environment = await lab();
 		const voice = { ...DEFAULT_VOICE, failoverSeconds: 90 };
-		const operator = autoOperator({ pool: POOL, backup: BACKUP, voice, voiceNote: '--failover-interval 30: 30 s is below the 90 s floor: raised to 90 s', retries: 1 });
+		const operator = defaultPairOperator({ voice, voiceNote: '--failover-interval 30: 30 s is below the 90 s floor: raised to 90 s' });
 		const result = await drive(environment, operator);
 		expect(result.outcome).toBe('done');
 		const entries = readChangeRecord(result.recordPath!.replace(/\.md$/, '.jsonl'));
@@ -288,7 +269,7 @@ describe('the procedure runner against the lab', () => {
 	it('catches a CU installer that exits 0 without updating the Backup Service by its version probe, and counts the retry there', async () => {
 		const environment = await lab(await loadScenario('cu-not-reapplied'));
 		const [pool, backup] = ['pool-ams.fabrikam.com', 'pool-fra.fabrikam.com'];
-		const result = await drive(environment, autoOperator({ pool, backup, voice: DEFAULT_VOICE, retries: 1 }));
+		const result = await drive(environment, defaultPairOperator({ pool, backup }));
 		expect(result.outcome).toBe('done');
 		const state = result.session.state;
 		const cu = state.servers['fra-fe01.fabrikam.com']!.tasks['cumulative-update'];
@@ -307,7 +288,7 @@ describe('the procedure runner against the lab', () => {
 	it('counts the CU re-applied before a LYNCBACKUP retry (Event 4007) as an attempt of the CU, in the recap and the timeline', async () => {
 		const environment = await lab(await loadScenario('cu-not-reapplied'));
 		const [pool, backup] = ['pool-ams.fabrikam.com', 'pool-fra.fabrikam.com'];
-		const base = autoOperator({ pool, backup, voice: DEFAULT_VOICE, retries: 2 });
+		const base = defaultPairOperator({ pool, backup, retries: 2 });
 		const operator: Operator = { ...base, chooseCumulativeUpdate: async () => ({ action: 'skip', reason: 'installer not staged yet' }) };
 		const result = await drive(environment, operator);
 		expect(result.outcome).toBe('done');
@@ -331,7 +312,7 @@ describe('going back and stopping, issue 15', () => {
 	it('Back from the plan asks the voice settings again, and Back from there the backup pool; a Back is no decision in the record', async () => {
 		const environment = await lab();
 		const asked: string[] = [];
-		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const base = defaultPairOperator();
 		let plans = 0;
 		let voices = 0;
 		const operator: Operator = {
@@ -349,7 +330,7 @@ describe('going back and stopping, issue 15', () => {
 	});
 
 	it('a skipped Cumulative Update carries its reason into the record and the servers', async () => {
-		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const base = defaultPairOperator();
 		const operator: Operator = { ...base, chooseCumulativeUpdate: async () => ({ action: 'skip', reason: 'CHG-9 installer missing' }), decideFailure: async () => ({ action: 'abort' }) };
 		const result = await drive(await lab(), operator);
 		expect(result.session.state.steps['cumulative-update']).toMatchObject({ status: 'skipped', note: 'skipped by the operator: CHG-9 installer missing' });
@@ -358,7 +339,7 @@ describe('going back and stopping, issue 15', () => {
 
 	it('stops before the sync when LYNCBACKUP was skipped on a server and is not running there, naming it', async () => {
 		const scenario = await withFaults([{ type: 'bootstrapper-exit', server: 'red-fe02.contoso.com', exitCode: 1603, attempts: 5 }]);
-		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const base = defaultPairOperator();
 		const operator: Operator = { ...base, decideFailure: async () => ({ action: 'skip', reason: 'rebuilt next week' }) };
 		const result = await drive(await lab(scenario), operator);
 		expect(result.outcome).toBe('needs-operator');
@@ -370,7 +351,7 @@ describe('going back and stopping, issue 15', () => {
 
 	it('leaving (q) ends the session waiting on the operator, not cancelled', async () => {
 		const controller = new AbortController();
-		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const base = defaultPairOperator();
 		const operator: Operator = {
 			...base,
 			chooseCumulativeUpdate: async () => {
@@ -390,7 +371,7 @@ describe('the farm decides what is done', () => {
 		const scenario = await withFaults([{ type: 'unreachable', server: 'red-fe02.contoso.com', during: 'deployment', attempts: 5 }]);
 		const environment = await lab(scenario);
 		const asked: UnknownObservation[] = [];
-		const base = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const base = defaultPairOperator();
 		const operator: Operator = {
 			...base,
 			decideUnknown: async (unknown) => {
@@ -419,16 +400,8 @@ describe('the farm decides what is done', () => {
 	it('a pair the farm shows complete ends done at once, running nothing', async () => {
 		const environment = await lab();
 		const runsBefore = Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns);
-		const result = await driveProcedure({
-			environment,
-			stateDir,
-			operator: autoOperator({ pool: 'pool-redmond-b.contoso.com', backup: 'pool-dublin-b.contoso.com', voice: DEFAULT_VOICE, retries: 1 }),
-			pair: { pool: 'pool-redmond-b.contoso.com', backup: 'pool-dublin-b.contoso.com' },
-			perPool: 1,
-			signal: new AbortController().signal,
-			identity: IDENTITY,
-			onSession: () => undefined,
-		});
+		const pair = { pool: PAIRED_POOL, backup: PAIRED_BACKUP };
+		const result = await driveResuming({ environment, stateDir: stateDir(), operator: defaultPairOperator(pair), pair });
 		expect(result.outcome).toBe('done');
 		expect(result.reason).toMatch(/^pool-redmond-b\.contoso\.com and pool-dublin-b\.contoso\.com are already paired and complete/);
 		expect(Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns)).toEqual(runsBefore);
@@ -437,14 +410,14 @@ describe('the farm decides what is done', () => {
 
 	it('the wizard offers a published pair that is not finished, and finishing it continues from what the farm shows', async () => {
 		const environment = await lab();
-		const later: Operator = { ...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }), chooseCumulativeUpdate: async () => 'later' };
+		const later: Operator = { ...defaultPairOperator(), chooseCumulativeUpdate: async () => 'later' };
 		expect((await drive(environment, later)).outcome).toBe('needs-operator');
-		rmSync(join(sessionsDir(stateDir), `${pairKey(POOL, BACKUP)}.json`));
+		rmSync(join(sessionsDir(stateDir()), `${pairKey(POOL, BACKUP)}.json`));
 		const runs = Object.values(environment.readFarm().servers).map((server) => server.bootstrapperRuns);
 
 		const offered: UnfinishedPair[][] = [];
 		const wizard: Operator = {
-			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			...defaultPairOperator(),
 			chooseUnfinishedPair: async (pairs) => {
 				offered.push(pairs);
 				return { pool: pairs[0]!.pool, backup: pairs[0]!.backup };
@@ -574,7 +547,7 @@ describe('the replication gate before Bootstrapper', () => {
 		const environment = await lab(await withFaults([{ type: 'replica-behind', server: BEHIND, seconds: 300 }]));
 		const asked: boolean[] = [];
 		const waiting: Operator = {
-			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			...defaultPairOperator(),
 			decideReplication: (_behind, signal) =>
 				new Promise((resolve) => {
 					asked.push(signal.aborted);
@@ -598,7 +571,7 @@ describe('the replication gate before Bootstrapper', () => {
 		};
 		const unknowns: UnknownObservation[] = [];
 		const operator: Operator = {
-			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			...defaultPairOperator(),
 			decideUnknown: async (unknown) => {
 				unknowns.push(unknown);
 				return { action: 'retry' };
@@ -668,7 +641,7 @@ describe('Bootstrapper exit 3010', () => {
 		const asked: ServerFailure[] = [];
 		const environment = await lab(await reboot());
 		const again: Operator = {
-			...autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 }),
+			...defaultPairOperator(),
 			decideFailure: async (failure) => {
 				asked.push(failure);
 				if (asked.length === 2) await restartedByHand(environment, HELD);
@@ -684,8 +657,7 @@ describe('Bootstrapper exit 3010', () => {
 		expect(asked[1]!.message).toMatch(/has not restarted since: \(Get-CimInstance Win32_OperatingSystem\)\.LastBootUpTime on dub-fe02\.contoso\.com is .*, held since /);
 		expect(environment.readFarm().servers[HELD]!.bootstrapperRuns).toBe(2);
 
-		rmSync(stateDir, { recursive: true, force: true });
-		stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-runner-'));
+		stateDir.renew();
 		const skip: Operator = { ...again, decideFailure: async () => ({ action: 'skip', reason: 'restart next weekend' }) };
 		const skipped = await drive(await lab(await reboot()), skip);
 		const tasks = skipped.session.state.servers[HELD]!.tasks;

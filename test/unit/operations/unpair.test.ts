@@ -1,7 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { unpairCommand, type Ask, type UnpairRequest } from '../../../source/cli/commands/unpair.js';
 import { EXIT, UsageError } from '../../../source/cli/exit-codes.js';
 import { BACKUP_SERVICE, EnvironmentError, type Environment } from '../../../source/environments/port.js';
@@ -13,21 +11,15 @@ import { UNPAIR_WAIT_NOTICE } from '../../../source/procedure/publish-wait.js';
 import { findUnpair } from '../../../source/session/unpair-session.js';
 import { assessPair } from '../../../source/sfb/pairing-rules.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { DEFAULT_BACKUP as DUB, DEFAULT_POOL as RED, PAIRED_BACKUP as DUB_B } from '../../helpers/pairs.js';
 
-const RED = 'pool-redmond.contoso.com';
-const DUB = 'pool-dublin.contoso.com';
-const DUB_B = 'pool-dublin-b.contoso.com';
 const SERVERS = ['red-fe01', 'red-fe02', 'red-fe03', 'dub-fe01', 'dub-fe02', 'dub-fe03'].map((name) => `${name}.contoso.com`);
 const SCALE = 5000;
-let stateDir: string;
-
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-unpair-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-unpair-');
 
 async function lab(name = 'unpair-repair'): Promise<LabEnvironment> {
-	return openLabEnvironment({ stateDir, scenario: await loadScenario(name), timeScale: SCALE });
+	return openLabEnvironment({ stateDir: stateDir(), scenario: await loadScenario(name), timeScale: SCALE });
 }
 
 /** Changes the lab's farm as someone else, or a write cut short, would: a publish always moves the signature. */
@@ -61,7 +53,7 @@ const YES: UnpairRequest = { pool: RED, yes: true, unpair: true, topologyBuilder
 
 async function unpair(environment: Environment, request = YES, options: { ask?: Ask; signal?: AbortSignal; onLine?: (line: string) => void } = {}) {
 	const lines: string[] = [];
-	const exit = await unpairCommand(environment, stateDir, request, (line) => (lines.push(line), options.onLine?.(line)), options.signal ?? new AbortController().signal, options.ask);
+	const exit = await unpairCommand(environment, stateDir(), request, (line) => (lines.push(line), options.onLine?.(line)), options.signal ?? new AbortController().signal, options.ask);
 	return { exit, lines, text: lines.join('\n') };
 }
 
@@ -209,7 +201,7 @@ describe('sfb-pair unpair in the lab', () => {
 
 	it('a pair holding the Central Management store goes through Topology Builder: run --yes stops with the steps (exit 3); the publish then clears it and its standby store', async () => {
 		const scenario = parseScenario({ extends: 'cms-pair', name: 'cms-paired', description: 'the CMS pair in service', pairings: [{ pool: RED, backup: DUB, voice: DEFAULT_VOICE }] }, 'cms-paired.json');
-		const environment = await openLabEnvironment({ stateDir, scenario, timeScale: SCALE });
+		const environment = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: SCALE });
 		expect((await environment.readCentralManagementDatabases()).length).toBe(2);
 		const waiting = await unpair(environment);
 		expect(waiting.exit, waiting.text).toBe(EXIT.waitingOnOperator);
@@ -241,7 +233,7 @@ describe('sfb-pair unpair in the lab', () => {
 			expect(run.text).toContain(`fail ${RED} back first: sfb-pair drill --pool ${RED} (continues a drill) or Invoke-CsPoolFailBack -PoolFqdn '${RED}'`);
 			expect(run.text).not.toMatch(/Step 1|Done/);
 			untouched(environment, writes);
-			expect(findUnpair(stateDir, RED).unfinished).toBeUndefined();
+			expect(findUnpair(stateDir(), RED).unfinished).toBeUndefined();
 		});
 
 		it('refuses when where the users sign in could not be told: "could not tell" is never "no"', async () => {
@@ -279,7 +271,7 @@ describe('sfb-pair unpair in the lab', () => {
 
 		it('refuses while the Central Management store is active on the standby the unpair would remove', async () => {
 			const scenario = parseScenario({ extends: 'cms-pair', name: 'cms-paired', description: 'the CMS pair in service', pairings: [{ pool: RED, backup: DUB, voice: DEFAULT_VOICE }] }, 'cms-paired.json');
-			const environment = await openLabEnvironment({ stateDir, scenario, timeScale: SCALE });
+			const environment = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: SCALE });
 			await environment.failOverManagementStore(DUB);
 			const run = await unpair(environment, { ...YES, yes: false, unpair: false }, { ask: async (question) => (question.startsWith('Type') ? 'unpair' : 'q') });
 			expect(run.exit, run.text).toBe(EXIT.waitingOnOperator);
