@@ -12,7 +12,7 @@ import type { Operator } from '../../../source/procedure/operator.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
-import { defaultPairOperator, defaultScenarioWith, driveResuming, testIdentity } from '../../helpers/lab.js';
+import { defaultPairOperator, defaultScenarioWith, driveResuming, recordCalls, testIdentity, type LabCall } from '../../helpers/lab.js';
 import { DEFAULT_BACKUP } from '../../helpers/pairs.js';
 
 const HELD = 'dub-fe02.contoso.com';
@@ -136,6 +136,59 @@ describe('a server held at Bootstrapper exit 3010, restarted by sfb-pair (run --
 		// The session's one record: the failover and the restart before the cut, only the failback after it.
 		expect(restartCommands(resumed.recordPath!)).toEqual(['Invoke-CsComputerFailOver succeeded', 'Restart-Computer succeeded', 'Invoke-CsComputerFailBack succeeded']);
 		expect(environment.readFarm().servers[HELD]).toMatchObject({ failedOver: false, bootstrapperRuns: 2 });
+	});
+});
+
+describe('held servers restarted by sfb-pair, one pool at a time (--parallel 1)', () => {
+	const SECOND_HELD = 'dub-fe03.contoso.com';
+	const OTHER_POOL_HELD = 'red-fe02.contoso.com';
+	const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+	/** Each restart's window, from its failover to its failback: the server is out of its pool all that time. */
+	function restartWindows(calls: LabCall<'failover' | 'restart' | 'failback'>[]) {
+		const open = new Map<string, { from: number; restarted: boolean }>();
+		const windows: { server: string; from: number; to: number }[] = [];
+		for (const call of calls) {
+			const window = open.get(call.server);
+			if (call.what === 'failover') open.set(call.server, { from: call.startedAt, restarted: false });
+			else if (call.what === 'restart' && window) window.restarted = true;
+			else if (call.what === 'failback' && window) {
+				open.delete(call.server);
+				if (window.restarted) windows.push({ server: call.server, from: window.from, to: call.endedAt ?? Number.POSITIVE_INFINITY });
+			}
+		}
+		return windows;
+	}
+
+	it("never has two Front Ends of a pool down at once: a held server's restart takes its pool's slot, while the other pool restarts its own", async () => {
+		const environment = await lab([
+			{ type: 'reboot-required', server: SECOND_HELD, attempts: 1 },
+			{ type: 'reboot-required', server: OTHER_POOL_HELD, attempts: 1 },
+		]);
+		const calls = recordCalls(environment, { failOver: 'failover', restart: 'restart', failBack: 'failback' });
+		// Each pool's first restart waits (2 s at most) until the other pool's has begun: both are down together unless one
+		// pool's restart holds the other pool back.
+		const waiting = new Set<string>();
+		const restart = environment.restart.bind(environment);
+		environment.restart = async (server) => {
+			if (server === HELD || server === OTHER_POOL_HELD) {
+				waiting.add(server);
+				for (const end = Date.now() + 2000; waiting.size < 2 && Date.now() < end; ) await pause(5);
+			}
+			return restart(server);
+		};
+
+		const result = await drive(environment, true);
+		expect(result.outcome, result.reason).toBe('done');
+		const windows = restartWindows(calls);
+		expect(windows.map((window) => window.server).sort()).toEqual([OTHER_POOL_HELD, HELD, SECOND_HELD].sort());
+		const overlap = (left: string, right: string) => {
+			const [a, b] = [windows.find((window) => window.server === left)!, windows.find((window) => window.server === right)!];
+			return a.from < b.to && b.from < a.to;
+		};
+		expect(overlap(HELD, SECOND_HELD), JSON.stringify(windows)).toBe(false);
+		expect(overlap(HELD, OTHER_POOL_HELD), JSON.stringify(windows)).toBe(true);
+		for (const server of [HELD, SECOND_HELD, OTHER_POOL_HELD]) expect(environment.readFarm().servers[server]).toMatchObject({ failedOver: false, bootstrapperRuns: 2 });
 	});
 });
 
