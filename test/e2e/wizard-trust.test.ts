@@ -157,13 +157,7 @@ describe.sequential('issue 15: the wizard an admin trusts', () => {
 
 	it('5: a sync in ErrorState ends with what to check, in the wizard and in run', async () => {
 		const terminal = await wizard(['--lab', '--scenario', 'sync-error', '--time-scale', FASTEST, '--sync-poll', '5']);
-		await terminal.waitFor(SCREENS.poolPicker);
-		await terminal.keys('Enter');
-		await terminal.waitFor('Which pool will back up');
-		await terminal.keys('Enter');
-		await terminal.waitFor(SCREENS.voiceForm);
-		await terminal.keys('Enter');
-		await terminal.waitFor(SCREENS.publishPrompt);
+		await choosePairWithDefaults(terminal, 'Which pool will back up');
 		await publish(terminal);
 		await terminal.waitFor('Run the update installer', 30_000);
 		await terminal.keys('Enter');
@@ -196,13 +190,7 @@ describe.sequential('issue 15: the wizard an admin trusts', () => {
 	it('6: a server left without LYNCBACKUP stops the run before a sync that cannot converge, and the resume offer says it was skipped', async () => {
 		const stateDir = sharedStateDir();
 		const terminal = await wizard(['--lab', '--scenario', 'cu-not-reapplied', '--time-scale', FASTEST], { stateDir });
-		await terminal.waitFor(SCREENS.poolPicker);
-		await terminal.keys('Enter');
-		await terminal.waitFor('Which pool will back up');
-		await terminal.keys('Enter');
-		await terminal.waitFor(SCREENS.voiceForm);
-		await terminal.keys('Enter');
-		await terminal.waitFor(SCREENS.publishPrompt);
+		await choosePairWithDefaults(terminal, 'Which pool will back up');
 		await publish(terminal);
 		await terminal.waitFor('Run the update installer', 30_000);
 		await terminal.keys('Enter');

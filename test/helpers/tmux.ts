@@ -288,11 +288,14 @@ export interface Operable {
 	type(text: string): Promise<void>;
 }
 
-/** Pool picker → first pool, backup picker → its first allowed backup, Microsoft's voice defaults; stops at the word. */
-export async function choosePairWithDefaults(terminal: Operable): Promise<void> {
+/**
+ * Pool picker → first pool, backup picker → its first allowed backup, Microsoft's voice defaults; stops at the word.
+ * The backup picker is the default farm's unless the test names another farm's.
+ */
+export async function choosePairWithDefaults(terminal: Operable, backupPicker: ScreenMatch = SCREENS.backupPicker): Promise<void> {
 	await terminal.waitFor(SCREENS.poolPicker);
 	await terminal.keys('Enter');
-	await terminal.waitFor(SCREENS.backupPicker);
+	await terminal.waitFor(backupPicker);
 	await terminal.keys('Enter');
 	await terminal.waitFor(SCREENS.voiceForm);
 	await terminal.keys('Enter');
