@@ -1,22 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildPlan } from '../../source/procedure/plan.js';
-import type { FrontEndPool, PoolInventory } from '../../source/sfb/model.js';
+import type { PoolInventory } from '../../source/sfb/model.js';
 import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
 import { PlanConfirm } from '../../source/ui/prompts/PlanConfirm.js';
 import { TopologyBuilderWait } from '../../source/ui/prompts/TopologyBuilderWait.js';
 import { KEYS, plain, press, waitForFrame } from '../helpers/frames.js';
 import { renderComponent as render } from '../helpers/render.js';
+import { frontEndPool } from '../helpers/pools.js';
 
-const pool = (fqdn: string, site: string, hostsCentralManagementStore = false): FrontEndPool => ({
-	fqdn,
-	site,
-	edition: 'Enterprise',
-	version: 'Skype for Business Server 2015',
-	servers: [`${fqdn.split('.')[0]}-fe1.contoso.com`, `${fqdn.split('.')[0]}-fe2.contoso.com`],
-	hostsCentralManagementStore,
-});
-const red = pool('pool-red.contoso.com', 'Redmond', true);
-const dub = pool('pool-dub.contoso.com', 'Dublin');
+const red = frontEndPool('pool-red.contoso.com', { hostsCentralManagementStore: true });
+const dub = frontEndPool('pool-dub.contoso.com', { site: 'Dublin' });
 const inventory: PoolInventory = {
 	topologySignature: 'sig',
 	pools: [red, dub],

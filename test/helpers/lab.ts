@@ -6,7 +6,7 @@ import type { Operator } from '../../source/procedure/operator.js';
 import type { RunIdentity } from '../../source/session/change-record.js';
 import { findSessions } from '../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../source/sfb/voice-resiliency.js';
-import { DEFAULT_BACKUP, DEFAULT_POOL } from './pairs.js';
+import { DEFAULT_BACKUP, DEFAULT_POOL } from './pools.js';
 
 /** Who a test's change record says ran it. */
 export const testIdentity = (mode = 'run --yes'): RunIdentity => ({ operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode });

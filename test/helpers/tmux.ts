@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEFAULT_BACKUP, DEFAULT_POOL } from './pairs.js';
+import { DEFAULT_BACKUP, DEFAULT_POOL } from './pools.js';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { drillCommand, type DrillCommandRequest } from '../../../source/cli/comm
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { loadScenario } from '../../../source/environments/lab/scenario.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
-import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pools.js';
 
 /** `sfb-pair drill` on the lab, in process: the plan, the confirmation, the steps verified by probes, the record. */
 

@@ -5,7 +5,7 @@ import { openLabEnvironment, type LabEnvironment } from '../../../source/environ
 import { loadScenario } from '../../../source/environments/lab/scenario.js';
 import type { EstateReadiness } from '../../../source/procedure/readiness.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
-import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pools.js';
 
 /** `status --all` on a lab farm a drill (or a disaster) left failed over: the farm, not the topology, says where things run. */
 

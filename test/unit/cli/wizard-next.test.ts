@@ -5,7 +5,7 @@ import { openLabEnvironment } from '../../../source/environments/lab/lab-environ
 import { loadScenario } from '../../../source/environments/lab/scenario.js';
 import type { GuardedQuestion, GuardedRunEvent } from '../../../source/procedure/guarded-run.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
-import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pools.js';
 
 /** The wizard's drill and unpair jobs on the lab, in process: what the shared screen is given and what it is told. */
 

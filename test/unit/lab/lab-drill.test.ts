@@ -5,7 +5,7 @@ import { loadScenario, parseScenario, type ScenarioInput } from '../../../source
 import { EnvironmentError } from '../../../source/environments/port.js';
 import { judgeDirection } from '../../../source/sfb/backup-status.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
-import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pairs.js';
+import { PAIRED_BACKUP as B, PAIRED_POOL as A } from '../../helpers/pools.js';
 
 /** The drill's lab: users per pool, where they sign in, the failover's refusals, the failback's resync, what disaster mode loses. */
 

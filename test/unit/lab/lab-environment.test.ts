@@ -11,7 +11,7 @@ import { LabFarmDamaged, labFarmPath, type FarmState } from '../../../source/env
 import { openLabEnvironment, type LabEnvironment } from '../../../source/environments/lab/lab-environment.js';
 import { parseScenario, type ScenarioInput } from '../../../source/environments/lab/scenario.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
-import { DEFAULT_BACKUP as DUB, DEFAULT_POOL as RED } from '../../helpers/pairs.js';
+import { DEFAULT_BACKUP as DUB, DEFAULT_POOL as RED } from '../../helpers/pools.js';
 
 const RED_SERVERS = ['red-fe01.contoso.com', 'red-fe02.contoso.com', 'red-fe03.contoso.com'];
 const DUB_SERVERS = ['dub-fe01.contoso.com', 'dub-fe02.contoso.com', 'dub-fe03.contoso.com'];

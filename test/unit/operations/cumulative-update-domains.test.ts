@@ -6,7 +6,7 @@ import { readChangeRecord } from '../../../source/session/change-record.js';
 import { assignUpgradeDomains } from '../../../source/sfb/upgrade-domains.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
 import { defaultPairOperator, driveResuming, recordCalls, type LabCall } from '../../helpers/lab.js';
-import { DEFAULT_BACKUP as BACKUP, DEFAULT_POOL as POOL } from '../../helpers/pairs.js';
+import { DEFAULT_BACKUP as BACKUP, DEFAULT_POOL as POOL } from '../../helpers/pools.js';
 
 const SCALE = 5000;
 const serversOf = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}-fe${String(index + 1).padStart(2, '0')}.contoso.com`);

@@ -13,7 +13,7 @@ import { readChangeRecord } from '../../../source/session/change-record.js';
 import { findSessions } from '../../../source/session/session-files.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
 import { defaultPairOperator, defaultScenarioWith, driveResuming, recordCalls, testIdentity, type LabCall } from '../../helpers/lab.js';
-import { DEFAULT_BACKUP } from '../../helpers/pairs.js';
+import { DEFAULT_BACKUP } from '../../helpers/pools.js';
 
 const HELD = 'dub-fe02.contoso.com';
 const SCALE = 5000;

@@ -15,7 +15,7 @@ import { findSessions } from '../../../source/session/session-files.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
 import { defaultPairOperator, defaultScenarioWith, driveResuming, testIdentity } from '../../helpers/lab.js';
-import { DEFAULT_BACKUP as BACKUP, DEFAULT_POOL as POOL, PAIRED_BACKUP, PAIRED_POOL } from '../../helpers/pairs.js';
+import { DEFAULT_BACKUP as BACKUP, DEFAULT_POOL as POOL, PAIRED_BACKUP, PAIRED_POOL } from '../../helpers/pools.js';
 
 const IDENTITY = testIdentity();
 const SCALE = 5000;

@@ -12,7 +12,7 @@ import { findUnpair } from '../../../source/session/unpair-session.js';
 import { assessPair } from '../../../source/sfb/pairing-rules.js';
 import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
 import { useTemporaryStateDir } from '../../helpers/folders.js';
-import { DEFAULT_BACKUP as DUB, DEFAULT_POOL as RED, PAIRED_BACKUP as DUB_B } from '../../helpers/pairs.js';
+import { DEFAULT_BACKUP as DUB, DEFAULT_POOL as RED, PAIRED_BACKUP as DUB_B } from '../../helpers/pools.js';
 
 const SERVERS = ['red-fe01', 'red-fe02', 'red-fe03', 'dub-fe01', 'dub-fe02', 'dub-fe03'].map((name) => `${name}.contoso.com`);
 const SCALE = 5000;

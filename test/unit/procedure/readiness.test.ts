@@ -4,21 +4,11 @@ import { judgeEstate, readinessExitCode, type PoolReadiness } from '../../../sou
 import type { BackupModuleStatus } from '../../../source/sfb/backup-status.js';
 import type { FrontEndPool, PoolInventory } from '../../../source/sfb/model.js';
 import { done, notDone, unknown, type Observation } from '../../../source/sfb/observation.js';
+import { frontEndPool } from '../../helpers/pools.js';
 
 const DONE = done('read: done');
 
-function pool(fqdn: string, site: string, overrides: Partial<FrontEndPool> = {}): FrontEndPool {
-	const name = fqdn.split('.')[0]!;
-	return {
-		fqdn,
-		site,
-		edition: 'Enterprise',
-		version: 'Skype for Business Server 2015',
-		servers: [`${name}-fe1.contoso.com`, `${name}-fe2.contoso.com`],
-		hostsCentralManagementStore: false,
-		...overrides,
-	};
-}
+const pool = (fqdn: string, site: string, overrides: Partial<FrontEndPool> = {}) => frontEndPool(fqdn, { site, ...overrides });
 
 const RED = pool('red.contoso.com', 'Redmond', { hostsCentralManagementStore: true });
 const DUB = pool('dub.contoso.com', 'Dublin');

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { FrontEndPool } from '../../../source/sfb/model.js';
 import { describeTopologyChange, diffTopologies } from '../../../source/sfb/topology-diff.js';
 import { TopologyReadError } from '../../../source/sfb/topology-reader.js';
 import { renderTopologyDocument } from '../../../source/sfb/topology-writer.js';
+import { frontEndPool } from '../../helpers/pools.js';
 
 const sites = [
 	{ id: '1', name: 'Redmond' },
 	{ id: '2', name: 'Dublin' },
 ];
-const pool = (fqdn: string, site: string, hostsCentralManagementStore = false): FrontEndPool => ({
-	fqdn,
-	site,
-	edition: 'Enterprise',
-	version: 'Skype for Business Server 2015',
-	servers: [`${fqdn.split('.')[0]}-fe1.contoso.com`, `${fqdn.split('.')[0]}-fe2.contoso.com`],
-	hostsCentralManagementStore,
-});
-const pools = [pool('red.contoso.com', 'Redmond', true), pool('dub.contoso.com', 'Dublin')];
+const pools = [frontEndPool('red.contoso.com', { hostsCentralManagementStore: true }), frontEndPool('dub.contoso.com', { site: 'Dublin' })];
 
 describe('the difference between two topology documents', () => {
 	it('names the standby store the publish defined, the new signature, and the elements added, concisely', () => {
