@@ -473,11 +473,11 @@ function New-StandInConnectError {
 	New-StandInError -Exception $exception -ErrorId $errorId -Category OpenError -Target $Computer
 }
 
-# A session the stand-in opened: a plain object with the properties sfb-pair reads (ComputerName, State).
-function New-PSSession {
-	[CmdletBinding()]
-	param([Parameter(Position = 0, Mandatory)][string[]]$ComputerName)
-	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+# The servers of a remoting call (New-PSSession, Invoke-Command) that let it in, one at a time: the call is recorded and
+# the servers connected first; each one that does not is written as the caller's error, as Windows does ($Suffix ends
+# its error id).
+function Select-StandInReachable {
+	param([string[]]$ComputerName, [string]$Suffix, [System.Management.Automation.PSCmdlet]$Cmdlet)
 	Use-StandInState -Write -Action {
 		param($state)
 		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); pid = $PID; parameters = @{ ComputerName = @($ComputerName) } }
@@ -485,13 +485,23 @@ function New-PSSession {
 	Connect-StandInServer -Server $ComputerName
 	$state = Use-StandInState -Action { param($state) $state }
 	foreach ($computer in $ComputerName) {
-		$failure = New-StandInConnectError -State $state -Computer $computer -Suffix 'PSSessionOpenFailed'
+		$failure = New-StandInConnectError -State $state -Computer $computer -Suffix $Suffix
 		if ($null -ne $failure) {
-			$PSCmdlet.WriteError($failure)
+			$Cmdlet.WriteError($failure)
 			continue
 		}
+		$computer
+	}
+}
+
+# A session the stand-in opened: a plain object with the properties sfb-pair reads (ComputerName, State).
+function New-PSSession {
+	[CmdletBinding()]
+	param([Parameter(Position = 0, Mandatory)][string[]]$ComputerName)
+	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
+	Select-StandInReachable -ComputerName $ComputerName -Suffix 'PSSessionOpenFailed' -Cmdlet $PSCmdlet | ForEach-Object {
 		$script:SessionCount++
-		[pscustomobject]@{ Id = $script:SessionCount; Name = "WinRM$($script:SessionCount)"; ComputerName = $computer; State = 'Opened'; Availability = 'Available' }
+		[pscustomobject]@{ Id = $script:SessionCount; Name = "WinRM$($script:SessionCount)"; ComputerName = $_; State = 'Opened'; Availability = 'Available' }
 	}
 }
 
@@ -938,19 +948,8 @@ function Invoke-Command {
 		}
 		return
 	}
-	Use-StandInState -Write -Action {
-		param($state)
-		Add-StandInCall -State $state -Call @{ cmdlet = 'Invoke-Command'; at = (Get-StandInNow); pid = $PID; parameters = @{ ComputerName = @($ComputerName) } }
-	} | Out-Null
-	Connect-StandInServer -Server $ComputerName
-	$state = Use-StandInState -Action { param($state) $state }
-	foreach ($computer in $ComputerName) {
-		$failure = New-StandInConnectError -State $state -Computer $computer -Suffix 'PSSessionStateBroken'
-		if ($null -ne $failure) {
-			$PSCmdlet.WriteError($failure)
-			continue
-		}
-		Invoke-StandInRemote -Computer $computer -ScriptText $ScriptBlock.ToString() -ArgumentList $ArgumentList
+	Select-StandInReachable -ComputerName $ComputerName -Suffix 'PSSessionStateBroken' -Cmdlet $PSCmdlet | ForEach-Object {
+		Invoke-StandInRemote -Computer $_ -ScriptText $ScriptBlock.ToString() -ArgumentList $ArgumentList
 	}
 }
 
