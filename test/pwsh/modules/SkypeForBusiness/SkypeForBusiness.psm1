@@ -309,16 +309,23 @@ function Get-CsManagementStoreReplicationStatus {
 	}
 }
 
+# The server a service cmdlet acts on, reachable and with that service installed; else the error Windows gives.
+function Assert-StandInService {
+	param([string]$Name, [string]$Server, [System.Management.Automation.PSCmdlet]$Cmdlet)
+	$state = Use-StandInState -Action { param($state) $state }
+	$entry = Assert-StandInServerReachable -State $state -Server $Server -Cmdlet $Cmdlet
+	if (-not $entry.services.ContainsKey($Name)) {
+		$Cmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Cannot find any service with service name '$Name'.")) -ErrorId 'NoServiceFoundForGivenName' -Category ObjectNotFound -Target $Name))
+	}
+	$entry
+}
+
 function Get-CsWindowsService {
 	[CmdletBinding()]
 	param([string]$Name, [string]$ComputerName)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
 	$target = Resolve-StandInTarget -ComputerName $ComputerName
-	$state = Use-StandInState -Action { param($state) $state }
-	$server = Assert-StandInServerReachable -State $state -Server $target -Cmdlet $PSCmdlet
-	if (-not $server.services.ContainsKey($Name)) {
-		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Cannot find any service with service name '$Name'.")) -ErrorId 'NoServiceFoundForGivenName' -Category ObjectNotFound -Target $Name))
-	}
+	$server = Assert-StandInService -Name $Name -Server $target -Cmdlet $PSCmdlet
 	$displayNames = @{ RTCSRV = 'Skype for Business Server Front-End'; LYNCBACKUP = 'Skype for Business Server Backup Service' }
 	[pscustomobject]@{
 		Name = $Name
@@ -333,11 +340,7 @@ function Start-CsWindowsService {
 	param([string]$Name, [string]$ComputerName)
 	Enter-StandInCmdlet -Name $MyInvocation.MyCommand.Name -Parameters $PSBoundParameters -Cmdlet $PSCmdlet
 	$target = Resolve-StandInTarget -ComputerName $ComputerName
-	$state = Use-StandInState -Action { param($state) $state }
-	$server = Assert-StandInServerReachable -State $state -Server $target -Cmdlet $PSCmdlet
-	if (-not $server.services.ContainsKey($Name)) {
-		$PSCmdlet.ThrowTerminatingError((New-StandInError -Exception ([System.InvalidOperationException]::new("Cannot find any service with service name '$Name'.")) -ErrorId 'NoServiceFoundForGivenName' -Category ObjectNotFound -Target $Name))
-	}
+	$null = Assert-StandInService -Name $Name -Server $target -Cmdlet $PSCmdlet
 	Use-StandInState -Write -Action {
 		param($state)
 		$entry = $state.servers[$target]
