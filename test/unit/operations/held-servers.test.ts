@@ -1,40 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autoOperator } from '../../../source/cli/auto-operator.js';
-import { driveProcedure } from '../../../source/cli/procedure-driver.js';
+import { describe, expect, it } from 'vitest';
 import { openLabEnvironment } from '../../../source/environments/lab/lab-environment.js';
-import { loadScenario, parseScenario } from '../../../source/environments/lab/scenario.js';
 import type { FailureDecision, Operator, ServerFailure } from '../../../source/procedure/operator.js';
 import type { Session } from '../../../source/session/session.js';
 import { readChangeRecord } from '../../../source/session/change-record.js';
-import { DEFAULT_VOICE } from '../../../source/sfb/voice-resiliency.js';
+import { useTemporaryStateDir } from '../../helpers/folders.js';
+import { defaultPairOperator, defaultScenarioWith, driveResuming, testIdentity } from '../../helpers/lab.js';
 
-const IDENTITY = { operator: 'CONTOSO\\alice', host: 'JUMP01', tool: 'sfb-pair test', mode: 'wizard' };
-const POOL = 'pool-redmond.contoso.com';
-const BACKUP = 'pool-dublin.contoso.com';
 const HELD = 'red-fe01.contoso.com';
 const FAILED = 'dub-fe02.contoso.com';
-let stateDir: string;
-
-beforeEach(() => {
-	stateDir = mkdtempSync(join(tmpdir(), 'sfb-pair-held-retry-'));
-});
-afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTemporaryStateDir('sfb-pair-held-retry-');
 
 describe('"retry it and the other failed servers" beside a held server', () => {
 	it('neither counts nor retries the held server: it runs Bootstrapper again only once it has restarted', async () => {
-		const base = await loadScenario('default');
 		const faults = [
 			{ type: 'reboot-required', server: HELD, attempts: 1 },
 			{ type: 'bootstrapper-exit', server: FAILED, exitCode: 1603, attempts: 1 },
 		];
-		const environment = await openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'held-retry', faults }, 'held-retry.json'), timeScale: 5000 });
+		const environment = await openLabEnvironment({ stateDir: stateDir(), scenario: await defaultScenarioWith('held-retry', faults), timeScale: 5000 });
 		let session: Session | undefined;
 		const failures: ServerFailure[] = [];
 		let heldAsked = 0;
-		const automatic = autoOperator({ pool: POOL, backup: BACKUP, voice: DEFAULT_VOICE, retries: 1 });
+		const automatic = defaultPairOperator();
 		const operator: Operator = {
 			...automatic,
 			decideFailure: async (failure): Promise<FailureDecision> => {
@@ -47,7 +33,7 @@ describe('"retry it and the other failed servers" beside a held server', () => {
 				return { action: 'check-restarted' };
 			},
 		};
-		const result = await driveProcedure({ environment, stateDir, operator, perPool: 1, signal: new AbortController().signal, identity: IDENTITY, onSession: (opened) => (session = opened) });
+		const result = await driveResuming({ environment, stateDir: stateDir(), operator, identity: testIdentity('wizard'), onSession: (opened) => (session = opened) });
 
 		expect(failures.find((failure) => failure.server === FAILED)?.otherFailures).not.toContain(HELD);
 		expect(heldAsked).toBe(2);
@@ -61,13 +47,12 @@ describe('"retry it and the other failed servers" beside a held server', () => {
 
 describe('a Standard Edition server held at 3010', () => {
 	it('is not offered a restart by sfb-pair, even with --restart-held: its pool has no other Front End to take its users', async () => {
-		const base = await loadScenario('default');
 		const server = 'se-redmond.contoso.com';
-		const environment = await openLabEnvironment({ stateDir, scenario: parseScenario({ ...base, name: 'se-held', faults: [{ type: 'reboot-required', server, attempts: 1 }] }, 'se-held.json'), timeScale: 5000 });
+		const environment = await openLabEnvironment({ stateDir: stateDir(), scenario: await defaultScenarioWith('se-held', [{ type: 'reboot-required', server, attempts: 1 }]), timeScale: 5000 });
 		const failures: ServerFailure[] = [];
-		const automatic = autoOperator({ pool: server, backup: 'se-dublin.contoso.com', voice: DEFAULT_VOICE, retries: 1, restartHeld: true });
+		const automatic = defaultPairOperator({ pool: server, backup: 'se-dublin.contoso.com', restartHeld: true });
 		const operator: Operator = { ...automatic, decideFailure: async (failure) => (failures.push(failure), automatic.decideFailure(failure)) };
-		const result = await driveProcedure({ environment, stateDir, operator, perPool: 1, signal: new AbortController().signal, identity: IDENTITY, onSession: () => undefined });
+		const result = await driveResuming({ environment, stateDir: stateDir(), operator, identity: testIdentity('wizard') });
 		expect(failures.map((failure) => [failure.server, failure.rebootRequired, failure.canRestart])).toEqual([[server, true, undefined]]);
 		expect(result.outcome).toBe('needs-operator');
 		expect(environment.readFarm().servers[server]).toMatchObject({ bootstrapperRuns: 1 });
