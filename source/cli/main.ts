@@ -427,6 +427,7 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 	config.command('path').description('where the settings file is').exitOverride().action(() => exitWith(Promise.resolve().then(() => (write(settings.file), EXIT.done))));
 
 	const everyCommand = [program, ...program.commands, ...config.commands];
+	program.hook('preAction', (root, action) => carryOptionsBeforeCommand(root, action));
 	applySettings(everyCommand, settings);
 	describeOrigins(everyCommand, settings);
 	for (const command of everyCommand) {
@@ -434,6 +435,23 @@ export function buildProgram(exitWith: (code: Promise<number>) => void, settings
 		command.showHelpAfterError(`Usage: ${name} ${command.usage()}\n(${name} --help lists every option)`);
 	}
 	return program;
+}
+
+/**
+ * `sfb-pair --state-dir X run …`: with positional options the flags before the command are the wizard's, and the
+ * command would silently go on with its own defaults (another state folder, the live farm). Those it has too are carried
+ * over unless given again after it; one it does not have is refused.
+ */
+function carryOptionsBeforeCommand(root: Command, action: Command): void {
+	if (action === root) return;
+	for (const option of root.options) {
+		const key = option.attributeName();
+		if (root.getOptionValueSource(key) !== 'cli') continue;
+		if (!action.options.some((own) => own.attributeName() === key)) {
+			action.error(`error: ${option.long ?? option.flags} is not an option of 'sfb-pair ${action.name()}'`, { exitCode: EXIT.usage });
+		}
+		if (action.getOptionValueSource(key) !== 'cli') action.setOptionValueWithSource(key, root.getOptionValue(key), 'cli');
+	}
 }
 
 /** flag > SFB_PAIR_ASCII > setting; undefined leaves it to what the terminal can show. */

@@ -87,6 +87,17 @@ describe('unknown flags and values', () => {
 		expect(outcome.stdout).toBe('');
 	});
 
+	it('a flag given before the command counts for it (the state folder is not silently the default); one it lacks is refused, exit 2', () => {
+		const stateDir = temporaryFolder();
+		const carried = sfbPair(['--state-dir', stateDir, '--lab', 'pools']);
+		expect(carried.status, carried.stderr).toBe(0);
+		expect(readdirSync(stateDir)).toContain('lab');
+		const refused = sfbPair(['--resume', 'pools', '--lab', '--state-dir', temporaryFolder()]);
+		expect(refused.status, refused.stderr).toBe(2);
+		expect(refused.stderr).toMatch(/--resume is not an option of 'sfb-pair pools'/);
+		expect(refused.stderr).not.toMatch(STACK_FRAME);
+	});
+
 	it('an unknown command is named as one, with the usage of sfb-pair, exit 2', () => {
 		const outcome = sfbPair(['frobnicate', '--lab', '--state-dir', temporaryFolder()]);
 		expect(outcome.status, outcome.stderr).toBe(2);
