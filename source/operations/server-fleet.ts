@@ -153,6 +153,15 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 		}
 	};
 
+	const restartLimiters = new Map<string, ReturnType<typeof pLimit>>();
+	const restartTurn = <T>(server: string, restart: () => Promise<T>): Promise<T> => {
+		if (work.domains) return restart();
+		const pool = poolOf.get(server) ?? '';
+		const limiter = restartLimiters.get(pool) ?? pLimit(1);
+		restartLimiters.set(pool, limiter);
+		return limiter(restart);
+	};
+
 	const schedule = (server: string) => {
 		if (work.domains) {
 			track(attempt(server).then(advance));
@@ -312,10 +321,11 @@ export async function runFleet(context: OperationContext, work: FleetWork): Prom
 			if ((await handOff(server, hold)) !== 'remote') return;
 		}
 		if (work.held && isHeld(session.state.servers[server]!.tasks[work.phase])) {
-			// A restart is work the tool runs: it takes the pool's slot, so no two servers of a pool go down at once.
+			// A restart is work the tool runs: it takes the pool's slot, and one restart at a time in a pool whatever
+			// --parallel allows, so no two servers of a pool are down at once (by upgrade domain, the domain's servers are).
 			let released = false;
 			await slot(async () => {
-				released = await releaseHeld(server);
+				released = await restartTurn(server, () => releaseHeld(server));
 			});
 			if (!released) return;
 		}

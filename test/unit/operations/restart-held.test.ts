@@ -26,8 +26,8 @@ async function lab(faults: unknown[] = []): Promise<LabEnvironment> {
 
 const operator = (restartHeld: boolean): Operator => defaultPairOperator({ restartHeld });
 
-function drive(environment: LabEnvironment, restartHeld: boolean, signal = new AbortController().signal) {
-	return driveResuming({ environment, stateDir: stateDir(), operator: operator(restartHeld), signal });
+function drive(environment: LabEnvironment, restartHeld: boolean, signal = new AbortController().signal, perPool = 1) {
+	return driveResuming({ environment, stateDir: stateDir(), operator: operator(restartHeld), signal, perPool });
 }
 
 /** The commands the change record holds for the held server, in order, without Bootstrapper's own. */
@@ -139,7 +139,7 @@ describe('a server held at Bootstrapper exit 3010, restarted by sfb-pair (run --
 	});
 });
 
-describe('held servers restarted by sfb-pair, one pool at a time (--parallel 1)', () => {
+describe('held servers restarted by sfb-pair, one at a time in a pool', () => {
 	const SECOND_HELD = 'dub-fe03.contoso.com';
 	const OTHER_POOL_HELD = 'red-fe02.contoso.com';
 	const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -160,7 +160,7 @@ describe('held servers restarted by sfb-pair, one pool at a time (--parallel 1)'
 		return windows;
 	}
 
-	it("never has two Front Ends of a pool down at once: a held server's restart takes its pool's slot, while the other pool restarts its own", async () => {
+	it.each([1, 3])("never has two Front Ends of a pool down at once (--parallel %i): a held server's restart waits its pool's turn, while the other pool restarts its own", async (perPool) => {
 		const environment = await lab([
 			{ type: 'reboot-required', server: SECOND_HELD, attempts: 1 },
 			{ type: 'reboot-required', server: OTHER_POOL_HELD, attempts: 1 },
@@ -178,7 +178,7 @@ describe('held servers restarted by sfb-pair, one pool at a time (--parallel 1)'
 			return restart(server);
 		};
 
-		const result = await drive(environment, true);
+		const result = await drive(environment, true, undefined, perPool);
 		expect(result.outcome, result.reason).toBe('done');
 		const windows = restartWindows(calls);
 		expect(windows.map((window) => window.server).sort()).toEqual([OTHER_POOL_HELD, HELD, SECOND_HELD].sort());
