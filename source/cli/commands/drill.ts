@@ -25,7 +25,7 @@ export interface DrillCommandRequest {
 	drill: boolean;
 	explain: boolean;
 	/** Where the typed confirmation comes from at a terminal; absent when stdin is not one. */
-	ask?: (question: string) => Promise<string>;
+	ask?: (question: string) => Promise<string | undefined>;
 	scenario?: DebriefScenario;
 	/** The terminal's width when printing to one: long lines wrap between words, continuations indented. */
 	width?: number;
@@ -60,7 +60,7 @@ export async function drillCommand(environment: Environment, stateDir: string, r
 		if (request.yes) print('Confirmed by --yes --drill.');
 		else {
 			const answer = await request.ask!(`Type ${DRILL_WORD} to go ahead (anything else cancels): `);
-			if (answer.trim() !== DRILL_WORD) {
+			if (answer?.trim() !== DRILL_WORD) {
 				print('Nothing was changed.');
 				return EXIT.cancelled;
 			}

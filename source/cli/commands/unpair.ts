@@ -31,7 +31,7 @@ export interface UnpairRequest {
 }
 
 /** Asks the operator one line in the terminal; absent when there is no terminal to ask in. */
-export type Ask = (question: string) => Promise<string>;
+export type Ask = (question: string) => Promise<string | undefined>;
 
 /**
  * `sfb-pair unpair --pool A`: the plan, a typed confirmation (or --yes --unpair), then each step probed, done and
@@ -73,7 +73,7 @@ export async function unpairCommand(
 
 	if (!request.yes) {
 		const answer = await ask!(`Type ${CONFIRM_WORD} to change the farm (anything else changes nothing): `);
-		if (answer.trim() !== CONFIRM_WORD) {
+		if (answer?.trim() !== CONFIRM_WORD) {
 			print('Nothing was changed.');
 			return EXIT.cancelled;
 		}
@@ -225,8 +225,10 @@ function askingOperator(ask: Ask, print: (line: string) => void): UnpairOperator
 		async topologyBuilder(steps, playInLab) {
 			print('  In Topology Builder:');
 			for (const step of steps) print(`    ${step}`);
-			const answer = (await ask(`  Enter once published${playInLab ? ', p to play the publish in the lab' : ''}, q to stop here: `)).trim().toLowerCase();
-			if (answer === 'q') return 'stop';
+			const typed = await ask(`  Enter once published${playInLab ? ', p to play the publish in the lab' : ''}, q to stop here: `);
+			// Ctrl+C is a stop, never the Enter that says it is published.
+			const answer = typed?.trim().toLowerCase();
+			if (answer === undefined || answer === 'q') return 'stop';
 			if (answer === 'p' && playInLab) await playInLab();
 			return 'published';
 		},

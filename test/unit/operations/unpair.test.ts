@@ -217,6 +217,15 @@ describe('sfb-pair unpair in the lab', () => {
 		expect((await environment.readCentralManagementDatabases()).length).toBe(1);
 	});
 
+	it('Ctrl+C at the Topology Builder question stops there: it is never taken for the Enter that says it was published', async () => {
+		const scenario = parseScenario({ extends: 'cms-pair', name: 'cms-paired', description: 'the CMS pair in service', pairings: [{ pool: RED, backup: DUB, voice: DEFAULT_VOICE }] }, 'cms-paired.json');
+		const environment = await openLabEnvironment({ stateDir: stateDir(), scenario, timeScale: SCALE });
+		const run = await unpair(environment, { ...YES, yes: false, unpair: false }, { ask: async (question) => (question.startsWith('Type') ? 'unpair' : undefined) });
+		expect(run.exit, run.text).toBe(EXIT.waitingOnOperator);
+		expect(run.text).not.toMatch(/Bootstrapper on every Front End of both pools: done/);
+		expect(environment.readFarm().pairings[RED]?.backup).toBe(DUB);
+	});
+
 	describe('never under the users of a failed-over pool', () => {
 		const untouched = (environment: LabEnvironment, writes: number) => {
 			const farm = environment.readFarm();
