@@ -82,7 +82,8 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 export function ServerPanels({ state, phase, rows, now, progress }: { state: ProcedureState; phase: ServerPhase; rows: number; now: number; progress: PhaseProgress }) {
 	const screenReader = useIsScreenReaderEnabled();
 	const servers = state.serverOrder.map((fqdn) => state.servers[fqdn]!).filter(Boolean);
-	const order = { running: 0, failed: 1, pending: 2, succeeded: 3, skipped: 3 } as const;
+	// A failed or held server first: under a failure prompt the panels give way from the bottom, and it is the one asked about.
+	const order = { failed: 0, running: 1, pending: 2, succeeded: 3, skipped: 3 } as const;
 	// Read aloud, a panel that changes with every output line is noise: the scrollback announces each start and end.
 	const shownStates = screenReader ? ['failed'] : ['running', 'failed', 'pending'];
 	const unfinished = servers.filter((server) => shownStates.includes(server.tasks[phase].state)).sort((a, b) => order[a.tasks[phase].state] - order[b.tasks[phase].state]);
