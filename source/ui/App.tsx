@@ -150,11 +150,11 @@ function Screen({ store, bridge, explain: explainAtStart, steadyPolls, perPool, 
 						{/* Kept whole inside, so that giving way clips the panels rather than squeezing their rows onto one another. */}
 						<Box flexDirection="column" flexShrink={0}>
 							<ServerPanels
-							state={state}
-							phase={serverPhase}
-							rows={panelsRows}
-							now={now}
-							progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
+								state={state}
+								phase={serverPhase}
+								rows={panelsRows}
+								now={now}
+								progress={phaseProgress(state, serverPhase, now, { perPool: serverPhase === 'backup-service' ? Number.MAX_SAFE_INTEGER : perPool, ...(store.expectedMs[serverPhase] === undefined ? {} : { expectedMs: store.expectedMs[serverPhase] }) })}
 							/>
 						</Box>
 					</Box>

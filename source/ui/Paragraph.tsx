@@ -19,7 +19,7 @@ export function Paragraph({
 	...style
 }: { children: string; inset?: number; indent?: string; maxLines?: number | undefined; more?: (hidden: number) => string } & Omit<TextProps, 'children' | 'wrap'>) {
 	const { columns } = useTerminalSize();
-	const lines = wrapWords(children, Math.max(10, columns - inset), indent);
+	const lines = paragraphLines(children, columns, inset, indent);
 	if (maxLines === undefined || lines.length <= maxLines) return <Text {...style}>{lines.join('\n')}</Text>;
 	const kept = Math.max(0, maxLines - 1);
 	return (
@@ -32,7 +32,12 @@ export function Paragraph({
 	);
 }
 
+/** The lines of `text` as a Paragraph `inset` columns narrower than `columns` shows them. */
+function paragraphLines(text: string, columns: number, inset: number, indent = ''): string[] {
+	return wrapWords(text, Math.max(10, columns - inset), indent);
+}
+
 /** How many rows `text` takes as a Paragraph `inset` columns narrower than `columns`. */
 export function paragraphRows(text: string, columns: number, inset = 0): number {
-	return wrapWords(text, Math.max(10, columns - inset)).length;
+	return paragraphLines(text, columns, inset).length;
 }

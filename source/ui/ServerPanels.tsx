@@ -49,7 +49,7 @@ function ServerLine({ fqdn, pool, task, now, byYou }: { fqdn: string; pool: stri
 	// Failing over, installing, failing back: while it runs, and where it stopped when it failed.
 	const stage = task.stage && (task.state === 'running' || task.state === 'failed') ? PATCH_STAGE_WORDS[task.stage] : undefined;
 	const state = stage === undefined ? STATE_WORDS[task.state] : task.state === 'running' ? stage : `${STATE_WORDS[task.state]} ${stage}`;
-	const words = task.restartStage && isHeld(task) ? `RESTARTING: ${RESTART_STAGE_WORDS[task.restartStage]}` : isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state;
+	const words = restarting(task) ? `RESTARTING: ${RESTART_STAGE_WORDS[task.restartStage!]}` : isHeld(task) ? 'HELD: restart it' : waitingOnYou ? 'waiting on you (by hand)' : state;
 	// One text cut at its end, then the elapsed time: nothing can reach past the last column (the terminal would wrap a row
 	// Ink does not count), and no clip of its own, which in Ink would undo the clip of the panels around it.
 	return (
